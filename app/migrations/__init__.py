@@ -1,0 +1,1 @@
+"""Alembic migrations of Tandem's schema, run on open (batch mode for SQLite)."""

@@ -1,0 +1,56 @@
+"""What the company sells and buys: catalog items, crew roles, labour rules, suppliers."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from sqlmodel import Field
+
+from app.models.base import Record
+from app.models.enums import LineKind, PriceBasis
+from app.models.types import ExactDecimal
+
+
+class Supplier(Record, table=True):
+    name: str = Field(max_length=200, index=True)
+    contact_name: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=200)
+    phone: str = Field(default="", max_length=50)
+    lead_time_days: int = Field(default=0)
+
+
+class Role(Record, table=True):
+    """A crew role with its hourly cost (what we pay) and bill rate (what we charge)."""
+
+    name: str = Field(max_length=100, index=True)
+    cost_rate: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    bill_rate: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+
+
+class LabourRuleSet(Record, table=True):
+    """A union local's or venue's rules for paying a crew call."""
+
+    name: str = Field(max_length=100)
+    min_call_hours: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    overtime_after_hours: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    overtime_multiplier: Decimal = Field(default=Decimal("1.5"), sa_type=ExactDecimal)
+    double_time_after_hours: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    double_time_multiplier: Decimal = Field(default=Decimal("2"), sa_type=ExactDecimal)
+
+
+class CatalogItem(Record, table=True):
+    """A service the company sells, with the cost and price a new line starts from."""
+
+    name: str = Field(max_length=200, index=True)
+    category: str = Field(default="", max_length=100)
+    kind: str = Field(default=LineKind.EQUIPMENT.value, max_length=20)
+    client_description: str = Field(default="")
+    unit: str = Field(default="ea", max_length=20)
+    unit_cost: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    price_basis: str = Field(default=PriceBasis.MARKUP.value, max_length=20)
+    markup_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    unit_price: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    margin_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    supplier_id: uuid.UUID | None = Field(default=None, foreign_key="supplier.id")
+    role_id: uuid.UUID | None = Field(default=None, foreign_key="role.id")

@@ -1,0 +1,66 @@
+"""The closed vocabularies of the domain, stored as their string values."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LineKind(StrEnum):
+    EQUIPMENT = "equipment"
+    LABOUR = "labour"
+    SUBRENTAL = "subrental"
+    SUPPLIER = "supplier"
+    PURCHASE = "purchase"
+    FREIGHT = "freight"
+    FEE = "fee"
+
+    @property
+    def label(self) -> str:
+        return _KIND_LABELS[self]
+
+    @property
+    def client_label(self) -> str:
+        """What the client reads when a line has no client description of its own."""
+        return _KIND_CLIENT_LABELS[self]
+
+
+_KIND_LABELS = {
+    LineKind.EQUIPMENT: "Equipment",
+    LineKind.LABOUR: "Labour",
+    LineKind.SUBRENTAL: "Sub-rental",
+    LineKind.SUPPLIER: "Supplier",
+    LineKind.PURCHASE: "Purchase",
+    LineKind.FREIGHT: "Freight",
+    LineKind.FEE: "Fee",
+}
+
+_KIND_CLIENT_LABELS = {
+    LineKind.EQUIPMENT: "Equipment rental",
+    LineKind.LABOUR: "Installation labour",
+    LineKind.SUBRENTAL: "Equipment rental",
+    LineKind.SUPPLIER: "Production services",
+    LineKind.PURCHASE: "Materials",
+    LineKind.FREIGHT: "Freight and logistics",
+    LineKind.FEE: "Services",
+}
+
+
+class PriceBasis(StrEnum):
+    """How a line's price follows from its cost, unless the price is overridden."""
+
+    MARKUP = "markup"  # price = cost × (1 + markup %)
+    UNIT_PRICE = "unit_price"  # price = units × list price (or bill rate)
+    MARGIN = "margin"  # price = cost ÷ (1 − margin %)
+
+
+class ProjectStatus(StrEnum):
+    LEAD = "lead"
+    QUOTED = "quoted"
+    WON = "won"
+    IN_PRODUCTION = "in_production"
+    DELIVERED = "delivered"
+    LOST = "lost"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()

@@ -1,0 +1,139 @@
+"""The demo company, built from the recipe in resources/demo/ so the app is alive at once."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.models import (
+    CatalogItem,
+    Client,
+    Company,
+    Contact,
+    Estimate,
+    LabourRuleSet,
+    LineItem,
+    Project,
+    Role,
+    Section,
+    Supplier,
+)
+from app.services.paths import resources_dir
+from app.services.storage import Database, StorageError
+
+RECIPE = "demo/northlight.json"
+_DECIMAL_FIELDS = {
+    "quantity", "days", "hours", "unit_cost", "unit_price", "markup_pct", "margin_pct",
+    "price_override", "target_margin_pct", "contingency_pct", "discount_pct", "tax_pct",
+    "min_call_hours", "overtime_after_hours", "overtime_multiplier", "double_time_after_hours",
+    "double_time_multiplier", "cost_rate", "bill_rate", "default_tax_pct",
+}
+
+
+def _exact(data: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: Decimal(v) if k in _DECIMAL_FIELDS and v is not None else v
+        for k, v in data.items()
+    }
+
+
+def load_recipe(path: Path | None = None) -> dict[str, Any]:
+    path = path or resources_dir() / RECIPE
+    with path.open(encoding="utf-8") as handle:
+        recipe: dict[str, Any] = json.load(handle)
+    return recipe
+
+
+def is_empty(db: Database) -> bool:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Company)) == 0
+
+
+def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
+    """Write the demo company into an empty database, in one transaction."""
+    recipe = recipe or load_recipe()
+    if not is_empty(db):
+        raise StorageError(f"{db.display_name} already holds a company; the demo needs an empty database.")
+    with db.session() as session:
+        session.add(Company(**_exact(recipe["company"])))
+        rule_sets = {r["name"]: LabourRuleSet(**_exact(r)) for r in recipe["rule_sets"]}
+        roles = {r["name"]: Role(**_exact(r)) for r in recipe["roles"]}
+        suppliers = {s["name"]: Supplier(**s) for s in recipe["suppliers"]}
+        session.add_all([*rule_sets.values(), *roles.values(), *suppliers.values()])
+        # No ORM relationships tie the tables together, so flush parents before children.
+        session.flush()
+        catalog: dict[str, CatalogItem] = {}
+        for raw in recipe["catalog"]:
+            item = dict(raw)
+            supplier = item.pop("supplier", None)
+            role = item.pop("role", None)
+            entry = CatalogItem(**_exact(item))
+            entry.supplier_id = suppliers[supplier].id if supplier else None
+            entry.role_id = roles[role].id if role else None
+            catalog[entry.name] = entry
+        session.add_all(catalog.values())
+        session.flush()
+        for raw_client in recipe["clients"]:
+            client = Client(name=raw_client["name"], notes=raw_client.get("notes", ""))
+            session.add(client)
+            session.flush()
+            for contact in raw_client.get("contacts", []):
+                session.add(Contact(client_id=client.id, **contact))
+            for raw_project in raw_client.get("projects", []):
+                _add_project(session, client, raw_project, rule_sets, roles, catalog)
+        session.commit()
+
+
+def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: dict[str, LabourRuleSet],
+                 roles: dict[str, Role], catalog: dict[str, CatalogItem]) -> None:
+    data = dict(raw)
+    estimates = data.pop("estimates", [])
+    rule_set = data.pop("rule_set", None)
+    for key in ("start_date", "end_date"):
+        if data.get(key):
+            data[key] = date.fromisoformat(data[key])
+    project = Project(client_id=client.id, **data)
+    project.labour_rule_set_id = rule_sets[rule_set].id if rule_set else None
+    session.add(project)
+    session.flush()
+    for position, raw_estimate in enumerate(estimates):
+        est = dict(raw_estimate)
+        sections = est.pop("sections", [])
+        estimate = Estimate(project_id=project.id, position=position, **_exact(est))
+        session.add(estimate)
+        session.flush()
+        for s_pos, raw_section in enumerate(sections):
+            sec = dict(raw_section)
+            lines = sec.pop("lines", [])
+            section = Section(estimate_id=estimate.id, position=s_pos, **sec)
+            session.add(section)
+            session.flush()
+            for l_pos, raw_line in enumerate(lines):
+                session.add(_line(section, l_pos, raw_line, roles, catalog))
+
+
+def _line(section: Section, position: int, raw: dict[str, Any], roles: dict[str, Role],
+          catalog: dict[str, CatalogItem]) -> LineItem:
+    spec = dict(raw)
+    values: dict[str, Any] = {}
+    item_name = spec.pop("catalog", None)
+    role_name = spec.pop("role", None)
+    if item_name:
+        item = catalog[item_name]
+        values.update(
+            kind=item.kind, description=item.name, client_description=item.client_description,
+            unit=item.unit, unit_cost=item.unit_cost, price_basis=item.price_basis,
+            markup_pct=item.markup_pct, unit_price=item.unit_price, margin_pct=item.margin_pct,
+            supplier_id=item.supplier_id, role_id=item.role_id, catalog_item_id=item.id,
+        )
+    if role_name:
+        role = roles[role_name]
+        values.update(role_id=role.id, unit_cost=role.cost_rate, unit_price=role.bill_rate,
+                      price_basis="unit_price", description=spec.get("description", role.name))
+    values.update(_exact(spec))
+    return LineItem(section_id=section.id, position=position, **values)

@@ -1,0 +1,753 @@
+"""One open estimate: its sections and lines in memory, priced, and every edit saved at once.
+
+:class:`EstimateDocument` is what both panes show. It loads an estimate with a
+fixed number of queries, keeps plain rows in order, prices them, and applies
+edits: each edit is validated first (an :class:`InputError` changes nothing),
+then written in one short transaction with an optimistic version check, then
+applied in memory and announced to listeners as a :class:`Change` so that a
+view can update just what changed. There is no separate save step.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields, replace
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, select, update
+from sqlalchemy.engine import Connection
+
+from app.models import Client, Company, Estimate, LineItem, Project, Section
+from app.models.enums import LineKind, PriceBasis
+from app.models.types import utcnow
+from app.services.labour import LabourRules
+from app.services.lookups import CatalogEntry, Lookups, load_lookups
+from app.services.money import HUNDRED
+from app.services.pricing import EstimateTerms, EstimateTotals, LinePrice, LineTerms, price_line, summarize
+from app.services.storage import Database
+from app.services.values import InputError, parse_decimal, parse_text
+
+LINE_T = LineItem.__table__  # type: ignore[attr-defined]
+SECTION_T = Section.__table__  # type: ignore[attr-defined]
+ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
+
+
+class ConcurrentEditError(Exception):
+    """Someone else changed or deleted the row since it was loaded; nothing was written."""
+
+
+@dataclass(slots=True)
+class LineRow:
+    id: uuid.UUID
+    section_id: uuid.UUID
+    position: int
+    kind: LineKind
+    description: str
+    client_description: str
+    quantity: Decimal
+    unit: str
+    days: Decimal
+    hours: Decimal | None
+    unit_cost: Decimal
+    price_basis: PriceBasis
+    markup_pct: Decimal | None
+    unit_price: Decimal | None
+    margin_pct: Decimal | None
+    price_override: Decimal | None
+    optional: bool
+    supplier_id: uuid.UUID | None
+    role_id: uuid.UUID | None
+    labour_rule_set_id: uuid.UUID | None
+    catalog_item_id: uuid.UUID | None
+    version: int
+    priced: LinePrice | None = None
+
+    def terms(self) -> LineTerms:
+        return LineTerms(
+            kind=self.kind,
+            quantity=self.quantity,
+            days=self.days,
+            hours=self.hours,
+            unit_cost=self.unit_cost,
+            price_basis=self.price_basis,
+            markup_pct=self.markup_pct,
+            unit_price=self.unit_price,
+            margin_pct=self.margin_pct,
+            price_override=self.price_override,
+        )
+
+    @property
+    def client_text(self) -> str:
+        """What the client reads: the client description, else a neutral label for the kind."""
+        return self.client_description or self.kind.client_label
+
+    @property
+    def price(self) -> LinePrice:
+        assert self.priced is not None
+        return self.priced
+
+
+# Columns a user edits on a line; everything else is identity or bookkeeping.
+LINE_COLUMNS = tuple(
+    f.name for f in fields(LineRow) if f.name not in {"id", "section_id", "position", "version", "priced"}
+)
+
+
+@dataclass(slots=True)
+class SectionRow:
+    id: uuid.UUID
+    estimate_id: uuid.UUID
+    position: int
+    name: str
+    client_description: str
+    version: int
+    lines: list[LineRow] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class EstimateHeader:
+    id: uuid.UUID
+    project_id: uuid.UUID
+    name: str
+    notes: str
+    target_margin_pct: Decimal
+    contingency_pct: Decimal
+    discount_pct: Decimal
+    tax_pct: Decimal
+    version: int
+    project_name: str
+    client_name: str
+    venue: str
+    start_date: date | None
+    end_date: date | None
+    account_manager: str
+    project_manager: str
+    project_rule_set_id: uuid.UUID | None
+    company_name: str
+    currency: str
+
+    def terms(self) -> EstimateTerms:
+        return EstimateTerms(
+            contingency_pct=self.contingency_pct,
+            discount_pct=self.discount_pct,
+            tax_pct=self.tax_pct,
+            target_margin_pct=self.target_margin_pct,
+        )
+
+
+class ChangeKind(StrEnum):
+    LINE_CHANGED = "line_changed"
+    LINE_INSERTED = "line_inserted"
+    LINE_REMOVED = "line_removed"
+    SECTION_CHANGED = "section_changed"
+    SECTION_INSERTED = "section_inserted"
+    SECTION_REMOVED = "section_removed"
+    ESTIMATE_CHANGED = "estimate_changed"
+    RESET = "reset"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an edit did, in terms a view can replay: which row, where.
+
+    For LINE_INSERTED/LINE_REMOVED, ``section_index``/``index`` say where the row
+    is (after insertion, before removal). A move is a removal then an insertion.
+    """
+
+    kind: ChangeKind
+    section_index: int = -1
+    index: int = -1
+    row_id: uuid.UUID | None = None
+
+
+Listener = Callable[[Change], None]
+
+
+@dataclass(frozen=True, slots=True)
+class _Spec:
+    label: str
+    parse: Callable[[Any], Any]
+
+
+def _decimal(label: str, **kwargs: Any) -> _Spec:
+    return _Spec(label, lambda v: parse_decimal(v, label, **kwargs))
+
+
+def _text(label: str, max_length: int, required: bool = False) -> _Spec:
+    return _Spec(label, lambda v: parse_text(v, label, max_length=max_length, required=required))
+
+
+def _choice(label: str, enum: type[StrEnum]) -> _Spec:
+    def parse(value: Any) -> Any:
+        try:
+            return enum(value)
+        except ValueError:
+            choices = ", ".join(member.value for member in enum)  # type: ignore[attr-defined]
+            raise InputError(f"{label} must be one of: {choices}.") from None
+
+    return _Spec(label, parse)
+
+
+def _flag(label: str) -> _Spec:
+    def parse(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = str(value).strip().lower()
+        if text in {"yes", "y", "true", "1", "x"}:
+            return True
+        if text in {"no", "n", "false", "0", ""}:
+            return False
+        raise InputError(f"{label} must be yes or no.")
+
+    return _Spec(label, parse)
+
+
+def _optional_id(label: str) -> _Spec:
+    def parse(value: Any) -> uuid.UUID | None:
+        if value in (None, ""):
+            return None
+        try:
+            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        except ValueError:
+            raise InputError(f"{label} is not a known choice.") from None
+
+    return _Spec(label, parse)
+
+
+PCT = {"percent": True, "places": 4}
+LINE_FIELDS: dict[str, _Spec] = {
+    "kind": _choice("Kind", LineKind),
+    "description": _text("Description", 500),
+    "client_description": _text("Client description", 500),
+    "quantity": _decimal("Quantity", places=4),
+    "unit": _text("Unit", 20),
+    "days": _decimal("Days", places=2),
+    "hours": _decimal("Hours", places=2, allow_empty=True, below=Decimal(24.01)),
+    "unit_cost": _decimal("Unit cost", places=4),
+    "markup_pct": _decimal("Markup", minimum=Decimal(-100), **PCT),
+    "unit_price": _decimal("Unit price", places=4),
+    "margin_pct": _decimal("Margin", minimum=Decimal(-1000), below=HUNDRED, **PCT),
+    "price_override": _decimal("Price", places=2, allow_empty=True),
+    "optional": _flag("Optional"),
+    "supplier_id": _optional_id("Supplier"),
+    "role_id": _optional_id("Role"),
+    "labour_rule_set_id": _optional_id("Labour rules"),
+    "catalog_item_id": _optional_id("Catalog item"),
+}
+SECTION_FIELDS: dict[str, _Spec] = {
+    "name": _text("Section name", 200, required=True),
+    "client_description": _text("Client description", 2000),
+}
+ESTIMATE_FIELDS: dict[str, _Spec] = {
+    "name": _text("Estimate name", 200, required=True),
+    "notes": _text("Notes", 10000),
+    "target_margin_pct": _decimal("Target margin", below=HUNDRED, **PCT),
+    "contingency_pct": _decimal("Contingency", below=Decimal(1000), **PCT),
+    "discount_pct": _decimal("Discount", below=HUNDRED, **PCT),
+    "tax_pct": _decimal("Tax", below=HUNDRED, **PCT),
+}
+# Editing one of these makes it the line's price basis.
+BASIS_OF_FIELD = {
+    "markup_pct": PriceBasis.MARKUP,
+    "unit_price": PriceBasis.UNIT_PRICE,
+    "margin_pct": PriceBasis.MARGIN,
+}
+
+
+def _line_from_row(row: Any) -> LineRow:
+    return LineRow(
+        id=row.id,
+        section_id=row.section_id,
+        position=row.position,
+        kind=LineKind(row.kind),
+        description=row.description,
+        client_description=row.client_description,
+        quantity=row.quantity,
+        unit=row.unit,
+        days=row.days,
+        hours=row.hours,
+        unit_cost=row.unit_cost,
+        price_basis=PriceBasis(row.price_basis),
+        markup_pct=row.markup_pct,
+        unit_price=row.unit_price,
+        margin_pct=row.margin_pct,
+        price_override=row.price_override,
+        optional=bool(row.optional),
+        supplier_id=row.supplier_id,
+        role_id=row.role_id,
+        labour_rule_set_id=row.labour_rule_set_id,
+        catalog_item_id=row.catalog_item_id,
+        version=row.version,
+    )
+
+
+def _db_value(value: Any) -> Any:
+    return value.value if isinstance(value, StrEnum) else value
+
+
+class EstimateDocument:
+    """An estimate loaded for editing. Not thread-safe: one document per GUI or worker."""
+
+    def __init__(self, db: Database, estimate_id: uuid.UUID) -> None:
+        self.db = db
+        self.estimate_id = estimate_id
+        self._listeners: list[Listener] = []
+        self.header: EstimateHeader
+        self.sections: list[SectionRow] = []
+        self.lookups: Lookups
+        self.totals: EstimateTotals
+        self._lines: dict[uuid.UUID, LineRow] = {}
+        self.reload(notify=False)
+
+    # -- loading -------------------------------------------------------------
+
+    def reload(self, notify: bool = True) -> None:
+        """Read the whole estimate again (a fixed number of queries, whatever its size)."""
+        with self.db.read() as conn:
+            self.header = self._load_header(conn)
+            self.lookups = load_lookups(conn)
+            sections = [
+                SectionRow(r.id, r.estimate_id, r.position, r.name, r.client_description, r.version)
+                for r in conn.execute(
+                    select(SECTION_T)
+                    .where(SECTION_T.c.estimate_id == self.estimate_id, SECTION_T.c.deleted_at.is_(None))
+                    .order_by(SECTION_T.c.position, SECTION_T.c.created_at)
+                )
+            ]
+            by_id = {s.id: s for s in sections}
+            rows = conn.execute(
+                select(LINE_T)
+                .join(SECTION_T, LINE_T.c.section_id == SECTION_T.c.id)
+                .where(
+                    SECTION_T.c.estimate_id == self.estimate_id,
+                    SECTION_T.c.deleted_at.is_(None),
+                    LINE_T.c.deleted_at.is_(None),
+                )
+                .order_by(LINE_T.c.position, LINE_T.c.created_at)
+            )
+            for row in rows:
+                by_id[row.section_id].lines.append(_line_from_row(row))
+        self.sections = sections
+        self._lines = {line.id: line for s in sections for line in s.lines}
+        for line in self._lines.values():
+            line.priced = price_line(line.terms(), self.rules_for(line))
+        self._retotal()
+        if notify:
+            self._emit(Change(ChangeKind.RESET))
+
+    def _load_header(self, conn: Connection) -> EstimateHeader:
+        e, p, c = ESTIMATE_T, Project.__table__, Client.__table__  # type: ignore[attr-defined]
+        row = conn.execute(
+            select(e, p.c.name.label("project_name"), p.c.venue, p.c.start_date, p.c.end_date,
+                   p.c.account_manager, p.c.project_manager,
+                   p.c.labour_rule_set_id.label("project_rule_set_id"),
+                   c.c.name.label("client_name"))
+            .join(p, e.c.project_id == p.c.id)
+            .join(c, p.c.client_id == c.c.id)
+            .where(e.c.id == self.estimate_id, e.c.deleted_at.is_(None))
+        ).first()
+        if row is None:
+            raise ConcurrentEditError("This estimate no longer exists; someone may have deleted it.")
+        co = Company.__table__  # type: ignore[attr-defined]
+        company = conn.execute(select(co.c.name, co.c.currency).limit(1)).first()
+        return EstimateHeader(
+            id=row.id, project_id=row.project_id, name=row.name, notes=row.notes,
+            target_margin_pct=row.target_margin_pct, contingency_pct=row.contingency_pct,
+            discount_pct=row.discount_pct, tax_pct=row.tax_pct, version=row.version,
+            project_name=row.project_name, client_name=row.client_name, venue=row.venue,
+            start_date=row.start_date, end_date=row.end_date,
+            account_manager=row.account_manager, project_manager=row.project_manager,
+            project_rule_set_id=row.project_rule_set_id,
+            company_name=company.name if company else "",
+            currency=company.currency if company else "USD",
+        )
+
+    # -- listeners -------------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _emit(self, change: Change) -> None:
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -- queries ---------------------------------------------------------------
+
+    def line(self, line_id: uuid.UUID) -> LineRow:
+        return self._lines[line_id]
+
+    def has_line(self, line_id: uuid.UUID) -> bool:
+        return line_id in self._lines
+
+    def section(self, section_id: uuid.UUID) -> SectionRow:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def section_index(self, section_id: uuid.UUID) -> int:
+        for i, section in enumerate(self.sections):
+            if section.id == section_id:
+                return i
+        raise KeyError(section_id)
+
+    def locate(self, line_id: uuid.UUID) -> tuple[int, int]:
+        """(section index, line index) of a line."""
+        line = self._lines[line_id]
+        s = self.section_index(line.section_id)
+        lines = self.sections[s].lines
+        if 0 <= line.position < len(lines) and lines[line.position] is line:
+            return s, line.position
+        return s, lines.index(line)
+
+    def lines(self) -> Iterable[LineRow]:
+        for section in self.sections:
+            yield from section.lines
+
+    def rules_for(self, line: LineRow) -> LabourRules | None:
+        rule_id = line.labour_rule_set_id or self.header.project_rule_set_id
+        return self.lookups.rule_sets.get(rule_id) if rule_id else None
+
+    @property
+    def line_count(self) -> int:
+        return len(self._lines)
+
+    # -- parsing ---------------------------------------------------------------
+
+    def parse_line_edit(self, line_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:
+        """Turn one typed edit into the column changes it implies, or raise InputError.
+
+        Editing the markup, unit price or margin makes that the price basis;
+        editing ``price`` sets (or, when emptied, clears) the price override;
+        picking a role for a labour line takes the role's cost and bill rates.
+        """
+        line = self._lines[line_id]
+        name = "price_override" if column == "price" else column
+        spec = LINE_FIELDS.get(name)
+        if spec is None:
+            raise InputError(f"{column} cannot be edited.")
+        parsed = spec.parse(value)
+        changes: dict[str, Any] = {name: parsed}
+        if name in BASIS_OF_FIELD:
+            changes["price_basis"] = BASIS_OF_FIELD[name]
+        elif name == "role_id" and parsed is not None:
+            role = self.lookups.roles.get(parsed)
+            if role is None:
+                raise InputError("That role no longer exists.")
+            if line.kind is LineKind.LABOUR:
+                changes.update(unit_cost=role.cost_rate, unit_price=role.bill_rate,
+                               price_basis=PriceBasis.UNIT_PRICE)
+        elif name == "supplier_id" and parsed is not None and parsed not in self.lookups.suppliers:
+            raise InputError("That supplier no longer exists.")
+        elif name == "kind" and parsed is LineKind.LABOUR and line.hours is None:
+            changes["hours"] = Decimal(8)
+        if name in {"hours", "kind"}:
+            # hours only weigh on labour; a hour count on other kinds is kept but ignored.
+            pass
+        return {k: v for k, v in changes.items() if getattr(line, k) != v}
+
+    # -- line edits ------------------------------------------------------------
+
+    def set_line_fields(self, line_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+        """Write ``changes`` to a line; return the previous values (for undo)."""
+        line = self._lines[line_id]
+        unknown = set(changes) - set(LINE_COLUMNS)
+        if unknown:
+            raise ValueError(f"not line columns: {sorted(unknown)}")
+        old = {k: getattr(line, k) for k in changes}
+        if not changes:
+            return old
+        with self.db.write() as conn:
+            self._update_row(conn, LINE_T, line.id, line.version,
+                             {k: _db_value(v) for k, v in changes.items()})
+        for k, v in changes.items():
+            setattr(line, k, v)
+        line.version += 1
+        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._retotal()
+        s, i = self.locate(line_id)
+        self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
+        return old
+
+    def add_line(
+        self,
+        section_id: uuid.UUID,
+        index: int | None = None,
+        values: dict[str, Any] | None = None,
+        line_id: uuid.UUID | None = None,
+    ) -> LineRow:
+        section = self.section(section_id)
+        index = len(section.lines) if index is None else max(0, min(index, len(section.lines)))
+        data = LineItem(section_id=section_id, position=index, **(values or {}))
+        if line_id is not None:
+            data.id = line_id
+        line = _line_from_row(data)
+        with self.db.write() as conn:
+            conn.execute(LINE_T.insert().values(**{
+                c.name: _db_value(getattr(data, c.name)) for c in LINE_T.columns
+            }))
+            section.lines.insert(index, line)
+            self._renumber(conn, section.lines, index)
+        self._lines[line.id] = line
+        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._retotal()
+        self._emit(Change(ChangeKind.LINE_INSERTED, self.section_index(section_id), index, line.id))
+        return line
+
+    def add_catalog_line(
+        self, section_id: uuid.UUID, entry: CatalogEntry, index: int | None = None
+    ) -> LineRow:
+        values: dict[str, Any] = {
+            "kind": entry.kind.value,
+            "description": entry.name,
+            "client_description": entry.client_description,
+            "unit": entry.unit,
+            "unit_cost": entry.unit_cost,
+            "price_basis": entry.price_basis.value,
+            "markup_pct": entry.markup_pct,
+            "unit_price": entry.unit_price,
+            "margin_pct": entry.margin_pct,
+            "supplier_id": entry.supplier_id,
+            "role_id": entry.role_id,
+            "catalog_item_id": entry.id,
+        }
+        if entry.kind is LineKind.LABOUR and entry.unit in {"h", "hr", "hour", "hours"}:
+            values["hours"] = None
+        elif entry.kind is LineKind.LABOUR:
+            values["hours"] = Decimal(8)
+        return self.add_line(section_id, index, values)
+
+    def delete_line(self, line_id: uuid.UUID) -> tuple[uuid.UUID, int]:
+        """Delete (tombstone) a line; return where it was, for restore_line."""
+        line = self._lines[line_id]
+        s, i = self.locate(line_id)
+        section = self.sections[s]
+        with self.db.write() as conn:
+            self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": utcnow()})
+        line.version += 1
+        # Emit before the row leaves so views can call beginRemoveRows on valid rows.
+        self._emit(Change(ChangeKind.LINE_REMOVED, s, i, line_id))
+        del section.lines[i]
+        del self._lines[line_id]
+        self._retotal()
+        self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
+        return section.id, i
+
+    def restore_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> LineRow:
+        """Bring a deleted line back at ``index`` of its section."""
+        section = self.section(section_id)
+        index = max(0, min(index, len(section.lines)))
+        with self.db.write() as conn:
+            row = conn.execute(select(LINE_T).where(LINE_T.c.id == line_id)).first()
+            if row is None:
+                raise ConcurrentEditError("That line no longer exists.")
+            self._update_row(conn, LINE_T, line_id, row.version,
+                             {"deleted_at": None, "section_id": section_id})
+            line = _line_from_row(row)
+            line.section_id = section_id
+            line.version += 1
+            section.lines.insert(index, line)
+            self._renumber(conn, section.lines, index)
+        self._lines[line_id] = line
+        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._retotal()
+        self._emit(Change(ChangeKind.LINE_INSERTED, self.section_index(section_id), index, line_id))
+        return line
+
+    def move_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> tuple[uuid.UUID, int]:
+        """Move a line to ``index`` of a section (index counted after removal).
+
+        Returns where it was, so that the same call undoes it.
+        """
+        line = self._lines[line_id]
+        s_from, i_from = self.locate(line_id)
+        source = self.sections[s_from]
+        target = self.section(section_id)
+        if target is source:
+            index = max(0, min(index, len(source.lines) - 1))
+            if index == i_from:
+                return source.id, i_from
+        else:
+            index = max(0, min(index, len(target.lines)))
+        with self.db.write() as conn:
+            self._update_row(conn, LINE_T, line.id, line.version,
+                             {"section_id": section_id, "position": index})
+            line.version += 1
+            self._emit(Change(ChangeKind.LINE_REMOVED, s_from, i_from, line_id))
+            del source.lines[i_from]
+            line.section_id = section_id
+            target.lines.insert(index, line)
+            if target is source:
+                self._renumber(conn, source.lines, min(i_from, index))
+            else:
+                self._renumber(conn, source.lines, i_from)
+                self._renumber(conn, target.lines, index)
+        self._retotal()
+        self._emit(Change(ChangeKind.LINE_INSERTED, self.section_index(section_id), index, line_id))
+        return source.id, i_from
+
+    # -- section edits ---------------------------------------------------------
+
+    def set_section_fields(self, section_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+        section = self.section(section_id)
+        old = {k: getattr(section, k) for k in changes}
+        if not changes:
+            return old
+        with self.db.write() as conn:
+            self._update_row(conn, SECTION_T, section.id, section.version, changes)
+        for k, v in changes.items():
+            setattr(section, k, v)
+        section.version += 1
+        self._emit(Change(ChangeKind.SECTION_CHANGED, self.section_index(section_id), -1, section_id))
+        return old
+
+    def parse_section_edit(self, section_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:
+        spec = SECTION_FIELDS.get(column)
+        if spec is None:
+            raise InputError(f"{column} cannot be edited.")
+        parsed = spec.parse(value)
+        section = self.section(section_id)
+        return {} if getattr(section, column) == parsed else {column: parsed}
+
+    def add_section(
+        self, name: str, index: int | None = None, client_description: str = "",
+        section_id: uuid.UUID | None = None,
+    ) -> SectionRow:
+        name = parse_text(name, "Section name", max_length=200, required=True)
+        index = len(self.sections) if index is None else max(0, min(index, len(self.sections)))
+        data = Section(estimate_id=self.estimate_id, position=index, name=name,
+                       client_description=client_description)
+        if section_id is not None:
+            data.id = section_id
+        row = SectionRow(data.id, self.estimate_id, index, name, client_description, data.version)
+        with self.db.write() as conn:
+            conn.execute(SECTION_T.insert().values(**{
+                c.name: getattr(data, c.name) for c in SECTION_T.columns
+            }))
+            self.sections.insert(index, row)
+            self._renumber(conn, self.sections, index, SECTION_T)
+        self._retotal()
+        self._emit(Change(ChangeKind.SECTION_INSERTED, index, -1, row.id))
+        return row
+
+    def delete_section(self, section_id: uuid.UUID) -> int:
+        """Delete (tombstone) a section with its lines; return its index for restore."""
+        index = self.section_index(section_id)
+        section = self.sections[index]
+        with self.db.write() as conn:
+            self._update_row(conn, SECTION_T, section.id, section.version, {"deleted_at": utcnow()})
+        section.version += 1
+        self._emit(Change(ChangeKind.SECTION_REMOVED, index, -1, section_id))
+        del self.sections[index]
+        for line in section.lines:
+            del self._lines[line.id]
+        self._retotal()
+        self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
+        return index
+
+    def restore_section(self, section_id: uuid.UUID, index: int) -> SectionRow:
+        with self.db.write() as conn:
+            row = conn.execute(select(SECTION_T).where(SECTION_T.c.id == section_id)).first()
+            if row is None:
+                raise ConcurrentEditError("That section no longer exists.")
+            self._update_row(conn, SECTION_T, section_id, row.version, {"deleted_at": None})
+            section = SectionRow(row.id, row.estimate_id, row.position, row.name,
+                                 row.client_description, row.version + 1)
+            lines = conn.execute(
+                select(LINE_T)
+                .where(LINE_T.c.section_id == section_id, LINE_T.c.deleted_at.is_(None))
+                .order_by(LINE_T.c.position, LINE_T.c.created_at)
+            )
+            section.lines = [_line_from_row(r) for r in lines]
+            index = max(0, min(index, len(self.sections)))
+            self.sections.insert(index, section)
+            self._renumber(conn, self.sections, index, SECTION_T)
+        for line in section.lines:
+            line.priced = price_line(line.terms(), self.rules_for(line))
+            self._lines[line.id] = line
+        self._retotal()
+        self._emit(Change(ChangeKind.SECTION_INSERTED, index, -1, section_id))
+        return section
+
+    def move_section(self, section_id: uuid.UUID, index: int) -> int:
+        """Move a section to ``index`` (counted after removal); return its old index."""
+        old = self.section_index(section_id)
+        index = max(0, min(index, len(self.sections) - 1))
+        if index == old:
+            return old
+        section = self.sections[old]
+        with self.db.write() as conn:
+            self._update_row(conn, SECTION_T, section.id, section.version, {"position": index})
+            section.version += 1
+            self._emit(Change(ChangeKind.SECTION_REMOVED, old, -1, section_id))
+            del self.sections[old]
+            self.sections.insert(index, section)
+            self._renumber(conn, self.sections, min(old, index), SECTION_T)
+        self._emit(Change(ChangeKind.SECTION_INSERTED, index, -1, section_id))
+        return old
+
+    # -- estimate-level edits --------------------------------------------------
+
+    def parse_estimate_edit(self, column: str, value: Any) -> dict[str, Any]:
+        spec = ESTIMATE_FIELDS.get(column)
+        if spec is None:
+            raise InputError(f"{column} cannot be edited.")
+        parsed = spec.parse(value)
+        return {} if getattr(self.header, column) == parsed else {column: parsed}
+
+    def set_estimate_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
+        old = {k: getattr(self.header, k) for k in changes}
+        if not changes:
+            return old
+        with self.db.write() as conn:
+            self._update_row(conn, ESTIMATE_T, self.header.id, self.header.version, changes)
+        self.header = replace(self.header, version=self.header.version + 1, **changes)
+        self._retotal()
+        self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
+        return old
+
+    # -- internals -------------------------------------------------------------
+
+    def _retotal(self) -> None:
+        self.totals = summarize(
+            ((s.id, line.price, line.optional) for s in self.sections for line in s.lines),
+            self.header.terms(),
+        )
+
+    @staticmethod
+    def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
+                    values: dict[str, Any]) -> None:
+        result = conn.execute(
+            update(table)
+            .where(and_(table.c.id == row_id, table.c.version == version))
+            .values(**values, version=version + 1, updated_at=utcnow())
+        )
+        if result.rowcount != 1:
+            raise ConcurrentEditError(
+                "Someone else changed this since you opened it; the estimate was reloaded."
+            )
+
+    @staticmethod
+    def _renumber(conn: Connection, rows: list[Any], start: int, table: Any = LINE_T) -> None:
+        """Give rows[start:] positions equal to their index, writing only those that moved."""
+        stale = [
+            {"row_id": row.id, "pos": i}
+            for i, row in enumerate(rows[start:], start)
+            if row.position != i
+        ]
+        for i, row in enumerate(rows[start:], start):
+            row.position = i
+        if stale:
+            from sqlalchemy import bindparam
+
+            conn.execute(
+                update(table).where(table.c.id == bindparam("row_id")).values(position=bindparam("pos")),
+                stale,
+            )

@@ -1,0 +1,111 @@
+"""Reference data an estimate prices against: suppliers, roles, labour rule sets, catalog."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from app.models import CatalogItem, LabourRuleSet, Role, Supplier
+from app.models.enums import LineKind, PriceBasis
+from app.services.labour import LabourRules
+
+
+@dataclass(frozen=True, slots=True)
+class RoleInfo:
+    id: uuid.UUID
+    name: str
+    cost_rate: Decimal
+    bill_rate: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class SupplierInfo:
+    id: uuid.UUID
+    name: str
+    lead_time_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogEntry:
+    id: uuid.UUID
+    name: str
+    category: str
+    kind: LineKind
+    client_description: str
+    unit: str
+    unit_cost: Decimal
+    price_basis: PriceBasis
+    markup_pct: Decimal | None
+    unit_price: Decimal | None
+    margin_pct: Decimal | None
+    supplier_id: uuid.UUID | None
+    role_id: uuid.UUID | None
+
+
+@dataclass(frozen=True, slots=True)
+class Lookups:
+    suppliers: dict[uuid.UUID, SupplierInfo]
+    roles: dict[uuid.UUID, RoleInfo]
+    rule_sets: dict[uuid.UUID, LabourRules]
+
+
+def load_lookups(conn: Connection) -> Lookups:
+    """Three small queries, whatever the size of the estimate."""
+    s, r, lr = Supplier.__table__, Role.__table__, LabourRuleSet.__table__  # type: ignore[attr-defined]
+    suppliers = {
+        row.id: SupplierInfo(row.id, row.name, row.lead_time_days)
+        for row in conn.execute(
+            select(s.c.id, s.c.name, s.c.lead_time_days)
+            .where(s.c.deleted_at.is_(None))
+            .order_by(s.c.name)
+        )
+    }
+    roles = {
+        row.id: RoleInfo(row.id, row.name, row.cost_rate, row.bill_rate)
+        for row in conn.execute(
+            select(r.c.id, r.c.name, r.c.cost_rate, r.c.bill_rate)
+            .where(r.c.deleted_at.is_(None))
+            .order_by(r.c.name)
+        )
+    }
+    rule_sets = {
+        row.id: LabourRules(
+            name=row.name,
+            min_call_hours=row.min_call_hours,
+            overtime_after_hours=row.overtime_after_hours,
+            overtime_multiplier=row.overtime_multiplier,
+            double_time_after_hours=row.double_time_after_hours,
+            double_time_multiplier=row.double_time_multiplier,
+        )
+        for row in conn.execute(select(lr).where(lr.c.deleted_at.is_(None)).order_by(lr.c.name))
+    }
+    return Lookups(suppliers, roles, rule_sets)
+
+
+def load_catalog(conn: Connection) -> list[CatalogEntry]:
+    c = CatalogItem.__table__  # type: ignore[attr-defined]
+    rows = conn.execute(
+        select(c).where(c.c.deleted_at.is_(None)).order_by(c.c.category, c.c.name)
+    )
+    return [
+        CatalogEntry(
+            id=row.id,
+            name=row.name,
+            category=row.category,
+            kind=LineKind(row.kind),
+            client_description=row.client_description,
+            unit=row.unit,
+            unit_cost=row.unit_cost,
+            price_basis=PriceBasis(row.price_basis),
+            markup_pct=row.markup_pct,
+            unit_price=row.unit_price,
+            margin_pct=row.margin_pct,
+            supplier_id=row.supplier_id,
+            role_id=row.role_id,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,49 @@
+"""Exact money: the one rounding rule and the one display format for amounts.
+
+Every amount Tandem shows or stores is a ``Decimal``. Rounding happens in one
+place, :func:`round_money`: half-up to the cent, applied to each line's cost
+and price and to each estimate-level adjustment (contingency, discount, tax).
+Subtotals and totals are sums of already-rounded amounts, so the production
+pane, the client pane and an exported workbook add up to the same cents.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+
+
+def round_money(value: Decimal) -> Decimal:
+    """Round an exact amount to the cent, half up (0.005 → 0.01)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def format_money(value: Decimal | None, currency: str = "") -> str:
+    """``1234.5`` → ``"1,234.50"`` (with a leading ``"$"`` when currency is USD)."""
+    if value is None:
+        return ""
+    text = f"{round_money(value):,.2f}"
+    symbol = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
+    if text.startswith("-"):
+        return f"-{symbol}{text[1:]}"
+    return f"{symbol}{text}"
+
+
+def format_number(value: Decimal | None) -> str:
+    """A quantity without trailing zeros: ``Decimal("4.500")`` → ``"4.5"``, ``1E+2`` → ``"100"``."""
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return f"{value.to_integral_value():,f}"
+    text = format(value.normalize(), ",f")
+    return text
+
+
+def format_percent(value: Decimal | None) -> str:
+    """``Decimal("42.4137")`` → ``"42.41 %"``."""
+    if value is None:
+        return ""
+    return f"{round_money(value):,.2f} %"

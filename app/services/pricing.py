@@ -1,0 +1,204 @@
+"""Pricing: a line's cost and price from its cost basis, and an estimate's totals.
+
+The arithmetic, in order:
+
+1. units = quantity × days, and for labour × the weighted paid hours of one
+   person's day (see :mod:`app.services.labour`).
+2. cost = round(units × unit cost).
+3. price, by the line's basis: markup → round(exact cost × (1 + markup %));
+   unit price → round(units × unit price); margin → round(exact cost ÷ (1 − margin %)).
+   A price override replaces that price and is shown as overridden.
+4. Optional lines are priced but left out of every total; they are add-ons.
+5. subtotal = Σ included line prices; contingency = round(subtotal × contingency %);
+   discount = round((subtotal + contingency) × discount %); net = subtotal +
+   contingency − discount; tax = round(net × tax %); total = net + tax.
+   margin = net − cost, so tax never counts as margin.
+
+All rounding goes through :func:`app.services.money.round_money`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from app.models.enums import LineKind, PriceBasis
+from app.services.labour import STRAIGHT_TIME, HourSplit, LabourRules, split_hours
+from app.services.money import HUNDRED, ZERO, round_money
+
+
+@dataclass(frozen=True, slots=True)
+class LineTerms:
+    """What pricing needs of a line; the rest of the line is description."""
+
+    kind: LineKind = LineKind.EQUIPMENT
+    quantity: Decimal = Decimal(1)
+    days: Decimal = Decimal(1)
+    hours: Decimal | None = None
+    unit_cost: Decimal = ZERO
+    price_basis: PriceBasis = PriceBasis.MARKUP
+    markup_pct: Decimal | None = None
+    unit_price: Decimal | None = None
+    margin_pct: Decimal | None = None
+    price_override: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LinePrice:
+    units: Decimal
+    cost: Decimal
+    price: Decimal
+    basis_price: Decimal  # what the basis gives, before any override
+    overridden: bool
+    hours: HourSplit | None = None
+
+    @property
+    def margin(self) -> Decimal:
+        return self.price - self.cost
+
+    @property
+    def markup_pct(self) -> Decimal | None:
+        """Effective markup on cost, whatever the basis."""
+        if self.cost == 0:
+            return None
+        return (self.price - self.cost) / self.cost * HUNDRED
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        """Effective margin as a share of price."""
+        if self.price == 0:
+            return None
+        return (self.price - self.cost) / self.price * HUNDRED
+
+    @property
+    def unit_price(self) -> Decimal | None:
+        """Effective price per unit (per person-hour for labour)."""
+        if self.units == 0:
+            return None
+        return self.price / self.units
+
+
+def line_units(terms: LineTerms, rules: LabourRules | None = None) -> tuple[Decimal, HourSplit | None]:
+    """quantity × days, times one person's weighted paid hours for labour with hours."""
+    base = terms.quantity * terms.days
+    if terms.kind is LineKind.LABOUR and terms.hours is not None:
+        split = split_hours(terms.hours, rules or STRAIGHT_TIME)
+        return base * split.weighted, split
+    return base, None
+
+
+def price_line(terms: LineTerms, rules: LabourRules | None = None) -> LinePrice:
+    units, split = line_units(terms, rules)
+    exact_cost = units * terms.unit_cost
+    cost = round_money(exact_cost)
+    if terms.price_basis is PriceBasis.UNIT_PRICE:
+        basis_price = round_money(units * (terms.unit_price or ZERO))
+    elif terms.price_basis is PriceBasis.MARGIN:
+        margin = terms.margin_pct or ZERO
+        if margin >= HUNDRED:
+            raise ValueError("a margin must be below 100 %")
+        basis_price = round_money(exact_cost * HUNDRED / (HUNDRED - margin))
+    else:
+        basis_price = round_money(exact_cost * (HUNDRED + (terms.markup_pct or ZERO)) / HUNDRED)
+    if terms.price_override is not None:
+        return LinePrice(units, cost, round_money(terms.price_override), basis_price, True, split)
+    return LinePrice(units, cost, basis_price, basis_price, False, split)
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateTerms:
+    contingency_pct: Decimal = ZERO
+    discount_pct: Decimal = ZERO
+    tax_pct: Decimal = ZERO
+    target_margin_pct: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class GroupTotals:
+    """Sums over a group of lines (a section): included lines, and optional add-ons apart."""
+
+    cost: Decimal = ZERO
+    price: Decimal = ZERO
+    optional_cost: Decimal = ZERO
+    optional_price: Decimal = ZERO
+    line_count: int = 0
+
+    @property
+    def margin(self) -> Decimal:
+        return self.price - self.cost
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        return None if self.price == 0 else self.margin / self.price * HUNDRED
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateTotals:
+    cost: Decimal
+    subtotal: Decimal
+    contingency: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+    optional_price: Decimal
+    target_margin_pct: Decimal
+    groups: dict[Hashable, GroupTotals] = field(default_factory=dict)
+
+    @property
+    def margin(self) -> Decimal:
+        return self.net - self.cost
+
+    @property
+    def margin_pct(self) -> Decimal | None:
+        return None if self.net == 0 else self.margin / self.net * HUNDRED
+
+    @property
+    def below_target(self) -> bool:
+        """True when the margin falls short of the estimate's target margin."""
+        if self.target_margin_pct <= 0:
+            return False
+        pct = self.margin_pct
+        return pct is None or pct < self.target_margin_pct
+
+
+def summarize(
+    lines: Iterable[tuple[Hashable, LinePrice, bool]], terms: EstimateTerms
+) -> EstimateTotals:
+    """Totals of an estimate from ``(group key, line price, optional)`` triples."""
+    sums: dict[Hashable, list[Decimal | int]] = {}
+    for group, priced, optional in lines:
+        acc = sums.get(group)
+        if acc is None:
+            acc = sums[group] = [ZERO, ZERO, ZERO, ZERO, 0]
+        if optional:
+            acc[2] += priced.cost
+            acc[3] += priced.price
+        else:
+            acc[0] += priced.cost
+            acc[1] += priced.price
+        acc[4] += 1
+    groups = {
+        key: GroupTotals(Decimal(a[0]), Decimal(a[1]), Decimal(a[2]), Decimal(a[3]), int(a[4]))
+        for key, a in sums.items()
+    }
+    cost = sum((g.cost for g in groups.values()), ZERO)
+    subtotal = sum((g.price for g in groups.values()), ZERO)
+    optional_price = sum((g.optional_price for g in groups.values()), ZERO)
+    contingency = round_money(subtotal * terms.contingency_pct / HUNDRED)
+    discount = round_money((subtotal + contingency) * terms.discount_pct / HUNDRED)
+    net = subtotal + contingency - discount
+    tax = round_money(net * terms.tax_pct / HUNDRED)
+    return EstimateTotals(
+        cost=cost,
+        subtotal=subtotal,
+        contingency=contingency,
+        discount=discount,
+        net=net,
+        tax=tax,
+        total=net + tax,
+        optional_price=optional_price,
+        target_margin_pct=terms.target_margin_pct,
+        groups=groups,
+    )

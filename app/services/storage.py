@@ -1,0 +1,280 @@
+"""Opening a Tandem database: refuse what is broken, migrate what is old, never guess.
+
+A database is a SQLite file (or, later, a server URL). Opening one:
+
+1. refuses a path that is a folder, unreadable, empty, or not an SQLite file,
+   before SQLite ever touches it (SQLite would happily treat some of those as
+   a new database and write to them);
+2. runs ``PRAGMA quick_check`` and refuses a damaged file;
+3. reads the schema revision: a revision this Tandem does not know means the
+   file comes from a newer Tandem and is refused; an older one is upgraded
+   by Alembic in one transaction; a file with other tables is not Tandem's;
+4. configures every connection: rollback journal (never WAL: it does not work
+   on network drives), ``synchronous=FULL``, foreign keys, a busy timeout.
+
+Every failure is a :class:`StorageError` whose text is the one line to show.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import Session
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+# The revisions this build knows, oldest first; tests check it against app/migrations.
+KNOWN_REVISIONS = ("0001",)
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+
+class StorageError(Exception):
+    """A database cannot be opened or used; ``str(error)`` is the message for the user."""
+
+
+class DatabaseNotFound(StorageError):
+    pass
+
+
+class NotADatabase(StorageError):
+    pass
+
+
+class DatabaseTooNew(StorageError):
+    pass
+
+
+class DatabaseLocked(StorageError):
+    pass
+
+
+@dataclass
+class Database:
+    """An open database: its engine, where it lives, and its schema revision."""
+
+    url: str
+    engine: Engine
+    path: Path | None
+    revision: str
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A short write transaction, taken with ``BEGIN IMMEDIATE`` on SQLite."""
+        with self.engine.execution_options(tandem_write=True).begin() as conn:
+            yield conn
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.begin() as conn:
+            yield conn
+
+    @property
+    def display_name(self) -> str:
+        return str(self.path) if self.path else self.url
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def _is_url(target: str | os.PathLike[str]) -> bool:
+    return isinstance(target, str) and "://" in target
+
+
+def _check_file(path: Path, create: bool) -> bool:
+    """Refuse paths that are not SQLite files; return True when the file is new."""
+    if not path.exists():
+        if not create:
+            raise DatabaseNotFound(f"No database at {path}.")
+        if not path.parent.is_dir():
+            raise DatabaseNotFound(f"Cannot create {path}: the folder {path.parent} does not exist.")
+        return True
+    if path.is_dir():
+        raise NotADatabase(f"{path} is a folder, not a Tandem database.")
+    if not os.access(path, os.R_OK):
+        raise StorageError(f"Cannot read {path}: permission denied.")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StorageError(f"Cannot read {path}: {error.strerror or error}.") from None
+    if not header:
+        raise NotADatabase(f"{path} is empty (0 bytes): it is not a Tandem database.")
+    if header != SQLITE_HEADER:
+        raise NotADatabase(f"{path} is not a Tandem database (it is not an SQLite file).")
+    return False
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # The driver's own transaction handling is switched off; _on_begin
+        # issues BEGIN itself so that writers can take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+            if str(mode).lower() == "wal":
+                mode = cursor.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            if str(mode).lower() not in {"delete", "memory"}:
+                cursor.execute("PRAGMA journal_mode = DELETE")
+            cursor.execute("PRAGMA synchronous = FULL")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get("tandem_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
+    message = str(getattr(error, "orig", error))
+    lowered = message.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseLocked(f"{where} is locked by another program; try again in a moment.")
+    if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
+        return NotADatabase(f"{where} is damaged ({message}); it was not changed.")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StorageError(f"{where} is read-only: {message}.")
+    return StorageError(f"{where} cannot be opened: {message}.")
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+def read_revision(conn: Connection) -> str | None:
+    """The schema revision stamped in the database, or None if it has no Tandem schema."""
+    names = {
+        row[0]
+        for row in conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table'"
+        )
+    } if conn.dialect.name == "sqlite" else set(_server_tables(conn))
+    if "alembic_version" not in names:
+        if names - {"sqlite_sequence"}:
+            raise NotADatabase("This file holds another program's tables: it is not a Tandem database.")
+        return None
+    row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+    return row[0] if row else None
+
+
+def _server_tables(conn: Connection) -> list[str]:
+    from sqlalchemy import inspect
+
+    return list(inspect(conn).get_table_names())
+
+
+def open_database(
+    target: str | os.PathLike[str], *, create: bool = True, migrate: bool = True
+) -> Database:
+    """Open (and if allowed create or upgrade) a Tandem database, or raise StorageError."""
+    if _is_url(target):
+        url = str(target)
+        path = None
+        engine = create_engine(url, pool_pre_ping=True)
+        where = url.split("@")[-1]
+    else:
+        path = Path(target).expanduser().resolve()
+        _check_file(path, create)
+        url = sqlite_url(path)
+        engine = create_engine(url)
+        _configure_sqlite(engine)
+        where = str(path)
+    try:
+        with engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                if result != "ok":
+                    raise NotADatabase(f"{where} is damaged ({result}); it was not changed.")
+            conn.rollback()
+        with engine.execution_options(tandem_write=True).begin() as conn:
+            revision = read_revision(conn)
+            if revision is not None and revision not in KNOWN_REVISIONS:
+                raise DatabaseTooNew(
+                    f"{where} was written by a newer Tandem (schema {revision}); "
+                    f"this Tandem knows schema {HEAD_REVISION} at most. Update Tandem to open it."
+                )
+            if revision != HEAD_REVISION:
+                if not migrate:
+                    raise StorageError(f"{where} has schema {revision}; it needs an upgrade.")
+                from app.services.migrate import upgrade
+
+                upgrade(conn)
+                revision = HEAD_REVISION
+    except StorageError:
+        engine.dispose()
+        raise
+    except Exception as error:  # the driver's errors differ by backend
+        engine.dispose()
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(error, DBAPIError | sqlite3.Error):
+            raise _wrap_sqlite_error(error, where) from None
+        raise
+    return Database(url=url, engine=engine, path=path, revision=revision)
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    location: str
+    revision: str | None
+    head: str
+    integrity: str
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity == "ok" and self.revision == self.head
+
+    def lines(self) -> list[str]:
+        state = "current" if self.revision == self.head else "needs upgrade"
+        return [
+            f"database: {self.location}",
+            f"schema: {self.revision or 'none'} ({state}; this Tandem: {self.head})",
+            f"integrity: {self.integrity}",
+        ]
+
+
+def check_database(target: str | os.PathLike[str]) -> CheckReport:
+    """Read-only health check: schema revision and SQLite's full integrity check."""
+    if _is_url(target):
+        db = open_database(target, create=False, migrate=False)
+        try:
+            with db.read() as conn:
+                return CheckReport(db.url, read_revision(conn), HEAD_REVISION, "ok")
+        finally:
+            db.close()
+    path = Path(target).expanduser().resolve()
+    _check_file(path, create=False)
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error as error:
+        raise _wrap_sqlite_error(error, str(path)) from None
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        integrity = "; ".join(str(r[0]) for r in rows[:5])
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        elif tables:
+            raise NotADatabase(f"{path} holds another program's tables: it is not a Tandem database.")
+    except sqlite3.Error as error:
+        raise _wrap_sqlite_error(error, str(path)) from None
+    finally:
+        conn.close()
+    return CheckReport(str(path), revision, HEAD_REVISION, integrity)

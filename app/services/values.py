@@ -1,0 +1,76 @@
+"""Reading numbers that people type: clear messages for bad input, exact Decimals for good."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+_LIMIT = Decimal("1e12")
+_STRIP = re.compile(r"[\s$€£,]")
+
+
+class InputError(ValueError):
+    """A value a user typed cannot be used; ``str(error)`` is the message to show."""
+
+
+def parse_decimal(
+    text: object,
+    label: str,
+    *,
+    minimum: Decimal | None = Decimal(0),
+    below: Decimal | None = None,
+    above: Decimal | None = None,
+    places: int = 4,
+    allow_empty: bool = False,
+    percent: bool = False,
+) -> Decimal | None:
+    """Parse ``text`` as an exact number or raise :class:`InputError` saying why not.
+
+    Accepts thousands separators, a currency sign and (for percentages) a
+    trailing ``%``: ``"$1,234.50"`` → ``Decimal("1234.50")``.
+    """
+    if isinstance(text, Decimal):
+        raw = format(text, "f")
+    elif isinstance(text, int) and not isinstance(text, bool):
+        raw = str(text)
+    elif isinstance(text, str):
+        raw = text
+    else:
+        raise InputError(f"{label} must be a number.")
+    cleaned = _STRIP.sub("", raw)
+    if percent and cleaned.endswith("%"):
+        cleaned = cleaned[:-1]
+    if cleaned == "":
+        if allow_empty:
+            return None
+        raise InputError(f"{label} cannot be empty.")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise InputError(f"{label} must be a number; “{raw.strip()}” is not.") from None
+    if not value.is_finite():
+        raise InputError(f"{label} must be a number; “{raw.strip()}” is not.")
+    if abs(value) >= _LIMIT:
+        raise InputError(f"{label} is too large.")
+    exponent = value.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise InputError(f"{label} can have at most {places} decimal places.")
+    unit = " %" if percent else ""
+    if minimum is not None and value < minimum:
+        if minimum == 0:
+            raise InputError(f"{label} cannot be negative.")
+        raise InputError(f"{label} must be at least {minimum}{unit}.")
+    if below is not None and value >= below:
+        raise InputError(f"{label} must be below {below}{unit}.")
+    if above is not None and value <= above:
+        raise InputError(f"{label} must be above {above}{unit}.")
+    return value + 0  # normalises -0 to 0
+
+
+def parse_text(text: object, label: str, *, max_length: int, required: bool = False) -> str:
+    value = "" if text is None else str(text).strip()
+    if required and not value:
+        raise InputError(f"{label} cannot be empty.")
+    if len(value) > max_length:
+        raise InputError(f"{label} can be at most {max_length} characters long.")
+    return value
