@@ -18,7 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from app.models import Client, Company, Estimate, LineItem, Project, Section
@@ -154,14 +154,18 @@ class ChangeKind(StrEnum):
 class Change:
     """What an edit did, in terms a view can replay: which row, where.
 
-    For LINE_INSERTED/LINE_REMOVED, ``section_index``/``index`` say where the row
-    is (after insertion, before removal). A move is a removal then an insertion.
+    Structural changes (insertions, removals, resets) are announced twice: with
+    ``before=True`` just before the rows change in memory and again after, so a
+    Qt model can bracket them with begin…/end… calls. ``section_index``/``index``
+    say where the row is (after insertion, before removal). A move is a removal
+    then an insertion. Every announcement happens after the database committed.
     """
 
     kind: ChangeKind
     section_index: int = -1
     index: int = -1
     row_id: uuid.UUID | None = None
+    before: bool = False
 
 
 Listener = Callable[[Change], None]
@@ -308,8 +312,8 @@ class EstimateDocument:
     def reload(self, notify: bool = True) -> None:
         """Read the whole estimate again (a fixed number of queries, whatever its size)."""
         with self.db.read() as conn:
-            self.header = self._load_header(conn)
-            self.lookups = load_lookups(conn)
+            header = self._load_header(conn)
+            lookups = load_lookups(conn)
             sections = [
                 SectionRow(r.id, r.estimate_id, r.position, r.name, r.client_description, r.version)
                 for r in conn.execute(
@@ -331,7 +335,9 @@ class EstimateDocument:
             )
             for row in rows:
                 by_id[row.section_id].lines.append(_line_from_row(row))
-        self.sections = sections
+        if notify:
+            self._emit(Change(ChangeKind.RESET, before=True))
+        self.header, self.lookups, self.sections = header, lookups, sections
         self._lines = {line.id: line for s in sections for line in s.lines}
         for line in self._lines.values():
             line.priced = price_line(line.terms(), self.rules_for(line))
@@ -483,22 +489,27 @@ class EstimateDocument:
         values: dict[str, Any] | None = None,
         line_id: uuid.UUID | None = None,
     ) -> LineRow:
-        section = self.section(section_id)
+        s = self.section_index(section_id)
+        section = self.sections[s]
         index = len(section.lines) if index is None else max(0, min(index, len(section.lines)))
         data = LineItem(section_id=section_id, position=index, **(values or {}))
         if line_id is not None:
             data.id = line_id
         line = _line_from_row(data)
+        spec_errors = [name for name in ("quantity", "days", "unit_cost") if getattr(line, name) < 0]
+        if spec_errors:
+            raise InputError(f"{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
+        line.priced = price_line(line.terms(), self.rules_for(line))
+        new_order = [*section.lines[:index], line, *section.lines[index:]]
         with self.db.write() as conn:
             conn.execute(LINE_T.insert().values(**{
                 c.name: _db_value(getattr(data, c.name)) for c in LINE_T.columns
             }))
-            section.lines.insert(index, line)
-            self._renumber(conn, section.lines, index)
+            self._write_positions(conn, LINE_T, new_order)
+        self._replace_rows(Change(ChangeKind.LINE_INSERTED, s, index, line.id), section.lines, new_order)
         self._lines[line.id] = line
-        line.priced = price_line(line.terms(), self.rules_for(line))
         self._retotal()
-        self._emit(Change(ChangeKind.LINE_INSERTED, self.section_index(section_id), index, line.id))
+        self._emit(Change(ChangeKind.LINE_INSERTED, s, index, line.id))
         return line
 
     def add_catalog_line(
@@ -518,9 +529,7 @@ class EstimateDocument:
             "role_id": entry.role_id,
             "catalog_item_id": entry.id,
         }
-        if entry.kind is LineKind.LABOUR and entry.unit in {"h", "hr", "hour", "hours"}:
-            values["hours"] = None
-        elif entry.kind is LineKind.LABOUR:
+        if entry.kind is LineKind.LABOUR and entry.unit not in {"h", "hr", "hour", "hours"}:
             values["hours"] = Decimal(8)
         return self.add_line(section_id, index, values)
 
@@ -532,17 +541,17 @@ class EstimateDocument:
         with self.db.write() as conn:
             self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": utcnow()})
         line.version += 1
-        # Emit before the row leaves so views can call beginRemoveRows on valid rows.
-        self._emit(Change(ChangeKind.LINE_REMOVED, s, i, line_id))
-        del section.lines[i]
+        change = Change(ChangeKind.LINE_REMOVED, s, i, line_id)
+        self._replace_rows(change, section.lines, [*section.lines[:i], *section.lines[i + 1:]])
         del self._lines[line_id]
         self._retotal()
-        self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
+        self._emit(change)
         return section.id, i
 
     def restore_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> LineRow:
         """Bring a deleted line back at ``index`` of its section."""
-        section = self.section(section_id)
+        s = self.section_index(section_id)
+        section = self.sections[s]
         index = max(0, min(index, len(section.lines)))
         with self.db.write() as conn:
             row = conn.execute(select(LINE_T).where(LINE_T.c.id == line_id)).first()
@@ -553,12 +562,14 @@ class EstimateDocument:
             line = _line_from_row(row)
             line.section_id = section_id
             line.version += 1
-            section.lines.insert(index, line)
-            self._renumber(conn, section.lines, index)
-        self._lines[line_id] = line
+            new_order = [*section.lines[:index], line, *section.lines[index:]]
+            self._write_positions(conn, LINE_T, new_order)
         line.priced = price_line(line.terms(), self.rules_for(line))
+        change = Change(ChangeKind.LINE_INSERTED, s, index, line_id)
+        self._replace_rows(change, section.lines, new_order)
+        self._lines[line_id] = line
         self._retotal()
-        self._emit(Change(ChangeKind.LINE_INSERTED, self.section_index(section_id), index, line_id))
+        self._emit(change)
         return line
 
     def move_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> tuple[uuid.UUID, int]:
@@ -568,29 +579,29 @@ class EstimateDocument:
         """
         line = self._lines[line_id]
         s_from, i_from = self.locate(line_id)
-        source = self.sections[s_from]
-        target = self.section(section_id)
-        if target is source:
-            index = max(0, min(index, len(source.lines) - 1))
-            if index == i_from:
-                return source.id, i_from
-        else:
-            index = max(0, min(index, len(target.lines)))
+        s_to = self.section_index(section_id)
+        source, target = self.sections[s_from], self.sections[s_to]
+        source_after = [*source.lines[:i_from], *source.lines[i_from + 1:]]
+        index = max(0, min(index, len(source_after) if target is source else len(target.lines)))
+        if target is source and index == i_from:
+            return source.id, i_from
+        base = source_after if target is source else target.lines
+        target_after = [*base[:index], line, *base[index:]]
         with self.db.write() as conn:
             self._update_row(conn, LINE_T, line.id, line.version,
                              {"section_id": section_id, "position": index})
-            line.version += 1
-            self._emit(Change(ChangeKind.LINE_REMOVED, s_from, i_from, line_id))
-            del source.lines[i_from]
-            line.section_id = section_id
-            target.lines.insert(index, line)
-            if target is source:
-                self._renumber(conn, source.lines, min(i_from, index))
-            else:
-                self._renumber(conn, source.lines, i_from)
-                self._renumber(conn, target.lines, index)
+            if target is not source:
+                self._write_positions(conn, LINE_T, source_after)
+            self._write_positions(conn, LINE_T, target_after, skip=line)
+        line.version += 1
+        removed = Change(ChangeKind.LINE_REMOVED, s_from, i_from, line_id)
+        self._replace_rows(removed, source.lines, source_after)
+        self._emit(removed)
+        line.section_id = section_id
+        inserted = Change(ChangeKind.LINE_INSERTED, s_to, index, line_id)
+        self._replace_rows(inserted, target.lines, target_after)
         self._retotal()
-        self._emit(Change(ChangeKind.LINE_INSERTED, self.section_index(section_id), index, line_id))
+        self._emit(inserted)
         return source.id, i_from
 
     # -- section edits ---------------------------------------------------------
@@ -627,14 +638,16 @@ class EstimateDocument:
         if section_id is not None:
             data.id = section_id
         row = SectionRow(data.id, self.estimate_id, index, name, client_description, data.version)
+        new_order = [*self.sections[:index], row, *self.sections[index:]]
         with self.db.write() as conn:
             conn.execute(SECTION_T.insert().values(**{
                 c.name: getattr(data, c.name) for c in SECTION_T.columns
             }))
-            self.sections.insert(index, row)
-            self._renumber(conn, self.sections, index, SECTION_T)
+            self._write_positions(conn, SECTION_T, new_order)
+        change = Change(ChangeKind.SECTION_INSERTED, index, -1, row.id)
+        self._replace_rows(change, self.sections, new_order)
         self._retotal()
-        self._emit(Change(ChangeKind.SECTION_INSERTED, index, -1, row.id))
+        self._emit(change)
         return row
 
     def delete_section(self, section_id: uuid.UUID) -> int:
@@ -644,15 +657,16 @@ class EstimateDocument:
         with self.db.write() as conn:
             self._update_row(conn, SECTION_T, section.id, section.version, {"deleted_at": utcnow()})
         section.version += 1
-        self._emit(Change(ChangeKind.SECTION_REMOVED, index, -1, section_id))
-        del self.sections[index]
+        change = Change(ChangeKind.SECTION_REMOVED, index, -1, section_id)
+        self._replace_rows(change, self.sections, [*self.sections[:index], *self.sections[index + 1:]])
         for line in section.lines:
             del self._lines[line.id]
         self._retotal()
-        self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
+        self._emit(change)
         return index
 
     def restore_section(self, section_id: uuid.UUID, index: int) -> SectionRow:
+        index = max(0, min(index, len(self.sections)))
         with self.db.write() as conn:
             row = conn.execute(select(SECTION_T).where(SECTION_T.c.id == section_id)).first()
             if row is None:
@@ -666,31 +680,36 @@ class EstimateDocument:
                 .order_by(LINE_T.c.position, LINE_T.c.created_at)
             )
             section.lines = [_line_from_row(r) for r in lines]
-            index = max(0, min(index, len(self.sections)))
-            self.sections.insert(index, section)
-            self._renumber(conn, self.sections, index, SECTION_T)
+            new_order = [*self.sections[:index], section, *self.sections[index:]]
+            self._write_positions(conn, SECTION_T, new_order)
         for line in section.lines:
             line.priced = price_line(line.terms(), self.rules_for(line))
-            self._lines[line.id] = line
+        change = Change(ChangeKind.SECTION_INSERTED, index, -1, section_id)
+        self._replace_rows(change, self.sections, new_order)
+        self._lines.update((line.id, line) for line in section.lines)
         self._retotal()
-        self._emit(Change(ChangeKind.SECTION_INSERTED, index, -1, section_id))
+        self._emit(change)
         return section
 
     def move_section(self, section_id: uuid.UUID, index: int) -> int:
         """Move a section to ``index`` (counted after removal); return its old index."""
         old = self.section_index(section_id)
-        index = max(0, min(index, len(self.sections) - 1))
+        section = self.sections[old]
+        without = [*self.sections[:old], *self.sections[old + 1:]]
+        index = max(0, min(index, len(without)))
         if index == old:
             return old
-        section = self.sections[old]
+        new_order = [*without[:index], section, *without[index:]]
         with self.db.write() as conn:
             self._update_row(conn, SECTION_T, section.id, section.version, {"position": index})
-            section.version += 1
-            self._emit(Change(ChangeKind.SECTION_REMOVED, old, -1, section_id))
-            del self.sections[old]
-            self.sections.insert(index, section)
-            self._renumber(conn, self.sections, min(old, index), SECTION_T)
-        self._emit(Change(ChangeKind.SECTION_INSERTED, index, -1, section_id))
+            self._write_positions(conn, SECTION_T, new_order, skip=section)
+        section.version += 1
+        removed = Change(ChangeKind.SECTION_REMOVED, old, -1, section_id)
+        self._replace_rows(removed, self.sections, without)
+        self._emit(removed)
+        inserted = Change(ChangeKind.SECTION_INSERTED, index, -1, section_id)
+        self._replace_rows(inserted, self.sections, new_order)
+        self._emit(inserted)
         return old
 
     # -- estimate-level edits --------------------------------------------------
@@ -735,19 +754,25 @@ class EstimateDocument:
             )
 
     @staticmethod
-    def _renumber(conn: Connection, rows: list[Any], start: int, table: Any = LINE_T) -> None:
-        """Give rows[start:] positions equal to their index, writing only those that moved."""
+    def _write_positions(conn: Connection, table: Any, rows: list[Any], skip: Any = None) -> None:
+        """Store each row's index as its position, writing only rows whose position moved."""
         stale = [
             {"row_id": row.id, "pos": i}
-            for i, row in enumerate(rows[start:], start)
-            if row.position != i
+            for i, row in enumerate(rows)
+            if row.position != i and row is not skip
         ]
-        for i, row in enumerate(rows[start:], start):
-            row.position = i
         if stale:
-            from sqlalchemy import bindparam
-
             conn.execute(
                 update(table).where(table.c.id == bindparam("row_id")).values(position=bindparam("pos")),
                 stale,
             )
+
+    def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None:
+        """Announce ``change`` as coming, then swap a list's contents for ``new_order``.
+
+        The caller announces it as done (``before=False``) once the totals are current.
+        """
+        self._emit(replace(change, before=True))
+        rows[:] = new_order
+        for i, row in enumerate(rows):
+            row.position = i
