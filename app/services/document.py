@@ -289,6 +289,27 @@ def _line_from_row(row: Any) -> LineRow:
     )
 
 
+def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
+    """The column values of a new line made from a catalog item."""
+    values: dict[str, Any] = {
+        "kind": entry.kind.value,
+        "description": entry.name,
+        "client_description": entry.client_description,
+        "unit": entry.unit,
+        "unit_cost": entry.unit_cost,
+        "price_basis": entry.price_basis.value,
+        "markup_pct": entry.markup_pct,
+        "unit_price": entry.unit_price,
+        "margin_pct": entry.margin_pct,
+        "supplier_id": entry.supplier_id,
+        "role_id": entry.role_id,
+        "catalog_item_id": entry.id,
+    }
+    if entry.kind is LineKind.LABOUR and entry.unit not in {"h", "hr", "hour", "hours"}:
+        values["hours"] = Decimal(8)  # a crew call: people × one 8-hour day until told otherwise
+    return values
+
+
 def _db_value(value: Any) -> Any:
     return value.value if isinstance(value, StrEnum) else value
 
@@ -515,23 +536,7 @@ class EstimateDocument:
     def add_catalog_line(
         self, section_id: uuid.UUID, entry: CatalogEntry, index: int | None = None
     ) -> LineRow:
-        values: dict[str, Any] = {
-            "kind": entry.kind.value,
-            "description": entry.name,
-            "client_description": entry.client_description,
-            "unit": entry.unit,
-            "unit_cost": entry.unit_cost,
-            "price_basis": entry.price_basis.value,
-            "markup_pct": entry.markup_pct,
-            "unit_price": entry.unit_price,
-            "margin_pct": entry.margin_pct,
-            "supplier_id": entry.supplier_id,
-            "role_id": entry.role_id,
-            "catalog_item_id": entry.id,
-        }
-        if entry.kind is LineKind.LABOUR and entry.unit not in {"h", "hr", "hour", "hours"}:
-            values["hours"] = Decimal(8)
-        return self.add_line(section_id, index, values)
+        return self.add_line(section_id, index, catalog_line_values(entry))
 
     def delete_line(self, line_id: uuid.UUID) -> tuple[uuid.UUID, int]:
         """Delete (tombstone) a line; return where it was, for restore_line."""

@@ -1,0 +1,1 @@
+"""PySide6 widgets, item models, dialogs: thin, they call services and show their results."""

@@ -1,0 +1,241 @@
+"""The AM's client view as a Qt tree model: what the client sees, and nothing internal.
+
+Only client-facing fields are read here: section names and client
+descriptions, a line's client description (never its internal description,
+which may name a supplier), quantities and prices. Optional lines are listed
+apart as add-ons and left out of the totals.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.models.enums import LineKind
+from app.services.document import Change, ChangeKind, EstimateDocument, LineRow
+from app.services.money import format_money, format_number
+from app.ui.production_model import ROW_ID_ROLE, ROW_KIND_ROLE
+
+ADDONS_TITLE = "Optional add-ons"
+COLUMNS = ("Item", "Quantity", "Price")
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_GROUP_BG = QBrush(QColor("#eef5ee"))
+_ADDON_FG = QBrush(QColor("#4b5563"))
+
+
+@dataclass
+class _Group:
+    """A top-level row: a section (``section_id``) or the add-ons group (``None``)."""
+
+    section_id: uuid.UUID | None
+    line_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+class ClientQuoteModel(QAbstractItemModel):
+    """Sections → lines as the client reads them, then the optional add-ons."""
+
+    def __init__(self, doc: EstimateDocument, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self._groups: list[_Group] = []
+        self._where: dict[uuid.UUID, tuple[int, int]] = {}
+        self._build()
+        doc.subscribe(self._on_document_changed)
+
+    def detach(self) -> None:
+        self.doc.unsubscribe(self._on_document_changed)
+
+    def _build(self) -> None:
+        groups: list[_Group] = []
+        addons = _Group(None)
+        for section in self.doc.sections:
+            group = _Group(section.id)
+            for line in section.lines:
+                (addons if line.optional else group).line_ids.append(line.id)
+            groups.append(group)
+        if addons.line_ids:
+            groups.append(addons)
+        self._groups = groups
+        self._where = {
+            line_id: (g, i) for g, group in enumerate(groups) for i, line_id in enumerate(group.line_ids)
+        }
+        self._where.update({g.section_id: (i, -1) for i, g in enumerate(groups) if g.section_id})
+
+    def _grouped_right(self, line_id: uuid.UUID) -> bool:
+        """True while a line sits in the right group (it may have become optional or not)."""
+        place = self._where.get(line_id)
+        if place is None:
+            return False
+        return (self._groups[place[0]].section_id is None) == self.doc.line(line_id).optional
+
+    # -- structure -----------------------------------------------------------------
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() != 0 or parent.column() != 0:
+            return 0
+        return len(self._groups[parent.row()].line_ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def index_for_id(self, row_id: uuid.UUID, column: int = 0) -> QModelIndex:
+        place = self._where.get(row_id)
+        if place is None:
+            return QModelIndex()
+        g, i = place
+        if i < 0:
+            return self.index(g, column)
+        return self.index(i, column, self.index(g, 0))
+
+    def id_at(self, index: QModelIndex | QPersistentModelIndex) -> uuid.UUID | None:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self._groups[index.row()].section_id
+        return self._groups[index.internalId() - 1].line_ids[index.row()]
+
+    # -- data ------------------------------------------------------------------------
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEFT if section == 0 else _RIGHT
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            return self._group_data(self._groups[index.row()], index.column(), role)
+        group = self._groups[index.internalId() - 1]
+        line = self.doc.line(group.line_ids[index.row()])
+        return self._line_data(line, group.section_id is None, index.column(), role)
+
+    def _group_data(self, group: _Group, column: int, role: int) -> Any:
+        if role == ROW_KIND_ROLE:
+            return "section" if group.section_id else "addons"
+        if role == ROW_ID_ROLE:
+            return str(group.section_id) if group.section_id else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _GROUP_BG
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEFT if column == 0 else _RIGHT
+        currency = self.doc.header.currency
+        if group.section_id is None:
+            if role == Qt.ItemDataRole.DisplayRole and column == 0:
+                return ADDONS_TITLE
+            if role == Qt.ItemDataRole.DisplayRole and column == 2:
+                return format_money(self.doc.totals.optional_price, currency)
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Options the client can add; not included in the total."
+            return None
+        section = self.doc.section(group.section_id)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return section.client_description or None
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return section.name
+        if column == 2:
+            totals = self.doc.totals.groups.get(section.id)
+            return format_money(totals.price if totals else 0, currency)
+        return None
+
+    def _line_data(self, line: LineRow, addon: bool, column: int, role: int) -> Any:
+        if role == ROW_KIND_ROLE:
+            return "line"
+        if role == ROW_ID_ROLE:
+            return str(line.id)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _LEFT if column == 0 else _RIGHT
+        if role == Qt.ItemDataRole.ForegroundRole and addon:
+            return _ADDON_FG
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if column == 0:
+            return line.client_text
+        if column == 1:
+            return client_quantity(line)
+        if column == 2:
+            return format_money(line.price.price, self.doc.header.currency)
+        return None
+
+    # -- following the document ----------------------------------------------------------
+
+    def _on_document_changed(self, change: Change) -> None:
+        kind = change.kind
+        structural = kind in (
+            ChangeKind.RESET, ChangeKind.LINE_INSERTED, ChangeKind.LINE_REMOVED,
+            ChangeKind.SECTION_INSERTED, ChangeKind.SECTION_REMOVED,
+        )
+        if structural:
+            # The client view is a regrouping of the document (add-ons apart), so
+            # structural edits rebuild it; they are rare next to value edits.
+            if change.before:
+                self.beginResetModel()
+            else:
+                self._build()
+                self.endResetModel()
+            return
+        if kind is ChangeKind.LINE_CHANGED and change.row_id is not None:
+            if not self._grouped_right(change.row_id):
+                self.beginResetModel()
+                self._build()
+                self.endResetModel()
+                return
+            index = self.index_for_id(change.row_id)
+            if index.isValid():
+                self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+            group_row = self._where[change.row_id][0]
+            self.dataChanged.emit(self.index(group_row, 0), self.index(group_row, len(COLUMNS) - 1))
+            if self._groups and self._groups[-1].section_id is None:
+                last = len(self._groups) - 1
+                self.dataChanged.emit(self.index(last, 2), self.index(last, 2))
+        elif kind is ChangeKind.SECTION_CHANGED and change.row_id is not None:
+            index = self.index_for_id(change.row_id)
+            if index.isValid():
+                self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+
+
+def client_quantity(line: LineRow) -> str:
+    """Quantity as the client reads it: ``392 panel × 4 days``, ``8 person × 10 h``."""
+    text = f"{format_number(line.quantity)} {line.unit}".strip()
+    if line.kind is LineKind.LABOUR and line.hours is not None:
+        text += f" × {format_number(line.hours)} h"
+    if line.days != 1:
+        text += f" × {format_number(line.days)} days"
+    return text

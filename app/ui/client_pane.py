@@ -1,0 +1,144 @@
+"""The AM's pane: the quote as the client will read it — sections, prices, options, total.
+
+It reads only client-facing values (see ClientQuoteModel); the only numbers the
+AM edits here are the discount and the tax rate.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHeaderView,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.document import Change
+from app.services.money import format_money, format_number
+from app.ui.client_model import ClientQuoteModel
+from app.ui.estimate_editor import EstimateEditor
+from app.ui.field_edit import FieldEdit
+from app.ui.production_pane import figure_label, pane_title
+
+
+class ClientPane(QWidget):
+    def __init__(self, editor: EstimateEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clientPane")
+        self.editor = editor
+        self.doc = editor.doc
+        self.model = ClientQuoteModel(self.doc, self)
+        self.view = QTreeView(self)
+        self.view.setObjectName("clientView")
+        self.view.setModel(self.model)
+        self.view.setUniformRowHeights(True)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setAllColumnsShowFocus(True)
+        header = self.view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.expandAll()
+        self.model.modelReset.connect(self.view.expandAll)
+
+        self.heading = QLabel(self)
+        self.heading.setObjectName("clientHeading")
+        self.heading.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(pane_title("Client view — what the client sees", "clientTitle"))
+        layout.addWidget(self.heading)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self._build_footer())
+        self.doc.subscribe(self._on_document_changed)
+        self.refresh()
+
+    def _build_footer(self) -> QWidget:
+        footer = QFrame(self)
+        footer.setObjectName("clientFooter")
+        footer.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(footer)
+        grid.setContentsMargins(8, 4, 8, 4)
+        self.subtotal = figure_label("clientSubtotal")
+        self.contingency = figure_label("clientContingency")
+        self.contingency_caption = QLabel("Contingency")
+        self.discount = figure_label("clientDiscount")
+        self.tax = figure_label("clientTax")
+        self.total = figure_label("clientTotal", bold=True)
+        self.total.setStyleSheet("QLabel { font-weight: 700; font-size: 14px; }")
+        self.addons = figure_label("clientAddons")
+        self.addons_caption = QLabel("Optional add-ons (not included)")
+        self.discount_edit = FieldEdit(self.editor, "discount_pct",
+                                       lambda: format_number(self.doc.header.discount_pct), footer)
+        self.discount_edit.setObjectName("discountEdit")
+        self.tax_edit = FieldEdit(self.editor, "tax_pct",
+                                  lambda: format_number(self.doc.header.tax_pct), footer)
+        self.tax_edit.setObjectName("taxEdit")
+        self.field_message = QLabel(footer)
+        self.field_message.setObjectName("clientFieldMessage")
+        self.field_message.setStyleSheet("QLabel { color: #b91c1c; }")
+        self.field_message.setWordWrap(True)
+        for edit in (self.discount_edit, self.tax_edit):
+            edit.refused.connect(self.field_message.setText)
+            edit.textEdited.connect(lambda _text: self.field_message.clear())
+
+        rows: list[tuple[QWidget, QWidget | None, QWidget]] = [
+            (QLabel("Subtotal"), None, self.subtotal),
+            (self.contingency_caption, None, self.contingency),
+            (QLabel("Discount %"), self.discount_edit, self.discount),
+            (QLabel("Tax %"), self.tax_edit, self.tax),
+            (QLabel("<b>Total</b>"), None, self.total),
+            (self.addons_caption, None, self.addons),
+        ]
+        for r, (caption, edit, figure) in enumerate(rows):
+            grid.addWidget(caption, r, 0)
+            if edit is not None:
+                grid.addWidget(edit, r, 1)
+            grid.addWidget(figure, r, 2)
+        grid.addWidget(self.field_message, len(rows), 0, 1, 3)
+        grid.setColumnStretch(2, 1)
+        return footer
+
+    def refresh(self) -> None:
+        header = self.doc.header
+        dates = ""
+        if header.start_date:
+            dates = header.start_date.strftime("%b %d, %Y")
+            if header.end_date and header.end_date != header.start_date:
+                dates += " – " + header.end_date.strftime("%b %d, %Y")
+        parts = [f"<b>{_esc(header.client_name)}</b> · {_esc(header.project_name)}",
+                 _esc(header.venue), dates, f"Estimate: {_esc(header.name)}"]
+        self.heading.setText(" · ".join(p for p in parts if p))
+        totals = self.doc.totals
+        currency = header.currency
+        self.subtotal.setText(format_money(totals.subtotal, currency))
+        self.contingency.setText(format_money(totals.contingency, currency))
+        self.contingency.setVisible(totals.contingency != 0)
+        self.contingency_caption.setVisible(totals.contingency != 0)
+        self.discount.setText(format_money(-totals.discount, currency) if totals.discount else "")
+        self.tax.setText(format_money(totals.tax, currency))
+        self.total.setText(format_money(totals.total, currency))
+        self.addons.setText(format_money(totals.optional_price, currency))
+        self.addons.setVisible(totals.optional_price != 0)
+        self.addons_caption.setVisible(totals.optional_price != 0)
+        self.discount_edit.refresh()
+        self.tax_edit.refresh()
+
+    def detach(self) -> None:
+        self.doc.unsubscribe(self._on_document_changed)
+        self.model.detach()
+
+    def _on_document_changed(self, change: Change) -> None:
+        if not change.before:
+            self.refresh()
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

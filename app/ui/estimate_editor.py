@@ -1,0 +1,156 @@
+"""The one door through which the panes change an estimate: parse, run as an undoable command, report."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from app.services.document import (
+    LINE_FIELDS,
+    ConcurrentEditError,
+    EstimateDocument,
+    catalog_line_values,
+)
+from app.services.lookups import CatalogEntry
+from app.services.storage import StorageError
+from app.services.values import InputError
+from app.ui import commands
+
+
+class EstimateEditor(QObject):
+    """Owns an open estimate's undo stack; every pane edit goes through here.
+
+    Methods that take user input return ``None`` on success or the message to
+    show; a refused edit changes nothing and is not put on the undo stack.
+    """
+
+    errorRaised = Signal(str)
+    rowFocusRequested = Signal(object)  # a line or section id the views should select
+
+    def __init__(self, doc: EstimateDocument, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.undo_stack = QUndoStack(self)
+
+    # -- running commands ------------------------------------------------------
+
+    def run(self, command: commands.DocumentCommand) -> str | None:
+        command.on_error = self._on_command_error
+        try:
+            command.first_apply()
+        except InputError as error:
+            return str(error)
+        except (ConcurrentEditError, StorageError) as error:
+            self._on_command_error(error)
+            return str(error)
+        self.undo_stack.push(command)
+        return None
+
+    def _on_command_error(self, error: BaseException) -> None:
+        if isinstance(error, ConcurrentEditError):
+            # Someone else changed the estimate: show theirs, and drop undo steps
+            # that were recorded against the old state.
+            self.undo_stack.clear()
+            try:
+                self.doc.reload()
+            except ConcurrentEditError as gone:
+                error = gone
+        elif not isinstance(error, StorageError | InputError):
+            raise error
+        self.errorRaised.emit(str(error))
+
+    # -- edits -----------------------------------------------------------------
+
+    def edit_line(self, line_id: uuid.UUID, column: str, value: Any) -> str | None:
+        try:
+            changes = self.doc.parse_line_edit(line_id, column, value)
+        except InputError as error:
+            return str(error)
+        if not changes:
+            return None
+        spec = LINE_FIELDS.get("price_override" if column == "price" else column)
+        label = spec.label if spec else column
+        return self.run(commands.SetLineFields(self.doc, line_id, changes, f"Edit {label.lower()}"))
+
+    def edit_section(self, section_id: uuid.UUID, column: str, value: Any) -> str | None:
+        try:
+            changes = self.doc.parse_section_edit(section_id, column, value)
+        except InputError as error:
+            return str(error)
+        if not changes:
+            return None
+        return self.run(commands.SetSectionFields(self.doc, section_id, changes, "Edit section"))
+
+    def edit_estimate(self, column: str, value: Any) -> str | None:
+        try:
+            changes = self.doc.parse_estimate_edit(column, value)
+        except InputError as error:
+            return str(error)
+        if not changes:
+            return None
+        return self.run(commands.SetEstimateFields(self.doc, changes, "Edit estimate"))
+
+    def add_line(self, section_id: uuid.UUID, index: int | None = None,
+                 values: dict[str, Any] | None = None) -> uuid.UUID | None:
+        command = commands.AddLine(self.doc, section_id, index, values or {"description": "New line"})
+        if self._report(self.run(command)):
+            return None
+        self.rowFocusRequested.emit(command.line_id)
+        return command.line_id
+
+    def add_catalog_line(self, section_id: uuid.UUID, entry: CatalogEntry,
+                         index: int | None = None) -> uuid.UUID | None:
+        values = catalog_line_values(entry)
+        command = commands.AddLine(self.doc, section_id, index, values, f"Add {entry.name}")
+        if self._report(self.run(command)):
+            return None
+        self.rowFocusRequested.emit(command.line_id)
+        return command.line_id
+
+    def add_section(self, name: str, index: int | None = None) -> uuid.UUID | None:
+        command = commands.AddSection(self.doc, name, index)
+        if self._report(self.run(command)):
+            return None
+        self.rowFocusRequested.emit(command.section_id)
+        return command.section_id
+
+    def delete_lines(self, line_ids: list[uuid.UUID]) -> None:
+        if line_ids:
+            self._report(self.run(commands.DeleteLines(self.doc, line_ids)))
+
+    def delete_section(self, section_id: uuid.UUID) -> None:
+        self._report(self.run(commands.DeleteSection(self.doc, section_id)))
+
+    def move_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
+        if not self._report(self.run(commands.MoveLine(self.doc, line_id, section_id, index))):
+            self.rowFocusRequested.emit(line_id)
+
+    def move_section(self, section_id: uuid.UUID, index: int) -> None:
+        if not self._report(self.run(commands.MoveSection(self.doc, section_id, index))):
+            self.rowFocusRequested.emit(section_id)
+
+    def nudge(self, row_id: uuid.UUID, step: int) -> None:
+        """Move a line or section one place up (-1) or down (+1); lines cross into the next section."""
+        if self.doc.has_line(row_id):
+            s, i = self.doc.locate(row_id)
+            lines = self.doc.sections[s].lines
+            target = i + step
+            if 0 <= target < len(lines):
+                self.move_line(row_id, self.doc.sections[s].id, target)
+            elif target < 0 and s > 0:
+                prev = self.doc.sections[s - 1]
+                self.move_line(row_id, prev.id, len(prev.lines))
+            elif target >= len(lines) and s + 1 < len(self.doc.sections):
+                self.move_line(row_id, self.doc.sections[s + 1].id, 0)
+            return
+        index = self.doc.section_index(row_id)
+        if 0 <= index + step < len(self.doc.sections):
+            self.move_section(row_id, index + step)
+
+    def _report(self, message: str | None) -> str | None:
+        if message:
+            self.errorRaised.emit(message)
+        return message

@@ -1,0 +1,385 @@
+"""The main window: assembles the navigator, the two-pane workspace, the catalog, menus and actions."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from app import __version__
+from app.services import directory
+from app.services.document import ConcurrentEditError, EstimateDocument
+from app.services.lookups import CatalogEntry, load_catalog
+from app.services.storage import Database, StorageError
+from app.services.values import InputError
+from app.ui.catalog_panel import CatalogPanel
+from app.ui.dialogs import UserDialogs
+from app.ui.navigator import NavigatorPanel
+from app.ui.workspace import EstimateWorkspace
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, dialogs: UserDialogs | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Tandem")
+        self.resize(1500, 860)
+        self.dialogs = dialogs or UserDialogs()
+        self.settings = settings
+        self.db: Database | None = None
+        self.workspace: EstimateWorkspace | None = None
+        self.undo_group = QUndoGroup(self)
+
+        self.stack = QStackedWidget(self)
+        self.placeholder = QLabel("Open an estimate from the navigator on the left.", self)
+        self.placeholder.setObjectName("workspacePlaceholder")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack.addWidget(self.placeholder)
+        self.setCentralWidget(self.stack)
+
+        self.navigator = NavigatorPanel(self)
+        self.navigator.estimateActivated.connect(self.open_estimate)
+        self.navigator.renameFailed.connect(self._show_status_error)
+        self.navigator_dock = self._dock("Navigator", "navigatorDock", self.navigator,
+                                         Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.catalog = CatalogPanel(self)
+        self.catalog.entryChosen.connect(self.add_catalog_entry)
+        self.catalog_dock = self._dock("Catalog", "catalogDock", self.catalog,
+                                       Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.catalog_dock.hide()
+
+        self._build_actions()
+        self._build_menus()
+        self.db_label = QLabel(self)
+        self.db_label.setObjectName("databaseLabel")
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._update_actions()
+        self._restore_geometry()
+
+    # -- building ------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _action(self, text: str, name: str, slot, shortcut: QKeySequence | str | None = None,  # type: ignore[no-untyped-def]
+                tip: str = "") -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.undo_action = self.undo_group.createUndoAction(self, "Undo")
+        self.undo_action.setObjectName("actionUndo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_group.createRedoAction(self, "Redo")
+        self.redo_action.setObjectName("actionRedo")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        for action in (self.undo_action, self.redo_action):
+            self.addAction(action)
+        self.add_line_action = self._action("Add line", "actionAddLine", self.add_line, "Ctrl+N",
+                                            "Add a line after the current one")
+        self.add_section_action = self._action("Add section", "actionAddSection", self.add_section,
+                                               "Ctrl+Shift+N")
+        self.delete_action = self._action("Delete", "actionDeleteRows", self.delete_selected,
+                                          QKeySequence.StandardKey.Delete, "Delete the selected lines or section")
+        self.move_up_action = self._action("Move up", "actionMoveUp", lambda: self.nudge(-1), "Ctrl+Up")
+        self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1), "Ctrl+Down")
+        self.catalog_action = self._action("Add from catalog…", "actionCatalog", self.show_catalog, "Ctrl+K")
+        self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
+        self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
+        self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
+        self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
+            file_menu.addAction(action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = bar.addMenu("&Edit")
+        for action in (self.undo_action, self.redo_action):
+            edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        for action in (self.add_line_action, self.add_section_action, self.catalog_action,
+                       self.delete_action, self.move_up_action, self.move_down_action):
+            edit_menu.addAction(action)
+        view_menu = bar.addMenu("&View")
+        view_menu.addAction(self.navigator_dock.toggleViewAction())
+        view_menu.addAction(self.catalog_dock.toggleViewAction())
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+        toolbar = QToolBar("Estimate", self)
+        toolbar.setObjectName("estimateToolbar")
+        toolbar.setMovable(False)
+        for action in (self.undo_action, self.redo_action):
+            toolbar.addAction(action)
+        toolbar.addSeparator()
+        for action in (self.add_section_action, self.add_line_action, self.catalog_action,
+                       self.delete_action, self.move_up_action, self.move_down_action):
+            toolbar.addAction(action)
+        self.addToolBar(toolbar)
+
+    # -- database and estimates -------------------------------------------------------
+
+    def set_database(self, db: Database) -> None:
+        """Show a database: its directory, its catalog, and the estimate to start from."""
+        self.close_estimate()
+        self.db = db
+        self.db_label.setText(f"{db.display_name} · schema {db.revision}")
+        self.navigator.load(db)
+        with db.read() as conn:
+            self.catalog.set_entries(load_catalog(conn))
+        start = self._estimate_to_start_with()
+        if start is not None:
+            self.open_estimate(start)
+        self._update_actions()
+
+    def _estimate_to_start_with(self) -> uuid.UUID | None:
+        ids = self.navigator.first_estimate_ids()
+        last = self._setting(f"last_estimate/{self._db_key()}")
+        if last and any(str(i) == last for i in ids):
+            return uuid.UUID(last)
+        # Otherwise the next upcoming project's first estimate: what the team works on now.
+        assert self.db is not None
+        upcoming: list[tuple[date, uuid.UUID]] = []
+        for client in directory.load_directory(self.db):
+            for project in client.projects:
+                if project.estimates:
+                    upcoming.append((project.start_date or date.max, project.estimates[0].id))
+        today = date.today()
+        future = sorted(u for u in upcoming if u[0] >= today) or sorted(upcoming)
+        return future[0][1] if future else None
+
+    def open_estimate(self, estimate_id: uuid.UUID) -> None:
+        if self.db is None:
+            return
+        if self.workspace is not None and self.workspace.doc.estimate_id == estimate_id:
+            return
+        try:
+            doc = EstimateDocument(self.db, estimate_id)
+        except (StorageError, ConcurrentEditError) as error:
+            self.dialogs.error(self, "Cannot open the estimate", str(error))
+            return
+        self.close_estimate()
+        self.workspace = EstimateWorkspace(doc, self)
+        self.workspace.editor.errorRaised.connect(self._show_status_error)
+        self.workspace.production_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_actions()
+        )
+        self.undo_group.addStack(self.workspace.editor.undo_stack)
+        self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
+        self.stack.addWidget(self.workspace)
+        self.stack.setCurrentWidget(self.workspace)
+        self.navigator.open_estimate_id = estimate_id
+        self.navigator.select(estimate_id)
+        header = doc.header
+        self.setWindowTitle(f"{header.name} · {header.project_name} — Tandem")
+        self._store_setting(f"last_estimate/{self._db_key()}", str(estimate_id))
+        self._update_actions()
+
+    def close_estimate(self) -> None:
+        if self.workspace is None:
+            return
+        workspace, self.workspace = self.workspace, None
+        self.undo_group.removeStack(workspace.editor.undo_stack)
+        workspace.detach()
+        self.stack.removeWidget(workspace)
+        workspace.deleteLater()
+        self.stack.setCurrentWidget(self.placeholder)
+        self.setWindowTitle("Tandem")
+
+    # -- editing actions ------------------------------------------------------------------
+
+    def add_line(self) -> None:
+        if self.workspace is None:
+            return
+        section_id, index = self.workspace.insertion_point()
+        if section_id is None:
+            section_id = self.workspace.editor.add_section("General")
+            if section_id is None:
+                return
+        self.workspace.editor.add_line(section_id, index)
+
+    def add_section(self) -> None:
+        if self.workspace is None:
+            return
+        name = self.dialogs.ask_text(self, "Add section", "Section name:", "New section")
+        if name is None:
+            return
+        index = None
+        current = self.workspace.current_section_id()
+        if current is not None and self.workspace.current_id() is not None:
+            index = self.workspace.doc.section_index(current) + 1
+        self.workspace.editor.add_section(name, index)
+
+    def add_catalog_entry(self, entry: CatalogEntry) -> None:
+        if self.workspace is None:
+            return
+        section_id, index = self.workspace.insertion_point()
+        if section_id is None:
+            section_id = self.workspace.editor.add_section(entry.category or "General")
+            if section_id is None:
+                return
+        self.workspace.editor.add_catalog_line(section_id, entry, index)
+
+    def show_catalog(self) -> None:
+        self.catalog_dock.show()
+        self.catalog_dock.raise_()
+        self.catalog.filter.setFocus()
+
+    def delete_selected(self) -> None:
+        if self.workspace is None:
+            return
+        ids = self.workspace.selected_ids()
+        doc = self.workspace.doc
+        lines = [i for i in ids if doc.has_line(i)]
+        sections = [i for i in ids if not doc.has_line(i)]
+        if sections:
+            section = doc.section(sections[0])
+            count = len(section.lines)
+            if count and not self.dialogs.confirm(
+                self, "Delete section",
+                f"Delete the section “{section.name}” and its {count} line{'s' if count != 1 else ''}? "
+                "You can undo this.",
+            ):
+                return
+            self.workspace.editor.delete_section(sections[0])
+            return
+        self.workspace.editor.delete_lines(lines)
+
+    def nudge(self, step: int) -> None:
+        if self.workspace is not None:
+            row_id = self.workspace.current_id()
+            if row_id is not None:
+                self.workspace.editor.nudge(row_id, step)
+
+    # -- directory actions ------------------------------------------------------------------
+
+    def new_client(self) -> None:
+        if self.db is None:
+            return
+        name = self.dialogs.ask_text(self, "New client", "Client name:")
+        if name is None:
+            return
+        try:
+            client_id = directory.create_client(self.db, name)
+        except (InputError, StorageError) as error:
+            self.dialogs.error(self, "New client", str(error))
+            return
+        self.navigator.load(self.db)
+        self.navigator.select(client_id)
+
+    def new_project(self) -> None:
+        if self.db is None:
+            return
+        client_id = self.navigator.current_of("client")
+        if client_id is None:
+            self.dialogs.info(self, "New project", "Select the client the project is for first.")
+            return
+        name = self.dialogs.ask_text(self, "New project", "Project name:")
+        if name is None:
+            return
+        try:
+            project_id = directory.create_project(self.db, client_id, name)
+        except (InputError, StorageError) as error:
+            self.dialogs.error(self, "New project", str(error))
+            return
+        self.navigator.load(self.db)
+        self.navigator.select(project_id)
+
+    def new_estimate(self) -> None:
+        if self.db is None:
+            return
+        project_id = self.navigator.current_of("project")
+        if project_id is None:
+            self.dialogs.info(self, "New estimate", "Select the project the estimate is for first.")
+            return
+        name = self.dialogs.ask_text(self, "New estimate", "Estimate name:", "New estimate")
+        if name is None:
+            return
+        try:
+            estimate_id = directory.create_estimate(self.db, project_id, name)
+        except (InputError, StorageError) as error:
+            self.dialogs.error(self, "New estimate", str(error))
+            return
+        self.navigator.load(self.db)
+        self.open_estimate(estimate_id)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _update_actions(self) -> None:
+        has_estimate = self.workspace is not None
+        has_row = has_estimate and self.workspace is not None and self.workspace.current_id() is not None
+        for action in (self.add_line_action, self.add_section_action, self.catalog_action):
+            action.setEnabled(has_estimate)
+        for action in (self.delete_action, self.move_up_action, self.move_down_action):
+            action.setEnabled(bool(has_row))
+        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
+            action.setEnabled(self.db is not None)
+
+    def _show_status_error(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    def _on_about(self) -> None:
+        self.dialogs.info(self, "About Tandem",
+                          f"Tandem {__version__}\nEstimating and capacity planning for live events, "
+                          "AV and exhibit booths.")
+
+    def _db_key(self) -> str:
+        if self.db is None:
+            return ""
+        return Path(self.db.display_name).name.replace("/", "_")
+
+    def _setting(self, key: str) -> str | None:
+        if self.settings is None:
+            return None
+        value = self.settings.value(key)
+        return str(value) if value else None
+
+    def _store_setting(self, key: str, value: str) -> None:
+        if self.settings is not None:
+            self.settings.setValue(key, value)
+
+    def _restore_geometry(self) -> None:
+        if self.settings is None:
+            return
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = self.settings.value("window/state")
+        if state is not None:
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings is not None:
+            self.settings.setValue("window/geometry", self.saveGeometry())
+            self.settings.setValue("window/state", self.saveState())
+            self.settings.sync()
+        self.close_estimate()
+        super().closeEvent(event)

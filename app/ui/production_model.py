@@ -1,0 +1,523 @@
+"""The PM's breakdown as a Qt tree model: sections with their lines, costs, prices and margins."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from app.models.enums import LineKind, PriceBasis
+from app.services.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
+from app.services.money import format_money, format_number, format_percent
+from app.ui.estimate_editor import EstimateEditor
+
+MIME_TYPE = "application/x-tandem-estimate-rows"
+ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+CHOICES_ROLE = Qt.ItemDataRole.UserRole + 3
+
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_SECTION_BG = QBrush(QColor("#e8eef5"))
+_DERIVED_FG = QBrush(QColor("#6b7280"))
+_LOSS_FG = QBrush(QColor("#b91c1c"))
+_OVERRIDE_FG = QBrush(QColor("#9a3412"))
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    title: str
+    numeric: bool = False
+    width: int = 80
+
+
+COLUMNS = (
+    Column("description", "Description", width=260),
+    Column("kind", "Kind", width=90),
+    Column("quantity", "Qty", True, 60),
+    Column("unit", "Unit", width=60),
+    Column("days", "Days", True, 50),
+    Column("hours", "Hours", True, 55),
+    Column("unit_cost", "Unit cost", True, 85),
+    Column("cost", "Cost", True, 95),
+    Column("markup_pct", "Markup", True, 75),
+    Column("unit_price", "Unit price", True, 85),
+    Column("price", "Price", True, 100),
+    Column("margin_pct", "Margin", True, 75),
+    Column("supplier_id", "Supplier", width=150),
+    Column("role_id", "Role", width=110),
+    Column("optional", "Optional", width=70),
+)
+COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
+_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional"}
+_SECTION_EDITABLE = {"description"}
+_OPTIONAL_COL = COLUMN_INDEX["optional"]
+
+
+class ProductionTreeModel(QAbstractItemModel):
+    """Two levels: sections (top) and their lines. Fed by an EstimateDocument.
+
+    Child indexes carry a small integer key of their section in internalId, so
+    that parent() stays right while sections move.
+    """
+
+    editFailed = Signal(QModelIndex, str)
+
+    def __init__(self, editor: EstimateEditor, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.editor = editor
+        self.doc: EstimateDocument = editor.doc
+        self._key_of: dict[uuid.UUID, int] = {}
+        self._section_of_key: dict[int, uuid.UUID] = {}
+        self.doc.subscribe(self._on_document_changed)
+
+    def detach(self) -> None:
+        self.doc.unsubscribe(self._on_document_changed)
+
+    # -- structure -----------------------------------------------------------
+
+    def _key(self, section_id: uuid.UUID) -> int:
+        key = self._key_of.get(section_id)
+        if key is None:
+            key = len(self._key_of) + 1
+            self._key_of[section_id] = key
+            self._section_of_key[key] = section_id
+        return key
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        if not parent.isValid():
+            return len(self.doc.sections)
+        if parent.column() != 0 or parent.internalId() != 0:
+            return 0
+        return len(self.doc.sections[parent.row()].lines)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def index(self, row: int, column: int,
+              parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        section = self.doc.sections[parent.row()]
+        return self.createIndex(row, column, self._key(section.id))
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        section_id = self._section_of_key.get(index.internalId())
+        if section_id is None:
+            return QModelIndex()
+        try:
+            row = self.doc.section_index(section_id)
+        except KeyError:
+            return QModelIndex()
+        return self.createIndex(row, 0, 0)
+
+    def row_at(self, index: QModelIndex | QPersistentModelIndex) -> SectionRow | LineRow | None:
+        if not index.isValid():
+            return None
+        if index.internalId() == 0:
+            if index.row() < len(self.doc.sections):
+                return self.doc.sections[index.row()]
+            return None
+        section_id = self._section_of_key.get(index.internalId())
+        if section_id is None:
+            return None
+        try:
+            lines = self.doc.section(section_id).lines
+        except KeyError:
+            return None
+        return lines[index.row()] if index.row() < len(lines) else None
+
+    def index_for_id(self, row_id: uuid.UUID, column: int = 0) -> QModelIndex:
+        if self.doc.has_line(row_id):
+            s, i = self.doc.locate(row_id)
+            return self.index(i, column, self.index(s, 0))
+        try:
+            return self.index(self.doc.section_index(row_id), column)
+        except KeyError:
+            return QModelIndex()
+
+    # -- data ------------------------------------------------------------------
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        column = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if column.numeric else _LEFT
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.ItemIsDropEnabled
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+        key = COLUMNS[index.column()].key
+        if index.internalId() == 0:
+            flags = base | Qt.ItemFlag.ItemIsDropEnabled
+            if key in _SECTION_EDITABLE:
+                flags |= Qt.ItemFlag.ItemIsEditable
+            return flags
+        if key in _LINE_EDITABLE:
+            base |= Qt.ItemFlag.ItemIsEditable
+        if key == "optional":
+            base |= Qt.ItemFlag.ItemIsUserCheckable
+        return base
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        row = self.row_at(index)
+        if row is None:
+            return None
+        if isinstance(row, SectionRow):
+            return self._section_data(row, index.column(), role)
+        return self._line_data(row, index.column(), role)
+
+    def _section_data(self, section: SectionRow, column: int, role: int) -> Any:
+        key = COLUMNS[column].key
+        if role == ROW_ID_ROLE:
+            return str(section.id)
+        if role == ROW_KIND_ROLE:
+            return "section"
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _SECTION_BG
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if COLUMNS[column].numeric else _LEFT
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        totals = self.doc.totals.groups.get(section.id)
+        currency = self.doc.header.currency
+        if key == "description":
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return section.client_description or None
+            return section.name
+        if totals is None or role == Qt.ItemDataRole.EditRole:
+            return None
+        if key == "cost":
+            return format_money(totals.cost, currency)
+        if key == "price":
+            return format_money(totals.price, currency)
+        if key == "margin_pct":
+            return format_percent(totals.margin_pct)
+        if key == "unit" and role == Qt.ItemDataRole.DisplayRole:
+            count = totals.line_count
+            return f"{count} line{'s' if count != 1 else ''}"
+        return None
+
+    def _line_data(self, line: LineRow, column: int, role: int) -> Any:
+        key = COLUMNS[column].key
+        if role == ROW_ID_ROLE:
+            return str(line.id)
+        if role == ROW_KIND_ROLE:
+            return "line"
+        if role == Qt.ItemDataRole.CheckStateRole and key == "optional":
+            return Qt.CheckState.Checked if line.optional else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return _RIGHT if COLUMNS[column].numeric else _LEFT
+        if role == CHOICES_ROLE:
+            return self._choices(key)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self._line_foreground(line, key)
+        if role == Qt.ItemDataRole.FontRole:
+            if key == "price" and line.price.overridden:
+                font = QFont()
+                font.setBold(True)
+                return font
+            if key in {"markup_pct", "unit_price", "margin_pct"} and self._is_derived(line, key):
+                font = QFont()
+                font.setItalic(True)
+                return font
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._line_tooltip(line, key)
+        if role == Qt.ItemDataRole.EditRole:
+            return self._line_edit_value(line, key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._line_display(line, key)
+        return None
+
+    def _line_display(self, line: LineRow, key: str) -> str | None:
+        priced = line.price
+        currency = self.doc.header.currency
+        if key == "description":
+            return line.description
+        if key == "kind":
+            return line.kind.label
+        if key == "quantity":
+            return format_number(line.quantity)
+        if key == "unit":
+            return line.unit
+        if key == "days":
+            return format_number(line.days)
+        if key == "hours":
+            return format_number(line.hours) if line.kind is LineKind.LABOUR else ""
+        if key == "unit_cost":
+            return format_money(line.unit_cost, currency)
+        if key == "cost":
+            return format_money(priced.cost, currency)
+        if key == "markup_pct":
+            return format_percent(priced.markup_pct)
+        if key == "unit_price":
+            return format_money(priced.unit_price, currency)
+        if key == "price":
+            return format_money(priced.price, currency)
+        if key == "margin_pct":
+            return format_percent(priced.margin_pct)
+        if key == "supplier_id":
+            supplier = self.doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None
+            return supplier.name if supplier else ""
+        if key == "role_id":
+            role = self.doc.lookups.roles.get(line.role_id) if line.role_id else None
+            return role.name if role else ""
+        return None
+
+    def _line_edit_value(self, line: LineRow, key: str) -> Any:
+        priced = line.price
+        if key in {"supplier_id", "role_id"}:
+            value = getattr(line, key)
+            return str(value) if value else ""
+        if key == "kind":
+            return line.kind.value
+        if key == "price":
+            return format_number(priced.price)
+        if key == "markup_pct":
+            value = line.markup_pct if line.price_basis is PriceBasis.MARKUP else priced.markup_pct
+            return "" if value is None else format_number(value.quantize(Decimal("0.01")))
+        if key == "margin_pct":
+            value = line.margin_pct if line.price_basis is PriceBasis.MARGIN else priced.margin_pct
+            return "" if value is None else format_number(value.quantize(Decimal("0.01")))
+        if key == "unit_price":
+            value = line.unit_price if line.price_basis is PriceBasis.UNIT_PRICE else priced.unit_price
+            return "" if value is None else format_number(value.quantize(Decimal("0.0001")).normalize())
+        if key in {"quantity", "days", "hours", "unit_cost"}:
+            value = getattr(line, key)
+            return "" if value is None else format_number(value).replace(",", "")
+        if key in {"description", "unit"}:
+            return getattr(line, key)
+        return None
+
+    def _is_derived(self, line: LineRow, key: str) -> bool:
+        basis_key = {PriceBasis.MARKUP: "markup_pct", PriceBasis.UNIT_PRICE: "unit_price",
+                     PriceBasis.MARGIN: "margin_pct"}[line.price_basis]
+        return line.price.overridden or key != basis_key
+
+    def _line_foreground(self, line: LineRow, key: str) -> QBrush | None:
+        if key == "price" and line.price.overridden:
+            return _OVERRIDE_FG
+        if key == "margin_pct" and line.price.margin < 0:
+            return _LOSS_FG
+        if key in {"markup_pct", "unit_price", "margin_pct"} and self._is_derived(line, key):
+            return _DERIVED_FG
+        if line.optional:
+            return _DERIVED_FG
+        return None
+
+    def _line_tooltip(self, line: LineRow, key: str) -> str | None:
+        priced = line.price
+        currency = self.doc.header.currency
+        if key == "price" and priced.overridden:
+            return (f"Price overridden. The {line.price_basis.value.replace('_', ' ')} basis gives "
+                    f"{format_money(priced.basis_price, currency)}. Clear the cell to remove the override.")
+        if key == "hours" and priced.hours is not None:
+            split = priced.hours
+            rules = self.doc.rules_for(line)
+            parts = [f"{format_number(split.straight)} h straight"]
+            if split.overtime:
+                mult = rules.overtime_multiplier if rules else Decimal("1.5")
+                parts.append(f"{format_number(split.overtime)} h overtime ×{format_number(mult)}")
+            if split.double_time:
+                mult = rules.double_time_multiplier if rules else Decimal(2)
+                parts.append(f"{format_number(split.double_time)} h double time ×{format_number(mult)}")
+            name = rules.name if rules else "straight time"
+            return (f"Per person per day under {name}: " + " + ".join(parts)
+                    + f" = {format_number(split.weighted)} paid hours")
+        if key in {"markup_pct", "unit_price", "margin_pct"}:
+            if priced.overridden:
+                return "Follows from the overridden price."
+            if self._is_derived(line, key):
+                return "Derived from the price basis; type a value to make this the basis."
+            return "Price basis of this line."
+        if key == "cost":
+            return f"{format_number(priced.units)} units × {format_money(line.unit_cost, currency)}"
+        return None
+
+    def _choices(self, key: str) -> list[tuple[str, str]] | None:
+        if key == "kind":
+            return [(k.label, k.value) for k in LineKind]
+        if key == "supplier_id":
+            return [("", "")] + [(s.name, str(s.id)) for s in self.doc.lookups.suppliers.values()]
+        if key == "role_id":
+            return [("", "")] + [(r.name, str(r.id)) for r in self.doc.lookups.roles.values()]
+        return None
+
+    # -- editing -----------------------------------------------------------------
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        row = self.row_at(index)
+        if row is None:
+            return False
+        key = COLUMNS[index.column()].key
+        if role == Qt.ItemDataRole.CheckStateRole and key == "optional" and isinstance(row, LineRow):
+            checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
+            message = self.editor.edit_line(row.id, "optional", checked)
+        elif role != Qt.ItemDataRole.EditRole:
+            return False
+        elif isinstance(row, SectionRow):
+            message = self.editor.edit_section(row.id, "name", value)
+        else:
+            message = self.editor.edit_line(row.id, key, value)
+        if message:
+            self.editFailed.emit(QModelIndex(index), message)
+            return False
+        return True
+
+    # -- drag and drop -------------------------------------------------------------
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [MIME_TYPE]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # type: ignore[override]
+        rows: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for index in indexes:
+            row = self.row_at(index)
+            if row is None or str(row.id) in seen:
+                continue
+            seen.add(str(row.id))
+            rows.append({"kind": "section" if isinstance(row, SectionRow) else "line", "id": str(row.id)})
+        mime = QMimeData()
+        mime.setData(MIME_TYPE, QByteArray(json.dumps(rows).encode()))
+        return mime
+
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                        parent: QModelIndex | QPersistentModelIndex) -> bool:
+        return self._drop_plan(data, row, parent) is not None
+
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
+                     parent: QModelIndex | QPersistentModelIndex) -> bool:
+        if action == Qt.DropAction.IgnoreAction:
+            return True
+        plan = self._drop_plan(data, row, parent)
+        if plan is None:
+            return False
+        kind, row_id, target_section, index = plan
+        if kind == "section":
+            self.editor.move_section(row_id, index)
+        else:
+            assert target_section is not None
+            self.editor.move_line(row_id, target_section, index)
+        # The move is done through the editor; nothing is left for the view to remove.
+        return True
+
+    def _drop_plan(self, data: QMimeData, row: int, parent: QModelIndex | QPersistentModelIndex
+                   ) -> tuple[str, uuid.UUID, uuid.UUID | None, int] | None:
+        """Where a dropped row goes: (kind, id, target section, index after removal)."""
+        if not data.hasFormat(MIME_TYPE):
+            return None
+        try:
+            rows = json.loads(bytes(data.data(MIME_TYPE).data()).decode())
+            kind, row_id = rows[0]["kind"], uuid.UUID(rows[0]["id"])
+        except (ValueError, KeyError, IndexError, TypeError):
+            return None
+        if len(rows) != 1:
+            return None
+        target = self.row_at(parent) if parent.isValid() else None
+        if kind == "section":
+            if target is not None or not self._section_exists(row_id):
+                return None
+            old = self.doc.section_index(row_id)
+            index = len(self.doc.sections) if row < 0 else row
+            return kind, row_id, None, index - 1 if index > old else index
+        if not self.doc.has_line(row_id):
+            return None
+        if isinstance(target, LineRow):  # dropped onto a line: go just before it
+            section_id, index = target.section_id, target.position
+        elif isinstance(target, SectionRow):
+            section_id = target.id
+            index = len(target.lines) if row < 0 else row
+        else:
+            return None
+        s_from, i_from = self.doc.locate(row_id)
+        if self.doc.sections[s_from].id == section_id and index > i_from:
+            index -= 1
+        return kind, row_id, section_id, index
+
+    def _section_exists(self, section_id: uuid.UUID) -> bool:
+        try:
+            self.doc.section_index(section_id)
+        except KeyError:
+            return False
+        return True
+
+    # -- following the document ----------------------------------------------------
+
+    def _on_document_changed(self, change: Change) -> None:
+        kind = change.kind
+        if kind is ChangeKind.RESET:
+            if change.before:
+                self.beginResetModel()
+            else:
+                self.endResetModel()
+        elif kind is ChangeKind.LINE_INSERTED:
+            if change.before:
+                self.beginInsertRows(self.index(change.section_index, 0), change.index, change.index)
+            else:
+                self.endInsertRows()
+                self._section_totals_changed(change.section_index)
+        elif kind is ChangeKind.LINE_REMOVED:
+            if change.before:
+                self.beginRemoveRows(self.index(change.section_index, 0), change.index, change.index)
+            else:
+                self.endRemoveRows()
+                self._section_totals_changed(change.section_index)
+        elif kind is ChangeKind.SECTION_INSERTED:
+            if change.before:
+                self.beginInsertRows(QModelIndex(), change.section_index, change.section_index)
+            else:
+                self.endInsertRows()
+        elif kind is ChangeKind.SECTION_REMOVED:
+            if change.before:
+                self.beginRemoveRows(QModelIndex(), change.section_index, change.section_index)
+            else:
+                self.endRemoveRows()
+        elif kind is ChangeKind.LINE_CHANGED:
+            parent = self.index(change.section_index, 0)
+            self.dataChanged.emit(self.index(change.index, 0, parent),
+                                  self.index(change.index, len(COLUMNS) - 1, parent))
+            self._section_totals_changed(change.section_index)
+        elif kind is ChangeKind.SECTION_CHANGED:
+            self._section_totals_changed(change.section_index)
+
+    def _section_totals_changed(self, section_index: int) -> None:
+        if 0 <= section_index < len(self.doc.sections):
+            self.dataChanged.emit(self.index(section_index, 0),
+                                  self.index(section_index, len(COLUMNS) - 1))

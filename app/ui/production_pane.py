@@ -1,0 +1,169 @@
+"""The PM's pane: every line with its cost basis, and the estimate's cost, price and margin."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.document import Change
+from app.services.money import format_money, format_number, format_percent
+from app.ui.delegates import CellMessage, ChoiceDelegate
+from app.ui.estimate_editor import EstimateEditor
+from app.ui.field_edit import FieldEdit
+from app.ui.production_model import COLUMNS, ProductionTreeModel
+
+
+def pane_title(text: str, object_name: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(object_name)
+    label.setStyleSheet("QLabel { font-size: 14px; font-weight: 600; padding: 4px 2px; }")
+    return label
+
+
+def figure_label(object_name: str, bold: bool = False) -> QLabel:
+    label = QLabel()
+    label.setObjectName(object_name)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if bold:
+        label.setStyleSheet("QLabel { font-weight: 600; }")
+    return label
+
+
+class ProductionView(QTreeView):
+    """The breakdown table: spreadsheet-like editing, rows dragged to reorder."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("productionView")
+        self.setUniformRowHeights(True)
+        self.setAlternatingRowColors(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.setDefaultDropAction(Qt.DropAction.MoveAction)
+        self.setDragEnabled(True)
+        self.setAcceptDrops(True)
+        self.setDropIndicatorShown(True)
+        self.setAllColumnsShowFocus(True)
+        self.setItemDelegate(ChoiceDelegate(self))
+
+
+class ProductionPane(QWidget):
+    def __init__(self, editor: EstimateEditor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("productionPane")
+        self.editor = editor
+        self.doc = editor.doc
+        self.model = ProductionTreeModel(editor, self)
+        self.view = ProductionView(self)
+        self.view.setModel(self.model)
+        for i, column in enumerate(COLUMNS):
+            self.view.setColumnWidth(i, column.width)
+        self.view.expandAll()
+        self.cell_message = CellMessage(self.view)
+        self.model.editFailed.connect(self._on_editFailed)
+        self.model.rowsInserted.connect(self._on_rowsInserted)
+        self.model.modelReset.connect(self.view.expandAll)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(pane_title("Production — cost basis, suppliers and margin", "productionTitle"))
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self._build_footer())
+        self.doc.subscribe(self._on_document_changed)
+        self.refresh_totals()
+
+    def _build_footer(self) -> QWidget:
+        footer = QFrame(self)
+        footer.setObjectName("productionFooter")
+        footer.setFrameShape(QFrame.Shape.StyledPanel)
+        grid = QGridLayout(footer)
+        grid.setContentsMargins(8, 4, 8, 4)
+        self.total_cost = figure_label("productionTotalCost")
+        self.total_price = figure_label("productionTotalPrice", bold=True)
+        self.total_margin = figure_label("productionMargin", bold=True)
+        self.target_edit = FieldEdit(self.editor, "target_margin_pct",
+                                     lambda: format_number(self.doc.header.target_margin_pct), footer)
+        self.target_edit.setObjectName("targetMarginEdit")
+        self.contingency_edit = FieldEdit(self.editor, "contingency_pct",
+                                          lambda: format_number(self.doc.header.contingency_pct), footer)
+        self.contingency_edit.setObjectName("contingencyEdit")
+        self.field_message = QLabel(footer)
+        self.field_message.setObjectName("productionFieldMessage")
+        self.field_message.setStyleSheet("QLabel { color: #b91c1c; }")
+        for edit in (self.target_edit, self.contingency_edit):
+            edit.refused.connect(self.field_message.setText)
+            edit.textEdited.connect(lambda _text: self.field_message.clear())
+        self.margin_warning = QLabel(footer)
+        self.margin_warning.setObjectName("marginWarning")
+        self.margin_warning.setStyleSheet(
+            "QLabel { color: #991b1b; background: #fee2e2; border-radius: 3px; padding: 2px 6px; }"
+        )
+        grid.addWidget(QLabel("Total cost"), 0, 0)
+        grid.addWidget(self.total_cost, 0, 1)
+        grid.addWidget(QLabel("Total price"), 0, 2)
+        grid.addWidget(self.total_price, 0, 3)
+        grid.addWidget(QLabel("Margin"), 0, 4)
+        grid.addWidget(self.total_margin, 0, 5)
+        settings = QHBoxLayout()
+        settings.addWidget(QLabel("Target margin %"))
+        settings.addWidget(self.target_edit)
+        settings.addSpacing(12)
+        settings.addWidget(QLabel("Contingency %"))
+        settings.addWidget(self.contingency_edit)
+        settings.addSpacing(12)
+        settings.addWidget(self.margin_warning)
+        settings.addWidget(self.field_message, 1)
+        grid.addLayout(settings, 1, 0, 1, 6)
+        return footer
+
+    def refresh_totals(self) -> None:
+        totals = self.doc.totals
+        currency = self.doc.header.currency
+        self.total_cost.setText(format_money(totals.cost, currency))
+        self.total_price.setText(format_money(totals.net, currency))
+        self.total_margin.setText(
+            f"{format_money(totals.margin, currency)} ({format_percent(totals.margin_pct) or '—'})"
+        )
+        if totals.below_target:
+            self.margin_warning.setText(
+                f"⚠ Margin {format_percent(totals.margin_pct) or '—'} is below the target "
+                f"{format_percent(totals.target_margin_pct)}"
+            )
+            self.margin_warning.show()
+        else:
+            self.margin_warning.clear()
+            self.margin_warning.hide()
+        self.target_edit.refresh()
+        self.contingency_edit.refresh()
+
+    def detach(self) -> None:
+        self.doc.unsubscribe(self._on_document_changed)
+        self.model.detach()
+
+    def _on_document_changed(self, change: Change) -> None:
+        if not change.before:
+            self.refresh_totals()
+
+    def _on_editFailed(self, index: QModelIndex, message: str) -> None:
+        self.cell_message.show_for(index, message)
+
+    def _on_rowsInserted(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self.view.expand(self.model.index(row, 0))
