@@ -17,7 +17,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.enums import LineKind
 from app.services.document import Change, ChangeKind, EstimateDocument, LineRow
-from app.services.money import format_money, format_number
+from app.services.money import ZERO, format_money, format_number
 from app.ui.production_model import ROW_ID_ROLE, ROW_KIND_ROLE
 
 ADDONS_TITLE = "Optional add-ons"
@@ -172,7 +172,7 @@ class ClientQuoteModel(QAbstractItemModel):
             return section.name
         if column == 2:
             totals = self.doc.totals.groups.get(section.id)
-            return format_money(totals.price if totals else 0, currency)
+            return format_money(totals.price if totals else ZERO, currency)
         return None
 
     def _line_data(self, line: LineRow, addon: bool, column: int, role: int) -> Any:

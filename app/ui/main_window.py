@@ -210,6 +210,9 @@ class MainWindow(QMainWindow):
         self.undo_group.removeStack(workspace.editor.undo_stack)
         workspace.detach()
         self.stack.removeWidget(workspace)
+        # Out of the window at once, so that nothing (findChild included) sees two workspaces.
+        workspace.hide()
+        workspace.setParent(None)  # type: ignore[call-overload]
         workspace.deleteLater()
         self.stack.setCurrentWidget(self.placeholder)
         self.setWindowTitle("Tandem")

@@ -1,0 +1,80 @@
+"""GUI fixtures: the real main window on the demo database, fake dialogs, and leak checks."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+from PySide6.QtWidgets import QApplication
+
+from app.services.storage import Database
+from app.ui.main_window import MainWindow
+
+
+class FakeDialogs:
+    """Stands in for UserDialogs: records what was shown, answers from a queue."""
+
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str, str]] = []
+        self.answers: list[Any] = []
+        self.confirm_answer = True
+
+    def error(self, parent: Any, title: str, text: str) -> None:
+        self.shown.append(("error", title, text))
+
+    def info(self, parent: Any, title: str, text: str) -> None:
+        self.shown.append(("info", title, text))
+
+    def confirm(self, parent: Any, title: str, text: str) -> bool:
+        self.shown.append(("confirm", title, text))
+        return self.confirm_answer
+
+    def ask_text(self, parent: Any, title: str, label: str, default: str = "") -> str | None:
+        self.shown.append(("ask_text", title, label))
+        return self.answers.pop(0) if self.answers else None
+
+    def open_file(self, parent: Any, title: str, filters: str) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+    def save_file(self, parent: Any, title: str, filters: str) -> str | None:
+        return self.answers.pop(0) if self.answers else None
+
+
+@pytest.fixture(autouse=True)
+def no_leaks(qapp: QApplication) -> Iterator[None]:
+    """Fail a GUI test that leaves a top-level widget alive or a worker thread running."""
+    before = set(QApplication.topLevelWidgets())
+    yield
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    pool = QThreadPool.globalInstance()
+    assert pool.waitForDone(5000), "a background task was still running after the test"
+    leaked = [
+        w for w in QApplication.topLevelWidgets()
+        if w not in before and w.isVisible()
+    ]
+    assert not leaked, f"top-level widgets left open: {[w.objectName() or type(w).__name__ for w in leaked]}"
+
+
+@pytest.fixture
+def dialogs() -> FakeDialogs:
+    return FakeDialogs()
+
+
+@pytest.fixture
+def window(qtbot: Any, demo_db: Database, dialogs: FakeDialogs) -> MainWindow:
+    """The main window on the demo database, showing the Full booth estimate."""
+    win = MainWindow(dialogs=dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(win)
+    win.resize(1500, 900)
+    win.set_database(demo_db)
+    win.show()
+    qtbot.waitExposed(win)
+    assert win.workspace is not None
+    assert win.workspace.doc.header.name == "Full booth"
+    return win

@@ -1,0 +1,78 @@
+"""Driving the production and client panes the way a user does: keys into cells, clicks on rows."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+from app.ui.main_window import MainWindow
+from app.ui.production_model import COLUMN_INDEX
+from app.ui.workspace import EstimateWorkspace
+
+
+def workspace(win: MainWindow) -> EstimateWorkspace:
+    assert win.workspace is not None
+    return win.workspace
+
+
+def line_id(win: MainWindow, description: str) -> uuid.UUID:
+    for line in workspace(win).doc.lines():
+        if line.description == description:
+            return line.id
+    raise AssertionError(f"no line {description!r}")
+
+
+def cell(win: MainWindow, row_id: uuid.UUID, column: str) -> QModelIndex:
+    index = workspace(win).production_pane.model.index_for_id(row_id, COLUMN_INDEX[column])
+    assert index.isValid()
+    return index
+
+
+def type_into_cell(qtbot: Any, view: QAbstractItemView, index: QModelIndex, text: str) -> None:
+    """Select a cell, open its editor with F2, type over its text, press Enter."""
+    view.setFocus()
+    view.setCurrentIndex(index)
+    view.scrollTo(index)
+    qtbot.keyClick(view, Qt.Key.Key_F2)
+    editors = [e for e in view.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1, "the cell did not open one text editor"
+    editor = editors[0]
+    editor.selectAll()
+    if text:
+        qtbot.keyClicks(editor, text)
+    else:
+        qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    # The delegate commits on Return through a queued call: let it run.
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+
+
+def click_row(qtbot: Any, view: QAbstractItemView, index: QModelIndex) -> None:
+    view.scrollTo(index)
+    rect = view.visualRect(index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def all_model_text(model: Any, roles: tuple[int, ...]) -> list[str]:
+    """Every value a model gives for the roles, over every index, as text."""
+    found: list[str] = []
+
+    def walk(parent: QModelIndex) -> None:
+        for row in range(model.rowCount(parent)):
+            for column in range(model.columnCount(parent)):
+                index = model.index(row, column, parent)
+                for role in roles:
+                    value = index.data(role)
+                    if value is not None:
+                        found.append(str(value))
+            walk(model.index(row, 0, parent))
+
+    walk(QModelIndex())
+    for column in range(model.columnCount()):
+        header = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        if header is not None:
+            found.append(str(header))
+    return found
