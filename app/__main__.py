@@ -16,6 +16,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"Tandem {__version__}")
     parser.add_argument("--db", metavar="PATH", help="database file to open (created if it does not exist)")
+    # Open the window, paint it once, print how long that took, and quit: for smoke
+    # tests of installed or frozen builds, and for the start-up benchmark.
+    parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="write the demo company into a new database file")
     demo.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
@@ -70,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args.sub_db)
         from app.ui.app import run_gui
 
-        return run_gui(args.db)
+        return run_gui(args.db, smoke=args.smoke)
     except KeyboardInterrupt:
         return 130
     except OSError as error:

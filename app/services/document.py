@@ -230,7 +230,7 @@ LINE_FIELDS: dict[str, _Spec] = {
     "quantity": _decimal("Quantity", places=4),
     "unit": _text("Unit", 20),
     "days": _decimal("Days", places=2),
-    "hours": _decimal("Hours", places=2, allow_empty=True, below=Decimal(24.01)),
+    "hours": _decimal("Hours", places=2, allow_empty=True, maximum=Decimal(24)),
     "unit_cost": _decimal("Unit cost", places=4),
     "markup_pct": _decimal("Markup", minimum=Decimal(-100), **PCT),
     "unit_price": _decimal("Unit price", places=4),
@@ -543,11 +543,14 @@ class EstimateDocument:
         line = self._lines[line_id]
         s, i = self.locate(line_id)
         section = self.sections[s]
+        remaining = [*section.lines[:i], *section.lines[i + 1:]]
         with self.db.write() as conn:
             self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": utcnow()})
+            # Close the gap: a stale stored position would sort a later insert before these rows.
+            self._write_positions(conn, LINE_T, remaining)
         line.version += 1
         change = Change(ChangeKind.LINE_REMOVED, s, i, line_id)
-        self._replace_rows(change, section.lines, [*section.lines[:i], *section.lines[i + 1:]])
+        self._replace_rows(change, section.lines, remaining)
         del self._lines[line_id]
         self._retotal()
         self._emit(change)
@@ -659,11 +662,13 @@ class EstimateDocument:
         """Delete (tombstone) a section with its lines; return its index for restore."""
         index = self.section_index(section_id)
         section = self.sections[index]
+        remaining = [*self.sections[:index], *self.sections[index + 1:]]
         with self.db.write() as conn:
             self._update_row(conn, SECTION_T, section.id, section.version, {"deleted_at": utcnow()})
+            self._write_positions(conn, SECTION_T, remaining)  # close the gap, as for lines
         section.version += 1
         change = Change(ChangeKind.SECTION_REMOVED, index, -1, section_id)
-        self._replace_rows(change, self.sections, [*self.sections[:index], *self.sections[index + 1:]])
+        self._replace_rows(change, self.sections, remaining)
         for line in section.lines:
             del self._lines[line.id]
         self._retotal()

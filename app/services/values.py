@@ -18,6 +18,7 @@ def parse_decimal(
     label: str,
     *,
     minimum: Decimal | None = Decimal(0),
+    maximum: Decimal | None = None,
     below: Decimal | None = None,
     above: Decimal | None = None,
     places: int = 4,
@@ -60,6 +61,8 @@ def parse_decimal(
         if minimum == 0:
             raise InputError(f"{label} cannot be negative.")
         raise InputError(f"{label} must be at least {minimum}{unit}.")
+    if maximum is not None and value > maximum:
+        raise InputError(f"{label} must be at most {maximum}{unit}.")
     if below is not None and value >= below:
         raise InputError(f"{label} must be below {below}{unit}.")
     if above is not None and value <= above:

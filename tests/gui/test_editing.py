@@ -133,10 +133,10 @@ def _drop(view, mime, point: QPoint) -> None:  # type: ignore[no-untyped-def]
     pos = QPointF(point)
     actions = Qt.DropAction.MoveAction
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(pos, actions, mime, buttons, mods)
+    enter = QDragEnterEvent(point, actions, mime, buttons, mods)
     QApplication.sendEvent(view.viewport(), enter)
     assert enter.isAccepted()
-    move = QDragMoveEvent(pos, actions, mime, buttons, mods)
+    move = QDragMoveEvent(point, actions, mime, buttons, mods)
     QApplication.sendEvent(view.viewport(), move)
     assert move.isAccepted()
     drop = QDropEvent(pos, actions, mime, buttons, mods, QEvent.Type.Drop)
