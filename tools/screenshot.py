@@ -29,7 +29,7 @@ def main() -> int:
         db = open_database(Path(tmp) / "demo.db")
         build_demo(db)
         window = MainWindow()
-        window.resize(1600, 900)
+        window.resize(1920, 1000)
         window.set_database(db)
         window.show()
         workspace = window.workspace

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self.catalog_dock = self._dock("Catalog", "catalogDock", self.catalog,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.catalog_dock.hide()
+        self.resizeDocks([self.navigator_dock], [220], Qt.Orientation.Horizontal)
 
         self._build_actions()
         self._build_menus()

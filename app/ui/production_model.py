@@ -46,21 +46,21 @@ class Column:
 
 
 COLUMNS = (
-    Column("description", "Description", width=260),
-    Column("kind", "Kind", width=90),
-    Column("quantity", "Qty", True, 60),
-    Column("unit", "Unit", width=60),
-    Column("days", "Days", True, 50),
-    Column("hours", "Hours", True, 55),
-    Column("unit_cost", "Unit cost", True, 85),
-    Column("cost", "Cost", True, 95),
-    Column("markup_pct", "Markup", True, 75),
-    Column("unit_price", "Unit price", True, 85),
-    Column("price", "Price", True, 100),
-    Column("margin_pct", "Margin", True, 75),
+    Column("description", "Description", width=220),
+    Column("kind", "Kind", width=78),
+    Column("quantity", "Qty", True, 48),
+    Column("unit", "Unit", width=58),
+    Column("days", "Days", True, 42),
+    Column("hours", "Hours", True, 46),
+    Column("unit_cost", "Unit cost", True, 78),
+    Column("cost", "Cost", True, 88),
+    Column("markup_pct", "Markup", True, 70),
+    Column("unit_price", "Unit price", True, 78),
+    Column("price", "Price", True, 92),
+    Column("margin_pct", "Margin", True, 66),
     Column("supplier_id", "Supplier", width=150),
     Column("role_id", "Role", width=110),
-    Column("optional", "Optional", width=70),
+    Column("optional", "Optional", width=64),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 _LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional"}

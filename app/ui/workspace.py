@@ -28,7 +28,7 @@ class EstimateWorkspace(QSplitter):
         self.addWidget(self.production_pane)
         self.setStretchFactor(0, 2)
         self.setStretchFactor(1, 3)
-        self.setSizes([560, 840])
+        self.setSizes([600, 1000])
         self.setChildrenCollapsible(False)
         self._syncing = False
         self.production_view.selectionModel().currentRowChanged.connect(self._on_production_current)
