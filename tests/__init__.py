@@ -1,0 +1,1 @@
+"""Tandem's tests; a package so that GUI tests and benchmarks can import tests.factories."""
