@@ -1,0 +1,122 @@
+"""Typed input: parse_decimal and parse_text give exact values or a message naming the field."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import pytest
+
+from app.services.money import format_money, format_number, format_percent
+from app.services.values import InputError, parse_decimal, parse_text
+
+D = Decimal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1,234.50", D("1234.50")),
+        ("$12", D(12)),
+        ("  7 ", D(7)),
+        ("€1 000", D(1000)),
+        ("0.0001", D("0.0001")),
+        ("-0", D(0)),
+        (D("2.5"), D("2.5")),
+        (3, D(3)),
+    ],
+)
+def test_accepts_what_people_type(text: object, expected: Decimal) -> None:
+    value = parse_decimal(text, "Unit cost")
+    assert value == expected
+    assert isinstance(value, Decimal) and not value.is_signed()
+
+
+def test_percent_sign_only_for_percentages() -> None:
+    assert parse_decimal("40%", "Markup", percent=True) == 40
+    assert parse_decimal("12.5 %", "Markup", percent=True) == D("12.5")
+    with pytest.raises(InputError, match=re.escape("Quantity must be a number; “40%” is not.")):
+        parse_decimal("40%", "Quantity")
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "message"),
+    [
+        ("abc", {}, "Quantity must be a number; “abc” is not."),
+        ("", {}, "Quantity cannot be empty."),
+        ("   ", {}, "Quantity cannot be empty."),
+        ("-5", {}, "Quantity cannot be negative."),
+        ("NaN", {}, "Quantity must be a number; “NaN” is not."),
+        ("inf", {}, "Quantity must be a number; “inf” is not."),
+        ("-Infinity", {"minimum": None}, "Quantity must be a number; “-Infinity” is not."),
+        ("1.23456", {}, "Quantity can have at most 4 decimal places."),
+        ("1.234", {"places": 2}, "Quantity can have at most 2 decimal places."),
+        ("1e12", {}, "Quantity is too large."),
+        ("2", {"minimum": D(5)}, "Quantity must be at least 5."),
+        ("24.01", {"maximum": D(24)}, "Quantity must be at most 24."),
+        ("100", {"below": D(100), "percent": True}, "Quantity must be below 100 %."),
+        ("0", {"above": D(0)}, "Quantity must be above 0."),
+        (None, {}, "Quantity must be a number."),
+        (1.5, {}, "Quantity must be a number."),
+        (True, {}, "Quantity must be a number."),
+    ],
+)
+def test_refuses_with_a_message_that_names_the_field(
+    text: object, kwargs: dict, message: str
+) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InputError) as caught:
+        parse_decimal(text, "Quantity", **kwargs)
+    assert str(caught.value) == message
+
+
+def test_bounds_are_inclusive_or_exclusive_as_named() -> None:
+    assert parse_decimal("24", "Hours", maximum=D(24)) == 24
+    assert parse_decimal("5", "Quantity", minimum=D(5)) == 5
+    assert parse_decimal("99.99", "Margin", below=D(100)) == D("99.99")
+
+
+def test_trailing_zeros_do_not_count_as_decimal_places() -> None:
+    assert parse_decimal("1.230000", "Price", places=2) == D("1.23")
+
+
+def test_empty_allowed_gives_none() -> None:
+    assert parse_decimal("", "Price", allow_empty=True) is None
+    assert parse_decimal(" $ ", "Price", allow_empty=True) is None
+
+
+def test_negative_allowed_down_to_the_minimum() -> None:
+    assert parse_decimal("-20%", "Markup", minimum=D(-100), percent=True) == -20
+    with pytest.raises(InputError, match=re.escape("Markup must be at least -100 %.")):
+        parse_decimal("-101%", "Markup", minimum=D(-100), percent=True)
+
+
+def test_parse_text() -> None:
+    assert parse_text("  Rigging  ", "Section name", max_length=20) == "Rigging"
+    assert parse_text(None, "Notes", max_length=5) == ""
+    with pytest.raises(InputError, match=re.escape("Section name cannot be empty.")):
+        parse_text("  ", "Section name", max_length=20, required=True)
+    with pytest.raises(InputError, match=re.escape("Unit can be at most 3 characters long.")):
+        parse_text("panel", "Unit", max_length=3)
+
+
+@pytest.mark.parametrize(
+    ("value", "currency", "text"),
+    [
+        (D("1234.5"), "USD", "$1,234.50"),
+        (D("-1234.5"), "USD", "-$1,234.50"),
+        (D("0.005"), "EUR", "€0.01"),
+        (D("95580"), "", "95,580.00"),
+        (None, "USD", ""),
+    ],
+)
+def test_format_money(value: Decimal | None, currency: str, text: str) -> None:
+    assert format_money(value, currency) == text
+
+
+def test_format_number_and_percent() -> None:
+    assert format_number(D("4.500")) == "4.5"
+    assert format_number(D("1E+2")) == "100"
+    assert format_number(D("1234")) == "1,234"
+    assert format_number(None) == ""
+    assert format_percent(D("42.4137")) == "42.41 %"
+    assert format_percent(None) == ""
