@@ -1,0 +1,303 @@
+"""Opening databases: create and stamp, refuse what is broken or newer, and never change it."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from app.models import metadata
+from app.services import migrate, storage
+from app.services.demo import build_demo
+from app.services.storage import (
+    HEAD_REVISION,
+    KNOWN_REVISIONS,
+    Database,
+    DatabaseLocked,
+    DatabaseNotFound,
+    DatabaseTooNew,
+    NotADatabase,
+    StorageError,
+    check_database,
+    open_database,
+)
+
+
+def _sql(path: Path, *statements: str) -> list[tuple[object, ...]]:
+    """Run statements with plain sqlite3 (not through Tandem); return the last one's rows."""
+    conn = sqlite3.connect(path)
+    try:
+        rows: list[tuple[object, ...]] = []
+        for statement in statements:
+            rows = conn.execute(statement).fetchall()
+        conn.commit()
+        return rows
+    finally:
+        conn.close()
+
+
+def _through_tandem(path: Path, *statements: str, create: bool = True) -> list[object]:
+    """Open with Tandem, run statements on its configured connection, close; each one's scalar."""
+    db = open_database(path, create=create)
+    try:
+        with db.read() as conn:
+            return [conn.exec_driver_sql(statement).scalar() for statement in statements]
+    finally:
+        db.close()
+
+
+def _tables(path: Path) -> set[str]:
+    return {str(r[0]) for r in _sql(path, "SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    """Every file in a folder with a hash of its bytes."""
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.iterdir() if p.is_file()
+    }
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    """A real Tandem database with the demo in it, closed."""
+    path = tmp_path / "real.db"
+    db = open_database(path)
+    build_demo(db)
+    db.close()
+    return path
+
+
+def refused(
+    path: Path, error: type[StorageError], opener: Callable[[Path], object] = open_database
+) -> StorageError:
+    """Open a path, expect exactly ``error``, and check that no file in its folder changed."""
+    before = _snapshot(path.parent) if path.parent.is_dir() else None
+    with pytest.raises(StorageError) as caught:
+        opener(path)
+    assert type(caught.value) is error, caught.value
+    after = _snapshot(path.parent) if path.parent.is_dir() else None
+    assert after == before, "the folder's files changed"
+    return caught.value
+
+
+# -- creating and reopening -----------------------------------------------------------------------
+
+
+def test_known_revisions_match_the_migrations() -> None:
+    """A new migration cannot be forgotten in storage.KNOWN_REVISIONS."""
+    assert list(KNOWN_REVISIONS) == migrate.revisions()
+    assert KNOWN_REVISIONS[-1] == HEAD_REVISION
+
+
+def test_open_creates_and_stamps_the_head(db_path: Path) -> None:
+    assert not db_path.exists()
+    db = open_database(db_path)
+    db.close()
+    assert db.revision == HEAD_REVISION
+    assert db.path == db_path.resolve()
+    assert _sql(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+    assert set(metadata.tables) <= _tables(db_path)
+    assert db_path.read_bytes().startswith(storage.SQLITE_HEADER)
+
+
+def test_reopen_keeps_the_data(demo_file: Path) -> None:
+    assert _through_tandem(
+        demo_file,
+        "SELECT version_num FROM alembic_version",
+        "SELECT name FROM company",
+        "PRAGMA foreign_keys",
+        "PRAGMA synchronous",
+        "PRAGMA busy_timeout",
+        create=False,
+    ) == [HEAD_REVISION, "Northlight Productions", 1, 2, storage.BUSY_TIMEOUT_MS]  # 2 = FULL
+
+
+def test_an_empty_sqlite_file_is_upgraded(db_path: Path) -> None:
+    _sql(db_path, "PRAGMA user_version = 7")  # a valid SQLite file with no tables
+    with pytest.raises(StorageError, match="needs an upgrade"):
+        open_database(db_path, migrate=False)
+    assert _tables(db_path) == set()
+    db = open_database(db_path)
+    db.close()
+    assert _sql(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
+
+
+def test_foreign_keys_are_enforced(empty_db: Database) -> None:
+    import uuid
+
+    from sqlalchemy.exc import IntegrityError
+
+    from app.models import Section
+
+    with pytest.raises(IntegrityError), empty_db.session() as session:
+        session.add(Section(estimate_id=uuid.uuid4(), name="orphan"))
+        session.commit()
+
+
+# -- refusing -------------------------------------------------------------------------------------
+
+
+def test_newer_schema_is_refused_untouched(demo_file: Path) -> None:
+    _sql(demo_file, "UPDATE alembic_version SET version_num = '9999'")
+    error = refused(demo_file, DatabaseTooNew)
+    assert "newer Tandem" in str(error) and "9999" in str(error) and str(demo_file) in str(error)
+
+
+def test_zero_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "empty.db"
+    path.write_bytes(b"")
+    error = refused(path, NotADatabase)
+    assert str(error) == f"{path} is empty (0 bytes): it is not a Tandem database."
+
+
+def test_random_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "noise.db"
+    path.write_bytes(os.urandom(8192))
+    error = refused(path, NotADatabase)
+    assert str(error) == f"{path} is not a Tandem database (it is not an SQLite file)."
+
+
+def test_sqlite_header_then_garbage(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(storage.SQLITE_HEADER + os.urandom(8192))
+    error = refused(path, NotADatabase)
+    assert str(error).startswith(f"{path} is damaged") and "it was not changed" in str(error)
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.1])
+def test_truncated_copy_of_a_real_database(demo_file: Path, tmp_path: Path, keep: float) -> None:
+    data = demo_file.read_bytes()
+    path = tmp_path / "truncated" / "copy.db"
+    path.parent.mkdir()
+    path.write_bytes(data[: int(len(data) * keep)])
+    error = refused(path, NotADatabase)
+    assert str(error).startswith(f"{path} is damaged")
+
+
+def test_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "looks-like.db"
+    folder.mkdir()
+    error = refused(folder, NotADatabase)
+    assert str(error) == f"{folder} is a folder, not a Tandem database."
+    assert list(folder.iterdir()) == []
+
+
+def test_a_missing_folder(tmp_path: Path) -> None:
+    path = tmp_path / "no-such-folder" / "tandem.db"
+    error = refused(path, DatabaseNotFound)
+    assert "does not exist" in str(error) and str(path.parent) in str(error)
+    assert not path.parent.exists()
+
+
+def test_a_missing_file_without_create(tmp_path: Path) -> None:
+    path = tmp_path / "absent.db"
+    with pytest.raises(DatabaseNotFound, match="No database at"):
+        open_database(path, create=False)
+    assert not path.exists()
+
+
+def test_another_programs_tables(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    _sql(
+        path,
+        "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT)",
+        "INSERT INTO photos (title) VALUES ('beach')",
+    )
+    error = refused(path, NotADatabase)
+    assert "another program's tables" in str(error)
+    assert _sql(path, "SELECT title FROM photos") == [("beach",)]
+
+
+def test_a_locked_database(demo_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(demo_file, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(DatabaseLocked, match="locked by another program"):
+            open_database(demo_file)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+# -- journal mode ---------------------------------------------------------------------------------
+
+
+def test_wal_database_is_opened_in_rollback_journal_mode(demo_file: Path) -> None:
+    assert _sql(demo_file, "PRAGMA journal_mode = WAL") == [("wal",)]
+    assert _sql(demo_file, "PRAGMA journal_mode") == [("wal",)]  # it sticks to the file
+    assert _through_tandem(demo_file, "PRAGMA journal_mode") == ["delete"]
+    assert _sql(demo_file, "PRAGMA journal_mode") == [("delete",)]
+
+
+def test_wal_left_by_a_crash_is_folded_in(demo_file: Path, tmp_path: Path) -> None:
+    """A -wal file with committed rows (its writer died) is kept, then the file leaves WAL mode."""
+    writer = sqlite3.connect(demo_file)
+    try:
+        writer.execute("PRAGMA journal_mode = WAL")
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE company SET name = 'Renamed in WAL'")
+        writer.commit()
+        crashed = tmp_path / "crashed"
+        crashed.mkdir()
+        for suffix in ("", "-wal"):  # copy while the writer is open: as if it had died
+            shutil.copy(f"{demo_file}{suffix}", crashed / f"real.db{suffix}")
+    finally:
+        writer.close()
+    copy = crashed / "real.db"
+    assert _through_tandem(copy, "SELECT name FROM company") == ["Renamed in WAL"]
+    assert not (crashed / "real.db-wal").exists()
+    assert _sql(copy, "PRAGMA journal_mode") == [("delete",)]
+
+
+# -- check_database -------------------------------------------------------------------------------
+
+
+def test_check_reports_revision_and_integrity(demo_file: Path) -> None:
+    before = _snapshot(demo_file.parent)
+    report = check_database(demo_file)
+    assert (report.revision, report.head, report.integrity, report.ok) == (
+        HEAD_REVISION,
+        HEAD_REVISION,
+        "ok",
+        True,
+    )
+    assert report.lines() == [
+        f"database: {demo_file}",
+        f"schema: {HEAD_REVISION} (current; this Tandem: {HEAD_REVISION})",
+        "integrity: ok",
+    ]
+    assert _snapshot(demo_file.parent) == before
+
+
+def test_check_an_unstamped_file(db_path: Path) -> None:
+    _sql(db_path, "PRAGMA user_version = 1")
+    report = check_database(db_path)
+    assert (report.revision, report.integrity, report.ok) == (None, "ok", False)
+    assert "schema: none (needs upgrade" in report.lines()[1]
+
+
+def test_check_refuses_like_open(tmp_path: Path) -> None:
+    noise = tmp_path / "noise.db"
+    noise.write_bytes(os.urandom(4096))
+    refused(noise, NotADatabase, opener=check_database)
+    refused(tmp_path / "absent.db", DatabaseNotFound, opener=check_database)
+    other = tmp_path / "other.db"
+    _sql(other, "CREATE TABLE t (x)")
+    refused(other, NotADatabase, opener=check_database)
+
+
+def test_a_damaged_page_is_refused(demo_file: Path) -> None:
+    """One page in the middle overwritten: both the check and open refuse it, untouched."""
+    page_size = int(str(_sql(demo_file, "PRAGMA page_size")[0][0]))
+    data = bytearray(demo_file.read_bytes())
+    middle = (len(data) // page_size // 2) * page_size
+    data[middle : middle + page_size] = b"\xa5" * page_size
+    demo_file.write_bytes(bytes(data))
+    assert "damaged" in str(refused(demo_file, NotADatabase, opener=check_database))
+    assert "damaged" in str(refused(demo_file, NotADatabase))
