@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -260,21 +260,21 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
     path = Path(target).expanduser().resolve()
     _check_file(path, create=False)
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error as error:
         raise _wrap_sqlite_error(error, str(path)) from None
     try:
-        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        rows = raw.execute("PRAGMA integrity_check").fetchall()
         integrity = "; ".join(str(r[0]) for r in rows[:5])
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         revision = None
         if "alembic_version" in tables:
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+            row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
         elif tables:
             raise NotADatabase(f"{path} holds another program's tables: it is not a Tandem database.")
     except sqlite3.Error as error:
         raise _wrap_sqlite_error(error, str(path)) from None
     finally:
-        conn.close()
+        raw.close()
     return CheckReport(str(path), revision, HEAD_REVISION, integrity)

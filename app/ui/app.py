@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-_IMPORTED_AT = time.perf_counter()
-
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
 if TYPE_CHECKING:
     from app.services.storage import Database
+
+_IMPORTED_AT = time.perf_counter()
 
 
 def _splash() -> QLabel:

@@ -105,9 +105,12 @@ class MainWindow(QMainWindow):
         self.add_section_action = self._action("Add section", "actionAddSection", self.add_section,
                                                "Ctrl+Shift+N")
         self.delete_action = self._action("Delete", "actionDeleteRows", self.delete_selected,
-                                          QKeySequence.StandardKey.Delete, "Delete the selected lines or section")
-        self.move_up_action = self._action("Move up", "actionMoveUp", lambda: self.nudge(-1), "Ctrl+Up")
-        self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1), "Ctrl+Down")
+                                          QKeySequence.StandardKey.Delete,
+                                          "Delete the selected lines or section")
+        self.move_up_action = self._action("Move up", "actionMoveUp", lambda: self.nudge(-1),
+                                           "Ctrl+Up")
+        self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1),
+                                             "Ctrl+Down")
         self.catalog_action = self._action("Add from catalog…", "actionCatalog", self.show_catalog, "Ctrl+K")
         self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
         self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
