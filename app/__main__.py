@@ -71,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args.sub_db)
         if args.command == "check":
             return _check(args.sub_db)
+        # The data layer first: once PySide6 is imported, its import hook inspects every
+        # module imported after it, which costs ~0.1 s on SQLAlchemy and SQLModel.
         from app.ui.app import run_gui
 
         return run_gui(args.db, smoke=args.smoke)

@@ -40,8 +40,7 @@ def run_gui(db_target: str | None, smoke: bool = False) -> int:
     splash.show()
     app.processEvents()
 
-    # The data layer (SQLAlchemy, SQLModel) is imported after the splash is up:
-    # it is most of the start-up time.
+    # Normally already imported by app.__main__, before PySide6 (see there).
     from app.services.demo import build_demo
     from app.services.paths import data_dir, default_database
     from app.services.storage import StorageError, open_database
