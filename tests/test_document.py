@@ -47,10 +47,7 @@ def _sql(db: Database, statement: str, *params: object) -> list[tuple[Any, ...]]
 
 def _db_rows(db: Database) -> list[list[tuple[Any, ...]]]:
     """Every row of the tables an estimate edit writes, for "nothing was written" checks."""
-    return [
-        _sql(db, f"SELECT * FROM {table} ORDER BY id")
-        for table in ("estimate", "section", "lineitem")
-    ]
+    return [_sql(db, f"SELECT * FROM {table} ORDER BY id") for table in ("estimate", "section", "lineitem")]
 
 
 def _memory(doc: EstimateDocument) -> tuple[Any, ...]:
@@ -79,8 +76,7 @@ def assert_consistent(doc: EstimateDocument) -> None:
         uuid.UUID(r[0]): (r[1], r[2])
         for r in _sql(
             doc.db,
-            "SELECT id, position, version FROM section "
-            "WHERE estimate_id = ? AND deleted_at IS NULL",
+            "SELECT id, position, version FROM section WHERE estimate_id = ? AND deleted_at IS NULL",
             doc.estimate_id.hex,
         )
     }
@@ -95,9 +91,7 @@ def assert_consistent(doc: EstimateDocument) -> None:
             doc.estimate_id.hex,
         )
     }
-    assert stored_lines == {
-        line.id: (line.section_id, line.position, line.version) for line in doc.lines()
-    }
+    assert stored_lines == {line.id: (line.section_id, line.position, line.version) for line in doc.lines()}
     fresh = EstimateDocument(doc.db, doc.estimate_id)
     assert _memory(fresh) == _memory(doc)
 
@@ -112,6 +106,14 @@ def changes(doc: EstimateDocument) -> list[Change]:
     recorded: list[Change] = []
     doc.subscribe(recorded.append)
     return recorded
+
+
+def _bracketed(kind: ChangeKind, section_index: int, index: int, row_id: uuid.UUID) -> list[Change]:
+    """A structural change as announced: once just before, once after."""
+    return [
+        Change(kind, section_index, index, row_id, before=True),
+        Change(kind, section_index, index, row_id),
+    ]
 
 
 def _line(doc: EstimateDocument, description: str) -> uuid.UUID:
@@ -513,9 +515,7 @@ def test_a_deleted_estimate_cannot_be_opened(doc: EstimateDocument) -> None:
 # -- announcements --------------------------------------------------------------------------------
 
 
-def test_line_change_is_announced_with_its_place(
-    doc: EstimateDocument, changes: list[Change]
-) -> None:
+def test_line_change_is_announced_with_its_place(doc: EstimateDocument, changes: list[Change]) -> None:
     line_id = _line(doc, "Riggers, strike")
     doc.set_line_fields(line_id, {"quantity": D(3)})
     assert changes == [Change(K.LINE_CHANGED, 2, 3, line_id)]
@@ -541,58 +541,39 @@ def test_structural_changes_are_bracketed(doc: EstimateDocument, changes: list[C
     doc.subscribe(watch)
     rigging = doc.sections[1].id
     line = doc.add_line(rigging, 1, {"description": "Beam"})
-    assert changes == [
-        Change(K.LINE_INSERTED, 1, 1, line.id, before=True),
-        Change(K.LINE_INSERTED, 1, 1, line.id),
-    ]
+    assert changes == _bracketed(K.LINE_INSERTED, 1, 1, line.id)
     # before: memory unchanged yet, but the database already has the row; after: both
     assert seen == [(True, 2, True), (False, 3, True)]
 
     changes.clear()
     doc.delete_line(line.id)
-    assert changes == [
-        Change(K.LINE_REMOVED, 1, 1, line.id, before=True),
-        Change(K.LINE_REMOVED, 1, 1, line.id),
-    ]
+    assert changes == _bracketed(K.LINE_REMOVED, 1, 1, line.id)
 
     changes.clear()
     moved = doc.sections[0].lines[0].id
     doc.move_line(moved, rigging, 2)
     assert changes == [
-        Change(K.LINE_REMOVED, 0, 0, moved, before=True),
-        Change(K.LINE_REMOVED, 0, 0, moved),
-        Change(K.LINE_INSERTED, 1, 2, moved, before=True),
-        Change(K.LINE_INSERTED, 1, 2, moved),
+        *_bracketed(K.LINE_REMOVED, 0, 0, moved),
+        *_bracketed(K.LINE_INSERTED, 1, 2, moved),
     ]
     doc.unsubscribe(watch)
 
 
 def test_section_changes_are_bracketed(doc: EstimateDocument, changes: list[Change]) -> None:
     section = doc.add_section("Audio", 1)
-    assert changes == [
-        Change(K.SECTION_INSERTED, 1, -1, section.id, before=True),
-        Change(K.SECTION_INSERTED, 1, -1, section.id),
-    ]
+    assert changes == _bracketed(K.SECTION_INSERTED, 1, -1, section.id)
     changes.clear()
     doc.move_section(section.id, 5)
     assert changes == [
-        Change(K.SECTION_REMOVED, 1, -1, section.id, before=True),
-        Change(K.SECTION_REMOVED, 1, -1, section.id),
-        Change(K.SECTION_INSERTED, 5, -1, section.id, before=True),
-        Change(K.SECTION_INSERTED, 5, -1, section.id),
+        *_bracketed(K.SECTION_REMOVED, 1, -1, section.id),
+        *_bracketed(K.SECTION_INSERTED, 5, -1, section.id),
     ]
     changes.clear()
     assert doc.delete_section(section.id) == 5
-    assert changes == [
-        Change(K.SECTION_REMOVED, 5, -1, section.id, before=True),
-        Change(K.SECTION_REMOVED, 5, -1, section.id),
-    ]
+    assert changes == _bracketed(K.SECTION_REMOVED, 5, -1, section.id)
     changes.clear()
     doc.restore_section(section.id, 0)
-    assert changes == [
-        Change(K.SECTION_INSERTED, 0, -1, section.id, before=True),
-        Change(K.SECTION_INSERTED, 0, -1, section.id),
-    ]
+    assert changes == _bracketed(K.SECTION_INSERTED, 0, -1, section.id)
 
 
 def test_reset_is_bracketed(doc: EstimateDocument, changes: list[Change]) -> None:
@@ -623,9 +604,7 @@ def statements(empty_db: Database) -> Iterator[list[str]]:
     event.remove(empty_db.engine, "before_cursor_execute", count)
 
 
-def test_loading_takes_the_same_queries_whatever_the_size(
-    empty_db: Database, statements: list[str]
-) -> None:
+def test_loading_takes_the_same_queries_whatever_the_size(empty_db: Database, statements: list[str]) -> None:
     small = make_estimate(empty_db, lines=10, sections=2, name="Small")
     large = make_estimate(empty_db, lines=1000, sections=40, name="Large")
     counts = []

@@ -158,9 +158,7 @@ def test_half_booth_scenario(full: EstimateDocument, half: EstimateDocument) -> 
     assert half_lines["LED processors, sub-rented from Brightline"].quantity == 2
     assert half_lines["Motor points, SkyPoint quote #SP-2291"].quantity == 8
     assert half_lines["10 ft box truss, owned"].quantity == 8
-    assert (
-        half_lines["Stagehands, load-in"].quantity == half_lines["Stagehands, strike"].quantity == 4
-    )
+    assert half_lines["Stagehands, load-in"].quantity == half_lines["Stagehands, strike"].quantity == 4
     # riggers, LED technicians, freight and management are unchanged from the full booth
     full_lines = _lines(full)
     unchanged = [
@@ -178,34 +176,20 @@ def test_half_booth_scenario(full: EstimateDocument, half: EstimateDocument) -> 
 
 def test_half_booth_totals(half: EstimateDocument) -> None:
     t = half.totals
-    # panels 196 × 4 × 18 | processors 2 × 4 × 150 | points 8 × 450 | truss 8 × 4 × 15
-    # | stagehands 4 × 11 × 55 and 4 × 6 × 55 | riggers, techs, truck, PM as in the full booth
-    cost = (
-        196 * 4 * D(18)
-        + 2 * 4 * D(150)
-        + 8 * D(450)
-        + 8 * 4 * D(15)
-        + 4 * 11 * D(55)
-        + 4 * 6 * D(55)
-        + D(1430)
-        + D(780)
-        + D(2970)
-        + D(2400)
-        + D(1800)
-    )
-    price = (
-        196 * 4 * D(35)
-        + 2 * 4 * D(150) * D("1.4")
-        + 8 * D(450) * D("1.25")
-        + 8 * 4 * D(25)
-        + 4 * 11 * D(85)
-        + 4 * 6 * D(85)
-        + D(2310)
-        + D(1260)
-        + D(6270)
-        + D(2880)
-        + D(3300)
-    )
+    # (units, unit cost, unit price) of the lines that shrink with the booth
+    shrunk = [
+        (196 * 4, D(18), D(35)),  # panels × days
+        (2 * 4, D(150), D(150) * D("1.4")),  # processors × days, 40 % markup
+        (8, D(450), D(450) * D("1.25")),  # motor points, 25 % markup
+        (8 * 4, D(15), D(25)),  # truss sticks × days
+        (4 * 11, D(55), D(85)),  # stagehands × weighted hours, load-in
+        (4 * 6, D(55), D(85)),  # stagehands × hours, strike
+    ]
+    # riggers in and out, LED technicians, truck, project management: as in the full booth
+    same_cost = D(1430) + D(780) + D(2970) + D(2400) + D(1800)
+    same_price = D(2310) + D(1260) + D(6270) + D(2880) + D(3300)
+    cost = sum(units * unit_cost for units, unit_cost, _ in shrunk) + same_cost
+    price = sum(units * unit_price for units, _, unit_price in shrunk) + same_price
     assert (t.cost, t.total) == (cost, price) == (D("32512.00"), D("56220.00"))
     assert t.margin == price - cost
 
