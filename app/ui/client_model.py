@@ -12,12 +12,13 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.enums import LineKind
 from app.services.document import Change, ChangeKind, EstimateDocument, LineRow
 from app.services.money import ZERO, format_money, format_number
+from app.ui.estimate_editor import EstimateEditor
 from app.ui.production_model import ROW_ID_ROLE, ROW_KIND_ROLE
 
 ADDONS_TITLE = "Optional add-ons"
@@ -37,11 +38,18 @@ class _Group:
 
 
 class ClientQuoteModel(QAbstractItemModel):
-    """Sections → lines as the client reads them, then the optional add-ons."""
+    """Sections → lines as the client reads them, then the optional add-ons.
 
-    def __init__(self, doc: EstimateDocument, parent: Any = None) -> None:
+    With an editor, the client descriptions are editable here (the AM's words).
+    """
+
+    editFailed = Signal(QModelIndex, str)
+
+    def __init__(self, doc: EstimateDocument, editor: EstimateEditor | None = None,
+                 parent: Any = None) -> None:
         super().__init__(parent)
         self.doc = doc
+        self.editor = editor
         self._groups: list[_Group] = []
         self._where: dict[uuid.UUID, tuple[int, int]] = {}
         self._build()
@@ -129,7 +137,25 @@ class ClientQuoteModel(QAbstractItemModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.editor is not None and index.column() == 0 and self.id_at(index) is not None:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
+                role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """The AM edits what the client reads: a section's or a line's client description."""
+        row_id = self.id_at(index)
+        if self.editor is None or role != Qt.ItemDataRole.EditRole or index.column() != 0 or row_id is None:
+            return False
+        if self.doc.has_line(row_id):
+            message = self.editor.edit_line(row_id, "client_description", value)
+        else:
+            message = self.editor.edit_section(row_id, "client_description", value)
+        if message:
+            self.editFailed.emit(QModelIndex(index), message)
+            return False
+        return True
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -166,9 +192,13 @@ class ClientQuoteModel(QAbstractItemModel):
         section = self.doc.section(group.section_id)
         if role == Qt.ItemDataRole.ToolTipRole:
             return section.client_description or None
+        if role == Qt.ItemDataRole.EditRole:
+            return section.client_description if column == 0 else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
+            if section.client_description:
+                return f"{section.name} — {section.client_description}"
             return section.name
         if column == 2:
             totals = self.doc.totals.groups.get(section.id)
@@ -184,6 +214,8 @@ class ClientQuoteModel(QAbstractItemModel):
             return _LEFT if column == 0 else _RIGHT
         if role == Qt.ItemDataRole.ForegroundRole and addon:
             return _ADDON_FG
+        if role == Qt.ItemDataRole.EditRole:
+            return line.client_description if column == 0 else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.services.document import Change
 from app.services.money import format_money, format_number
 from app.ui.client_model import ClientQuoteModel
+from app.ui.delegates import CellMessage
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
 from app.ui.production_pane import figure_label, pane_title
@@ -31,13 +32,16 @@ class ClientPane(QWidget):
         self.setObjectName("clientPane")
         self.editor = editor
         self.doc = editor.doc
-        self.model = ClientQuoteModel(self.doc, self)
+        self.model = ClientQuoteModel(self.doc, self.editor, self)
         self.view = QTreeView(self)
         self.view.setObjectName("clientView")
         self.view.setModel(self.model)
         self.view.setUniformRowHeights(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # The AM rewords what the client reads: double-click or F2 on a section or line.
+        self.view.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.view.setAllColumnsShowFocus(True)
         header = self.view.header()
         header.setStretchLastSection(False)
@@ -46,6 +50,8 @@ class ClientPane(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.view.expandAll()
         self.model.modelReset.connect(self.view.expandAll)
+        self.cell_message = CellMessage(self.view)
+        self.model.editFailed.connect(self.cell_message.show_for)
 
         self.heading = QLabel(self)
         self.heading.setObjectName("clientHeading")

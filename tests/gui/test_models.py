@@ -79,7 +79,7 @@ def models(demo_db, full_booth_id):  # type: ignore[no-untyped-def]
     doc = EstimateDocument(demo_db, full_booth_id)
     editor = EstimateEditor(doc)
     production = ProductionTreeModel(editor)
-    client = ClientQuoteModel(doc)
+    client = ClientQuoteModel(doc, editor)
     yield editor, production, client
     production.detach()
     client.detach()

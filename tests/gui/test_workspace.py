@@ -29,7 +29,8 @@ def test_demo_estimate_opens_with_example_totals(window) -> None:  # type: ignor
     assert label(window, "productionMargin") == "$40,536.00 (42.41 %)"
     client = workspace(window).client_pane.model
     sections = [
-        (client.index(r, 0).data(), client.index(r, 2).data()) for r in range(client.rowCount())
+        (client.index(r, 0).data(Qt.ItemDataRole.DisplayRole).split(" — ")[0], client.index(r, 2).data())
+        for r in range(client.rowCount())
     ]
     assert sections == [
         ("LED screen", "$57,400.00"), ("Rigging", "$10,600.00"), ("Labour", "$21,400.00"),
@@ -197,3 +198,25 @@ def test_navigator_filter_narrows_the_tree(qtbot, window) -> None:  # type: igno
     qtbot.keyClicks(nav.filter, "gala")
     assert nav.proxy.rowCount() == 1
     assert nav.proxy.index(0, 0).data() == "Harbor City Symphony"
+
+
+def test_the_am_rewords_client_descriptions_in_the_client_pane(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    processors = line_id(window, "LED processors, sub-rented from Brightline")
+    index = ws.client_pane.model.index_for_id(processors)
+    assert index.data() == "Video processing and control"
+    type_into_cell(qtbot, ws.client_view, index, "Media servers and processing")
+    assert ws.client_pane.model.index_for_id(processors).data() == "Media servers and processing"
+    assert ws.doc.line(processors).client_description == "Media servers and processing"
+    assert ws.doc.line(processors).description == "LED processors, sub-rented from Brightline"
+    section = ws.doc.sections[0]
+    type_into_cell(qtbot, ws.client_view, ws.client_pane.model.index_for_id(section.id),
+                   "The ribbon, all four sides")
+    assert ws.client_pane.model.index_for_id(section.id).data() == "LED screen — The ribbon, all four sides"
+    window.undo_action.trigger()
+    window.undo_action.trigger()
+    assert ws.client_pane.model.index_for_id(processors).data() == "Video processing and control"
+    too_long = "x" * 501
+    type_into_cell(qtbot, ws.client_view, ws.client_pane.model.index_for_id(processors), too_long)
+    assert ws.client_pane.cell_message.isVisible()
+    assert "at most 500 characters" in ws.client_pane.cell_message.text()
