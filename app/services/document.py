@@ -262,6 +262,26 @@ BASIS_OF_FIELD = {
 }
 
 
+# The line columns a document reads, in LineRow's field order (bookkeeping dates left out).
+_LINE_FIELDS = tuple(f.name for f in fields(LineRow) if f.name != "priced")
+_LINE_SELECT = tuple(LINE_T.c[name] for name in _LINE_FIELDS)
+_KINDS = {k.value: k for k in LineKind}
+_BASES = {b.value: b for b in PriceBasis}
+_AT_KIND, _AT_BASIS, _AT_OPTIONAL = (_LINE_FIELDS.index(n) for n in ("kind", "price_basis", "optional"))
+
+
+def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
+    """Rows selected as _LINE_SELECT → LineRows, positionally (the hot path of a load)."""
+    out = []
+    for row in rows:
+        line = LineRow(*row)
+        line.kind = _KINDS[row[_AT_KIND]]
+        line.price_basis = _BASES[row[_AT_BASIS]]
+        line.optional = bool(row[_AT_OPTIONAL])
+        out.append(line)
+    return out
+
+
 def _line_from_row(row: Any) -> LineRow:
     return LineRow(
         id=row.id,
@@ -345,7 +365,7 @@ class EstimateDocument:
             ]
             by_id = {s.id: s for s in sections}
             rows = conn.execute(
-                select(LINE_T)
+                select(*_LINE_SELECT)
                 .join(SECTION_T, LINE_T.c.section_id == SECTION_T.c.id)
                 .where(
                     SECTION_T.c.estimate_id == self.estimate_id,
@@ -354,8 +374,8 @@ class EstimateDocument:
                 )
                 .order_by(LINE_T.c.position, LINE_T.c.created_at)
             )
-            for row in rows:
-                by_id[row.section_id].lines.append(_line_from_row(row))
+            for line in _lines_from_rows(rows):
+                by_id[line.section_id].lines.append(line)
         if notify:
             self._emit(Change(ChangeKind.RESET, before=True))
         self.header, self.lookups, self.sections = header, lookups, sections

@@ -23,7 +23,7 @@ from app.ui.client_model import ClientQuoteModel
 from app.ui.delegates import CellMessage
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
-from app.ui.production_pane import figure_label, pane_title
+from app.ui.production_pane import expand_sections, figure_label, pane_title
 
 
 class ClientPane(QWidget):
@@ -46,10 +46,13 @@ class ClientPane(QWidget):
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.expandAll()
-        self.model.modelReset.connect(self.view.expandAll)
+        # Fixed widths from the font, not ResizeToContents: that re-measures a thousand
+        # rows after every edit (about 200 ms on a 5,000-line estimate).
+        metrics = self.view.fontMetrics()
+        header.resizeSection(1, metrics.horizontalAdvance("000 person × 10 h × 3 days") + 16)
+        header.resizeSection(2, metrics.horizontalAdvance("$9,999,999.00") + 16)
+        expand_sections(self.view)
+        self.model.modelReset.connect(lambda: expand_sections(self.view))
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self.cell_message.show_for)
 

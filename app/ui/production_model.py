@@ -65,7 +65,22 @@ COLUMNS = (
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 _LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional"}
 _SECTION_EDITABLE = {"description"}
-_OPTIONAL_COL = COLUMN_INDEX["optional"]
+_COLUMN_COUNT = len(COLUMNS)
+
+
+def _column_flags(editable: set[str], checkable: set[str], extra: Qt.ItemFlag) -> tuple[Qt.ItemFlag, ...]:
+    """Flags per column, computed once: flags() is called for every row on every layout."""
+    base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled | extra
+    return tuple(
+        base
+        | (Qt.ItemFlag.ItemIsEditable if c.key in editable else Qt.ItemFlag.NoItemFlags)
+        | (Qt.ItemFlag.ItemIsUserCheckable if c.key in checkable else Qt.ItemFlag.NoItemFlags)
+        for c in COLUMNS
+    )
+
+
+_SECTION_FLAGS = _column_flags(_SECTION_EDITABLE, set(), Qt.ItemFlag.ItemIsDropEnabled)
+_LINE_FLAGS = _column_flags(_LINE_EDITABLE, {"optional"}, Qt.ItemFlag.NoItemFlags)
 
 
 class ProductionTreeModel(QAbstractItemModel):
@@ -110,11 +125,17 @@ class ProductionTreeModel(QAbstractItemModel):
 
     def index(self, row: int, column: int,
               parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # Bounds by hand rather than hasIndex(): views call this for every row they lay out.
+        if row < 0 or not 0 <= column < _COLUMN_COUNT:
             return QModelIndex()
+        sections = self.doc.sections
         if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        section = self.doc.sections[parent.row()]
+            return self.createIndex(row, column, 0) if row < len(sections) else QModelIndex()
+        if parent.internalId() != 0 or parent.column() != 0 or parent.row() >= len(sections):
+            return QModelIndex()
+        section = sections[parent.row()]
+        if row >= len(section.lines):
+            return QModelIndex()
         return self.createIndex(row, column, self._key(section.id))
 
     def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
@@ -170,18 +191,9 @@ class ProductionTreeModel(QAbstractItemModel):
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
-        key = COLUMNS[index.column()].key
         if index.internalId() == 0:
-            flags = base | Qt.ItemFlag.ItemIsDropEnabled
-            if key in _SECTION_EDITABLE:
-                flags |= Qt.ItemFlag.ItemIsEditable
-            return flags
-        if key in _LINE_EDITABLE:
-            base |= Qt.ItemFlag.ItemIsEditable
-        if key == "optional":
-            base |= Qt.ItemFlag.ItemIsUserCheckable
-        return base
+            return _SECTION_FLAGS[index.column()]
+        return _LINE_FLAGS[index.column()]
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -39,6 +39,13 @@ def figure_label(object_name: str, bold: bool = False) -> QLabel:
     return label
 
 
+def expand_sections(view: QTreeView) -> None:
+    """Open every top-level row (expandAll would also walk the thousands of lines below)."""
+    model = view.model()
+    for row in range(model.rowCount()):
+        view.expand(model.index(row, 0))
+
+
 class ProductionView(QTreeView):
     """The breakdown table: spreadsheet-like editing, rows dragged to reorder."""
 
@@ -76,11 +83,11 @@ class ProductionPane(QWidget):
         self.view.setModel(self.model)
         for i, column in enumerate(COLUMNS):
             self.view.setColumnWidth(i, column.width)
-        self.view.expandAll()
+        expand_sections(self.view)
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self._on_editFailed)
         self.model.rowsInserted.connect(self._on_rowsInserted)
-        self.model.modelReset.connect(self.view.expandAll)
+        self.model.modelReset.connect(lambda: expand_sections(self.view))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
