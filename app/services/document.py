@@ -283,30 +283,8 @@ def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
 
 
 def _line_from_row(row: Any) -> LineRow:
-    return LineRow(
-        id=row.id,
-        section_id=row.section_id,
-        position=row.position,
-        kind=LineKind(row.kind),
-        description=row.description,
-        client_description=row.client_description,
-        quantity=row.quantity,
-        unit=row.unit,
-        days=row.days,
-        hours=row.hours,
-        unit_cost=row.unit_cost,
-        price_basis=PriceBasis(row.price_basis),
-        markup_pct=row.markup_pct,
-        unit_price=row.unit_price,
-        margin_pct=row.margin_pct,
-        price_override=row.price_override,
-        optional=bool(row.optional),
-        supplier_id=row.supplier_id,
-        role_id=row.role_id,
-        labour_rule_set_id=row.labour_rule_set_id,
-        catalog_item_id=row.catalog_item_id,
-        version=row.version,
-    )
+    """One LineRow from anything with the line's columns as attributes (a Row, a LineItem)."""
+    return _lines_from_rows([tuple(getattr(row, name) for name in _LINE_FIELDS)])[0]
 
 
 def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
