@@ -7,11 +7,13 @@ from app.models.catalog import CatalogItem, LabourRuleSet, Role, Supplier
 from app.models.directory import Client, Company, Contact, Project
 from app.models.enums import LineKind, PriceBasis, ProjectStatus
 from app.models.estimate import Estimate, LineItem, Section
+from app.models.meta import ChangeCounter, Presence
 
 metadata = SQLModel.metadata
 
 __all__ = [
     "CatalogItem",
+    "ChangeCounter",
     "Client",
     "Company",
     "Contact",
@@ -19,6 +21,7 @@ __all__ = [
     "LabourRuleSet",
     "LineItem",
     "LineKind",
+    "Presence",
     "PriceBasis",
     "Project",
     "ProjectStatus",

@@ -21,18 +21,22 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.models.meta import ChangeCounter
+
+_COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # The revisions this build knows, oldest first; tests check it against app/migrations.
-KNOWN_REVISIONS = ("0001",)
+KNOWN_REVISIONS = ("0001", "0002")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
@@ -58,26 +62,72 @@ class DatabaseLocked(StorageError):
 
 @dataclass
 class Database:
-    """An open database: its engine, where it lives, and its schema revision."""
+    """An open database: its engine, where it lives, and its schema revision.
+
+    Every data-changing transaction also bumps the change counter (see
+    :class:`app.models.meta.ChangeCounter`), so :meth:`changed_elsewhere` can
+    tell with one read whether another user or process committed since this
+    one last looked — on a shared file and on a server alike. (SQLite's
+    ``PRAGMA data_version`` cannot: it also moves for this process's own
+    commits made through other pooled connections.)
+    """
 
     url: str
     engine: Engine
     path: Path | None
     revision: str
+    _seen_counter: int = field(default=0, repr=False)
+    _foreign_change: bool = field(default=False, repr=False)
 
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """A short write transaction, taken with ``BEGIN IMMEDIATE`` on SQLite."""
-        with self.engine.execution_options(tandem_write=True).begin() as conn:
-            yield conn
+    def write(self, *, track: bool = True) -> Iterator[Connection]:
+        """A short write transaction, taken with ``BEGIN IMMEDIATE`` on SQLite.
+
+        A lock held too long by someone else, or any other driver failure,
+        comes out as a :class:`StorageError` (``DatabaseLocked`` for busy) and
+        the transaction is rolled back. ``track=False`` is for bookkeeping
+        writes (presence heartbeats) that others need not reload for.
+        """
+        seen: int | None = None
+        try:
+            with self.engine.execution_options(tandem_write=True).begin() as conn:
+                yield conn
+                if track:
+                    seen = self._bump_counter(conn)
+        except DBAPIError as error:
+            raise _wrap_sqlite_error(error, self.display_name) from None
+        if seen is not None:
+            self._seen_counter = seen
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.begin() as conn:
-            yield conn
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except DBAPIError as error:
+            raise _wrap_sqlite_error(error, self.display_name) from None
+
+    def _bump_counter(self, conn: Connection) -> int:
+        before = conn.execute(select(_COUNTER.c.counter).where(_COUNTER.c.id == 1)).scalar_one()
+        conn.execute(update(_COUNTER).where(_COUNTER.c.id == 1).values(counter=before + 1))
+        if before != self._seen_counter:
+            self._foreign_change = True  # someone else committed before this write
+        return int(before) + 1
+
+    def read_counter(self) -> int:
+        with self.read() as conn:
+            return int(conn.execute(select(_COUNTER.c.counter).where(_COUNTER.c.id == 1)).scalar_one())
+
+    def changed_elsewhere(self) -> bool:
+        """True once for each batch of commits made by anyone else since the last call."""
+        counter = self.read_counter()
+        changed = self._foreign_change or counter != self._seen_counter
+        self._seen_counter = counter
+        self._foreign_change = False
+        return changed
 
     @property
     def display_name(self) -> str:
@@ -220,12 +270,12 @@ def open_database(
         raise
     except Exception as error:  # the driver's errors differ by backend
         engine.dispose()
-        from sqlalchemy.exc import DBAPIError
-
         if isinstance(error, DBAPIError | sqlite3.Error):
             raise _wrap_sqlite_error(error, where) from None
         raise
-    return Database(url=url, engine=engine, path=path, revision=revision)
+    db = Database(url=url, engine=engine, path=path, revision=revision)
+    db._seen_counter = db.read_counter()
+    return db
 
 
 @dataclass(frozen=True)
