@@ -40,6 +40,28 @@ class ConcurrentEditError(Exception):
     """Someone else changed or deleted the row since it was loaded; nothing was written."""
 
 
+class EditConflict(ConcurrentEditError):
+    """An update found the row changed (or deleted) by someone else; nothing was written.
+
+    ``mine`` holds the values this edit wanted to write; ``theirs`` the values now
+    stored for the same columns (None when the row was deleted), so the user can
+    see both and choose.
+    """
+
+    def __init__(self, table: str, row_id: uuid.UUID, mine: dict[str, Any],
+                 theirs: dict[str, Any] | None) -> None:
+        what = "deleted" if theirs is None else "changed"
+        super().__init__(f"Someone else {what} this since you opened it; nothing was saved.")
+        self.table = table
+        self.row_id = row_id
+        self.mine = mine
+        self.theirs = theirs
+
+    @property
+    def deleted(self) -> bool:
+        return self.theirs is None
+
+
 @dataclass(slots=True)
 class LineRow:
     id: uuid.UUID
@@ -610,6 +632,25 @@ class EstimateDocument:
         self._emit(inserted)
         return source.id, i_from
 
+    def refresh_line(self, line_id: uuid.UUID) -> None:
+        """Re-read one line from the database (after a conflict): theirs becomes what is shown."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                select(*_LINE_SELECT).where(LINE_T.c.id == line_id, LINE_T.c.deleted_at.is_(None))
+            ).first()
+        if row is None or row.section_id != self._lines[line_id].section_id:
+            self.reload()  # deleted or moved elsewhere: the structure changed
+            return
+        fresh = _lines_from_rows([tuple(row)])[0]
+        line = self._lines[line_id]
+        for name in LINE_COLUMNS:
+            setattr(line, name, getattr(fresh, name))
+        line.version = fresh.version
+        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._retotal()
+        s, i = self.locate(line_id)
+        self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
+
     # -- section edits ---------------------------------------------------------
 
     def set_section_fields(self, section_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
@@ -757,9 +798,11 @@ class EstimateDocument:
             .values(**values, version=version + 1, updated_at=utcnow())
         )
         if result.rowcount != 1:
-            raise ConcurrentEditError(
-                "Someone else changed this since you opened it; the estimate was reloaded."
-            )
+            current = conn.execute(select(table).where(table.c.id == row_id)).first()
+            theirs = None
+            if current is not None and current.deleted_at is None:
+                theirs = {k: getattr(current, k) for k in values if k in table.c}
+            raise EditConflict(table.name, row_id, dict(values), theirs)
 
     @staticmethod
     def _write_positions(conn: Connection, table: Any, rows: list[Any], skip: Any = None) -> None:

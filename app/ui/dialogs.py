@@ -4,6 +4,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
+from app.ui.estimate_editor import EDIT, KEEP_MINE, TAKE_THEIRS, ConflictView
+
+
+def _esc(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
 
 class UserDialogs:
     """The real dialogs (modal). Tests pass a fake with the same methods instead."""
@@ -17,6 +23,33 @@ class UserDialogs:
     def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
         answer = QMessageBox.question(parent, title, text)
         return answer == QMessageBox.StandardButton.Yes
+
+    def resolve_conflict(self, parent: QWidget | None, view: ConflictView) -> str:
+        """Mine against theirs, field by field: keep mine, take theirs, or edit again."""
+        box = QMessageBox(parent)
+        box.setObjectName("conflictDialog")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Changed by someone else")
+        rows = "".join(
+            f"<tr><td>{_esc(field)}</td><td><b>{_esc(mine)}</b></td><td>{_esc(theirs)}</td></tr>"
+            for field, mine, theirs in view.fields
+        )
+        box.setText(
+            f"{_esc(view.title)} was changed by someone else while you edited it.<br><br>"
+            f"<table cellspacing=6><tr><th align=left>Field</th><th align=left>Yours</th>"
+            f"<th align=left>Theirs (saved)</th></tr>{rows}</table>"
+        )
+        mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
+        edit = box.addButton("Edit…", QMessageBox.ButtonRole.ActionRole)
+        theirs = box.addButton("Take theirs", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(theirs)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is mine:
+            return KEEP_MINE
+        if clicked is edit:
+            return EDIT
+        return TAKE_THEIRS
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
         text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)

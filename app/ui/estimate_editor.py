@@ -3,37 +3,68 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from app.services.document import (
+    ESTIMATE_FIELDS,
     LINE_FIELDS,
+    SECTION_FIELDS,
     ConcurrentEditError,
+    EditConflict,
     EstimateDocument,
     catalog_line_values,
 )
 from app.services.lookups import CatalogEntry
-from app.services.storage import StorageError
+from app.services.money import format_number
+from app.services.storage import DatabaseLocked, StorageError
 from app.services.values import InputError
 from app.ui import commands
+
+
+@dataclass(frozen=True)
+class ConflictView:
+    """A conflict as the user reads it: what, and field by field mine against theirs."""
+
+    title: str
+    fields: list[tuple[str, str, str]]  # (field, mine, theirs)
+    deleted: bool
+
+
+class BusyMessage(str):
+    """A refusal because the database was busy: worth a retry, so the typed input is kept."""
+
+    __slots__ = ()
+
+
+# What the user chose: keep mine (write it over theirs), take theirs, or edit again.
+KEEP_MINE, TAKE_THEIRS, EDIT = "mine", "theirs", "edit"
+_VALUE_EDITS = (commands.SetLineFields, commands.SetSectionFields, commands.SetEstimateFields)
 
 
 class EstimateEditor(QObject):
     """Owns an open estimate's undo stack; every pane edit goes through here.
 
     Methods that take user input return ``None`` on success or the message to
-    show; a refused edit changes nothing and is not put on the undo stack.
+    show; a refused edit changes nothing and is not put on the undo stack. When
+    someone else changed the same row meanwhile, ``resolve_conflict`` (set by the
+    window to a dialog) is shown both values and chooses.
     """
 
     errorRaised = Signal(str)
     rowFocusRequested = Signal(object)  # a line or section id the views should select
+    editRequested = Signal(object, str, str)  # row id, column, text to put back in the editor
 
     def __init__(self, doc: EstimateDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.undo_stack = QUndoStack(self)
+        self.resolve_conflict: Callable[[ConflictView], str] = lambda _view: TAKE_THEIRS
 
     # -- running commands ------------------------------------------------------
 
@@ -41,13 +72,80 @@ class EstimateEditor(QObject):
         command.on_error = self._on_command_error
         try:
             command.first_apply()
+        except EditConflict as conflict:
+            if isinstance(command, _VALUE_EDITS):
+                return self._settle(command, conflict)
+            self._on_command_error(conflict)
+            return str(conflict)
         except InputError as error:
             return str(error)
         except (ConcurrentEditError, StorageError) as error:
+            if isinstance(error, DatabaseLocked):
+                return BusyMessage(f"{error} Your input was kept: press Enter to try again.")
+            if not isinstance(error, ConcurrentEditError):
+                return str(error)
             self._on_command_error(error)
             return str(error)
         self.undo_stack.push(command)
         return None
+
+    def _settle(self, command: commands.DocumentCommand, conflict: EditConflict) -> str | None:
+        """Show mine against theirs, refresh to theirs, then do what the user chose."""
+        choice = self.resolve_conflict(self.describe(conflict))
+        try:
+            if conflict.table == "lineitem":
+                self.doc.refresh_line(conflict.row_id)
+            else:
+                self.doc.reload()
+        except ConcurrentEditError as gone:
+            self.errorRaised.emit(str(gone))
+            return str(gone)
+        if conflict.deleted:
+            self.errorRaised.emit("Someone else deleted this; their deletion was kept.")
+            return None
+        if choice == KEEP_MINE:
+            try:
+                command.first_apply()
+            except (ConcurrentEditError, StorageError, InputError) as error:
+                self.errorRaised.emit(str(error))
+                return str(error)
+            self.undo_stack.push(command)
+        elif choice == EDIT:
+            column, value = _first_edit(conflict.mine)
+            self.editRequested.emit(conflict.row_id, column, value)
+        return None
+
+    def describe(self, conflict: EditConflict) -> ConflictView:
+        if conflict.table == "lineitem" and self.doc.has_line(conflict.row_id):
+            title = f"Line “{self.doc.line(conflict.row_id).description}”"
+        elif conflict.table == "section":
+            title = "Section"
+        else:
+            title = "Estimate settings"
+        rows = []
+        for name, mine in conflict.mine.items():
+            if name in {"price_basis", "version", "updated_at"}:
+                continue
+            spec = LINE_FIELDS.get(name) or SECTION_FIELDS.get(name) or ESTIMATE_FIELDS.get(name)
+            theirs = conflict.theirs.get(name) if conflict.theirs is not None else None
+            shown_theirs = "(deleted)" if conflict.theirs is None else self._show(name, theirs)
+            rows.append((spec.label if spec else name, self._show(name, mine), shown_theirs))
+        return ConflictView(title, rows, conflict.deleted)
+
+    def _show(self, name: str, value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, Decimal):
+            return format_number(value)
+        if name == "supplier_id":
+            supplier = self.doc.lookups.suppliers.get(value)
+            return supplier.name if supplier else str(value)
+        if name == "role_id":
+            role = self.doc.lookups.roles.get(value)
+            return role.name if role else str(value)
+        return str(getattr(value, "label", value))
 
     def _on_command_error(self, error: BaseException) -> None:
         if isinstance(error, ConcurrentEditError):
@@ -154,3 +252,14 @@ class EstimateEditor(QObject):
         if message:
             self.errorRaised.emit(message)
         return message
+
+
+def _first_edit(changes: dict[str, Any]) -> tuple[str, str]:
+    """The column a user typed into, and the text they typed, from a command's changes."""
+    for name, value in changes.items():
+        if name == "price_basis":
+            continue
+        column = "price" if name == "price_override" else name
+        text = "" if value is None else format_number(value) if isinstance(value, Decimal) else str(value)
+        return column, text
+    return "", ""

@@ -193,6 +193,7 @@ class MainWindow(QMainWindow):
         self.close_estimate()
         self.workspace = EstimateWorkspace(doc, self)
         self.workspace.editor.errorRaised.connect(self._show_status_error)
+        self.workspace.editor.resolve_conflict = lambda view: self.dialogs.resolve_conflict(self, view)
         self.workspace.production_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_actions()
         )

@@ -22,7 +22,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.models.enums import LineKind, PriceBasis
 from app.services.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
 from app.services.money import format_money, format_number, format_percent
-from app.ui.estimate_editor import EstimateEditor
+from app.ui.estimate_editor import BusyMessage, EstimateEditor
 
 MIME_TYPE = "application/x-tandem-estimate-rows"
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -91,6 +91,7 @@ class ProductionTreeModel(QAbstractItemModel):
     """
 
     editFailed = Signal(QModelIndex, str)
+    inputKept = Signal(QModelIndex, str)  # a busy database refused it: reopen with this text
 
     def __init__(self, editor: EstimateEditor, parent: Any = None) -> None:
         super().__init__(parent)
@@ -404,6 +405,8 @@ class ProductionTreeModel(QAbstractItemModel):
             message = self.editor.edit_line(row.id, key, value)
         if message:
             self.editFailed.emit(QModelIndex(index), message)
+            if isinstance(message, BusyMessage) and role == Qt.ItemDataRole.EditRole:
+                self.inputKept.emit(QModelIndex(index), "" if value is None else str(value))
             return False
         return True
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+import uuid
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -19,7 +22,7 @@ from app.services.money import format_money, format_number, format_percent
 from app.ui.delegates import CellMessage, ChoiceDelegate
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
-from app.ui.production_model import COLUMNS, ProductionTreeModel
+from app.ui.production_model import COLUMN_INDEX, COLUMNS, ProductionTreeModel
 
 
 def pane_title(text: str, object_name: str) -> QLabel:
@@ -86,6 +89,8 @@ class ProductionPane(QWidget):
         expand_sections(self.view)
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self._on_editFailed)
+        self.model.inputKept.connect(self.reopen_editor)
+        editor.editRequested.connect(self._on_editRequested)
         self.model.rowsInserted.connect(self._on_rowsInserted)
         self.model.modelReset.connect(lambda: expand_sections(self.view))
 
@@ -171,6 +176,30 @@ class ProductionPane(QWidget):
 
     def _on_editFailed(self, index: QModelIndex, message: str) -> None:
         self.cell_message.show_for(index, message)
+
+    def reopen_editor(self, index: QModelIndex, text: str) -> None:
+        """Open the cell's editor again holding ``text`` (after the closing edit has finished)."""
+        persistent = QPersistentModelIndex(index)
+
+        def reopen() -> None:
+            if not persistent.isValid():
+                return
+            target = self.model.index(persistent.row(), persistent.column(), persistent.parent())
+            self.view.setCurrentIndex(target)
+            self.view.edit(target)
+            editor = self.view.indexWidget(target) or self.view.focusWidget()
+            if isinstance(editor, QLineEdit):
+                editor.setText(text)
+                editor.selectAll()
+
+        QTimer.singleShot(0, reopen)
+
+    def _on_editRequested(self, row_id: object, column: str, text: str) -> None:
+        if column not in COLUMN_INDEX or not isinstance(row_id, uuid.UUID):
+            return
+        index = self.model.index_for_id(row_id, COLUMN_INDEX[column])
+        if index.isValid():
+            self.reopen_editor(index, text)
 
     def _on_rowsInserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():

@@ -23,6 +23,8 @@ class FakeDialogs:
         self.shown: list[tuple[str, str, str]] = []
         self.answers: list[Any] = []
         self.confirm_answer = True
+        self.conflict_answer = "theirs"
+        self.conflicts: list[Any] = []
 
     def error(self, parent: Any, title: str, text: str) -> None:
         self.shown.append(("error", title, text))
@@ -33,6 +35,10 @@ class FakeDialogs:
     def confirm(self, parent: Any, title: str, text: str) -> bool:
         self.shown.append(("confirm", title, text))
         return self.confirm_answer
+
+    def resolve_conflict(self, parent: Any, view: Any) -> str:
+        self.conflicts.append(view)
+        return self.conflict_answer
 
     def ask_text(self, parent: Any, title: str, label: str, default: str = "") -> str | None:
         self.shown.append(("ask_text", title, label))

@@ -1,0 +1,111 @@
+"""Two users on one file: a conflicting save shows both values and lets the user choose; a busy
+file keeps what the user typed."""
+
+from __future__ import annotations
+
+import sqlite3
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+from app.services import storage
+from app.services.document import EstimateDocument
+from app.services.storage import open_database
+from tests.gui.helpers import cell, line_id, type_into_cell, workspace
+
+pytestmark = pytest.mark.gui
+
+PANELS = "500 mm LED panels, owned"
+
+
+def someone_else_sets_quantity(win, description: str, quantity: str) -> None:  # type: ignore[no-untyped-def]
+    """Another Tandem (its own connection and document) saves a change to the same line."""
+    ws = workspace(win)
+    other_db = open_database(ws.doc.db.path)
+    try:
+        other = EstimateDocument(other_db, ws.doc.estimate_id)
+        target = next(line for line in other.lines() if line.description == description)
+        other.set_line_fields(target.id, other.parse_line_edit(target.id, "quantity", quantity))
+    finally:
+        other_db.close()
+
+
+def stored_quantity(win, line) -> Decimal:  # type: ignore[no-untyped-def]
+    ws = workspace(win)
+    return EstimateDocument(ws.doc.db, ws.doc.estimate_id).line(line).quantity
+
+
+@pytest.mark.parametrize(("choice", "shown", "stored"), [("theirs", "300", 300), ("mine", "400", 400)])
+def test_a_conflicting_save_shows_both_values_and_the_choice_is_kept(  # type: ignore[no-untyped-def]
+    qtbot, window, dialogs, choice, shown, stored
+) -> None:
+    ws = workspace(window)
+    panels = line_id(window, PANELS)
+    someone_else_sets_quantity(window, PANELS, "300")
+    dialogs.conflict_answer = choice
+    type_into_cell(qtbot, ws.production_view, cell(window, panels, "quantity"), "400")
+    assert len(dialogs.conflicts) == 1
+    view = dialogs.conflicts[0]
+    assert view.title == f"Line “{PANELS}”"
+    assert view.fields == [("Quantity", "400", "300")]
+    assert cell(window, panels, "quantity").data() == shown
+    assert stored_quantity(window, panels) == stored
+    # The client pane follows whatever was kept: 300 or 400 panels × 4 days × $35.
+    assert ws.client_pane.model.index_for_id(panels, 2).data() == f"${stored * 4 * 35:,.2f}"
+    assert ws.editor.undo_stack.count() == (1 if choice == "mine" else 0)
+
+
+def test_edit_again_reopens_the_cell_with_what_the_user_typed(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    panels = line_id(window, PANELS)
+    someone_else_sets_quantity(window, PANELS, "300")
+    dialogs.conflict_answer = "edit"
+    type_into_cell(qtbot, ws.production_view, cell(window, panels, "quantity"), "400")
+    qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
+    editor = ws.production_view.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.text() == "400"
+    assert cell(window, panels, "quantity").data() == "300"  # theirs is what is saved now
+    assert stored_quantity(window, panels) == 300
+
+
+def test_a_deleted_line_is_not_brought_back_silently(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    truck = line_id(window, "Truck, round trip, RoadRunner Freight")
+    other_db = open_database(ws.doc.db.path)
+    try:
+        other = EstimateDocument(other_db, ws.doc.estimate_id)
+        other.delete_line(truck)
+    finally:
+        other_db.close()
+    dialogs.conflict_answer = "mine"
+    type_into_cell(qtbot, ws.production_view, cell(window, truck, "quantity"), "2")
+    assert dialogs.conflicts[0].deleted
+    assert not ws.doc.has_line(truck)
+    assert "deleted" in window.statusBar().currentMessage()
+
+
+def test_a_busy_file_keeps_the_typed_value_for_a_retry(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)
+    ws.doc.db.engine.dispose()  # new connections take the short timeout
+    panels = line_id(window, PANELS)
+    holder = sqlite3.connect(ws.doc.db.path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        type_into_cell(qtbot, ws.production_view, cell(window, panels, "quantity"), "400")
+        assert "locked" in ws.production_pane.cell_message.text()
+        assert "Your input was kept" in ws.production_pane.cell_message.text()
+        qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
+        editor = ws.production_view.viewport().findChild(QLineEdit)
+        assert editor is not None and editor.text() == "400"
+        assert ws.doc.line(panels).quantity == 392
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: ws.production_view.state() != QAbstractItemView.State.EditingState)
+    assert ws.doc.line(panels).quantity == 400
+    assert stored_quantity(window, panels) == 400
