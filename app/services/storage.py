@@ -123,8 +123,17 @@ class Database:
 
     def changed_elsewhere(self) -> bool:
         """True once for each batch of commits made by anyone else since the last call."""
-        counter = self.read_counter()
-        changed = self._foreign_change or counter != self._seen_counter
+        return self.note_counter(self.read_counter())
+
+    def note_counter(self, counter: int) -> bool:
+        """Take a counter value read (perhaps on another thread); True if others committed.
+
+        The counter only grows, so a value below the one last seen is a read that
+        raced one of our own writes and says nothing new.
+        """
+        if counter < self._seen_counter:
+            return False
+        changed = self._foreign_change or counter > self._seen_counter
         self._seen_counter = counter
         self._foreign_change = False
         return changed

@@ -6,7 +6,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -26,12 +26,13 @@ from app.services.values import InputError
 from app.ui.catalog_panel import CatalogPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.navigator import NavigatorPanel
+from app.ui.sharing import SharingMonitor
 from app.ui.workspace import EstimateWorkspace
 
 
 class MainWindow(QMainWindow):
     def __init__(self, dialogs: UserDialogs | None = None, settings: QSettings | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, watch_sharing: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Tandem")
@@ -41,6 +42,12 @@ class MainWindow(QMainWindow):
         self.db: Database | None = None
         self.workspace: EstimateWorkspace | None = None
         self.undo_group = QUndoGroup(self)
+        self.watch_sharing = watch_sharing
+        self.sharing: SharingMonitor | None = None
+        self._refresh_pending = False
+        self._retry_refresh = QTimer(self)
+        self._retry_refresh.setInterval(1000)
+        self._retry_refresh.timeout.connect(self.refresh_from_database)
 
         self.stack = QStackedWidget(self)
         self.placeholder = QLabel("Open an estimate from the navigator on the left.", self)
@@ -63,6 +70,9 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self._build_menus()
+        self.presence_label = QLabel(self)
+        self.presence_label.setObjectName("presenceLabel")
+        self.statusBar().addPermanentWidget(self.presence_label)
         self.db_label = QLabel(self)
         self.db_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.db_label)
@@ -154,7 +164,14 @@ class MainWindow(QMainWindow):
     def set_database(self, db: Database) -> None:
         """Show a database: its directory, its catalog, and the estimate to start from."""
         self.close_estimate()
+        self.stop_sharing()
         self.db = db
+        if self.watch_sharing:
+            self.sharing = SharingMonitor(db, self)
+            self.sharing.changedElsewhere.connect(self.refresh_from_database)
+            self.sharing.peersChanged.connect(self.presence_label.setText)
+            self.sharing.problem.connect(self._show_status_error)
+            self.sharing.start()
         self.db_label.setText(f"{db.display_name} · schema {db.revision}")
         self.navigator.load(db)
         with db.read() as conn:
@@ -221,6 +238,36 @@ class MainWindow(QMainWindow):
         workspace.deleteLater()
         self.stack.setCurrentWidget(self.placeholder)
         self.setWindowTitle("Tandem")
+
+    def refresh_from_database(self) -> None:
+        """Show what others committed: the directory and the open estimate, reloaded.
+
+        Never while a cell is being edited (the user's typing would be lost): it is
+        retried every second until the editor closes.
+        """
+        if self.db is None:
+            return
+        if self.workspace is not None and self.workspace.is_editing():
+            self._refresh_pending = True
+            self._retry_refresh.start()
+            return
+        self._refresh_pending = False
+        self._retry_refresh.stop()
+        self.navigator.load(self.db)
+        if self.workspace is not None:
+            try:
+                self.workspace.refresh()
+            except ConcurrentEditError as gone:
+                self.close_estimate()
+                self._show_status_error(str(gone))
+                return
+        self.statusBar().showMessage("Updated with changes saved by others.", 5000)
+
+    def stop_sharing(self) -> None:
+        if self.sharing is not None:
+            self.sharing.stop()
+            self.sharing.deleteLater()
+            self.sharing = None
 
     # -- editing actions ------------------------------------------------------------------
 
@@ -390,4 +437,5 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
             self.settings.sync()
         self.close_estimate()
+        self.stop_sharing()
         super().closeEvent(event)

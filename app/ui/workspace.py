@@ -116,6 +116,22 @@ class EstimateWorkspace(QSplitter):
         finally:
             self._syncing = False
 
+    def refresh(self) -> None:
+        """Reload the estimate from the database, keeping the current row and scroll position.
+
+        Raises ConcurrentEditError when the estimate itself was deleted meanwhile.
+        """
+        current = self.current_id()
+        scroll = self.production_view.verticalScrollBar().value()
+        self.doc.reload()
+        if current is not None:
+            self.focus_row(current)
+        self.production_view.verticalScrollBar().setValue(scroll)
+
+    def is_editing(self) -> bool:
+        editing = QAbstractItemView.State.EditingState
+        return editing in (self.production_view.state(), self.client_view.state())
+
     def detach(self) -> None:
         """Stop following the document (before the workspace is thrown away)."""
         self.client_pane.detach()

@@ -1,0 +1,84 @@
+"""Changes committed by others appear in the open panes; who else is here shows in the status bar."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+
+from app.services import presence
+from app.services.document import EstimateDocument
+from app.services.storage import open_database
+from tests.gui.helpers import cell, line_id, workspace
+
+pytestmark = pytest.mark.gui
+
+
+def other_session_edits(win, description: str, column: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(win)
+    other_db = open_database(ws.doc.db.path)
+    try:
+        other = EstimateDocument(other_db, ws.doc.estimate_id)
+        target = next(line for line in other.lines() if line.description == description)
+        other.set_line_fields(target.id, other.parse_line_edit(target.id, column, value))
+    finally:
+        other_db.close()
+
+
+def test_others_changes_appear_within_a_poll(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    riggers = line_id(window, "Riggers, strike")
+    ws.focus_row(riggers)
+    other_session_edits(window, "500 mm LED panels, owned", "quantity", "400")
+    window.sharing.poll()
+    # 8 more panels × 4 days × $35 = $1,120.00 more, in both panes, without any action here.
+    qtbot.waitUntil(lambda: ws.client_pane.total.text() == "$96,700.00", timeout=5000)
+    assert ws.production_pane.total_cost.text() == "$55,620.00"
+    assert ws.current_id() == riggers  # the user's place is kept
+    assert "changes saved by others" in window.statusBar().currentMessage()
+
+
+def test_own_edits_do_not_trigger_a_reload(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    reloads = []
+    ws.doc.subscribe(lambda change: reloads.append(change) if change.kind.value == "reset" else None)
+    ws.editor.edit_line(line_id(window, "Stagehands, strike"), "quantity", "9")
+    with qtbot.waitSignal(window.sharing.peersChanged, timeout=5000):
+        window.sharing.poll()
+    assert reloads == []
+
+
+def test_refresh_waits_while_a_cell_is_being_edited(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    view = ws.production_view
+    truck = line_id(window, "Truck, round trip, RoadRunner Freight")
+    view.setCurrentIndex(cell(window, truck, "quantity"))
+    view.edit(cell(window, truck, "quantity"))
+    editor = view.viewport().findChild(QLineEdit)
+    editor.setText("3")
+    other_session_edits(window, "Project management", "quantity", "40")
+    window.sharing.poll()
+    qtbot.waitUntil(lambda: window._refresh_pending, timeout=5000)
+    assert view.state() == QAbstractItemView.State.EditingState
+    assert editor.text() == "3"  # nothing the user typed was thrown away
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window._refresh_pending, timeout=5000)
+    # Both survive: the user's truck edit and the other session's 40 h of management.
+    assert ws.doc.line(truck).quantity == 3
+    assert ws.doc.line(line_id(window, "Project management")).quantity == 40
+
+
+def test_status_bar_says_who_else_has_the_file_open(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    other_db = open_database(workspace(window).doc.db.path)
+    try:
+        sam = presence.register(other_db, "Sam")
+        window.sharing.poll()
+        qtbot.waitUntil(lambda: window.presence_label.text().startswith("Also open by Sam"), timeout=5000)
+        assert f"on {socket.gethostname()} since " in window.presence_label.text()
+        presence.unregister(other_db, sam)
+        window.sharing.poll()
+        qtbot.waitUntil(lambda: window.presence_label.text() == "", timeout=5000)
+    finally:
+        other_db.close()
