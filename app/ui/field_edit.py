@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from app.ui.estimate_editor import EstimateEditor
+from app.ui.estimate_editor import BusyMessage, EstimateEditor
 
 
 class FieldEdit(QLineEdit):
@@ -34,6 +34,12 @@ class FieldEdit(QLineEdit):
         if not self.isModified():
             return
         message = self.editor.edit_estimate(self.column, self.text())
+        if isinstance(message, BusyMessage):
+            # Busy, not wrong: keep what was typed so Enter tries again.
+            self.setStyleSheet("QLineEdit { border: 1px solid #d97706; }")
+            self.setToolTip(message)
+            self.refused.emit(message)
+            return
         self.setModified(False)
         if message:
             self.setStyleSheet("QLineEdit { border: 1px solid #dc2626; }")

@@ -24,7 +24,8 @@ def shown_order(win) -> list[tuple[str, list[str]]]:  # type: ignore[no-untyped-
     out = []
     for r in range(model.rowCount()):
         section = model.index(r, 0)
-        out.append((section.data(), [model.index(i, 0, section).data() for i in range(model.rowCount(section))]))
+        lines = [model.index(i, 0, section).data() for i in range(model.rowCount(section))]
+        out.append((section.data(), lines))
     return out
 
 
@@ -197,7 +198,8 @@ def test_catalog_item_is_added_after_the_current_line(qtbot, window) -> None:  #
     click_row(qtbot, panel.view, panel.proxy.index(0, 0))
     qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
     labour = ws.doc.sections[2].lines
-    assert [line.description for line in labour][:3] == ["Stagehands, load-in", "Stagehands, strike", "Rigger"]
+    assert [line.description for line in labour][:3] == [
+        "Stagehands, load-in", "Stagehands, strike", "Rigger"]
     added = labour[2]
     # A rigger call: 1 person × 8 h at $65/$105 → $520.00 cost, $840.00 price.
     assert (added.price.cost, added.price.price) == (520, 840)

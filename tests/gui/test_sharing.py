@@ -109,3 +109,27 @@ def test_a_busy_file_keeps_the_typed_value_for_a_retry(qtbot, window, monkeypatc
     qtbot.waitUntil(lambda: ws.production_view.state() != QAbstractItemView.State.EditingState)
     assert ws.doc.line(panels).quantity == 400
     assert stored_quantity(window, panels) == 400
+
+
+def test_a_busy_file_keeps_a_typed_discount(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt
+
+    ws = workspace(window)
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)
+    ws.doc.db.engine.dispose()
+    discount = ws.client_pane.discount_edit
+    holder = sqlite3.connect(ws.doc.db.path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        discount.setFocus()
+        discount.selectAll()
+        qtbot.keyClicks(discount, "5")
+        qtbot.keyClick(discount, Qt.Key.Key_Return)
+        assert discount.text() == "5"
+        assert "Your input was kept" in ws.client_pane.field_message.text()
+        assert ws.client_pane.total.text() == "$95,580.00"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.keyClick(discount, Qt.Key.Key_Return)
+    assert ws.client_pane.total.text() == "$90,801.00"
