@@ -15,12 +15,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Estimating and capacity planning for live-event, AV and exhibit-booth production.",
     )
     parser.add_argument("--version", action="version", version=f"Tandem {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="database file to open (created if it does not exist)")
+    parser.add_argument("--db", metavar="PATH", help="database file to open (created if it does not exist), "
+                        "or a PostgreSQL server: postgresql://user@host/dbname")
     # Open the window, paint it once, print how long that took, and quit: for smoke
     # tests of installed or frozen builds, and for the start-up benchmark.
     parser.add_argument("--smoke", action="store_true", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    demo = sub.add_parser("demo", help="write the demo company into a new database file")
+    demo = sub.add_parser("demo", help="write the demo company into a new database file "
+                          "(or an empty PostgreSQL database)")
     demo.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
     check = sub.add_parser("check", help="report the schema version and SQLite's integrity check")
     check.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
@@ -36,20 +38,22 @@ def _demo(target: str) -> int:
     from pathlib import Path
 
     from app.services.demo import build_demo
-    from app.services.storage import StorageError, open_database
+    from app.services.storage import StorageError, is_url, open_database
 
-    path = Path(target)
-    if path.exists() and path.stat().st_size > 0:
-        return _fail(f"{path} already exists; the demo is written into a new file only.")
+    if not is_url(target):
+        path = Path(target)
+        if path.exists() and path.stat().st_size > 0:
+            return _fail(f"{path} already exists; the demo is written into a new file only.")
     try:
-        db = open_database(path)
+        # A server database is refused by build_demo unless it is empty.
+        db = open_database(target)
         try:
             build_demo(db)
         finally:
             db.close()
     except StorageError as error:
         return _fail(str(error))
-    print(f"Wrote the demo company (Northlight Productions) to {path.resolve()}")
+    print(f"Wrote the demo company (Northlight Productions) to {db.display_name}")
     return 0
 
 

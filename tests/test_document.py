@@ -1,10 +1,12 @@
-"""EstimateDocument: validated edits saved at once, positions kept in order, changes announced."""
+"""EstimateDocument: validated edits saved at once, positions kept in order, changes announced.
+
+The tests that use ``doc`` run on SQLite and on PostgreSQL (see ``any_db`` in conftest.py).
+"""
 
 from __future__ import annotations
 
 import random
 import re
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from dataclasses import astuple
@@ -12,9 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event
 
 from app.models.enums import LineKind, PriceBasis
+from app.services.demo import build_demo
 from app.services.document import (
     Change,
     ChangeKind,
@@ -24,6 +27,7 @@ from app.services.document import (
 from app.services.lookups import load_catalog
 from app.services.storage import Database
 from app.services.values import InputError
+from tests.factories import estimate_id as estimate_named
 from tests.factories import make_estimate
 
 D = Decimal
@@ -34,15 +38,16 @@ K = ChangeKind
 
 
 def _sql(db: Database, statement: str, *params: object) -> list[tuple[Any, ...]]:
-    """Another connection, as another user on the same file would have."""
-    assert db.path is not None
-    conn = sqlite3.connect(db.path)
+    """Another connection, as another user of the same database would have; ``?`` parameters."""
+    engine = create_engine(db.engine.url)  # a pool of its own
     try:
-        rows = conn.execute(statement, params).fetchall()
-        conn.commit()
-        return rows
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                statement = statement.replace("?", "%s")
+            result = conn.exec_driver_sql(statement, params)
+            return [tuple(r) for r in result] if result.returns_rows else []
     finally:
-        conn.close()
+        engine.dispose()
 
 
 def _db_rows(db: Database) -> list[list[tuple[Any, ...]]]:
@@ -73,7 +78,7 @@ def assert_consistent(doc: EstimateDocument) -> None:
             assert doc.locate(line.id) == (i, j)
     assert doc.line_count == sum(len(s.lines) for s in doc.sections)
     stored_sections = {
-        uuid.UUID(r[0]): (r[1], r[2])
+        uuid.UUID(str(r[0])): (r[1], r[2])  # hex text on SQLite, a UUID on PostgreSQL
         for r in _sql(
             doc.db,
             "SELECT id, position, version FROM section WHERE estimate_id = ? AND deleted_at IS NULL",
@@ -82,7 +87,7 @@ def assert_consistent(doc: EstimateDocument) -> None:
     }
     assert stored_sections == {s.id: (s.position, s.version) for s in doc.sections}
     stored_lines = {
-        uuid.UUID(r[0]): (uuid.UUID(r[1]), r[2], r[3])
+        uuid.UUID(str(r[0])): (uuid.UUID(str(r[1])), r[2], r[3])
         for r in _sql(
             doc.db,
             "SELECT l.id, l.section_id, l.position, l.version FROM lineitem l "
@@ -97,8 +102,10 @@ def assert_consistent(doc: EstimateDocument) -> None:
 
 
 @pytest.fixture
-def doc(demo_db: Database, full_booth_id: uuid.UUID) -> EstimateDocument:
-    return EstimateDocument(demo_db, full_booth_id)
+def doc(any_db: Database) -> EstimateDocument:
+    """The demo's "Full booth", on each backend."""
+    build_demo(any_db)
+    return EstimateDocument(any_db, estimate_named(any_db, "Full booth"))
 
 
 @pytest.fixture
@@ -412,8 +419,8 @@ def test_insert_after_deleting_the_first_lines_keeps_order(doc: EstimateDocument
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_random_structural_edits_stay_consistent(empty_db: Database, seed: int) -> None:
-    doc = EstimateDocument(empty_db, make_estimate(empty_db, lines=12, sections=3))
+def test_random_structural_edits_stay_consistent(any_db: Database, seed: int) -> None:
+    doc = EstimateDocument(any_db, make_estimate(any_db, lines=12, sections=3))
     rng = random.Random(seed)
     deleted_lines: list[tuple[uuid.UUID, uuid.UUID]] = []
     deleted_sections: list[uuid.UUID] = []

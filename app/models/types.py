@@ -15,7 +15,10 @@ class ExactDecimal(TypeDecorator[Decimal]):
     """A Decimal stored exactly: canonical text on SQLite, NUMERIC on servers that have it.
 
     SQLite has no decimal type (its NUMERIC affinity turns 0.1 into a float), so the
-    value is kept as text there; PostgreSQL's NUMERIC is exact and used as such.
+    value is kept as text there; PostgreSQL's NUMERIC is exact and used as such, with
+    no precision or scale (a fixed scale would round a 9th decimal place away). Values
+    read back have the same canonical form on both (``Decimal("12.34")``, not
+    ``12.3400``), so nothing that shows them depends on the backend.
     """
 
     impl = String(40)
@@ -23,7 +26,7 @@ class ExactDecimal(TypeDecorator[Decimal]):
 
     def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(Numeric(24, 8, asdecimal=True))
+            return dialect.type_descriptor(Numeric(asdecimal=True))
         return dialect.type_descriptor(String(40))
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
@@ -37,12 +40,19 @@ class ExactDecimal(TypeDecorator[Decimal]):
             raise ValueError(f"not a finite number: {value}")
         if dialect.name == "postgresql":
             return value
-        return format(value.normalize() if value != 0 else Decimal(0), "f")
+        return _canonical_text(value)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
         if value is None:
             return None
-        return value if isinstance(value, Decimal) else Decimal(value)
+        if isinstance(value, Decimal):  # a server's NUMERIC keeps the scale it was given
+            return Decimal(_canonical_text(value))
+        return Decimal(value)
+
+
+def _canonical_text(value: Decimal) -> str:
+    """Plain digits without trailing zeros: 85.00 → "85", 1E+3 → "1000", -0.00 → "0"."""
+    return format(value.normalize() if value != 0 else Decimal(0), "f")
 
 
 class UTCDateTime(TypeDecorator[datetime]):

@@ -1,6 +1,7 @@
 """Opening a Tandem database: refuse what is broken, migrate what is old, never guess.
 
-A database is a SQLite file (or, later, a server URL). Opening one:
+A database is a SQLite file or a PostgreSQL server URL (``postgresql://user@host/dbname``,
+see "PostgreSQL" below). Opening a file:
 
 1. refuses a path that is a folder, unreadable, empty, or not an SQLite file,
    before SQLite ever touches it (SQLite would happily treat some of those as
@@ -11,6 +12,15 @@ A database is a SQLite file (or, later, a server URL). Opening one:
    by Alembic in one transaction; a file with other tables is not Tandem's;
 4. configures every connection: rollback journal (never WAL: it does not work
    on network drives), ``synchronous=FULL``, foreign keys, a busy timeout.
+
+PostgreSQL: the same Alembic migrations create and upgrade the schema, in one
+transaction under an advisory lock (two Tandems opening a new database at once
+do not both create it). Writers run at READ COMMITTED: a versioned
+``UPDATE … WHERE id AND version`` that waits on another writer's row lock is
+re-checked against the committed row, so only one of them passes. Reads run at
+REPEATABLE READ so that a load sees one snapshot, as it does on SQLite. A lock
+held past the busy timeout ends the statement (``lock_timeout``). The password
+never appears in a message: a server is named as ``postgresql://user@host:port/db``.
 
 Every failure is a :class:`StorageError` whose text is the one line to show.
 """
@@ -26,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, select, update
-from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.meta import ChangeCounter
@@ -35,6 +45,12 @@ from app.models.meta import ChangeCounter
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+CONNECT_TIMEOUT_S = 10
+# Every spelling of a PostgreSQL URL is opened with psycopg 3 (SQLAlchemy's default is psycopg2).
+SERVER_DRIVER = "postgresql+psycopg"
+_SERVER_SCHEMES = {"postgresql", "postgres", SERVER_DRIVER}
+# Taken for the length of the transaction that reads and upgrades a server's schema.
+_SCHEMA_LOCK_KEY = 0x54616E64656D  # "Tandem"
 # The revisions this build knows, oldest first; tests check it against app/migrations.
 KNOWN_REVISIONS = ("0001", "0002")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
@@ -98,24 +114,31 @@ class Database:
                 if track:
                     seen = self._bump_counter(conn)
         except DBAPIError as error:
-            raise _wrap_sqlite_error(error, self.display_name) from None
+            raise _wrap_driver_error(error, self.display_name) from None
         if seen is not None:
             self._seen_counter = seen
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
+        """A read transaction that sees one snapshot (REPEATABLE READ on a server)."""
+        engine = self.engine
+        if engine.dialect.name == "postgresql":
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")  # type: ignore[assignment]
         try:
-            with self.engine.begin() as conn:
+            with engine.begin() as conn:
                 yield conn
         except DBAPIError as error:
-            raise _wrap_sqlite_error(error, self.display_name) from None
+            raise _wrap_driver_error(error, self.display_name) from None
 
     def _bump_counter(self, conn: Connection) -> int:
-        before = conn.execute(select(_COUNTER.c.counter).where(_COUNTER.c.id == 1)).scalar_one()
-        conn.execute(update(_COUNTER).where(_COUNTER.c.id == 1).values(counter=before + 1))
-        if before != self._seen_counter:
+        # Increment in the database, then read: on a server another writer may have
+        # bumped it after this transaction began (READ COMMITTED); its row lock makes
+        # this UPDATE wait for that commit and then count on from it, so no bump is lost.
+        conn.execute(update(_COUNTER).where(_COUNTER.c.id == 1).values(counter=_COUNTER.c.counter + 1))
+        after = int(conn.execute(select(_COUNTER.c.counter).where(_COUNTER.c.id == 1)).scalar_one())
+        if after - 1 != self._seen_counter:
             self._foreign_change = True  # someone else committed before this write
-        return int(before) + 1
+        return after
 
     def read_counter(self) -> int:
         with self.read() as conn:
@@ -146,8 +169,49 @@ class Database:
         self.engine.dispose()
 
 
-def _is_url(target: str | os.PathLike[str]) -> bool:
+def is_url(target: str | os.PathLike[str]) -> bool:
+    """True for a server URL (``postgresql://…``), False for a file path."""
     return isinstance(target, str) and "://" in target
+
+
+def server_url(target: str) -> URL:
+    """The SQLAlchemy URL for a server address, on the psycopg 3 driver; or StorageError."""
+    try:
+        url = make_url(target)
+    except (ArgumentError, ValueError):
+        raise StorageError(f"{target.split('@')[-1]} is not a database address.") from None
+    if url.drivername not in _SERVER_SCHEMES:
+        raise StorageError(
+            f"Tandem cannot open {url.drivername}:// databases; "
+            "give a database file or a postgresql://user@host/dbname address."
+        )
+    return url.set(drivername=SERVER_DRIVER)
+
+
+def server_display(url: URL) -> str:
+    """A server URL as shown to the user: postgresql://user@host:port/db, never a password."""
+    query = {k: v for k, v in url.query.items() if "password" not in k.lower()}
+    shown = URL.create("postgresql", url.username, None, url.host, url.port, url.database, query)
+    return shown.render_as_string(hide_password=False)
+
+
+def _server_engine(url: URL) -> Engine:
+    # The URL's own settings win: a user may give connect_timeout or application_name.
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in url.query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_S
+    if "application_name" not in url.query:
+        connect_args["application_name"] = "Tandem"
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        with dbapi_connection.cursor() as cursor:
+            # A writer waits this long for a row lock, then gets "locked; try again".
+            cursor.execute(f"SET lock_timeout = {int(BUSY_TIMEOUT_MS)}")
+        dbapi_connection.commit()
+
+    return engine
 
 
 def _check_file(path: Path, create: bool) -> bool:
@@ -199,6 +263,37 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _wrap_driver_error(error: BaseException, where: str) -> StorageError:
+    """A driver error (SQLite's or the server's) as the one-line StorageError to show."""
+    orig = getattr(error, "orig", error)
+    if type(orig).__module__.startswith("psycopg"):
+        return _wrap_server_error(orig, where)
+    return _wrap_sqlite_error(error, where)
+
+
+# SQLSTATEs of a server that says "busy": lock_not_available, deadlock, serialization failure.
+_BUSY_STATES = {"55P03", "40P01", "40001"}
+
+
+def _wrap_server_error(error: BaseException, where: str) -> StorageError:
+    state = getattr(error, "sqlstate", None)
+    if state in _BUSY_STATES:
+        return DatabaseLocked(f"{where} is locked by another user; try again in a moment.")
+    # psycopg's text is several lines ("connection to server at … failed: FATAL:  …", then
+    # hints); the reason is the last "failed:" part of its first line.
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    reason = (lines[0] if lines else type(error).__name__).rsplit("failed: ", 1)[-1]
+    reason = reason.removeprefix("FATAL:").strip().rstrip(".")
+    lowered = reason.lower()
+    if state == "3D000" or ("database" in lowered and "does not exist" in lowered):
+        return DatabaseNotFound(f"No database at {where}: {reason}.")
+    if state in {"28P01", "28000"} or any(w in lowered for w in ("authentication", "password", "pg_hba")):
+        return StorageError(f"The PostgreSQL server refused the login to {where}: {reason}.")
+    if state is None or state.startswith("08"):  # connection exceptions, or none reached
+        return StorageError(f"Cannot reach the PostgreSQL server of {where}: {reason}.")
+    return StorageError(f"{where}: the PostgreSQL server says: {reason}.")
+
+
 def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
     message = str(getattr(error, "orig", error))
     lowered = message.lower()
@@ -217,21 +312,24 @@ def sqlite_url(path: Path) -> str:
 
 def read_revision(conn: Connection) -> str | None:
     """The schema revision stamped in the database, or None if it has no Tandem schema."""
+    sqlite = conn.dialect.name == "sqlite"
     names = {
         row[0]
         for row in conn.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table'"
         )
-    } if conn.dialect.name == "sqlite" else set(_server_tables(conn))
+    } if sqlite else set(_server_tables(conn))
     if "alembic_version" not in names:
         if names - {"sqlite_sequence"}:
-            raise NotADatabase("This file holds another program's tables: it is not a Tandem database.")
+            holder = "This file" if sqlite else "This database"
+            raise NotADatabase(f"{holder} holds another program's tables: it is not a Tandem database.")
         return None
     row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     return row[0] if row else None
 
 
 def _server_tables(conn: Connection) -> list[str]:
+    """The tables of the connection's current schema (the first of its search_path)."""
     from sqlalchemy import inspect
 
     return list(inspect(conn).get_table_names())
@@ -241,11 +339,11 @@ def open_database(
     target: str | os.PathLike[str], *, create: bool = True, migrate: bool = True
 ) -> Database:
     """Open (and if allowed create or upgrade) a Tandem database, or raise StorageError."""
-    if _is_url(target):
-        url = str(target)
+    if is_url(target):
+        server = server_url(str(target))
         path = None
-        engine = create_engine(url, pool_pre_ping=True)
-        where = url.split("@")[-1]
+        url = where = server_display(server)
+        engine = _server_engine(server)
     else:
         path = Path(target).expanduser().resolve()
         _check_file(path, create)
@@ -261,6 +359,8 @@ def open_database(
                     raise NotADatabase(f"{where} is damaged ({result}); it was not changed.")
             conn.rollback()
         with engine.execution_options(tandem_write=True).begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_KEY})")
             revision = read_revision(conn)
             if revision is not None and revision not in KNOWN_REVISIONS:
                 raise DatabaseTooNew(
@@ -280,7 +380,7 @@ def open_database(
     except Exception as error:  # the driver's errors differ by backend
         engine.dispose()
         if isinstance(error, DBAPIError | sqlite3.Error):
-            raise _wrap_sqlite_error(error, where) from None
+            raise _wrap_driver_error(error, where) from None
         raise
     db = Database(url=url, engine=engine, path=path, revision=revision)
     db._seen_counter = db.read_counter()
@@ -300,6 +400,8 @@ class CheckReport:
 
     def lines(self) -> list[str]:
         state = "current" if self.revision == self.head else "needs upgrade"
+        if self.revision is not None and self.revision not in KNOWN_REVISIONS:
+            state = "newer than this Tandem: update Tandem to open it"
         return [
             f"database: {self.location}",
             f"schema: {self.revision or 'none'} ({state}; this Tandem: {self.head})",
@@ -308,14 +410,13 @@ class CheckReport:
 
 
 def check_database(target: str | os.PathLike[str]) -> CheckReport:
-    """Read-only health check: schema revision and SQLite's full integrity check."""
-    if _is_url(target):
-        db = open_database(target, create=False, migrate=False)
-        try:
-            with db.read() as conn:
-                return CheckReport(db.url, read_revision(conn), HEAD_REVISION, "ok")
-        finally:
-            db.close()
+    """Read-only health check: schema revision and SQLite's full integrity check.
+
+    On a server, whose storage is its own business, "integrity" says whether every
+    table of the schema is there.
+    """
+    if is_url(target):
+        return _check_server(server_url(str(target)))
     path = Path(target).expanduser().resolve()
     _check_file(path, create=False)
     try:
@@ -337,3 +438,22 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
     finally:
         raw.close()
     return CheckReport(str(path), revision, HEAD_REVISION, integrity)
+
+
+def _check_server(url: URL) -> CheckReport:
+    from app.models import metadata
+
+    where = server_display(url)
+    engine = _server_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+            revision = read_revision(conn)
+            missing = set(metadata.tables) - set(_server_tables(conn)) if revision == HEAD_REVISION else set()
+            conn.rollback()
+    except DBAPIError as error:
+        raise _wrap_driver_error(error, where) from None
+    finally:
+        engine.dispose()
+    integrity = f"missing tables: {', '.join(sorted(missing))}" if missing else "ok"
+    return CheckReport(where, revision, HEAD_REVISION, integrity)
