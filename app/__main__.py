@@ -26,7 +26,22 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
     check = sub.add_parser("check", help="report the schema version and SQLite's integrity check")
     check.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
+    _offline_parser(sub)
     return parser
+
+
+def _offline_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    offline = sub.add_parser("offline", help="take a copy to a laptop for working offline, and merge it back")
+    actions = offline.add_subparsers(dest="offline_command", metavar="ACTION")
+    take = actions.add_parser("take", help="copy the shared database to a new file on this laptop")
+    take.add_argument("--db", metavar="SHARE", required=True, dest="sub_db", help="the shared database")
+    take.add_argument("--out", metavar="LAPTOP", required=True, help="the new laptop copy")
+    merge = actions.add_parser("merge", help="merge the laptop copy back into the shared database")
+    merge.add_argument("--db", metavar="LAPTOP", required=True, dest="sub_db", help="the laptop copy")
+    merge.add_argument("--into", metavar="SHARE", required=True, help="the shared database")
+    merge.add_argument("--dry-run", action="store_true", help="show what would change; write nothing")
+    merge.add_argument("--prefer", choices=("laptop", "share"),
+                       help="decide every conflict for this side (otherwise conflicts stop the merge)")
 
 
 def _fail(message: str) -> int:
@@ -68,6 +83,32 @@ def _check(target: str) -> int:
     return 0 if report.ok else 1
 
 
+def _offline(args: argparse.Namespace) -> int:
+    from app.services.offline import decide_all, merge_back, plan_merge, take_offline
+    from app.services.storage import StorageError
+
+    try:
+        if args.offline_command == "take":
+            copy = take_offline(args.sub_db, args.out)
+            print(f"Took {copy.share} offline: {copy.rows} rows copied to {copy.laptop}")
+            print(f"Keep {copy.base.name} beside it: merging back needs it.")
+            return 0
+        if args.offline_command != "merge":
+            return _fail("offline needs an action: take or merge (see tandem offline --help).")
+        decisions = None
+        if args.prefer:
+            decisions = decide_all(plan_merge(args.sub_db, args.into).conflicts, args.prefer)
+        report = merge_back(args.sub_db, args.into, decisions, dry_run=args.dry_run)
+    except StorageError as error:
+        return _fail(str(error))
+    print("\n".join(report.lines()))
+    if report.unresolved:
+        what = "the merge would stop" if args.dry_run else "nothing was written"
+        return _fail(f"{len(report.unresolved)} conflict(s) need a decision; {what}. "
+                     "Choose with --prefer laptop or --prefer share.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -75,6 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _demo(args.sub_db)
         if args.command == "check":
             return _check(args.sub_db)
+        if args.command == "offline":
+            return _offline(args)
         # The data layer first: once PySide6 is imported, its import hook inspects every
         # module imported after it, which costs ~0.1 s on SQLAlchemy and SQLModel.
         from app.ui.app import run_gui
