@@ -12,10 +12,12 @@ kind, quantities and price basis, so timings and totals compare between runs.
 
 from __future__ import annotations
 
+import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import fields
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -211,3 +213,18 @@ def estimate_id(db: Database, name: str) -> uuid.UUID:
     if len(ids) != 1:
         raise LookupError(f"expected one estimate called {name!r}, found {len(ids)}")
     return ids[0]
+
+
+def leave_hot_journal(path: Path) -> None:
+    """Leave a database as a writer killed mid-commit does: changed pages already in the
+    file, and beside it the journal that must roll them back (a "hot" journal)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 2")  # changed pages spill into the file before commit
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE company SET name = 'half-written'")
+    conn.execute("UPDATE lineitem SET description = description || ' and more, and more'")
+    left = path.read_bytes(), Path(f"{path}-journal").read_bytes()
+    conn.execute("ROLLBACK")
+    conn.close()
+    path.write_bytes(left[0])
+    Path(f"{path}-journal").write_bytes(left[1])

@@ -26,6 +26,7 @@ from app.services.storage import (
     check_database,
     open_database,
 )
+from tests.factories import leave_hot_journal
 
 
 def _sql(path: Path, *statements: str) -> list[tuple[object, ...]]:
@@ -80,6 +81,7 @@ def refused(
     with pytest.raises(StorageError) as caught:
         opener(path)
     assert type(caught.value) is error, caught.value
+    assert "\n" not in str(caught.value), "a message is one line"
     after = _snapshot(path.parent) if path.parent.is_dir() else None
     assert after == before, "the folder's files changed"
     return caught.value
@@ -146,6 +148,10 @@ def test_newer_schema_is_refused_untouched(demo_file: Path) -> None:
     _sql(demo_file, "UPDATE alembic_version SET version_num = '9999'")
     error = refused(demo_file, DatabaseTooNew)
     assert "newer Tandem" in str(error) and "9999" in str(error) and str(demo_file) in str(error)
+    before = _snapshot(demo_file.parent)
+    report = check_database(demo_file)
+    assert (report.revision, report.ok) == ("9999", False) and "newer than this Tandem" in report.lines()[1]
+    assert _snapshot(demo_file.parent) == before
 
 
 def test_zero_bytes(tmp_path: Path) -> None:
@@ -155,9 +161,10 @@ def test_zero_bytes(tmp_path: Path) -> None:
     assert str(error) == f"{path} is empty (0 bytes): it is not a Tandem database."
 
 
-def test_random_bytes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [1, 100, 8192, 3 * 4096 + 17])
+def test_random_bytes(tmp_path: Path, size: int) -> None:
     path = tmp_path / "noise.db"
-    path.write_bytes(os.urandom(8192))
+    path.write_bytes(os.urandom(size))
     error = refused(path, NotADatabase)
     assert str(error) == f"{path} is not a Tandem database (it is not an SQLite file)."
 
@@ -169,14 +176,36 @@ def test_sqlite_header_then_garbage(tmp_path: Path) -> None:
     assert str(error).startswith(f"{path} is damaged") and "it was not changed" in str(error)
 
 
-@pytest.mark.parametrize("keep", [0.5, 0.1])
-def test_truncated_copy_of_a_real_database(demo_file: Path, tmp_path: Path, keep: float) -> None:
+# Where a copy was cut: in the header, at and around page boundaries, in the middle, and
+# a few bytes short of the end (SQLite reads the missing end as zeros: its checks passed).
+CUTS = {
+    "header-16": lambda n: 16,
+    "header-99": lambda n: 99,
+    "page-1": lambda n: 4096 - 1,
+    "one-page": lambda n: 4096,
+    "one-page+1": lambda n: 4096 + 1,
+    "tenth": lambda n: n // 10,
+    "half": lambda n: n // 2,
+    "last-page-half": lambda n: n - 2048,
+    "300-bytes-short": lambda n: n - 300,
+    "1-byte-short": lambda n: n - 1,
+}
+
+
+@pytest.mark.parametrize("cut", CUTS.values(), ids=CUTS.keys())
+def test_truncated_copy_of_a_real_database(demo_file: Path, tmp_path: Path,
+                                           cut: Callable[[int], int]) -> None:
     data = demo_file.read_bytes()
     path = tmp_path / "truncated" / "copy.db"
     path.parent.mkdir()
-    path.write_bytes(data[: int(len(data) * keep)])
+    path.write_bytes(data[: cut(len(data))])
     error = refused(path, NotADatabase)
     assert str(error).startswith(f"{path} is damaged")
+    try:  # the check reports it, or refuses it outright
+        assert check_database(path).integrity != "ok"
+    except NotADatabase as refusal:
+        assert "\n" not in str(refusal)
+    assert _snapshot(path.parent) == {"copy.db": hashlib.sha256(data[: cut(len(data))]).hexdigest()}
 
 
 def test_a_folder(tmp_path: Path) -> None:
@@ -231,7 +260,9 @@ def test_a_locked_database(demo_file: Path, monkeypatch: pytest.MonkeyPatch) -> 
 def test_wal_database_is_opened_in_rollback_journal_mode(demo_file: Path) -> None:
     assert _sql(demo_file, "PRAGMA journal_mode = WAL") == [("wal",)]
     assert _sql(demo_file, "PRAGMA journal_mode") == [("wal",)]  # it sticks to the file
+    assert sorted(_snapshot(demo_file.parent)) == ["real.db"]  # no -wal beside it
     assert _through_tandem(demo_file, "PRAGMA journal_mode") == ["delete"]
+    assert sorted(_snapshot(demo_file.parent)) == ["real.db"]  # none left: no -wal, -shm, -journal
     assert _sql(demo_file, "PRAGMA journal_mode") == [("delete",)]
 
 
@@ -251,7 +282,7 @@ def test_wal_left_by_a_crash_is_folded_in(demo_file: Path, tmp_path: Path) -> No
         writer.close()
     copy = crashed / "real.db"
     assert _through_tandem(copy, "SELECT name FROM company") == ["Renamed in WAL"]
-    assert not (crashed / "real.db-wal").exists()
+    assert sorted(_snapshot(crashed)) == ["real.db"]  # the -wal folded in; no -shm, no -journal
     assert _sql(copy, "PRAGMA journal_mode") == [("delete",)]
 
 
@@ -292,12 +323,35 @@ def test_check_refuses_like_open(tmp_path: Path) -> None:
     refused(other, NotADatabase, opener=check_database)
 
 
-def test_a_damaged_page_is_refused(demo_file: Path) -> None:
-    """One page in the middle overwritten: both the check and open refuse it, untouched."""
+@pytest.mark.parametrize("fill", [b"\xa5", b"\x00", None], ids=["a5", "zeros", "random"])
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_damaged_page_is_refused(demo_file: Path, where: str, fill: bytes | None) -> None:
+    """One page overwritten (the first after its header): both the check and open refuse it, untouched."""
     page_size = int(str(_sql(demo_file, "PRAGMA page_size")[0][0]))
     data = bytearray(demo_file.read_bytes())
-    middle = (len(data) // page_size // 2) * page_size
-    data[middle : middle + page_size] = b"\xa5" * page_size
+    pages = len(data) // page_size
+    start = {"first": 100, "middle": pages // 2 * page_size, "last": (pages - 1) * page_size}[where]
+    end = start - start % page_size + page_size
+    data[start:end] = os.urandom(end - start) if fill is None else fill * (end - start)
     demo_file.write_bytes(bytes(data))
     assert "damaged" in str(refused(demo_file, NotADatabase, opener=check_database))
     assert "damaged" in str(refused(demo_file, NotADatabase))
+
+
+def test_a_crashed_writers_journal(demo_file: Path) -> None:
+    """A hot journal: the read-only check says what it is; opening rolls it back."""
+    leave_hot_journal(demo_file)
+    error = refused(demo_file, StorageError, opener=check_database)
+    assert "unfinished change left by a program that stopped" in str(error)
+    assert _through_tandem(demo_file, "SELECT name FROM company") == ["Northlight Productions"]
+    assert sorted(_snapshot(demo_file.parent)) == ["real.db"]
+    assert check_database(demo_file).ok
+
+
+def test_check_a_path_with_uri_characters(tmp_path: Path) -> None:
+    folder = tmp_path / "Jobs #12 100%"
+    folder.mkdir()
+    open_database(folder / "t.db").close()
+    report = check_database(folder / "t.db")
+    assert (report.revision, report.ok) == (HEAD_REVISION, True)
+    assert sorted(_snapshot(folder)) == ["t.db"]

@@ -297,6 +297,10 @@ def _wrap_server_error(error: BaseException, where: str) -> StorageError:
 def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
     message = str(getattr(error, "orig", error))
     lowered = message.lower()
+    if getattr(getattr(error, "orig", error), "sqlite_errorname", "") in _HOT_JOURNAL_ERRORS:
+        # A read-only connection cannot roll back a crashed writer's journal ("readonly" otherwise).
+        return StorageError(f"{where} holds an unfinished change left by a program that stopped; "
+                            "open it in Tandem once, which rolls it back, then try again.")
     if "locked" in lowered or "busy" in lowered:
         return DatabaseLocked(f"{where} is locked by another program; try again in a moment.")
     if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
@@ -308,6 +312,33 @@ def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
 
 def sqlite_url(path: Path) -> str:
     return f"sqlite:///{path}"
+
+
+_HOT_JOURNAL_ERRORS = {"SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"}
+
+
+def integrity_problem(report: object) -> str:
+    """The first problem an integrity report names, on one line; "ok" when it names none.
+
+    SQLite's report spans many lines ("*** in database main ***", then one per problem).
+    """
+    for line in str(report).splitlines():
+        if line.strip() and not line.startswith("***"):
+            return line.strip()
+    return "ok"
+
+
+def truncation(path: Path, page_count: object, page_size: object) -> str | None:
+    """Why a file is shorter than its pages, or None.
+
+    SQLite reads the missing end of a truncated file as zeros, and its checks can pass
+    (a file cut by a few hundred bytes did); read inside the transaction that counted the pages.
+    """
+    size = path.stat().st_size
+    needed = int(str(page_count)) * int(str(page_size))
+    if size < needed:
+        return f"truncated: {size:,} bytes where its {page_count} pages need {needed:,}"
+    return None
 
 
 def read_revision(conn: Connection) -> str | None:
@@ -354,7 +385,11 @@ def open_database(
     try:
         with engine.connect() as conn:
             if conn.dialect.name == "sqlite":
-                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                result = integrity_problem(conn.exec_driver_sql("PRAGMA quick_check").scalar())
+                if result == "ok" and path is not None:
+                    pragma = conn.exec_driver_sql
+                    pages, size = (pragma(f"PRAGMA page_{p}").scalar() for p in ("count", "size"))
+                    result = truncation(path, pages, size) or result
                 if result != "ok":
                     raise NotADatabase(f"{where} is damaged ({result}); it was not changed.")
             conn.rollback()
@@ -420,12 +455,17 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
     path = Path(target).expanduser().resolve()
     _check_file(path, create=False)
     try:
-        raw = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        # as_uri() escapes what a URI would misread: "Jobs #12/x.db" opened "Jobs " before.
+        raw = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
     except sqlite3.Error as error:
         raise _wrap_sqlite_error(error, str(path)) from None
     try:
+        raw.execute("BEGIN")  # one read transaction: the page count and the size agree
         rows = raw.execute("PRAGMA integrity_check").fetchall()
         integrity = "; ".join(str(r[0]) for r in rows[:5])
+        if integrity == "ok":
+            pages, size = (raw.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
+            integrity = truncation(path, pages, size) or integrity
         tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         revision = None
         if "alembic_version" in tables:
