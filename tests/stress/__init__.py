@@ -1,0 +1,1 @@
+"""Robustness tests with real processes and real files: kills, conflicts, locks, backups."""
