@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtWidgets import QApplication, QLabel
 
 if TYPE_CHECKING:
-    from app.services.storage import Database
+    from app.ui.main_window import MainWindow
 
 _IMPORTED_AT = time.perf_counter()
 
@@ -43,13 +43,17 @@ def run_gui(db_target: str | None, smoke: bool = False) -> int:
     # Normally already imported by app.__main__, before PySide6 (see there).
     from app.services.demo import build_demo
     from app.services.paths import data_dir, default_database
-    from app.services.storage import StorageError, open_database
+    from app.services.storage import NotADatabase, StorageError, open_database
     from app.ui.dialogs import UserDialogs
     from app.ui.main_window import MainWindow
 
     dialogs = UserDialogs()
     target = db_target or str(default_database())
     is_default_new = db_target is None and not Path(target).exists()
+    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(dialogs=dialogs, settings=settings, backup_on_open=not smoke,
+                        watch_sharing=not smoke)
+    db = None
     try:
         if is_default_new:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
@@ -59,22 +63,28 @@ def run_gui(db_target: str | None, smoke: bool = False) -> int:
     except StorageError as error:
         splash.close()
         print(f"tandem: error: {error}", file=sys.stderr)
-        if not smoke:
-            dialogs.error(None, "Tandem cannot open the database", str(error))
-        return 1
-    settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(dialogs=dialogs, settings=settings)
-    window.set_database(db)
+        # A damaged file is never written to; its newest backup can go into a new file.
+        if smoke or not isinstance(error, NotADatabase) or "://" in target:
+            if not smoke:
+                dialogs.error(None, "Tandem cannot open the database", str(error))
+            window.deleteLater()
+            return 1
+        if not window.file_actions.offer_restore(target, str(error)):
+            window.deleteLater()
+            return 1
+    if db is not None:
+        window.set_database(db)
     window.show()
     splash.close()
     if smoke:
-        return _smoke_report(app, window, db)
+        return _smoke_report(app, window)
     code = app.exec()
-    db.close()
+    if window.db is not None:
+        window.db.close()
     return code
 
 
-def _smoke_report(app: QApplication, window: QMainWindow, db: Database) -> int:
+def _smoke_report(app: QApplication, window: MainWindow) -> int:
     """Paint once, then print start-up time and the open estimate's totals."""
     window.repaint()
     app.processEvents()
@@ -86,7 +96,8 @@ def _smoke_report(app: QApplication, window: QMainWindow, db: Database) -> int:
         shown = f"{workspace.doc.header.name}: total {totals.total}, {workspace.doc.line_count} lines"
     print(f"smoke ok: main window shown in {elapsed * 1000:.0f} ms; {shown}", flush=True)
     window.close()
-    db.close()
+    if window.db is not None:
+        window.db.close()
     return 0
 
 

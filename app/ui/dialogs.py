@@ -55,6 +55,11 @@ class UserDialogs:
         text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)
         return text if ok else None
 
+    def choose_item(self, parent: QWidget | None, title: str, label: str, items: list[str]) -> int | None:
+        """The index of the item the user picked, or None."""
+        text, ok = QInputDialog.getItem(parent, title, label, items, 0, False)
+        return items.index(text) if ok and text in items else None
+
     def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None

@@ -25,6 +25,7 @@ from app.services.storage import Database, StorageError
 from app.services.values import InputError
 from app.ui.catalog_panel import CatalogPanel
 from app.ui.dialogs import UserDialogs
+from app.ui.file_actions import DatabaseActions
 from app.ui.navigator import NavigatorPanel
 from app.ui.sharing import SharingMonitor
 from app.ui.workspace import EstimateWorkspace
@@ -32,7 +33,8 @@ from app.ui.workspace import EstimateWorkspace
 
 class MainWindow(QMainWindow):
     def __init__(self, dialogs: UserDialogs | None = None, settings: QSettings | None = None,
-                 parent: QWidget | None = None, watch_sharing: bool = True) -> None:
+                 parent: QWidget | None = None, watch_sharing: bool = True,
+                 backup_on_open: bool = True) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.setWindowTitle("Tandem")
@@ -43,6 +45,7 @@ class MainWindow(QMainWindow):
         self.workspace: EstimateWorkspace | None = None
         self.undo_group = QUndoGroup(self)
         self.watch_sharing = watch_sharing
+        self.backup_on_open = backup_on_open
         self.sharing: SharingMonitor | None = None
         self._refresh_pending = False
         self._retry_refresh = QTimer(self)
@@ -68,6 +71,7 @@ class MainWindow(QMainWindow):
         self.catalog_dock.hide()
         self.resizeDocks([self.navigator_dock], [220], Qt.Orientation.Horizontal)
 
+        self.file_actions = DatabaseActions(self)
         self._build_actions()
         self._build_menus()
         self.presence_label = QLabel(self)
@@ -131,6 +135,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        for file_action in self.file_actions.actions:
+            if file_action is None:
+                file_menu.addSeparator()
+            else:
+                file_menu.addAction(file_action)
+        file_menu.addSeparator()
         for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
@@ -166,6 +176,8 @@ class MainWindow(QMainWindow):
         self.close_estimate()
         self.stop_sharing()
         self.db = db
+        if self.backup_on_open:
+            self.file_actions.snapshot_quietly(db)
         if self.watch_sharing:
             self.sharing = SharingMonitor(db, self)
             self.sharing.changedElsewhere.connect(self.refresh_from_database)
@@ -397,6 +409,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(bool(has_row))
         for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
             action.setEnabled(self.db is not None)
+        self.file_actions.update_enabled(self.db)
 
     def _show_status_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)

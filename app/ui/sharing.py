@@ -11,35 +11,14 @@ import contextlib
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.services import presence
 from app.services.storage import Database, StorageError
+from app.ui.tasks import run_task
 
 POLL_MS = 2000
 HEARTBEAT_MS = presence.HEARTBEAT_SECONDS * 1000
-
-
-class _Result(QObject):
-    done = Signal(object)
-    failed = Signal(str)
-
-
-class _Task(QRunnable):
-    """Run a plain function on the pool; report its result or its StorageError."""
-
-    def __init__(self, work: Any) -> None:
-        super().__init__()
-        self.work = work
-        self.signals = _Result()
-
-    def run(self) -> None:
-        try:
-            result = self.work()
-        except StorageError as error:
-            self.signals.failed.emit(str(error))
-            return
-        self.signals.done.emit(result)
 
 
 class SharingMonitor(QObject):
@@ -55,7 +34,6 @@ class SharingMonitor(QObject):
         self.db = db
         self.presence_id: uuid.UUID | None = None
         self._busy = False
-        self._tasks: set[_Task] = set()
         self.pool = QThreadPool.globalInstance()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
@@ -104,19 +82,8 @@ class SharingMonitor(QObject):
             self._submit(lambda: presence.heartbeat(self.db, pid), lambda _r: None)
 
     def _submit(self, work: Any, on_done: Any) -> None:
-        task = _Task(work)
-        task.setAutoDelete(False)
-        self._tasks.add(task)
-
-        def finished(result: Any) -> None:
-            self._tasks.discard(task)
-            on_done(result)
-
         def failed(message: str) -> None:
-            self._tasks.discard(task)
             self._busy = False
             self.problem.emit(message)
 
-        task.signals.done.connect(finished)
-        task.signals.failed.connect(failed)
-        self.pool.start(task)
+        run_task(lambda _progress: work(), on_done, failed, self)

@@ -44,6 +44,10 @@ class FakeDialogs:
         self.shown.append(("ask_text", title, label))
         return self.answers.pop(0) if self.answers else None
 
+    def choose_item(self, parent: Any, title: str, label: str, items: list[str]) -> int | None:
+        self.shown.append(("choose_item", title, "\n".join(items)))
+        return self.answers.pop(0) if self.answers else None
+
     def open_file(self, parent: Any, title: str, filters: str) -> str | None:
         return self.answers.pop(0) if self.answers else None
 

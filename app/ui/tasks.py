@@ -1,0 +1,80 @@
+"""Slow work off the GUI thread: a plain function on the thread pool, its result posted back.
+
+The function never touches a widget; it may report progress through the
+callable it is given, which returns False once the user has asked to cancel.
+Results, failures (StorageError, with their one-line message) and progress
+arrive on the GUI thread as signals.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from app.services.storage import StorageError
+
+Progress = Callable[[str, int, int], bool]
+
+
+class Task(QObject):
+    done = Signal(object)
+    failed = Signal(str)
+    progressed = Signal(str, int, int)
+
+    def __init__(self, work: Callable[[Progress], Any], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._work = work
+        self._cancel = threading.Event()
+        self.finished = False
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _progress(self, step: str, done: int, total: int) -> bool:
+        self.progressed.emit(step, done, total)
+        return not self._cancel.is_set()
+
+    def _run(self) -> None:
+        try:
+            result = self._work(self._progress)
+        except StorageError as error:
+            self.finished = True
+            self.failed.emit(str(error))
+            return
+        self.finished = True
+        self.done.emit(result)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
+
+    def run(self) -> None:
+        self.task._run()
+
+
+_running: set[Task] = set()
+
+
+def run_task(work: Callable[[Progress], Any], on_done: Callable[[Any], None],
+             on_failed: Callable[[str], None], parent: QObject | None = None) -> Task:
+    """Start ``work(progress)`` on the global pool; ``on_done``/``on_failed`` run on the GUI thread."""
+    task = Task(work, parent)
+    _running.add(task)
+
+    def finish_ok(result: Any) -> None:
+        _running.discard(task)
+        on_done(result)
+
+    def finish_failed(message: str) -> None:
+        _running.discard(task)
+        on_failed(message)
+
+    task.done.connect(finish_ok)
+    task.failed.connect(finish_failed)
+    QThreadPool.globalInstance().start(_Runnable(task))
+    return task
