@@ -517,6 +517,37 @@ def test_progress_is_reported_and_a_cancel_writes_nothing(share: Database, lapto
     assert steps[-1] == ("Done", 4, 4)
 
 
+def test_a_postgresql_share_goes_offline_and_merges_back(pg_url: str, tmp_path: Path) -> None:
+    share = open_database(pg_url)
+    try:
+        build_demo(share)
+        laptop_path = tmp_path / "laptop.db"
+        copy = take_offline(share, laptop_path)
+        assert copy.rows == sum(len(rows) for rows in dump(share).values())
+        laptop = open_database(laptop_path, create=False)
+        try:
+            assert dump(laptop) == dump(share)
+            a, b, c, d = line_ids(share)[:4]
+            edit(laptop, LINE, a, quantity=Decimal(5))
+            edit(share, LINE, b, days=Decimal(2))
+            edit(laptop, LINE, c, quantity=Decimal(7))
+            edit(share, LINE, c, quantity=Decimal(8))
+            delete(laptop, LINE, d)
+            report = merge_back(laptop_path, share)
+            assert not report.written and [x.key for x in report.conflicts] == [(LINE, c, "quantity")]
+            done = merge_back(laptop_path, share, decide_all(report.conflicts, "laptop"))
+            assert done.written
+            merged = dump(share)[LINE]
+            assert [merged[x]["quantity"] for x in (a, c)] == [5, 7] and merged[b]["days"] == 2
+            assert merged[d][DELETED] is not None
+            before = dump(share)
+            assert not merge_back(laptop_path, share).written and dump(share) == before
+        finally:
+            laptop.close()
+    finally:
+        share.close()
+
+
 # -- hypothesis: random edit scripts on both sides ------------------------------------------------
 
 FIELD_VALUES: dict[str, list[Any]] = {

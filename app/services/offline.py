@@ -50,6 +50,7 @@ from typing import Any, Literal
 
 from sqlalchemy import Boolean, Date, Integer, String, Table, Uuid, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from app.models import Record, metadata
 from app.models.types import ExactDecimal, UTCDateTime, utcnow
@@ -288,8 +289,9 @@ def take_offline(
 ) -> OfflineCopy:
     """Copy the shared database to ``laptop_path`` (a new file) and write its base beside it.
 
-    The copy is one consistent snapshot taken with SQLite's backup API and
-    checked with ``quick_check``; the share's file and journal are only read.
+    The copy is one consistent snapshot taken with SQLite's backup API (from a
+    server: every table read in one repeatable-read transaction) and checked
+    with ``quick_check``; the share's file and journal are only read.
     Raises :class:`OfflineError` (or another StorageError) with a one-line message.
     """
     laptop = Path(laptop_path).expanduser().resolve()
@@ -299,11 +301,12 @@ def take_offline(
         raise OfflineError(f"Cannot write {laptop}: the folder {laptop.parent} does not exist.")
     base = base_path_for(laptop)
     with _opened(share) as db:
-        if db.path is None:
-            raise OfflineError(f"Take offline copies a database file; {db.display_name} is a server.")
         _step(progress, "Copying the shared database", 0, 2)
         with _temporary(laptop, "copy") as copy, _temporary(laptop, "base") as base_copy:
-            _backup(db, copy)
+            if db.path is None:
+                _copy_rows(db, copy)
+            else:
+                _backup(db, copy)
             with contextlib.closing(sqlite3.connect(copy)) as conn:
                 # Presence is the share's bookkeeping: nobody on the laptop has the share open.
                 if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'presence'").fetchone():
@@ -334,6 +337,23 @@ def _backup(db: Database, target: Path) -> None:
         raise OfflineError(f"Could not copy {db.display_name}: {error}.") from None
     finally:
         raw.close()
+
+
+def _copy_rows(db: Database, target: Path) -> None:
+    """A server database's rows into a new SQLite file at the schema head, from one snapshot."""
+    copy = open_database(target)
+    try:
+        with db.engine.connect() as source:
+            source.execution_options(isolation_level="REPEATABLE READ")  # every table as of one moment
+            with source.begin(), copy.write(track=False) as sink:
+                for t in record_tables():
+                    rows = [dict(row._mapping) for row in source.execute(select(t))]
+                    if rows:
+                        sink.execute(t.insert(), rows)
+    except DBAPIError as error:
+        raise OfflineError(f"Could not copy {db.display_name}: {error.orig}.") from None
+    finally:
+        copy.close()
 
 
 def _quick_check(conn: sqlite3.Connection, where: Path) -> None:
