@@ -3,21 +3,30 @@
 from sqlmodel import SQLModel
 
 from app.models.base import Record
-from app.models.catalog import CatalogItem, LabourRuleSet, Role, Supplier
+from app.models.catalog import CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
+from app.models.crew import CrewAssignment, CrewMember, CrewRole, CrewUnavailability
 from app.models.directory import Client, Company, Contact, Project
-from app.models.enums import LineKind, PriceBasis, ProjectStatus
+from app.models.enums import AssignmentStatus, CallPhase, CrewKind, LineKind, PriceBasis, ProjectStatus
 from app.models.estimate import Estimate, LineItem, Section
 from app.models.meta import ChangeCounter, Presence
 
 metadata = SQLModel.metadata
 
 __all__ = [
+    "AssignmentStatus",
+    "CallPhase",
     "CatalogItem",
     "ChangeCounter",
     "Client",
     "Company",
     "Contact",
+    "CrewAssignment",
+    "CrewKind",
+    "CrewMember",
+    "CrewRole",
+    "CrewUnavailability",
     "Estimate",
+    "LabourHoliday",
     "LabourRuleSet",
     "LineItem",
     "LineKind",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from decimal import Decimal
 
 from sqlmodel import Field
@@ -26,6 +27,9 @@ class Role(Record, table=True):
     name: str = Field(max_length=100, index=True)
     cost_rate: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
     bill_rate: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    # Optional flat day rates (a day call priced per day rather than per hour).
+    day_cost_rate: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    day_bill_rate: Decimal | None = Field(default=None, sa_type=ExactDecimal)
 
 
 class LabourRuleSet(Record, table=True):
@@ -37,6 +41,24 @@ class LabourRuleSet(Record, table=True):
     overtime_multiplier: Decimal = Field(default=Decimal("1.5"), sa_type=ExactDecimal)
     double_time_after_hours: Decimal | None = Field(default=None, sa_type=ExactDecimal)
     double_time_multiplier: Decimal = Field(default=Decimal("2"), sa_type=ExactDecimal)
+    # Straight hours in a week (Mon–Sun) after which every further hour is overtime.
+    weekly_overtime_after_hours: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    # Multipliers for every hour worked on a Saturday/Sunday or a holiday of this rule set.
+    weekend_multiplier: Decimal = Field(default=Decimal(1), sa_type=ExactDecimal)
+    holiday_multiplier: Decimal = Field(default=Decimal(1), sa_type=ExactDecimal)
+    # An unpaid meal break of meal_break_minutes is taken out of a call longer than this.
+    meal_break_after_hours: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    meal_break_minutes: int = Field(default=0)
+    # Minimum rest between the end of one call and the start of the next for one person.
+    min_turnaround_hours: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+
+
+class LabourHoliday(Record, table=True):
+    """A day paid at the rule set's holiday multiplier."""
+
+    rule_set_id: uuid.UUID = Field(foreign_key="labourruleset.id", index=True)
+    day: date
+    name: str = Field(default="", max_length=100)
 
 
 class CatalogItem(Record, table=True):

@@ -64,3 +64,24 @@ class ProjectStatus(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ").capitalize()
+
+
+class CallPhase(StrEnum):
+    LOAD_IN = "load_in"
+    SHOW = "show"
+    STRIKE = "strike"
+
+    @property
+    def label(self) -> str:
+        return {"load_in": "Load-in", "show": "Show", "strike": "Strike"}[self.value]
+
+
+class CrewKind(StrEnum):
+    STAFF = "staff"
+    FREELANCE = "freelance"
+    UNION = "union"
+
+
+class AssignmentStatus(StrEnum):
+    TENTATIVE = "tentative"
+    CONFIRMED = "confirmed"

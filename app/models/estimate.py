@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date, time
 from decimal import Decimal
 
 from sqlmodel import Field
@@ -58,3 +59,10 @@ class LineItem(Record, table=True):
     role_id: uuid.UUID | None = Field(default=None, foreign_key="role.id")
     labour_rule_set_id: uuid.UUID | None = Field(default=None, foreign_key="labourruleset.id")
     catalog_item_id: uuid.UUID | None = Field(default=None, foreign_key="catalogitem.id")
+    # A labour line is a crew call: its phase, the first day, and the hours of each day
+    # (venue local time; an end before the start runs past midnight). Without times,
+    # ``hours`` says how long each person works each day.
+    phase: str = Field(default="", max_length=20)
+    call_date: date | None = None
+    start_time: time | None = None
+    end_time: time | None = None

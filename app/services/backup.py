@@ -298,8 +298,12 @@ def _copy_checked(src: sqlite3.Connection, path: Path, dest_path: Path, what: st
                 src.execute("ROLLBACK")
         except sqlite3.Error as error:
             raise _refusal(error, path, what) from None
-        dest.execute("PRAGMA journal_mode = DELETE")  # a backup is itself never a WAL file
-        result = _check(dest)
+        try:
+            dest.execute("PRAGMA journal_mode = DELETE")  # a backup is itself never a WAL file
+            result = _check(dest)
+        except sqlite3.DatabaseError as error:
+            # A damaged page can make quick_check itself fail rather than report.
+            result = str(error)
     finally:
         dest.close()
     if result != "ok":
