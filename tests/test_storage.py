@@ -355,3 +355,17 @@ def test_check_a_path_with_uri_characters(tmp_path: Path) -> None:
     report = check_database(folder / "t.db")
     assert (report.revision, report.ok) == (HEAD_REVISION, True)
     assert sorted(_snapshot(folder)) == ["t.db"]
+
+
+def test_a_question_mark_or_hash_in_the_path_is_part_of_the_name(tmp_path: Path) -> None:
+    folder = tmp_path / "Jobs ?2027 #12"
+    folder.mkdir()
+    target = folder / "x.db"
+    db = open_database(target)
+    try:
+        assert db.path == target.resolve()
+    finally:
+        db.close()
+    assert target.exists() and target.stat().st_size > 0
+    assert sorted(p.name for p in folder.iterdir()) == ["x.db"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("Jobs")) == ["Jobs ?2027 #12"]

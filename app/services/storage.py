@@ -310,8 +310,9 @@ def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
     return StorageError(f"{where} cannot be opened: {message}.")
 
 
-def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+def sqlite_url(path: Path) -> URL:
+    """The engine URL of a file, built from parts: a '?' or '#' in a folder name stays a name."""
+    return URL.create("sqlite", database=str(path))
 
 
 _HOT_JOURNAL_ERRORS = {"SQLITE_READONLY_ROLLBACK", "SQLITE_READONLY_RECOVERY"}
@@ -378,8 +379,8 @@ def open_database(
     else:
         path = Path(target).expanduser().resolve()
         _check_file(path, create)
-        url = sqlite_url(path)
-        engine = create_engine(url)
+        engine = create_engine(sqlite_url(path))
+        url = f"sqlite:///{path}"
         _configure_sqlite(engine)
         where = str(path)
     try:
