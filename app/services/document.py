@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -22,14 +22,14 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from app.models import Client, Company, Estimate, LineItem, Project, Section
-from app.models.enums import LineKind, PriceBasis
+from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.models.types import utcnow
 from app.services.labour import LabourRules
 from app.services.lookups import CatalogEntry, Lookups, load_lookups
 from app.services.money import HUNDRED
 from app.services.pricing import EstimateTerms, EstimateTotals, LinePrice, LineTerms, price_line, summarize
 from app.services.storage import Database
-from app.services.values import InputError, parse_decimal, parse_text
+from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
@@ -85,6 +85,10 @@ class LineRow:
     role_id: uuid.UUID | None
     labour_rule_set_id: uuid.UUID | None
     catalog_item_id: uuid.UUID | None
+    phase: str
+    call_date: date | None
+    start_time: time | None
+    end_time: time | None
     version: int
     priced: LinePrice | None = None
 
@@ -100,6 +104,9 @@ class LineRow:
             unit_price=self.unit_price,
             margin_pct=self.margin_pct,
             price_override=self.price_override,
+            call_date=self.call_date,
+            start_time=self.start_time,
+            end_time=self.end_time,
         )
 
     @property
@@ -244,6 +251,24 @@ def _optional_id(label: str) -> _Spec:
     return _Spec(label, parse)
 
 
+def _phase(label: str) -> _Spec:
+    by_text = {p.value: p.value for p in CallPhase}
+    by_text.update({p.label.lower(): p.value for p in CallPhase})
+    by_text.update({p.value.replace("_", " "): p.value for p in CallPhase})
+    by_text.update({p.label.lower().replace("-", " "): p.value for p in CallPhase})
+
+    def parse(value: Any) -> str:
+        text = "" if value is None else str(value).strip().lower()
+        if text == "":
+            return ""
+        if text not in by_text:
+            choices = ", ".join(p.label for p in CallPhase)
+            raise InputError(f"{label} must be one of: {choices} (or empty).")
+        return by_text[text]
+
+    return _Spec(label, parse)
+
+
 PCT = {"percent": True, "places": 4}
 LINE_FIELDS: dict[str, _Spec] = {
     "kind": _choice("Kind", LineKind),
@@ -263,6 +288,10 @@ LINE_FIELDS: dict[str, _Spec] = {
     "role_id": _optional_id("Role"),
     "labour_rule_set_id": _optional_id("Labour rules"),
     "catalog_item_id": _optional_id("Catalog item"),
+    "phase": _phase("Phase"),
+    "call_date": _Spec("Date", lambda v: parse_date(v, "Date")),
+    "start_time": _Spec("Start", lambda v: parse_time(v, "Start")),
+    "end_time": _Spec("End", lambda v: parse_time(v, "End")),
 }
 SECTION_FIELDS: dict[str, _Spec] = {
     "name": _text("Section name", 200, required=True),

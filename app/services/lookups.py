@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.models import CatalogItem, LabourRuleSet, Role, Supplier
+from app.models import CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.labour import LabourRules
 
@@ -54,7 +57,7 @@ class Lookups:
 
 
 def load_lookups(conn: Connection) -> Lookups:
-    """Three small queries, whatever the size of the estimate."""
+    """Four small queries, whatever the size of the estimate."""
     s, r, lr = Supplier.__table__, Role.__table__, LabourRuleSet.__table__  # type: ignore[attr-defined]
     suppliers = {
         row.id: SupplierInfo(row.id, row.name, row.lead_time_days)
@@ -72,18 +75,36 @@ def load_lookups(conn: Connection) -> Lookups:
             .order_by(r.c.name)
         )
     }
+    hol = LabourHoliday.__table__  # type: ignore[attr-defined]
+    holidays: dict[uuid.UUID, set[date]] = {}
+    for rule_set_id, day in conn.execute(
+        select(hol.c.rule_set_id, hol.c.day).where(hol.c.deleted_at.is_(None))
+    ):
+        holidays.setdefault(rule_set_id, set()).add(day)
     rule_sets = {
-        row.id: LabourRules(
-            name=row.name,
-            min_call_hours=row.min_call_hours,
-            overtime_after_hours=row.overtime_after_hours,
-            overtime_multiplier=row.overtime_multiplier,
-            double_time_after_hours=row.double_time_after_hours,
-            double_time_multiplier=row.double_time_multiplier,
-        )
+        row.id: rules_from_row(row, holidays.get(row.id, ()))
         for row in conn.execute(select(lr).where(lr.c.deleted_at.is_(None)).order_by(lr.c.name))
     }
     return Lookups(suppliers, roles, rule_sets)
+
+
+def rules_from_row(row: Any, holidays: Iterable[date] = ()) -> LabourRules:
+    """A LabourRuleSet row (or record) and its holidays as the pure rules pricing uses."""
+    return LabourRules(
+        name=row.name,
+        min_call_hours=row.min_call_hours,
+        overtime_after_hours=row.overtime_after_hours,
+        overtime_multiplier=row.overtime_multiplier,
+        double_time_after_hours=row.double_time_after_hours,
+        double_time_multiplier=row.double_time_multiplier,
+        weekly_overtime_after_hours=row.weekly_overtime_after_hours,
+        weekend_multiplier=row.weekend_multiplier,
+        holiday_multiplier=row.holiday_multiplier,
+        meal_break_after_hours=row.meal_break_after_hours,
+        meal_break_minutes=row.meal_break_minutes,
+        min_turnaround_hours=row.min_turnaround_hours,
+        holidays=frozenset(holidays),
+    )
 
 
 def load_catalog(conn: Connection) -> list[CatalogEntry]:

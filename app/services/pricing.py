@@ -2,8 +2,11 @@
 
 The arithmetic, in order:
 
-1. units = quantity × days, and for labour × the weighted paid hours of one
-   person's day (see :mod:`app.services.labour`).
+1. units = quantity × days; for a labour line (a call) units = headcount × the
+   weighted paid hours of one person over the call's days, which comes to
+   quantity × days × one day's weighted hours when every day is alike (see
+   :mod:`app.services.labour` for the minimum call, overtime, weekly overtime,
+   meal breaks and weekend/holiday multipliers).
 2. cost = round(units × unit cost).
 3. price, by the line's basis: markup → round(exact cost × (1 + markup %));
    unit price → round(units × unit price); margin → round(exact cost ÷ (1 − margin %)).
@@ -21,10 +24,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
+from datetime import date, time
 from decimal import Decimal
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.labour import STRAIGHT_TIME, HourSplit, LabourRules, split_hours
+from app.services.labour import STRAIGHT_TIME, CallSplit, HourSplit, LabourRules, split_call
 from app.services.money import HUNDRED, ZERO, round_money
 
 
@@ -42,6 +46,10 @@ class LineTerms:
     unit_price: Decimal | None = None
     margin_pct: Decimal | None = None
     price_override: Decimal | None = None
+    # A labour call's first day and each day's times (see app.services.labour).
+    call_date: date | None = None
+    start_time: time | None = None
+    end_time: time | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +59,8 @@ class LinePrice:
     price: Decimal
     basis_price: Decimal  # what the basis gives, before any override
     overridden: bool
-    hours: HourSplit | None = None
+    hours: HourSplit | None = None  # one person's first (weekday) day of a labour call
+    call: CallSplit | None = None  # one person's whole call: the split shown per line
 
     @property
     def margin(self) -> Decimal:
@@ -79,17 +88,27 @@ class LinePrice:
         return self.price / self.units
 
 
-def line_units(terms: LineTerms, rules: LabourRules | None = None) -> tuple[Decimal, HourSplit | None]:
-    """quantity × days, times one person's weighted paid hours for labour with hours."""
-    base = terms.quantity * terms.days
-    if terms.kind is LineKind.LABOUR and terms.hours is not None:
-        split = split_hours(terms.hours, rules or STRAIGHT_TIME)
-        return base * split.weighted, split
-    return base, None
+def is_call(terms: LineTerms) -> bool:
+    """A labour line with hours, or with both a start and an end time, is priced as a call."""
+    return terms.kind is LineKind.LABOUR and (
+        terms.hours is not None or (terms.start_time is not None and terms.end_time is not None)
+    )
+
+
+def line_units(terms: LineTerms, rules: LabourRules | None = None) -> tuple[Decimal, CallSplit | None]:
+    """quantity × days; for a labour call, headcount × one person's weighted hours over the call."""
+    if is_call(terms):
+        call = split_call(
+            terms.days, rules or STRAIGHT_TIME, hours=terms.hours, call_date=terms.call_date,
+            start=terms.start_time, end=terms.end_time,
+        )
+        return terms.quantity * call.weighted, call
+    return terms.quantity * terms.days, None
 
 
 def price_line(terms: LineTerms, rules: LabourRules | None = None) -> LinePrice:
-    units, split = line_units(terms, rules)
+    units, call = line_units(terms, rules)
+    split = call.first_day if call is not None else None
     exact_cost = units * terms.unit_cost
     cost = round_money(exact_cost)
     if terms.price_basis is PriceBasis.UNIT_PRICE:
@@ -102,8 +121,8 @@ def price_line(terms: LineTerms, rules: LabourRules | None = None) -> LinePrice:
     else:
         basis_price = round_money(exact_cost * (HUNDRED + (terms.markup_pct or ZERO)) / HUNDRED)
     if terms.price_override is not None:
-        return LinePrice(units, cost, round_money(terms.price_override), basis_price, True, split)
-    return LinePrice(units, cost, basis_price, basis_price, False, split)
+        return LinePrice(units, cost, round_money(terms.price_override), basis_price, True, split, call)
+    return LinePrice(units, cost, basis_price, basis_price, False, split, call)
 
 
 @dataclass(frozen=True, slots=True)

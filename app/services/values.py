@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 _LIMIT = Decimal("1e12")
@@ -77,3 +78,48 @@ def parse_text(text: object, label: str, *, max_length: int, required: bool = Fa
     if len(value) > max_length:
         raise InputError(f"{label} can be at most {max_length} characters long.")
     return value
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y")
+_TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*([ap])?\.?\s*(?:m\.?)?$")
+
+
+def parse_date(text: object, label: str) -> date | None:
+    """A date typed as ISO (2027-03-08) or with a month name (Mar 8 2027, 8 March 2027); empty → None."""
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    raw = "" if text is None else str(text).strip()
+    if raw == "":
+        return None
+    cleaned = " ".join(raw.replace(",", " ").split())
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    raise InputError(f"{label} must be a date like 2027-03-08 or Mar 8 2027; “{raw}” is not.")
+
+
+def parse_time(text: object, label: str) -> time | None:
+    """A time of day: 07:00, 7am, 7:30 pm, 19:30; 24:00 is midnight (an end past midnight)."""
+    if isinstance(text, time):
+        return text
+    raw = "" if text is None else str(text).strip()
+    if raw == "":
+        return None
+    match = _TIME.match(raw.lower())
+    if match is None:
+        raise InputError(f"{label} must be a time like 07:00, 7am or 19:30; “{raw}” is not.")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    half = match.group(3)
+    if half is not None:
+        if not 1 <= hour <= 12:
+            raise InputError(f"{label}: {hour} is not an hour on a 12-hour clock.")
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour == 24 and minute == 0:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise InputError(f"{label} must be a time between 00:00 and 24:00; “{raw}” is not.")
+    return time(hour, minute)
