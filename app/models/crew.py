@@ -6,6 +6,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
+from sqlalchemy import DateTime
 from sqlmodel import Field
 
 from app.models.base import Record
@@ -46,7 +47,8 @@ class CrewAssignment(Record, table=True):
     project_id: uuid.UUID = Field(foreign_key="project.id", index=True)
     line_item_id: uuid.UUID | None = Field(default=None, foreign_key="lineitem.id", index=True)
     role_id: uuid.UUID | None = Field(default=None, foreign_key="role.id")
-    starts_at: datetime
-    ends_at: datetime
+    # Naive venue local time: a plain DateTime (sqlmodel's default for datetime insists on UTC).
+    starts_at: datetime = Field(sa_type=DateTime())
+    ends_at: datetime = Field(sa_type=DateTime())
     status: str = Field(default=AssignmentStatus.TENTATIVE.value, max_length=20)
     notes: str = Field(default="", max_length=500)
