@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from app.models import (
     Company,
     Contact,
     Estimate,
+    LabourHoliday,
     LabourRuleSet,
     LineItem,
     Project,
@@ -32,6 +33,8 @@ _DECIMAL_FIELDS = {
     "price_override", "target_margin_pct", "contingency_pct", "discount_pct", "tax_pct",
     "min_call_hours", "overtime_after_hours", "overtime_multiplier", "double_time_after_hours",
     "double_time_multiplier", "cost_rate", "bill_rate", "default_tax_pct",
+    "weekly_overtime_after_hours", "weekend_multiplier", "holiday_multiplier",
+    "meal_break_after_hours", "min_turnaround_hours",
 }
 
 
@@ -61,12 +64,18 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
         raise StorageError(f"{db.display_name} already holds a company; the demo needs an empty database.")
     with db.session() as session:
         session.add(Company(**_exact(recipe["company"])))
-        rule_sets = {r["name"]: LabourRuleSet(**_exact(r)) for r in recipe["rule_sets"]}
+        rule_sets = {r["name"]: LabourRuleSet(**_exact({k: v for k, v in r.items() if k != "holidays"}))
+                     for r in recipe["rule_sets"]}
         roles = {r["name"]: Role(**_exact(r)) for r in recipe["roles"]}
         suppliers = {s["name"]: Supplier(**s) for s in recipe["suppliers"]}
         session.add_all([*rule_sets.values(), *roles.values(), *suppliers.values()])
         # No ORM relationships tie the tables together, so flush parents before children.
         session.flush()
+        session.add_all(
+            LabourHoliday(rule_set_id=rule_sets[r["name"]].id, day=date.fromisoformat(h["day"]),
+                          name=h.get("name", ""))
+            for r in recipe["rule_sets"] for h in r.get("holidays", [])
+        )
         catalog: dict[str, CatalogItem] = {}
         for raw in recipe["catalog"]:
             item = dict(raw)
@@ -136,4 +145,9 @@ def _line(section: Section, position: int, raw: dict[str, Any], roles: dict[str,
         values.update(role_id=role.id, unit_cost=role.cost_rate, unit_price=role.bill_rate,
                       price_basis="unit_price", description=spec.get("description", role.name))
     values.update(_exact(spec))
+    if values.get("call_date"):
+        values["call_date"] = date.fromisoformat(values["call_date"])
+    for key in ("start_time", "end_time"):
+        if values.get(key):
+            values[key] = time.fromisoformat(values[key])
     return LineItem(section_id=section.id, position=position, **values)
