@@ -169,9 +169,13 @@ BoardListener = Callable[[BoardChange], None]
 # -- conflicts ------------------------------------------------------------------------------------
 
 
+def _day(day: date) -> str:
+    """"Tue 9 Mar"."""
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def _when(start: datetime, end: datetime) -> str:
-    day = start.strftime("%a %d %b").replace(" 0", " ")
-    return f"{day} {start:%H:%M}–{end:%H:%M}"
+    return f"{_day(start.date())} {start:%H:%M}–{end:%H:%M}"
 
 
 def _hours_text(value: Decimal | float) -> str:
@@ -248,12 +252,12 @@ def detect_conflicts(
                     total = over_weeks.get(monday)
                     if total is not None:
                         add(a, ConflictKind.WEEKLY_HOURS,
-                            f"{_hours_text(total)} in the week of {monday:%d %b}, over {person.name}'s "
-                            f"maximum of {_hours_text(person.max_weekly_hours or 0)}")
+                            f"{_hours_text(total)} in the week of {_day(date.fromordinal(monday))}, "
+                            f"over {person.name}'s maximum of {_hours_text(person.max_weekly_hours or 0)}")
             if person.unavailable:
                 for day in _days(a):
                     if day in person.unavailable:
-                        add(a, ConflictKind.UNAVAILABLE, f"{person.name} is unavailable on {day:%a %d %b}")
+                        add(a, ConflictKind.UNAVAILABLE, f"{person.name} is unavailable on {_day(day)}")
             rest = short_rest.get(a.id)
             if rest is not None:
                 prev, need = rest
@@ -508,8 +512,8 @@ class CrewBoard:
             EstimateDocument._update_row(conn, ASSIGNMENT_T, old.id, old.version, {"deleted_at": utcnow()})
         self._emit(BoardChange(BoardChangeKind.REMOVED, assignment_id, before=True))
         del self.assignments[assignment_id]
-        self._recheck({old.crew_member_id}, assignment_id)
-        self._emit(BoardChange(BoardChangeKind.REMOVED, assignment_id))
+        others = self._recheck({old.crew_member_id}, assignment_id)
+        self._announce(BoardChange(BoardChangeKind.REMOVED, assignment_id), others)
 
     def restore(self, assignment_id: uuid.UUID) -> AssignmentInfo:
         """Bring a deleted assignment back: the undo of delete and the redo of assign."""
@@ -530,20 +534,26 @@ class CrewBoard:
     def _add(self, info: AssignmentInfo) -> None:
         self._emit(BoardChange(BoardChangeKind.ADDED, info.id, before=True))
         self.assignments[info.id] = info
-        self._recheck({info.crew_member_id}, info.id)
-        self._emit(BoardChange(BoardChangeKind.ADDED, info.id))
+        others = self._recheck({info.crew_member_id}, info.id)
+        self._announce(BoardChange(BoardChangeKind.ADDED, info.id), others)
 
     def _change(self, new: AssignmentInfo, people: set[uuid.UUID]) -> None:
         self.assignments[new.id] = new
-        self._recheck(people, new.id)
-        self._emit(BoardChange(BoardChangeKind.CHANGED, new.id))
+        others = self._recheck(people, new.id)
+        self._announce(BoardChange(BoardChangeKind.CHANGED, new.id), others)
 
-    def _recheck(self, people: set[uuid.UUID], changed: uuid.UUID) -> None:
-        """Recompute the conflicts of ``people`` (conflicts never cross people); announce
-        CONFLICTS when another assignment's conflicts changed."""
+    def _announce(self, change: BoardChange, others_changed: bool) -> None:
+        self._emit(change)
+        if others_changed:
+            self._emit(BoardChange(BoardChangeKind.CONFLICTS))
+
+    def _recheck(self, people: set[uuid.UUID], changed: uuid.UUID) -> bool:
+        """Recompute the conflicts of ``people`` (conflicts never cross people); say whether
+        another assignment's conflicts changed."""
         mine = [a for a in self.assignments.values() if a.crew_member_id in people]
         fresh = detect_conflicts(self.crew, mine, self.turnaround, self.projects)
-        stale = {aid for aid, a in self._conflicted_people(people)}
+        stale = {aid for aid in self.conflicts
+                 if (a := self.assignments.get(aid)) is None or a.crew_member_id in people}
         others_changed = False
         for aid in stale | set(fresh):
             before, after = self.conflicts.get(aid), fresh.get(aid)
@@ -553,16 +563,7 @@ class CrewBoard:
                 self.conflicts[aid] = after
             if aid != changed and before != after:
                 others_changed = True
-        if others_changed:
-            self._emit(BoardChange(BoardChangeKind.CONFLICTS))
-
-    def _conflicted_people(self, people: set[uuid.UUID]) -> list[tuple[uuid.UUID, Any]]:
-        result = []
-        for aid in list(self.conflicts):
-            a = self.assignments.get(aid)
-            if a is None or a.crew_member_id in people:
-                result.append((aid, a))
-        return result
+        return others_changed
 
 
 def _check_times(starts_at: datetime, ends_at: datetime) -> None:
@@ -707,8 +708,8 @@ def parse_member_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
             except ValueError:
                 raise InputError("Kind must be staff, freelance or union.") from None
         elif key == "max_weekly_hours":
-            parsed[key] = parse_decimal(value, "Maximum weekly hours", minimum=Decimal(1),
-                                        maximum=Decimal(168), places=2, allow_empty=True)
+            parsed[key] = parse_decimal("" if value is None else value, "Maximum weekly hours",
+                                        minimum=Decimal(1), maximum=Decimal(168), places=2, allow_empty=True)
         else:
             raise InputError(f"A crew member has no field {key!r}.")
     return parsed
@@ -740,7 +741,8 @@ def delete_crew_member(db: Database, member_id: uuid.UUID, version: int) -> None
 def set_crew_role(db: Database, member_id: uuid.UUID, role_id: uuid.UUID,
                   cost_rate_override: Decimal | str | None = None) -> None:
     """Let a member fill a role, optionally at a personal cost rate (set again to change it)."""
-    rate = parse_decimal(cost_rate_override, "Personal cost rate", places=2, allow_empty=True)
+    rate = parse_decimal("" if cost_rate_override is None else cost_rate_override, "Personal cost rate",
+                         places=2, allow_empty=True)
     with db.write() as conn:
         _require(conn, MEMBER_T, member_id, "That crew member no longer exists.")
         _require(conn, ROLE_T, role_id, "That role no longer exists.")
