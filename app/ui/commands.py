@@ -18,12 +18,11 @@ from app.services.document import EstimateDocument
 ErrorSink = Callable[[BaseException], None]
 
 
-class DocumentCommand(QUndoCommand):
+class GuardedCommand(QUndoCommand):
     """Base: ``apply``/``revert`` do the work; failures inside undo/redo go to ``on_error``."""
 
-    def __init__(self, doc: EstimateDocument, text: str) -> None:
+    def __init__(self, text: str) -> None:
         super().__init__(text)
-        self.doc = doc
         self.on_error: ErrorSink | None = None
         self._applied_once = False
 
@@ -54,6 +53,14 @@ class DocumentCommand(QUndoCommand):
             if self.on_error is None:
                 raise
             self.on_error(error)
+
+
+class DocumentCommand(GuardedCommand):
+    """An edit of one estimate through its EstimateDocument."""
+
+    def __init__(self, doc: EstimateDocument, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
 
 
 class SetLineFields(DocumentCommand):

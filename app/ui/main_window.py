@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QLabel,
     QMainWindow,
@@ -24,6 +25,7 @@ from app.services.lookups import CatalogEntry, load_catalog
 from app.services.storage import Database, StorageError
 from app.services.values import InputError
 from app.ui.catalog_panel import CatalogPanel
+from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.file_actions import DatabaseActions
 from app.ui.navigator import NavigatorPanel
@@ -70,6 +72,15 @@ class MainWindow(QMainWindow):
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.catalog_dock.hide()
         self.resizeDocks([self.navigator_dock], [220], Qt.Orientation.Horizontal)
+        self.crew_panel = CrewCalendarPanel(self.dialogs, self)
+        self.crew_dock = self._dock("Crew calendar", "crewCalendarDock", self.crew_panel,
+                                    Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.crew_dock.hide()
+        self.undo_group.addStack(self.crew_panel.undo_stack)
+        self.crew_panel.activated.connect(lambda: self.undo_group.setActiveStack(self.crew_panel.undo_stack))
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._on_focus_changed)
 
         self.file_actions = DatabaseActions(self)
         self._build_actions()
@@ -131,6 +142,8 @@ class MainWindow(QMainWindow):
         self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
+        self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
+                                        "Ctrl+Shift+C", "Show the crew calendar")
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -155,6 +168,7 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addAction(self.navigator_dock.toggleViewAction())
         view_menu.addAction(self.catalog_dock.toggleViewAction())
+        view_menu.addAction(self.crew_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -186,6 +200,7 @@ class MainWindow(QMainWindow):
             self.sharing.start()
         self.db_label.setText(f"{db.display_name} · schema {db.revision}")
         self.navigator.load(db)
+        self.crew_panel.set_database(db)
         with db.read() as conn:
             self.catalog.set_entries(load_catalog(conn))
         start = self._estimate_to_start_with()
@@ -266,6 +281,7 @@ class MainWindow(QMainWindow):
         self._refresh_pending = False
         self._retry_refresh.stop()
         self.navigator.load(self.db)
+        self.crew_panel.refresh()
         if self.workspace is not None:
             try:
                 self.workspace.refresh()
@@ -319,6 +335,22 @@ class MainWindow(QMainWindow):
         self.catalog_dock.show()
         self.catalog_dock.raise_()
         self.catalog.filter.setFocus()
+
+    def show_crew_calendar(self) -> None:
+        self.crew_dock.show()
+        self.crew_dock.raise_()
+        self.resizeDocks([self.crew_dock], [max(420, self.height() // 2)], Qt.Orientation.Vertical)
+        self.crew_panel.view.setFocus()
+        self.undo_group.setActiveStack(self.crew_panel.undo_stack)
+
+    def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Ctrl+Z undoes where the user works: the calendar's edits or the estimate's."""
+        if new is None:
+            return
+        if self.crew_panel.isAncestorOf(new):
+            self.undo_group.setActiveStack(self.crew_panel.undo_stack)
+        elif self.workspace is not None and self.workspace.isAncestorOf(new):
+            self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
 
     def delete_selected(self) -> None:
         if self.workspace is None:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPoint, QPointF, Qt
+from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
 
 from app.ui.main_window import MainWindow
 from app.ui.production_model import COLUMN_INDEX
@@ -76,3 +77,17 @@ def all_model_text(model: Any, roles: tuple[int, ...]) -> list[str]:
         if header is not None:
             found.append(str(header))
     return found
+
+
+def send_drop(viewport: QWidget, mime: QMimeData, point: QPoint,
+              actions: Qt.DropAction = Qt.DropAction.MoveAction) -> None:
+    """A real drag's events, synthetic: enter and move (both must be accepted), then the drop."""
+    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(point, actions, mime, buttons, mods)
+    QApplication.sendEvent(viewport, enter)
+    assert enter.isAccepted()
+    move = QDragMoveEvent(point, actions, mime, buttons, mods)
+    QApplication.sendEvent(viewport, move)
+    assert move.isAccepted()
+    drop = QDropEvent(QPointF(point), actions, mime, buttons, mods, QEvent.Type.Drop)
+    QApplication.sendEvent(viewport, drop)

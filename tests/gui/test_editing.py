@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QPoint, Qt
 
 from app.services.document import EstimateDocument
-from tests.gui.helpers import cell, click_row, line_id, type_into_cell, workspace
+from tests.gui.helpers import cell, click_row, line_id, send_drop, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
 
@@ -131,17 +129,7 @@ def test_ctrl_up_and_down_move_lines_and_sections(qtbot, window) -> None:  # typ
 
 
 def _drop(view, mime, point: QPoint) -> None:  # type: ignore[no-untyped-def]
-    pos = QPointF(point)
-    actions = Qt.DropAction.MoveAction
-    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    enter = QDragEnterEvent(point, actions, mime, buttons, mods)
-    QApplication.sendEvent(view.viewport(), enter)
-    assert enter.isAccepted()
-    move = QDragMoveEvent(point, actions, mime, buttons, mods)
-    QApplication.sendEvent(view.viewport(), move)
-    assert move.isAccepted()
-    drop = QDropEvent(pos, actions, mime, buttons, mods, QEvent.Type.Drop)
-    QApplication.sendEvent(view.viewport(), drop)
+    send_drop(view.viewport(), mime, point)
 
 
 def test_dragging_a_line_onto_another_section_moves_it(qtbot, window) -> None:  # type: ignore[no-untyped-def]
