@@ -15,16 +15,9 @@ from hypothesis import strategies as st
 from app.models.enums import LineKind, PriceBasis
 from app.services.labour import LabourRules, day_hours, split_call
 from app.services.pricing import LineTerms, price_line
+from tests.test_labour import LVCC
 
 D = Decimal
-LVCC = LabourRules(
-    "LVCC stagehands",
-    min_call_hours=D(4),
-    overtime_after_hours=D(8),
-    overtime_multiplier=D("1.5"),
-    double_time_after_hours=D(12),
-    double_time_multiplier=D(2),
-)
 MONDAY = date(2027, 3, 1)
 THURSDAY = date(2027, 3, 4)
 SUNDAY = date(2027, 3, 7)

@@ -19,8 +19,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.models.enums import LineKind, PriceBasis
+from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.services.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
+from app.services.labour import CallSplit, LabourRules
 from app.services.money import format_money, format_number, format_percent
 from app.ui.estimate_editor import BusyMessage, EstimateEditor
 
@@ -52,6 +53,11 @@ COLUMNS = (
     Column("unit", "Unit", width=58),
     Column("days", "Days", True, 42),
     Column("hours", "Hours", True, 46),
+    Column("phase", "Phase", width=70),
+    Column("call_date", "Date", width=84),
+    Column("start_time", "Start", width=50),
+    Column("end_time", "End", width=50),
+    Column("paid", "Paid", width=120),
     Column("unit_cost", "Unit cost", True, 78),
     Column("cost", "Cost", True, 88),
     Column("markup_pct", "Markup", True, 70),
@@ -63,7 +69,8 @@ COLUMNS = (
     Column("optional", "Optional", width=64),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional"}
+_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional", "paid"}
+_CALL_KEYS = {"phase", "call_date", "start_time", "end_time", "paid"}
 _SECTION_EDITABLE = {"description"}
 _COLUMN_COUNT = len(COLUMNS)
 
@@ -287,6 +294,8 @@ class ProductionTreeModel(QAbstractItemModel):
             return format_number(line.days)
         if key == "hours":
             return format_number(line.hours) if line.kind is LineKind.LABOUR else ""
+        if key in _CALL_KEYS:
+            return _call_display(line, key) if line.kind is LineKind.LABOUR else ""
         if key == "unit_cost":
             return format_money(line.unit_cost, currency)
         if key == "cost":
@@ -328,8 +337,13 @@ class ProductionTreeModel(QAbstractItemModel):
         if key in {"quantity", "days", "hours", "unit_cost"}:
             value = getattr(line, key)
             return "" if value is None else format_number(value).replace(",", "")
-        if key in {"description", "unit"}:
+        if key in {"description", "unit", "phase"}:
             return getattr(line, key)
+        if key == "call_date":
+            return line.call_date.isoformat() if line.call_date else ""
+        if key in {"start_time", "end_time"}:
+            value = getattr(line, key)
+            return value.strftime("%H:%M") if value else ""
         return None
 
     def _is_derived(self, line: LineRow, key: str) -> bool:
@@ -354,6 +368,8 @@ class ProductionTreeModel(QAbstractItemModel):
         if key == "price" and priced.overridden:
             return (f"Price overridden. The {line.price_basis.value.replace('_', ' ')} basis gives "
                     f"{format_money(priced.basis_price, currency)}. Clear the cell to remove the override.")
+        if key in {"paid", "hours", "start_time", "end_time", "call_date"} and priced.call is not None:
+            return call_tooltip(priced.call, self.doc.rules_for(line), line)
         if key == "hours" and priced.hours is not None:
             split = priced.hours
             rules = self.doc.rules_for(line)
@@ -384,6 +400,8 @@ class ProductionTreeModel(QAbstractItemModel):
             return [("", "")] + [(s.name, str(s.id)) for s in self.doc.lookups.suppliers.values()]
         if key == "role_id":
             return [("", "")] + [(r.name, str(r.id)) for r in self.doc.lookups.roles.values()]
+        if key == "phase":
+            return [("", "")] + [(p.label, p.value) for p in CallPhase]
         return None
 
     # -- editing -----------------------------------------------------------------
@@ -537,3 +555,69 @@ class ProductionTreeModel(QAbstractItemModel):
         if 0 <= section_index < len(self.doc.sections):
             self.dataChanged.emit(self.index(section_index, 0),
                                   self.index(section_index, len(COLUMNS) - 1))
+
+
+_PHASE_LABELS = {p.value: p.label for p in CallPhase}
+
+
+def _call_display(line: LineRow, key: str) -> str:
+    if key == "phase":
+        return _PHASE_LABELS.get(line.phase, line.phase)
+    if key == "call_date":
+        return line.call_date.strftime("%a %b %d").replace(" 0", " ") if line.call_date else ""
+    if key in {"start_time", "end_time"}:
+        value = line.start_time if key == "start_time" else line.end_time
+        return value.strftime("%H:%M") if value else ""
+    call = line.price.call
+    return paid_summary(call) if call is not None else ""
+
+
+def paid_summary(call: CallSplit) -> str:
+    """One person's paid hours over a call, e.g. "8 ST + 2 OT" or "40 ST + 8 OT + 2 DT"."""
+    return paid_summary_day(call.straight, call.overtime, call.double_time)
+
+
+def call_tooltip(call: CallSplit, rules: LabourRules | None, line: LineRow) -> str:
+    """The arithmetic of one person's call, line by line, as the estimator would check it."""
+    rules = rules or LabourRules(name="straight time")
+    ot, dt = format_number(rules.overtime_multiplier), format_number(rules.double_time_multiplier)
+    day = call.first_day
+    lines = [f"Under {rules.name or 'these rules'}, per person:"]
+    if day is not None:
+        when = ""
+        if line.start_time is not None and line.end_time is not None:
+            when = f" ({line.start_time.strftime('%H:%M')}–{line.end_time.strftime('%H:%M')})"
+        text = f"a day of {format_number(day.worked)} h{when}"
+        if day.meal_break:
+            text += f" − {format_number(day.meal_break)} h unpaid meal break"
+        if day.paid != day.worked - day.meal_break:
+            text += f", paid the {format_number(rules.min_call_hours)} h minimum call"
+        lines.append(text + f" = {paid_summary_day(day.straight, day.overtime, day.double_time)}")
+    days = f"{format_number(call.days)} day{'s' if call.days != 1 else ''}"
+    lines.append(f"{days}: {format_number(call.straight)} h straight"
+                 f" + {format_number(call.overtime)} h overtime ×{ot}"
+                 + (f" + {format_number(call.double_time)} h double time ×{dt}" if call.double_time else "")
+                 + f" = {format_number(call.paid)} paid hours")
+    if call.weekly_overtime:
+        lines.append(f"{format_number(call.weekly_overtime)} h of the overtime are over the "
+                     f"{format_number(rules.weekly_overtime_after_hours or 0)} h weekly threshold")
+    if call.weekend:
+        mult = format_number(rules.weekend_multiplier)
+        lines.append(f"{format_number(call.weekend)} h on a weekend: straight time ×{mult}, "
+                     f"overtime at the larger of ×{ot} and ×{mult}")
+    if call.holiday:
+        mult = format_number(rules.holiday_multiplier)
+        lines.append(f"{format_number(call.holiday)} h on a holiday: straight time ×{mult}, "
+                     f"overtime at the larger of ×{ot} and ×{mult}")
+    lines.append(f"weighted: {format_number(call.weighted)} h × {format_number(line.quantity)} people "
+                 f"= {format_number(call.weighted * line.quantity)} paid-rate hours")
+    return "\n".join(lines)
+
+
+def paid_summary_day(straight: Decimal, overtime: Decimal, double_time: Decimal) -> str:
+    parts = [f"{format_number(straight)} ST"]
+    if overtime:
+        parts.append(f"{format_number(overtime)} OT")
+    if double_time:
+        parts.append(f"{format_number(double_time)} DT")
+    return " + ".join(parts)

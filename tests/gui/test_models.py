@@ -27,6 +27,8 @@ INTERNAL = (
     "$2,400.00", "$1,800.00", "$960.00", "$55,044.00", "$40,536.00", "42.41",
     "$18.00", "$150.00", "$450.00", "$15.00", "$55.00", "$65.00", "$45.00", "$60.00",
     "margin", "Margin", "cost", "Cost", "markup", "Markup",
+    # labour rules and the paid split of a call
+    "LVCC", "ST + ", " OT", "overtime", "weighted", "×1.5",
 )
 
 
