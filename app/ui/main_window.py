@@ -24,12 +24,14 @@ from app.services.document import ConcurrentEditError, EstimateDocument
 from app.services.lookups import CatalogEntry, load_catalog
 from app.services.storage import Database, StorageError
 from app.services.values import InputError
+from app.ui.capacity_view import CapacityView
 from app.ui.catalog_panel import CatalogPanel
 from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.file_actions import DatabaseActions
 from app.ui.navigator import NavigatorPanel
 from app.ui.sharing import SharingMonitor
+from app.ui.staffing_panel import StaffingPanel
 from app.ui.workspace import EstimateWorkspace
 
 
@@ -71,6 +73,15 @@ class MainWindow(QMainWindow):
         self.catalog_dock = self._dock("Catalog", "catalogDock", self.catalog,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.catalog_dock.hide()
+        # Crew planning: the open project's staffing, and capacity across projects (issue 4).
+        self.staffing = StaffingPanel(self)
+        self.staffing_dock = self._dock("Staffing", "staffingDock", self.staffing,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.staffing_dock.hide()
+        self.capacity_view = CapacityView(self)
+        self.capacity_dock = self._dock("Capacity", "capacityDock", self.capacity_view,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.capacity_dock.hide()
         self.resizeDocks([self.navigator_dock], [220], Qt.Orientation.Horizontal)
         self.crew_panel = CrewCalendarPanel(self.dialogs, self)
         self.crew_dock = self._dock("Crew calendar", "crewCalendarDock", self.crew_panel,
@@ -166,6 +177,8 @@ class MainWindow(QMainWindow):
                        self.delete_action, self.move_up_action, self.move_down_action):
             edit_menu.addAction(action)
         view_menu = bar.addMenu("&View")
+        for dock in (self.staffing_dock, self.capacity_dock):
+            view_menu.addAction(dock.toggleViewAction())
         view_menu.addAction(self.navigator_dock.toggleViewAction())
         view_menu.addAction(self.catalog_dock.toggleViewAction())
         view_menu.addAction(self.crew_action)
@@ -190,6 +203,7 @@ class MainWindow(QMainWindow):
         self.close_estimate()
         self.stop_sharing()
         self.db = db
+        self.capacity_view.set_database(db)
         if self.backup_on_open:
             self.file_actions.snapshot_quietly(db)
         if self.watch_sharing:
@@ -243,6 +257,7 @@ class MainWindow(QMainWindow):
         )
         self.undo_group.addStack(self.workspace.editor.undo_stack)
         self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
+        self.staffing.set_editor(self.workspace.editor)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
         self.navigator.open_estimate_id = estimate_id
@@ -256,6 +271,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         workspace, self.workspace = self.workspace, None
+        self.staffing.set_editor(None)
         self.undo_group.removeStack(workspace.editor.undo_stack)
         workspace.detach()
         self.stack.removeWidget(workspace)
@@ -289,6 +305,9 @@ class MainWindow(QMainWindow):
                 self.close_estimate()
                 self._show_status_error(str(gone))
                 return
+        self.staffing.refresh()
+        if self.capacity_view.isVisible():
+            self.capacity_view.refresh()
         self.statusBar().showMessage("Updated with changes saved by others.", 5000)
 
     def stop_sharing(self) -> None:
