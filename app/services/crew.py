@@ -25,7 +25,9 @@ Sunday.
 
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -169,6 +171,7 @@ BoardListener = Callable[[BoardChange], None]
 # -- conflicts ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def _day(day: date) -> str:
     """"Tue 9 Mar"."""
     return f"{day:%a} {day.day} {day:%b}"
@@ -178,6 +181,7 @@ def _when(start: datetime, end: datetime) -> str:
     return f"{_day(start.date())} {start:%H:%M}–{end:%H:%M}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _hours_text(value: Decimal | float) -> str:
     number = Decimal(str(value)).quantize(Decimal("0.01")).normalize()
     return f"{number:f} h"
@@ -202,116 +206,156 @@ def detect_conflicts(
     One sort and one sweep per person; ``project_names`` labels the double-booking messages.
     """
     names = project_names or {}
-    by_person: dict[uuid.UUID, list[AssignmentInfo]] = defaultdict(list)
+    rest = {p: timedelta(seconds=int(h * _HOUR))
+            for p, h in turnaround_hours.items() if h is not None and h > 0}
+    longest_rest = max(rest.values(), default=None)
+    # Keyed by the UUIDs' integers and by object identity: hashing a UUID runs Python code.
+    by_person: dict[int, list[AssignmentInfo]] = defaultdict(list)
     for a in assignments:
-        by_person[a.crew_member_id].append(a)
+        by_person[a.crew_member_id.int].append(a)
     found: dict[uuid.UUID, list[CrewConflict]] = {}
 
     def add(a: AssignmentInfo, kind: ConflictKind, message: str) -> None:
         found.setdefault(a.id, []).append(CrewConflict(a.id, kind.value, message))
 
-    for person_id, items in by_person.items():
-        person = crew.get(person_id)
-        items.sort(key=lambda a: (a.starts_at, a.ends_at, a.id))
-        overlaps: dict[uuid.UUID, list[AssignmentInfo]] = {}
+    for items in by_person.values():
+        person = crew.get(items[0].crew_member_id)
+        items.sort(key=_by_time)
+        overlaps: dict[int, list[AssignmentInfo]] = {}
+        short_rest: dict[int, AssignmentInfo] = {}
         active: list[AssignmentInfo] = []
-        short_rest: dict[uuid.UUID, tuple[AssignmentInfo, Decimal]] = {}
+        reach = datetime.min  # the latest end among the active assignments
         latest: AssignmentInfo | None = None  # latest finish among earlier start days
         day_latest: AssignmentInfo | None = None  # latest finish on the current start day
         current_day: date | None = None
         for a in items:
-            start = a.starts_at
-            if active:
+            start, end = a.starts_at, a.ends_at
+            if start >= reach:  # the usual case: nothing still running
+                active = [a]
+                reach = end
+            else:
                 active = [b for b in active if b.ends_at > start]
                 for b in active:
-                    overlaps.setdefault(a.id, []).append(b)
-                    overlaps.setdefault(b.id, []).append(a)
-            active.append(a)
+                    overlaps.setdefault(id(a), []).append(b)
+                    overlaps.setdefault(id(b), []).append(a)
+                active.append(a)
+                if end > reach:
+                    reach = end
             day = start.date()
             if day != current_day:
                 if day_latest is not None and (latest is None or day_latest.ends_at > latest.ends_at):
                     latest = day_latest
                 day_latest, current_day = None, day
-            if latest is not None and latest.ends_at < start:
-                need = _max_turnaround(turnaround_hours, a.project_id, latest.project_id)
-                if need is not None and start - latest.ends_at < timedelta(seconds=float(need * _HOUR)):
-                    short_rest[a.id] = (latest, need)
-            if day_latest is None or a.ends_at > day_latest.ends_at:
+            if (longest_rest is not None and latest is not None and latest.ends_at < start
+                    and start - latest.ends_at < longest_rest):
+                need = max(rest.get(a.project_id, _NO_REST), rest.get(latest.project_id, _NO_REST))
+                if start - latest.ends_at < need:
+                    short_rest[id(a)] = latest
+            if day_latest is None or end > day_latest.ends_at:
                 day_latest = a
-        over_weeks = _weeks_over(items, person.max_weekly_hours) if person is not None else {}
+        if person is None:
+            for a in items:
+                for b in overlaps.get(id(a), ()):
+                    add(a, ConflictKind.DOUBLE_BOOKED, _also_on(b, names))
+            continue
+        over_weeks = _weeks_over(items, person.max_weekly_hours)
+        week_messages: dict[int, str] = {}
+        role_ints = frozenset(r.int for r in person.role_ids)
+        unavailable = person.unavailable
         for a in items:
-            for b in overlaps.get(a.id, ()):
-                add(a, ConflictKind.DOUBLE_BOOKED,
-                    f"Also on {names.get(b.project_id, 'another project')}, {_when(b.starts_at, b.ends_at)}")
-            if person is None:
-                continue
-            if a.role_id is not None and a.role_id not in person.role_ids:
+            if overlaps and id(a) in overlaps:
+                for b in overlaps[id(a)]:
+                    add(a, ConflictKind.DOUBLE_BOOKED, _also_on(b, names))
+            if a.role_id is not None and a.role_id.int not in role_ints:
                 add(a, ConflictKind.ROLE, f"{person.name} is not listed for this role")
             if over_weeks:
                 for monday in _week_starts(a):
-                    total = over_weeks.get(monday)
-                    if total is not None:
-                        add(a, ConflictKind.WEEKLY_HOURS,
-                            f"{_hours_text(total)} in the week of {_day(date.fromordinal(monday))}, "
-                            f"over {person.name}'s maximum of {_hours_text(person.max_weekly_hours or 0)}")
-            if person.unavailable:
-                for day in _days(a):
-                    if day in person.unavailable:
-                        add(a, ConflictKind.UNAVAILABLE, f"{person.name} is unavailable on {_day(day)}")
-            rest = short_rest.get(a.id)
-            if rest is not None:
-                prev, need = rest
-                gap = Decimal(int((a.starts_at - prev.ends_at).total_seconds())) / _HOUR
+                    if monday in over_weeks:
+                        message = week_messages.get(monday)
+                        if message is None:
+                            message = week_messages[monday] = (
+                                f"{_hours_text(over_weeks[monday])} in the week of "
+                                f"{_day(date.fromordinal(monday))}, over {person.name}'s maximum of "
+                                f"{_hours_text(person.max_weekly_hours or 0)}")
+                        add(a, ConflictKind.WEEKLY_HOURS, message)
+            if unavailable:
+                first = a.starts_at.date()
+                if a.ends_at.date() == first:
+                    if first in unavailable:
+                        add(a, ConflictKind.UNAVAILABLE, f"{person.name} is unavailable on {_day(first)}")
+                else:
+                    for day in _days(a):
+                        if day in unavailable:
+                            add(a, ConflictKind.UNAVAILABLE, f"{person.name} is unavailable on {_day(day)}")
+            if short_rest and id(a) in short_rest:
+                prev = short_rest[id(a)]
+                need = max(rest.get(a.project_id, _NO_REST), rest.get(prev.project_id, _NO_REST))
                 add(a, ConflictKind.TURNAROUND,
-                    f"Only {_hours_text(gap)} rest after {names.get(prev.project_id, 'the previous call')} "
-                    f"(ends {prev.ends_at:%a %H:%M}); the minimum turnaround is {_hours_text(need)}")
+                    f"Only {_hours_text(_hours(a.starts_at - prev.ends_at))} rest after "
+                    f"{names.get(prev.project_id, 'the previous call')} (ends {prev.ends_at:%a %H:%M}); "
+                    f"the minimum turnaround is {_hours_text(_hours(need))}")
     return found
 
 
-def _max_turnaround(hours: Mapping[uuid.UUID, Decimal | None], a: uuid.UUID, b: uuid.UUID) -> Decimal | None:
-    x, y = hours.get(a), hours.get(b)
-    if x is None or x <= 0:
-        return y if y is not None and y > 0 else None
-    if y is None or y <= x:
-        return x
-    return y
+_NO_REST = timedelta(0)
+
+
+_by_time = operator.attrgetter("starts_at", "ends_at")
+
+
+def _hours(span: timedelta) -> Decimal:
+    return Decimal(int(span.total_seconds())) / _HOUR
+
+
+def _also_on(b: AssignmentInfo, names: Mapping[uuid.UUID, str]) -> str:
+    return f"Also on {names.get(b.project_id, 'another project')}, {_when(b.starts_at, b.ends_at)}"
 
 
 def _days(a: AssignmentInfo) -> Iterable[date]:
     """The calendar days an assignment touches (its end instant excluded)."""
     first = a.starts_at.date()
-    last = (a.ends_at - timedelta(microseconds=1)).date() if a.ends_at > a.starts_at else first
-    if last == first:
+    if a.ends_at.date() == first or a.ends_at <= a.starts_at:
         return (first,)
+    last = (a.ends_at - timedelta(microseconds=1)).date()
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def _week_starts(a: AssignmentInfo) -> list[int]:
+def _week_starts(a: AssignmentInfo) -> Iterable[int]:
     """Ordinals of the Mondays of the weeks an assignment touches."""
-    first = a.starts_at.toordinal() - a.starts_at.weekday()
-    end = a.ends_at - timedelta(microseconds=1) if a.ends_at > a.starts_at else a.starts_at
-    last = end.toordinal() - end.weekday()
-    return list(range(first, last + 1, 7))
+    start = a.starts_at
+    first = start.toordinal() - start.weekday()
+    if a.ends_at <= _week_end(first) or a.ends_at <= start:
+        return (first,)
+    end = a.ends_at - timedelta(microseconds=1)
+    return range(first, end.toordinal() - end.weekday() + 1, 7)
+
+
+_WEEK_ENDS: dict[int, datetime] = {}
+
+
+def _week_end(monday: int) -> datetime:
+    """Midnight at the end of the week that starts on the Monday with ordinal ``monday``."""
+    end = _WEEK_ENDS.get(monday)
+    if end is None:
+        end = _WEEK_ENDS[monday] = datetime.fromordinal(monday + 7)
+    return end
 
 
 def _weeks_over(items: list[AssignmentInfo], limit: Decimal | None) -> dict[int, Decimal]:
     """Monday ordinal -> hours, for the weeks whose hours exceed ``limit``."""
     if limit is None:
         return {}
-    seconds: dict[int, float] = defaultdict(float)
+    spans: dict[int, timedelta] = defaultdict(timedelta)
     for a in items:
         start, end = a.starts_at, a.ends_at
         monday = start.toordinal() - start.weekday()
         while end > start:
-            week_end = datetime.fromordinal(monday + 7)
+            week_end = _week_end(monday)
             stop = end if end <= week_end else week_end
-            seconds[monday] += (stop - start).total_seconds()
+            spans[monday] += stop - start
             start, monday = stop, monday + 7
-    cap = float(limit * _HOUR)
-    return {
-        monday: Decimal(int(s)) / _HOUR
-        for monday, s in seconds.items() if s > cap
-    }
+    cap = timedelta(seconds=int(limit * _HOUR))
+    return {monday: _hours(span) for monday, span in spans.items() if span > cap}
 
 
 # -- the board ------------------------------------------------------------------------------------
