@@ -29,6 +29,7 @@ from app.ui.catalog_panel import CatalogPanel
 from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.file_actions import DatabaseActions
+from app.ui.labour_rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
 from app.ui.sharing import SharingMonitor
 from app.ui.staffing_panel import StaffingPanel
@@ -148,6 +149,10 @@ class MainWindow(QMainWindow):
         self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1),
                                              "Ctrl+Down")
         self.catalog_action = self._action("Add from catalog…", "actionCatalog", self.show_catalog, "Ctrl+K")
+        self.labour_rules_action = self._action(
+            "Labour rules…", "actionLabourRules", self.show_labour_rules,
+            tip="Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
+        self.labour_rules_dialog: LabourRulesDialog | None = None
         self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
         self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
         self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
@@ -176,6 +181,8 @@ class MainWindow(QMainWindow):
         for action in (self.add_line_action, self.add_section_action, self.catalog_action,
                        self.delete_action, self.move_up_action, self.move_down_action):
             edit_menu.addAction(action)
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.labour_rules_action)
         view_menu = bar.addMenu("&View")
         for dock in (self.staffing_dock, self.capacity_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -458,9 +465,29 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_estimate)
         for action in (self.delete_action, self.move_up_action, self.move_down_action):
             action.setEnabled(bool(has_row))
-        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
+        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action,
+                       self.labour_rules_action):
             action.setEnabled(self.db is not None)
         self.file_actions.update_enabled(self.db)
+
+    def show_labour_rules(self) -> None:
+        """Edit → Labour rules…: non-blocking; the open estimate reprices after each save."""
+        if self.db is None:
+            return
+        if self.labour_rules_dialog is not None:
+            self.labour_rules_dialog.deleteLater()
+        self.labour_rules_dialog = LabourRulesDialog(self.db, self)
+        self.labour_rules_dialog.model.saved.connect(self._on_labour_rules_saved)
+        self.labour_rules_dialog.open()
+
+    def _on_labour_rules_saved(self) -> None:
+        if self.workspace is None:
+            return
+        try:
+            self.workspace.refresh()
+        except ConcurrentEditError as gone:
+            self.close_estimate()
+            self._show_status_error(str(gone))
 
     def _show_status_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
