@@ -81,3 +81,21 @@ def test_a_call_with_times_keeps_its_start(empty_db: Database) -> None:
     changes = dict(labour_updates_from_calendar(db, estimate))[call]
     assert changes.get("end_time", time(7)) == time(7)
     assert "hours" not in changes
+
+
+def test_people_on_more_days_than_the_call_lengthen_it(empty_db: Database) -> None:
+    db = empty_db
+    hand = add_role(db, "Stagehand")
+    ana = add_crew(db, "Ana", [hand])
+    project = add_project(db, "Expo", "won", MON, TUE)
+    estimate, section = add_estimate(db, project)
+    call = add_call(db, section, hand, 3, TUE, days=1, hours="8")
+    assign(db, ana, project, call, at(MON, 8), at(MON, 16))
+    assign(db, ana, project, call, at(TUE, 8), at(TUE, 16))
+    staffed = project_staffing(db, project).calls[0]
+    # Monday is not a day of the call: nobody is needed, one is there.
+    assert [(d.day, d.needed, d.filled) for d in staffed.days] == [(MON, 0, 1), (TUE, 3, 1)]
+    changes = dict(labour_updates_from_calendar(db, estimate))[call]
+    assert changes["quantity"] == 1 and changes["days"] == 2
+    assert changes.get("call_date", MON) == MON
+    assert "hours" not in changes  # 16 h ÷ (1 person × 2 days) = 8 h, as it was

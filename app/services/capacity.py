@@ -35,6 +35,7 @@ from app.models import (
     Section,
 )
 from app.models.enums import CallPhase, LineKind, ProjectStatus
+from app.services import crew
 from app.services.storage import Database
 
 NO_ROLE = "No role"
@@ -79,10 +80,8 @@ class LabourCall:
 def call_hours(start: time | None, end: time | None, hours: Decimal | None) -> Decimal:
     """Hours a person works a day of a call: from its times (past midnight if end ≤ start), else ``hours``."""
     if start is not None and end is not None:
-        minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        if minutes <= 0:
-            minutes += 24 * 60
-        return Decimal(minutes) / 60
+        _, length = crew.call_hours(start, end, hours)
+        return Decimal(int(length.total_seconds())) / 3600
     return hours if hours is not None else Decimal(0)
 
 

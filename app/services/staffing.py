@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -19,30 +19,14 @@ from typing import Any
 from sqlalchemy import select
 
 from app.models import CrewAssignment, Estimate, Project, Role
+from app.models.enums import AssignmentStatus
 from app.services.capacity import LabourCall, load_calls
+from app.services.crew import AssignmentInfo
 from app.services.document import LINE_COLUMNS
 from app.services.storage import Database
 
 _HOURS = Decimal("0.01")
 _A = CrewAssignment.__table__  # type: ignore[attr-defined]
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedShift:
-    """One assignment as staffing sees it."""
-
-    crew_member_id: uuid.UUID
-    line_item_id: uuid.UUID | None
-    starts_at: datetime
-    ends_at: datetime
-
-    @property
-    def day(self) -> date:
-        return self.starts_at.date()
-
-    @property
-    def hours(self) -> Decimal:
-        return Decimal(int((self.ends_at - self.starts_at).total_seconds())) / 3600
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +53,7 @@ class CallStaffing:
     call: LabourCall
     role_name: str
     days: list[StaffingDay]
-    shifts: list[PlannedShift]
+    shifts: list[AssignmentInfo]
 
     @property
     def needed(self) -> int:
@@ -100,7 +84,7 @@ class ProjectStaffing:
     estimate_id: uuid.UUID | None
     calls: list[CallStaffing]
     # Assignments on the project that fill none of these calls (another scenario's, or none).
-    other_shifts: list[PlannedShift] = field(default_factory=list)
+    other_shifts: list[AssignmentInfo] = field(default_factory=list)
 
     @property
     def needed(self) -> int:
@@ -129,16 +113,14 @@ def project_staffing(db: Database, project_id: uuid.UUID,
         calls = load_calls(conn, project_id=project_id,
                            estimate_ids={project_id: estimate_id} if estimate_id else None)
         shifts = [
-            # Venue local time: drop whatever zone the column type attaches on reading.
-            PlannedShift(row.crew_member_id, row.line_item_id, row.starts_at.replace(tzinfo=None),
-                         row.ends_at.replace(tzinfo=None))
+            AssignmentInfo(**{**row._asdict(), "status": AssignmentStatus(row.status)})
             for row in conn.execute(
-                select(_A.c.crew_member_id, _A.c.line_item_id, _A.c.starts_at, _A.c.ends_at)
+                select(*(_A.c[f.name] for f in fields(AssignmentInfo)))
                 .where(_A.c.project_id == project_id, _A.c.deleted_at.is_(None))
                 .order_by(_A.c.starts_at)
             )
         ]
-    by_line: dict[uuid.UUID | None, list[PlannedShift]] = defaultdict(list)
+    by_line: dict[uuid.UUID | None, list[AssignmentInfo]] = defaultdict(list)
     for shift in shifts:
         by_line[shift.line_item_id].append(shift)
     out = [_call_staffing(call, roles.get(call.role_id, "") if call.role_id else "",
@@ -149,12 +131,12 @@ def project_staffing(db: Database, project_id: uuid.UUID,
     return ProjectStaffing(project_id, name, chosen, out, others)
 
 
-def _call_staffing(call: LabourCall, role_name: str, shifts: list[PlannedShift]) -> CallStaffing:
+def _call_staffing(call: LabourCall, role_name: str, shifts: list[AssignmentInfo]) -> CallStaffing:
     people: dict[date, set[uuid.UUID]] = defaultdict(set)
     hours: dict[date, Decimal] = defaultdict(Decimal)
     for shift in shifts:
-        people[shift.day].add(shift.crew_member_id)
-        hours[shift.day] += shift.hours
+        people[shift.starts_at.date()].add(shift.crew_member_id)
+        hours[shift.starts_at.date()] += shift.hours
     per_day = call.quantity * call.hours_per_day
     days = []
     if not call.days:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -27,7 +27,9 @@ def hours_a_day(line) -> object:  # type: ignore[no-untyped-def]
 
 
 def staff_load_in(win) -> object:  # type: ignore[no-untyped-def]
-    """Two stagehands on the Full booth's load-in day, 07:00–16:00: the estimate says 8 × 10 h."""
+    """Two stagehands on the Full booth's load-in day, 07:00–16:00: the estimate says 8 × 10 h.
+
+    Whatever assignments the demo has on that call are removed first: only these count."""
     doc = workspace(win).doc
     load_in = line_id(win, "Stagehands, load-in")
     role = doc.line(load_in).role_id
@@ -35,10 +37,11 @@ def staff_load_in(win) -> object:  # type: ignore[no-untyped-def]
         conn.execute(update(CrewAssignment.__table__)  # type: ignore[attr-defined]
                      .where(CrewAssignment.__table__.c.line_item_id == load_in)  # type: ignore[attr-defined]
                      .values(deleted_at=utcnow()))
+    line = doc.line(load_in)
+    start = datetime.combine(getattr(line, "call_date", None) or DAY.date(), time(7))
     for name in ("Test hand A", "Test hand B"):
         crew = add_crew(doc.db, name, [role])
-        assign(doc.db, crew, doc.header.project_id, load_in, DAY.replace(hour=7), DAY.replace(hour=16),
-               role_id=role)
+        assign(doc.db, crew, doc.header.project_id, load_in, start, start + timedelta(hours=9), role_id=role)
     return load_in
 
 
@@ -92,3 +95,27 @@ def test_staffing_model_is_a_proper_model(qtbot, qtmodeltester, window) -> None:
     qtmodeltester.check(model)
     model.set_staffing(None)
     assert model.rowCount() == 0
+
+
+def test_a_refused_line_leaves_the_whole_update_undone(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """All or nothing: when one line was changed by someone else meanwhile, none is changed."""
+    from app.models import LineItem
+    from app.ui.staffing_panel import UpdateLabourFromCalendar
+
+    load_in = staff_load_in(window)
+    ws = workspace(window)
+    doc = ws.doc
+    strike = line_id(window, "Stagehands, strike")
+    before = (doc.line(load_in).quantity, doc.line(load_in).version)
+    with doc.db.write() as conn:  # someone else edits the strike line
+        line_t = LineItem.__table__  # type: ignore[attr-defined]
+        conn.execute(update(line_t).where(line_t.c.id == strike).values(version=line_t.c.version + 1))
+    updates = [(load_in, {"quantity": 2}), (strike, {"quantity": 3})]
+    undo_count = ws.editor.undo_stack.count()
+    with qtbot.waitSignal(ws.editor.errorRaised):
+        message = ws.editor.run(UpdateLabourFromCalendar(doc, updates))
+    assert message  # refused, and said why
+    assert ws.editor.undo_stack.count() == undo_count
+    fresh = EstimateDocument(doc.db, doc.estimate_id)
+    assert fresh.line(load_in).quantity == before[0] == 8
+    assert fresh.line(strike).quantity == 8
