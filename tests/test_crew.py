@@ -536,3 +536,31 @@ def test_counts_by_person_helper(setup: dict[str, Any]) -> None:
     for a in b.assignments.values():
         per[a.crew_member_id] += 1
     assert [a.crew_member_id for a in b.assignments_of(ana)] == [ana] and per == {ana: 1, bo: 1}
+
+
+# -- the demo ------------------------------------------------------------------------------------------
+
+
+def test_the_demo_calendar_shows_red_from_the_first_second(demo_db: Database) -> None:
+    b = CrewBoard(demo_db, date(2027, 3, 1), date(2027, 3, 31))
+    red = {
+        (b.crew[b.assignments[aid].crew_member_id].name, c.kind, c.message)
+        for aid, conflicts in b.conflicts.items() for c in conflicts
+    }
+    assert red == {
+        ("Kai Nakamura", "double_booked", "Also on Orbital Summit keynote, Tue 9 Mar 10:00–14:00"),
+        ("Kai Nakamura", "double_booked", "Also on Vantage @ MedTech Expo, Tue 9 Mar 08:00–18:00"),
+        ("Marco Diaz", "turnaround", "Only 6 h rest after Vantage @ MedTech Expo (ends Fri 00:00); "
+                                     "the minimum turnaround is 8 h"),
+    }
+    assert len(b.crew) == 25 and len({c.name for c in b.crew.values()}) == 25
+    load_in = {p.role_name: (p.needed, p.filled)
+               for p in b.open_positions(date(2027, 3, 8), include_filled=True)}
+    assert load_in == {"Stagehand": (8, 8), "Rigger": (2, 2)}
+    strike = {p.role_name: (p.needed, p.filled) for p in b.open_positions(date(2027, 3, 11))}
+    assert strike == {"Stagehand": (8, 6)}  # two stagehands still to find for the strike
+    show = b.open_positions(date(2027, 3, 10), include_filled=True)
+    assert [(p.phase, p.needed, p.filled) for p in show] == [("show", 2, 2)]
+    may = CrewBoard(demo_db, date(2027, 5, 1), date(2027, 5, 31))
+    assert len(may.assignments) == 10 and may.conflicts == {}
+    assert may.open_positions(date(2027, 5, 17)) == []  # Orbital is still a lead

@@ -34,6 +34,10 @@ EXPECTED_COUNTS = {
     "role": 7,
     "labourruleset": 3,
     "supplier": 5,
+    "crewmember": 25,
+    "crewrole": 29,
+    "crewunavailability": 6,
+    "crewassignment": 36,
 }
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlmodel import col
 
 from app.models import (
     CatalogItem,
     Client,
     Company,
     Contact,
+    CrewAssignment,
+    CrewMember,
+    CrewRole,
+    CrewUnavailability,
     Estimate,
     LabourHoliday,
     LabourRuleSet,
@@ -24,6 +29,7 @@ from app.models import (
     Section,
     Supplier,
 )
+from app.services.crew import call_hours
 from app.services.paths import resources_dir
 from app.services.storage import Database, StorageError
 
@@ -95,6 +101,8 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
                 session.add(Contact(client_id=client.id, **contact))
             for raw_project in raw_client.get("projects", []):
                 _add_project(session, client, raw_project, rule_sets, roles, catalog)
+        session.flush()
+        _add_crew(session, recipe, roles)
         session.commit()
 
 
@@ -151,3 +159,54 @@ def _line(section: Section, position: int, raw: dict[str, Any], roles: dict[str,
         if values.get(key):
             values[key] = time.fromisoformat(values[key])
     return LineItem(section_id=section.id, position=position, **values)
+
+
+def _add_crew(session: Any, recipe: dict[str, Any], roles: dict[str, Role]) -> None:
+    """The crew with their roles and days off, then their assignments (see _crew_about in the recipe)."""
+    members: dict[str, CrewMember] = {}
+    for raw in recipe.get("crew", []):
+        spec = dict(raw)
+        role_specs = spec.pop("roles", [])
+        days_off = spec.pop("unavailable", [])
+        if spec.get("max_weekly_hours") is not None:
+            spec["max_weekly_hours"] = Decimal(spec["max_weekly_hours"])
+        member = CrewMember(**spec)
+        members[member.name] = member
+        session.add(member)
+        for role in role_specs:
+            name, rate = (role, None) if isinstance(role, str) else (role["role"], role.get("cost_rate"))
+            session.add(CrewRole(crew_member_id=member.id, role_id=roles[name].id,
+                                 cost_rate_override=Decimal(rate) if rate is not None else None))
+        for off in days_off:
+            session.add(CrewUnavailability(crew_member_id=member.id, day=date.fromisoformat(off["day"]),
+                                           reason=off.get("reason", "")))
+    session.flush()
+    projects = {p.name: p for p in session.scalars(select(Project))}
+    for raw in recipe.get("assignments", []):
+        project = projects[raw["project"]]
+        values: dict[str, Any] = {"crew_member_id": members[raw["crew"]].id, "project_id": project.id,
+                                  "status": raw.get("status", "tentative"), "notes": raw.get("notes", "")}
+        if "call" in raw:
+            line = _call_line(session, project, raw["call"])
+            start, length = call_hours(line.start_time, line.end_time, line.hours)
+            day = date.fromisoformat(raw["day"]) if "day" in raw else line.call_date
+            assert day is not None, f"{raw['call']} has no call date"
+            starts_at = datetime.combine(day, start)
+            values.update(line_item_id=line.id, role_id=line.role_id, starts_at=starts_at,
+                          ends_at=starts_at + length)
+        else:
+            values.update(role_id=roles[raw["role"]].id, starts_at=datetime.fromisoformat(raw["starts_at"]),
+                          ends_at=datetime.fromisoformat(raw["ends_at"]))
+        session.add(CrewAssignment(**values))
+
+
+def _call_line(session: Any, project: Project, description: str) -> LineItem:
+    """The labour line of a project's first estimate with this description."""
+    line: LineItem = session.scalars(
+        select(LineItem)
+        .join(Section, col(LineItem.section_id) == col(Section.id))
+        .join(Estimate, col(Section.estimate_id) == col(Estimate.id))
+        .where(col(Estimate.project_id) == project.id, col(LineItem.description) == description)
+        .order_by(col(Estimate.position))
+    ).first()
+    return line
