@@ -512,8 +512,12 @@ def test_crew_crud_validates_with_clear_messages(setup: dict[str, Any]) -> None:
     assert (crew[ana].name, crew[ana].max_weekly_hours, crew[ana].version) == ("Ana Ruiz", None, version)
     assert crew[ana].role_ids == {setup["rigger"], setup["hand"]} and crew[ana].cost_rate_overrides == {}
     assert crew[cy].role_ids == frozenset() and crew[cy].unavailable == {JUNE3}
+    b = board(setup)
+    b.assign(cy, b.open_positions(JUNE3)[0])
     delete_crew_member(db, cy, crew[cy].version)
     assert cy not in load_crew(db)
+    b.reload()
+    assert cy not in b.crew and b.assignments == {}  # a deleted person's bars show on no board
     with pytest.raises(ConcurrentEditError):
         set_unavailable(db, cy, JUNE3)
 

@@ -427,7 +427,9 @@ class CrewBoard:
             rows = conn.execute(
                 select(ASSIGNMENT_T)
                 .join(PROJECT_T, ASSIGNMENT_T.c.project_id == PROJECT_T.c.id)
+                .join(MEMBER_T, ASSIGNMENT_T.c.crew_member_id == MEMBER_T.c.id)
                 .where(ASSIGNMENT_T.c.deleted_at.is_(None), PROJECT_T.c.deleted_at.is_(None),
+                       MEMBER_T.c.deleted_at.is_(None),
                        ASSIGNMENT_T.c.starts_at < hi, ASSIGNMENT_T.c.ends_at > lo)
             )
             assignments = {row.id: _assignment(row) for row in rows}
