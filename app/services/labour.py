@@ -236,6 +236,9 @@ def split_call(
     whole = int(days)
     part = days - whole
     weekday = (_ONE, _WEEKDAY, _ONE)
+    if (call_date is not None and rules.weekly_overtime_after_hours is None
+            and rules.weekend_multiplier == 1 and (rules.holiday_multiplier == 1 or not rules.holidays)):
+        call_date = None  # every day pays alike (e.g. LVCC): the dates change nothing
 
     if call_date is None:
         # Undated: every day a weekday; weeks are blocks of seven from the first day.
