@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import select, update
 
-from app.models import CrewAssignment, LineItem, Project, Role
+from app.models import CrewAssignment, CrewMember, CrewRole, CrewUnavailability, LineItem, Project, Role
 from app.services.crew import add_crew_member, set_crew_role, set_unavailable
 from app.services.storage import Database
 
@@ -61,7 +61,13 @@ def _at(day: date, start: int, end: int) -> tuple[datetime, datetime]:
 
 
 def build_crew_scene(db: Database) -> CrewScene:
+    """The scene alone: any crew the demo brings is deleted first, so tests see exactly this."""
     scene = CrewScene()
+    now = datetime.now(UTC)
+    with db.write() as conn:
+        for table in (CrewAssignment, CrewRole, CrewUnavailability, CrewMember):
+            t = table.__table__  # type: ignore[attr-defined]
+            conn.execute(update(t).where(t.c.deleted_at.is_(None)).values(deleted_at=now))
     with db.read() as conn:
         scene.roles = {r.name: r.id for r in conn.execute(select(Role.__table__.c.id,  # type: ignore[attr-defined]
                                                                  Role.__table__.c.name))}  # type: ignore[attr-defined]

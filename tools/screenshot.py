@@ -64,9 +64,42 @@ def main() -> int:
         window.grab().save(str(out / "workspace.png"))
         print(out / "workspace.png")
         print(capacity_shot(db, out))
+        _calendar(app, db, out)  # last: its crew scene would change the other pictures
         window.close()
         db.close()
     return 0
+
+
+def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
+    """The crew calendar on the Vantage load-in week, with the crew scene the GUI tests use."""
+    from datetime import date, timedelta
+
+    from app.services.crew import load_crew
+    from app.ui.crew_panel import CrewCalendarPanel
+    from app.ui.dialogs import UserDialogs
+    from tests.crew_scene import LOAD_IN, build_crew_scene
+
+    if not load_crew(db):
+        build_crew_scene(db)
+    panel = CrewCalendarPanel(UserDialogs())
+    panel.resize(1700, 780)
+    panel.set_database(db)
+    panel.show()
+    panel.load(date(2027, 2, 1))
+    panel.set_zoom("week")
+    panel.view.today = date(2027, 3, 5)  # a fixed "today" so the picture does not change by the day
+    panel.view.scroll_to_day(LOAD_IN + timedelta(days=1))
+    board = panel.board
+    assert board is not None
+    in_week = [a for a in board.assignments.values()
+               if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=4) and board.conflicts.get(a.id)]
+    if in_week:
+        panel.view.select(min(in_week, key=lambda a: a.starts_at).id)
+    app.processEvents()
+    panel.grab().save(str(out / "calendar.png"))
+    print(out / "calendar.png")
+    panel.close()
+    panel.deleteLater()
 
 
 if __name__ == "__main__":

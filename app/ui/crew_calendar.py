@@ -7,13 +7,15 @@ and keys become requests (signals) that the panel turns into undo commands.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -30,6 +32,7 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QStaticText,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 
@@ -44,13 +47,15 @@ NAME_WIDTH = 210
 HEADER_HEIGHT = 48
 ROW_HEIGHT = 30
 EDGE = 5
+WEEK_DAY_START = 6.0  # hours before it are drawn at the day's left edge
+WEEK_DAY_HOURS = 18.0
 ZOOM_DAYS = {"week": 7, "month": 31}
 MIN_DAY_WIDTH = {"week": 90.0, "month": 30.0}
 
 # Distinct, calm hues that stay readable with white text; a project keeps its colour for good.
 PALETTE = [QColor(c) for c in (
-    "#2f6fdf", "#1b9e77", "#7b5cd6", "#d97706", "#0e8a9e", "#c2418a",
-    "#5a7d1a", "#b45309", "#3b5bab", "#8a5a44", "#0f766e", "#9d4edd",
+    "#2f6fdf", "#d97706", "#1b9e77", "#9d4edd", "#0e8a9e", "#c2418a",
+    "#5a7d1a", "#3b5bab", "#b45309", "#0f766e", "#8a5a44", "#7b5cd6",
 )]
 CONFLICT = QColor("#d93025")
 GRID = QColor("#e3e6eb")
@@ -63,8 +68,48 @@ MUTED = QColor("#6b7482")
 UNAVAILABLE = QColor("#c9ced6")
 
 
-def project_colour(project_id: uuid.UUID) -> QColor:
-    return PALETTE[project_id.int % len(PALETTE)]
+def project_colours(project_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, QColor]:
+    """A colour per project from its id; a taken colour passes to the next free one, so up to a
+    dozen projects never share one and a project keeps its colour while the set stays the same."""
+    found: dict[uuid.UUID, QColor] = {}
+    taken: set[int] = set()
+    size = len(PALETTE)
+    for project_id in sorted(project_ids, key=lambda p: p.int):
+        slot = project_id.int % size
+        if len(taken) < size:
+            while slot in taken:
+                slot = (slot + 1) % size
+            taken.add(slot)
+        found[project_id] = PALETTE[slot]
+    return found
+
+
+def _tentative(colour: QColor) -> tuple[QColor, QBrush, QColor]:
+    return _tentative_rgb(colour.rgba())
+
+
+@functools.cache
+def _tentative_rgb(rgba: int) -> tuple[QColor, QBrush, QColor]:
+    colour = QColor.fromRgba(rgba)
+    tint = QColor(colour)
+    tint.setAlpha(40)
+    stripes = QColor(colour)
+    stripes.setAlpha(90)
+    return tint, QBrush(stripes, Qt.BrushStyle.BDiagPattern), colour.darker(160)
+
+
+def _draw_rects(p: QPainter, rects: list[QRectF], radius: float) -> None:
+    if radius:
+        for rect in rects:
+            p.drawRoundedRect(rect, radius, radius)
+    else:
+        p.drawRects(rects)
+
+
+def _faint(colour: QColor) -> QColor:
+    faint = QColor(colour)
+    faint.setAlpha(60)
+    return faint
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +150,9 @@ class CrewCalendarView(QAbstractScrollArea):
         self.preview: BarEdit | None = None
         self.drop_target: tuple[uuid.UUID, date] | None = None
         self._drag: BarDrag | None = None
+        self._elide_cache: dict[tuple[str, int], str] = {}
+        self._text_cache: dict[tuple[str, int], QStaticText] = {}
+        self.colours: dict[uuid.UUID, QColor] = {}
         self._font = QFont(self.font())
         self._small = QFont(self.font())
         self._small.setPointSizeF(max(6.5, self._font.pointSizeF() - 1.5))
@@ -128,6 +176,7 @@ class CrewCalendarView(QAbstractScrollArea):
         self.by_crew = defaultdict(list)
         board = self.board
         if board is not None:
+            self.colours = project_colours(board.projects)
             for a in board.assignments.values():
                 self.by_crew[a.crew_member_id].append(a)
             for bars in self.by_crew.values():
@@ -187,7 +236,7 @@ class CrewCalendarView(QAbstractScrollArea):
 
     @property
     def hour_width(self) -> float:
-        return self.day_width / 24
+        return self.day_width / (WEEK_DAY_HOURS if self.zoom == "week" else 24)
 
     def _update_day_width(self) -> None:
         span = max(1, self.viewport().width() - NAME_WIDTH)
@@ -206,9 +255,10 @@ class CrewCalendarView(QAbstractScrollArea):
         vbar.setSingleStep(ROW_HEIGHT // 2)
 
     def x_of(self, moment: datetime) -> float:
-        start = datetime.combine(self.start, time())
-        offset = (moment - start).total_seconds() / 86400 * self.day_width
-        return NAME_WIDTH + offset - self.horizontalScrollBar().value()
+        """Week zoom shows each day's working hours (06:00 to midnight) across its column."""
+        hours = moment.hour + moment.minute / 60 + moment.second / 3600
+        within = min(max(hours - WEEK_DAY_START, 0.0), WEEK_DAY_HOURS) / WEEK_DAY_HOURS
+        return self.x_of_day(moment.date()) + within * self.day_width
 
     def x_of_day(self, day: date) -> float:
         return NAME_WIDTH + (day - self.start).days * self.day_width - self.horizontalScrollBar().value()
@@ -360,6 +410,7 @@ class CrewCalendarView(QAbstractScrollArea):
             p.drawLine(NAME_WIDTH, y + ROW_HEIGHT - 1, width, y + ROW_HEIGHT - 1)
 
     def _paint_bars(self, p: QPainter, first: int, last: int, days: list[date]) -> None:
+        """Bars batched by colour (one drawRects per colour) and labels as cached static text."""
         board = self.board
         if board is None or not days:
             return
@@ -367,8 +418,17 @@ class CrewCalendarView(QAbstractScrollArea):
         hi = datetime.combine(days[-1], time()) + timedelta(days=1)
         metrics = QFontMetrics(self._small)
         p.setFont(self._small)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        # Rounded, antialiased bars only where few are in view; a month of hundreds stays crisp and fast.
+        smooth = self.zoom == "week"
+        radius = 4.0 if smooth else 0.0
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
         moving = self.preview.assignment_id if self.preview is not None else None
+        filled: dict[int, list[QRectF]] = defaultdict(list)
+        hatched: dict[int, list[QRectF]] = defaultdict(list)
+        labels: dict[int, list[tuple[QPointF, QStaticText]]] = defaultdict(list)
+        ghosts: list[AssignmentInfo] = []
+        conflicts = board.conflicts
+        text_dy = (ROW_HEIGHT - 8 - metrics.height()) / 2
         for row in range(first, last):
             info = self.rows[row]
             if info.kind != "crew" or info.id is None:
@@ -376,50 +436,93 @@ class CrewCalendarView(QAbstractScrollArea):
             for a in self.by_crew.get(info.id, ()):
                 if a.ends_at <= lo or a.starts_at >= hi:
                     continue
+                if a.id == moving:
+                    ghosts.append(a)
+                    continue
                 rect = self.bar_rect(info.id, a.starts_at, a.ends_at)
-                self._paint_bar(p, a, rect, metrics, ghost=a.id == moving)
+                conflicted = bool(conflicts.get(a.id))
+                key = (CONFLICT if conflicted else self.project_colour(a.project_id)).rgba()
+                confirmed = a.status == AssignmentStatus.CONFIRMED
+                (filled if confirmed else hatched)[key].append(rect)
+                if rect.width() >= 18:
+                    label = board.projects.get(a.project_id, "")
+                    if smooth:
+                        label = f"{label} · {a.starts_at:%H:%M}–{a.ends_at:%H:%M}"
+                    if conflicted:
+                        label = f"! {label}"
+                    text_key = 0xFFFFFFFF if confirmed else _tentative_rgb(key)[2].rgba()
+                    labels[text_key].append((QPointF(rect.x() + 5, rect.y() + text_dy),
+                                             self._static(metrics, label, int(rect.width()) - 9)))
+        p.setPen(Qt.PenStyle.NoPen)
+        for key, rects in filled.items():
+            p.setBrush(QColor.fromRgba(key))
+            _draw_rects(p, rects, radius)
+        for key, rects in hatched.items():
+            tint, stripes, _ = _tentative_rgb(key)
+            p.setPen(QPen(QColor.fromRgba(key), 1.5 if smooth else 1))
+            p.setBrush(tint)
+            _draw_rects(p, [r.adjusted(0.5, 0.5, -0.5, -0.5) for r in rects], radius)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(stripes)
+            p.drawRects([r.adjusted(1.5, 1.5, -1.5, -1.5) for r in rects])
+        for key, items in labels.items():
+            p.setPen(QColor.fromRgba(key))
+            for point, text in items:
+                p.drawStaticText(point, text)
+        for a in ghosts:
+            self._paint_bar(p, a, self.bar_rect(a.crew_member_id, a.starts_at, a.ends_at), metrics, smooth,
+                            ghost=True)
+        if self.selected in board.assignments and self.selected != moving:
+            assert self.selected is not None
+            rect = self.assignment_rect(self.selected)
+            p.setPen(QPen(TEXT, 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), radius + 1, radius + 1)
         if self.preview is not None and self.preview.assignment_id in board.assignments:
             edit = self.preview
             rect = self.bar_rect(edit.crew_member_id, edit.starts_at, edit.ends_at)
-            self._paint_bar(p, board.assignments[edit.assignment_id], rect, metrics, hours=edit)
+            self._paint_bar(p, board.assignments[edit.assignment_id], rect, metrics, smooth, hours=edit)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
+    def _static(self, metrics: QFontMetrics, text: str, width: int) -> QStaticText:
+        key = (text, width)
+        found = self._text_cache.get(key)
+        if found is None:
+            if len(self._text_cache) > 20_000:
+                self._text_cache.clear()
+            found = QStaticText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, max(0, width)))
+            found.setTextFormat(Qt.TextFormat.PlainText)
+            found.prepare(font=self._small)
+            self._text_cache[key] = found
+        return found
+
     def _paint_bar(self, p: QPainter, a: AssignmentInfo, rect: QRectF, metrics: QFontMetrics,
-                   ghost: bool = False, hours: BarEdit | None = None) -> None:
+                   smooth: bool, ghost: bool = False, hours: BarEdit | None = None) -> None:
         assert self.board is not None
-        conflicted = bool(self.board.conflicts.get(a.id))
-        colour = self.bar_colour(a)
-        confirmed = a.status == AssignmentStatus.CONFIRMED
+        conflicted = a.id in self.board.conflicts and bool(self.board.conflicts[a.id])
+        colour = CONFLICT if conflicted else self.project_colour(a.project_id)
+        radius = 4.0 if smooth else 0.0
         if ghost:
-            faint = QColor(colour)
-            faint.setAlpha(50)
-            p.setPen(QPen(faint, 1, Qt.PenStyle.DashLine))
+            p.setPen(QPen(_faint(colour), 1, Qt.PenStyle.DashLine))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRoundedRect(rect, 4, 4)
+            p.drawRoundedRect(rect, radius, radius)
             return
-        if confirmed:
+        if a.status == AssignmentStatus.CONFIRMED:
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(colour)
-            p.drawRoundedRect(rect, 4, 4)
+            p.drawRoundedRect(rect, radius, radius)
             text_colour = QColor(Qt.GlobalColor.white)
         else:
-            tint = QColor(colour)
-            tint.setAlpha(38)
-            p.setPen(Qt.PenStyle.NoPen)
+            # Tentative: a pale tint, diagonal hatching and an outline in the project's colour.
+            tint, stripes, text_colour = _tentative(colour)
+            p.setPen(QPen(colour, 1.5 if smooth else 1))
             p.setBrush(tint)
-            p.drawRoundedRect(rect, 4, 4)
-            stripes = QColor(colour)
-            stripes.setAlpha(70)
-            p.setBrush(QBrush(stripes, Qt.BrushStyle.BDiagPattern))
-            p.drawRoundedRect(rect, 4, 4)
-            p.setPen(QPen(colour, 1.5, Qt.PenStyle.DashLine))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRoundedRect(rect.adjusted(0.75, 0.75, -0.75, -0.75), 4, 4)
-            text_colour = colour.darker(150)
+            p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
+            p.fillRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), stripes)
         if a.id == self.selected or hours is not None:
             p.setPen(QPen(TEXT, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), 5, 5)
+            p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), radius + 1, radius + 1)
         if rect.width() < 18:
             return
         label = self.board.projects.get(a.project_id, "")
@@ -429,16 +532,28 @@ class CrewCalendarView(QAbstractScrollArea):
         elif self.zoom == "week":
             label = f"{label} · {a.starts_at:%H:%M}–{a.ends_at:%H:%M}"
         if conflicted:
-            label = f"⚠ {label}"
+            label = f"! {label}"
         p.setPen(text_colour)
         text_rect = rect.adjusted(5, 0, -4, 0)
         p.drawText(text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                   metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(text_rect.width())))
+                   self._elided(metrics, label, int(text_rect.width())))
+
+    def _elided(self, metrics: QFontMetrics, text: str, width: int) -> str:
+        key = (text, width)
+        found = self._elide_cache.get(key)
+        if found is None:
+            if len(self._elide_cache) > 20_000:
+                self._elide_cache.clear()
+            found = self._elide_cache[key] = metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
+        return found
+
+    def project_colour(self, project_id: uuid.UUID) -> QColor:
+        return self.colours.get(project_id) or PALETTE[project_id.int % len(PALETTE)]
 
     def bar_colour(self, a: AssignmentInfo) -> QColor:
         """Red when the assignment has a conflict, else its project's colour."""
         assert self.board is not None
-        return CONFLICT if self.board.conflicts.get(a.id) else project_colour(a.project_id)
+        return CONFLICT if self.board.conflicts.get(a.id) else self.project_colour(a.project_id)
 
     def _paint_names(self, p: QPainter, first: int, last: int, height: int) -> None:
         p.fillRect(QRect(0, HEADER_HEIGHT, NAME_WIDTH, height - HEADER_HEIGHT), QColor("#fbfbfd"))

@@ -136,7 +136,7 @@ class CrewCalendarPanel(QWidget):
         splitter.addWidget(side)
         splitter.addWidget(self.view)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([240, 1200])
+        splitter.setSizes([270, 1400])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -42,9 +42,9 @@ class CrewRoster(QListWidget):
         """``people``: (id, name, roles text) in display order."""
         self.clear()
         for crew_id, name, roles in people:
-            item = QListWidgetItem(f"{name}\n{roles}", self)
+            item = QListWidgetItem(f"{name}  ·  {roles}", self)
             item.setData(ID_ROLE, str(crew_id))
-            item.setToolTip(f"Drag {name} onto a day to assign them")
+            item.setToolTip(f"{name}: {roles}. Drag onto a day to assign them.")
 
     def apply_filter(self, visible: Mapping[uuid.UUID, bool]) -> None:
         for row in range(self.count()):

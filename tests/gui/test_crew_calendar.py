@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.models.enums import AssignmentStatus
 from app.services.crew import CrewBoard
-from app.ui.crew_calendar import CONFLICT, HEADER_HEIGHT, NAME_WIDTH, CrewCalendarView, project_colour
+from app.ui.crew_calendar import CONFLICT, HEADER_HEIGHT, NAME_WIDTH, CrewCalendarView
 from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.main_window import MainWindow
 from tests.crew_scene import LOAD_IN, CrewScene, build_crew_scene
@@ -99,7 +99,9 @@ def test_rows_are_people_grouped_by_role_and_bars_show_conflicts(panel, scene) -
     assert board is not None
     assert view.bar_colour(board.assignments[ellie]) == CONFLICT
     kim = board.assignments[scene.assignments["kim show 1"]]
-    assert view.bar_colour(kim) == project_colour(kim.project_id)
+    assert view.bar_colour(kim) == view.project_colour(kim.project_id) != CONFLICT
+    colours = {view.project_colour(p).name() for p in board.projects}
+    assert len(colours) == len(board.projects)  # no two projects share a colour
     panel.view.scroll_to_assignment(ellie)
     tip = view.tooltip_at(centre_of(view, ellie))
     assert "Orbital Summit keynote" in tip and "is unavailable on Tue" in tip
@@ -255,7 +257,7 @@ def test_zoom_and_filters(panel, scene) -> None:  # type: ignore[no-untyped-def]
     rigger = panel.role_filter.findText("Rigger")
     panel.role_filter.setCurrentIndex(rigger)
     assert [r.label for r in view.rows] == ["Rigger", "Chris Ortega", "Jana Novak", "Raj Patel"]
-    hidden = {panel.roster.item(i).text().split("\n")[0] for i in range(panel.roster.count())
+    hidden = {panel.roster.item(i).text().split("  ·  ")[0] for i in range(panel.roster.count())
               if panel.roster.item(i).isHidden()}
     assert "Marco Diaz" in hidden and "Raj Patel" not in hidden
     panel.role_filter.setCurrentIndex(0)
