@@ -87,3 +87,18 @@ def test_call_input_is_read_generously(demo_db: Database, column: str, typed: st
     line = next(line for line in doc.lines() if line.description == "Stagehands, load-in")
     changes = doc.parse_line_edit(line.id, column, typed)
     assert changes.get(column, getattr(line, column)) == stored
+
+
+def test_hours_and_times_stay_in_step(demo_db: Database) -> None:
+    doc = EstimateDocument(demo_db, estimate_id(demo_db, "Full booth"))
+    load_in = next(line for line in doc.lines() if line.description == "Stagehands, load-in")
+    # 07:00 → 19:30 is 12.5 h: Hours follows the times
+    changes = doc.parse_line_edit(load_in.id, "end_time", "7:30pm")
+    assert changes == {"end_time": time(19, 30), "hours": D("12.5")}
+    # typing 12 hours moves the end to 07:00 + 12 h = 19:00
+    assert doc.parse_line_edit(load_in.id, "hours", "12") == {"hours": D(12), "end_time": time(19)}
+    # 14 hours from 22:00 ends at 12:00 the next day
+    doc.set_line_fields(load_in.id, {"start_time": time(22)})
+    assert doc.parse_line_edit(load_in.id, "hours", "14")["end_time"] == time(12)
+    # a 0 h call drops its times
+    assert doc.parse_line_edit(load_in.id, "hours", "0") == {"hours": 0, "start_time": None, "end_time": None}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from app.models import Client, Company, Estimate, LineItem, Project, Section
 from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.models.types import utcnow
-from app.services.labour import LabourRules
+from app.services.labour import LabourRules, day_hours
 from app.services.lookups import CatalogEntry, Lookups, load_lookups
 from app.services.money import HUNDRED
 from app.services.pricing import EstimateTerms, EstimateTotals, LinePrice, LineTerms, price_line, summarize
@@ -524,6 +524,21 @@ class EstimateDocument:
             raise InputError("That supplier no longer exists.")
         elif name == "kind" and parsed is LineKind.LABOUR and line.hours is None:
             changes["hours"] = Decimal(8)
+        elif name in {"start_time", "end_time"}:
+            # With both times, Hours follows them (the times price the call).
+            start = parsed if name == "start_time" else line.start_time
+            end = parsed if name == "end_time" else line.end_time
+            if start is not None and end is not None:
+                changes["hours"] = day_hours(start, end)
+        elif name == "hours" and line.start_time is not None and line.end_time is not None:
+            # Typed hours move the end time (a call of 0 h drops its times).
+            if parsed == 0:
+                changes.update(start_time=None, end_time=None)
+            elif parsed is not None:
+                minutes = int((parsed * 60).to_integral_value())
+                start_at = datetime.combine(date.min, line.start_time)
+                changes["end_time"] = (start_at + timedelta(minutes=minutes)).time()
+                changes["hours"] = day_hours(line.start_time, changes["end_time"])
         if name in {"hours", "kind"}:
             # hours only weigh on labour; a hour count on other kinds is kept but ignored.
             pass
