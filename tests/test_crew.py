@@ -568,3 +568,25 @@ def test_the_demo_calendar_shows_red_from_the_first_second(demo_db: Database) ->
     may = CrewBoard(demo_db, date(2027, 5, 1), date(2027, 5, 31))
     assert len(may.assignments) == 10 and may.conflicts == {}
     assert may.open_positions(date(2027, 5, 17)) == []  # Orbital is still a lead
+
+
+def test_detection_leaves_the_garbage_collector_as_it_found_it() -> None:
+    import gc
+
+    ana = person()
+    assert gc.isenabled()
+    detect_conflicts({ana.id: ana}, [job(ana, at(MON, 8), at(MON, 18))], {})
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        detect_conflicts({ana.id: ana}, [], {})
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_range_must_not_end_before_it_starts(setup: dict[str, Any]) -> None:
+    b = board(setup)
+    with pytest.raises(InputError, match="must end on or after its first day"):
+        b.set_range(date(2030, 6, 30), date(2030, 6, 1))
+    assert (b.start, b.end) == (date(2030, 6, 1), date(2030, 6, 30))
