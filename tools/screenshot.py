@@ -15,15 +15,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def capacity_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
-    """The capacity chart for the Vantage show fortnight, with the crew scene the calendar tests use."""
+    """The capacity chart for the Vantage show fortnight, with the demo's crew (else the crew scene)."""
     from datetime import date
 
     from PySide6.QtWidgets import QApplication
 
+    from app.services.crew import load_crew
     from app.ui.capacity_view import CapacityView
     from tests.crew_scene import build_crew_scene
 
-    build_crew_scene(db)
+    if not load_crew(db):
+        build_crew_scene(db)
     view = CapacityView()
     view.resize(1400, 520)
     view.set_database(db)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -74,6 +75,10 @@ class CapacityView(QWidget):
         self.role_combo.setObjectName("capacityRole")
         self.role_combo.addItem(ALL_ROLES, None)
         self.role_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("capacityRefreshButton")
+        self.refresh_button.setToolTip("Read the calendar and the estimates again")
+        self.refresh_button.clicked.connect(self.refresh)
         self.status = QLabel(self)
         self.status.setObjectName("capacityStatus")
         controls = QHBoxLayout()
@@ -82,6 +87,7 @@ class CapacityView(QWidget):
             if text:
                 controls.addWidget(QLabel(text, self))
             controls.addWidget(widget)
+        controls.addWidget(self.refresh_button)
         controls.addWidget(self.status, 1)
         self.body = QVBoxLayout(self)
         self.body.addLayout(controls)
@@ -125,7 +131,7 @@ class CapacityView(QWidget):
         super().showEvent(event)
         if self.canvas is None:
             self._make_canvas()
-            self.refresh()
+        self.refresh()  # the calendar or the estimates may have changed while it was hidden
 
     def _make_canvas(self) -> None:
         # Lazily: the first show pays for matplotlib, not the app's start-up.
@@ -135,6 +141,8 @@ class CapacityView(QWidget):
         self.figure = Figure(figsize=(10, 4.5), layout="constrained")
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setObjectName("capacityCanvas")
+        # Constrained layout gives up (with a warning) on a canvas too small for the labels.
+        self.canvas.setMinimumSize(560, 320)
         self.canvas.setParent(self)
         self.body.replaceWidget(self.placeholder, self.canvas)
         self.placeholder.deleteLater()
@@ -204,12 +212,22 @@ class CapacityView(QWidget):
             self._draw_heatmap(roles)
         self.canvas.draw_idle()
 
-    def _period_labels(self) -> list[str]:
+    def _tick_step(self) -> int:
+        """Label every period, or every n-th so that labels never overlap on the canvas."""
         assert self.table is not None
+        room = max(4, int(self.canvas.width() * 0.8) // 46)
+        return max(1, -(-len(self.table.periods) // room))
+
+    def _period_labels(self, step: int) -> list[str]:
+        """Labels of every ``step``-th period."""
+        assert self.table is not None
+        shown = self.table.periods[::step]
         if self.table.by == "week":
-            return [f"wk {p.isocalendar().week}\n{p:%d %b}" for p in self.table.periods]
+            return [f"wk {p.isocalendar().week}\n{p.day} {p:%b}" for p in shown]
+        if step > 1:
+            return [f"{p.day}\n{p:%b}" for p in shown]
         return [f"{p:%a}\n{p.day}" + (f"\n{p:%b}" if p.day == 1 or i == 0 else "")
-                for i, p in enumerate(self.table.periods)]
+                for i, p in enumerate(shown)]
 
     def _draw_heatmap(self, roles: list[tuple[uuid.UUID | None, str]]) -> None:
         import numpy as np
@@ -231,7 +249,7 @@ class CapacityView(QWidget):
                          (1, OVER)])
         ax = self.figure.add_subplot()
         image = ax.imshow(ratio, cmap=cmap, vmin=0, vmax=2, aspect="auto", interpolation="nearest")
-        few = len(table.periods) <= 31
+        few = self._tick_step() == 1  # room for a label in each cell
         for i, (role_id, _) in enumerate(roles):
             for j, period in enumerate(table.periods):
                 cell = table.cell(period, role_id)
@@ -243,8 +261,8 @@ class CapacityView(QWidget):
                     ax.add_patch(Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, edgecolor="#7f0000",
                                            linewidth=1.5))
         ax.set_yticks(range(len(roles)), [name for _, name in roles])
-        step = max(1, len(table.periods) // 31)
-        ax.set_xticks(range(0, len(table.periods), step), self._period_labels()[::step], fontsize=8)
+        step = self._tick_step()
+        ax.set_xticks(range(0, len(table.periods), step), self._period_labels(step), fontsize=8)
         over_periods = {c.period for c in table.over_committed() if self._shown(c.role_id)}
         for label, period in zip(ax.get_xticklabels(), table.periods[::step], strict=True):
             if period in over_periods:
@@ -276,8 +294,8 @@ class CapacityView(QWidget):
             if c.over_committed:
                 ax.annotate("over", (x, c.demand), ha="center", va="bottom", color=OVER, fontsize=8,
                             fontweight="bold", xytext=(0, 2), textcoords="offset points")
-        step = max(1, len(cells) // 31)
-        ax.set_xticks(range(0, len(cells), step), self._period_labels()[::step], fontsize=8)
+        step = self._tick_step()
+        ax.set_xticks(range(0, len(cells), step), self._period_labels(step), fontsize=8)
         ax.set_ylabel("People")
         ax.set_title(f"{role[1]}: crew needed against crew available", fontsize=10, loc="left")
         ax.legend(loc="upper right", fontsize=8, frameon=False)

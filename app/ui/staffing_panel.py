@@ -57,7 +57,6 @@ class StaffingPanel(QWidget):
         self.setObjectName("staffingPanel")
         self.editor: EstimateEditor | None = None
         self.staffing: ProjectStaffing | None = None
-        self._stale = False
         self.summary = QLabel("Open an estimate to see its crew.", self)
         self.summary.setObjectName("staffingSummary")
         self.summary.setWordWrap(True)
@@ -96,7 +95,6 @@ class StaffingPanel(QWidget):
 
     def refresh(self) -> None:
         """Read the staffing again (the calendar may have changed since)."""
-        self._stale = False
         if self.editor is None:
             self.staffing = None
             self.summary.setText("Open an estimate to see its crew.")
@@ -151,12 +149,9 @@ class StaffingPanel(QWidget):
     def _on_document_changed(self, change: Change) -> None:
         if change.before:
             return
-        if self.isVisible():
+        if self.isVisible():  # a hidden panel reads when it is shown, and costs no queries till then
             self.refresh()
-        else:
-            self._stale = True  # read again when shown: a hidden panel costs no queries
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if self._stale:
-            self.refresh()
+        self.refresh()  # the calendar may have changed while it was hidden

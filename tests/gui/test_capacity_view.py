@@ -85,3 +85,25 @@ def test_renders_the_heatmap_and_bars_with_the_known_day(qtbot, crewed_db) -> No
     assert view.table is None and "ends after" in view.status.text()
     view.canvas.draw()
     view.close()
+
+
+def test_start_up_does_not_import_matplotlib() -> None:
+    import subprocess
+
+    code = "import sys, app.ui.main_window; print('matplotlib' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.strip() == "False"
+
+
+def test_view_menu_shows_capacity_of_the_demo(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    action = window.capacity_dock.toggleViewAction()
+    assert action in window.menuBar().actions()[2].menu().actions()  # View
+    action.trigger()
+    view = window.capacity_view
+    qtbot.waitUntil(lambda: view.canvas is not None and view.isVisible())
+    view.set_range(date(2027, 3, 1), date(2027, 3, 31))
+    assert view.table is not None
+    demand = sum(c.demand for c in view.table.rows())
+    assert demand > 0  # the quoted Vantage show needs crew in March 2027
+    window.capacity_dock.hide()
