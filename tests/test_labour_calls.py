@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.labour import LabourRules, day_hours, split_call
+from app.services.labour import CallSplit, LabourRules, _week, day_hours, day_multiplier, split_call
 from app.services.pricing import LineTerms, price_line
 from tests.test_labour import LVCC
 
@@ -231,3 +231,34 @@ def test_counting_weeks_matches_walking_every_day(
     )
     assert split_call(D(days), independent, hours=hours, call_date=start).weighted == one_by_one
     assert whole.weighted >= one_by_one  # weekly OT only ever adds
+
+
+def _walk_every_week(days: Decimal, rules: LabourRules, hours: Decimal, start: date) -> CallSplit:
+    """The call priced the slow way: every Monday–Sunday week of it, one after another."""
+    whole, part = int(days), days - int(days)
+    result, week, week_of = CallSplit(), [], None
+    for i in range(whole + (1 if part else 0)):
+        day = date.fromordinal(start.toordinal() + i)
+        monday = date.fromordinal(day.toordinal() - day.weekday())
+        if week_of is not None and monday != week_of:
+            result, week = result.plus(_week(week, hours, rules)), []
+        week_of = monday
+        week.append((part if part and i == whole else D(1), *day_multiplier(day, rules)))
+    return result.plus(_week(week, hours, rules)) if week else result
+
+
+@settings(deadline=None)
+@given(hours_st, rules_st(), st.integers(0, 120), st.sampled_from([D(0), D("0.5")]),
+       st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 6, 30)))
+def test_counting_alike_weeks_matches_walking_every_week(
+    hours: Decimal, rules: LabourRules, whole: int, part: Decimal, start: date
+) -> None:
+    days = whole + part
+    fast = split_call(days, rules, hours=hours, call_date=start)
+    slow = _walk_every_week(days, rules, hours, start)
+    assert (fast.weighted, fast.straight, fast.overtime, fast.double_time) == (
+        slow.weighted, slow.straight, slow.overtime, slow.double_time)
+    days_alike = (rules.weekly_overtime_after_hours is None and rules.weekend_multiplier == 1
+                  and (rules.holiday_multiplier == 1 or not rules.holidays))
+    if not days_alike:  # where every day pays alike, weekend and holiday hours are not told apart
+        assert (fast.weekend, fast.holiday) == (slow.weekend, slow.holiday)
