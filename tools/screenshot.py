@@ -84,17 +84,17 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     if not load_crew(db):
         build_crew_scene(db)
     panel = CrewCalendarPanel(UserDialogs())
-    panel.resize(1700, 780)
+    panel.resize(1700, 1200)
     panel.set_database(db)
     panel.show()
     panel.load(date(2027, 2, 1))
     panel.set_zoom("week")
     panel.view.today = date(2027, 3, 5)  # a fixed "today" so the picture does not change by the day
-    panel.view.scroll_to_day(LOAD_IN + timedelta(days=1))
+    panel.view.scroll_to_day(LOAD_IN + timedelta(days=4))  # the show week
     board = panel.board
     assert board is not None
     in_week = [a for a in board.assignments.values()
-               if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=4) and board.conflicts.get(a.id)]
+               if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=7) and board.conflicts.get(a.id)]
     if in_week:
         panel.view.select(min(in_week, key=lambda a: a.starts_at).id)
     app.processEvents()

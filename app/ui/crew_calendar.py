@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 
 NAME_WIDTH = 210
 HEADER_HEIGHT = 48
-ROW_HEIGHT = 30
+ROW_HEIGHT = 34
 EDGE = 5
 WEEK_DAY_START = 6.0  # hours before it are drawn at the day's left edge
 WEEK_DAY_HOURS = 18.0
@@ -153,6 +153,7 @@ class CrewCalendarView(QAbstractScrollArea):
         self._elide_cache: dict[tuple[str, int], str] = {}
         self._text_cache: dict[tuple[str, int], QStaticText] = {}
         self.colours: dict[uuid.UUID, QColor] = {}
+        self.lanes: dict[uuid.UUID, tuple[int, int]] = {}  # assignment id -> (lane, lanes in its cluster)
         self._font = QFont(self.font())
         self._small = QFont(self.font())
         self._small.setPointSizeF(max(6.5, self._font.pointSizeF() - 1.5))
@@ -181,6 +182,7 @@ class CrewCalendarView(QAbstractScrollArea):
                 self.by_crew[a.crew_member_id].append(a)
             for bars in self.by_crew.values():
                 bars.sort(key=lambda a: a.starts_at)
+            self._layout_lanes()
             self._build_rows(board)
             if self.selected is not None and self.selected not in board.assignments:
                 self.selected = None
@@ -215,6 +217,46 @@ class CrewCalendarView(QAbstractScrollArea):
                 self.row_of[row.id] = len(self.rows)
                 self.rows.append(row)
 
+    def _layout_lanes(self) -> None:
+        """Overlapping bars of one person (a double booking) go one above the other, not on top.
+
+        Month zoom draws whole days, so there bars on the same day overlap whatever their hours.
+        """
+        self.lanes = {}
+
+        def span(a: AssignmentInfo) -> tuple[datetime, datetime]:
+            if self.zoom == "week":
+                return a.starts_at, a.ends_at
+            first = datetime.combine(a.starts_at.date(), time())
+            last = datetime.combine((a.ends_at - timedelta(microseconds=1)).date(), time())
+            return first, max(first, last) + timedelta(days=1)
+
+        for bars in self.by_crew.values():
+            cluster: list[tuple[AssignmentInfo, datetime, datetime]] = []
+            cluster_end = datetime.min
+            for a in bars:
+                start, end = span(a)
+                if cluster and start >= cluster_end:
+                    self._place(cluster)
+                    cluster = []
+                cluster_end = max(cluster_end, end) if cluster else end
+                cluster.append((a, start, end))
+            if cluster:
+                self._place(cluster)
+
+    def _place(self, cluster: list[tuple[AssignmentInfo, datetime, datetime]]) -> None:
+        ends: list[datetime] = []
+        placed: list[tuple[uuid.UUID, int]] = []
+        for a, start, end in cluster:
+            lane = next((i for i, e in enumerate(ends) if e <= start), len(ends))
+            if lane == len(ends):
+                ends.append(end)
+            else:
+                ends[lane] = end
+            placed.append((a.id, lane))
+        for assignment_id, lane in placed:
+            self.lanes[assignment_id] = (lane, len(ends))
+
     def set_filters(self, role_id: uuid.UUID | None, name: str) -> None:
         self.role_filter = role_id
         self.name_filter = name
@@ -223,6 +265,7 @@ class CrewCalendarView(QAbstractScrollArea):
     def set_zoom(self, zoom: str) -> None:
         left = self.day_at_x(NAME_WIDTH + 1)
         self.zoom = zoom
+        self._layout_lanes()
         self._update_day_width()
         self._update_scrollbars()
         if left is not None:
@@ -282,12 +325,16 @@ class CrewCalendarView(QAbstractScrollArea):
         row = self.row_at_y(y)
         return self.rows[row].id if row is not None and self.rows[row].kind == "crew" else None
 
-    def bar_rect(self, crew_id: uuid.UUID, starts_at: datetime, ends_at: datetime) -> QRectF:
-        """Where a bar is drawn: its hours to scale in week zoom, whole days in month zoom."""
+    def bar_rect(self, crew_id: uuid.UUID, starts_at: datetime, ends_at: datetime,
+                 assignment_id: uuid.UUID | None = None) -> QRectF:
+        """Where a bar is drawn: its hours to scale in week zoom, whole days in month zoom; bars that
+        overlap share the row's height in lanes."""
         row = self.row_of.get(crew_id)
         if row is None:
             return QRectF()
-        y = self.y_of_row(row) + 4
+        lane, lanes = self.lanes.get(assignment_id, (0, 1)) if assignment_id is not None else (0, 1)
+        height = (ROW_HEIGHT - 8) / lanes
+        y = self.y_of_row(row) + 4 + lane * height
         if self.zoom == "week":
             x0, x1 = self.x_of(starts_at), self.x_of(ends_at)
             x1 = max(x1, x0 + 6)
@@ -295,12 +342,12 @@ class CrewCalendarView(QAbstractScrollArea):
             last = (ends_at - timedelta(microseconds=1)).date()
             x0 = self.x_of_day(starts_at.date()) + 2
             x1 = self.x_of_day(max(last, starts_at.date())) + self.day_width - 2
-        return QRectF(x0, y, x1 - x0, ROW_HEIGHT - 8)
+        return QRectF(x0, y, x1 - x0, height - (1 if lanes > 1 else 0))
 
     def assignment_rect(self, assignment_id: uuid.UUID) -> QRectF:
         assert self.board is not None
         a = self.board.assignments[assignment_id]
-        return self.bar_rect(a.crew_member_id, a.starts_at, a.ends_at)
+        return self.bar_rect(a.crew_member_id, a.starts_at, a.ends_at, a.id)
 
     def bar_at(self, pos: QPoint) -> tuple[AssignmentInfo, str] | None:
         """The bar under a point and where on it: "start" or "end" edge, or "body"."""
@@ -308,7 +355,7 @@ class CrewCalendarView(QAbstractScrollArea):
         if crew_id is None or pos.x() < NAME_WIDTH:
             return None
         for a in reversed(self.by_crew.get(crew_id, [])):
-            rect = self.bar_rect(crew_id, a.starts_at, a.ends_at)
+            rect = self.bar_rect(crew_id, a.starts_at, a.ends_at, a.id)
             if rect.left() - 1 <= pos.x() <= rect.right() + 1 and rect.top() <= pos.y() <= rect.bottom():
                 if rect.width() >= 3 * EDGE:
                     if pos.x() >= rect.right() - EDGE:
@@ -428,7 +475,7 @@ class CrewCalendarView(QAbstractScrollArea):
         labels: dict[int, list[tuple[QPointF, QStaticText]]] = defaultdict(list)
         ghosts: list[AssignmentInfo] = []
         conflicts = board.conflicts
-        text_dy = (ROW_HEIGHT - 8 - metrics.height()) / 2
+        text_height = metrics.height()
         for row in range(first, last):
             info = self.rows[row]
             if info.kind != "crew" or info.id is None:
@@ -439,20 +486,20 @@ class CrewCalendarView(QAbstractScrollArea):
                 if a.id == moving:
                     ghosts.append(a)
                     continue
-                rect = self.bar_rect(info.id, a.starts_at, a.ends_at)
+                rect = self.bar_rect(info.id, a.starts_at, a.ends_at, a.id)
                 conflicted = bool(conflicts.get(a.id))
                 key = (CONFLICT if conflicted else self.project_colour(a.project_id)).rgba()
                 confirmed = a.status == AssignmentStatus.CONFIRMED
                 (filled if confirmed else hatched)[key].append(rect)
-                if rect.width() >= 18:
+                if rect.width() >= 18 and rect.height() >= text_height - 1:
                     label = board.projects.get(a.project_id, "")
                     if smooth:
                         label = f"{label} · {a.starts_at:%H:%M}–{a.ends_at:%H:%M}"
                     if conflicted:
                         label = f"! {label}"
                     text_key = 0xFFFFFFFF if confirmed else _tentative_rgb(key)[2].rgba()
-                    labels[text_key].append((QPointF(rect.x() + 5, rect.y() + text_dy),
-                                             self._static(metrics, label, int(rect.width()) - 9)))
+                    at = QPointF(rect.x() + 5, rect.y() + (rect.height() - text_height) / 2)
+                    labels[text_key].append((at, self._static(metrics, label, int(rect.width()) - 9)))
         p.setPen(Qt.PenStyle.NoPen)
         for key, rects in filled.items():
             p.setBrush(QColor.fromRgba(key))
@@ -470,8 +517,8 @@ class CrewCalendarView(QAbstractScrollArea):
             for point, text in items:
                 p.drawStaticText(point, text)
         for a in ghosts:
-            self._paint_bar(p, a, self.bar_rect(a.crew_member_id, a.starts_at, a.ends_at), metrics, smooth,
-                            ghost=True)
+            rect = self.bar_rect(a.crew_member_id, a.starts_at, a.ends_at, a.id)
+            self._paint_bar(p, a, rect, metrics, smooth, ghost=True)
         if self.selected in board.assignments and self.selected != moving:
             assert self.selected is not None
             rect = self.assignment_rect(self.selected)

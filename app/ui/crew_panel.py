@@ -167,6 +167,10 @@ class CrewCalendarPanel(QWidget):
         self._fill_filters()
         self.view.set_board(board, self.start, DAYS_SHOWN)
         self._show_board()
+        # Open where the work is: the next assignment from today, else today.
+        today = date.today()
+        upcoming = [a.starts_at.date() for a in board.assignments.values() if a.starts_at.date() >= today]
+        self.view.scroll_to_day(min(upcoming, default=today), centre=False)
 
     def refresh(self) -> None:
         """Show what others committed (the window calls this on a change elsewhere)."""

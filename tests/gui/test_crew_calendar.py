@@ -136,6 +136,10 @@ def test_dropping_a_person_on_a_day_offers_the_open_positions_and_assigns(panel,
     assert "Spring Gala 2027" in view.tooltip_at(centre_of(view, new.id))
     assert any("Spring Gala 2027" in panel.conflicts.item(i).text() for i in range(panel.conflicts.count()))
     assert view.selected == new.id
+    # The two bars of the double booking stack one above the other instead of covering each other.
+    gala = view.assignment_rect(scene.assignments["gala rehearsal"])
+    assert not gala.intersects(view.assignment_rect(new.id))
+    assert view.bar_at(gala.center().toPoint())[0].id == scene.assignments["gala rehearsal"]
 
     panel.undo_stack.undo()
     assert new.id not in fresh(panel).assignments
