@@ -280,3 +280,26 @@ def test_a_lost_race_reloads_the_board_and_says_so(panel, scene, dialogs) -> Non
     assert panel.board is not None and panel.board.assignments[tom].starts_at == datetime(2027, 3, 6, 8)
     assert fresh(panel).assignments[tom].starts_at == datetime(2027, 3, 6, 8)
     assert panel.undo_stack.count() == 0
+
+
+def test_the_view_action_opens_the_calendar_and_ctrl_z_follows_focus(qtbot, scene, window) -> None:  # type: ignore[no-untyped-def]
+    action = window.findChild(type(window.undo_action), "actionCrewCalendar")
+    assert action is not None and window.crew_panel.board is None  # nothing loaded until opened
+    action.trigger()
+    panel = window.crew_panel
+    assert window.findChild(type(panel.view), "crewCalendar").isVisible()
+    assert panel.board is not None and len(panel.board.crew) == 14
+    panel.load(START)
+    raj = scene.assignments["raj rig"]
+    panel.view.select(raj)
+    panel.view.setFocus()
+    qtbot.keyClick(panel.view, Qt.Key.Key_Delete)
+    assert raj not in fresh(panel).assignments
+    qtbot.keyClick(panel.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert raj in fresh(panel).assignments
+    qtbot.keyClick(panel.view, Qt.Key.Key_Z,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert raj not in fresh(panel).assignments
+    # Back in the estimate, Ctrl+Z is the estimate's again.
+    window.workspace.production_view.setFocus()
+    assert window.undo_group.activeStack() is window.workspace.editor.undo_stack
