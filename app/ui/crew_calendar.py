@@ -159,10 +159,21 @@ class CrewCalendarView(QAbstractScrollArea):
         self._small.setPointSizeF(max(6.5, self._font.pointSizeF() - 1.5))
         self._bold = QFont(self.font())
         self._bold.setBold(True)
-        self.horizontalScrollBar().valueChanged.connect(self.viewport().update)
-        self.verticalScrollBar().valueChanged.connect(self.viewport().update)
+        # Painting asks for the scroll position per bar: keep it here rather than ask Qt each time.
+        self._hscroll = 0
+        self._vscroll = 0
+        self.horizontalScrollBar().valueChanged.connect(self._on_hscroll)
+        self.verticalScrollBar().valueChanged.connect(self._on_vscroll)
 
     # -- data ------------------------------------------------------------------------------
+
+    def _on_hscroll(self, value: int) -> None:
+        self._hscroll = value
+        self.viewport().update()
+
+    def _on_vscroll(self, value: int) -> None:
+        self._vscroll = value
+        self.viewport().update()
 
     def set_board(self, board: CrewBoard | None, start: date, days: int) -> None:
         self.board = board
@@ -304,10 +315,10 @@ class CrewCalendarView(QAbstractScrollArea):
         return self.x_of_day(moment.date()) + within * self.day_width
 
     def x_of_day(self, day: date) -> float:
-        return NAME_WIDTH + (day - self.start).days * self.day_width - self.horizontalScrollBar().value()
+        return NAME_WIDTH + (day - self.start).days * self.day_width - self._hscroll
 
     def y_of_row(self, row: int) -> int:
-        return HEADER_HEIGHT + row * ROW_HEIGHT - self.verticalScrollBar().value()
+        return HEADER_HEIGHT + row * ROW_HEIGHT - self._vscroll
 
     def day_at_x(self, x: int) -> date | None:
         if x < NAME_WIDTH:
