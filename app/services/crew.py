@@ -809,6 +809,15 @@ def delete_crew_member(db: Database, member_id: uuid.UUID, version: int) -> None
         EstimateDocument._update_row(conn, MEMBER_T, member_id, version, {"deleted_at": utcnow()})
 
 
+def restore_crew_member(db: Database, member_id: uuid.UUID) -> None:
+    """Bring a deleted crew member back (the undo of a delete)."""
+    with db.write() as conn:
+        row = conn.execute(select(MEMBER_T.c.version).where(MEMBER_T.c.id == member_id)).first()
+        if row is None:
+            raise InputError("That crew member no longer exists.")
+        EstimateDocument._update_row(conn, MEMBER_T, member_id, row.version, {"deleted_at": None})
+
+
 def set_crew_role(db: Database, member_id: uuid.UUID, role_id: uuid.UUID,
                   cost_rate_override: Decimal | str | None = None) -> None:
     """Let a member fill a role, optionally at a personal cost rate (set again to change it)."""

@@ -26,6 +26,7 @@ from app.services.storage import Database, StorageError
 from app.services.values import InputError
 from app.ui.capacity_view import CapacityView
 from app.ui.catalog_panel import CatalogPanel
+from app.ui.crew_editor import CrewEditorDialog
 from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.file_actions import DatabaseActions
@@ -153,6 +154,10 @@ class MainWindow(QMainWindow):
             "Labour rules…", "actionLabourRules", self.show_labour_rules,
             tip="Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
         self.labour_rules_dialog: LabourRulesDialog | None = None
+        self.crew_editor_action = self._action(
+            "Crew members…", "actionCrewMembers", self.show_crew_editor,
+            tip="People, the roles they can fill and their own rates, days they cannot work")
+        self.crew_editor: CrewEditorDialog | None = None
         self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
         self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
         self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
@@ -183,6 +188,7 @@ class MainWindow(QMainWindow):
             edit_menu.addAction(action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.labour_rules_action)
+        edit_menu.addAction(self.crew_editor_action)
         view_menu = bar.addMenu("&View")
         for dock in (self.staffing_dock, self.capacity_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -466,9 +472,23 @@ class MainWindow(QMainWindow):
         for action in (self.delete_action, self.move_up_action, self.move_down_action):
             action.setEnabled(bool(has_row))
         for action in (self.new_client_action, self.new_project_action, self.new_estimate_action,
-                       self.labour_rules_action):
+                       self.labour_rules_action, self.crew_editor_action):
             action.setEnabled(self.db is not None)
         self.file_actions.update_enabled(self.db)
+
+    def show_crew_editor(self) -> None:
+        """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
+        if self.db is None:
+            return
+        if self.crew_editor is None or self.crew_editor.db is not self.db:
+            self.crew_editor = CrewEditorDialog(self.db, self)
+            self.crew_editor.ask_name = lambda: self.dialogs.ask_text(self, "Add crew member", "Name:")
+            self.crew_editor.confirm = lambda text: self.dialogs.confirm(self, "Delete crew member", text)
+            self.crew_editor.crewChanged.connect(self._on_crew_changed)
+        self.crew_editor.open()
+
+    def _on_crew_changed(self) -> None:
+        self.crew_panel.refresh()
 
     def show_labour_rules(self) -> None:
         """Edit → Labour rules…: non-blocking; the open estimate reprices after each save."""

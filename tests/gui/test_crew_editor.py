@@ -1,0 +1,79 @@
+"""Edit → Crew members…: people, roles and own rates, days off — saved at once, each step undoable."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+
+from app.services import crew
+from tests.gui.helpers import type_into_cell
+
+pytestmark = pytest.mark.gui
+
+
+def open_editor(window):  # type: ignore[no-untyped-def]
+    window.crew_editor_action.trigger()
+    editor = window.crew_editor
+    assert editor is not None and editor.isVisible()
+    return editor
+
+
+def row_of(editor, name: str) -> int:  # type: ignore[no-untyped-def]
+    return next(i for i, m in enumerate(editor.model.members) if m.name == name)
+
+
+def stored(editor, name: str):  # type: ignore[no-untyped-def]
+    return next(m for m in crew.load_crew(editor.db).values() if m.name == name)
+
+
+def undo(qtbot, editor) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(editor.undo_button, Qt.MouseButton.LeftButton)
+
+
+def test_edit_a_member_and_undo(qtbot, window, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
+    editor = open_editor(window)
+    qtmodeltester.check(editor.model, force_py=False)
+    first = editor.model.members[0]
+    row = row_of(editor, first.name)
+    type_into_cell(qtbot, editor.table, editor.model.index(row, 2), "38")
+    assert stored(editor, first.name).max_weekly_hours == Decimal(38)
+    type_into_cell(qtbot, editor.table, editor.model.index(row_of(editor, first.name), 2), "lots")
+    assert "Maximum weekly hours must be a number" in editor.message.text()
+    assert stored(editor, first.name).max_weekly_hours == Decimal(38)
+    undo(qtbot, editor)
+    assert stored(editor, first.name).max_weekly_hours == first.max_weekly_hours
+
+
+def test_add_give_a_role_and_a_day_off_then_delete_and_undo(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    editor = open_editor(window)
+    count = len(editor.model.members)
+    dialogs.answers.append("Zoe Tran")
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(editor.model.members) == count + 1)
+    assert editor.current().name == "Zoe Tran"
+    rigger = next(r for r in range(editor.roles.rowCount()) if editor.roles.item(r, 1).text() == "Rigger")
+    editor.roles.item(rigger, 0).setCheckState(Qt.CheckState.Checked)
+    qtbot.waitUntil(lambda: "Rigger" in editor.model.index(row_of(editor, "Zoe Tran"), 3).data())
+    zoe = stored(editor, "Zoe Tran")
+    assert [editor.role_names[r] for r in zoe.role_ids] == ["Rigger"]
+    editor.roles.item(rigger, 2).setText("70")
+    qtbot.wait(20)
+    zoe = stored(editor, "Zoe Tran")
+    assert list(zoe.cost_rate_overrides.values()) == [Decimal("70.00")]
+    editor.day_edit.setDate(QDate(2027, 3, 9))
+    qtbot.mouseClick(editor.add_day_button, Qt.MouseButton.LeftButton)
+    assert stored(editor, "Zoe Tran").unavailable == frozenset({date(2027, 3, 9)})
+    qtbot.waitUntil(lambda: editor.days_off.count() == 1)
+    undo(qtbot, editor)
+    assert stored(editor, "Zoe Tran").unavailable == frozenset()
+    qtbot.waitUntil(lambda: editor.days_off.count() == 0)
+    dialogs.confirm_answer = True
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+    assert "Zoe Tran" not in {m.name for m in crew.load_crew(editor.db).values()}
+    undo(qtbot, editor)
+    assert stored(editor, "Zoe Tran").role_ids  # back, with her role
+    qtbot.waitUntil(lambda: "Zoe Tran" in {m.name for m in editor.model.members})
+    editor.close()
