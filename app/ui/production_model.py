@@ -47,23 +47,25 @@ class Column:
 
 
 COLUMNS = (
+    # What it is and how much, then the money (visible without scrolling), then the call's
+    # schedule and split, then who supplies or fills it.
     Column("description", "Description", width=220),
     Column("kind", "Kind", width=78),
     Column("quantity", "Qty", True, 48),
     Column("unit", "Unit", width=58),
     Column("days", "Days", True, 42),
     Column("hours", "Hours", True, 46),
-    Column("phase", "Phase", width=70),
-    Column("call_date", "Date", width=84),
-    Column("start_time", "Start", width=50),
-    Column("end_time", "End", width=50),
-    Column("paid", "Paid", width=120),
     Column("unit_cost", "Unit cost", True, 78),
     Column("cost", "Cost", True, 88),
     Column("markup_pct", "Markup", True, 70),
     Column("unit_price", "Unit price", True, 78),
     Column("price", "Price", True, 92),
     Column("margin_pct", "Margin", True, 66),
+    Column("phase", "Phase", width=70),
+    Column("call_date", "Date", width=84),
+    Column("start_time", "Start", width=50),
+    Column("end_time", "End", width=50),
+    Column("paid", "Paid", width=120),
     Column("supplier_id", "Supplier", width=150),
     Column("role_id", "Role", width=110),
     Column("optional", "Optional", width=64),

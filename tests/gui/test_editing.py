@@ -6,6 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from app.services.document import EstimateDocument
+from app.ui.production_model import COLUMN_INDEX
 from tests.gui.helpers import cell, click_row, line_id, send_drop, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
@@ -146,7 +147,7 @@ def test_dragging_a_line_onto_another_section_moves_it(qtbot, window) -> None:  
     assert ws.doc.sections[4].lines == []
     assert stored_order(window) == shown_order(window)
     # Section totals follow: Labour gains the $3,300.00 of management.
-    assert model.index(2, model.columnCount() - 5).data() == "$24,700.00"
+    assert model.index(2, COLUMN_INDEX["price"]).data() == "$24,700.00"
     window.undo_action.trigger()
     assert [line.description for line in ws.doc.sections[4].lines] == ["Project management"]
     assert stored_order(window) == shown_order(window)
