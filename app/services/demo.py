@@ -38,7 +38,7 @@ _DECIMAL_FIELDS = {
     "quantity", "days", "hours", "unit_cost", "unit_price", "markup_pct", "margin_pct",
     "price_override", "target_margin_pct", "contingency_pct", "discount_pct", "tax_pct",
     "min_call_hours", "overtime_after_hours", "overtime_multiplier", "double_time_after_hours",
-    "double_time_multiplier", "cost_rate", "bill_rate", "default_tax_pct",
+    "double_time_multiplier", "cost_rate", "bill_rate", "day_cost_rate", "day_bill_rate", "default_tax_pct",
     "weekly_overtime_after_hours", "weekend_multiplier", "holiday_multiplier",
     "meal_break_after_hours", "min_turnaround_hours",
 }

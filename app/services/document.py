@@ -25,7 +25,7 @@ from app.models import Client, Company, Estimate, LineItem, Project, Section
 from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.models.types import utcnow
 from app.services.labour import LabourRules, day_hours
-from app.services.lookups import CatalogEntry, Lookups, load_lookups
+from app.services.lookups import CatalogEntry, Lookups, RoleInfo, load_lookups
 from app.services.money import HUNDRED
 from app.services.pricing import EstimateTerms, EstimateTotals, LinePrice, LineTerms, price_line, summarize
 from app.services.storage import Database
@@ -363,6 +363,19 @@ def _db_value(value: Any) -> Any:
     return value.value if isinstance(value, StrEnum) else value
 
 
+DAY_UNITS = frozenset({"day", "days", "d"})
+
+
+def is_day_unit(unit: str | None) -> bool:
+    return (unit or "").strip().lower() in DAY_UNITS
+
+
+def _day_rate_changes(role: RoleInfo) -> dict[str, Any]:
+    """A labour line priced per person per day: the role's day rates, no hours or times."""
+    return {"unit_cost": role.day_cost_rate, "unit_price": role.day_bill_rate,
+            "price_basis": PriceBasis.UNIT_PRICE, "hours": None, "start_time": None, "end_time": None}
+
+
 class EstimateDocument:
     """An estimate loaded for editing. Not thread-safe: one document per GUI or worker."""
 
@@ -520,6 +533,13 @@ class EstimateDocument:
             if line.kind is LineKind.LABOUR:
                 changes.update(unit_cost=role.cost_rate, unit_price=role.bill_rate,
                                price_basis=PriceBasis.UNIT_PRICE)
+                if is_day_unit(line.unit) and role.has_day_rates:
+                    changes.update(_day_rate_changes(role))
+        elif name == "unit" and line.kind is LineKind.LABOUR and is_day_unit(parsed) and line.role_id:
+            # A role line switched to unit "day" takes the role's day rates, if it has any.
+            role = self.lookups.roles.get(line.role_id)
+            if role is not None and role.has_day_rates:
+                changes.update(_day_rate_changes(role))
         elif name == "supplier_id" and parsed is not None and parsed not in self.lookups.suppliers:
             raise InputError("That supplier no longer exists.")
         elif name == "kind" and parsed is LineKind.LABOUR and line.hours is None:

@@ -23,6 +23,13 @@ class RoleInfo:
     name: str
     cost_rate: Decimal
     bill_rate: Decimal
+    # Flat rates per person per day, used by a labour line in unit "day" (None: hourly only).
+    day_cost_rate: Decimal | None = None
+    day_bill_rate: Decimal | None = None
+
+    @property
+    def has_day_rates(self) -> bool:
+        return self.day_cost_rate is not None and self.day_bill_rate is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,9 +75,10 @@ def load_lookups(conn: Connection) -> Lookups:
         )
     }
     roles = {
-        row.id: RoleInfo(row.id, row.name, row.cost_rate, row.bill_rate)
+        row.id: RoleInfo(row.id, row.name, row.cost_rate, row.bill_rate,
+                         row.day_cost_rate, row.day_bill_rate)
         for row in conn.execute(
-            select(r.c.id, r.c.name, r.c.cost_rate, r.c.bill_rate)
+            select(r.c.id, r.c.name, r.c.cost_rate, r.c.bill_rate, r.c.day_cost_rate, r.c.day_bill_rate)
             .where(r.c.deleted_at.is_(None))
             .order_by(r.c.name)
         )

@@ -99,14 +99,14 @@ class CrewTableModel(QAbstractTableModel):
         field = _EDITABLE[index.column()]
         old: Any = {"name": member.name, "kind": member.kind.value,
                     "max_weekly_hours": member.max_weekly_hours}[field]
-        return self.dialog.run(_Call(
+        return self.dialog.run(CallCommand(
             f"Edit {_COLUMNS[index.column()].lower()}",
             lambda: self.dialog.update_member(member.id, **{field: value}),
             lambda: self.dialog.update_member(member.id, **{field: "" if old is None else old}),
         ))
 
 
-class _Call(QUndoCommand):
+class CallCommand(QUndoCommand):
     """A command from two plain calls; the first redo happens before the push (see run)."""
 
     def __init__(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
@@ -132,6 +132,25 @@ class _Call(QUndoCommand):
             self.report(str(error))
             return
         self.after()
+
+
+def add_undo_buttons(dialog: QDialog, stack: QUndoStack, prefix: str,
+                     row: QHBoxLayout) -> tuple[QToolButton, QToolButton]:
+    """Undo/Redo buttons for a dialog's own stack, with Ctrl+Z / Ctrl+Shift+Z while it has focus."""
+    made = []
+    for name, action, keys in (
+        ("Undo", stack.createUndoAction(dialog, "Undo"), QKeySequence(QKeySequence.StandardKey.Undo)),
+        ("Redo", stack.createRedoAction(dialog, "Redo"), QKeySequence("Ctrl+Shift+Z")),
+    ):
+        button = QToolButton(dialog)
+        button.setObjectName(f"{prefix}{name}Button")
+        action.setShortcut(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        dialog.addAction(action)
+        button.setDefaultAction(action)
+        row.addWidget(button)
+        made.append(button)
+    return made[0], made[1]
 
 
 class CrewEditorDialog(QDialog):
@@ -202,19 +221,7 @@ class CrewEditorDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.message)
 
-        self.undo_button = QToolButton(self)
-        self.undo_button.setObjectName("crewUndoButton")
-        self.redo_button = QToolButton(self)
-        self.redo_button.setObjectName("crewRedoButton")
-        for button, action, keys in (
-            (self.undo_button, self.undo_stack.createUndoAction(self, "Undo"), QKeySequence.StandardKey.Undo),
-            (self.redo_button, self.undo_stack.createRedoAction(self, "Redo"), QKeySequence("Ctrl+Shift+Z")),
-        ):
-            action.setShortcut(QKeySequence(keys))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-            button.setDefaultAction(action)
-            buttons.addWidget(button)
+        self.undo_button, self.redo_button = add_undo_buttons(self, self.undo_stack, "crew", buttons)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.add_day_button.clicked.connect(lambda: self._toggle_day(True))
@@ -284,7 +291,7 @@ class CrewEditorDialog(QDialog):
 
     # -- running undoable changes ---------------------------------------------------------
 
-    def run(self, command: _Call) -> bool:
+    def run(self, command: CallCommand) -> bool:
         """Do the command's first step now; push it only if that worked."""
         command.report = self._report
         command.after = self._changed
@@ -330,7 +337,7 @@ class CrewEditorDialog(QDialog):
             crew.delete_crew_member(self.db, created["id"], self.member(created["id"]).version)
             self.reload()
 
-        self.run(_Call("Add crew member", do, undo))
+        self.run(CallCommand("Add crew member", do, undo))
 
     def _on_delete_button_clicked(self) -> None:
         member = self.current()
@@ -338,7 +345,7 @@ class CrewEditorDialog(QDialog):
                                               "calendar's history; you can undo this."):
             return
         member_id = member.id
-        self.run(_Call(
+        self.run(CallCommand(
             "Delete crew member",
             lambda: crew.delete_crew_member(self.db, member_id, self.member(member_id).version),
             lambda: crew.restore_crew_member(self.db, member_id),
@@ -361,14 +368,14 @@ class CrewEditorDialog(QDialog):
             self.run(self._role_command(member.id, role_id, True, text or None, old_rate, had))
 
     def _role_command(self, member_id: uuid.UUID, role_id: uuid.UUID, fill: bool,
-                      rate: Decimal | str | None, old_rate: Decimal | None, had: bool) -> _Call:
+                      rate: Decimal | str | None, old_rate: Decimal | None, had: bool) -> CallCommand:
         def apply(on: bool, value: Decimal | str | None) -> None:
             if on:
                 crew.set_crew_role(self.db, member_id, role_id, value)
             else:
                 crew.remove_crew_role(self.db, member_id, role_id)
 
-        return _Call("Change roles", lambda: apply(fill, rate), lambda: apply(had, old_rate))
+        return CallCommand("Change roles", lambda: apply(fill, rate), lambda: apply(had, old_rate))
 
     def _toggle_day(self, off: bool) -> None:
         member = self.current()
@@ -383,6 +390,6 @@ class CrewEditorDialog(QDialog):
                 return
             day = date.fromisoformat(item.data(Qt.ItemDataRole.UserRole))
         member_id = member.id
-        self.run(_Call("Day off" if off else "Remove day off",
+        self.run(CallCommand("Day off" if off else "Remove day off",
                        lambda: crew.set_unavailable(self.db, member_id, day, off),
                        lambda: crew.set_unavailable(self.db, member_id, day, not off)))

@@ -32,6 +32,7 @@ from app.ui.dialogs import UserDialogs
 from app.ui.file_actions import DatabaseActions
 from app.ui.labour_rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
+from app.ui.roles_editor import RolesEditorDialog
 from app.ui.sharing import SharingMonitor
 from app.ui.staffing_panel import StaffingPanel
 from app.ui.workspace import EstimateWorkspace
@@ -158,6 +159,10 @@ class MainWindow(QMainWindow):
             "Crew members…", "actionCrewMembers", self.show_crew_editor,
             tip="People, the roles they can fill and their own rates, days they cannot work")
         self.crew_editor: CrewEditorDialog | None = None
+        self.roles_action = self._action(
+            "Roles…", "actionRoles", self.show_roles_editor,
+            tip="Crew roles with their hourly and day cost and bill rates")
+        self.roles_editor: RolesEditorDialog | None = None
         self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
         self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
         self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
@@ -189,6 +194,7 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(self.labour_rules_action)
         edit_menu.addAction(self.crew_editor_action)
+        edit_menu.addAction(self.roles_action)
         view_menu = bar.addMenu("&View")
         for dock in (self.staffing_dock, self.capacity_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -472,7 +478,7 @@ class MainWindow(QMainWindow):
         for action in (self.delete_action, self.move_up_action, self.move_down_action):
             action.setEnabled(bool(has_row))
         for action in (self.new_client_action, self.new_project_action, self.new_estimate_action,
-                       self.labour_rules_action, self.crew_editor_action):
+                       self.labour_rules_action, self.crew_editor_action, self.roles_action):
             action.setEnabled(self.db is not None)
         self.file_actions.update_enabled(self.db)
 
@@ -499,6 +505,19 @@ class MainWindow(QMainWindow):
         self.labour_rules_dialog = LabourRulesDialog(self.db, self)
         self.labour_rules_dialog.model.saved.connect(self._on_labour_rules_saved)
         self.labour_rules_dialog.open()
+
+    def show_roles_editor(self) -> None:
+        """Edit → Roles…: non-blocking; the open estimate reloads (and reprices) after each change."""
+        if self.db is None:
+            return
+        if self.roles_editor is None or self.roles_editor.db is not self.db:
+            self.roles_editor = RolesEditorDialog(self.db, self)
+            self.roles_editor.ask_name = lambda: self.dialogs.ask_text(self, "Add role", "Name:")
+            self.roles_editor.confirm = lambda text: self.dialogs.confirm(self, "Delete role", text)
+            self.roles_editor.rolesChanged.connect(self._on_labour_rules_saved)
+        else:
+            self.roles_editor.reload()
+        self.roles_editor.open()
 
     def _on_labour_rules_saved(self) -> None:
         if self.workspace is None:
