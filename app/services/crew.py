@@ -56,7 +56,7 @@ from app.models import (
 )
 from app.models.enums import AssignmentStatus, CallPhase, CrewKind, LineKind, ProjectStatus
 from app.models.types import utcnow
-from app.services.document import ConcurrentEditError, EstimateDocument
+from app.services.document import ConcurrentEditError, update_versioned
 from app.services.lookups import RoleInfo
 from app.services.storage import Database
 from app.services.values import InputError, parse_decimal, parse_text
@@ -562,7 +562,7 @@ class CrewBoard:
         new = replace(old, crew_member_id=crew_member_id, starts_at=starts_at, ends_at=ends_at,
                       version=old.version + 1)
         with self.db.write() as conn:
-            EstimateDocument._update_row(conn, ASSIGNMENT_T, old.id, old.version, {
+            update_versioned(conn, ASSIGNMENT_T, old.id, old.version, {
                 "crew_member_id": crew_member_id, "starts_at": starts_at, "ends_at": ends_at})
         self._change(new, {old.crew_member_id, crew_member_id})
         return old.crew_member_id, old.starts_at, old.ends_at
@@ -572,7 +572,7 @@ class CrewBoard:
         old = self.assignments[assignment_id]
         status = AssignmentStatus(status)
         with self.db.write() as conn:
-            EstimateDocument._update_row(conn, ASSIGNMENT_T, old.id, old.version, {"status": status.value})
+            update_versioned(conn, ASSIGNMENT_T, old.id, old.version, {"status": status.value})
         self._change(replace(old, status=status, version=old.version + 1), {old.crew_member_id})
         return old.status
 
@@ -580,7 +580,7 @@ class CrewBoard:
         """Tombstone an assignment (restore brings it back)."""
         old = self.assignments[assignment_id]
         with self.db.write() as conn:
-            EstimateDocument._update_row(conn, ASSIGNMENT_T, old.id, old.version, {"deleted_at": utcnow()})
+            update_versioned(conn, ASSIGNMENT_T, old.id, old.version, {"deleted_at": utcnow()})
         self._emit(BoardChange(BoardChangeKind.REMOVED, assignment_id, before=True))
         del self.assignments[assignment_id]
         others = self._recheck({old.crew_member_id}, assignment_id)
@@ -592,7 +592,7 @@ class CrewBoard:
             row = conn.execute(select(ASSIGNMENT_T).where(ASSIGNMENT_T.c.id == assignment_id)).first()
             if row is None:
                 raise ConcurrentEditError("That assignment no longer exists.")
-            EstimateDocument._update_row(conn, ASSIGNMENT_T, assignment_id, row.version, {"deleted_at": None})
+            update_versioned(conn, ASSIGNMENT_T, assignment_id, row.version, {"deleted_at": None})
         info = replace(_assignment(row), version=row.version + 1)
         if info.crew_member_id not in self.crew:
             self.reload()
@@ -799,14 +799,14 @@ def update_crew_member(db: Database, member_id: uuid.UUID, version: int, **chang
     """Change a member's fields if nobody else did since ``version``; return the new version."""
     values = parse_member_fields(changes)
     with db.write() as conn:
-        EstimateDocument._update_row(conn, MEMBER_T, member_id, version, values)
+        update_versioned(conn, MEMBER_T, member_id, version, values)
     return version + 1
 
 
 def delete_crew_member(db: Database, member_id: uuid.UUID, version: int) -> None:
     """Tombstone a member; their assignments stay (and show on no board)."""
     with db.write() as conn:
-        EstimateDocument._update_row(conn, MEMBER_T, member_id, version, {"deleted_at": utcnow()})
+        update_versioned(conn, MEMBER_T, member_id, version, {"deleted_at": utcnow()})
 
 
 def restore_crew_member(db: Database, member_id: uuid.UUID) -> None:
@@ -815,7 +815,7 @@ def restore_crew_member(db: Database, member_id: uuid.UUID) -> None:
         row = conn.execute(select(MEMBER_T.c.version).where(MEMBER_T.c.id == member_id)).first()
         if row is None:
             raise InputError("That crew member no longer exists.")
-        EstimateDocument._update_row(conn, MEMBER_T, member_id, row.version, {"deleted_at": None})
+        update_versioned(conn, MEMBER_T, member_id, row.version, {"deleted_at": None})
 
 
 def set_crew_role(db: Database, member_id: uuid.UUID, role_id: uuid.UUID,
@@ -834,7 +834,7 @@ def set_crew_role(db: Database, member_id: uuid.UUID, role_id: uuid.UUID,
             row = CrewRole(crew_member_id=member_id, role_id=role_id, cost_rate_override=rate)
             _insert(conn, CREW_ROLE_T, row)
         else:
-            EstimateDocument._update_row(conn, CREW_ROLE_T, existing.id, existing.version,
+            update_versioned(conn, CREW_ROLE_T, existing.id, existing.version,
                                          {"cost_rate_override": rate, "deleted_at": None})
 
 
@@ -846,7 +846,7 @@ def remove_crew_role(db: Database, member_id: uuid.UUID, role_id: uuid.UUID) -> 
                 CREW_ROLE_T.c.deleted_at.is_(None))
         ).first()
         if existing is not None:
-            EstimateDocument._update_row(conn, CREW_ROLE_T, existing.id, existing.version,
+            update_versioned(conn, CREW_ROLE_T, existing.id, existing.version,
                                          {"deleted_at": utcnow()})
 
 
@@ -867,10 +867,10 @@ def set_unavailable(db: Database, member_id: uuid.UUID, day: date, unavailable: 
             unavailable_row = CrewUnavailability(crew_member_id=member_id, day=day, reason=reason)
             _insert(conn, UNAVAILABLE_T, unavailable_row)
         elif unavailable:
-            EstimateDocument._update_row(conn, UNAVAILABLE_T, live[0].id, live[0].version, {"reason": reason})
+            update_versioned(conn, UNAVAILABLE_T, live[0].id, live[0].version, {"reason": reason})
         else:
             for r in live:
-                EstimateDocument._update_row(conn, UNAVAILABLE_T, r.id, r.version, {"deleted_at": utcnow()})
+                update_versioned(conn, UNAVAILABLE_T, r.id, r.version, {"deleted_at": utcnow()})
 
 
 def _insert(conn: Connection, table: Any, record: Any) -> None:

@@ -338,6 +338,27 @@ def _line_from_row(row: Any) -> LineRow:
     return _lines_from_rows([tuple(getattr(row, name) for name in _LINE_FIELDS)])[0]
 
 
+def update_versioned(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
+                     values: dict[str, Any]) -> None:
+    """``UPDATE … WHERE id = ? AND version = ?``, bumping version and updated_at.
+
+    The one optimistic-locking write of every table: when the row changed (or was
+    deleted) since ``version`` was read, nothing is written and EditConflict says
+    what is stored now.
+    """
+    result = conn.execute(
+        update(table)
+        .where(and_(table.c.id == row_id, table.c.version == version))
+        .values(**values, version=version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:
+        current = conn.execute(select(table).where(table.c.id == row_id)).first()
+        theirs = None
+        if current is not None and current.deleted_at is None:
+            theirs = {k: getattr(current, k) for k in values if k in table.c}
+        raise EditConflict(table.name, row_id, dict(values), theirs)
+
+
 def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
     """The column values of a new line made from a catalog item."""
     values: dict[str, Any] = {
@@ -853,20 +874,7 @@ class EstimateDocument:
             self.header.terms(),
         )
 
-    @staticmethod
-    def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
-                    values: dict[str, Any]) -> None:
-        result = conn.execute(
-            update(table)
-            .where(and_(table.c.id == row_id, table.c.version == version))
-            .values(**values, version=version + 1, updated_at=utcnow())
-        )
-        if result.rowcount != 1:
-            current = conn.execute(select(table).where(table.c.id == row_id)).first()
-            theirs = None
-            if current is not None and current.deleted_at is None:
-                theirs = {k: getattr(current, k) for k in values if k in table.c}
-            raise EditConflict(table.name, row_id, dict(values), theirs)
+    _update_row = staticmethod(update_versioned)
 
     @staticmethod
     def _write_positions(conn: Connection, table: Any, rows: list[Any], skip: Any = None) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy import select, update
 
 from app.models import LabourHoliday, LabourRuleSet
 from app.models.types import utcnow
-from app.services.document import EditConflict
+from app.services.document import EditConflict, update_versioned
 from app.services.storage import Database
 from app.services.values import InputError, parse_date, parse_decimal, parse_text
 
@@ -125,18 +125,13 @@ def save_rule_edit(db: Database, row: RuleSetRow, key: str, value: Any) -> bool:
     if row.values.get(key) == parsed:
         return False
     with db.write() as conn:
+        # Holidays live in their own table; the rule set's version still moves with them.
         values: dict[str, Any] = {} if key == "holidays" else {key: parsed}
-        result = conn.execute(
-            update(RULES_T)
-            .where(RULES_T.c.id == row.id, RULES_T.c.version == row.version)
-            .values(**values, version=row.version + 1, updated_at=utcnow())
-        )
-        if result.rowcount != 1:
-            current = conn.execute(select(RULES_T).where(RULES_T.c.id == row.id)).first()
-            theirs = None
-            if current is not None and current.deleted_at is None:
-                theirs = {key: getattr(current, key)} if key in RULES_T.c else {}
-            raise EditConflict(RULES_T.name, row.id, {key: parsed}, theirs)
+        try:
+            update_versioned(conn, RULES_T, row.id, row.version, values)
+        except EditConflict as conflict:
+            conflict.mine = {key: parsed}
+            raise
         if key == "holidays":
             now = utcnow()
             conn.execute(update(HOLIDAY_T)

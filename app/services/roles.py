@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from app.models import Role
 from app.models.types import utcnow
-from app.services.document import EstimateDocument
+from app.services.document import update_versioned
 from app.services.storage import Database
 from app.services.values import InputError, parse_decimal, parse_text
 
@@ -77,7 +77,7 @@ def save_role_edit(db: Database, row: RoleRow, key: str, value: Any) -> bool:
     if row.values.get(key) == parsed:
         return False
     with db.write() as conn:
-        EstimateDocument._update_row(conn, ROLE_T, row.id, row.version, {key: parsed})
+        update_versioned(conn, ROLE_T, row.id, row.version, {key: parsed})
     row.values[key] = parsed
     row.version += 1
     return True
@@ -116,14 +116,14 @@ def delete_role(db: Database, role_id: uuid.UUID, version: int | None = None) ->
     """Tombstone a role; lines and crew that name it keep their rates (the role is just gone from lists)."""
     version = _version(db, role_id) if version is None else version
     with db.write() as conn:
-        EstimateDocument._update_row(conn, ROLE_T, role_id, version, {"deleted_at": utcnow()})
+        update_versioned(conn, ROLE_T, role_id, version, {"deleted_at": utcnow()})
 
 
 def restore_role(db: Database, role_id: uuid.UUID) -> None:
     """Bring a deleted role back (the undo of a delete or of an add)."""
     version = _version(db, role_id)
     with db.write() as conn:
-        EstimateDocument._update_row(conn, ROLE_T, role_id, version, {"deleted_at": None})
+        update_versioned(conn, ROLE_T, role_id, version, {"deleted_at": None})
 
 
 def format_role_value(value: Any) -> str:
