@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
 from app.services.document import ConcurrentEditError
 from app.services.labour_rules import (
     RULE_FIELDS,
-    RuleSetRow,
     format_rule_value,
     load_rule_sets,
     save_rule_edit,
 )
 from app.services.storage import Database, StorageError
 from app.services.values import InputError
+from app.ui.field_table import FieldTableModel
 
 _TIPS = {
     "min_call_hours": "Each person is paid at least this many hours on any day they work.",
@@ -32,49 +32,19 @@ _TIPS = {
 }
 
 
-class LabourRulesModel(QAbstractTableModel):
+class LabourRulesModel(FieldTableModel):
     """Rows are rule sets, columns their fields. setData saves at once or says why not."""
 
     editFailed = Signal(str)
     saved = Signal()
 
     def __init__(self, db: Database, parent: Any = None) -> None:
-        super().__init__(parent)
+        super().__init__(RULE_FIELDS, _TIPS, load_rule_sets(db), parent)
         self.db = db
-        self.rows: list[RuleSetRow] = load_rule_sets(db)
         self.undo_stack = QUndoStack(self)
 
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(RULE_FIELDS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(RULE_FIELDS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return RULE_FIELDS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _TIPS.get(RULE_FIELDS[section].key)
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
-            return None
-        key = RULE_FIELDS[index.column()].key
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return format_rule_value(key, self.rows[index.row()].values.get(key))
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _TIPS.get(key)
-        return None
+    def cell_text(self, key: str, value: Any) -> str:
+        return format_rule_value(key, value)
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:

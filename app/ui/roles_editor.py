@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +30,7 @@ from app.services.roles import ROLE_FIELDS, RoleRow
 from app.services.storage import Database, StorageError
 from app.services.values import InputError
 from app.ui.crew_editor import CallCommand, add_undo_buttons
+from app.ui.field_table import FieldTableModel
 
 _ERRORS = (InputError, StorageError, ConcurrentEditError)
 _TIPS = {
@@ -40,52 +41,21 @@ _TIPS = {
 }
 
 
-class RolesModel(QAbstractTableModel):
+class RolesModel(FieldTableModel):
     """Rows are roles, columns their fields; setData saves at once (through the dialog) or says why not."""
 
     def __init__(self, dialog: RolesEditorDialog) -> None:
-        super().__init__(dialog)
+        super().__init__(ROLE_FIELDS, _TIPS, [], dialog)
         self.dialog = dialog
-        self.rows: list[RoleRow] = []
 
-    def set_rows(self, rows: list[RoleRow]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(ROLE_FIELDS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(ROLE_FIELDS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return ROLE_FIELDS[section].title
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _TIPS.get(ROLE_FIELDS[section].key)
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+    def cell_text(self, key: str, value: Any) -> str:
+        return roles.format_role_value(value)
 
     def data(self, index: QModelIndex | QPersistentModelIndex,
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        key = ROLE_FIELDS[index.column()].key
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return roles.format_role_value(self.rows[index.row()].values.get(key))
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.isValid() and index.column() > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _TIPS.get(key)
-        return None
+        return super().data(index, role)
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
