@@ -63,6 +63,7 @@ def main(argv: list[str]) -> int:
     if command == "run":
         return subprocess.call([str(python), "-m", "app", *rest], env=env)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.setdefault("PYTHONUNBUFFERED", "1")  # progress shows as it happens, also through a pipe
     if command == "test":
         return subprocess.call([str(python), "-m", "pytest", *rest], cwd=ROOT, env=env)
     status = 0

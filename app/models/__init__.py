@@ -7,7 +7,7 @@ from app.models.catalog import CatalogItem, LabourHoliday, LabourRuleSet, Role, 
 from app.models.crew import CrewAssignment, CrewMember, CrewRole, CrewUnavailability
 from app.models.directory import Client, Company, Contact, Project
 from app.models.enums import AssignmentStatus, CallPhase, CrewKind, LineKind, PriceBasis, ProjectStatus
-from app.models.estimate import Estimate, LineItem, Section
+from app.models.estimate import Estimate, EstimateParameter, LineItem, QuoteRevision, Section
 from app.models.meta import ChangeCounter, Presence
 
 metadata = SQLModel.metadata
@@ -26,6 +26,7 @@ __all__ = [
     "CrewRole",
     "CrewUnavailability",
     "Estimate",
+    "EstimateParameter",
     "LabourHoliday",
     "LabourRuleSet",
     "LineItem",
@@ -34,6 +35,7 @@ __all__ = [
     "PriceBasis",
     "Project",
     "ProjectStatus",
+    "QuoteRevision",
     "Record",
     "Role",
     "Section",

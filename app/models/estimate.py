@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
+from sqlalchemy import Text
 from sqlmodel import Field
 
 from app.models.base import Record
 from app.models.enums import LineKind, PriceBasis
-from app.models.types import ExactDecimal
+from app.models.types import ExactDecimal, UTCDateTime
 
 
 class Estimate(Record, table=True):
@@ -22,6 +23,43 @@ class Estimate(Record, table=True):
     contingency_pct: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
     discount_pct: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
     tax_pct: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    # Below this margin (% of the net price) the AM is warned before the quote goes out.
+    margin_floor_pct: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    # A scenario made by duplicating another estimate ("Half booth" from "Full booth").
+    based_on_id: uuid.UUID | None = Field(default=None, foreign_key="estimate.id")
+    # Given when the first revision is sent ("Q2027-0001"); revisions count on from there.
+    quote_number: str = Field(default="", max_length=40)
+
+
+class EstimateParameter(Record, table=True):
+    """A named value of an estimate (``screen_length_ft = 160``) that formulas use.
+
+    With a ``formula`` the value is derived from other parameters and ``value``
+    holds the last result.
+    """
+
+    estimate_id: uuid.UUID = Field(foreign_key="estimate.id", index=True)
+    position: int = Field(default=0)
+    name: str = Field(max_length=64)
+    value: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    formula: str = Field(default="", max_length=500)
+    unit: str = Field(default="", max_length=20)
+    description: str = Field(default="", max_length=200)
+
+
+class QuoteRevision(Record, table=True):
+    """A quote as it was sent: a numbered, frozen snapshot of an estimate's lines and totals.
+
+    ``snapshot`` is JSON (money as exact text); it is never changed after it is written.
+    """
+
+    estimate_id: uuid.UUID = Field(foreign_key="estimate.id", index=True)
+    number: int
+    sent_at: datetime = Field(sa_type=UTCDateTime)
+    sent_by: str = Field(default="", max_length=200)
+    note: str = Field(default="")
+    total: Decimal = Field(default=Decimal(0), sa_type=ExactDecimal)
+    snapshot: str = Field(default="{}", sa_type=Text)
 
 
 class Section(Record, table=True):
@@ -29,6 +67,11 @@ class Section(Record, table=True):
     position: int = Field(default=0)
     name: str = Field(max_length=200)
     client_description: str = Field(default="")
+    # An optional section is an add-on as a whole: priced, left out of the total.
+    optional: bool = Field(default=False)
+    # A budget range for the section's lines that carry none of their own: −low % … +high %.
+    range_low_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    range_high_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
 
 
 class LineItem(Record, table=True):
@@ -66,3 +109,15 @@ class LineItem(Record, table=True):
     call_date: date | None = None
     start_time: time | None = None
     end_time: time | None = None
+    # Formulas of the estimate's parameters ("ceil(screen_length_ft / 10)"); when set,
+    # ``quantity``/``days`` hold the last result, recalculated when a parameter changes.
+    quantity_formula: str = Field(default="", max_length=500)
+    days_formula: str = Field(default="", max_length=500)
+    # A budget range on the line's price: −low % … +high %, or low … high amounts.
+    range_low_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    range_high_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    range_low: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    range_high: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    # Lines sharing a group name are alternatives: exactly one counts (the chosen one).
+    alternative_group: str = Field(default="", max_length=100)
+    alternative_chosen: bool = Field(default=False)
