@@ -525,6 +525,10 @@ class EstimateDocument:
         rule_id = line.labour_rule_set_id or self.header.project_rule_set_id
         return self.lookups.rule_sets.get(rule_id) if rule_id else None
 
+    def counts_in_total(self, line: LineRow) -> bool:
+        """True when a line's price is in the estimate's total (not an add-on or an unchosen alternative)."""
+        return not line.optional
+
     @property
     def line_count(self) -> int:
         return len(self._lines)
