@@ -20,7 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import Client, Estimate, LabourRuleSet, LineItem, Project, Section
 from app.models.enums import LineKind, PriceBasis
@@ -228,3 +228,10 @@ def leave_hot_journal(path: Path) -> None:
     conn.close()
     path.write_bytes(left[0])
     Path(f"{path}-journal").write_bytes(left[1])
+
+
+def clear_formulas(db: Database) -> None:
+    """Make every line's quantity and days plain numbers (for tests about plain lines)."""
+    line_t = LineItem.__table__  # type: ignore[attr-defined]
+    with db.write() as conn:
+        conn.execute(update(line_t).values(quantity_formula="", days_formula=""))

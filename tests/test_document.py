@@ -27,8 +27,8 @@ from app.services.document import (
 from app.services.lookups import load_catalog
 from app.services.storage import Database
 from app.services.values import InputError
+from tests.factories import clear_formulas, make_estimate
 from tests.factories import estimate_id as estimate_named
-from tests.factories import make_estimate
 
 D = Decimal
 K = ChangeKind
@@ -103,8 +103,9 @@ def assert_consistent(doc: EstimateDocument) -> None:
 
 @pytest.fixture
 def doc(any_db: Database) -> EstimateDocument:
-    """The demo's "Full booth", on each backend."""
+    """The demo's "Full booth", on each backend, with plain quantities (formulas: test_parameters.py)."""
     build_demo(any_db)
+    clear_formulas(any_db)
     return EstimateDocument(any_db, estimate_named(any_db, "Full booth"))
 
 

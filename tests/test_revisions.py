@@ -55,7 +55,7 @@ def _stored_quote_number(db: Database, estimate_id: uuid.UUID) -> str:
 
 def _edit_panels_and_discount(doc: EstimateDocument) -> None:
     """392 panels → 294 (three sides' worth) and a 5 % discount."""
-    doc.set_line_fields(_line(doc, PANELS).id, {"quantity": D(294)})
+    doc.set_line_fields(_line(doc, PANELS).id, {"quantity": D(294), "quantity_formula": ""})
     doc.set_estimate_fields({"discount_pct": D(5)})
 
 
@@ -129,6 +129,7 @@ def test_diff_lists_the_changed_line_and_totals_to_the_cent(db: Database, doc: E
         panels_id, PANELS, "LED screen", False)
     assert [(c.label, c.old, c.new) for c in change.changes] == [
         ("Quantity", "392", "294"),
+        ("Quantity formula", "panels", ""),
         ("Line cost", "28224.00", "21168.00"),
         ("Line price", "54880.00", "41160.00"),
     ]

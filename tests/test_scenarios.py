@@ -85,11 +85,11 @@ def _dress_full_booth(db: Database, full_id: uuid.UUID) -> dict[str, Any]:
     now = utcnow()
     record = {"created_at": now - timedelta(days=3), "updated_at": now - timedelta(days=3), "version": 4,
               "deleted_at": None}
+    # The demo's Full booth has five parameters (panels is a formula) and six formula lines;
+    # add a deleted parameter, which must not be copied.
     params = [
-        {**record, "id": uuid.uuid4(), "estimate_id": full_id, "position": 0, "name": "screen_length_ft",
-         "value": D(160), "formula": "", "unit": "ft", "description": "All four sides"},
-        {**record, "id": uuid.uuid4(), "estimate_id": full_id, "position": 1, "name": "panels",
-         "value": D(392), "formula": "ceil(screen_length_ft / 1.6404) * 4", "unit": "", "description": ""},
+        {**record, "id": uuid.uuid4(), "estimate_id": full_id, "position": 9, "name": "old_width_ft",
+         "value": D(40), "formula": "", "unit": "ft", "description": "", "deleted_at": now},
     ]
     gone_section = {**record, "id": uuid.uuid4(), "estimate_id": full_id, "position": 9, "name": "Old idea",
                     "client_description": "", "optional": False, "deleted_at": now}
@@ -98,7 +98,7 @@ def _dress_full_booth(db: Database, full_id: uuid.UUID) -> dict[str, Any]:
         conn.execute(SECTION_T.insert(), [gone_section])
         panels = conn.execute(select(LINE_T.c.id).where(LINE_T.c.description == "500 mm LED panels, owned")
                               .order_by(LINE_T.c.created_at)).scalars().first()
-        conn.execute(update(LINE_T).where(LINE_T.c.id == panels).values(quantity_formula="panels"))
+        conn.execute(update(LINE_T).where(LINE_T.c.id == panels).values(days_formula="rental_days + 0"))
         truss = conn.execute(select(LINE_T.c.id, LINE_T.c.section_id)
                              .where(LINE_T.c.description == "10 ft box truss, owned")).first()
         conn.execute(update(LINE_T).where(LINE_T.c.id == truss.id).values(deleted_at=now))
@@ -131,8 +131,11 @@ def test_duplicate_copies_everything_with_new_ids(db: Database, full_id: uuid.UU
     # Parameters, formulas included, under new ids.
     copied_params = _rows(db, PARAMETER_T, PARAMETER_T.c.estimate_id == copy_id)
     assert [_content(p, "estimate_id") for p in copied_params] == \
-        [_content(p, "estimate_id") for p in _rows(db, PARAMETER_T, PARAMETER_T.c.estimate_id == full_id)]
-    assert copied_params[1].formula == "ceil(screen_length_ft / 1.6404) * 4"
+        [_content(p, "estimate_id") for p in _rows(db, PARAMETER_T, PARAMETER_T.c.estimate_id == full_id)
+         if p.deleted_at is None]
+    assert [p.name for p in copied_params] == [
+        "screen_length_ft", "screen_height_ft", "panel_ft", "rental_days", "panels"]  # not old_width_ft
+    assert copied_params[4].formula == "ceil(screen_length_ft / panel_ft) * ceil(screen_height_ft / panel_ft)"
     assert {p.id for p in copied_params}.isdisjoint(p["id"] for p in dressed["params"])
 
     # Sections and lines: the live ones, same content and positions, new ids, fresh bookkeeping.
@@ -146,7 +149,10 @@ def test_duplicate_copies_everything_with_new_ids(db: Database, full_id: uuid.UU
     assert {x.id for x in new_lines}.isdisjoint(x.id for x in before["lineitem"])
     assert {x.section_id for x in new_lines} == {s.id for s in new_sections}
     assert all(x.version == 1 and x.created_at >= start - timedelta(seconds=1) for x in new_lines)
-    assert [x.quantity_formula for x in new_lines if x.quantity_formula] == ["panels"]
+    assert [x.quantity_formula for x in new_lines if x.quantity_formula] == [
+        "panels", "ceil(panels / 260) + 1", "ceil(screen_length_ft / 10)",  # the truss line was deleted
+        "ceil(panels / 50)", "ceil(panels / 50)"]
+    assert new_lines[0].days_formula == "rental_days + 0"
 
     # No quote revision for the scenario; the source's rows are untouched.
     assert _rows(db, QUOTE_T, QUOTE_T.c.estimate_id == copy_id) == []
@@ -162,7 +168,7 @@ def test_a_copy_prices_like_its_source_and_is_independent(db: Database, full_id:
     assert copy.totals.net == D("95580.00") and copy.totals.cost == D("55044.00")
 
     panels = next(x for x in copy.lines() if x.description == "500 mm LED panels, owned")
-    copy.set_line_fields(panels.id, {"quantity": D(196)})
+    copy.set_line_fields(panels.id, {"quantity": D(196), "quantity_formula": ""})
 
     original = EstimateDocument(db, full_id)
     assert next(x for x in original.lines() if x.description == panels.description).quantity == D(392)

@@ -21,6 +21,7 @@ from app.models import (
     CrewRole,
     CrewUnavailability,
     Estimate,
+    EstimateParameter,
     LabourHoliday,
     LabourRuleSet,
     LineItem,
@@ -30,6 +31,7 @@ from app.models import (
     Supplier,
 )
 from app.services.crew import call_hours
+from app.services.parameters import ParameterSpec, resolve
 from app.services.paths import resources_dir
 from app.services.storage import Database, StorageError
 
@@ -40,7 +42,8 @@ _DECIMAL_FIELDS = {
     "min_call_hours", "overtime_after_hours", "overtime_multiplier", "double_time_after_hours",
     "double_time_multiplier", "cost_rate", "bill_rate", "day_cost_rate", "day_bill_rate", "default_tax_pct",
     "weekly_overtime_after_hours", "weekend_multiplier", "holiday_multiplier",
-    "meal_break_after_hours", "min_turnaround_hours",
+    "meal_break_after_hours", "min_turnaround_hours", "margin_floor_pct", "value",
+    "range_low_pct", "range_high_pct", "range_low", "range_high",
 }
 
 
@@ -118,12 +121,24 @@ def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: d
     project.labour_rule_set_id = rule_sets[rule_set].id if rule_set else None
     session.add(project)
     session.flush()
+    by_name: dict[str, Estimate] = {}
     for position, raw_estimate in enumerate(estimates):
         est = dict(raw_estimate)
         sections = est.pop("sections", [])
+        parameters = est.pop("parameters", [])
+        based_on = est.pop("based_on", None)
         estimate = Estimate(project_id=project.id, position=position, **_exact(est))
+        estimate.based_on_id = by_name[based_on].id if based_on else None
+        by_name[estimate.name] = estimate
         session.add(estimate)
         session.flush()
+        specs = [ParameterSpec(p["name"], Decimal(p.get("value", "0")), p.get("formula", ""))
+                 for p in parameters]
+        values = resolve(specs).values
+        for p_pos, raw_parameter in enumerate(parameters):
+            par = _exact(raw_parameter)
+            par["value"] = values[par["name"]]
+            session.add(EstimateParameter(estimate_id=estimate.id, position=p_pos, **par))
         for s_pos, raw_section in enumerate(sections):
             sec = dict(raw_section)
             lines = sec.pop("lines", [])

@@ -14,26 +14,49 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from app.models import Client, Company, Estimate, LineItem, Project, Section
+from app.models import Client, Company, Estimate, EstimateParameter, LineItem, Project, Section
 from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.formulas import FormulaError, compile_formula
 from app.services.labour import LabourRules, day_hours
 from app.services.lookups import CatalogEntry, Lookups, RoleInfo, load_lookups
-from app.services.money import HUNDRED
-from app.services.pricing import EstimateTerms, EstimateTotals, LinePrice, LineTerms, price_line, summarize
+from app.services.money import HUNDRED, format_number
+from app.services.parameters import (
+    FormulaCache,
+    ParameterSpec,
+    check_name,
+    parse_range,
+    rename_in_formula,
+    resolve,
+    uses,
+)
+from app.services.pricing import (
+    ADDON,
+    EXCLUDED,
+    INCLUDED,
+    EstimateTerms,
+    EstimateTotals,
+    LinePrice,
+    LineTerms,
+    PriceRange,
+    line_span,
+    price_line,
+    summarize,
+)
 from app.services.storage import Database
 from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
+PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 
 
 class ConcurrentEditError(Exception):
@@ -89,8 +112,18 @@ class LineRow:
     call_date: date | None
     start_time: time | None
     end_time: time | None
+    quantity_formula: str
+    days_formula: str
+    range_low_pct: Decimal | None
+    range_high_pct: Decimal | None
+    range_low: Decimal | None
+    range_high: Decimal | None
+    alternative_group: str
+    alternative_chosen: bool
     version: int
     priced: LinePrice | None = None
+    # Why a formula of this line cannot be evaluated now (it keeps its last quantity/days).
+    formula_error: str | None = None
 
     def terms(self) -> LineTerms:
         return LineTerms(
@@ -119,10 +152,20 @@ class LineRow:
         assert self.priced is not None
         return self.priced
 
+    @property
+    def price_range(self) -> PriceRange:
+        return PriceRange(self.range_low_pct, self.range_high_pct, self.range_low, self.range_high)
 
+    @property
+    def has_formula(self) -> bool:
+        return bool(self.quantity_formula or self.days_formula)
+
+
+_NOT_STORED = {"priced", "formula_error"}
 # Columns a user edits on a line; everything else is identity or bookkeeping.
 LINE_COLUMNS = tuple(
-    f.name for f in fields(LineRow) if f.name not in {"id", "section_id", "position", "version", "priced"}
+    f.name for f in fields(LineRow)
+    if f.name not in {"id", "section_id", "position", "version"} | _NOT_STORED
 )
 
 
@@ -135,6 +178,45 @@ class SectionRow:
     client_description: str
     version: int
     lines: list[LineRow] = field(default_factory=list)
+    optional: bool = False
+    range_low_pct: Decimal | None = None
+    range_high_pct: Decimal | None = None
+
+    @property
+    def price_range(self) -> PriceRange:
+        return PriceRange(self.range_low_pct, self.range_high_pct)
+
+
+def _section_from_row(row: Any) -> SectionRow:
+    return SectionRow(row.id, row.estimate_id, row.position, row.name, row.client_description, row.version,
+                      optional=bool(row.optional), range_low_pct=row.range_low_pct,
+                      range_high_pct=row.range_high_pct)
+
+
+@dataclass(slots=True)
+class ParameterRow:
+    """An estimate parameter; ``value`` is the resolved value (a formula's result)."""
+
+    id: uuid.UUID
+    estimate_id: uuid.UUID
+    position: int
+    name: str
+    value: Decimal
+    formula: str
+    unit: str
+    description: str
+    version: int
+    error: str | None = None
+
+    def spec(self) -> ParameterSpec:
+        return ParameterSpec(self.name, self.value, self.formula)
+
+
+@dataclass(frozen=True, slots=True)
+class _Recalculation:
+    values: dict[str, Decimal]
+    errors: dict[str, str]
+    lines: dict[uuid.UUID, dict[str, Decimal]]  # line id → the quantity/days that change
 
 
 @dataclass(slots=True)
@@ -147,6 +229,9 @@ class EstimateHeader:
     contingency_pct: Decimal
     discount_pct: Decimal
     tax_pct: Decimal
+    margin_floor_pct: Decimal
+    based_on_id: uuid.UUID | None
+    quote_number: str
     version: int
     project_name: str
     client_name: str
@@ -165,6 +250,7 @@ class EstimateHeader:
             discount_pct=self.discount_pct,
             tax_pct=self.tax_pct,
             target_margin_pct=self.target_margin_pct,
+            margin_floor_pct=self.margin_floor_pct,
         )
 
 
@@ -176,6 +262,11 @@ class ChangeKind(StrEnum):
     SECTION_INSERTED = "section_inserted"
     SECTION_REMOVED = "section_removed"
     ESTIMATE_CHANGED = "estimate_changed"
+    # Many lines recalculated at once (a parameter changed): ``row_ids`` says which.
+    LINES_RECALCULATED = "lines_recalculated"
+    PARAMETER_CHANGED = "parameter_changed"
+    PARAMETER_INSERTED = "parameter_inserted"
+    PARAMETER_REMOVED = "parameter_removed"
     RESET = "reset"
 
 
@@ -195,6 +286,7 @@ class Change:
     index: int = -1
     row_id: uuid.UUID | None = None
     before: bool = False
+    row_ids: tuple[uuid.UUID, ...] = ()
 
 
 Listener = Callable[[Change], None]
@@ -292,11 +384,31 @@ LINE_FIELDS: dict[str, _Spec] = {
     "call_date": _Spec("Date", lambda v: parse_date(v, "Date")),
     "start_time": _Spec("Start", lambda v: parse_time(v, "Start")),
     "end_time": _Spec("End", lambda v: parse_time(v, "End")),
+    "quantity_formula": _text("Quantity formula", 500),
+    "days_formula": _text("Days formula", 500),
+    "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
+    "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
+    "range_low": _decimal("Range low", places=2, allow_empty=True),
+    "range_high": _decimal("Range high", places=2, allow_empty=True),
+    "alternative_group": _text("Alternative group", 100),
+    "alternative_chosen": _flag("Chosen alternative"),
 }
 SECTION_FIELDS: dict[str, _Spec] = {
     "name": _text("Section name", 200, required=True),
     "client_description": _text("Client description", 2000),
+    "optional": _flag("Optional"),
+    "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
+    "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
 }
+PARAMETER_FIELDS: dict[str, _Spec] = {
+    "name": _text("Parameter name", 64, required=True),
+    "value": _decimal("Value", minimum=None, places=6),
+    "formula": _text("Formula", 500),
+    "unit": _text("Unit", 20),
+    "description": _text("Description", 200),
+}
+# Typing one of these in a line's quantity or days column starts a formula.
+FORMULA_OF = {"quantity": "quantity_formula", "days": "days_formula"}
 ESTIMATE_FIELDS: dict[str, _Spec] = {
     "name": _text("Estimate name", 200, required=True),
     "notes": _text("Notes", 10000),
@@ -304,6 +416,7 @@ ESTIMATE_FIELDS: dict[str, _Spec] = {
     "contingency_pct": _decimal("Contingency", below=Decimal(1000), **PCT),
     "discount_pct": _decimal("Discount", below=HUNDRED, **PCT),
     "tax_pct": _decimal("Tax", below=HUNDRED, **PCT),
+    "margin_floor_pct": _decimal("Margin floor", below=HUNDRED, **PCT),
 }
 # Editing one of these makes it the line's price basis.
 BASIS_OF_FIELD = {
@@ -314,11 +427,13 @@ BASIS_OF_FIELD = {
 
 
 # The line columns a document reads, in LineRow's field order (bookkeeping dates left out).
-_LINE_FIELDS = tuple(f.name for f in fields(LineRow) if f.name != "priced")
+_LINE_FIELDS = tuple(f.name for f in fields(LineRow) if f.name not in _NOT_STORED)
 _LINE_SELECT = tuple(LINE_T.c[name] for name in _LINE_FIELDS)
 _KINDS = {k.value: k for k in LineKind}
 _BASES = {b.value: b for b in PriceBasis}
-_AT_KIND, _AT_BASIS, _AT_OPTIONAL = (_LINE_FIELDS.index(n) for n in ("kind", "price_basis", "optional"))
+_AT_KIND, _AT_BASIS, _AT_OPTIONAL, _AT_CHOSEN = (
+    _LINE_FIELDS.index(n) for n in ("kind", "price_basis", "optional", "alternative_chosen")
+)
 
 
 def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
@@ -329,6 +444,7 @@ def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
         line.kind = _KINDS[row[_AT_KIND]]
         line.price_basis = _BASES[row[_AT_BASIS]]
         line.optional = bool(row[_AT_OPTIONAL])
+        line.alternative_chosen = bool(row[_AT_CHOSEN])
         out.append(line)
     return out
 
@@ -385,6 +501,7 @@ def _db_value(value: Any) -> Any:
 
 
 DAY_UNITS = frozenset({"day", "days", "d"})
+_FOUR_PLACES = Decimal("0.0001")
 
 
 def is_day_unit(unit: str | None) -> bool:
@@ -408,7 +525,12 @@ class EstimateDocument:
         self.sections: list[SectionRow] = []
         self.lookups: Lookups
         self.totals: EstimateTotals
+        self.parameters: list[ParameterRow] = []
+        self.values: dict[str, Decimal] = {}  # every parameter's resolved value, by name
+        self._formulas = FormulaCache()
         self._lines: dict[uuid.UUID, LineRow] = {}
+        self._sections_by_id: dict[uuid.UUID, SectionRow] = {}
+        self._unchosen: set[uuid.UUID] = set()  # alternatives that are not the chosen one
         self.reload(notify=False)
 
     # -- loading -------------------------------------------------------------
@@ -418,8 +540,17 @@ class EstimateDocument:
         with self.db.read() as conn:
             header = self._load_header(conn)
             lookups = load_lookups(conn)
+            parameters = [
+                ParameterRow(r.id, r.estimate_id, r.position, r.name, r.value, r.formula, r.unit,
+                             r.description, r.version)
+                for r in conn.execute(
+                    select(PARAMETER_T)
+                    .where(PARAMETER_T.c.estimate_id == self.estimate_id, PARAMETER_T.c.deleted_at.is_(None))
+                    .order_by(PARAMETER_T.c.position, PARAMETER_T.c.created_at)
+                )
+            ]
             sections = [
-                SectionRow(r.id, r.estimate_id, r.position, r.name, r.client_description, r.version)
+                _section_from_row(r)
                 for r in conn.execute(
                     select(SECTION_T)
                     .where(SECTION_T.c.estimate_id == self.estimate_id, SECTION_T.c.deleted_at.is_(None))
@@ -442,9 +573,11 @@ class EstimateDocument:
         if notify:
             self._emit(Change(ChangeKind.RESET, before=True))
         self.header, self.lookups, self.sections = header, lookups, sections
+        self.parameters = parameters
+        self._resolve_parameters()
         self._lines = {line.id: line for s in sections for line in s.lines}
         for line in self._lines.values():
-            line.priced = price_line(line.terms(), self.rules_for(line))
+            self._price(line)
         self._retotal()
         if notify:
             self._emit(Change(ChangeKind.RESET))
@@ -467,7 +600,8 @@ class EstimateDocument:
         return EstimateHeader(
             id=row.id, project_id=row.project_id, name=row.name, notes=row.notes,
             target_margin_pct=row.target_margin_pct, contingency_pct=row.contingency_pct,
-            discount_pct=row.discount_pct, tax_pct=row.tax_pct, version=row.version,
+            discount_pct=row.discount_pct, tax_pct=row.tax_pct, margin_floor_pct=row.margin_floor_pct,
+            based_on_id=row.based_on_id, quote_number=row.quote_number, version=row.version,
             project_name=row.project_name, client_name=row.client_name, venue=row.venue,
             start_date=row.start_date, end_date=row.end_date,
             account_manager=row.account_manager, project_manager=row.project_manager,
@@ -527,7 +661,58 @@ class EstimateDocument:
 
     def counts_in_total(self, line: LineRow) -> bool:
         """True when a line's price is in the estimate's total (not an add-on or an unchosen alternative)."""
-        return not line.optional
+        return self.inclusion(line) == INCLUDED
+
+    def inclusion(self, line: LineRow) -> str:
+        """INCLUDED in the total, an ADDON the client may take, or EXCLUDED (an alternative not chosen)."""
+        if line.id in self._unchosen:
+            return EXCLUDED
+        section = self._sections_by_id.get(line.section_id)
+        if line.optional or (section is not None and section.optional):
+            return ADDON
+        return INCLUDED
+
+    def is_chosen_alternative(self, line: LineRow) -> bool:
+        return bool(line.alternative_group) and line.id not in self._unchosen
+
+    def alternatives_of(self, line: LineRow) -> list[LineRow]:
+        """The lines of a line's alternative group, in estimate order (the line itself included)."""
+        if not line.alternative_group:
+            return [line]
+        return [other for other in self.lines() if other.alternative_group == line.alternative_group]
+
+    def chosen_alternative(self, group: str) -> LineRow | None:
+        for line in self.lines():
+            if line.alternative_group == group and line.id not in self._unchosen:
+                return line
+        return None
+
+    def line_span(self, line: LineRow) -> tuple[Decimal, Decimal]:
+        """A line's budget range (low, high): its own, else its section's, else its price."""
+        section = self._sections_by_id.get(line.section_id)
+        return line_span(line.price.price, line.price_range, section.price_range if section else PriceRange())
+
+    # -- parameters --------------------------------------------------------------
+
+    def parameter(self, parameter_id: uuid.UUID) -> ParameterRow:
+        for parameter in self.parameters:
+            if parameter.id == parameter_id:
+                return parameter
+        raise KeyError(parameter_id)
+
+    def parameter_index(self, parameter_id: uuid.UUID) -> int:
+        return self.parameters.index(self.parameter(parameter_id))
+
+    def users_of(self, name: str) -> tuple[list[LineRow], list[ParameterRow]]:
+        """The lines and other parameters whose formulas use the parameter ``name``."""
+        lines = [line for line in self.lines()
+                 if uses(line.quantity_formula, name) or uses(line.days_formula, name)]
+        params = [p for p in self.parameters if p.name != name and uses(p.formula, name)]
+        return lines, params
+
+    @property
+    def formula_errors(self) -> list[LineRow]:
+        return [line for line in self.lines() if line.formula_error]
 
     @property
     def line_count(self) -> int:
@@ -543,12 +728,24 @@ class EstimateDocument:
         picking a role for a labour line takes the role's cost and bill rates.
         """
         line = self._lines[line_id]
+        if column in FORMULA_OF and isinstance(value, str) and value.strip().startswith("="):
+            return self._parse_formula_edit(line, column, value)
+        if column == "range":
+            span = parse_range(value)
+            spans: dict[str, Any] = {"range_low_pct": span.low_pct, "range_high_pct": span.high_pct,
+                                     "range_low": span.low, "range_high": span.high}
+            return {k: v for k, v in spans.items() if getattr(line, k) != v}
         name = "price_override" if column == "price" else column
         spec = LINE_FIELDS.get(name)
         if spec is None:
             raise InputError(f"{column} cannot be edited.")
         parsed = spec.parse(value)
         changes: dict[str, Any] = {name: parsed}
+        if name in FORMULA_OF:
+            changes[FORMULA_OF[name]] = ""  # a typed number replaces the formula
+        if name == "alternative_group":
+            others = [o for o in self.lines() if o.alternative_group == parsed and o is not line]
+            changes["alternative_chosen"] = bool(parsed) and not any(o.alternative_chosen for o in others)
         if name in BASIS_OF_FIELD:
             changes["price_basis"] = BASIS_OF_FIELD[name]
         elif name == "role_id" and parsed is not None:
@@ -589,6 +786,32 @@ class EstimateDocument:
             pass
         return {k: v for k, v in changes.items() if getattr(line, k) != v}
 
+    def _parse_formula_edit(self, line: LineRow, column: str, text: str) -> dict[str, Any]:
+        """``=ceil(screen_length_ft / 10)`` typed in Qty or Days: the formula and its value now."""
+        source = text.strip()[1:].strip()
+        label = LINE_FIELDS[column].label
+        if not source:
+            raise InputError("Type a formula after “=”, e.g. =ceil(screen_length_ft / 10), or a number.")
+        try:
+            formula = compile_formula(source)
+            missing = [name for name in formula.names if name not in self.values]
+            if missing:
+                formula.evaluate(self.values)  # raises with "did you mean …"
+            broken = [name for name in formula.names if self.parameter_error(name)]
+            if broken:
+                raise FormulaError(f"parameter '{broken[0]}' has an error: {self.parameter_error(broken[0])}")
+            value = self._formula_result(source, column)
+        except FormulaError as error:
+            raise InputError(f"{label} formula: {error}.") from None
+        changes = {FORMULA_OF[column]: source, column: value}
+        return {k: v for k, v in changes.items() if getattr(line, k) != v}
+
+    def parameter_error(self, name: str) -> str | None:
+        for parameter in self.parameters:
+            if parameter.name == name:
+                return parameter.error
+        return None
+
     # -- line edits ------------------------------------------------------------
 
     def set_line_fields(self, line_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
@@ -597,19 +820,56 @@ class EstimateDocument:
         unknown = set(changes) - set(LINE_COLUMNS)
         if unknown:
             raise ValueError(f"not line columns: {sorted(unknown)}")
+        for column, formula_column in FORMULA_OF.items():
+            # A quantity (or days) given as a number replaces the formula that made it.
+            if column in changes and formula_column not in changes and getattr(line, formula_column):
+                changes = {**changes, formula_column: ""}
         old = {k: getattr(line, k) for k in changes}
         if not changes:
             return old
         with self.db.write() as conn:
             self._update_row(conn, LINE_T, line.id, line.version,
                              {k: _db_value(v) for k, v in changes.items()})
+        groups = {line.alternative_group} if "alternative_group" in changes else set()
         for k, v in changes.items():
             setattr(line, k, v)
         line.version += 1
-        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._price(line)
         self._retotal()
         s, i = self.locate(line_id)
         self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
+        groups.add(line.alternative_group)
+        groups.discard("")
+        if groups:  # the other alternatives of the old and new group may count differently now
+            others = tuple(o.id for o in self.lines() if o.alternative_group in groups and o is not line)
+            if others:
+                self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=others))
+        return old
+
+    def choose_alternative(self, line_id: uuid.UUID) -> dict[uuid.UUID, bool]:
+        """Make a line the chosen one of its alternatives; return the flags before (for undo)."""
+        line = self._lines[line_id]
+        if not line.alternative_group:
+            raise InputError("This line is not one of a group of alternatives.")
+        wanted = {m.id: m is line for m in self.alternatives_of(line)}
+        return self.set_alternative_flags(wanted)
+
+    def set_alternative_flags(self, flags: dict[uuid.UUID, bool]) -> dict[uuid.UUID, bool]:
+        """Store ``alternative_chosen`` for several lines in one transaction; return the flags before."""
+        old = {line_id: self._lines[line_id].alternative_chosen for line_id in flags}
+        stale = {line_id: flag for line_id, flag in flags.items() if old[line_id] != flag}
+        if not stale:
+            return old
+        with self.db.write() as conn:
+            for line_id, flag in stale.items():
+                line = self._lines[line_id]
+                self._update_row(conn, LINE_T, line_id, line.version, {"alternative_chosen": flag})
+        for line_id, flag in stale.items():
+            line = self._lines[line_id]
+            line.alternative_chosen = flag
+            line.version += 1
+        self._retotal()
+        self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=tuple(flags)))
         return old
 
     def add_line(
@@ -629,7 +889,7 @@ class EstimateDocument:
         spec_errors = [name for name in ("quantity", "days", "unit_cost") if getattr(line, name) < 0]
         if spec_errors:
             raise InputError(f"{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
-        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._price(line)
         new_order = [*section.lines[:index], line, *section.lines[index:]]
         with self.db.write() as conn:
             conn.execute(LINE_T.insert().values(**{
@@ -681,7 +941,7 @@ class EstimateDocument:
             line.version += 1
             new_order = [*section.lines[:index], line, *section.lines[index:]]
             self._write_positions(conn, LINE_T, new_order)
-        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._price(line)
         change = Change(ChangeKind.LINE_INSERTED, s, index, line_id)
         self._replace_rows(change, section.lines, new_order)
         self._lines[line_id] = line
@@ -735,7 +995,7 @@ class EstimateDocument:
         for name in LINE_COLUMNS:
             setattr(line, name, getattr(fresh, name))
         line.version = fresh.version
-        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._price(line)
         self._retotal()
         s, i = self.locate(line_id)
         self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
@@ -752,15 +1012,20 @@ class EstimateDocument:
         for k, v in changes.items():
             setattr(section, k, v)
         section.version += 1
+        self._retotal()
         self._emit(Change(ChangeKind.SECTION_CHANGED, self.section_index(section_id), -1, section_id))
         return old
 
     def parse_section_edit(self, section_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:
+        section = self.section(section_id)
+        if column == "range":
+            span = parse_range(value, allow_amounts=False)
+            changes = {"range_low_pct": span.low_pct, "range_high_pct": span.high_pct}
+            return {k: v for k, v in changes.items() if getattr(section, k) != v}
         spec = SECTION_FIELDS.get(column)
         if spec is None:
             raise InputError(f"{column} cannot be edited.")
         parsed = spec.parse(value)
-        section = self.section(section_id)
         return {} if getattr(section, column) == parsed else {column: parsed}
 
     def add_section(
@@ -810,8 +1075,8 @@ class EstimateDocument:
             if row is None:
                 raise ConcurrentEditError("That section no longer exists.")
             self._update_row(conn, SECTION_T, section_id, row.version, {"deleted_at": None})
-            section = SectionRow(row.id, row.estimate_id, row.position, row.name,
-                                 row.client_description, row.version + 1)
+            section = _section_from_row(row)
+            section.version += 1
             lines = conn.execute(
                 select(LINE_T)
                 .where(LINE_T.c.section_id == section_id, LINE_T.c.deleted_at.is_(None))
@@ -821,7 +1086,7 @@ class EstimateDocument:
             new_order = [*self.sections[:index], section, *self.sections[index:]]
             self._write_positions(conn, SECTION_T, new_order)
         for line in section.lines:
-            line.priced = price_line(line.terms(), self.rules_for(line))
+            self._price(line)
         change = Change(ChangeKind.SECTION_INSERTED, index, -1, section_id)
         self._replace_rows(change, self.sections, new_order)
         self._lines.update((line.id, line) for line in section.lines)
@@ -850,6 +1115,235 @@ class EstimateDocument:
         self._emit(inserted)
         return old
 
+    # -- parameter edits ----------------------------------------------------------
+
+    def parse_parameter_edit(self, parameter_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:
+        """One typed parameter edit → its changes, or InputError. ``=…`` in Value makes a formula."""
+        parameter = self.parameter(parameter_id)
+        if column == "value" and isinstance(value, str) and value.strip().startswith("="):
+            column, value = "formula", value.strip()[1:]
+        spec = PARAMETER_FIELDS.get(column)
+        if spec is None:
+            raise InputError(f"{column} cannot be edited.")
+        parsed = spec.parse(value)
+        changes: dict[str, Any] = {column: parsed}
+        if column == "name":
+            changes["name"] = check_name(parsed, (p.name for p in self.parameters if p is not parameter))
+        elif column == "value":
+            changes["formula"] = ""  # a typed value replaces the formula
+        elif column == "formula":
+            source = parsed.strip().removeprefix("=").strip()
+            changes["formula"] = source
+            if source:
+                self._check_parameter_formula(parameter, source)
+        return {k: v for k, v in changes.items() if getattr(parameter, k) != v}
+
+    def _check_parameter_formula(self, parameter: ParameterRow, source: str) -> None:
+        try:
+            formula = compile_formula(source)
+        except FormulaError as error:
+            raise InputError(f"Formula of {parameter.name}: {error}.") from None
+        if parameter.name in formula.names:
+            raise InputError(f"The formula of {parameter.name} cannot use {parameter.name} itself.")
+        known = {p.name for p in self.parameters}
+        for name in formula.names:
+            if name not in known:
+                try:
+                    formula.evaluate({})
+                except FormulaError as error:
+                    raise InputError(f"Formula of {parameter.name}: {error}.") from None
+        specs = [ParameterSpec(p.name, p.value, source if p is parameter else p.formula)
+                 for p in self.parameters]
+        problem = resolve(specs).errors.get(parameter.name)
+        if problem:
+            raise InputError(f"Formula of {parameter.name}: {problem}.")
+
+    def set_parameter_fields(self, parameter_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+        """Change a parameter; every formula that depends on it recalculates, in one transaction.
+
+        Renaming a parameter renames it in every formula that uses it. Returns the
+        previous values (setting them back undoes the edit, renames included).
+        """
+        parameter = self.parameter(parameter_id)
+        old = {k: getattr(parameter, k) for k in changes}
+        if not changes:
+            return old
+        renamed = "name" in changes and changes["name"] != parameter.name
+        line_formulas: dict[uuid.UUID, dict[str, str]] = {}
+        param_formulas: dict[uuid.UUID, str] = {}
+        if renamed:
+            before, after = parameter.name, changes["name"]
+            for line in self.lines():
+                edits = {col: rename_in_formula(getattr(line, col), before, after)
+                         for col in FORMULA_OF.values() if uses(getattr(line, col), before)}
+                if edits:
+                    line_formulas[line.id] = edits
+            for other in self.parameters:
+                if other is not parameter and uses(other.formula, before):
+                    param_formulas[other.id] = rename_in_formula(other.formula, before, after)
+        specs = []
+        for p in self.parameters:
+            name = changes.get("name", p.name) if p is parameter else p.name
+            value = changes.get("value", p.value) if p is parameter else p.value
+            formula = (changes.get("formula", p.formula) if p is parameter
+                       else param_formulas.get(p.id, p.formula))
+            specs.append(ParameterSpec(name, value, formula))
+        plan = self._plan_recalculation(specs, line_formulas)
+        stored = dict(changes)
+        if changes.get("formula"):
+            stored["value"] = plan.values.get(changes.get("name", parameter.name), parameter.value)
+        with self.db.write() as conn:
+            self._update_row(conn, PARAMETER_T, parameter.id, parameter.version, stored)
+            for other_id, formula in param_formulas.items():
+                other = self.parameter(other_id)
+                self._update_row(conn, PARAMETER_T, other_id, other.version, {"formula": formula})
+            for line_id, edits in line_formulas.items():
+                self._update_row(conn, LINE_T, line_id, self._lines[line_id].version, edits)
+            self._write_results(conn, plan)
+        for k, v in stored.items():
+            setattr(parameter, k, v)
+        parameter.version += 1
+        for other_id, formula in param_formulas.items():
+            other = self.parameter(other_id)
+            other.formula = formula
+            other.version += 1
+        for line_id, edits in line_formulas.items():
+            line = self._lines[line_id]
+            for k, v in edits.items():
+                setattr(line, k, v)
+            line.version += 1
+        self._apply_recalculation(plan, set(line_formulas))
+        self._emit(Change(ChangeKind.PARAMETER_CHANGED, index=self.parameter_index(parameter_id),
+                          row_id=parameter_id))
+        return old
+
+    def add_parameter(self, name: str, value: Decimal | str = Decimal(0), unit: str = "", formula: str = "",
+                      description: str = "", index: int | None = None,
+                      parameter_id: uuid.UUID | None = None) -> ParameterRow:
+        name = check_name(name, (p.name for p in self.parameters))
+        parsed = PARAMETER_FIELDS["value"].parse(value)
+        unit = PARAMETER_FIELDS["unit"].parse(unit)
+        description = PARAMETER_FIELDS["description"].parse(description)
+        index = len(self.parameters) if index is None else max(0, min(index, len(self.parameters)))
+        data = EstimateParameter(estimate_id=self.estimate_id, position=index, name=name, value=parsed,
+                                 formula="", unit=unit, description=description)
+        if parameter_id is not None:
+            data.id = parameter_id
+        row = ParameterRow(data.id, self.estimate_id, index, name, parsed, "", unit, description,
+                           data.version)
+        new_order = [*self.parameters[:index], row, *self.parameters[index:]]
+        if formula:
+            self._check_parameter_formula(row, formula.strip().removeprefix("=").strip())
+            row.formula = formula.strip().removeprefix("=").strip()
+        plan = self._plan_recalculation([p.spec() for p in new_order], {})
+        if row.formula:
+            row.value = data.value = plan.values.get(name, parsed)
+        data.formula = row.formula
+        with self.db.write() as conn:
+            conn.execute(PARAMETER_T.insert().values(
+                **{c.name: getattr(data, c.name) for c in PARAMETER_T.columns}))
+            self._write_positions(conn, PARAMETER_T, new_order)
+            self._write_results(conn, plan)
+        self._replace_rows(Change(ChangeKind.PARAMETER_INSERTED, index=index, row_id=row.id),
+                           self.parameters, new_order)
+        self._apply_recalculation(plan, set())
+        self._emit(Change(ChangeKind.PARAMETER_INSERTED, index=index, row_id=row.id))
+        return row
+
+    def delete_parameter(self, parameter_id: uuid.UUID) -> int:
+        """Delete (tombstone) a parameter; formulas that used it show an error. Returns its index."""
+        parameter = self.parameter(parameter_id)
+        index = self.parameter_index(parameter_id)
+        remaining = [p for p in self.parameters if p is not parameter]
+        plan = self._plan_recalculation([p.spec() for p in remaining], {})
+        with self.db.write() as conn:
+            self._update_row(conn, PARAMETER_T, parameter.id, parameter.version, {"deleted_at": utcnow()})
+            self._write_positions(conn, PARAMETER_T, remaining)
+            self._write_results(conn, plan)
+        parameter.version += 1
+        change = Change(ChangeKind.PARAMETER_REMOVED, index=index, row_id=parameter_id)
+        self._replace_rows(change, self.parameters, remaining)
+        self._apply_recalculation(plan, set())
+        self._emit(change)
+        return index
+
+    def restore_parameter(self, parameter_id: uuid.UUID, index: int) -> ParameterRow:
+        index = max(0, min(index, len(self.parameters)))
+        with self.db.read() as conn:
+            row = conn.execute(select(PARAMETER_T).where(PARAMETER_T.c.id == parameter_id)).first()
+        if row is None:
+            raise ConcurrentEditError("That parameter no longer exists.")
+        check_name(row.name, (p.name for p in self.parameters))
+        restored = ParameterRow(row.id, row.estimate_id, index, row.name, row.value, row.formula, row.unit,
+                                row.description, row.version + 1)
+        new_order = [*self.parameters[:index], restored, *self.parameters[index:]]
+        plan = self._plan_recalculation([p.spec() for p in new_order], {})
+        with self.db.write() as conn:
+            self._update_row(conn, PARAMETER_T, parameter_id, row.version, {"deleted_at": None})
+            self._write_positions(conn, PARAMETER_T, new_order)
+            self._write_results(conn, plan)
+        change = Change(ChangeKind.PARAMETER_INSERTED, index=index, row_id=parameter_id)
+        self._replace_rows(change, self.parameters, new_order)
+        self._apply_recalculation(plan, set())
+        self._emit(change)
+        return restored
+
+    def _plan_recalculation(self, specs: list[ParameterSpec],
+                            line_formulas: dict[uuid.UUID, dict[str, str]]) -> _Recalculation:
+        """What the parameters resolve to and which lines' quantity/days change, computed before writing."""
+        resolved = resolve(specs)
+        lines: dict[uuid.UUID, dict[str, Decimal]] = {}
+        for line in self.lines():
+            formulas = line_formulas.get(line.id, {})
+            for column, formula_column in FORMULA_OF.items():
+                source = formulas.get(formula_column, getattr(line, formula_column))
+                if not source:
+                    continue
+                try:
+                    value = self._formula_result(source, column, resolved.values)
+                except FormulaError:
+                    continue  # shown on the line; it keeps its last value
+                if value != getattr(line, column):
+                    lines.setdefault(line.id, {})[column] = value
+        return _Recalculation(resolved.values, resolved.errors, lines)
+
+    @staticmethod
+    def _write_results(conn: Connection, plan: _Recalculation) -> None:
+        """Store recalculated quantities and days.
+
+        They are results of formulas, not anyone's typing, so they are written
+        without a version bump: a colleague's edit of the same line's price is not
+        a conflict with a parameter change.
+        """
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for line_id, values in plan.lines.items():
+            by_columns.setdefault(tuple(sorted(values)), []).append({"row_id": line_id, **values})
+        for columns, rows in by_columns.items():
+            conn.execute(
+                update(LINE_T).where(LINE_T.c.id == bindparam("row_id"))
+                .values({c: bindparam(c) for c in columns}),
+                rows,
+            )
+
+    def _apply_recalculation(self, plan: _Recalculation, touched: set[uuid.UUID]) -> None:
+        self.values = plan.values
+        for parameter in self.parameters:
+            parameter.error = plan.errors.get(parameter.name)
+            if parameter.formula and parameter.error is None:
+                parameter.value = plan.values[parameter.name]
+        changed = set(plan.lines) | touched
+        for line in self.lines():
+            if line.has_formula:
+                had_error = line.formula_error
+                for column, value in plan.lines.get(line.id, {}).items():
+                    setattr(line, column, value)
+                self._price(line)
+                if had_error != line.formula_error:
+                    changed.add(line.id)
+        self._retotal()
+        if changed:
+            self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=tuple(changed)))
+
     # -- estimate-level edits --------------------------------------------------
 
     def parse_estimate_edit(self, column: str, value: Any) -> dict[str, Any]:
@@ -873,10 +1367,73 @@ class EstimateDocument:
     # -- internals -------------------------------------------------------------
 
     def _retotal(self) -> None:
-        self.totals = summarize(
-            ((s.id, line.price, line.optional) for s in self.sections for line in s.lines),
-            self.header.terms(),
-        )
+        self._sections_by_id = {s.id: s for s in self.sections}
+        self._unchosen = self._find_unchosen()
+        entries = []
+        for section in self.sections:
+            section_range = section.price_range
+            for line in section.lines:
+                inclusion = self.inclusion(line)
+                span = None
+                ranged = section_range.is_set or line.range_low_pct is not None or (
+                    line.range_high_pct is not None or line.range_low is not None)
+                if inclusion == INCLUDED and ranged:
+                    span = line_span(line.price.price, line.price_range, section_range)
+                entries.append((section.id, line.price, inclusion, span))
+        self.totals = summarize(entries, self.header.terms())
+
+    def _find_unchosen(self) -> set[uuid.UUID]:
+        """Alternatives that do not count: all but the chosen line of each group.
+
+        The chosen line is the first marked chosen, else the group's first line, so
+        that a group always has exactly one, whatever was stored.
+        """
+        groups: dict[str, list[LineRow]] = {}
+        for section in self.sections:
+            for line in section.lines:
+                if line.alternative_group:
+                    groups.setdefault(line.alternative_group, []).append(line)
+        unchosen: set[uuid.UUID] = set()
+        for members in groups.values():
+            chosen = next((m for m in members if m.alternative_chosen), members[0])
+            unchosen.update(m.id for m in members if m is not chosen)
+        return unchosen
+
+    def _price(self, line: LineRow) -> None:
+        """Evaluate a line's formulas (if any) against the parameters, then price it."""
+        if line.quantity_formula or line.days_formula:
+            line.formula_error = None
+            for column, formula_column in FORMULA_OF.items():
+                source = getattr(line, formula_column)
+                if not source:
+                    continue
+                try:
+                    setattr(line, column, self._formula_result(source, column))
+                except FormulaError as error:
+                    label = LINE_FIELDS[column].label
+                    line.formula_error = (f"{label} formula “{source}”: {error}. The line keeps its last "
+                                          f"{label.lower()} ({format_number(getattr(line, column))}).")
+        elif line.formula_error:
+            line.formula_error = None
+        line.priced = price_line(line.terms(), self.rules_for(line))
+
+    def _formula_result(self, source: str, column: str, values: dict[str, Decimal] | None = None) -> Decimal:
+        """A quantity or days formula's value, to 4 places (half up); negative results are refused."""
+        value = self._formulas.evaluate(source, self.values if values is None else values)
+        tidy = value.quantize(_FOUR_PLACES, rounding=ROUND_HALF_UP)
+        if tidy < 0:
+            raise FormulaError(f"it gives {format_number(tidy)}, and a {column} cannot be negative")
+        if tidy == tidy.to_integral_value():
+            tidy = tidy.to_integral_value()
+        return tidy
+
+    def _resolve_parameters(self, specs: list[ParameterSpec] | None = None) -> None:
+        resolved = resolve(specs if specs is not None else [p.spec() for p in self.parameters])
+        self.values = resolved.values
+        for parameter in self.parameters:
+            parameter.error = resolved.errors.get(parameter.name)
+            if parameter.formula and parameter.error is None:
+                parameter.value = resolved.values[parameter.name]
 
     _update_row = staticmethod(update_versioned)
 

@@ -11,11 +11,17 @@ The arithmetic, in order:
 3. price, by the line's basis: markup → round(exact cost × (1 + markup %));
    unit price → round(units × unit price); margin → round(exact cost ÷ (1 − margin %)).
    A price override replaces that price and is shown as overridden.
-4. Optional lines are priced but left out of every total; they are add-ons.
+4. Optional lines (and the lines of an optional section) are priced but left out of
+   every total; they are add-ons, summed apart. Of a group of alternatives only the
+   chosen line counts; the others are priced and left out of everything.
 5. subtotal = Σ included line prices; contingency = round(subtotal × contingency %);
    discount = round((subtotal + contingency) × discount %); net = subtotal +
    contingency − discount; tax = round(net × tax %); total = net + tax.
    margin = net − cost, so tax never counts as margin.
+6. A budget range: each included line has a low and a high price (its own range,
+   else its section's, else its price); the low and high subtotals go through the
+   same contingency, discount and tax as the subtotal. The total with every add-on
+   does the same with subtotal + add-ons.
 
 All rounding goes through :func:`app.services.money.round_money`.
 """
@@ -25,7 +31,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.labour import STRAIGHT_TIME, CallSplit, HourSplit, LabourRules, split_call
@@ -126,11 +133,71 @@ def price_line(terms: LineTerms, rules: LabourRules | None = None) -> LinePrice:
 
 
 @dataclass(frozen=True, slots=True)
+class PriceRange:
+    """A budget range on a price: −low % … +high %, or fixed low … high amounts."""
+
+    low_pct: Decimal | None = None
+    high_pct: Decimal | None = None
+    low: Decimal | None = None
+    high: Decimal | None = None
+
+    @property
+    def is_set(self) -> bool:
+        return self.low is not None or self.low_pct is not None or self.high_pct is not None
+
+    def span(self, price: Decimal) -> tuple[Decimal, Decimal]:
+        """(low, high) of ``price`` under this range, rounded to the cent."""
+        if self.low is not None and self.high is not None:
+            return round_money(self.low), round_money(self.high)
+        low = price * (HUNDRED - (self.low_pct or ZERO)) / HUNDRED
+        high = price * (HUNDRED + (self.high_pct or ZERO)) / HUNDRED
+        return round_money(low), round_money(high)
+
+
+NO_RANGE = PriceRange()
+
+
+def line_span(price: Decimal, own: PriceRange, section: PriceRange = NO_RANGE) -> tuple[Decimal, Decimal]:
+    """A line's (low, high) price: its own range, else its section's, else its price."""
+    if own.is_set:
+        return own.span(price)
+    if section.is_set:
+        return section.span(price)
+    return price, price
+
+
+# What a line counts for in the totals.
+INCLUDED, ADDON, EXCLUDED = "included", "addon", "excluded"
+
+
+@dataclass(frozen=True, slots=True)
 class EstimateTerms:
     contingency_pct: Decimal = ZERO
     discount_pct: Decimal = ZERO
     tax_pct: Decimal = ZERO
     target_margin_pct: Decimal = ZERO
+    margin_floor_pct: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """A subtotal taken through contingency, discount and tax."""
+
+    subtotal: Decimal
+    contingency: Decimal
+    discount: Decimal
+    net: Decimal
+    tax: Decimal
+    total: Decimal
+
+
+def carry(subtotal: Decimal, terms: EstimateTerms) -> Priced:
+    """subtotal → contingency, discount, net, tax and total (step 5 above)."""
+    contingency = round_money(subtotal * terms.contingency_pct / HUNDRED)
+    discount = round_money((subtotal + contingency) * terms.discount_pct / HUNDRED)
+    net = subtotal + contingency - discount
+    tax = round_money(net * terms.tax_pct / HUNDRED)
+    return Priced(subtotal, contingency, discount, net, tax, net + tax)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +209,8 @@ class GroupTotals:
     optional_cost: Decimal = ZERO
     optional_price: Decimal = ZERO
     line_count: int = 0
+    low: Decimal = ZERO  # Σ included lines' low prices
+    high: Decimal = ZERO
 
     @property
     def margin(self) -> Decimal:
@@ -164,6 +233,22 @@ class EstimateTotals:
     optional_price: Decimal
     target_margin_pct: Decimal
     groups: dict[Hashable, GroupTotals] = field(default_factory=dict)
+    margin_floor_pct: Decimal = ZERO
+    range_low: Decimal = ZERO  # the total at every line's low price
+    range_high: Decimal = ZERO
+    with_addons: Decimal = ZERO  # the total with every optional add-on taken
+
+    @property
+    def has_range(self) -> bool:
+        return self.range_low != self.total or self.range_high != self.total
+
+    @property
+    def below_floor(self) -> bool:
+        """True when the margin falls below the estimate's floor (the AM is warned, without the cost)."""
+        if self.margin_floor_pct <= 0:
+            return False
+        pct = self.margin_pct
+        return pct is None or pct < self.margin_floor_pct
 
     @property
     def margin(self) -> Decimal:
@@ -182,42 +267,66 @@ class EstimateTotals:
         return pct is None or pct < self.target_margin_pct
 
 
-def summarize(
-    lines: Iterable[tuple[Hashable, LinePrice, bool]], terms: EstimateTerms
-) -> EstimateTotals:
-    """Totals of an estimate from ``(group key, line price, optional)`` triples."""
-    sums: dict[Hashable, list[Decimal | int]] = {}
-    for group, priced, optional in lines:
+def summarize(lines: Iterable[tuple[Any, ...]], terms: EstimateTerms) -> EstimateTotals:
+    """Totals of an estimate from ``(group key, line price, inclusion[, (low, high)])`` tuples.
+
+    ``inclusion`` is INCLUDED, ADDON or EXCLUDED (True means ADDON, False INCLUDED);
+    without a (low, high) span a line's range is its price.
+    """
+    sums: dict[Hashable, list[Any]] = {}
+    for group, priced, inclusion, *span in lines:
         acc = sums.get(group)
         if acc is None:
-            acc = sums[group] = [ZERO, ZERO, ZERO, ZERO, 0]
-        if optional:
+            acc = sums[group] = [ZERO, ZERO, ZERO, ZERO, 0, ZERO, ZERO]
+        acc[4] += 1
+        if inclusion is True or inclusion == ADDON:
             acc[2] += priced.cost
             acc[3] += priced.price
-        else:
+        elif inclusion is False or inclusion == INCLUDED:
             acc[0] += priced.cost
             acc[1] += priced.price
-        acc[4] += 1
+            low, high = span[0] if span and span[0] is not None else (priced.price, priced.price)
+            acc[5] += low
+            acc[6] += high
     groups = {
-        key: GroupTotals(Decimal(a[0]), Decimal(a[1]), Decimal(a[2]), Decimal(a[3]), int(a[4]))
+        key: GroupTotals(Decimal(a[0]), Decimal(a[1]), Decimal(a[2]), Decimal(a[3]), int(a[4]),
+                         Decimal(a[5]), Decimal(a[6]))
         for key, a in sums.items()
     }
     cost = sum((g.cost for g in groups.values()), ZERO)
     subtotal = sum((g.price for g in groups.values()), ZERO)
     optional_price = sum((g.optional_price for g in groups.values()), ZERO)
-    contingency = round_money(subtotal * terms.contingency_pct / HUNDRED)
-    discount = round_money((subtotal + contingency) * terms.discount_pct / HUNDRED)
-    net = subtotal + contingency - discount
-    tax = round_money(net * terms.tax_pct / HUNDRED)
+    main = carry(subtotal, terms)
     return EstimateTotals(
         cost=cost,
         subtotal=subtotal,
-        contingency=contingency,
-        discount=discount,
-        net=net,
-        tax=tax,
-        total=net + tax,
+        contingency=main.contingency,
+        discount=main.discount,
+        net=main.net,
+        tax=main.tax,
+        total=main.total,
         optional_price=optional_price,
         target_margin_pct=terms.target_margin_pct,
         groups=groups,
+        margin_floor_pct=terms.margin_floor_pct,
+        range_low=carry(sum((g.low for g in groups.values()), ZERO), terms).total,
+        range_high=carry(sum((g.high for g in groups.values()), ZERO), terms).total,
+        with_addons=carry(subtotal + optional_price, terms).total,
     )
+
+
+def say_out_loud(low: Decimal, high: Decimal, figures: int = 3) -> tuple[Decimal, Decimal]:
+    """A range an AM can say: low rounded down and high rounded up to ``figures`` significant figures.
+
+    ``182,340.12 … 213,020.00`` → ``182,000 … 214,000``.
+    """
+    def step(value: Decimal) -> Decimal:
+        if value <= 0:
+            return Decimal(1)
+        digits = value.adjusted() + 1  # digits before the point
+        return Decimal(10) ** max(0, digits - figures)
+
+    unit = step(max(abs(low), abs(high)))
+    rounded_low = (low / unit).to_integral_value(rounding=ROUND_FLOOR) * unit
+    rounded_high = (high / unit).to_integral_value(rounding=ROUND_CEILING) * unit
+    return rounded_low, rounded_high

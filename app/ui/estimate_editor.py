@@ -128,6 +128,8 @@ class EstimateEditor(QObject):
                 continue
             spec = LINE_FIELDS.get(name) or SECTION_FIELDS.get(name) or ESTIMATE_FIELDS.get(name)
             theirs = conflict.theirs.get(name) if conflict.theirs is not None else None
+            if conflict.theirs is not None and theirs == mine and len(conflict.mine) > 1:
+                continue  # the same on both sides (a formula both cleared): nothing to choose
             shown_theirs = "(deleted)" if conflict.theirs is None else self._show(name, theirs)
             rows.append((spec.label if spec else name, self._show(name, mine), shown_theirs))
         return ConflictView(title, rows, conflict.deleted)

@@ -92,7 +92,7 @@ def test_start_up_does_not_import_matplotlib() -> None:
 
     code = "import sys, app.ui.main_window; print('matplotlib' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
+                            timeout=120, env={**__import__("os").environ, "QT_QPA_PLATFORM": "offscreen"})
     assert result.stdout.strip() == "False"
 
 

@@ -28,7 +28,7 @@ def doc(demo_db: Database, full_booth_id: Any) -> EstimateDocument:
     """Full booth sent twice: rev 1 as in EXAMPLE.md, rev 2 with 294 panels and 5 % off."""
     doc = EstimateDocument(demo_db, full_booth_id)
     send_quote(demo_db, doc, "Dana Ortiz", "Budget for the full ribbon")
-    doc.set_line_fields(_line(doc, PANELS).id, {"quantity": D(294)})
+    doc.set_line_fields(_line(doc, PANELS).id, {"quantity": D(294), "quantity_formula": ""})
     doc.set_estimate_fields({"discount_pct": D(5)})
     send_quote(demo_db, doc, "Dana Ortiz", "Three sides, 5 % off")
     return doc
@@ -100,6 +100,7 @@ def test_picking_rev_1_to_rev_2_shows_the_changed_line_and_totals(qtbot: Any, di
     assert panels.data(TONE_ROLE) == "changed"
     assert _rows(model, panels) == [
         ("Quantity", "392", "294", ""),
+        ("Quantity formula", "panels", "(empty)", ""),
         ("Line cost", "$28,224.00", "$21,168.00", ""),
         ("Line price", "$54,880.00", "$41,160.00", ""),
     ]
