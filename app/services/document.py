@@ -10,6 +10,7 @@ view can update just what changed. There is no separate save step.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -502,6 +503,7 @@ def _db_value(value: Any) -> Any:
 
 DAY_UNITS = frozenset({"day", "days", "d"})
 _FOUR_PLACES = Decimal("0.0001")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 def is_day_unit(unit: str | None) -> bool:
@@ -686,6 +688,20 @@ class EstimateDocument:
             if line.alternative_group == group and line.id not in self._unchosen:
                 return line
         return None
+
+    def client_text(self, line: LineRow) -> str:
+        """What the client reads of a line, ``{parameter}`` placeholders filled in."""
+        return self.fill(line.client_text)
+
+    def fill(self, text: str) -> str:
+        """``"LED panels ({panels})"`` → ``"LED panels (392)"``: client wording that follows the parameters.
+
+        An unknown name is left as typed, so a typo shows rather than vanishes.
+        """
+        if "{" not in text:
+            return text
+        return _PLACEHOLDER.sub(
+            lambda m: format_number(self.values[m[1]]) if m[1] in self.values else m[0], text)
 
     def line_span(self, line: LineRow) -> tuple[Decimal, Decimal]:
         """A line's budget range (low, high): its own, else its section's, else its price."""

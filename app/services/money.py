@@ -32,6 +32,12 @@ def format_money(value: Decimal | None, currency: str = "") -> str:
     return f"{symbol}{text}"
 
 
+def format_whole_money(value: Decimal, currency: str = "") -> str:
+    """A rounded amount without cents, as said out loud: ``94500`` → ``"$94,500"``."""
+    text = format_money(value, currency)
+    return text[:-3] if text.endswith(".00") else text
+
+
 def format_number(value: Decimal | None) -> str:
     """A quantity without trailing zeros: ``Decimal("4.500")`` → ``"4.5"``, ``1E+2`` → ``"100"``."""
     if value is None:

@@ -3,7 +3,9 @@
 Only client-facing fields are read here: section names and client
 descriptions, a line's client description (never its internal description,
 which may name a supplier), quantities and prices. Optional lines are listed
-apart as add-ons and left out of the totals.
+apart as add-ons, each optional section as an option of its own, and the
+alternatives not chosen last, with what they would change; none of them is in
+the total.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.models.enums import LineKind
 from app.services.document import Change, ChangeKind, EstimateDocument, LineRow
 from app.services.money import ZERO, format_money, format_number
+from app.services.pricing import ADDON, EXCLUDED
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.production_model import ROW_ID_ROLE, ROW_KIND_ROLE
 
 ADDONS_TITLE = "Optional add-ons"
+ALTERNATIVES_TITLE = "Alternatives"
+SECTION, ADDONS, OPTION, ALTERNATIVES = "section", "addons", "option", "alternatives"
 COLUMNS = ("Item", "Quantity", "Price")
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -29,18 +34,20 @@ _GROUP_BG = QBrush(QColor("#eef5ee"))
 _READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
 _ADDON_FG = QBrush(QColor("#4b5563"))
+_OPTION_BG = QBrush(QColor("#f3f4f6"))
 
 
 @dataclass
 class _Group:
-    """A top-level row: a section (``section_id``) or the add-ons group (``None``)."""
+    """A top-level row: a section, the add-ons, an optional section, or the alternatives."""
 
-    section_id: uuid.UUID | None
+    kind: str
+    section_id: uuid.UUID | None = None
     line_ids: list[uuid.UUID] = field(default_factory=list)
 
 
 class ClientQuoteModel(QAbstractItemModel):
-    """Sections → lines as the client reads them, then the optional add-ons.
+    """Sections → lines as the client reads them, then add-ons, options and alternatives.
 
     With an editor, the client descriptions are editable here (the AM's words).
     """
@@ -54,34 +61,52 @@ class ClientQuoteModel(QAbstractItemModel):
         self.editor = editor
         self._groups: list[_Group] = []
         self._where: dict[uuid.UUID, tuple[int, int]] = {}
+        self._placed: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}
         self._build()
         doc.subscribe(self._on_document_changed)
 
     def detach(self) -> None:
         self.doc.unsubscribe(self._on_document_changed)
 
+    def _placement(self, line: LineRow) -> tuple[str, uuid.UUID | None]:
+        """Which group a line shows in: (kind, section id for a section or an option)."""
+        inclusion = self.doc.inclusion(line)
+        if inclusion == EXCLUDED:
+            return ALTERNATIVES, None
+        section = self.doc.section(line.section_id)
+        if section.optional:
+            return OPTION, section.id
+        if inclusion == ADDON:
+            return ADDONS, None
+        return SECTION, section.id
+
     def _build(self) -> None:
-        groups: list[_Group] = []
-        addons = _Group(None)
+        sections: list[_Group] = []
+        options: list[_Group] = []
+        addons, alternatives = _Group(ADDONS), _Group(ALTERNATIVES)
+        placed: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}
         for section in self.doc.sections:
-            group = _Group(section.id)
+            group = _Group(OPTION if section.optional else SECTION, section.id)
+            (options if section.optional else sections).append(group)
             for line in section.lines:
-                (addons if line.optional else group).line_ids.append(line.id)
-            groups.append(group)
-        if addons.line_ids:
-            groups.append(addons)
+                place = placed[line.id] = self._placement(line)
+                {SECTION: group, OPTION: group, ADDONS: addons, ALTERNATIVES: alternatives}[place[0]] \
+                    .line_ids.append(line.id)
+        groups = sections + ([addons] if addons.line_ids else []) + options
+        if alternatives.line_ids:
+            groups.append(alternatives)
         self._groups = groups
+        self._placed = placed
         self._where = {
             line_id: (g, i) for g, group in enumerate(groups) for i, line_id in enumerate(group.line_ids)
         }
         self._where.update({g.section_id: (i, -1) for i, g in enumerate(groups) if g.section_id})
 
     def _grouped_right(self, line_id: uuid.UUID) -> bool:
-        """True while a line sits in the right group (it may have become optional or not)."""
-        place = self._where.get(line_id)
-        if place is None:
+        """True while a line sits in the right group (it may have become optional, or not chosen)."""
+        if line_id not in self._where or not self.doc.has_line(line_id):
             return False
-        return (self._groups[place[0]].section_id is None) == self.doc.line(line_id).optional
+        return self._placed.get(line_id) == self._placement(self.doc.line(line_id))
 
     # -- structure -----------------------------------------------------------------
 
@@ -170,15 +195,15 @@ class ClientQuoteModel(QAbstractItemModel):
             return self._group_data(self._groups[index.row()], index.column(), role)
         group = self._groups[index.internalId() - 1]
         line = self.doc.line(group.line_ids[index.row()])
-        return self._line_data(line, group.section_id is None, index.column(), role)
+        return self._line_data(line, group.kind, index.column(), role)
 
     def _group_data(self, group: _Group, column: int, role: int) -> Any:
         if role == ROW_KIND_ROLE:
-            return "section" if group.section_id else "addons"
+            return group.kind
         if role == ROW_ID_ROLE:
             return str(group.section_id) if group.section_id else None
         if role == Qt.ItemDataRole.BackgroundRole:
-            return _GROUP_BG
+            return _GROUP_BG if group.kind == SECTION else _OPTION_BG
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
@@ -186,49 +211,73 @@ class ClientQuoteModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == 0 else _RIGHT
         currency = self.doc.header.currency
-        if group.section_id is None:
+        if group.kind == ADDONS:
             if role == Qt.ItemDataRole.DisplayRole and column == 0:
                 return ADDONS_TITLE
             if role == Qt.ItemDataRole.DisplayRole and column == 2:
-                return format_money(self.doc.totals.optional_price, currency)
+                price = sum((self.doc.line(i).price.price for i in group.line_ids), ZERO)
+                return format_money(price, currency)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Options the client can add; not included in the total."
             return None
+        if group.kind == ALTERNATIVES:
+            if role == Qt.ItemDataRole.DisplayRole and column == 0:
+                return ALTERNATIVES_TITLE
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Instead of an item in the quote; the price column says what choosing it would change."
+            return None
+        assert group.section_id is not None
         section = self.doc.section(group.section_id)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return section.client_description or None
+            if group.kind == OPTION:
+                return "An option the client can add; not included in the total."
+            return self.doc.fill(section.client_description) or None
         if role == Qt.ItemDataRole.EditRole:
             return section.client_description if column == 0 else None
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
+            name = f"Option: {section.name}" if group.kind == OPTION else section.name
             if section.client_description:
-                return f"{section.name} — {section.client_description}"
-            return section.name
+                return f"{name} — {self.doc.fill(section.client_description)}"
+            return name
         if column == 2:
             totals = self.doc.totals.groups.get(section.id)
-            return format_money(totals.price if totals else ZERO, currency)
+            if totals is None:
+                return format_money(ZERO, currency)
+            return format_money(totals.optional_price if group.kind == OPTION else totals.price, currency)
         return None
 
-    def _line_data(self, line: LineRow, addon: bool, column: int, role: int) -> Any:
+    def _line_data(self, line: LineRow, kind: str, column: int, role: int) -> Any:
         if role == ROW_KIND_ROLE:
             return "line"
         if role == ROW_ID_ROLE:
             return str(line.id)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == 0 else _RIGHT
-        if role == Qt.ItemDataRole.ForegroundRole and addon:
+        if role == Qt.ItemDataRole.ForegroundRole and kind != SECTION:
             return _ADDON_FG
         if role == Qt.ItemDataRole.EditRole:
             return line.client_description if column == 0 else None
+        if role == Qt.ItemDataRole.ToolTipRole and kind == ALTERNATIVES and column == 2:
+            return f"Its own price: {format_money(line.price.price, self.doc.header.currency)}"
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
-            return line.client_text
+            if kind == ALTERNATIVES:
+                chosen = self.doc.chosen_alternative(line.alternative_group)
+                instead = f" (instead of {self.doc.client_text(chosen)})" if chosen is not None else ""
+                return f"{self.doc.client_text(line)}{instead}"
+            return self.doc.client_text(line)
         if column == 1:
             return client_quantity(line)
         if column == 2:
-            return format_money(line.price.price, self.doc.header.currency)
+            currency = self.doc.header.currency
+            if kind == ALTERNATIVES:
+                chosen = self.doc.chosen_alternative(line.alternative_group)
+                delta = line.price.price - (chosen.price.price if chosen is not None else ZERO)
+                return ("+" if delta >= 0 else "") + format_money(delta, currency)
+            return format_money(line.price.price, currency)
         return None
 
     # -- following the document ----------------------------------------------------------
@@ -257,15 +306,53 @@ class ClientQuoteModel(QAbstractItemModel):
             index = self.index_for_id(change.row_id)
             if index.isValid():
                 self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
-            group_row = self._where[change.row_id][0]
-            self.dataChanged.emit(self.index(group_row, 0), self.index(group_row, len(COLUMNS) - 1))
-            if self._groups and self._groups[-1].section_id is None:
-                last = len(self._groups) - 1
-                self.dataChanged.emit(self.index(last, 2), self.index(last, 2))
+            self._groups_changed()
         elif kind is ChangeKind.SECTION_CHANGED and change.row_id is not None:
+            if self._section_kind_changed(change.row_id):
+                self.beginResetModel()
+                self._build()
+                self.endResetModel()
+                return
             index = self.index_for_id(change.row_id)
             if index.isValid():
                 self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
+        elif kind is ChangeKind.LINES_RECALCULATED:
+            if not all(self._grouped_right(i) for i in change.row_ids if self.doc.has_line(i)):
+                self.beginResetModel()
+                self._build()
+                self.endResetModel()
+                return
+            self._lines_changed(change.row_ids)
+
+    def _section_kind_changed(self, section_id: uuid.UUID) -> bool:
+        place = self._where.get(section_id)
+        if place is None:
+            return False
+        was_option = self._groups[place[0]].kind == OPTION
+        return was_option != self.doc.section(section_id).optional
+
+    def _groups_changed(self) -> None:
+        """Group rows carry subtotals; one dataChanged over the price column of them all."""
+        if self._groups:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._groups) - 1, 2))
+            last = self._groups[-1]
+            if last.kind == ALTERNATIVES:  # their differences follow the chosen lines' prices
+                parent = self.index(len(self._groups) - 1, 0)
+                self.dataChanged.emit(self.index(0, 0, parent),
+                                      self.index(len(last.line_ids) - 1, len(COLUMNS) - 1, parent))
+
+    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...]) -> None:
+        spans: dict[int, list[int]] = {}
+        for row_id in row_ids:
+            place = self._where.get(row_id)
+            if place is None:
+                continue
+            span = spans.setdefault(place[0], [place[1], place[1]])
+            span[0], span[1] = min(span[0], place[1]), max(span[1], place[1])
+        for g, (first, last) in sorted(spans.items()):
+            parent = self.index(g, 0)
+            self.dataChanged.emit(self.index(first, 0, parent), self.index(last, len(COLUMNS) - 1, parent))
+        self._groups_changed()
 
 
 def client_quantity(line: LineRow) -> str:

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.document import Change
-from app.services.money import format_money, format_number
+from app.services.money import format_money, format_number, format_whole_money
+from app.services.pricing import say_out_loud
 from app.ui.client_model import ClientQuoteModel
 from app.ui.delegates import CellMessage
 from app.ui.estimate_editor import EstimateEditor
@@ -84,6 +85,23 @@ class ClientPane(QWidget):
         self.total.setStyleSheet("QLabel { font-weight: 700; font-size: 14px; }")
         self.addons = figure_label("clientAddons")
         self.addons_caption = QLabel("Optional add-ons (not included)")
+        self.with_addons = figure_label("clientWithAddons")
+        self.with_addons_caption = QLabel("Total with every option")
+        self.range = figure_label("clientRange", bold=True)
+        self.range_caption = QLabel("Budget range")
+        self.floor_warning = QLabel(footer)
+        self.floor_warning.setObjectName("floorWarning")
+        self.floor_warning.setWordWrap(True)
+        self.floor_warning.setStyleSheet(
+            "QLabel { color: #991b1b; background: #fee2e2; border-radius: 3px; padding: 3px 6px; }")
+        self.floor_warning.setText(
+            "⚠ Below the floor: the discount or a price override takes this quote under the company's "
+            "minimum. Check with the PM before it goes out.")
+        self.formula_warning = QLabel(footer)
+        self.formula_warning.setObjectName("clientFormulaWarning")
+        self.formula_warning.setWordWrap(True)
+        self.formula_warning.setStyleSheet(
+            "QLabel { color: #92400e; background: #fef3c7; border-radius: 3px; padding: 3px 6px; }")
         self.discount_edit = FieldEdit(self.editor, "discount_pct",
                                        lambda: format_number(self.doc.header.discount_pct), footer)
         self.discount_edit.setObjectName("discountEdit")
@@ -104,14 +122,18 @@ class ClientPane(QWidget):
             (QLabel("Discount %"), self.discount_edit, self.discount),
             (QLabel("Tax %"), self.tax_edit, self.tax),
             (QLabel("<b>Total</b>"), None, self.total),
+            (self.range_caption, None, self.range),
             (self.addons_caption, None, self.addons),
+            (self.with_addons_caption, None, self.with_addons),
         ]
         for r, (caption, edit, figure) in enumerate(rows):
             grid.addWidget(caption, r, 0)
             if edit is not None:
                 grid.addWidget(edit, r, 1)
             grid.addWidget(figure, r, 2)
-        grid.addWidget(self.field_message, len(rows), 0, 1, 3)
+        grid.addWidget(self.floor_warning, len(rows), 0, 1, 3)
+        grid.addWidget(self.formula_warning, len(rows) + 1, 0, 1, 3)
+        grid.addWidget(self.field_message, len(rows) + 2, 0, 1, 3)
         grid.setColumnStretch(2, 1)
         return footer
 
@@ -137,6 +159,25 @@ class ClientPane(QWidget):
         self.addons.setText(format_money(totals.optional_price, currency))
         self.addons.setVisible(totals.optional_price != 0)
         self.addons_caption.setVisible(totals.optional_price != 0)
+        self.with_addons.setText(format_money(totals.with_addons, currency))
+        self.with_addons.setVisible(totals.optional_price != 0)
+        self.with_addons_caption.setVisible(totals.optional_price != 0)
+        # The range the AM can say out loud, and the likely figure; no internal value.
+        if totals.has_range:
+            low, high = say_out_loud(totals.range_low, totals.range_high)
+            self.range.setText(f"{format_whole_money(low, currency)} – {format_whole_money(high, currency)}"
+                               f"  (likely {format_money(totals.total, currency)})")
+            self.range.setToolTip(f"{format_money(totals.range_low, currency)} – "
+                                  f"{format_money(totals.range_high, currency)} before rounding")
+        self.range.setVisible(totals.has_range)
+        self.range_caption.setVisible(totals.has_range)
+        self.floor_warning.setVisible(totals.below_floor)
+        broken = len(self.doc.formula_errors)
+        if broken:
+            self.formula_warning.setText(
+                f"⚠ {broken} quantit{'ies' if broken != 1 else 'y'} could not be recalculated; the PM needs "
+                "to look at the estimate before these figures are final.")
+        self.formula_warning.setVisible(bool(broken))
         self.discount_edit.refresh()
         self.tax_edit.refresh()
 

@@ -206,3 +206,69 @@ class MoveSection(DocumentCommand):
 
     def revert(self) -> None:
         self.doc.move_section(self.section_id, self.origin)
+
+
+class SetAlternativeFlags(DocumentCommand):
+    """Choose one line of a group of alternatives; undo restores which one was chosen."""
+
+    def __init__(self, doc: EstimateDocument, line_id: uuid.UUID) -> None:
+        super().__init__(doc, "Choose alternative")
+        self.line_id = line_id
+        self.old: dict[uuid.UUID, bool] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.choose_alternative(self.line_id)
+
+    def revert(self) -> None:
+        self.doc.set_alternative_flags(self.old)
+
+
+class SetParameterFields(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, parameter_id: uuid.UUID, new: dict[str, Any],
+                 text: str) -> None:
+        super().__init__(doc, text)
+        self.parameter_id = parameter_id
+        self.new = new
+        self.old: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.set_parameter_fields(self.parameter_id, self.new)
+
+    def revert(self) -> None:
+        self.doc.set_parameter_fields(self.parameter_id, self.old)
+
+
+class AddParameter(DocumentCommand):
+    """Add a parameter; undo deletes it (a tombstone), redo restores that same row."""
+
+    def __init__(self, doc: EstimateDocument, name: str, value: Any, index: int | None = None) -> None:
+        super().__init__(doc, f"Add parameter {name}")
+        self.name = name
+        self.value = value
+        self.index = index
+        self.parameter_id = uuid.uuid4()
+        self._created = False
+
+    def apply(self) -> None:
+        if self._created:
+            self.doc.restore_parameter(self.parameter_id, self.index or 0)
+            return
+        row = self.doc.add_parameter(self.name, self.value, index=self.index, parameter_id=self.parameter_id)
+        self.index = row.position
+        self._created = True
+
+    def revert(self) -> None:
+        self.doc.delete_parameter(self.parameter_id)
+
+
+class DeleteParameter(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, parameter_id: uuid.UUID) -> None:
+        super().__init__(doc, f"Delete parameter {doc.parameter(parameter_id).name}")
+        self.parameter_id = parameter_id
+        self.index = 0
+
+    def apply(self) -> None:
+        self.index = self.doc.delete_parameter(self.parameter_id)
+
+    def revert(self) -> None:
+        self.doc.restore_parameter(self.parameter_id, self.index)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 from app.services.document import (
     ESTIMATE_FIELDS,
     LINE_FIELDS,
+    PARAMETER_FIELDS,
     SECTION_FIELDS,
     ConcurrentEditError,
     EditConflict,
@@ -44,7 +45,8 @@ class BusyMessage(str):
 
 # What the user chose: keep mine (write it over theirs), take theirs, or edit again.
 KEEP_MINE, TAKE_THEIRS, EDIT = "mine", "theirs", "edit"
-_VALUE_EDITS = (commands.SetLineFields, commands.SetSectionFields, commands.SetEstimateFields)
+_VALUE_EDITS = (commands.SetLineFields, commands.SetSectionFields, commands.SetEstimateFields,
+                commands.SetParameterFields)
 
 
 class EstimateEditor(QObject):
@@ -120,13 +122,16 @@ class EstimateEditor(QObject):
             title = f"Line “{self.doc.line(conflict.row_id).description}”"
         elif conflict.table == "section":
             title = "Section"
+        elif conflict.table == "estimateparameter":
+            title = "Parameter"
         else:
             title = "Estimate settings"
         rows = []
         for name, mine in conflict.mine.items():
             if name in {"price_basis", "version", "updated_at"}:
                 continue
-            spec = LINE_FIELDS.get(name) or SECTION_FIELDS.get(name) or ESTIMATE_FIELDS.get(name)
+            spec = (LINE_FIELDS.get(name) or SECTION_FIELDS.get(name) or ESTIMATE_FIELDS.get(name)
+                    or PARAMETER_FIELDS.get(name))
             theirs = conflict.theirs.get(name) if conflict.theirs is not None else None
             if conflict.theirs is not None and theirs == mine and len(conflict.mine) > 1:
                 continue  # the same on both sides (a formula both cleared): nothing to choose
@@ -192,6 +197,38 @@ class EstimateEditor(QObject):
         if not changes:
             return None
         return self.run(commands.SetEstimateFields(self.doc, changes, "Edit estimate"))
+
+    def choose_alternative(self, line_id: uuid.UUID) -> str | None:
+        return self.run(commands.SetAlternativeFlags(self.doc, line_id))
+
+    # -- parameters --------------------------------------------------------------
+
+    def edit_parameter(self, parameter_id: uuid.UUID, column: str, value: Any) -> str | None:
+        try:
+            changes = self.doc.parse_parameter_edit(parameter_id, column, value)
+        except InputError as error:
+            return str(error)
+        if not changes:
+            return None
+        name = self.doc.parameter(parameter_id).name
+        text = f"Rename {name}" if "name" in changes else f"Edit {name}"
+        return self.run(commands.SetParameterFields(self.doc, parameter_id, changes, text))
+
+    def add_parameter(self, name: str | None = None, value: Any = "0") -> uuid.UUID | None:
+        """Add a parameter (``new_parameter``, ``new_parameter_2``… when no name is given)."""
+        if name is None:
+            taken = {p.name.lower() for p in self.doc.parameters}
+            name, n = "new_parameter", 1
+            while name in taken:
+                n += 1
+                name = f"new_parameter_{n}"
+        command = commands.AddParameter(self.doc, name, value)
+        if self._report(self.run(command)):
+            return None
+        return command.parameter_id
+
+    def delete_parameter(self, parameter_id: uuid.UUID) -> str | None:
+        return self._report(self.run(commands.DeleteParameter(self.doc, parameter_id)))
 
     def add_line(self, section_id: uuid.UUID, index: int | None = None,
                  values: dict[str, Any] | None = None) -> uuid.UUID | None:

@@ -29,6 +29,7 @@ from app.ui.catalog_panel import CatalogPanel
 from app.ui.crew_editor import CrewEditorDialog
 from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
+from app.ui.estimate_actions import EstimateActions
 from app.ui.file_actions import DatabaseActions
 from app.ui.labour_rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
             app.focusChanged.connect(self._on_focus_changed)
 
         self.file_actions = DatabaseActions(self)
+        self.estimate_actions = EstimateActions(self)
         self._build_actions()
         self._build_menus()
         self.presence_label = QLabel(self)
@@ -195,6 +197,13 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(self.labour_rules_action)
         edit_menu.addAction(self.crew_editor_action)
         edit_menu.addAction(self.roles_action)
+        estimate_menu = bar.addMenu("E&stimate")
+        estimate_menu.setObjectName("estimateMenu")
+        for estimate_action in self.estimate_actions.actions:
+            if estimate_action is None:
+                estimate_menu.addSeparator()
+            else:
+                estimate_menu.addAction(estimate_action)
         view_menu = bar.addMenu("&View")
         for dock in (self.staffing_dock, self.capacity_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -290,6 +299,7 @@ class MainWindow(QMainWindow):
         if self.workspace is None:
             return
         workspace, self.workspace = self.workspace, None
+        self.estimate_actions.close_history()
         self.staffing.set_editor(None)
         self.undo_group.removeStack(workspace.editor.undo_stack)
         workspace.detach()
@@ -481,6 +491,7 @@ class MainWindow(QMainWindow):
                        self.labour_rules_action, self.crew_editor_action, self.roles_action):
             action.setEnabled(self.db is not None)
         self.file_actions.update_enabled(self.db)
+        self.estimate_actions.update_enabled()
 
     def show_crew_editor(self) -> None:
         """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
@@ -567,5 +578,6 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
             self.settings.sync()
         self.close_estimate()
+        self.estimate_actions.close_dialogs()
         self.stop_sharing()
         super().closeEvent(event)

@@ -23,6 +23,8 @@ from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.services.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
 from app.services.labour import CallSplit, LabourRules
 from app.services.money import format_money, format_number, format_percent
+from app.services.parameters import format_range
+from app.services.pricing import EXCLUDED
 from app.ui.estimate_editor import BusyMessage, EstimateEditor
 
 MIME_TYPE = "application/x-tandem-estimate-rows"
@@ -61,6 +63,7 @@ COLUMNS = (
     Column("unit_price", "Unit price", True, 78),
     Column("price", "Price", True, 92),
     Column("margin_pct", "Margin", True, 66),
+    Column("range", "Range", width=112),
     Column("phase", "Phase", width=70),
     Column("call_date", "Date", width=84),
     Column("start_time", "Start", width=50),
@@ -69,12 +72,15 @@ COLUMNS = (
     Column("supplier_id", "Supplier", width=150),
     Column("role_id", "Role", width=110),
     Column("optional", "Optional", width=64),
+    Column("alternative", "Alternative", width=110),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 _LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional", "paid"}
 _CALL_KEYS = {"phase", "call_date", "start_time", "end_time", "paid"}
-_SECTION_EDITABLE = {"description"}
+_SECTION_EDITABLE = {"description", "range"}
 _COLUMN_COUNT = len(COLUMNS)
+_FORMULA_FG = QBrush(QColor("#1d4ed8"))
+_EXCLUDED_FG = QBrush(QColor("#9ca3af"))
 
 
 def _column_flags(editable: set[str], checkable: set[str], extra: Qt.ItemFlag) -> tuple[Qt.ItemFlag, ...]:
@@ -88,8 +94,8 @@ def _column_flags(editable: set[str], checkable: set[str], extra: Qt.ItemFlag) -
     )
 
 
-_SECTION_FLAGS = _column_flags(_SECTION_EDITABLE, set(), Qt.ItemFlag.ItemIsDropEnabled)
-_LINE_FLAGS = _column_flags(_LINE_EDITABLE, {"optional"}, Qt.ItemFlag.NoItemFlags)
+_SECTION_FLAGS = _column_flags(_SECTION_EDITABLE, {"optional"}, Qt.ItemFlag.ItemIsDropEnabled)
+_LINE_FLAGS = _column_flags(_LINE_EDITABLE, {"optional", "alternative"}, Qt.ItemFlag.NoItemFlags)
 
 
 class ProductionTreeModel(QAbstractItemModel):
@@ -228,14 +234,26 @@ class ProductionTreeModel(QAbstractItemModel):
             return font
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if COLUMNS[column].numeric else _LEFT
+        if role == Qt.ItemDataRole.CheckStateRole and key == "optional":
+            return Qt.CheckState.Checked if section.optional else Qt.CheckState.Unchecked
         if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.ToolTipRole):
             return None
         totals = self.doc.totals.groups.get(section.id)
         currency = self.doc.header.currency
         if key == "description":
             if role == Qt.ItemDataRole.ToolTipRole:
-                return section.client_description or None
+                tip = section.client_description
+                if section.optional:
+                    tip = (tip + "\n" if tip else "") + "Optional section: an add-on, left out of the total."
+                return tip or None
             return section.name
+        if key == "range":
+            if role == Qt.ItemDataRole.ToolTipRole:
+                if totals is None or (totals.low == totals.price and totals.high == totals.price):
+                    return "Type a range for the section's lines, e.g. ±10% or -5% / +15%."
+                return (f"The section's included lines range from {format_money(totals.low, currency)} to "
+                        f"{format_money(totals.high, currency)} (lines with a range of their own keep it).")
+            return format_range(section.price_range)
         if totals is None or role == Qt.ItemDataRole.EditRole:
             return None
         if key == "cost":
@@ -244,6 +262,8 @@ class ProductionTreeModel(QAbstractItemModel):
             return format_money(totals.price, currency)
         if key == "margin_pct":
             return format_percent(totals.margin_pct)
+        if key == "price" and section.optional and role == Qt.ItemDataRole.DisplayRole:
+            return f"({format_money(totals.optional_price, currency)})"
         if key == "unit" and role == Qt.ItemDataRole.DisplayRole:
             count = totals.line_count
             return f"{count} line{'s' if count != 1 else ''}"
@@ -255,8 +275,13 @@ class ProductionTreeModel(QAbstractItemModel):
             return str(line.id)
         if role == ROW_KIND_ROLE:
             return "line"
-        if role == Qt.ItemDataRole.CheckStateRole and key == "optional":
-            return Qt.CheckState.Checked if line.optional else Qt.CheckState.Unchecked
+        if role == Qt.ItemDataRole.CheckStateRole:
+            if key == "optional":
+                return Qt.CheckState.Checked if line.optional else Qt.CheckState.Unchecked
+            if key == "alternative" and line.alternative_group:
+                chosen = self.doc.is_chosen_alternative(line)
+                return Qt.CheckState.Checked if chosen else Qt.CheckState.Unchecked
+            return None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if COLUMNS[column].numeric else _LEFT
         if role == CHOICES_ROLE:
@@ -264,6 +289,10 @@ class ProductionTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.ForegroundRole:
             return self._line_foreground(line, key)
         if role == Qt.ItemDataRole.FontRole:
+            if key == "price" and self.doc.inclusion(line) == EXCLUDED:
+                font = QFont()
+                font.setStrikeOut(True)
+                return font
             if key == "price" and line.price.overridden:
                 font = QFont()
                 font.setBold(True)
@@ -294,6 +323,10 @@ class ProductionTreeModel(QAbstractItemModel):
             return line.unit
         if key == "days":
             return format_number(line.days)
+        if key == "range":
+            return format_range(line.price_range, currency)
+        if key == "alternative":
+            return line.alternative_group
         if key == "hours":
             return format_number(line.hours) if line.kind is LineKind.LABOUR else ""
         if key in _CALL_KEYS:
@@ -336,6 +369,14 @@ class ProductionTreeModel(QAbstractItemModel):
         if key == "unit_price":
             value = line.unit_price if line.price_basis is PriceBasis.UNIT_PRICE else priced.unit_price
             return "" if value is None else format_number(value.quantize(Decimal("0.0001")).normalize())
+        if key == "quantity" and line.quantity_formula:
+            return "=" + line.quantity_formula
+        if key == "days" and line.days_formula:
+            return "=" + line.days_formula
+        if key == "range":
+            return format_range(line.price_range).replace("$", "")
+        if key == "alternative":
+            return line.alternative_group
         if key in {"quantity", "days", "hours", "unit_cost"}:
             value = getattr(line, key)
             return "" if value is None else format_number(value).replace(",", "")
@@ -354,19 +395,47 @@ class ProductionTreeModel(QAbstractItemModel):
         return line.price.overridden or key != basis_key
 
     def _line_foreground(self, line: LineRow, key: str) -> QBrush | None:
+        if key in {"quantity", "days"} and getattr(line, f"{key}_formula"):
+            return _LOSS_FG if line.formula_error else _FORMULA_FG
+        if self.doc.inclusion(line) == EXCLUDED:
+            return _EXCLUDED_FG
         if key == "price" and line.price.overridden:
             return _OVERRIDE_FG
         if key == "margin_pct" and line.price.margin < 0:
             return _LOSS_FG
         if key in {"markup_pct", "unit_price", "margin_pct"} and self._is_derived(line, key):
             return _DERIVED_FG
-        if line.optional:
+        if line.optional or not self.doc.counts_in_total(line):
             return _DERIVED_FG
         return None
 
     def _line_tooltip(self, line: LineRow, key: str) -> str | None:
         priced = line.price
         currency = self.doc.header.currency
+        if key in {"quantity", "days"} and getattr(line, f"{key}_formula"):
+            source = getattr(line, f"{key}_formula")
+            if line.formula_error:
+                return f"= {source}\n⚠ {line.formula_error}"
+            return f"= {source}\n= {format_number(getattr(line, key))} with the estimate's parameters"
+        if key == "description" and line.formula_error:
+            return f"⚠ {line.formula_error}"
+        if key == "range":
+            low, high = self.doc.line_span(line)
+            if not line.price_range.is_set:
+                section = self.doc.section(line.section_id)
+                if section.price_range.is_set:
+                    return (f"From the section's range {format_range(section.price_range)}: "
+                            f"{format_money(low, currency)} – {format_money(high, currency)}")
+                return "Type a range: ±10%, -5% / +20%, or amounts 7,000 – 9,500."
+            return f"{format_money(low, currency)} – {format_money(high, currency)}"
+        if key == "alternative":
+            if not line.alternative_group:
+                return "Type a group name to make this line one of several alternatives (one counts)."
+            chosen = self.doc.chosen_alternative(line.alternative_group)
+            if chosen is line:
+                return f"The chosen alternative of “{line.alternative_group}”: its price is in the total."
+            return (f"An alternative to “{chosen.description if chosen else ''}”: not in the total. "
+                    "Tick it to choose it instead.")
         if key == "price" and priced.overridden:
             return (f"Price overridden. The {line.price_basis.value.replace('_', ' ')} basis gives "
                     f"{format_money(priced.basis_price, currency)}. Clear the cell to remove the override.")
@@ -414,15 +483,23 @@ class ProductionTreeModel(QAbstractItemModel):
         if row is None:
             return False
         key = COLUMNS[index.column()].key
-        if role == Qt.ItemDataRole.CheckStateRole and key == "optional" and isinstance(row, LineRow):
+        if role == Qt.ItemDataRole.CheckStateRole:
             checked = Qt.CheckState(value) == Qt.CheckState.Checked if not isinstance(value, bool) else value
-            message = self.editor.edit_line(row.id, "optional", checked)
+            if key == "optional" and isinstance(row, LineRow):
+                message = self.editor.edit_line(row.id, "optional", checked)
+            elif key == "optional":
+                message = self.editor.edit_section(row.id, "optional", checked)
+            elif key == "alternative" and isinstance(row, LineRow) and row.alternative_group and checked:
+                message = self.editor.choose_alternative(row.id)
+            else:
+                return False
         elif role != Qt.ItemDataRole.EditRole:
             return False
         elif isinstance(row, SectionRow):
-            message = self.editor.edit_section(row.id, "name", value)
+            message = self.editor.edit_section(row.id, "range" if key == "range" else "name", value)
         else:
-            message = self.editor.edit_line(row.id, key, value)
+            column = "alternative_group" if key == "alternative" else key
+            message = self.editor.edit_line(row.id, column, value)
         if message:
             self.editFailed.emit(QModelIndex(index), message)
             if isinstance(message, BusyMessage) and role == Qt.ItemDataRole.EditRole:
@@ -552,6 +629,27 @@ class ProductionTreeModel(QAbstractItemModel):
             self._section_totals_changed(change.section_index)
         elif kind is ChangeKind.SECTION_CHANGED:
             self._section_totals_changed(change.section_index)
+            section = self.doc.sections[change.section_index]
+            if section.lines:  # optional and range colour or change every line below
+                parent = self.index(change.section_index, 0)
+                self.dataChanged.emit(self.index(0, 0, parent),
+                                      self.index(len(section.lines) - 1, _COLUMN_COUNT - 1, parent))
+        elif kind is ChangeKind.LINES_RECALCULATED:
+            self._lines_changed(change.row_ids)
+
+    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...]) -> None:
+        """One dataChanged per section over the span of its changed lines, and its subtotal row."""
+        spans: dict[int, list[int]] = {}
+        for row_id in row_ids:
+            if not self.doc.has_line(row_id):
+                continue
+            s, i = self.doc.locate(row_id)
+            span = spans.setdefault(s, [i, i])
+            span[0], span[1] = min(span[0], i), max(span[1], i)
+        for s, (first, last) in sorted(spans.items()):
+            parent = self.index(s, 0)
+            self.dataChanged.emit(self.index(first, 0, parent), self.index(last, _COLUMN_COUNT - 1, parent))
+            self._section_totals_changed(s)
 
     def _section_totals_changed(self, section_index: int) -> None:
         if 0 <= section_index < len(self.doc.sections):

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.document import Change
-from app.services.money import format_money, format_number, format_percent
+from app.services.money import format_money, format_number, format_percent, format_whole_money
+from app.services.pricing import say_out_loud
 from app.ui.delegates import CellMessage, ChoiceDelegate
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
+from app.ui.parameters_panel import ParametersPanel
 from app.ui.production_model import COLUMN_INDEX, COLUMNS, ProductionTreeModel
 
 
@@ -97,6 +99,8 @@ class ProductionPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(pane_title("Production — cost basis, suppliers and margin", "productionTitle"))
+        self.parameters = ParametersPanel(editor, self)
+        layout.addWidget(self.parameters)
         layout.addWidget(self.view, 1)
         layout.addWidget(self._build_footer())
         self.doc.subscribe(self._on_document_changed)
@@ -117,10 +121,22 @@ class ProductionPane(QWidget):
         self.contingency_edit = FieldEdit(self.editor, "contingency_pct",
                                           lambda: format_number(self.doc.header.contingency_pct), footer)
         self.contingency_edit.setObjectName("contingencyEdit")
+        self.floor_edit = FieldEdit(self.editor, "margin_floor_pct",
+                                    lambda: format_number(self.doc.header.margin_floor_pct), footer)
+        self.floor_edit.setObjectName("marginFloorEdit")
+        self.floor_edit.setToolTip("Below this margin the AM is warned in the client view "
+                                   "(without the cost).")
         self.field_message = QLabel(footer)
         self.field_message.setObjectName("productionFieldMessage")
         self.field_message.setStyleSheet("QLabel { color: #b91c1c; }")
-        for edit in (self.target_edit, self.contingency_edit):
+        self.range_label = QLabel(footer)
+        self.range_label.setObjectName("productionRange")
+        self.formula_warning = QLabel(footer)
+        self.formula_warning.setObjectName("formulaWarning")
+        self.formula_warning.setStyleSheet(
+            "QLabel { color: #991b1b; background: #fee2e2; border-radius: 3px; padding: 2px 6px; }"
+        )
+        for edit in (self.target_edit, self.contingency_edit, self.floor_edit):
             edit.refused.connect(self.field_message.setText)
             edit.textEdited.connect(lambda _text: self.field_message.clear())
         self.margin_warning = QLabel(footer)
@@ -138,12 +154,20 @@ class ProductionPane(QWidget):
         settings.addWidget(QLabel("Target margin %"))
         settings.addWidget(self.target_edit)
         settings.addSpacing(12)
+        settings.addWidget(QLabel("Floor %"))
+        settings.addWidget(self.floor_edit)
+        settings.addSpacing(12)
         settings.addWidget(QLabel("Contingency %"))
         settings.addWidget(self.contingency_edit)
         settings.addSpacing(12)
         settings.addWidget(self.margin_warning)
         settings.addWidget(self.field_message, 1)
         grid.addLayout(settings, 1, 0, 1, 6)
+        notes = QHBoxLayout()
+        notes.addWidget(self.range_label)
+        notes.addWidget(self.formula_warning)
+        notes.addStretch(1)
+        grid.addLayout(notes, 2, 0, 1, 6)
         return footer
 
     def refresh_totals(self) -> None:
@@ -154,7 +178,13 @@ class ProductionPane(QWidget):
         self.total_margin.setText(
             f"{format_money(totals.margin, currency)} ({format_percent(totals.margin_pct) or '—'})"
         )
-        if totals.below_target:
+        if totals.below_floor:
+            self.margin_warning.setText(
+                f"⚠ Margin {format_percent(totals.margin_pct) or '—'} is below the floor "
+                f"{format_percent(totals.margin_floor_pct)}"
+            )
+            self.margin_warning.show()
+        elif totals.below_target:
             self.margin_warning.setText(
                 f"⚠ Margin {format_percent(totals.margin_pct) or '—'} is below the target "
                 f"{format_percent(totals.target_margin_pct)}"
@@ -163,12 +193,52 @@ class ProductionPane(QWidget):
         else:
             self.margin_warning.clear()
             self.margin_warning.hide()
+        self._refresh_range(currency)
+        broken = self.doc.formula_errors
+        if broken:
+            self.formula_warning.setText(
+                f"⚠ {len(broken)} line{'s' if len(broken) != 1 else ''} with a formula error "
+                "(keeping the last quantity)")
+            self.formula_warning.setToolTip("\n".join(f"{line.description}: {line.formula_error}"
+                                                      for line in broken[:10]))
+            self.formula_warning.show()
+        else:
+            self.formula_warning.hide()
         self.target_edit.refresh()
         self.contingency_edit.refresh()
+        self.floor_edit.refresh()
+
+    def _refresh_range(self, currency: str) -> None:
+        """The budget range and where it comes from: the lines and sections that carry one."""
+        totals = self.doc.totals
+        if not totals.has_range:
+            self.range_label.setText("Budget range: none (type one in a line's or section's Range)")
+            self.range_label.setToolTip("")
+            return
+        said_low, said_high = say_out_loud(totals.range_low, totals.range_high)
+        self.range_label.setText(
+            f"Budget range {format_money(totals.range_low, currency)} – "
+            f"{format_money(totals.range_high, currency)} (said: {format_whole_money(said_low, currency)} – "
+            f"{format_whole_money(said_high, currency)})"
+        )
+        sources = []
+        for section in self.doc.sections:
+            if section.price_range.is_set:
+                group = totals.groups.get(section.id)
+                if group is not None:
+                    sources.append(f"{section.name} (section): {format_money(group.low, currency)} – "
+                                   f"{format_money(group.high, currency)}")
+            for line in section.lines:
+                if line.price_range.is_set and self.doc.counts_in_total(line):
+                    low, high = self.doc.line_span(line)
+                    sources.append(f"{line.description}: {format_money(low, currency)} – "
+                                   f"{format_money(high, currency)}")
+        self.range_label.setToolTip("Where the range comes from:\n" + "\n".join(sources[:20]))
 
     def detach(self) -> None:
         self.doc.unsubscribe(self._on_document_changed)
         self.model.detach()
+        self.parameters.detach()
 
     def _on_document_changed(self, change: Change) -> None:
         if not change.before:
