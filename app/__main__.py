@@ -30,6 +30,14 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
     backup.add_argument("--out", metavar="FILE", required=True, help="the new backup file")
     _offline_parser(sub)
+    export = sub.add_parser("export", help="write an estimate's client quote (or, with --internal, its "
+                            "cost sheet) to an Excel workbook")
+    export.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
+    export.add_argument("--estimate", metavar="NAME_OR_ID", required=True,
+                        help="the estimate's name (as in the navigator) or its id")
+    export.add_argument("--out", metavar="FILE.xlsx", required=True, help="the workbook to write")
+    export.add_argument("--internal", action="store_true",
+                        help="the internal cost sheet (costs, suppliers, margins, crew) instead of the quote")
     return parser
 
 
@@ -124,6 +132,42 @@ def _offline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.services.document import EstimateDocument
+    from app.services.excel_export import all_estimates, export_estimate, find_estimates
+    from app.services.storage import StorageError, is_url, open_database
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".xlsx":
+        return _fail(f"{out}: the workbook must end in .xlsx")
+    if not is_url(args.sub_db) and not Path(args.sub_db).is_file():
+        return _fail(f"No database at {args.sub_db}")
+    try:
+        db = open_database(args.sub_db, create=False)
+    except StorageError as error:
+        return _fail(str(error))
+    try:
+        matches = find_estimates(db, args.estimate)
+        if len(matches) != 1:
+            if matches:
+                choices = "; ".join(f"{where} (id {estimate_id})" for estimate_id, where in matches)
+                return _fail(f"{len(matches)} estimates are called “{args.estimate}”: {choices}. "
+                             "Give the id instead.")
+            names = ", ".join(dict.fromkeys(all_estimates(db))) or "none"
+            return _fail(f"No estimate called “{args.estimate}”. The estimates are: {names}.")
+        doc = EstimateDocument(db, matches[0][0])
+        result = export_estimate(doc, out, internal=args.internal, db=db)
+    except StorageError as error:
+        return _fail(str(error))
+    finally:
+        db.close()
+    what = "cost sheet" if args.internal else "quote"
+    print(f"Wrote the {what} of {matches[0][1]} ({result.label}, {result.lines} lines) to {result.path}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -135,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _backup(args.sub_db, args.out)
         if args.command == "offline":
             return _offline(args)
+        if args.command == "export":
+            return _export(args)
         # The data layer first: once PySide6 is imported, its import hook inspects every
         # module imported after it, which costs ~0.1 s on SQLAlchemy and SQLModel.
         from app.ui.app import run_gui

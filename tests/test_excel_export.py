@@ -1,0 +1,395 @@
+"""The Excel export read back: every client value and format, live totals recalculated to the cent,
+nothing internal anywhere in the quote's XML, typed text that never becomes a formula, the cost sheet."""
+
+from __future__ import annotations
+
+import re
+import uuid
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+from pycel import ExcelCompiler
+from sqlalchemy import update
+
+from app.models import Client
+from app.services.document import EstimateDocument
+from app.services.excel_export import (
+    ExportCancelled,
+    ExportError,
+    export_cost_sheet,
+    export_quote,
+    find_estimates,
+)
+from app.services.money import CENT
+from app.services.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
+from app.services.storage import Database
+from tests.factories import make_estimate
+
+SUPPLIERS = ("Brightline Video Rentals", "SkyPoint Rigging", "RoadRunner Freight", "Brightline", "SkyPoint",
+             "RoadRunner")
+# Costs of the Full booth that must never reach the client: panels, processors, labour lines, totals, margin.
+COST_FIGURES = ("28224", "55044", "40536", "4840", "2640", "1430", "2970", "7200")
+INTERNAL_WORDS = re.compile(r"\b(cost|costs|margin|margins|markup)\b", re.IGNORECASE)
+
+
+@pytest.fixture
+def doc(demo_db: Database, full_booth_id: uuid.UUID) -> EstimateDocument:
+    return EstimateDocument(demo_db, full_booth_id)
+
+
+def rows(ws: Worksheet) -> list[list[Any]]:
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def row_of(ws: Worksheet, label: str, column: int = 1) -> int:
+    """The 1-based row whose cell in ``column`` reads ``label``."""
+    for row in ws.iter_rows(min_col=column, max_col=column):
+        if row[0].value == label:
+            return row[0].row
+    raise AssertionError(f"no row labelled {label!r}")
+
+
+def recalculate(path: Path, sheet: str, *cells: str) -> list[Decimal]:
+    """What a spreadsheet program computes for these cells, to the cent (pycel evaluates the formulas)."""
+    xl = ExcelCompiler(filename=str(path))
+    return [Decimal(repr(float(xl.evaluate(f"{sheet}!{cell}")))).quantize(CENT) for cell in cells]
+
+
+def quote(doc: EstimateDocument, tmp_path: Path, **kwargs: Any) -> tuple[Path, Worksheet]:
+    path = tmp_path / "quote.xlsx"
+    export_quote(doc, path, **kwargs)
+    return path, load_workbook(path)["Quote"]
+
+
+# -- the client quote -------------------------------------------------------------------------------
+
+
+def test_quote_lines_are_what_the_client_reads(doc: EstimateDocument, tmp_path: Path) -> None:
+    _path, ws = quote(doc, tmp_path)
+    by_text = {r[0]: r for r in rows(ws) if r[0]}
+    assert ws["A1"].value == "Northlight Productions"
+    assert by_text["Client"][1] == "Vantage Medical"
+    assert by_text["Project"][1] == "Vantage @ MedTech Expo"
+    assert by_text["Venue"][1] == "Las Vegas Convention Center"
+    assert by_text["Dates"][1] == "8 Mar 2027 – 11 Mar 2027"
+    for section in doc.sections:
+        assert section.name in by_text
+        assert doc.fill(section.client_description) in by_text
+        for line in section.lines:
+            _text, qty, unit, unit_price, price = by_text[doc.client_text(line)][:5]
+            assert qty == line.quantity
+            assert Decimal(str(price)) == line.price.price
+            assert Decimal(str(unit_price)) * line.quantity == line.price.price
+            assert unit  # "panel × 4 days"
+    panels = by_text["LED video panels, 500 mm (392 panels)"]
+    assert panels[1:5] == [392, "panel × 4 days", 140, 54880]
+    assert by_text["Installation crew"][1:5] == [8, "person × 10 h", 935, 7480]
+    assert "Prices in USD" in " ".join(str(r[0]) for r in rows(ws))
+
+
+def test_quote_totals_are_live_formulas_that_recalculate_to_the_app(doc: EstimateDocument,
+                                                                     tmp_path: Path) -> None:
+    path, ws = quote(doc, tmp_path)
+    sub, total = row_of(ws, "Subtotal"), row_of(ws, "Total (USD)")
+    assert ws[f"E{sub}"].data_type == "f" and ws[f"E{sub}"].value.startswith("=SUM(")
+    assert ws[f"E{total}"].data_type == "f"
+    section_rows = [row_of(ws, f"Total {s.name}") for s in doc.sections]
+    for r in section_rows:
+        assert ws[f"E{r}"].value.startswith("=SUM(E")
+    got = recalculate(path, "Quote", *(f"E{r}" for r in section_rows), f"E{sub}", f"E{total}")
+    want = [doc.totals.groups[s.id].price for s in doc.sections] + [doc.totals.subtotal, doc.totals.total]
+    assert got == want
+    assert got[-1] == Decimal("95580.00")
+
+
+@pytest.mark.parametrize(("contingency", "discount", "tax"), [
+    ("10", "0", "0"), ("0", "5", "0"), ("0", "0", "8.875"), ("7.5", "3.25", "8.875"),
+    ("12.345", "4.5", "13")])
+def test_contingency_discount_and_tax_recalculate_to_the_cent(
+        doc: EstimateDocument, tmp_path: Path, contingency: str, discount: str, tax: str) -> None:
+    doc.set_estimate_fields({"contingency_pct": Decimal(contingency), "discount_pct": Decimal(discount),
+                             "tax_pct": Decimal(tax)})
+    # An odd cent on one line, so the percentages land on half cents and below.
+    line = doc.sections[0].lines[0]
+    doc.set_line_fields(line.id, {"price_override": Decimal("54880.37")})
+    t = doc.totals
+    path, ws = quote(doc, tmp_path)
+    cells = {"Subtotal": t.subtotal, "Total (USD)": t.total}
+    if t.contingency:
+        cells["Contingency"] = t.contingency
+    if t.discount:
+        cells["Discount"] = -t.discount
+    if t.tax:
+        cells["Tax"] = t.tax
+    if t.contingency or t.discount:
+        cells["Net"] = t.net
+    for label in cells:
+        assert ws[f"E{row_of(ws, label)}"].data_type == "f", label
+    got = recalculate(path, "Quote", *(f"E{row_of(ws, label)}" for label in cells))
+    assert dict(zip(cells, got, strict=True)) == cells
+    for label, pct in (("Contingency", contingency), ("Discount", discount), ("Tax", tax)):
+        if Decimal(pct):
+            assert Decimal(str(ws[f"D{row_of(ws, label)}"].value)) == Decimal(pct)
+
+
+def test_optional_items_alternatives_and_range_stay_out_of_the_total(doc: EstimateDocument,
+                                                                    tmp_path: Path) -> None:
+    _led, rigging, labour, logistics, management = doc.sections
+    addon = labour.lines[4]  # the LED technicians become an optional add-on
+    doc.set_line_fields(addon.id, {"optional": True})
+    doc.set_section_fields(management.id, {"optional": True})
+    truss = rigging.lines[1]
+    doc.set_line_fields(truss.id, {"range_low_pct": Decimal(10), "range_high_pct": Decimal(25)})
+    # Two ways to move the show: the truck is chosen, the alternative is listed apart.
+    doc.set_line_fields(logistics.lines[0].id, {"alternative_group": "transport", "alternative_chosen": True})
+    alt = doc.add_line(logistics.id, 1, {
+        "description": "Two vans, RoadRunner Freight", "client_description": "Two vans instead of a truck",
+        "kind": "freight", "quantity": Decimal(2), "unit": "van", "unit_cost": Decimal(900),
+        "markup_pct": Decimal(20), "alternative_group": "transport"})
+    assert doc.inclusion(doc.line(alt.id)) == EXCLUDED
+    assert doc.inclusion(addon) == ADDON and doc.totals.has_range
+    path, ws = quote(doc, tmp_path)
+    values = rows(ws)
+    texts = [r[0] for r in values]
+    optional_at = texts.index("Optional items — not included in the total")
+    total_at = row_of(ws, "Total (USD)")
+    assert optional_at + 1 > total_at
+    assert texts.index(doc.client_text(addon)) > optional_at
+    assert "Option: Management" in texts and texts.index("Option: Management") > optional_at
+    alt_row = next(r for r in values if r[0] and str(r[0]).startswith("Two vans instead of a truck"))
+    assert alt_row[0] == "Two vans instead of a truck (instead of Transport to and from the venue)"
+    assert Decimal(str(alt_row[4])) == doc.line(alt.id).price.price - logistics.lines[0].price.price
+    (got,) = recalculate(path, "Quote", f"E{total_at}")
+    assert got == doc.totals.total
+    assert doc.totals.total == Decimal("95580.00") - Decimal("6270.00") - Decimal("3300.00")
+    addons_row = row_of(ws, "Total optional add-ons")
+    (addons_total,) = recalculate(path, "Quote", f"E{addons_row}")
+    assert addons_total == addon.price.price
+    low, high = say_out_loud(doc.totals.range_low, doc.totals.range_high)
+    budget = values[row_of(ws, "Budget range") - 1]
+    assert (Decimal(str(budget[3])), Decimal(str(budget[4]))) == (low, high)
+    assert low < doc.totals.total < high
+
+
+def test_quote_formats_print_setup_and_frozen_header(doc: EstimateDocument, tmp_path: Path) -> None:
+    path, ws = quote(doc, tmp_path)
+    header = row_of(ws, "Item")
+    assert [c.value for c in ws[header]][:5] == ["Item", "Qty", "Unit", "Unit price", "Price"]
+    assert ws.freeze_panes == f"A{header + 1}"
+    assert ws.print_title_rows == f"${header}:${header}"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    assert "Northlight Productions" in ws.oddHeader.left.text
+    assert ws.column_dimensions["A"].width >= 40
+    money_cells = [ws[f"{col}{row_of(ws, label)}"] for label in ("Subtotal", "Total (USD)") for col in "E"]
+    line_row = row_of(ws, "Installation crew")
+    money_cells += [ws[f"D{line_row}"], ws[f"E{line_row}"]]
+    for cell in money_cells:
+        assert cell.number_format.startswith('"$"#,##0.00'), cell.coordinate
+    assert ws[f"B{line_row}"].number_format == "#,##0.####"
+    assert len(ws._images) == 1  # the demo company's logo
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Quote"]
+    assert wb.properties.creator == "Northlight Productions"
+    assert "Vantage @ MedTech Expo" in wb.properties.title
+
+
+def test_a_missing_logo_is_left_out(doc: EstimateDocument, tmp_path: Path) -> None:
+    _path, ws = quote(doc, tmp_path, logo=tmp_path / "no-such-logo.png")
+    assert ws._images == []
+
+
+def _xml_texts(path: Path) -> dict[str, list[str]]:
+    """Every text node and attribute value of every XML part of the workbook, by part name."""
+    out: dict[str, list[str]] = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            data = z.read(name)
+            if not (name.endswith(".xml") or name.endswith(".rels")):
+                assert name.startswith("xl/media/"), name  # the logo is the only other part
+                continue
+            texts: list[str] = []
+            for element in ElementTree.fromstring(data).iter():
+                texts += [element.text or "", element.tail or "", *element.attrib.values()]
+            out[name] = [t for t in texts if t.strip()]
+    return out
+
+
+def test_the_quote_holds_nothing_internal_in_any_xml_part(doc: EstimateDocument, tmp_path: Path) -> None:
+    doc.set_estimate_fields({"tax_pct": Decimal("8.875")})
+    path, _ws = quote(doc, tmp_path)
+    parts = _xml_texts(path)
+    assert "docProps/core.xml" in parts and any(n.startswith("xl/worksheets/") for n in parts)
+    internal = [line.description for line in doc.lines() if line.description != doc.client_text(line)]
+    with zipfile.ZipFile(path) as z:
+        raw = {name: z.read(name).decode("utf-8", "replace") for name in z.namelist() if name in parts}
+    for name, texts in parts.items():
+        for text in texts:
+            assert not INTERNAL_WORDS.search(text), (name, text)
+            for word in (*SUPPLIERS, *internal):
+                assert word not in text, (name, word)
+        for figure in COST_FIGURES:
+            assert not re.search(rf"(?<![\d.]){figure}(\.0+)?(?![\d])", raw[name]), (name, figure)
+        assert "18.00" not in raw[name] and "55.00" not in raw[name]
+    assert not any(name.startswith(("xl/comments", "customXml", "docProps/custom")) for name in parts)
+    workbook = raw["xl/workbook.xml"]
+    assert 'state="hidden"' not in workbook and "veryHidden" not in workbook
+    # The one defined name is the print titles; Excel recalculates every formula on open.
+    assert re.findall(r"<definedName [^>]*>([^<]*)<", workbook) == ["'Quote'!$10:$10"]
+    assert 'fullCalcOnLoad="1"' in workbook
+
+
+def test_typed_text_never_becomes_a_formula(demo_db: Database, doc: EstimateDocument, tmp_path: Path) -> None:
+    evil_client = '=HYPERLINK("http://x","y")'
+    with demo_db.write() as conn:
+        table = Client.__table__  # type: ignore[attr-defined]
+        conn.execute(update(table).where(table.c.name == "Vantage Medical").values(name=evil_client))
+    doc.reload()
+    typed = ["+1 555", "-", "@SUM(A1)", "=1+1", "\tTabbed", "-2"]
+    lines = list(doc.lines())
+    for line, text in zip(lines, typed, strict=False):
+        doc.set_line_fields(line.id, {"client_description": text})
+    path, ws = quote(doc, tmp_path)
+    client = ws[f"B{row_of(ws, 'Client')}"]
+    assert (client.value, client.data_type, client.quotePrefix) == (evil_client, "s", True)
+    for text in typed:
+        cell = ws[f"A{row_of(ws, text)}"]
+        assert cell.data_type == "s" and cell.value == text
+        assert cell.quotePrefix == text.startswith(("=", "+", "-", "@", "\t"))
+    with zipfile.ZipFile(path) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    formulas = re.findall(r"<f>([^<]*)</f>", sheet)
+    assert formulas and all(f.startswith(("SUM(", "ROUND(", "-ROUND(", "E")) for f in formulas), formulas
+    assert "HYPERLINK" not in " ".join(formulas)
+    # The cost sheet writes the same typed text safely too.
+    export_cost_sheet(doc, tmp_path / "costs.xlsx")
+    costs = load_workbook(tmp_path / "costs.xlsx")["Cost sheet"]
+    plus = costs[f"C{row_of(costs, '+1 555', column=3)}"]
+    assert plus.data_type == "s" and plus.quotePrefix
+
+
+def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(doc: EstimateDocument,
+                                                                  tmp_path: Path) -> None:
+    target = tmp_path / "quote.xlsx"
+    target.write_bytes(b"the good quote sent yesterday")
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(step: str, done: int, total: int) -> bool:
+        seen.append((step, done, total))
+        return len(seen) < 2
+
+    with pytest.raises(ExportCancelled, match="cancelled"):
+        export_quote(doc, target, progress=progress)
+    assert target.read_bytes() == b"the good quote sent yesterday"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["quote.xlsx", "tandem-home", "tandem.db"]
+    with pytest.raises(ExportCancelled):
+        export_cost_sheet(doc, tmp_path / "new.xlsx", cancelled=lambda: True)
+    assert not (tmp_path / "new.xlsx").exists()
+
+
+def test_an_unwritable_target_is_a_clear_error(doc: EstimateDocument, tmp_path: Path) -> None:
+    folder = tmp_path / "a-folder.xlsx"
+    folder.mkdir()
+    with pytest.raises(ExportError, match=r"a-folder\.xlsx"):
+        export_quote(doc, folder)
+    with pytest.raises(ExportError, match="does not exist"):
+        export_quote(doc, tmp_path / "missing" / "quote.xlsx")
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".~")] == []
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root writes into read-only folders")
+def test_a_read_only_folder_is_a_clear_error(doc: EstimateDocument, tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        with pytest.raises(ExportError, match="Cannot write"):
+            export_quote(doc, folder / "quote.xlsx")
+    finally:
+        folder.chmod(0o755)
+
+
+def test_revision_label_follows_the_sent_quotes(demo_db: Database, doc: EstimateDocument,
+                                                tmp_path: Path) -> None:
+    from app.services.revisions import send_quote
+
+    send_quote(demo_db, doc, "dana")
+    _p, ws = quote(doc, tmp_path)
+    assert re.fullmatch(r"Quote Q\d{4}-\d{4} · Revision 1", ws["A2"].value)
+    doc.set_estimate_fields({"discount_pct": Decimal(5)})
+    _p, ws = quote(doc, tmp_path)
+    assert ws["A2"].value.endswith("· Revision 2 (draft)")
+
+
+def test_a_large_quote_reports_progress_and_recalculates(db_path: Path, empty_db: Database,
+                                                         tmp_path: Path) -> None:
+    estimate = make_estimate(empty_db, 600, 12, contingency_pct=Decimal("2.5"), discount_pct=Decimal(3),
+                             tax_pct=Decimal("7.25"))
+    doc = EstimateDocument(empty_db, estimate)
+    steps: list[int] = []
+    path = tmp_path / "big.xlsx"
+    export_quote(doc, path, progress=lambda step, done, total: steps.append(done) or True)
+    assert steps[0] == 0 and steps[-1] == 600 and len(steps) >= 3
+    ws = load_workbook(path)["Quote"]
+    (got,) = recalculate(path, "Quote", f"E{row_of(ws, 'Total (USD)')}")
+    assert got == doc.totals.total
+    assert sum(1 for line in doc.lines() if doc.inclusion(line) == INCLUDED) < 600  # add-ons kept apart
+
+
+# -- the internal cost sheet -----------------------------------------------------------------------
+
+
+def test_cost_sheet_has_every_line_with_its_cost_basis_split_and_margin(doc: EstimateDocument,
+                                                                        tmp_path: Path) -> None:
+    path = tmp_path / "costs.xlsx"
+    export_cost_sheet(doc, path)
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Cost sheet", "Crew", "Supplier orders"]
+    ws = wb["Cost sheet"]
+    header = [c.value for c in ws[row_of(ws, "Section")]]
+    col = {name: i for i, name in enumerate(header)}
+    by_line = {r[col["Line (internal)"]]: r for r in rows(ws) if r[0] and r[col["Line (internal)"]]}
+    for line in doc.lines():
+        r = by_line[line.description]
+        assert Decimal(str(r[col["Cost"]])) == line.price.cost
+        assert Decimal(str(r[col["Price"]])) == line.price.price
+        assert Decimal(str(r[col["Unit cost"]])) == line.unit_cost
+    processors = by_line["LED processors, sub-rented from Brightline"]
+    assert processors[col["Supplier"]] == "Brightline Video Rentals"
+    assert processors[col["Markup %"]] == 40
+    load_in = by_line["Stagehands, load-in"]
+    assert [load_in[col[k]] for k in ("Role", "Qty", "Hours/day", "ST h", "OT h", "DT h", "Units")] == \
+        ["Stagehand", 8, 10, 8, 2, 0, 88]
+    assert load_in[col["Margin"]].startswith("=")
+    total_cost, margin, margin_pct = (row_of(ws, label) for label in
+                                      ("Total cost", "Margin (net − cost)", "Margin %"))
+    cost_col, margin_col = "P", "S"
+    got = recalculate(path, "Cost sheet", f"{cost_col}{total_cost}", f"{margin_col}{margin}",
+                      f"T{margin_pct}", f"S{row_of(ws, 'Total Labour')}")
+    assert got == [Decimal("55044.00"), Decimal("40536.00"), Decimal("42.41"),
+                   doc.totals.groups[doc.sections[2].id].margin]
+    crew = rows(wb["Crew"])
+    assert crew[1] == ["Crew member", "Role", "Call (line)", "Starts", "Ends", "Hours", "Status"]
+    assert len(crew) > 10 and all(r[0] for r in crew[2:])
+    assert any(r[2] == "Stagehands, load-in" and r[5] == 10 for r in crew)
+    orders = rows(wb["Supplier orders"])
+    names = [r[0] for r in orders[2:-1]]
+    assert names == ["Brightline Video Rentals", "RoadRunner Freight", "SkyPoint Rigging"]
+    skypoint = orders[2 + names.index("SkyPoint Rigging")]
+    assert (skypoint[6], skypoint[7].date().isoformat(), skypoint[8].date().isoformat()) == \
+        (14, "2027-03-08", "2027-02-22")
+
+
+def test_find_estimates_by_name_and_id(demo_db: Database, full_booth_id: uuid.UUID) -> None:
+    assert [m[0] for m in find_estimates(demo_db, "Full booth")] == [full_booth_id]
+    assert [m[0] for m in find_estimates(demo_db, "full BOOTH")] == [full_booth_id]
+    assert [m[0] for m in find_estimates(demo_db, str(full_booth_id))] == [full_booth_id]
+    assert find_estimates(demo_db, "No such thing") == []
