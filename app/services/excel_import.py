@@ -158,11 +158,12 @@ class ImportedEstimate:
 # -- writing the Tandem sheets -------------------------------------------------------------------
 
 
-def write_tandem_data(workbook: Any, doc: EstimateDocument) -> None:
+def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None = None) -> None:
     """Add the three hidden Tandem sheets of ``doc`` to an openpyxl ``workbook`` (write-only works).
 
-    The exporter calls this once on the internal cost sheet only, after its own sheets: the
-    client quote must never carry costs. Call it before ``workbook.save``.
+    The exporter calls this once on the internal cost sheet only, after its own (visible)
+    sheets: the client quote must never carry costs. Call it before ``workbook.save``.
+    ``db`` (default ``doc.db``) is only read, for the catalog items' names.
     """
     from openpyxl.cell import WriteOnlyCell
 
@@ -186,7 +187,7 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument) -> None:
         "supplier_id": {k: v.name for k, v in lookups.suppliers.items()},
         "role_id": {k: v.name for k, v in lookups.roles.items()},
         "labour_rule_set_id": {k: v.name for k, v in lookups.rule_sets.items()},
-        "catalog_item_id": _catalog_names(doc.db),
+        "catalog_item_id": _catalog_names(db or doc.db),
     }
     data = sheet(DATA_SHEET)
     data.append([cell(data, c) for c in DATA_COLUMNS])
