@@ -106,6 +106,9 @@ class _Sheet:
 
     def __init__(self, wb: Workbook, title: str, currency: str, widths: Sequence[float]) -> None:
         self.ws = wb.create_sheet(title)
+        # Every row this class appends is already made of cells: skip openpyxl's conversion of
+        # plain values, which tries each cell as a value first and fails (a third of the time).
+        self.ws._values_to_row = _cells_to_row
         self.row = 0
         self.money = money_format(currency)
         for i, width in enumerate(widths, 1):
@@ -190,6 +193,16 @@ class _Sheet:
         ws.oddFooter.center.text = "Page &P of &N"
         ws.oddFooter.right.text = "&D"
         ws.print_options.horizontalCentered = True
+
+
+def _cells_to_row(cells: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterable[WriteOnlyCell]:
+    """What WriteOnlyWorksheet._values_to_row yields, for rows of ready-made cells."""
+    for col_idx, cell in enumerate(cells, 1):
+        if cell is None:
+            continue
+        cell.column = col_idx
+        cell.row = row_idx
+        yield cell
 
 
 def _header_text(text: str) -> str:
