@@ -265,7 +265,7 @@ def test_set_line_fields_persists(doc: EstimateDocument) -> None:
     old = doc.set_line_fields(line_id, edit)
     assert old == {
         "description": PANELS,
-        "client_description": "LED video panels, 500 mm (392 panels)",
+        "client_description": "LED video panels, 500 mm ({panels} panels)",
         "quantity": 392,
         "days": 4,
         "unit_cost": 18,

@@ -218,6 +218,7 @@ class _Recalculation:
     values: dict[str, Decimal]
     errors: dict[str, str]
     lines: dict[uuid.UUID, dict[str, Decimal]]  # line id → the quantity/days that change
+    failing: set[uuid.UUID] = field(default_factory=set)  # lines with a formula that cannot be evaluated
 
 
 @dataclass(slots=True)
@@ -265,10 +266,16 @@ class ChangeKind(StrEnum):
     ESTIMATE_CHANGED = "estimate_changed"
     # Many lines recalculated at once (a parameter changed): ``row_ids`` says which.
     LINES_RECALCULATED = "lines_recalculated"
+    # Which line of a group of alternatives counts changed: ``row_ids`` are the group's lines.
+    ALTERNATIVES_CHANGED = "alternatives_changed"
     PARAMETER_CHANGED = "parameter_changed"
     PARAMETER_INSERTED = "parameter_inserted"
     PARAMETER_REMOVED = "parameter_removed"
     RESET = "reset"
+
+
+PARAMETER_CHANGES = frozenset({ChangeKind.PARAMETER_CHANGED, ChangeKind.PARAMETER_INSERTED,
+                               ChangeKind.PARAMETER_REMOVED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -532,6 +539,8 @@ class EstimateDocument:
         self._formulas = FormulaCache()
         self._lines: dict[uuid.UUID, LineRow] = {}
         self._sections_by_id: dict[uuid.UUID, SectionRow] = {}
+        self._section_at: dict[uuid.UUID, int] = {}
+        self._formula_errors: list[LineRow] = []
         self._unchosen: set[uuid.UUID] = set()  # alternatives that are not the chosen one
         self.reload(notify=False)
 
@@ -576,6 +585,7 @@ class EstimateDocument:
             self._emit(Change(ChangeKind.RESET, before=True))
         self.header, self.lookups, self.sections = header, lookups, sections
         self.parameters = parameters
+        self._index_sections()
         self._resolve_parameters()
         self._lines = {line.id: line for s in sections for line in s.lines}
         for line in self._lines.values():
@@ -633,12 +643,14 @@ class EstimateDocument:
         return line_id in self._lines
 
     def section(self, section_id: uuid.UUID) -> SectionRow:
-        for section in self.sections:
-            if section.id == section_id:
-                return section
-        raise KeyError(section_id)
+        return self.sections[self.section_index(section_id)]
 
     def section_index(self, section_id: uuid.UUID) -> int:
+        # By an index of the sections (rebuilt when they are rearranged), checked; a
+        # search only if the index is behind.
+        at = self._section_at.get(section_id, -1)
+        if 0 <= at < len(self.sections) and self.sections[at].id == section_id:
+            return at
         for i, section in enumerate(self.sections):
             if section.id == section_id:
                 return i
@@ -728,7 +740,8 @@ class EstimateDocument:
 
     @property
     def formula_errors(self) -> list[LineRow]:
-        return [line for line in self.lines() if line.formula_error]
+        """Lines whose formula cannot be evaluated now (kept current by every change)."""
+        return self._formula_errors
 
     @property
     def line_count(self) -> int:
@@ -859,7 +872,7 @@ class EstimateDocument:
         if groups:  # the other alternatives of the old and new group may count differently now
             others = tuple(o.id for o in self.lines() if o.alternative_group in groups and o is not line)
             if others:
-                self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=others))
+                self._emit(Change(ChangeKind.ALTERNATIVES_CHANGED, row_ids=others))
         return old
 
     def choose_alternative(self, line_id: uuid.UUID) -> dict[uuid.UUID, bool]:
@@ -885,7 +898,7 @@ class EstimateDocument:
             line.alternative_chosen = flag
             line.version += 1
         self._retotal()
-        self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=tuple(flags)))
+        self._emit(Change(ChangeKind.ALTERNATIVES_CHANGED, row_ids=tuple(flags)))
         return old
 
     def add_line(
@@ -1309,7 +1322,10 @@ class EstimateDocument:
         """What the parameters resolve to and which lines' quantity/days change, computed before writing."""
         resolved = resolve(specs)
         lines: dict[uuid.UUID, dict[str, Decimal]] = {}
+        failing: set[uuid.UUID] = set()
         for line in self.lines():
+            if not (line.quantity_formula or line.days_formula or line.id in line_formulas):
+                continue
             formulas = line_formulas.get(line.id, {})
             for column, formula_column in FORMULA_OF.items():
                 source = formulas.get(formula_column, getattr(line, formula_column))
@@ -1318,10 +1334,11 @@ class EstimateDocument:
                 try:
                     value = self._formula_result(source, column, resolved.values)
                 except FormulaError:
-                    continue  # shown on the line; it keeps its last value
+                    failing.add(line.id)  # shown on the line; it keeps its last value
+                    continue
                 if value != getattr(line, column):
                     lines.setdefault(line.id, {})[column] = value
-        return _Recalculation(resolved.values, resolved.errors, lines)
+        return _Recalculation(resolved.values, resolved.errors, lines, failing)
 
     @staticmethod
     def _write_results(conn: Connection, plan: _Recalculation) -> None:
@@ -1349,13 +1366,20 @@ class EstimateDocument:
                 parameter.value = plan.values[parameter.name]
         changed = set(plan.lines) | touched
         for line in self.lines():
-            if line.has_formula:
+            if not line.has_formula:
+                continue
+            new_values = plan.lines.get(line.id)
+            if line.id in plan.failing or line.formula_error or line.id in touched:
                 had_error = line.formula_error
-                for column, value in plan.lines.get(line.id, {}).items():
+                for column, value in (new_values or {}).items():
                     setattr(line, column, value)
-                self._price(line)
+                self._price(line)  # evaluates again, to word the error
                 if had_error != line.formula_error:
                     changed.add(line.id)
+            elif new_values:  # evaluated in the plan already: just reprice
+                for column, value in new_values.items():
+                    setattr(line, column, value)
+                line.priced = price_line(line.terms(), self.rules_for(line))
         self._retotal()
         if changed:
             self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=tuple(changed)))
@@ -1382,21 +1406,38 @@ class EstimateDocument:
 
     # -- internals -------------------------------------------------------------
 
-    def _retotal(self) -> None:
+    def _index_sections(self) -> None:
         self._sections_by_id = {s.id: s for s in self.sections}
-        self._unchosen = self._find_unchosen()
-        entries = []
+        self._section_at = {s.id: i for i, s in enumerate(self.sections)}
+
+    def _retotal(self) -> None:
+        """Reprice the totals from every line's price (the hot path of every edit: kept inline)."""
+        self._index_sections()
+        unchosen = self._unchosen = self._find_unchosen()
+        entries: list[tuple[Any, ...]] = []
+        append = entries.append
+        errors = []
         for section in self.sections:
             section_range = section.price_range
+            section_ranged = section_range.is_set
+            section_addon = section.optional
+            key = section.id
             for line in section.lines:
-                inclusion = self.inclusion(line)
-                span = None
-                ranged = section_range.is_set or line.range_low_pct is not None or (
-                    line.range_high_pct is not None or line.range_low is not None)
-                if inclusion == INCLUDED and ranged:
-                    span = line_span(line.price.price, line.price_range, section_range)
-                entries.append((section.id, line.price, inclusion, span))
+                if line.formula_error:
+                    errors.append(line)
+                if unchosen and line.id in unchosen:
+                    append((key, line.priced, EXCLUDED))
+                elif line.optional or section_addon:
+                    append((key, line.priced, ADDON))
+                elif section_ranged or line.range_low_pct is not None or line.range_high_pct is not None \
+                        or line.range_low is not None:
+                    priced = line.priced
+                    assert priced is not None
+                    append((key, priced, INCLUDED, line_span(priced.price, line.price_range, section_range)))
+                else:
+                    append((key, line.priced, INCLUDED))
         self.totals = summarize(entries, self.header.terms())
+        self._formula_errors = errors
 
     def _find_unchosen(self) -> set[uuid.UUID]:
         """Alternatives that do not count: all but the chosen line of each group.
@@ -1476,3 +1517,5 @@ class EstimateDocument:
         rows[:] = new_order
         for i, row in enumerate(rows):
             row.position = i
+        if rows is self.sections:
+            self._index_sections()

@@ -274,7 +274,8 @@ def summarize(lines: Iterable[tuple[Any, ...]], terms: EstimateTerms) -> Estimat
     without a (low, high) span a line's range is its price.
     """
     sums: dict[Hashable, list[Any]] = {}
-    for group, priced, inclusion, *span in lines:
+    for entry in lines:
+        group, priced, inclusion = entry[0], entry[1], entry[2]
         acc = sums.get(group)
         if acc is None:
             acc = sums[group] = [ZERO, ZERO, ZERO, ZERO, 0, ZERO, ZERO]
@@ -284,13 +285,14 @@ def summarize(lines: Iterable[tuple[Any, ...]], terms: EstimateTerms) -> Estimat
             acc[3] += priced.price
         elif inclusion is False or inclusion == INCLUDED:
             acc[0] += priced.cost
-            acc[1] += priced.price
-            low, high = span[0] if span and span[0] is not None else (priced.price, priced.price)
-            acc[5] += low
-            acc[6] += high
+            price = priced.price
+            acc[1] += price
+            if len(entry) > 3 and entry[3] is not None:  # a range: keep how far it reaches
+                acc[5] += entry[3][0] - price
+                acc[6] += entry[3][1] - price
     groups = {
         key: GroupTotals(Decimal(a[0]), Decimal(a[1]), Decimal(a[2]), Decimal(a[3]), int(a[4]),
-                         Decimal(a[5]), Decimal(a[6]))
+                         Decimal(a[1] + a[5]), Decimal(a[1] + a[6]))
         for key, a in sums.items()
     }
     cost = sum((g.cost for g in groups.values()), ZERO)

@@ -10,6 +10,7 @@ the total.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,13 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.enums import LineKind
-from app.services.document import Change, ChangeKind, EstimateDocument, LineRow
+from app.services.document import (
+    PARAMETER_CHANGES,
+    Change,
+    ChangeKind,
+    EstimateDocument,
+    LineRow,
+)
 from app.services.money import ZERO, format_money, format_number
 from app.services.pricing import ADDON, EXCLUDED
 from app.ui.estimate_editor import EstimateEditor
@@ -35,6 +42,13 @@ _READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 _EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
 _ADDON_FG = QBrush(QColor("#4b5563"))
 _OPTION_BG = QBrush(QColor("#f3f4f6"))
+
+
+@functools.cache
+def _BOLD() -> QFont:  # a constant made on first use (a QFont needs the application)
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 @dataclass
@@ -137,6 +151,17 @@ class ClientQuoteModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(index.internalId() - 1, 0, 0)
 
+    def sibling(self, row: int, column: int, idx: QModelIndex | QPersistentModelIndex) -> QModelIndex:
+        """Same parent, other row or column, without going through parent() and index().
+
+        Views call this for every row of a changed range; the default costs two calls into Python.
+        """
+        if not idx.isValid() or row < 0 or not 0 <= column < len(COLUMNS):
+            return QModelIndex()
+        key = idx.internalId()
+        count = len(self._groups) if key == 0 else len(self._groups[key - 1].line_ids)
+        return self.createIndex(row, column, key) if row < count else QModelIndex()
+
     def index_for_id(self, row_id: uuid.UUID, column: int = 0) -> QModelIndex:
         place = self._where.get(row_id)
         if place is None:
@@ -205,9 +230,7 @@ class ClientQuoteModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return _GROUP_BG if group.kind == SECTION else _OPTION_BG
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _BOLD()
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == 0 else _RIGHT
         currency = self.doc.header.currency
@@ -316,13 +339,33 @@ class ClientQuoteModel(QAbstractItemModel):
             index = self.index_for_id(change.row_id)
             if index.isValid():
                 self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
-        elif kind is ChangeKind.LINES_RECALCULATED:
+        elif kind in PARAMETER_CHANGES and not change.before:
+            self._texts_changed()  # client wording may name parameters: "({panels} panels)"
+        elif kind is ChangeKind.LINES_RECALCULATED:  # quantities and prices: no line changes group
+            self._lines_changed(change.row_ids)
+        elif kind is ChangeKind.ALTERNATIVES_CHANGED:
             if not all(self._grouped_right(i) for i in change.row_ids if self.doc.has_line(i)):
                 self.beginResetModel()
                 self._build()
                 self.endResetModel()
                 return
             self._lines_changed(change.row_ids)
+
+    def _texts_changed(self) -> None:
+        """Repaint the client wording that names parameters ("({panels} panels)"), row by row.
+
+        Only rows with a placeholder: a dataChanged from column 0 over many rows makes a
+        tree view re-check every row's children.
+        """
+        for g, group in enumerate(self._groups):
+            if group.section_id is not None and "{" in self.doc.section(group.section_id).client_description:
+                index = self.index(g, 0)
+                self.dataChanged.emit(index, index)
+            parent = self.index(g, 0)
+            for i, line_id in enumerate(group.line_ids):
+                if "{" in self.doc.line(line_id).client_description:
+                    index = self.index(i, 0, parent)
+                    self.dataChanged.emit(index, index)
 
     def _section_kind_changed(self, section_id: uuid.UUID) -> bool:
         place = self._where.get(section_id)
@@ -350,8 +393,10 @@ class ClientQuoteModel(QAbstractItemModel):
             span = spans.setdefault(place[0], [place[1], place[1]])
             span[0], span[1] = min(span[0], place[1]), max(span[1], place[1])
         for g, (first, last) in sorted(spans.items()):
+            # From column 1: quantities and prices change; a range from column 0 would make
+            # the tree view re-check every row's children.
             parent = self.index(g, 0)
-            self.dataChanged.emit(self.index(first, 0, parent), self.index(last, len(COLUMNS) - 1, parent))
+            self.dataChanged.emit(self.index(first, 1, parent), self.index(last, len(COLUMNS) - 1, parent))
         self._groups_changed()
 
 

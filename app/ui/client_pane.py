@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.document import Change
+from app.services.document import PARAMETER_CHANGES, Change
 from app.services.money import format_money, format_number, format_whole_money
 from app.services.pricing import say_out_loud
 from app.ui.client_model import ClientQuoteModel
@@ -186,7 +186,8 @@ class ClientPane(QWidget):
         self.model.detach()
 
     def _on_document_changed(self, change: Change) -> None:
-        if not change.before:
+        # A parameter's own change moves no total (its lines' recalculation is announced apart).
+        if not change.before and change.kind not in PARAMETER_CHANGES:
             self.refresh()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass
@@ -38,6 +39,16 @@ _SECTION_BG = QBrush(QColor("#e8eef5"))
 _DERIVED_FG = QBrush(QColor("#6b7280"))
 _LOSS_FG = QBrush(QColor("#b91c1c"))
 _OVERRIDE_FG = QBrush(QColor("#9a3412"))
+
+
+@functools.cache
+def _font(style: str) -> QFont:
+    """Shared fonts: views ask for a cell's font on every paint."""
+    font = QFont()
+    font.setBold(style == "bold")
+    font.setItalic(style == "italic")
+    font.setStrikeOut(style == "struck")
+    return font
 
 
 @dataclass(frozen=True)
@@ -166,6 +177,26 @@ class ProductionTreeModel(QAbstractItemModel):
             return QModelIndex()
         return self.createIndex(row, 0, 0)
 
+    def sibling(self, row: int, column: int, idx: QModelIndex | QPersistentModelIndex) -> QModelIndex:
+        """Same parent, other row or column, without going through parent() and index().
+
+        Views call this for every row of a changed range; the default costs two calls into Python.
+        """
+        if not idx.isValid() or row < 0 or not 0 <= column < _COLUMN_COUNT:
+            return QModelIndex()
+        key = idx.internalId()
+        if key == 0:
+            count = len(self.doc.sections)
+        else:
+            section_id = self._section_of_key.get(key)
+            if section_id is None:
+                return QModelIndex()
+            try:
+                count = len(self.doc.section(section_id).lines)
+            except KeyError:
+                return QModelIndex()
+        return self.createIndex(row, column, key) if row < count else QModelIndex()
+
     def row_at(self, index: QModelIndex | QPersistentModelIndex) -> SectionRow | LineRow | None:
         if not index.isValid():
             return None
@@ -229,9 +260,7 @@ class ProductionTreeModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return _SECTION_BG
         if role == Qt.ItemDataRole.FontRole:
-            font = QFont()
-            font.setBold(True)
-            return font
+            return _font("bold")
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _RIGHT if COLUMNS[column].numeric else _LEFT
         if role == Qt.ItemDataRole.CheckStateRole and key == "optional":
@@ -290,17 +319,11 @@ class ProductionTreeModel(QAbstractItemModel):
             return self._line_foreground(line, key)
         if role == Qt.ItemDataRole.FontRole:
             if key == "price" and self.doc.inclusion(line) == EXCLUDED:
-                font = QFont()
-                font.setStrikeOut(True)
-                return font
+                return _font("struck")
             if key == "price" and line.price.overridden:
-                font = QFont()
-                font.setBold(True)
-                return font
+                return _font("bold")
             if key in {"markup_pct", "unit_price", "margin_pct"} and self._is_derived(line, key):
-                font = QFont()
-                font.setItalic(True)
-                return font
+                return _font("italic")
             return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._line_tooltip(line, key)
@@ -635,10 +658,16 @@ class ProductionTreeModel(QAbstractItemModel):
                 self.dataChanged.emit(self.index(0, 0, parent),
                                       self.index(len(section.lines) - 1, _COLUMN_COUNT - 1, parent))
         elif kind is ChangeKind.LINES_RECALCULATED:
+            self._lines_changed(change.row_ids, first_column=1)
+        elif kind is ChangeKind.ALTERNATIVES_CHANGED:
             self._lines_changed(change.row_ids)
 
-    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...]) -> None:
-        """One dataChanged per section over the span of its changed lines, and its subtotal row."""
+    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...], first_column: int = 0) -> None:
+        """One dataChanged per section over the span of its changed lines, and its subtotal row.
+
+        Recalculated quantities leave the description alone: their range starts at column 1,
+        since one from column 0 over many rows makes a tree view re-check every row's children.
+        """
         spans: dict[int, list[int]] = {}
         for row_id in row_ids:
             if not self.doc.has_line(row_id):
@@ -648,7 +677,8 @@ class ProductionTreeModel(QAbstractItemModel):
             span[0], span[1] = min(span[0], i), max(span[1], i)
         for s, (first, last) in sorted(spans.items()):
             parent = self.index(s, 0)
-            self.dataChanged.emit(self.index(first, 0, parent), self.index(last, _COLUMN_COUNT - 1, parent))
+            self.dataChanged.emit(self.index(first, first_column, parent),
+                                  self.index(last, _COLUMN_COUNT - 1, parent))
             self._section_totals_changed(s)
 
     def _section_totals_changed(self, section_index: int) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -12,12 +14,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QToolTip,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.services.document import Change
+from app.services.document import PARAMETER_CHANGES, Change
 from app.services.money import format_money, format_number, format_percent, format_whole_money
 from app.services.pricing import say_out_loud
 from app.ui.delegates import CellMessage, ChoiceDelegate
@@ -49,6 +52,24 @@ def expand_sections(view: QTreeView) -> None:
     model = view.model()
     for row in range(model.rowCount()):
         view.expand(model.index(row, 0))
+
+
+class TipLabel(QLabel):
+    """A label whose tooltip is made only when it is asked for (it may walk every line)."""
+
+    def __init__(self, tip: Callable[[], str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.tip = tip
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self.tip()
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
 
 class ProductionView(QTreeView):
@@ -129,7 +150,7 @@ class ProductionPane(QWidget):
         self.field_message = QLabel(footer)
         self.field_message.setObjectName("productionFieldMessage")
         self.field_message.setStyleSheet("QLabel { color: #b91c1c; }")
-        self.range_label = QLabel(footer)
+        self.range_label = TipLabel(self._range_sources, footer)
         self.range_label.setObjectName("productionRange")
         self.formula_warning = QLabel(footer)
         self.formula_warning.setObjectName("formulaWarning")
@@ -213,7 +234,6 @@ class ProductionPane(QWidget):
         totals = self.doc.totals
         if not totals.has_range:
             self.range_label.setText("Budget range: none (type one in a line's or section's Range)")
-            self.range_label.setToolTip("")
             return
         said_low, said_high = say_out_loud(totals.range_low, totals.range_high)
         self.range_label.setText(
@@ -221,6 +241,12 @@ class ProductionPane(QWidget):
             f"{format_money(totals.range_high, currency)} (said: {format_whole_money(said_low, currency)} – "
             f"{format_whole_money(said_high, currency)})"
         )
+
+    def _range_sources(self) -> str:
+        """The range label's tooltip, made when asked: every line and section that carries a range."""
+        totals, currency = self.doc.totals, self.doc.header.currency
+        if not totals.has_range:
+            return ""
         sources = []
         for section in self.doc.sections:
             if section.price_range.is_set:
@@ -233,7 +259,8 @@ class ProductionPane(QWidget):
                     low, high = self.doc.line_span(line)
                     sources.append(f"{line.description}: {format_money(low, currency)} – "
                                    f"{format_money(high, currency)}")
-        self.range_label.setToolTip("Where the range comes from:\n" + "\n".join(sources[:20]))
+        more = f"\n… and {len(sources) - 20} more" if len(sources) > 20 else ""
+        return "Where the range comes from:\n" + "\n".join(sources[:20]) + more
 
     def detach(self) -> None:
         self.doc.unsubscribe(self._on_document_changed)
@@ -241,7 +268,8 @@ class ProductionPane(QWidget):
         self.parameters.detach()
 
     def _on_document_changed(self, change: Change) -> None:
-        if not change.before:
+        # A parameter's own change moves no total (its lines' recalculation is announced apart).
+        if not change.before and change.kind not in PARAMETER_CHANGES:
             self.refresh_totals()
 
     def _on_editFailed(self, index: QModelIndex, message: str) -> None:

@@ -156,7 +156,7 @@ def test_the_budget_range_the_am_can_say(qtbot: Any, window: MainWindow) -> None
     assert client.range.isVisible()
     assert client.range.text() == "$94,500 – $99,600  (likely $95,580.00)"
     assert "$94,510.00 – $99,520.00" in ws.production_pane.range_label.text()
-    sources = ws.production_pane.range_label.toolTip()
+    sources = ws.production_pane.range_label.tip()
     assert "Labour (section): $20,330.00 – $23,540.00" in sources and MOTORS in sources
 
     # A range typed on a line, as amounts.
