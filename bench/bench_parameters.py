@@ -28,7 +28,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -210,7 +209,8 @@ def main() -> int:
                 parts["both panes' models and footers notified"].append(
                     spent.get("listeners in apply", 0.0) + spent.get("listeners after", 0.0))
                 parts["repaint (processEvents)"].append((t2 - t1) * 1000)
-                quantities = [(str(line.quantity + 1), line.id.hex) for line in doc.lines() if line.has_formula]
+                quantities = [(str(line.quantity + 1), line.id.hex)
+                              for line in doc.lines() if line.has_formula]
                 raw.append(raw_write(path, quantities))
                 doc.reload()  # the raw write changed the file under the document
                 app.processEvents()
