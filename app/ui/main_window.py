@@ -31,6 +31,7 @@ from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.estimate_actions import EstimateActions
 from app.ui.file_actions import DatabaseActions
+from app.ui.import_dialog import ImportActions
 from app.ui.labour_rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
 from app.ui.roles_editor import RolesEditorDialog
@@ -99,6 +100,7 @@ class MainWindow(QMainWindow):
 
         self.file_actions = DatabaseActions(self)
         self.estimate_actions = EstimateActions(self)
+        self.import_actions = ImportActions(self)
         self._build_actions()
         self._build_menus()
         self.presence_label = QLabel(self)
@@ -184,6 +186,12 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
             file_menu.addAction(action)
+        file_menu.addSeparator()
+        for excel_action in self.import_actions.actions:
+            if excel_action is None:
+                file_menu.addSeparator()
+            else:
+                file_menu.addAction(excel_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         edit_menu = bar.addMenu("&Edit")
@@ -492,6 +500,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.db is not None)
         self.file_actions.update_enabled(self.db)
         self.estimate_actions.update_enabled()
+        self.import_actions.update_enabled()
 
     def show_crew_editor(self) -> None:
         """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
