@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.services import revisions, scenarios
+from app.services import directory, revisions, scenarios
 from app.services.document import ConcurrentEditError, EditConflict
 from app.services.money import format_money
 from app.services.storage import StorageError
@@ -44,6 +44,9 @@ class EstimateActions(QObject):
         self.history_action = self._action(
             "Revision history…", "actionRevisionHistory", self.show_history, None,
             "The revisions sent, and what changed between any two")
+        self.delete_action = self._action(
+            "Delete estimate…", "actionDeleteEstimate", self.delete_estimate, None,
+            "Delete this estimate or scenario (its sent revisions stay in the database)")
         self.choose_action = self._action(
             "Choose this alternative", "actionChooseAlternative", self.choose_alternative, "Ctrl+Alt+A",
             "Make the current line the chosen one of its alternatives")
@@ -64,11 +67,12 @@ class EstimateActions(QObject):
     def actions(self) -> list[QAction | None]:
         """In menu order; None is a separator."""
         return [self.duplicate_action, self.compare_action, None, self.send_action, self.history_action,
-                None, self.choose_action]
+                None, self.choose_action, None, self.delete_action]
 
     def update_enabled(self) -> None:
         workspace = self.window.workspace
-        for action in (self.duplicate_action, self.compare_action, self.send_action, self.history_action):
+        for action in (self.duplicate_action, self.compare_action, self.send_action, self.history_action,
+                       self.delete_action):
             action.setEnabled(workspace is not None)
         current = workspace.current_id() if workspace is not None else None
         alternative = (workspace is not None and current is not None and workspace.doc.has_line(current)
@@ -101,6 +105,31 @@ class EstimateActions(QObject):
         window.statusBar().showMessage(
             f"“{name.strip()}” is a copy of “{doc.header.name}”: change a parameter and every line that "
             "uses it follows.", 8000)
+
+    def delete_estimate(self) -> None:
+        """Tombstone the open estimate after asking; the navigator opens a sibling, if there is one."""
+        window, workspace = self.window, self.window.workspace
+        if workspace is None or window.db is None:
+            return
+        header = workspace.doc.header
+        if not self.dialogs.confirm(
+                window, "Delete estimate",
+                f"Delete “{header.name}” of {header.project_name}? Its lines go with it; a backup "
+                "taken before now still holds it."):
+            return
+        try:
+            directory.set_deleted(window.db, "estimate", workspace.doc.estimate_id, True)
+        except StorageError as error:
+            self.dialogs.error(window, "Delete estimate", str(error))
+            return
+        project_id = header.project_id
+        window.close_estimate()
+        window.navigator.load(window.db)
+        remaining = [choice.id for choice in scenarios.project_estimates(window.db, project_id)]
+        if remaining:
+            window.open_estimate(remaining[0])
+        window.statusBar().showMessage(f"Deleted “{header.name}”.", 8000)
+        window.update_actions()
 
     def compare_scenarios(self) -> None:
         window, workspace = self.window, self.window.workspace

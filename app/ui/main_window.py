@@ -109,7 +109,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel(self)
         self.db_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.db_label)
-        self._update_actions()
+        self.update_actions()
         self._restore_geometry()
 
     # -- building ------------------------------------------------------------------
@@ -256,7 +256,7 @@ class MainWindow(QMainWindow):
         start = self._estimate_to_start_with()
         if start is not None:
             self.open_estimate(start)
-        self._update_actions()
+        self.update_actions()
 
     def _estimate_to_start_with(self) -> uuid.UUID | None:
         ids = self.navigator.first_estimate_ids()
@@ -289,7 +289,7 @@ class MainWindow(QMainWindow):
         self.workspace.editor.errorRaised.connect(self._show_status_error)
         self.workspace.editor.resolve_conflict = lambda view: self.dialogs.resolve_conflict(self, view)
         self.workspace.production_view.selectionModel().selectionChanged.connect(
-            lambda *_: self._update_actions()
+            lambda *_: self.update_actions()
         )
         self.undo_group.addStack(self.workspace.editor.undo_stack)
         self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
@@ -301,7 +301,7 @@ class MainWindow(QMainWindow):
         header = doc.header
         self.setWindowTitle(f"{header.name} · {header.project_name} — Tandem")
         self._store_setting(f"last_estimate/{self._db_key()}", str(estimate_id))
-        self._update_actions()
+        self.update_actions()
 
     def close_estimate(self) -> None:
         if self.workspace is None:
@@ -488,7 +488,7 @@ class MainWindow(QMainWindow):
 
     # -- state ---------------------------------------------------------------------------------
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         has_estimate = self.workspace is not None
         has_row = has_estimate and self.workspace is not None and self.workspace.current_id() is not None
         for action in (self.add_line_action, self.add_section_action, self.catalog_action):

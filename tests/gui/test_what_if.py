@@ -291,3 +291,19 @@ def test_sending_below_the_floor_asks_first(window: MainWindow, dialogs: FakeDia
     window.estimate_actions.send_action.trigger()
     assert dialogs.shown[-1][0] == "confirm" and "below the floor" in dialogs.shown[-1][2]
     assert window.db is not None and revisions.list_revisions(window.db, ws.doc.estimate_id) == []
+
+
+def test_delete_a_scenario(window: MainWindow, dialogs: FakeDialogs) -> None:
+    dialogs.answers.append("Throwaway")
+    window.estimate_actions.duplicate_action.trigger()
+    assert workspace(window).doc.header.name == "Throwaway"
+    dialogs.confirm_answer = False
+    window.estimate_actions.delete_action.trigger()
+    assert workspace(window).doc.header.name == "Throwaway"  # asked, and the answer was no
+    dialogs.confirm_answer = True
+    window.estimate_actions.delete_action.trigger()
+    assert workspace(window).doc.header.name == "Full booth"  # the project's first estimate opens
+    from app.services.scenarios import project_estimates
+    assert window.db is not None
+    names = [e.name for e in project_estimates(window.db, workspace(window).doc.header.project_id)]
+    assert names == ["Full booth", "Half booth"]
