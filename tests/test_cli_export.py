@@ -41,7 +41,8 @@ def test_export_the_quote_and_the_cost_sheet(demo_file: Path, tmp_path: Path, ta
                     "--internal", home=tandem_home)
     assert result.returncode == 0, result.stderr
     assert "cost sheet" in result.stdout
-    assert load_workbook(costs).sheetnames == ["Cost sheet", "Crew", "Supplier orders"]
+    assert load_workbook(costs).sheetnames == [
+        "Cost sheet", "Crew", "Supplier orders", "Tandem data", "Tandem parameters", "Tandem estimate"]
 
 
 def test_an_unknown_estimate_lists_the_choices(demo_file: Path, tmp_path: Path, tandem_home: Path) -> None:

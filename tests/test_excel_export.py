@@ -352,7 +352,9 @@ def test_cost_sheet_has_every_line_with_its_cost_basis_split_and_margin(doc: Est
     path = tmp_path / "costs.xlsx"
     export_cost_sheet(doc, path)
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Cost sheet", "Crew", "Supplier orders"]
+    assert wb.sheetnames == ["Cost sheet", "Crew", "Supplier orders",
+                             "Tandem data", "Tandem parameters", "Tandem estimate"]  # the last three hidden
+    assert [wb[n].sheet_state for n in wb.sheetnames[3:]] == ["hidden"] * 3
     ws = wb["Cost sheet"]
     header = [c.value for c in ws[row_of(ws, "Section")]]
     col = {name: i for i, name in enumerate(header)}

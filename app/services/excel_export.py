@@ -41,6 +41,7 @@ from app.models import Company, CrewAssignment, CrewMember
 from app.models.enums import LineKind
 from app.services import revisions
 from app.services.document import EstimateDocument, LineRow, SectionRow
+from app.services.excel_import import write_tandem_data
 from app.services.money import ZERO, format_number
 from app.services.paths import resources_dir
 from app.services.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
@@ -580,6 +581,9 @@ def export_cost_sheet(doc: EstimateDocument, path: str | Path, *, db: Database |
         _write_costs(wb, doc, company, label, progress, cancelled)
         _write_crew(wb, doc, db)
         _write_orders(wb, doc)
+        # The estimate again, exactly and machine-readably (hidden sheets), so that importing
+        # this workbook gives back the same estimate. Never in the client quote.
+        write_tandem_data(wb, doc, db=db)
         _check(progress, cancelled, "Saving the workbook…", doc.line_count, doc.line_count)
     except BaseException:
         _abandon(wb)

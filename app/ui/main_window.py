@@ -30,6 +30,7 @@ from app.ui.crew_editor import CrewEditorDialog
 from app.ui.crew_panel import CrewCalendarPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.estimate_actions import EstimateActions
+from app.ui.export_actions import ExportActions
 from app.ui.file_actions import DatabaseActions
 from app.ui.import_dialog import ImportActions
 from app.ui.labour_rules_dialog import LabourRulesDialog
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self.file_actions = DatabaseActions(self)
         self.estimate_actions = EstimateActions(self)
         self.import_actions = ImportActions(self)
+        self.export_actions = ExportActions(self)
         self._build_actions()
         self._build_menus()
         self.presence_label = QLabel(self)
@@ -187,7 +189,7 @@ class MainWindow(QMainWindow):
         for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
             file_menu.addAction(action)
         file_menu.addSeparator()
-        for excel_action in self.import_actions.actions:
+        for excel_action in [*self.export_actions.actions, None, *self.import_actions.actions]:
             if excel_action is None:
                 file_menu.addSeparator()
             else:
@@ -501,6 +503,7 @@ class MainWindow(QMainWindow):
         self.file_actions.update_enabled(self.db)
         self.estimate_actions.update_enabled()
         self.import_actions.update_enabled()
+        self.export_actions.update_enabled()
 
     def show_crew_editor(self) -> None:
         """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
@@ -586,6 +589,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/geometry", self.saveGeometry())
             self.settings.setValue("window/state", self.saveState())
             self.settings.sync()
+        self.export_actions.cancel()
         self.close_estimate()
         self.estimate_actions.close_dialogs()
         self.stop_sharing()

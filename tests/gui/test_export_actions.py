@@ -45,7 +45,8 @@ def test_export_cost_sheet(qtbot: Any, exports: ExportActions, dialogs: FakeDial
     dialogs.answers.append(str(out))
     exports.cost_sheet_action.trigger()
     qtbot.waitUntil(lambda: exports.task is None, timeout=10000)
-    assert load_workbook(out).sheetnames == ["Cost sheet", "Crew", "Supplier orders"]
+    assert load_workbook(out).sheetnames == [
+        "Cost sheet", "Crew", "Supplier orders", "Tandem data", "Tandem parameters", "Tandem estimate"]
 
 
 def test_no_path_no_export(exports: ExportActions, dialogs: FakeDialogs) -> None:
