@@ -167,11 +167,13 @@ def rename_in_formula(source: str, old: str, new: str) -> str:
 
 _PCT_PAIR = re.compile(r"^[-−–]\s*(?P<low>[\d.,]+)\s*%?\s*(?:/|,|;|\s)\s*\+\s*(?P<high>[\d.,]+)\s*%$")
 _PCT_BOTH = re.compile(r"^(?:±|\+/-|\+-|-/\+)?\s*(?P<both>[\d.,]+)\s*%$")
+_PCT_ONE = re.compile(r"^(?P<sign>[-−–+])\s*(?P<pct>[\d.,]+)\s*%$")
 _AMOUNTS = re.compile(r"^(?P<low>[$€£]?\s*[\d.,]+)\s*(?:-|–|—|\.\.|to)\s*(?P<high>[$€£]?\s*[\d.,]+)$")
 
 
 def parse_range(text: object, *, allow_amounts: bool = True) -> PriceRange:
-    """Read a budget range as typed: ``±10%``, ``10%``, ``-5% / +20%``, or ``7,000 – 9,500``; empty clears.
+    """Read a budget range as typed: ``±10%``, ``10%``, ``-5% / +20%``, ``+20%``, ``-5%``, or
+    ``7,000 – 9,500``; empty clears.
 
     Percentages are below (low) and above (high) the price; amounts are the low and
     high price themselves (on a line only).
@@ -182,6 +184,11 @@ def parse_range(text: object, *, allow_amounts: bool = True) -> PriceRange:
     match = _PCT_PAIR.match(raw)
     if match:
         return PriceRange(low_pct=_pct(match["low"], low=True), high_pct=_pct(match["high"]))
+    match = _PCT_ONE.match(raw)
+    if match:  # one way only: "+20%" (a quote that can only go up) or "-5%"
+        if match["sign"] == "+":
+            return PriceRange(low_pct=Decimal(0), high_pct=_pct(match["pct"]))
+        return PriceRange(low_pct=_pct(match["pct"], low=True), high_pct=Decimal(0))
     match = _PCT_BOTH.match(raw)
     if match:
         both = _pct(match["both"], low=True)
@@ -215,4 +222,8 @@ def format_range(value: PriceRange, currency: str = "") -> str:
     low, high = value.low_pct or Decimal(0), value.high_pct or Decimal(0)
     if low == high:
         return f"±{format_number(low)}%"
+    if low == 0:
+        return f"+{format_number(high)}%"
+    if high == 0:
+        return f"-{format_number(low)}%"
     return f"-{format_number(low)}% / +{format_number(high)}%"
