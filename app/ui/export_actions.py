@@ -15,11 +15,11 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog
 
-from app.services import excel_export
 from app.services.document import EstimateDocument
 from app.ui.tasks import Progress, Task, run_task
 
 if TYPE_CHECKING:
+    from app.services import excel_export
     from app.ui.main_window import MainWindow
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
@@ -78,6 +78,9 @@ class ExportActions(QObject):
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
         db, estimate_id = window.db, workspace.doc.estimate_id
+
+        # Imported when first used: openpyxl (and the numpy it pulls in) costs ~250 ms at start-up.
+        from app.services import excel_export
 
         def work(progress: Progress) -> excel_export.ExportResult:
             try:

@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QProgressDialog,
     QPushButton,
     QSpinBox,
     QTableView,
@@ -51,7 +50,7 @@ from app.services.values import InputError
 from app.ui.tasks import Progress, Task, run_task
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    pass
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
 PREVIEW_ROWS = 50
@@ -497,107 +496,3 @@ class ImportDialog(QDialog):
             self._task.cancel()
             self._task = None
         super().done(result)
-
-
-# -- the File menu command ------------------------------------------------------------------------
-
-
-class ImportActions(QObject):
-    """File › Import estimate from Excel…: ask for a file, read it off the GUI thread, show the dialog."""
-
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.dialogs = window.dialogs
-        self.dialog: ImportDialog | None = None
-        self.progress: QProgressDialog | None = None
-        self.import_action = QAction("Import estimate from Excel…", window)
-        self.import_action.setObjectName("actionImportExcel")
-        self.import_action.setStatusTip("Make a new estimate of the selected project from an Excel workbook")
-        self.import_action.triggered.connect(self.import_excel)
-        window.addAction(self.import_action)
-
-    @property
-    def actions(self) -> list[QAction | None]:
-        return [self.import_action]
-
-    def update_enabled(self) -> None:
-        self.import_action.setEnabled(self.window.db is not None)
-
-    def _project_id(self) -> uuid.UUID | None:
-        project_id = self.window.navigator.current_of("project")
-        if project_id is None and self.window.workspace is not None:
-            project_id = self.window.workspace.doc.header.project_id
-        return project_id
-
-    def import_excel(self) -> None:
-        db = self.window.db
-        if db is None:
-            return
-        project_id = self._project_id()
-        if project_id is None:
-            self.dialogs.error(self.window, "Import estimate from Excel",
-                               "Select a project first: the imported estimate becomes one of its scenarios.")
-            return
-        path = self.dialogs.open_file(self.window, "Import an estimate from Excel", EXCEL_FILTER)
-        if not path:
-            return
-        self._read(path, db, project_id)
-
-    def _read(self, path: str, db: Database, project_id: uuid.UUID) -> None:
-        dialog = QProgressDialog("Reading the workbook…", "Cancel", 0, 0, self.window)
-        dialog.setObjectName("progressDialog")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        self.progress = dialog
-
-        def finish() -> None:
-            self.progress = None
-            dialog.reset()
-            dialog.deleteLater()
-
-        def done(loaded: Loaded) -> None:
-            finish()
-            self._show_dialog(db, project_id, path, loaded)
-
-        def failed(message: str) -> None:
-            finish()
-            if stopped:
-                self.window.statusBar().showMessage("Import cancelled; nothing was read or written.", 8000)
-                return
-            self.dialogs.error(self.window, "Import estimate from Excel", message)
-
-        stopped: list[bool] = []
-        task = run_task(load_first(path), done, failed, self)
-
-        def cancel() -> None:
-            stopped.append(True)
-            task.cancel()
-
-        dialog.canceled.connect(cancel)
-
-        def show_progress(step: str, current: int, total: int) -> None:
-            if self.progress is dialog:
-                dialog.setLabelText(step)
-                dialog.setMaximum(max(total, 0))
-                dialog.setValue(max(current, 0))
-
-        task.progressed.connect(show_progress)
-
-    def _show_dialog(self, db: Database, project_id: uuid.UUID, path: str, loaded: Loaded) -> None:
-        self.dialog = ImportDialog(db, project_id, path, loaded, self.window)
-        self.dialog.finished.connect(self._on_dialog_finished)
-        self.dialog.open()
-
-    def _on_dialog_finished(self, result: int) -> None:
-        dialog, self.dialog = self.dialog, None
-        if dialog is None:
-            return
-        dialog.deleteLater()
-        if result != QDialog.DialogCode.Accepted or dialog.imported_id is None:
-            self.window.statusBar().showMessage("Import cancelled; nothing was written.", 8000)
-            return
-        if self.window.db is not None:
-            self.window.navigator.load(self.window.db)
-        self.window.open_estimate(dialog.imported_id)
-        self.window.statusBar().showMessage(f"Imported “{dialog.name_edit.text().strip()}”.", 8000)

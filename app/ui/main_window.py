@@ -32,7 +32,7 @@ from app.ui.dialogs import UserDialogs
 from app.ui.estimate_actions import EstimateActions
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import DatabaseActions
-from app.ui.import_dialog import ImportActions
+from app.ui.import_actions import ImportActions
 from app.ui.labour_rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
 from app.ui.roles_editor import RolesEditorDialog

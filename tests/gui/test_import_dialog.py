@@ -15,7 +15,8 @@ from app.models import Estimate, LineItem
 from app.services import excel_import as xl
 from app.services.document import EstimateDocument
 from app.services.storage import Database
-from app.ui.import_dialog import ImportActions, ImportDialog, ImportPreviewModel
+from app.ui.import_actions import ImportActions
+from app.ui.import_dialog import ImportDialog, ImportPreviewModel
 from app.ui.main_window import MainWindow
 from tests.gui.conftest import FakeDialogs
 
