@@ -364,3 +364,20 @@ def test_the_margin_floor(doc: EstimateDocument) -> None:
     panels = _line(doc, PANELS)
     doc.set_line_fields(panels.id, doc.parse_line_edit(panels.id, "price", "30000"))
     assert doc.totals.below_floor  # (95,580 − 54,880 + 30,000 − 55,044) / 70,700 = 21.44 %
+
+
+def test_a_parameter_change_never_overwrites_a_number_typed_elsewhere(doc: EstimateDocument) -> None:
+    """Sam types 20 over the truss formula in another copy; Dana then changes screen_length_ft.
+
+    Dana's recalculation must not write its result over Sam's number (no lost update), and
+    lines whose formula is unchanged still get theirs.
+    """
+    sam = EstimateDocument(doc.db, doc.estimate_id)
+    truss = _line(sam, TRUSS)
+    sam.set_line_fields(truss.id, sam.parse_line_edit(truss.id, "quantity", "20"))
+    length = _param(doc, "screen_length_ft")  # Dana's document still has the formula in memory
+    doc.set_parameter_fields(length.id, doc.parse_parameter_edit(length.id, "value", "80"))
+    assert _stored(doc.db, truss.id)[0] == D(20)  # Sam's number stands
+    assert _stored(doc.db, _line(doc, MOTORS).id)[0] == D(8)  # ceil(80 / 10): recalculated
+    fresh = EstimateDocument(doc.db, doc.estimate_id)
+    assert _line(fresh, TRUSS).quantity == 20 and _line(fresh, TRUSS).quantity_formula == ""

@@ -219,6 +219,8 @@ class _Recalculation:
     errors: dict[str, str]
     lines: dict[uuid.UUID, dict[str, Decimal]]  # line id → the quantity/days that change
     failing: set[uuid.UUID] = field(default_factory=set)  # lines with a formula that cannot be evaluated
+    # The formulas each changed line's values were computed from: (quantity, days) formula.
+    sources: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -1338,7 +1340,12 @@ class EstimateDocument:
                     continue
                 if value != getattr(line, column):
                     lines.setdefault(line.id, {})[column] = value
-        return _Recalculation(resolved.values, resolved.errors, lines, failing)
+        sources = {}
+        for line_id in lines:
+            line, renamed = self._lines[line_id], line_formulas.get(line_id, {})
+            sources[line_id] = (renamed.get("quantity_formula", line.quantity_formula),
+                                renamed.get("days_formula", line.days_formula))
+        return _Recalculation(resolved.values, resolved.errors, lines, failing, sources)
 
     @staticmethod
     def _write_results(conn: Connection, plan: _Recalculation) -> None:
@@ -1350,10 +1357,17 @@ class EstimateDocument:
         """
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for line_id, values in plan.lines.items():
-            by_columns.setdefault(tuple(sorted(values)), []).append({"row_id": line_id, **values})
+            quantity_formula, days_formula = plan.sources[line_id]
+            by_columns.setdefault(tuple(sorted(values)), []).append(
+                {"row_id": line_id, "q_formula": quantity_formula, "d_formula": days_formula, **values})
         for columns, rows in by_columns.items():
+            # Only where the row still has the formulas these values came from: a colleague who
+            # typed a number over the formula meanwhile keeps it (no lost update).
             conn.execute(
-                update(LINE_T).where(LINE_T.c.id == bindparam("row_id"))
+                update(LINE_T)
+                .where(LINE_T.c.id == bindparam("row_id"),
+                       LINE_T.c.quantity_formula == bindparam("q_formula"),
+                       LINE_T.c.days_formula == bindparam("d_formula"))
                 .values({c: bindparam(c) for c in columns}),
                 rows,
             )
