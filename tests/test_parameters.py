@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from app.models import LineItem
+from app.models import EstimateParameter, LineItem
 from app.services.demo import build_demo
 from app.services.document import ChangeKind, EstimateDocument
 from app.services.parameters import (
@@ -30,6 +30,7 @@ from tests.factories import estimate_id as estimate_named
 
 D = Decimal
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
+PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 PANELS = "500 mm LED panels, owned"
 PROCESSORS = "LED processors, sub-rented from Brightline"
 MOTORS = "Motor points, SkyPoint quote #SP-2291"
@@ -196,6 +197,10 @@ def test_half_the_booth_is_one_parameter_change(doc: EstimateDocument) -> None:
     assert _stored(doc.db, _line(doc, MOTORS).id)[::2] == (D(8), versions[MOTORS])
     again = EstimateDocument(doc.db, doc.estimate_id)
     assert _quantities(again) == _quantities(doc) and again.totals == doc.totals
+    with doc.db.read() as conn:  # the derived parameter's stored last value follows too
+        stored_panels = conn.execute(select(PARAMETER_T.c.value).where(
+            PARAMETER_T.c.estimate_id == doc.estimate_id, PARAMETER_T.c.name == "panels")).scalar_one()
+    assert stored_panels == 196
     assert ChangeKind.LINES_RECALCULATED in seen and ChangeKind.PARAMETER_CHANGED in seen
     # Setting the old value back undoes it.
     doc.set_parameter_fields(length.id, old)

@@ -221,6 +221,8 @@ class _Recalculation:
     failing: set[uuid.UUID] = field(default_factory=set)  # lines with a formula that cannot be evaluated
     # The formulas each changed line's values were computed from: (quantity, days) formula.
     sources: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
+    # Derived parameters whose result changed: name → (formula, value), stored as their last value.
+    derived: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -1345,16 +1347,32 @@ class EstimateDocument:
             line, renamed = self._lines[line_id], line_formulas.get(line_id, {})
             sources[line_id] = (renamed.get("quantity_formula", line.quantity_formula),
                                 renamed.get("days_formula", line.days_formula))
-        return _Recalculation(resolved.values, resolved.errors, lines, failing, sources)
+        stored = {p.name: p.value for p in self.parameters}
+        derived = {
+            spec.name: (spec.formula, resolved.values[spec.name]) for spec in specs
+            if spec.formula and spec.name not in resolved.errors
+            and resolved.values[spec.name] != stored.get(spec.name)
+        }
+        return _Recalculation(resolved.values, resolved.errors, lines, failing, sources, derived)
 
-    @staticmethod
-    def _write_results(conn: Connection, plan: _Recalculation) -> None:
+    def _write_results(self, conn: Connection, plan: _Recalculation) -> None:
         """Store recalculated quantities and days.
 
         They are results of formulas, not anyone's typing, so they are written
         without a version bump: a colleague's edit of the same line's price is not
         a conflict with a parameter change.
         """
+        if plan.derived:  # a derived parameter's last result, where its formula is still the same
+            conn.execute(
+                update(PARAMETER_T)
+                .where(PARAMETER_T.c.estimate_id == self.estimate_id,
+                       PARAMETER_T.c.name == bindparam("p_name"),
+                       PARAMETER_T.c.formula == bindparam("p_formula"),
+                       PARAMETER_T.c.deleted_at.is_(None))
+                .values(value=bindparam("p_value")),
+                [{"p_name": name, "p_formula": formula, "p_value": value}
+                 for name, (formula, value) in plan.derived.items()],
+            )
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for line_id, values in plan.lines.items():
             quantity_formula, days_formula = plan.sources[line_id]
