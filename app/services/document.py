@@ -1321,6 +1321,30 @@ class EstimateDocument:
         self._emit(change)
         return restored
 
+    def refresh_parameters(self) -> None:
+        """Re-read the parameters (after a conflict): theirs becomes what is shown, lines follow.
+
+        Values, units and descriptions are taken in place, without a reset (a cell editor may
+        still be open on the table); anything structural — a parameter added, deleted or
+        renamed elsewhere, whose formulas changed with it — reloads the whole estimate.
+        """
+        with self.db.read() as conn:
+            rows = conn.execute(
+                select(PARAMETER_T)
+                .where(PARAMETER_T.c.estimate_id == self.estimate_id, PARAMETER_T.c.deleted_at.is_(None))
+                .order_by(PARAMETER_T.c.position, PARAMETER_T.c.created_at)
+            ).all()
+        if [(r.id, r.name) for r in rows] != [(p.id, p.name) for p in self.parameters]:
+            self.reload()
+            return
+        for row, parameter in zip(rows, self.parameters, strict=True):
+            parameter.value, parameter.formula = row.value, row.formula
+            parameter.unit, parameter.description, parameter.version = row.unit, row.description, row.version
+        plan = self._plan_recalculation([p.spec() for p in self.parameters], {})
+        self._apply_recalculation(plan, set())
+        for index, parameter in enumerate(self.parameters):
+            self._emit(Change(ChangeKind.PARAMETER_CHANGED, index=index, row_id=parameter.id))
+
     def _plan_recalculation(self, specs: list[ParameterSpec],
                             line_formulas: dict[uuid.UUID, dict[str, str]]) -> _Recalculation:
         """What the parameters resolve to and which lines' quantity/days change, computed before writing."""

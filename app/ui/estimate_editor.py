@@ -97,6 +97,8 @@ class EstimateEditor(QObject):
         try:
             if conflict.table == "lineitem":
                 self.doc.refresh_line(conflict.row_id)
+            elif conflict.table == "estimateparameter":
+                self.doc.refresh_parameters()
             else:
                 self.doc.reload()
         except ConcurrentEditError as gone:

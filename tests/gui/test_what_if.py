@@ -307,3 +307,39 @@ def test_delete_a_scenario(window: MainWindow, dialogs: FakeDialogs) -> None:
     assert window.db is not None
     names = [e.name for e in project_estimates(window.db, workspace(window).doc.header.project_id)]
     assert names == ["Full booth", "Half booth"]
+
+
+def _someone_else_sets(window: MainWindow, name: str, value: str) -> None:
+    """Another Tandem, with its own connection and document, changes the same parameter."""
+    from app.services.document import EstimateDocument
+    from app.services.storage import open_database
+
+    ws = workspace(window)
+    assert ws.doc.db.path is not None
+    other_db = open_database(ws.doc.db.path)
+    try:
+        other = EstimateDocument(other_db, ws.doc.estimate_id)
+        parameter = next(p for p in other.parameters if p.name == name)
+        other.set_parameter_fields(parameter.id, other.parse_parameter_edit(parameter.id, "value", value))
+    finally:
+        other_db.close()
+
+
+def test_two_people_change_the_same_parameter(qtbot: Any, window: MainWindow, dialogs: FakeDialogs) -> None:
+    """Sam set the length to 120 meanwhile; Dana types 80: she sees both and her choice is kept."""
+    ws = workspace(window)
+    panel = ws.production_pane.parameters
+    _someone_else_sets(window, "screen_length_ft", "120")
+    dialogs.conflict_answer = "mine"
+    type_into_cell(qtbot, panel.view, _param_index(window, "screen_length_ft", "value"), "80")
+    assert len(dialogs.conflicts) == 1
+    view = dialogs.conflicts[0]
+    assert view.title == "Parameter" and ("Value", "80", "120") in view.fields
+    assert ws.doc.values["screen_length_ft"] == 80 and ws.doc.values["panels"] == 196
+    assert ws.client_pane.total.text() == "$56,220.00"
+
+    _someone_else_sets(window, "screen_length_ft", "160")
+    dialogs.conflict_answer = "theirs"
+    type_into_cell(qtbot, panel.view, _param_index(window, "screen_length_ft", "value"), "40")
+    assert len(dialogs.conflicts) == 2
+    assert ws.doc.values["screen_length_ft"] == 160 and ws.client_pane.total.text() == "$95,580.00"
