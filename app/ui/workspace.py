@@ -130,7 +130,8 @@ class EstimateWorkspace(QSplitter):
 
     def is_editing(self) -> bool:
         editing = QAbstractItemView.State.EditingState
-        return editing in (self.production_view.state(), self.client_view.state())
+        views = (self.production_view, self.client_view, self.production_pane.parameters.view)
+        return any(view.state() == editing for view in views)
 
     def detach(self) -> None:
         """Stop following the document (before the workspace is thrown away)."""

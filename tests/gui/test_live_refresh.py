@@ -82,3 +82,22 @@ def test_status_bar_says_who_else_has_the_file_open(qtbot, window) -> None:  # t
         qtbot.waitUntil(lambda: window.presence_label.text() == "", timeout=5000)
     finally:
         other_db.close()
+
+
+def test_refresh_waits_while_a_parameter_is_being_edited(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    view = ws.production_pane.parameters.view
+    index = view.model().index(3, 1)  # rental_days' value
+    assert index.siblingAtColumn(0).data() == "rental_days"
+    view.setCurrentIndex(index)
+    view.edit(index)
+    editor = view.viewport().findChild(QLineEdit)
+    editor.setText("5")
+    other_session_edits(window, "Project management", "quantity", "40")
+    window.sharing.poll()
+    qtbot.waitUntil(lambda: window._refresh_pending, timeout=5000)
+    assert view.state() == QAbstractItemView.State.EditingState and editor.text() == "5"
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not window._refresh_pending, timeout=5000)
+    assert ws.doc.values["rental_days"] == 5  # the user's edit
+    assert ws.doc.line(line_id(window, "Project management")).quantity == 40  # and theirs
