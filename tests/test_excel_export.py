@@ -3,6 +3,7 @@ nothing internal anywhere in the quote's XML, typed text that never becomes a fo
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 import zipfile
@@ -395,3 +396,20 @@ def test_find_estimates_by_name_and_id(demo_db: Database, full_booth_id: uuid.UU
     assert [m[0] for m in find_estimates(demo_db, "full BOOTH")] == [full_booth_id]
     assert [m[0] for m in find_estimates(demo_db, str(full_booth_id))] == [full_booth_id]
     assert find_estimates(demo_db, "No such thing") == []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX permissions")
+def test_an_exported_workbook_gets_the_usual_permissions(doc: EstimateDocument, tmp_path: Path) -> None:
+    """Written through a private temporary file, the workbook must still be readable by the office."""
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "quote.xlsx"
+        export_quote(doc, fresh)
+        assert fresh.stat().st_mode & 0o777 == 0o644
+        kept = tmp_path / "shared.xlsx"
+        kept.write_bytes(b"old")
+        kept.chmod(0o664)
+        export_quote(doc, kept)
+        assert kept.stat().st_mode & 0o777 == 0o664  # a replaced file keeps its permissions
+    finally:
+        os.umask(old)

@@ -322,6 +322,10 @@ def _save(wb: Workbook, target: Path) -> None:
     temp = Path(temp_name)
     try:
         wb.save(temp)
+        # mkstemp makes the file private (0600); a workbook is for sharing: the permissions a
+        # new file gets here (the umask), or those of the file it replaces.
+        with contextlib.suppress(OSError):
+            os.chmod(temp, target.stat().st_mode & 0o7777 if target.exists() else _default_mode())
         try:
             os.replace(temp, target)
         except PermissionError:
@@ -336,6 +340,23 @@ def _save(wb: Workbook, target: Path) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _default_mode() -> int:
+    """The mode a new file gets from open(): 0666 less the process's umask.
+
+    Read from /proc where there is one: setting the umask to read it would, for an instant,
+    change it for every thread of the process (exports run beside backups).
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return 0o666 & ~int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _new_workbook(title: str, creator: str) -> Workbook:
