@@ -10,11 +10,11 @@ import getpass
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 
 from app.services import directory, revisions, scenarios
-from app.services.document import ConcurrentEditError, EditConflict
+from app.services.document import Change, ConcurrentEditError, EditConflict, EstimateDocument
 from app.services.money import format_money
 from app.services.storage import StorageError
 from app.services.values import InputError
@@ -32,6 +32,11 @@ class EstimateActions(QObject):
         self.dialogs = window.dialogs
         self.compare_dialog: ScenarioCompareDialog | None = None
         self.history_dialog: RevisionHistoryDialog | None = None
+        self._followed: EstimateDocument | None = None
+        self._compare_timer = QTimer(self)
+        self._compare_timer.setSingleShot(True)
+        self._compare_timer.setInterval(400)
+        self._compare_timer.timeout.connect(self._refresh_comparison)
         self.duplicate_action = self._action(
             "Duplicate as scenario…", "actionDuplicateScenario", self.duplicate_as_scenario, "Ctrl+D",
             "Copy this estimate as another scenario of the project (\"Half booth\"), parameters and all")
@@ -139,7 +144,27 @@ class EstimateActions(QObject):
             self.compare_dialog.close()
             self.compare_dialog.deleteLater()
         self.compare_dialog = ScenarioCompareDialog(window.db, workspace.doc.header.project_id, None, window)
+        self._follow(workspace.doc)
         self.compare_dialog.show()
+
+    def _follow(self, doc: EstimateDocument) -> None:
+        """Keep an open comparison current while the estimate is edited (once the typing pauses)."""
+        self._unfollow()
+        self._followed = doc
+        doc.subscribe(self._on_document_changed)
+
+    def _unfollow(self) -> None:
+        if self._followed is not None:
+            self._followed.unsubscribe(self._on_document_changed)
+            self._followed = None
+
+    def _on_document_changed(self, change: Change) -> None:
+        if not change.before and self.compare_dialog is not None and self.compare_dialog.isVisible():
+            self._compare_timer.start()
+
+    def _refresh_comparison(self) -> None:
+        if self.compare_dialog is not None and self.compare_dialog.isVisible():
+            self.compare_dialog.refresh()
 
     # -- quotes --------------------------------------------------------------------------
 
@@ -203,14 +228,23 @@ class EstimateActions(QObject):
         if message:
             self.window.statusBar().showMessage(message, 8000)
 
+    def estimate_opened(self, doc: EstimateDocument) -> None:
+        """Another estimate is open: an open comparison follows its edits now."""
+        if self.compare_dialog is not None and self.compare_dialog.isVisible():
+            self._follow(doc)
+            self._compare_timer.start()
+
     def close_history(self) -> None:
-        """The history shows the open estimate: it goes when the estimate closes."""
+        """The history shows the open estimate: it goes when the estimate closes (a comparison stays)."""
+        self._unfollow()
         if self.history_dialog is not None:
             self.history_dialog.close()
             self.history_dialog.deleteLater()
             self.history_dialog = None
 
     def close_dialogs(self) -> None:
+        self._unfollow()
+        self._compare_timer.stop()
         for dialog in (self.compare_dialog, self.history_dialog):
             if dialog is not None:
                 dialog.close()

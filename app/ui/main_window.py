@@ -303,6 +303,7 @@ class MainWindow(QMainWindow):
         header = doc.header
         self.setWindowTitle(f"{header.name} · {header.project_name} — Tandem")
         self._store_setting(f"last_estimate/{self._db_key()}", str(estimate_id))
+        self.estimate_actions.estimate_opened(doc)
         self.update_actions()
 
     def close_estimate(self) -> None:

@@ -343,3 +343,16 @@ def test_two_people_change_the_same_parameter(qtbot: Any, window: MainWindow, di
     type_into_cell(qtbot, panel.view, _param_index(window, "screen_length_ft", "value"), "40")
     assert len(dialogs.conflicts) == 2
     assert ws.doc.values["screen_length_ft"] == 160 and ws.client_pane.total.text() == "$95,580.00"
+
+
+def test_an_open_comparison_follows_the_edits(qtbot: Any, window: MainWindow) -> None:
+    window.estimate_actions.compare_action.trigger()
+    dialog = window.estimate_actions.compare_dialog
+    assert dialog is not None and dialog.comparison is not None
+    assert dialog.comparison.total.figures[0].price == D("95580.00")
+    ws = workspace(window)
+    type_into_cell(qtbot, ws.production_pane.parameters.view,
+                   _param_index(window, "screen_length_ft", "value"), "80")
+    qtbot.waitUntil(lambda: dialog.comparison is not None
+                    and dialog.comparison.total.figures[0].price == D("56220.00"), timeout=3000)
+    dialog.close()
