@@ -12,23 +12,50 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time, timedelta
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from app.models import Client, Company, Estimate, EstimateParameter, LineItem, Project, Section
-from app.models.enums import CallPhase, LineKind, PriceBasis
+from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.estimate_fields import (
+    BASIS_OF_FIELD,
+    ESTIMATE_FIELDS,
+    FORMULA_OF,
+    LINE_FIELDS,
+    PARAMETER_FIELDS,
+    SECTION_FIELDS,
+)
+from app.services.estimate_rows import (  # noqa: F401 - re-exported: callers import them from here
+    _LINE_SELECT,
+    LINE_COLUMNS,
+    PARAMETER_CHANGES,
+    Change,
+    ChangeKind,
+    ConcurrentEditError,
+    EditConflict,
+    EstimateHeader,
+    LineRow,
+    Listener,
+    ParameterRow,
+    SectionRow,
+    _line_from_row,
+    _lines_from_rows,
+    _Recalculation,
+    _section_from_row,
+    update_versioned,
+)
 from app.services.formulas import FormulaError, compile_formula
 from app.services.labour import LabourRules, day_hours
 from app.services.lookups import CatalogEntry, Lookups, RoleInfo, load_lookups
-from app.services.money import HUNDRED, format_number
+from app.services.money import format_number
 from app.services.parameters import (
     FormulaCache,
     ParameterSpec,
@@ -42,449 +69,20 @@ from app.services.pricing import (
     ADDON,
     EXCLUDED,
     INCLUDED,
-    EstimateTerms,
     EstimateTotals,
-    LinePrice,
-    LineTerms,
     PriceRange,
     line_span,
     price_line,
     summarize,
 )
 from app.services.storage import Database
-from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
+from app.services.values import InputError, parse_text
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
 PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 
-
-class ConcurrentEditError(Exception):
-    """Someone else changed or deleted the row since it was loaded; nothing was written."""
-
-
-class EditConflict(ConcurrentEditError):
-    """An update found the row changed (or deleted) by someone else; nothing was written.
-
-    ``mine`` holds the values this edit wanted to write; ``theirs`` the values now
-    stored for the same columns (None when the row was deleted), so the user can
-    see both and choose.
-    """
-
-    def __init__(self, table: str, row_id: uuid.UUID, mine: dict[str, Any],
-                 theirs: dict[str, Any] | None) -> None:
-        what = "deleted" if theirs is None else "changed"
-        super().__init__(f"Someone else {what} this since you opened it; nothing was saved.")
-        self.table = table
-        self.row_id = row_id
-        self.mine = mine
-        self.theirs = theirs
-
-    @property
-    def deleted(self) -> bool:
-        return self.theirs is None
-
-
-@dataclass(slots=True)
-class LineRow:
-    id: uuid.UUID
-    section_id: uuid.UUID
-    position: int
-    kind: LineKind
-    description: str
-    client_description: str
-    quantity: Decimal
-    unit: str
-    days: Decimal
-    hours: Decimal | None
-    unit_cost: Decimal
-    price_basis: PriceBasis
-    markup_pct: Decimal | None
-    unit_price: Decimal | None
-    margin_pct: Decimal | None
-    price_override: Decimal | None
-    optional: bool
-    supplier_id: uuid.UUID | None
-    role_id: uuid.UUID | None
-    labour_rule_set_id: uuid.UUID | None
-    catalog_item_id: uuid.UUID | None
-    phase: str
-    call_date: date | None
-    start_time: time | None
-    end_time: time | None
-    quantity_formula: str
-    days_formula: str
-    range_low_pct: Decimal | None
-    range_high_pct: Decimal | None
-    range_low: Decimal | None
-    range_high: Decimal | None
-    alternative_group: str
-    alternative_chosen: bool
-    version: int
-    priced: LinePrice | None = None
-    # Why a formula of this line cannot be evaluated now (it keeps its last quantity/days).
-    formula_error: str | None = None
-
-    def terms(self) -> LineTerms:
-        return LineTerms(
-            kind=self.kind,
-            quantity=self.quantity,
-            days=self.days,
-            hours=self.hours,
-            unit_cost=self.unit_cost,
-            price_basis=self.price_basis,
-            markup_pct=self.markup_pct,
-            unit_price=self.unit_price,
-            margin_pct=self.margin_pct,
-            price_override=self.price_override,
-            call_date=self.call_date,
-            start_time=self.start_time,
-            end_time=self.end_time,
-        )
-
-    @property
-    def client_text(self) -> str:
-        """What the client reads: the client description, else a neutral label for the kind."""
-        return self.client_description or self.kind.client_label
-
-    @property
-    def price(self) -> LinePrice:
-        assert self.priced is not None
-        return self.priced
-
-    @property
-    def price_range(self) -> PriceRange:
-        return PriceRange(self.range_low_pct, self.range_high_pct, self.range_low, self.range_high)
-
-    @property
-    def has_formula(self) -> bool:
-        return bool(self.quantity_formula or self.days_formula)
-
-
-_NOT_STORED = {"priced", "formula_error"}
-# Columns a user edits on a line; everything else is identity or bookkeeping.
-LINE_COLUMNS = tuple(
-    f.name for f in fields(LineRow)
-    if f.name not in {"id", "section_id", "position", "version"} | _NOT_STORED
-)
-
-
-@dataclass(slots=True)
-class SectionRow:
-    id: uuid.UUID
-    estimate_id: uuid.UUID
-    position: int
-    name: str
-    client_description: str
-    version: int
-    lines: list[LineRow] = field(default_factory=list)
-    optional: bool = False
-    range_low_pct: Decimal | None = None
-    range_high_pct: Decimal | None = None
-
-    @property
-    def price_range(self) -> PriceRange:
-        return PriceRange(self.range_low_pct, self.range_high_pct)
-
-
-def _section_from_row(row: Any) -> SectionRow:
-    return SectionRow(row.id, row.estimate_id, row.position, row.name, row.client_description, row.version,
-                      optional=bool(row.optional), range_low_pct=row.range_low_pct,
-                      range_high_pct=row.range_high_pct)
-
-
-@dataclass(slots=True)
-class ParameterRow:
-    """An estimate parameter; ``value`` is the resolved value (a formula's result)."""
-
-    id: uuid.UUID
-    estimate_id: uuid.UUID
-    position: int
-    name: str
-    value: Decimal
-    formula: str
-    unit: str
-    description: str
-    version: int
-    error: str | None = None
-
-    def spec(self) -> ParameterSpec:
-        return ParameterSpec(self.name, self.value, self.formula)
-
-
-@dataclass(frozen=True, slots=True)
-class _Recalculation:
-    values: dict[str, Decimal]
-    errors: dict[str, str]
-    lines: dict[uuid.UUID, dict[str, Decimal]]  # line id → the quantity/days that change
-    failing: set[uuid.UUID] = field(default_factory=set)  # lines with a formula that cannot be evaluated
-    # The formulas each changed line's values were computed from: (quantity, days) formula.
-    sources: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
-    # Derived parameters whose result changed: name → (formula, value), stored as their last value.
-    derived: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class EstimateHeader:
-    id: uuid.UUID
-    project_id: uuid.UUID
-    name: str
-    notes: str
-    target_margin_pct: Decimal
-    contingency_pct: Decimal
-    discount_pct: Decimal
-    tax_pct: Decimal
-    margin_floor_pct: Decimal
-    based_on_id: uuid.UUID | None
-    quote_number: str
-    version: int
-    project_name: str
-    client_name: str
-    venue: str
-    start_date: date | None
-    end_date: date | None
-    account_manager: str
-    project_manager: str
-    project_rule_set_id: uuid.UUID | None
-    company_name: str
-    currency: str
-
-    def terms(self) -> EstimateTerms:
-        return EstimateTerms(
-            contingency_pct=self.contingency_pct,
-            discount_pct=self.discount_pct,
-            tax_pct=self.tax_pct,
-            target_margin_pct=self.target_margin_pct,
-            margin_floor_pct=self.margin_floor_pct,
-        )
-
-
-class ChangeKind(StrEnum):
-    LINE_CHANGED = "line_changed"
-    LINE_INSERTED = "line_inserted"
-    LINE_REMOVED = "line_removed"
-    SECTION_CHANGED = "section_changed"
-    SECTION_INSERTED = "section_inserted"
-    SECTION_REMOVED = "section_removed"
-    ESTIMATE_CHANGED = "estimate_changed"
-    # Many lines recalculated at once (a parameter changed): ``row_ids`` says which.
-    LINES_RECALCULATED = "lines_recalculated"
-    # Which line of a group of alternatives counts changed: ``row_ids`` are the group's lines.
-    ALTERNATIVES_CHANGED = "alternatives_changed"
-    PARAMETER_CHANGED = "parameter_changed"
-    PARAMETER_INSERTED = "parameter_inserted"
-    PARAMETER_REMOVED = "parameter_removed"
-    RESET = "reset"
-
-
-PARAMETER_CHANGES = frozenset({ChangeKind.PARAMETER_CHANGED, ChangeKind.PARAMETER_INSERTED,
-                               ChangeKind.PARAMETER_REMOVED})
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    """What an edit did, in terms a view can replay: which row, where.
-
-    Structural changes (insertions, removals, resets) are announced twice: with
-    ``before=True`` just before the rows change in memory and again after, so a
-    Qt model can bracket them with begin…/end… calls. ``section_index``/``index``
-    say where the row is (after insertion, before removal). A move is a removal
-    then an insertion. Every announcement happens after the database committed.
-    """
-
-    kind: ChangeKind
-    section_index: int = -1
-    index: int = -1
-    row_id: uuid.UUID | None = None
-    before: bool = False
-    row_ids: tuple[uuid.UUID, ...] = ()
-
-
-Listener = Callable[[Change], None]
-
-
-@dataclass(frozen=True, slots=True)
-class _Spec:
-    label: str
-    parse: Callable[[Any], Any]
-
-
-def _decimal(label: str, **kwargs: Any) -> _Spec:
-    return _Spec(label, lambda v: parse_decimal(v, label, **kwargs))
-
-
-def _text(label: str, max_length: int, required: bool = False) -> _Spec:
-    return _Spec(label, lambda v: parse_text(v, label, max_length=max_length, required=required))
-
-
-def _choice(label: str, enum: type[StrEnum]) -> _Spec:
-    def parse(value: Any) -> Any:
-        try:
-            return enum(value)
-        except ValueError:
-            choices = ", ".join(member.value for member in enum)  # type: ignore[attr-defined]
-            raise InputError(f"{label} must be one of: {choices}.") from None
-
-    return _Spec(label, parse)
-
-
-def _flag(label: str) -> _Spec:
-    def parse(value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in {"yes", "y", "true", "1", "x"}:
-            return True
-        if text in {"no", "n", "false", "0", ""}:
-            return False
-        raise InputError(f"{label} must be yes or no.")
-
-    return _Spec(label, parse)
-
-
-def _optional_id(label: str) -> _Spec:
-    def parse(value: Any) -> uuid.UUID | None:
-        if value in (None, ""):
-            return None
-        try:
-            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-        except ValueError:
-            raise InputError(f"{label} is not a known choice.") from None
-
-    return _Spec(label, parse)
-
-
-def _phase(label: str) -> _Spec:
-    by_text = {p.value: p.value for p in CallPhase}
-    by_text.update({p.label.lower(): p.value for p in CallPhase})
-    by_text.update({p.value.replace("_", " "): p.value for p in CallPhase})
-    by_text.update({p.label.lower().replace("-", " "): p.value for p in CallPhase})
-
-    def parse(value: Any) -> str:
-        text = "" if value is None else str(value).strip().lower()
-        if text == "":
-            return ""
-        if text not in by_text:
-            choices = ", ".join(p.label for p in CallPhase)
-            raise InputError(f"{label} must be one of: {choices} (or empty).")
-        return by_text[text]
-
-    return _Spec(label, parse)
-
-
-PCT = {"percent": True, "places": 4}
-LINE_FIELDS: dict[str, _Spec] = {
-    "kind": _choice("Kind", LineKind),
-    "description": _text("Description", 500),
-    "client_description": _text("Client description", 500),
-    "quantity": _decimal("Quantity", places=4),
-    "unit": _text("Unit", 20),
-    "days": _decimal("Days", places=2),
-    "hours": _decimal("Hours", places=2, allow_empty=True, maximum=Decimal(24)),
-    "unit_cost": _decimal("Unit cost", places=4),
-    "markup_pct": _decimal("Markup", minimum=Decimal(-100), **PCT),
-    "unit_price": _decimal("Unit price", places=4),
-    "margin_pct": _decimal("Margin", minimum=Decimal(-1000), below=HUNDRED, **PCT),
-    "price_override": _decimal("Price", places=2, allow_empty=True),
-    "optional": _flag("Optional"),
-    "supplier_id": _optional_id("Supplier"),
-    "role_id": _optional_id("Role"),
-    "labour_rule_set_id": _optional_id("Labour rules"),
-    "catalog_item_id": _optional_id("Catalog item"),
-    "phase": _phase("Phase"),
-    "call_date": _Spec("Date", lambda v: parse_date(v, "Date")),
-    "start_time": _Spec("Start", lambda v: parse_time(v, "Start")),
-    "end_time": _Spec("End", lambda v: parse_time(v, "End")),
-    "quantity_formula": _text("Quantity formula", 500),
-    "days_formula": _text("Days formula", 500),
-    "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
-    "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
-    "range_low": _decimal("Range low", places=2, allow_empty=True),
-    "range_high": _decimal("Range high", places=2, allow_empty=True),
-    "alternative_group": _text("Alternative group", 100),
-    "alternative_chosen": _flag("Chosen alternative"),
-}
-SECTION_FIELDS: dict[str, _Spec] = {
-    "name": _text("Section name", 200, required=True),
-    "client_description": _text("Client description", 2000),
-    "optional": _flag("Optional"),
-    "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
-    "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
-}
-PARAMETER_FIELDS: dict[str, _Spec] = {
-    "name": _text("Parameter name", 64, required=True),
-    "value": _decimal("Value", minimum=None, places=6),
-    "formula": _text("Formula", 500),
-    "unit": _text("Unit", 20),
-    "description": _text("Description", 200),
-}
-# Typing one of these in a line's quantity or days column starts a formula.
-FORMULA_OF = {"quantity": "quantity_formula", "days": "days_formula"}
-ESTIMATE_FIELDS: dict[str, _Spec] = {
-    "name": _text("Estimate name", 200, required=True),
-    "notes": _text("Notes", 10000),
-    "target_margin_pct": _decimal("Target margin", below=HUNDRED, **PCT),
-    "contingency_pct": _decimal("Contingency", below=Decimal(1000), **PCT),
-    "discount_pct": _decimal("Discount", below=HUNDRED, **PCT),
-    "tax_pct": _decimal("Tax", below=HUNDRED, **PCT),
-    "margin_floor_pct": _decimal("Margin floor", below=HUNDRED, **PCT),
-}
-# Editing one of these makes it the line's price basis.
-BASIS_OF_FIELD = {
-    "markup_pct": PriceBasis.MARKUP,
-    "unit_price": PriceBasis.UNIT_PRICE,
-    "margin_pct": PriceBasis.MARGIN,
-}
-
-
-# The line columns a document reads, in LineRow's field order (bookkeeping dates left out).
-_LINE_FIELDS = tuple(f.name for f in fields(LineRow) if f.name not in _NOT_STORED)
-_LINE_SELECT = tuple(LINE_T.c[name] for name in _LINE_FIELDS)
-_KINDS = {k.value: k for k in LineKind}
-_BASES = {b.value: b for b in PriceBasis}
-_AT_KIND, _AT_BASIS, _AT_OPTIONAL, _AT_CHOSEN = (
-    _LINE_FIELDS.index(n) for n in ("kind", "price_basis", "optional", "alternative_chosen")
-)
-
-
-def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
-    """Rows selected as _LINE_SELECT → LineRows, positionally (the hot path of a load)."""
-    out = []
-    for row in rows:
-        line = LineRow(*row)
-        line.kind = _KINDS[row[_AT_KIND]]
-        line.price_basis = _BASES[row[_AT_BASIS]]
-        line.optional = bool(row[_AT_OPTIONAL])
-        line.alternative_chosen = bool(row[_AT_CHOSEN])
-        out.append(line)
-    return out
-
-
-def _line_from_row(row: Any) -> LineRow:
-    """One LineRow from anything with the line's columns as attributes (a Row, a LineItem)."""
-    return _lines_from_rows([tuple(getattr(row, name) for name in _LINE_FIELDS)])[0]
-
-
-def update_versioned(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
-                     values: dict[str, Any]) -> None:
-    """``UPDATE … WHERE id = ? AND version = ?``, bumping version and updated_at.
-
-    The one optimistic-locking write of every table: when the row changed (or was
-    deleted) since ``version`` was read, nothing is written and EditConflict says
-    what is stored now.
-    """
-    result = conn.execute(
-        update(table)
-        .where(and_(table.c.id == row_id, table.c.version == version))
-        .values(**values, version=version + 1, updated_at=utcnow())
-    )
-    if result.rowcount != 1:
-        current = conn.execute(select(table).where(table.c.id == row_id)).first()
-        theirs = None
-        if current is not None and current.deleted_at is None:
-            theirs = {k: getattr(current, k) for k in values if k in table.c}
-        raise EditConflict(table.name, row_id, dict(values), theirs)
 
 
 def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
