@@ -11,12 +11,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog
 
 from app.services.document import EstimateDocument
-from app.ui.tasks import Progress, Task, run_task
+from app.ui.tasks import Progress, ProgressRun
 
 if TYPE_CHECKING:
     from app.services import excel_export
@@ -30,8 +30,7 @@ class ExportActions(QObject):
         super().__init__(window)
         self.window = window
         self.dialogs = window.dialogs
-        self.progress: QProgressDialog | None = None
-        self.task: Task | None = None
+        self.running: ProgressRun | None = None
         self.quote_action = self._action(
             "Export quote…", "actionExportQuote", self.export_quote,
             "Write the client quote to an Excel workbook: prices and live totals, nothing internal")
@@ -56,7 +55,7 @@ class ExportActions(QObject):
     def update_enabled(self) -> None:
         has_estimate = self.window.workspace is not None and self.window.db is not None
         for action in (self.quote_action, self.cost_sheet_action):
-            action.setEnabled(has_estimate and self.task is None)
+            action.setEnabled(has_estimate and self.running is None)
 
     # -- the commands --------------------------------------------------------------------------
 
@@ -68,7 +67,7 @@ class ExportActions(QObject):
 
     def _export(self, internal: bool) -> None:
         window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None or self.task is not None:
+        if workspace is None or window.db is None or self.running is not None:
             return
         what = "cost sheet" if internal else "quote"
         chosen = self.dialogs.save_file(window, f"Export the {what} as", XLSX_FILTER)
@@ -97,17 +96,8 @@ class ExportActions(QObject):
                       f"Exported the {what} ({result.label}, {result.lines} lines) to {result.path}.", 10000))
 
     def _run(self, title: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None]) -> None:
-        dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
-        dialog.setObjectName("exportProgressDialog")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        self.progress = dialog
-
         def finish() -> None:
-            self.progress = None
-            self.task = None
-            dialog.reset()
-            dialog.deleteLater()
+            self.running = None
             self.update_enabled()
 
         def done(result: Any) -> None:
@@ -116,24 +106,20 @@ class ExportActions(QObject):
 
         def failed(message: str) -> None:
             finish()
-            if isinstance(message, str) and "cancelled" in message.lower():
+            if "cancelled" in message.lower():
                 self.window.statusBar().showMessage(message, 8000)
                 return
             self.dialogs.error(self.window, title.rstrip("…"), message)
 
-        self.task = task = run_task(work, done, failed, self)
+        self.running = ProgressRun(self.window, title, work, done, failed, "exportProgressDialog")
         self.update_enabled()
-        dialog.canceled.connect(task.cancel)
 
-        def show_progress(step: str, current: int, total: int) -> None:
-            if self.progress is dialog:
-                dialog.setLabelText(step)
-                dialog.setMaximum(max(total, 1))
-                dialog.setValue(min(current, max(total, 1) - 1))
-
-        task.progressed.connect(show_progress)
+    @property
+    def progress(self) -> QProgressDialog | None:
+        """The progress dialog of the export running now, if any."""
+        return self.running.dialog if self.running is not None else None
 
     def cancel(self) -> None:
         """Stop a running export (the window calls this when it closes)."""
-        if self.task is not None:
-            self.task.cancel()
+        if self.running is not None:
+            self.running.cancel()

@@ -11,14 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from app.services import backup, offline
 from app.services.storage import Database, NotADatabase, StorageError, open_database
 from app.ui.merge_dialog import MergeDialog
-from app.ui.tasks import Progress, run_task
+from app.ui.tasks import Progress, ProgressRun, run_task
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -31,7 +31,7 @@ class DatabaseActions(QObject):
         super().__init__(window)
         self.window = window
         self.dialogs = window.dialogs
-        self.progress: QProgressDialog | None = None
+        self.running: ProgressRun | None = None
         self.merge_dialog: MergeDialog | None = None
         self.open_action = self._action("Open database…", "actionOpenDatabase", self.open_database,
                                         QKeySequence.StandardKey.Open)
@@ -227,32 +227,17 @@ class DatabaseActions(QObject):
     # -- running with a progress dialog --------------------------------------------------------
 
     def _run(self, title: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None]) -> None:
-        dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
-        dialog.setObjectName("progressDialog")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        self.progress = dialog
-
-        def finish() -> None:
-            self.progress = None
-            dialog.reset()
-            dialog.deleteLater()
-
         def done(result: Any) -> None:
-            finish()
+            self.running = None
             on_done(result)
 
         def failed(message: str) -> None:
-            finish()
+            self.running = None
             self.dialogs.error(self.window, title.rstrip("…"), message)
 
-        task = run_task(work, done, failed, self)
-        dialog.canceled.connect(task.cancel)
+        self.running = ProgressRun(self.window, title, work, done, failed)
 
-        def show_progress(step: str, current: int, total: int) -> None:
-            if self.progress is dialog:
-                dialog.setLabelText(step)
-                dialog.setMaximum(total)
-                dialog.setValue(current)
-
-        task.progressed.connect(show_progress)
+    @property
+    def progress(self) -> QProgressDialog | None:
+        """The progress dialog of the command running now, if any."""
+        return self.running.dialog if self.running is not None else None

@@ -9,12 +9,12 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from app.services.storage import Database
-from app.ui.tasks import run_task
+from app.ui.tasks import ProgressRun
 
 if TYPE_CHECKING:
     from app.ui.import_dialog import ImportDialog, Loaded
@@ -31,7 +31,7 @@ class ImportActions(QObject):
         self.window = window
         self.dialogs = window.dialogs
         self.dialog: ImportDialog | None = None
-        self.progress: QProgressDialog | None = None
+        self.running: ProgressRun | None = None
         self.import_action = QAction("Import estimate from Excel…", window)
         self.import_action.setObjectName("actionImportExcel")
         self.import_action.setStatusTip("Make a new estimate of the selected project from an Excel workbook")
@@ -69,44 +69,23 @@ class ImportActions(QObject):
         # Imported when first used: the dialog brings openpyxl (and numpy), ~250 ms at start-up.
         from app.ui.import_dialog import load_first
 
-        dialog = QProgressDialog("Reading the workbook…", "Cancel", 0, 0, self.window)
-        dialog.setObjectName("progressDialog")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(400)
-        self.progress = dialog
-
-        def finish() -> None:
-            self.progress = None
-            dialog.reset()
-            dialog.deleteLater()
-
         def done(loaded: Loaded) -> None:
-            finish()
+            self.running = None
             self._show_dialog(db, project_id, path, loaded)
 
         def failed(message: str) -> None:
-            finish()
-            if stopped:
+            run, self.running = self.running, None
+            if run is not None and run.cancelled:
                 self.window.statusBar().showMessage("Import cancelled; nothing was read or written.", 8000)
                 return
             self.dialogs.error(self.window, "Import estimate from Excel", message)
 
-        stopped: list[bool] = []
-        task = run_task(load_first(path), done, failed, self)
+        self.running = ProgressRun(self.window, "Reading the workbook…", load_first(path), done, failed)
 
-        def cancel() -> None:
-            stopped.append(True)
-            task.cancel()
-
-        dialog.canceled.connect(cancel)
-
-        def show_progress(step: str, current: int, total: int) -> None:
-            if self.progress is dialog:
-                dialog.setLabelText(step)
-                dialog.setMaximum(max(total, 0))
-                dialog.setValue(max(current, 0))
-
-        task.progressed.connect(show_progress)
+    @property
+    def progress(self) -> QProgressDialog | None:
+        """The progress dialog while a workbook is being read, if any."""
+        return self.running.dialog if self.running is not None else None
 
     def _show_dialog(self, db: Database, project_id: uuid.UUID, path: str, loaded: Loaded) -> None:
         from app.ui.import_dialog import ImportDialog

@@ -12,7 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from app.services.storage import StorageError
 
@@ -78,3 +79,52 @@ def run_task(work: Callable[[Progress], Any], on_done: Callable[[Any], None],
     task.failed.connect(finish_failed)
     QThreadPool.globalInstance().start(_Runnable(task))
     return task
+
+
+class ProgressRun(QObject):
+    """``work`` on the pool behind a window-modal progress dialog whose Cancel cancels it.
+
+    The dialog appears only if the work takes more than 0.4 s; it is closed before
+    ``on_done(result)`` or ``on_failed(message)`` runs. ``dialog`` is None once it is over.
+    """
+
+    def __init__(self, window: QWidget, title: str, work: Callable[[Progress], Any],
+                 on_done: Callable[[Any], None], on_failed: Callable[[str], None],
+                 object_name: str = "progressDialog") -> None:
+        super().__init__(window)
+        dialog = QProgressDialog(title, "Cancel", 0, 0, window)
+        dialog.setObjectName(object_name)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(400)
+        self.dialog: QProgressDialog | None = dialog
+        self.cancelled = False  # the user (or the window) asked it to stop
+        self._on_done, self._on_failed = on_done, on_failed
+        self.task = run_task(work, self._done, self._failed, self)
+        dialog.canceled.connect(self.cancel)
+        self.task.progressed.connect(self._show)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        self.task.cancel()
+
+    def _show(self, step: str, current: int, total: int) -> None:
+        if self.dialog is None:
+            return
+        self.dialog.setLabelText(step)
+        self.dialog.setMaximum(max(total, 0))
+        # Below the maximum until the work is done: at the maximum the dialog closes itself.
+        self.dialog.setValue(min(current, total - 1) if total > 0 else 0)
+
+    def _close(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.deleteLater()
+            self.dialog = None
+
+    def _done(self, result: Any) -> None:
+        self._close()
+        self._on_done(result)
+
+    def _failed(self, message: str) -> None:
+        self._close()
+        self._on_failed(message)

@@ -30,8 +30,8 @@ def test_export_quote_writes_the_workbook(qtbot: Any, window: QMainWindow, expor
     target = tmp_path / "vantage-quote"  # the extension is added
     dialogs.answers.append(str(target))
     exports.quote_action.trigger()
-    assert exports.task is not None and not exports.quote_action.isEnabled()
-    qtbot.waitUntil(lambda: exports.task is None, timeout=10000)
+    assert exports.running is not None and not exports.quote_action.isEnabled()
+    qtbot.waitUntil(lambda: exports.running is None, timeout=10000)
     out = tmp_path / "vantage-quote.xlsx"
     ws = load_workbook(out)["Quote"]
     assert ws["A1"].value == "Northlight Productions"
@@ -44,21 +44,21 @@ def test_export_cost_sheet(qtbot: Any, exports: ExportActions, dialogs: FakeDial
     out = tmp_path / "costs.xlsx"
     dialogs.answers.append(str(out))
     exports.cost_sheet_action.trigger()
-    qtbot.waitUntil(lambda: exports.task is None, timeout=10000)
+    qtbot.waitUntil(lambda: exports.running is None, timeout=10000)
     assert load_workbook(out).sheetnames == [
         "Cost sheet", "Crew", "Supplier orders", "Tandem data", "Tandem parameters", "Tandem estimate"]
 
 
 def test_no_path_no_export(exports: ExportActions, dialogs: FakeDialogs) -> None:
     exports.quote_action.trigger()  # the save dialog answers None: cancelled
-    assert exports.task is None
+    assert exports.running is None
 
 
 def test_an_error_is_reported(qtbot: Any, exports: ExportActions, dialogs: FakeDialogs,
                               tmp_path: Path) -> None:
     dialogs.answers.append(str(tmp_path / "no-such-folder" / "quote.xlsx"))
     exports.quote_action.trigger()
-    qtbot.waitUntil(lambda: exports.task is None, timeout=10000)
+    qtbot.waitUntil(lambda: exports.running is None, timeout=10000)
     assert dialogs.shown and dialogs.shown[0][0] == "error"
     assert "does not exist" in dialogs.shown[0][2]
 
@@ -89,7 +89,7 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot: Any, window: QMainWin
     assert exports.progress is not None
     qtbot.waitUntil(lambda: exports.progress is not None and exports.progress.maximum() > 0, timeout=5000)
     exports.progress.canceled.emit()  # what the Cancel button sends
-    qtbot.waitUntil(lambda: exports.task is None, timeout=10000)
+    qtbot.waitUntil(lambda: exports.running is None, timeout=10000)
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == []
     assert "cancelled" in window.statusBar().currentMessage()
