@@ -25,6 +25,7 @@ from app.ui.delegates import CellMessage
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
 from app.ui.production_pane import expand_sections, figure_label, pane_title
+from app.ui.widgets import error_label
 
 
 class ClientPane(QWidget):
@@ -108,10 +109,7 @@ class ClientPane(QWidget):
         self.tax_edit = FieldEdit(self.editor, "tax_pct",
                                   lambda: format_number(self.doc.header.tax_pct), footer)
         self.tax_edit.setObjectName("taxEdit")
-        self.field_message = QLabel(footer)
-        self.field_message.setObjectName("clientFieldMessage")
-        self.field_message.setStyleSheet("QLabel { color: #b91c1c; }")
-        self.field_message.setWordWrap(True)
+        self.field_message = error_label("clientFieldMessage", footer)
         for edit in (self.discount_edit, self.tax_edit):
             edit.refused.connect(self.field_message.setText)
             edit.textEdited.connect(lambda _text: self.field_message.clear())

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QHBoxLayout,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -40,6 +38,7 @@ from app.services.lookups import load_lookups
 from app.services.money import format_number
 from app.services.storage import Database, StorageError
 from app.services.values import InputError
+from app.ui.widgets import error_label, record_table
 
 _COLUMNS = ("Name", "Kind", "Max h/week", "Roles", "Days off")
 _EDITABLE = {0: "name", 1: "kind", 2: "max_weekly_hours"}
@@ -166,17 +165,8 @@ class CrewEditorDialog(QDialog):
         with db.read() as conn:
             self.role_names = {r.id: r.name for r in load_lookups(conn).roles.values()}
         self.model = CrewTableModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("crewTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.message = QLabel(self)
-        self.message.setObjectName("crewEditorMessage")
-        self.message.setStyleSheet("QLabel { color: #b91c1c; }")
-        self.message.setWordWrap(True)
+        self.table = record_table(self.model, "crewTable", 3, self)
+        self.message = error_label("crewEditorMessage", self)
 
         self.add_button = QPushButton("Add crew member", self)
         self.add_button.setObjectName("crewAddButton")

@@ -28,6 +28,7 @@ from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
 from app.ui.parameters_panel import ParametersPanel
 from app.ui.production_model import COLUMN_INDEX, COLUMNS, ProductionTreeModel
+from app.ui.widgets import error_label
 
 
 def pane_title(text: str, object_name: str) -> QLabel:
@@ -147,9 +148,8 @@ class ProductionPane(QWidget):
         self.floor_edit.setObjectName("marginFloorEdit")
         self.floor_edit.setToolTip("Below this margin the AM is warned in the client view "
                                    "(without the cost).")
-        self.field_message = QLabel(footer)
-        self.field_message.setObjectName("productionFieldMessage")
-        self.field_message.setStyleSheet("QLabel { color: #b91c1c; }")
+        self.field_message = error_label("productionFieldMessage", footer)
+        self.field_message.setWordWrap(False)  # one line beside the settings
         self.range_label = TipLabel(self._range_sources, footer)
         self.range_label.setObjectName("productionRange")
         self.formula_warning = QLabel(footer)

@@ -13,13 +13,9 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +27,7 @@ from app.services.storage import Database, StorageError
 from app.services.values import InputError
 from app.ui.crew_editor import CallCommand, add_undo_buttons
 from app.ui.field_table import FieldTableModel
+from app.ui.widgets import error_label, record_table
 
 _ERRORS = (InputError, StorageError, ConcurrentEditError)
 _TIPS = {
@@ -85,17 +82,8 @@ class RolesEditorDialog(QDialog):
         self.db = db
         self.undo_stack = QUndoStack(self)
         self.model = RolesModel(self)
-        self.table = QTableView(self)
-        self.table.setObjectName("rolesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        self.table.verticalHeader().hide()
-        self.message = QLabel(self)
-        self.message.setObjectName("rolesEditorMessage")
-        self.message.setStyleSheet("QLabel { color: #b91c1c; }")
-        self.message.setWordWrap(True)
+        self.table = record_table(self.model, "rolesTable", 0, self)
+        self.message = error_label("rolesEditorMessage", self)
         self.add_button = QPushButton("Add role", self)
         self.add_button.setObjectName("rolesAddButton")
         self.delete_button = QPushButton("Delete", self)
