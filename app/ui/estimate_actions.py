@@ -7,11 +7,10 @@ window's UserDialogs, so tests answer them.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 
 from app.services import directory, revisions, scenarios
 from app.services.document import Change, ConcurrentEditError, EditConflict, EstimateDocument
@@ -20,6 +19,7 @@ from app.services.storage import StorageError
 from app.services.values import InputError
 from app.ui.revision_history import RevisionHistoryDialog
 from app.ui.scenario_compare import ScenarioCompareDialog
+from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -37,36 +37,25 @@ class EstimateActions(QObject):
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(400)
         self._compare_timer.timeout.connect(self._refresh_comparison)
-        self.duplicate_action = self._action(
-            "Duplicate as scenario…", "actionDuplicateScenario", self.duplicate_as_scenario, "Ctrl+D",
-            "Copy this estimate as another scenario of the project (\"Half booth\"), parameters and all")
-        self.compare_action = self._action(
-            "Compare scenarios…", "actionCompareScenarios", self.compare_scenarios, "Ctrl+Shift+D",
-            "Price, cost, margin, labour hours and crew days of the project's scenarios side by side")
-        self.send_action = self._action(
-            "Send quote…", "actionSendQuote", self.send_quote, None,
-            "Freeze the quote as it is now as the next numbered revision")
-        self.history_action = self._action(
-            "Revision history…", "actionRevisionHistory", self.show_history, None,
-            "The revisions sent, and what changed between any two")
-        self.delete_action = self._action(
-            "Delete estimate…", "actionDeleteEstimate", self.delete_estimate, None,
-            "Delete this estimate or scenario (its sent revisions stay in the database)")
-        self.choose_action = self._action(
-            "Choose this alternative", "actionChooseAlternative", self.choose_alternative, "Ctrl+Alt+A",
-            "Make the current line the chosen one of its alternatives")
-
-    def _action(self, text: str, name: str, slot: Callable[[], None], shortcut: str | None,
-                tip: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        action.triggered.connect(slot)
-        self.window.addAction(action)
-        return action
+        self.duplicate_action = window_action(
+            window, "Duplicate as scenario…", "actionDuplicateScenario", self.duplicate_as_scenario, "Ctrl+D",
+            tip="Copy this estimate as another scenario of the project (\"Half booth\"), parameters and all")
+        self.compare_action = window_action(
+            window, "Compare scenarios…", "actionCompareScenarios", self.compare_scenarios, "Ctrl+Shift+D",
+            tip="Price, cost, margin, labour hours and crew days of the project's scenarios side by side")
+        self.send_action = window_action(
+            window, "Send quote…", "actionSendQuote", self.send_quote,
+            tip="Freeze the quote as it is now as the next numbered revision")
+        self.history_action = window_action(
+            window, "Revision history…", "actionRevisionHistory", self.show_history,
+            tip="The revisions sent, and what changed between any two")
+        self.delete_action = window_action(
+            window, "Delete estimate…", "actionDeleteEstimate", self.delete_estimate,
+            tip="Delete this estimate or scenario (its sent revisions stay in the database)")
+        self.choose_action = window_action(
+            window, "Choose this alternative", "actionChooseAlternative", self.choose_alternative,
+            "Ctrl+Alt+A",
+            tip="Make the current line the chosen one of its alternatives")
 
     @property
     def actions(self) -> list[QAction | None]:

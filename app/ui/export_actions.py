@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QProgressDialog
 
 from app.services.document import EstimateDocument
 from app.ui.tasks import Progress, ProgressRun
+from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
     from app.services import excel_export
@@ -31,21 +32,12 @@ class ExportActions(QObject):
         self.window = window
         self.dialogs = window.dialogs
         self.running: ProgressRun | None = None
-        self.quote_action = self._action(
-            "Export quote…", "actionExportQuote", self.export_quote,
-            "Write the client quote to an Excel workbook: prices and live totals, nothing internal")
-        self.cost_sheet_action = self._action(
-            "Export cost sheet…", "actionExportCostSheet", self.export_cost_sheet,
-            "Write the internal cost sheet (costs, suppliers, labour, margins, crew, orders) to Excel")
-
-    def _action(self, text: str, name: str, slot: Callable[[], None], tip: str) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        action.setStatusTip(tip)
-        action.setToolTip(tip)
-        action.triggered.connect(slot)
-        self.window.addAction(action)
-        return action
+        self.quote_action = window_action(
+            window, "Export quote…", "actionExportQuote", self.export_quote,
+            tip="Write the client quote to an Excel workbook: prices and live totals, nothing internal")
+        self.cost_sheet_action = window_action(
+            window, "Export cost sheet…", "actionExportCostSheet", self.export_cost_sheet,
+            tip="Write the internal cost sheet (costs, suppliers, labour, margins, crew, orders) to Excel")
 
     @property
     def actions(self) -> list[QAction | None]:

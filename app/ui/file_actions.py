@@ -19,6 +19,7 @@ from app.services import backup, offline
 from app.services.storage import Database, NotADatabase, StorageError, open_database
 from app.ui.merge_dialog import MergeDialog
 from app.ui.tasks import Progress, ProgressRun, run_task
+from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -33,23 +34,14 @@ class DatabaseActions(QObject):
         self.dialogs = window.dialogs
         self.running: ProgressRun | None = None
         self.merge_dialog: MergeDialog | None = None
-        self.open_action = self._action("Open database…", "actionOpenDatabase", self.open_database,
+        self.open_action = window_action(window, "Open database…", "actionOpenDatabase", self.open_database,
                                         QKeySequence.StandardKey.Open)
-        self.new_action = self._action("New database…", "actionNewDatabase", self.new_database)
-        self.backup_action = self._action("Back up now", "actionBackUp", self.back_up_now)
-        self.restore_action = self._action("Restore from backup…", "actionRestore", self.restore)
-        self.offline_action = self._action("Take offline…", "actionTakeOffline", self.take_offline)
-        self.merge_action = self._action("Merge back into the share…", "actionMergeBack", self.merge_back)
-
-    def _action(self, text: str, name: str, slot: Callable[[], None],
-                shortcut: QKeySequence | QKeySequence.StandardKey | None = None) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        self.window.addAction(action)
-        return action
+        self.new_action = window_action(window, "New database…", "actionNewDatabase", self.new_database)
+        self.backup_action = window_action(window, "Back up now", "actionBackUp", self.back_up_now)
+        self.restore_action = window_action(window, "Restore from backup…", "actionRestore", self.restore)
+        self.offline_action = window_action(window, "Take offline…", "actionTakeOffline", self.take_offline)
+        self.merge_action = window_action(window, "Merge back into the share…", "actionMergeBack",
+                                          self.merge_back)
 
     @property
     def actions(self) -> list[QAction | None]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from app.services.storage import Database
 from app.ui.tasks import ProgressRun
+from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
     from app.ui.import_dialog import ImportDialog, Loaded
@@ -32,11 +33,9 @@ class ImportActions(QObject):
         self.dialogs = window.dialogs
         self.dialog: ImportDialog | None = None
         self.running: ProgressRun | None = None
-        self.import_action = QAction("Import estimate from Excel…", window)
-        self.import_action.setObjectName("actionImportExcel")
-        self.import_action.setStatusTip("Make a new estimate of the selected project from an Excel workbook")
-        self.import_action.triggered.connect(self.import_excel)
-        window.addAction(self.import_action)
+        self.import_action = window_action(
+            window, "Import estimate from Excel…", "actionImportExcel", self.import_excel,
+            tip="Make a new estimate of the selected project from an Excel workbook")
 
     @property
     def actions(self) -> list[QAction | None]:

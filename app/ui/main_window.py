@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
@@ -38,6 +40,7 @@ from app.ui.navigator import NavigatorPanel
 from app.ui.roles_editor import RolesEditorDialog
 from app.ui.sharing import SharingMonitor
 from app.ui.staffing_panel import StaffingPanel
+from app.ui.widgets import add_actions, window_action
 from app.ui.workspace import EstimateWorkspace
 
 
@@ -123,18 +126,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _action(self, text: str, name: str, slot, shortcut: QKeySequence | str | None = None,  # type: ignore[no-untyped-def]
+    def _action(self, text: str, name: str, slot: Callable[[], Any],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 tip: str = "") -> QAction:
-        action = QAction(text, self)
-        action.setObjectName(name)
-        if shortcut is not None:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+        return window_action(self, text, name, slot, shortcut, tip)
 
     def _build_actions(self) -> None:
         self.undo_action = self.undo_group.createUndoAction(self, "Undo")
@@ -180,40 +175,22 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        for file_action in self.file_actions.actions:
-            if file_action is None:
-                file_menu.addSeparator()
-            else:
-                file_menu.addAction(file_action)
-        file_menu.addSeparator()
-        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        for excel_action in [*self.export_actions.actions, None, *self.import_actions.actions]:
-            if excel_action is None:
-                file_menu.addSeparator()
-            else:
-                file_menu.addAction(excel_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
+        add_actions(file_menu, [
+            *self.file_actions.actions, None,
+            self.new_client_action, self.new_project_action, self.new_estimate_action, None,
+            *self.export_actions.actions, None, *self.import_actions.actions, None,
+            self.quit_action,
+        ])
         edit_menu = bar.addMenu("&Edit")
-        for action in (self.undo_action, self.redo_action):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        for action in (self.add_line_action, self.add_section_action, self.catalog_action,
-                       self.delete_action, self.move_up_action, self.move_down_action):
-            edit_menu.addAction(action)
-        edit_menu.addSeparator()
-        edit_menu.addAction(self.labour_rules_action)
-        edit_menu.addAction(self.crew_editor_action)
-        edit_menu.addAction(self.roles_action)
+        add_actions(edit_menu, [
+            self.undo_action, self.redo_action, None,
+            self.add_line_action, self.add_section_action, self.catalog_action,
+            self.delete_action, self.move_up_action, self.move_down_action, None,
+            self.labour_rules_action, self.crew_editor_action, self.roles_action,
+        ])
         estimate_menu = bar.addMenu("E&stimate")
         estimate_menu.setObjectName("estimateMenu")
-        for estimate_action in self.estimate_actions.actions:
-            if estimate_action is None:
-                estimate_menu.addSeparator()
-            else:
-                estimate_menu.addAction(estimate_action)
+        add_actions(estimate_menu, self.estimate_actions.actions)
         view_menu = bar.addMenu("&View")
         for dock in (self.staffing_dock, self.capacity_dock):
             view_menu.addAction(dock.toggleViewAction())

@@ -1,9 +1,13 @@
-"""Small widgets several windows build the same way: a refusal message, a table of records."""
+"""Small pieces several windows build the same way: a refusal message, a table of records, actions."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTableView, QWidget
 
 ERROR_STYLE = "QLabel { color: #b91c1c; }"
 
@@ -28,3 +32,28 @@ def record_table(model: QAbstractItemModel, object_name: str, stretch_column: in
     table.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
     return table
+
+
+def window_action(window: QWidget, text: str, name: str, slot: Callable[[], Any],
+                  shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                  tip: str = "") -> QAction:
+    """An action of the main window: named (tests find it), with its shortcut and tip, added to it."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if shortcut is not None:
+        action.setShortcut(QKeySequence(shortcut))
+    if tip:
+        action.setStatusTip(tip)
+        action.setToolTip(tip)
+    action.triggered.connect(slot)
+    window.addAction(action)
+    return action
+
+
+def add_actions(menu: QMenu, actions: Iterable[QAction | None]) -> None:
+    """Fill a menu in order; None is a separator."""
+    for action in actions:
+        if action is None:
+            menu.addSeparator()
+        else:
+            menu.addAction(action)
