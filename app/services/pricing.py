@@ -39,6 +39,11 @@ from app.services.labour import STRAIGHT_TIME, CallSplit, HourSplit, LabourRules
 from app.services.money import HUNDRED, ZERO, round_money
 
 
+def margin_share(price: Decimal, cost: Decimal) -> Decimal | None:
+    """Margin as a share of price, in percent; None when there is no price to share."""
+    return None if price == 0 else (price - cost) / price * HUNDRED
+
+
 @dataclass(frozen=True, slots=True)
 class LineTerms:
     """What pricing needs of a line; the rest of the line is description."""
@@ -83,9 +88,7 @@ class LinePrice:
     @property
     def margin_pct(self) -> Decimal | None:
         """Effective margin as a share of price."""
-        if self.price == 0:
-            return None
-        return (self.price - self.cost) / self.price * HUNDRED
+        return margin_share(self.price, self.cost)
 
     @property
     def unit_price(self) -> Decimal | None:
@@ -218,7 +221,7 @@ class GroupTotals:
 
     @property
     def margin_pct(self) -> Decimal | None:
-        return None if self.price == 0 else self.margin / self.price * HUNDRED
+        return margin_share(self.price, self.cost)
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +259,7 @@ class EstimateTotals:
 
     @property
     def margin_pct(self) -> Decimal | None:
-        return None if self.net == 0 else self.margin / self.net * HUNDRED
+        return margin_share(self.net, self.cost)
 
     @property
     def below_target(self) -> bool:

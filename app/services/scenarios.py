@@ -24,7 +24,8 @@ from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind
 from app.models.types import utcnow
 from app.services.document import EstimateDocument, LineRow, is_day_unit
-from app.services.money import HUNDRED, ZERO
+from app.services.money import ZERO
+from app.services.pricing import margin_share
 from app.services.storage import Database
 from app.services.values import InputError, parse_text
 
@@ -219,7 +220,7 @@ class Figures:
 
     @property
     def margin_pct(self) -> Decimal | None:
-        return None if self.price == 0 else self.margin / self.price * HUNDRED
+        return margin_share(self.price, self.cost)
 
     def get(self, metric: Metric) -> Decimal | None:
         return getattr(self, metric.value)  # type: ignore[no-any-return]
