@@ -118,3 +118,10 @@ def db_target(request: pytest.FixtureRequest, db_path: Path) -> str:
 def any_db(db_target: str) -> Iterator[Database]:
     """An empty database at the schema head, on SQLite and on PostgreSQL."""
     yield from _opened(db_target)
+
+
+@pytest.fixture
+def any_demo_db(any_db: Database) -> Database:
+    """The demo company (the EXAMPLE.md estimates), on SQLite and on PostgreSQL."""
+    build_demo(any_db)
+    return any_db

@@ -199,9 +199,8 @@ def test_decimals_round_trip_exactly(any_db: Database, value: str, canonical: st
 
 
 @pytest.fixture
-def demo(any_db: Database) -> Database:
-    build_demo(any_db)
-    return any_db
+def demo(any_demo_db: Database) -> Database:
+    return any_demo_db
 
 
 @pytest.fixture

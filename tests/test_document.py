@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import create_engine, event
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.demo import build_demo
 from app.services.document import (
     Change,
     ChangeKind,
@@ -102,11 +101,10 @@ def assert_consistent(doc: EstimateDocument) -> None:
 
 
 @pytest.fixture
-def doc(any_db: Database) -> EstimateDocument:
+def doc(any_demo_db: Database) -> EstimateDocument:
     """The demo's "Full booth", on each backend, with plain quantities (formulas: test_parameters.py)."""
-    build_demo(any_db)
-    clear_formulas(any_db)
-    return EstimateDocument(any_db, estimate_named(any_db, "Full booth"))
+    clear_formulas(any_demo_db)
+    return EstimateDocument(any_demo_db, estimate_named(any_demo_db, "Full booth"))
 
 
 @pytest.fixture

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 
 from app.models import EstimateParameter, LineItem
-from app.services.demo import build_demo
 from app.services.document import ChangeKind, EstimateDocument
 from app.services.parameters import (
     ParameterSpec,
@@ -40,9 +39,8 @@ STRIKE = "Stagehands, strike"
 
 
 @pytest.fixture
-def doc(any_db: Database) -> EstimateDocument:
-    build_demo(any_db)
-    return EstimateDocument(any_db, estimate_named(any_db, "Full booth"))
+def doc(any_demo_db: Database) -> EstimateDocument:
+    return EstimateDocument(any_demo_db, estimate_named(any_demo_db, "Full booth"))
 
 
 def _line(doc: EstimateDocument, description: str):  # type: ignore[no-untyped-def]

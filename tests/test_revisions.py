@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Estimate, QuoteRevision
-from app.services.demo import build_demo
 from app.services.document import EditConflict, EstimateDocument, LineRow
 from app.services.revisions import (
     current_revision_label,
@@ -32,9 +31,8 @@ PANELS = "500 mm LED panels, owned"
 
 
 @pytest.fixture
-def db(any_db: Database) -> Database:
-    build_demo(any_db)
-    return any_db
+def db(any_demo_db: Database) -> Database:
+    return any_demo_db
 
 
 @pytest.fixture

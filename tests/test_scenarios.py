@@ -15,7 +15,6 @@ from sqlalchemy import select, update
 
 from app.models import Estimate, EstimateParameter, LineItem, QuoteRevision, Section
 from app.models.types import utcnow
-from app.services.demo import build_demo
 from app.services.document import EstimateDocument
 from app.services.scenarios import (
     Comparison,
@@ -38,10 +37,8 @@ BOOKKEEPING = {"id", "created_at", "updated_at", "version", "deleted_at"}
 
 
 @pytest.fixture
-def db(any_db: Database) -> Database:
-    """The demo database on each backend."""
-    build_demo(any_db)
-    return any_db
+def db(any_demo_db: Database) -> Database:
+    return any_demo_db
 
 
 @pytest.fixture
