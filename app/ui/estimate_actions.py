@@ -153,7 +153,7 @@ class EstimateActions(QObject):
 
     def _refresh_comparison(self) -> None:
         if self.compare_dialog is not None and self.compare_dialog.isVisible():
-            self.compare_dialog.refresh()
+            self.compare_dialog.refresh_in_background()
 
     # -- quotes --------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -42,6 +43,7 @@ from app.services.scenarios import (
     project_estimates,
 )
 from app.services.storage import Database, StorageError
+from app.ui.tasks import Task, run_task
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 DISPLAY = Qt.ItemDataRole.DisplayRole
@@ -323,6 +325,8 @@ class ScenarioCompareDialog(QDialog):
                  estimate_ids: Sequence[uuid.UUID] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self._comparing: Task | None = None
+        self._again = False
         self.project_id = project_id
         self.comparison: Comparison | None = None
         self.figure: Any = None
@@ -445,6 +449,41 @@ class ScenarioCompareDialog(QDialog):
                 self.status.setText(str(error))
         self.status.setVisible(bool(self.status.text()))
         self.set_comparison(comparison)
+
+    def refresh_in_background(self) -> None:
+        """Compare again off the GUI thread (each estimate is loaded whole), then show it.
+
+        For following edits while the user works: a comparison asked for meanwhile waits
+        for the running one, and a result that arrives after the dialog closed is dropped.
+        """
+        ids = self.checked_ids()
+        if len(ids) < MIN_SCENARIOS:
+            self.refresh()
+            return
+        if self._comparing is not None:
+            self._again = True
+            return
+        db = self.db
+
+        def done(comparison: Comparison) -> None:
+            if not shiboken6.isValid(self):
+                return  # the dialog was closed and deleted meanwhile
+            self._comparing = None
+            if self.isVisible() and ids == self.checked_ids():
+                self.set_comparison(comparison)
+            if self._again:
+                self._again = False
+                self.refresh_in_background()
+
+        def failed(message: str) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._comparing = None
+            self.status.setText(message)
+            self.status.setVisible(True)
+
+        # No parent: the task must outlive a dialog closed while it runs (it then does nothing).
+        self._comparing = run_task(lambda _progress: compare_estimates(db, ids), done, failed)
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         self.comparison = comparison

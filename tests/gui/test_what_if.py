@@ -356,3 +356,15 @@ def test_an_open_comparison_follows_the_edits(qtbot: Any, window: MainWindow) ->
     qtbot.waitUntil(lambda: dialog.comparison is not None
                     and dialog.comparison.total.figures[0].price == D("56220.00"), timeout=3000)
     dialog.close()
+
+
+def test_a_comparison_closed_while_it_recompares_is_left_alone(qtbot: Any, window: MainWindow) -> None:
+    window.estimate_actions.compare_action.trigger()
+    dialog = window.estimate_actions.compare_dialog
+    assert dialog is not None
+    dialog.refresh_in_background()
+    window.estimate_actions.close_dialogs()  # closed and deleted while the worker runs
+    from PySide6.QtCore import QThreadPool
+    assert QThreadPool.globalInstance().waitForDone(10000)
+    qtbot.wait(50)  # the result arrives for a dialog that is gone: nothing happens
+    assert window.estimate_actions.compare_dialog is None
