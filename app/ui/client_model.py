@@ -284,6 +284,8 @@ class ClientQuoteModel(QAbstractItemModel):
             return line.client_description if column == 0 else None
         if role == Qt.ItemDataRole.ToolTipRole and kind == ALTERNATIVES and column == 2:
             return f"Its own price: {format_money(line.price.price, self.doc.header.currency)}"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 0:
+            role = Qt.ItemDataRole.DisplayRole  # the whole wording, where the column cuts it short
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if column == 0:
