@@ -394,9 +394,6 @@ class EstimateDocument(ParameterEditing):
                 start_at = datetime.combine(date.min, line.start_time)
                 changes["end_time"] = (start_at + timedelta(minutes=minutes)).time()
                 changes["hours"] = day_hours(line.start_time, changes["end_time"])
-        if name in {"hours", "kind"}:
-            # hours only weigh on labour; a hour count on other kinds is kept but ignored.
-            pass
         return {k: v for k, v in changes.items() if getattr(line, k) != v}
 
     def _parse_formula_edit(self, line: LineRow, column: str, text: str) -> dict[str, Any]:
