@@ -9,7 +9,8 @@ see "PostgreSQL" below). Opening a file:
 2. runs ``PRAGMA quick_check`` and refuses a damaged file;
 3. reads the schema revision: a revision this Tandem does not know means the
    file comes from a newer Tandem and is refused; an older one is upgraded
-   by Alembic in one transaction; a file with other tables is not Tandem's;
+   by Alembic in one transaction (on SQLite with foreign keys off, every reference
+   checked before the commit); a file with other tables is not Tandem's;
 4. configures every connection: rollback journal (never WAL: it does not work
    on network drives), ``synchronous=FULL``, foreign keys, a busy timeout.
 
@@ -367,6 +368,35 @@ def _server_tables(conn: Connection) -> list[str]:
     return list(inspect(conn).get_table_names())
 
 
+@contextmanager
+def schema_transaction(engine: Engine) -> Iterator[Connection]:
+    """The write transaction that reads the schema revision and upgrades it.
+
+    On a server it holds the schema lock. On SQLite foreign keys are off for it: a
+    migration rebuilds a table by copy, DROP and rename, and with them on the DROP fails
+    on any row another table refers to, and checks each row it drops against every table
+    referring to it. SQLite takes the setting only outside a transaction, so it is set
+    around this one; :func:`app.services.migrate.upgrade` checks every reference before
+    the commit instead.
+    """
+    with engine.execution_options(tandem_write=True).connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        raw = conn.connection.dbapi_connection
+        if sqlite:
+            raw.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
+        try:
+            with conn.begin():
+                if not sqlite:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_KEY})")
+                yield conn
+        finally:
+            if sqlite:
+                try:
+                    raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
+                except sqlite3.Error:
+                    conn.invalidate()  # never back into the pool without foreign keys
+
+
 def open_database(
     target: str | os.PathLike[str], *, create: bool = True, migrate: bool = True
 ) -> Database:
@@ -394,9 +424,7 @@ def open_database(
                 if result != "ok":
                     raise NotADatabase(f"{where} is damaged ({result}); it was not changed.")
             conn.rollback()
-        with engine.execution_options(tandem_write=True).begin() as conn:
-            if conn.dialect.name == "postgresql":
-                conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_KEY})")
+        with schema_transaction(engine) as conn:
             revision = read_revision(conn)
             if revision is not None and revision not in KNOWN_REVISIONS:
                 raise DatabaseTooNew(
@@ -408,7 +436,7 @@ def open_database(
                     raise StorageError(f"{where} has schema {revision}; it needs an upgrade.")
                 from app.services.migrate import upgrade
 
-                upgrade(conn)
+                upgrade(conn, where=where)
                 revision = HEAD_REVISION
     except StorageError:
         engine.dispose()

@@ -1,0 +1,883 @@
+"""What Tandem stored at each schema revision, written with plain SQL: the data of the upgrade tests.
+
+A file from an older Tandem is upgraded when it is opened. These build such files without
+the old Tandem: :data:`LAYERS` holds one :class:`Layer` per revision, oldest first, saying
+which columns its migration added (with the value an upgrade gives the rows already there)
+and what the Tandem of that revision stored, in those columns and in its new tables. The
+data of revision N is the layers 0001..N applied in turn; :func:`write` inserts it with
+SQLAlchemy Core on ad-hoc tables (never the head-shaped models) into a database migrated
+to N, on SQLite or PostgreSQL.
+
+Two parts, from the same layers:
+
+- the demo: a small company using every column its revision has, whose estimates' totals
+  are worked out by hand in the layers (:attr:`DataSet.totals`, to the cent);
+- ``generated`` more estimates, for size, each of a total in closed form
+  (:func:`generated_totals`).
+
+A new migration needs a layer here: tests/test_upgrades.py fails until :data:`LAYERS`
+covers every revision, each layer's columns are what its migration adds, and its data
+sets every one of them.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from app.models.types import ExactDecimal, UTCDateTime
+from app.services import migrate, storage
+from app.services.document import EstimateDocument
+
+D = Decimal
+Row = dict[str, Any]
+# The totals compared, as EstimateTotals names them.
+TOTAL_FIELDS = ("cost", "subtotal", "total", "optional_price", "with_addons", "range_low", "range_high")
+_NAMESPACE = uuid.UUID("5a1d0c0e-7a4d-4e11-9c0d-000000000009")
+_STAMP = datetime(2026, 2, 3, 9, 30, 15, 123456, tzinfo=UTC)  # microseconds survive too
+_EDITED = datetime(2026, 2, 17, 16, 5, 42, 654321, tzinfo=UTC)
+GENERATED_PER_PROJECT = 250
+
+
+def expected(cost: str, subtotal: str, total: str, add_ons: str, with_add_ons: str) -> dict[str, Decimal]:
+    """An estimate's totals (its budget range is its total until a layer gives it one)."""
+    return {
+        "cost": D(cost),
+        "subtotal": D(subtotal),
+        "total": D(total),
+        "optional_price": D(add_ons),
+        "with_addons": D(with_add_ons),
+        "range_low": D(total),
+        "range_high": D(total),
+    }
+
+
+def ref(table: str, key: str) -> uuid.UUID:
+    """The id of the row ``key`` of ``table``: the same in every data set, so layers can name it."""
+    return uuid.uuid5(_NAMESPACE, f"{table}/{key}")
+
+
+@dataclass
+class DataSet:
+    """Rows by table (parents before children) and id, and each estimate's expected totals."""
+
+    revision: str = ""
+    tables: dict[str, dict[Any, Row]] = field(default_factory=dict)
+    totals: dict[uuid.UUID, dict[str, Decimal]] = field(default_factory=dict)
+    # The value of each column added since 0001 where a layer gives none (table → column → value).
+    defaults: dict[str, Row] = field(default_factory=dict)
+
+    def add(self, table: str, key: str, *, record: bool = True, **values: Any) -> uuid.UUID:
+        """A row (with the bookkeeping columns of a Tandem record unless ``record=False``)."""
+        row_id = ref(table, key)
+        row = {
+            "id": row_id,
+            **(
+                {"created_at": _STAMP, "updated_at": _EDITED, "version": 3, "deleted_at": None}
+                if record
+                else {}
+            ),
+            **self.defaults.get(table, {}),
+            **values,
+        }
+        self.tables.setdefault(table, {})[row_id] = row
+        return row_id
+
+    def set(self, table: str, key: str, **values: Any) -> None:
+        """Fill in columns of a row an earlier layer wrote."""
+        self.tables[table][ref(table, key)].update(values)
+
+    def rows(self, table: str) -> list[Row]:
+        return list(self.tables.get(table, {}).values())
+
+
+@dataclass(frozen=True)
+class Layer:
+    """What one migration changed, and what the Tandem of its revision stored."""
+
+    # table → {column added: the value an upgrade gives the rows already there}
+    new_columns: dict[str, dict[str, Any]]
+    # Adds this revision's rows and fills its new columns on earlier rows (demo part).
+    demo: Callable[[DataSet], None]
+    # The same for one generated estimate (number n) whose rows an earlier layer wrote.
+    generated: Callable[[DataSet, int], None] = lambda data, n: None
+
+
+# -- 0001: the company, directory, catalogue, projects, estimates, sections, lines --------------
+
+
+def _line(data: DataSet, key: str, section: str, position: int, **values: Any) -> uuid.UUID:
+    base = {
+        "kind": "equipment",
+        "description": key,
+        "client_description": "",
+        "quantity": D(1),
+        "unit": "ea",
+        "days": D(1),
+        "hours": None,
+        "unit_cost": D(0),
+        "price_basis": "markup",
+        "markup_pct": None,
+        "unit_price": None,
+        "margin_pct": None,
+        "price_override": None,
+        "optional": False,
+        "supplier_id": None,
+        "role_id": None,
+        "labour_rule_set_id": None,
+        "catalog_item_id": None,
+    }
+    return data.add(
+        "lineitem", key, section_id=ref("section", section), position=position, **{**base, **values}
+    )
+
+
+def _demo_0001(data: DataSet) -> None:
+    data.add(
+        "company",
+        "Northlight",
+        name="Northlight Productions",
+        currency="USD",
+        default_tax_pct=D("8.25"),
+        quote_terms="Net 30. Prices valid for 60 days.",
+    )
+    lvcc = data.add(
+        "labourruleset",
+        "LVCC",
+        name="LVCC stagehands",
+        min_call_hours=D(4),
+        overtime_after_hours=D(8),
+        overtime_multiplier=D("1.5"),
+        double_time_after_hours=D(12),
+        double_time_multiplier=D(2),
+    )
+    hand = data.add("role", "Stagehand", name="Stagehand", cost_rate=D("55.00"), bill_rate=D("85.00"))
+    a1 = data.add("role", "A1", name="A1 audio engineer", cost_rate=D("65.00"), bill_rate=D("110.00"))
+    rigger = data.add(
+        "supplier",
+        "SkyPoint",
+        name="SkyPoint Rigging",
+        contact_name="Dana Reyes",
+        email="dana@skypoint.example",
+        phone="+1 702 555 0142",
+        lead_time_days=5,
+    )
+    panel = data.add(
+        "catalogitem",
+        "panel",
+        name="500 mm LED panel",
+        category="Video",
+        kind="equipment",
+        client_description="LED video panel",
+        unit="panel",
+        unit_cost=D("18.00"),
+        price_basis="unit_price",
+        markup_pct=None,
+        unit_price=D("35.00"),
+        margin_pct=None,
+        supplier_id=None,
+        role_id=None,
+    )
+    motor = data.add(
+        "catalogitem",
+        "motor",
+        name="1 t chain motor",
+        category="Rigging",
+        kind="subrental",
+        client_description="Rigging point",
+        unit="ea",
+        unit_cost=D("150.00"),
+        price_basis="markup",
+        markup_pct=D(40),
+        unit_price=None,
+        margin_pct=None,
+        supplier_id=rigger,
+        role_id=None,
+    )
+    data.add(
+        "catalogitem",
+        "tape",
+        name="Gaffer tape",
+        category="Consumables",
+        kind="purchase",
+        client_description="",
+        unit="roll",
+        unit_cost=D("7.35"),
+        price_basis="margin",
+        markup_pct=None,
+        unit_price=None,
+        margin_pct=D(35),
+        supplier_id=None,
+        role_id=hand,
+    )
+    acme = data.add("client", "Acme", name="Acme Medical", notes="Pays on time; wants PDF quotes.")
+    data.add(
+        "contact",
+        "Priya",
+        client_id=acme,
+        name="Priya Shah",
+        title="Events director",
+        email="priya@acme.example",
+        phone="+1 415 555 0199",
+    )
+    data.add(
+        "project",
+        "HIMSS",
+        client_id=acme,
+        name="Acme at HIMSS",
+        venue="LVCC West Hall",
+        start_date=date(2026, 3, 9),
+        end_date=date(2026, 3, 14),
+        status="quoted",
+        account_manager="Sam Ortiz",
+        project_manager="Lee Park",
+        labour_rule_set_id=lvcc,
+    )
+    full = data.add(
+        "estimate",
+        "Full booth",
+        project_id=ref("project", "HIMSS"),
+        name="Full booth",
+        position=0,
+        notes="Rev A for the client call",
+        target_margin_pct=D(35),
+        contingency_pct=D(5),
+        discount_pct=D("2.5"),
+        tax_pct=D("8.25"),
+    )
+    half = data.add(
+        "estimate",
+        "Half booth",
+        project_id=ref("project", "HIMSS"),
+        name="Half booth",
+        position=1,
+        notes="",
+        target_margin_pct=D(30),
+        contingency_pct=D(0),
+        discount_pct=D(0),
+        tax_pct=D(0),
+    )
+    data.add(
+        "estimate",
+        "Dropped idea",
+        project_id=ref("project", "HIMSS"),
+        name="Dropped idea",
+        position=2,
+        notes="",
+        target_margin_pct=D(0),
+        contingency_pct=D(0),
+        discount_pct=D(0),
+        tax_pct=D(0),
+        deleted_at=_EDITED,
+    )
+    for position, (name, estimate) in enumerate(
+        [
+            ("Video wall", "Full booth"),
+            ("Rigging", "Full booth"),
+            ("Crew", "Full booth"),
+            ("Old ideas", "Full booth"),
+        ]
+    ):
+        data.add(
+            "section",
+            name,
+            estimate_id=ref("estimate", estimate),
+            position=position,
+            name=name,
+            client_description=f"{name}, as the client reads it",
+            deleted_at=_EDITED if name == "Old ideas" else None,
+        )
+    data.add("section", "Half wall", estimate_id=half, position=0, name="Video wall", client_description="")
+    # Full booth, line by line (units × rate; half up to the cent):
+    _line(
+        data,
+        "Panels",
+        "Video wall",
+        0,
+        quantity=D(24),
+        days=D(3),
+        unit="panel",
+        unit_cost=D("18.00"),
+        price_basis="unit_price",
+        unit_price=D("35.00"),
+        catalog_item_id=panel,
+        client_description="LED video panels",
+    )  # 72 units: cost 1296.00, price 2520.00
+    _line(
+        data,
+        "Tape",
+        "Video wall",
+        1,
+        kind="purchase",
+        quantity=D(12),
+        unit="roll",
+        unit_cost=D("7.35"),
+        price_basis="margin",
+        margin_pct=D(35),
+    )  # cost 88.20, price 88.20 / 0.65 = 135.69
+    _line(data, "Tape, cancelled", "Video wall", 2, unit_cost=D(999), deleted_at=_EDITED)  # not counted
+    _line(
+        data,
+        "Motors",
+        "Rigging",
+        0,
+        kind="subrental",
+        quantity=D(8),
+        days=D(3),
+        unit_cost=D("150.00"),
+        markup_pct=D(40),
+        supplier_id=rigger,
+        catalog_item_id=motor,
+    )  # cost 3600.00, price 5040.00
+    _line(
+        data,
+        "Trucking",
+        "Rigging",
+        1,
+        kind="freight",
+        unit="trip",
+        unit_cost=D("2400.00"),
+        markup_pct=D(20),
+        price_override=D("2750.00"),
+    )  # cost 2400.00, 2880.00 overridden: 2750.00
+    _line(
+        data,
+        "Rigging plot",
+        "Rigging",
+        2,
+        kind="fee",
+        unit="h",
+        unit_cost=D("60.00"),
+        price_basis="unit_price",
+        unit_price=D("110.00"),
+        optional=True,
+    )  # add-on: cost 60, price 110
+    # 4 × 2 days × 10 h under LVCC: 8 + 2 × 1.5 = 11 h a day → 88 units: cost 4840.00, price 7480.00
+    _line(
+        data,
+        "Stagehands",
+        "Crew",
+        0,
+        kind="labour",
+        quantity=D(4),
+        days=D(2),
+        hours=D(10),
+        unit="person",
+        unit_cost=D("55.00"),
+        price_basis="unit_price",
+        unit_price=D("85.00"),
+        role_id=hand,
+    )
+    # 1 × 3 days × 14 h, the line's own rules: 8 + 4 × 1.5 + 2 × 2 = 18 h a day → 54 units:
+    # cost 3510.00, price 5940.00
+    _line(
+        data,
+        "A1",
+        "Crew",
+        1,
+        kind="labour",
+        quantity=D(1),
+        days=D(3),
+        hours=D(14),
+        unit="person",
+        unit_cost=D("65.00"),
+        price_basis="unit_price",
+        unit_price=D("110.00"),
+        role_id=a1,
+        labour_rule_set_id=lvcc,
+    )
+    _line(data, "Old idea", "Old ideas", 0, unit_cost=D(500), markup_pct=D(10))  # deleted section
+    # subtotal 23865.69; contingency 5 % 1193.28; discount 2.5 % of 25058.97 = 626.47;
+    # net 24432.50; tax 8.25 % 2015.68; total 26448.18. With the add-on: subtotal 23975.69 →
+    # 1198.78, 629.36, net 24545.11, tax 2024.97 → 26570.08.
+    data.totals[full] = expected("15734.20", "23865.69", "26448.18", "110.00", "26570.08")
+    # Half booth: 12 panels × 3 days × 35.00 = 1260.00 (cost 648.00); 2 stagehands × 6 h
+    # (above the 4 h minimum, straight) = 12 units → cost 660.00, price 1020.00. No adjustments.
+    _line(
+        data,
+        "Half panels",
+        "Half wall",
+        0,
+        quantity=D(12),
+        days=D(3),
+        unit="panel",
+        unit_cost=D("18.00"),
+        price_basis="unit_price",
+        unit_price=D("35.00"),
+        catalog_item_id=panel,
+    )
+    _line(
+        data,
+        "Half hands",
+        "Half wall",
+        1,
+        kind="labour",
+        quantity=D(2),
+        hours=D(6),
+        unit="person",
+        unit_cost=D("55.00"),
+        price_basis="unit_price",
+        unit_price=D("85.00"),
+        role_id=hand,
+    )
+    data.totals[half] = expected("1308.00", "2280.00", "2280.00", "0", "2280.00")
+
+
+def _generated_0001(data: DataSet, n: int) -> None:
+    """Estimate n: k = 1 + n % 5 panels × 2 days at 35.00, a 450.00 service at 25 % markup,
+    an optional 110.00 fee; 10 % tax (see :func:`generated_totals`)."""
+    project = f"Generated {n // GENERATED_PER_PROJECT}"
+    if n % GENERATED_PER_PROJECT == 0:
+        client = data.add("client", project, name=f"Client of {project}", notes="")
+        data.add(
+            "project",
+            project,
+            client_id=client,
+            name=project,
+            venue="Hall",
+            start_date=None,
+            end_date=None,
+            status="lead",
+            account_manager="AM",
+            project_manager="PM",
+            labour_rule_set_id=None,
+        )
+    key = f"Generated estimate {n}"
+    data.add(
+        "estimate",
+        key,
+        project_id=ref("project", project),
+        name=key,
+        position=n % GENERATED_PER_PROJECT,
+        notes=f"notes {n}",
+        target_margin_pct=D(30),
+        contingency_pct=D(0),
+        discount_pct=D(0),
+        tax_pct=D(10),
+    )
+    data.add("section", key, estimate_id=ref("estimate", key), position=0, name="Main", client_description="")
+    _line(
+        data,
+        f"{key} panels",
+        key,
+        0,
+        quantity=D(1 + n % 5),
+        days=D(2),
+        unit_cost=D("18.00"),
+        price_basis="unit_price",
+        unit_price=D("35.00"),
+    )
+    _line(data, f"{key} service", key, 1, kind="supplier", unit_cost=D("450.00"), markup_pct=D(25))
+    _line(
+        data,
+        f"{key} fee",
+        key,
+        2,
+        kind="fee",
+        unit_cost=D("60.00"),
+        price_basis="unit_price",
+        unit_price=D("110.00"),
+        optional=True,
+    )
+    data.totals[ref("estimate", key)] = generated_totals(n)
+
+
+def generated_totals(n: int) -> dict[str, Decimal]:
+    """Generated estimate n: subtotal 70.00 k + 562.50, total × 1.1 (k = 1 + n % 5)."""
+    k = 1 + n % 5
+    total = D("77.00") * k + D("618.75")
+    return expected(
+        str(D(36) * k + D(450)),
+        str(D("70.00") * k + D("562.50")),
+        str(total),
+        "110.00",
+        str(total + D("121.00")),
+    )
+
+
+# -- 0002: who has the file open, and the change counter ------------------------------------------
+
+
+def _demo_0002(data: DataSet) -> None:
+    # The migration writes the counter's one row; Tandem bumped it on every commit since.
+    data.tables["changecounter"] = {1: {"id": 1, "counter": 4711}}
+    # A Tandem that crashed leaves its presence row behind.
+    data.add(
+        "presence",
+        "crashed",
+        record=False,
+        user_name="sam",
+        host="office-imac",
+        pid=4242,
+        app_version="0.2.0",
+        started_at=_STAMP,
+        heartbeat_at=_EDITED,
+    )
+
+
+# -- 0003: labour calls (dates, times, phases, richer rules) and the crew --------------------------
+
+
+def _demo_0003(data: DataSet) -> None:
+    # The LVCC rules get the new columns at values that change none of its calls.
+    data.set(
+        "labourruleset",
+        "LVCC",
+        weekly_overtime_after_hours=None,
+        weekend_multiplier=D(1),
+        holiday_multiplier=D(1),
+        meal_break_after_hours=None,
+        meal_break_minutes=0,
+        min_turnaround_hours=D(10),
+    )
+    union = data.add(
+        "labourruleset",
+        "Union",
+        name="Union weekend crew",
+        min_call_hours=D(5),
+        overtime_after_hours=D(8),
+        overtime_multiplier=D("1.5"),
+        double_time_after_hours=D(10),
+        double_time_multiplier=D(2),
+        weekly_overtime_after_hours=D(40),
+        weekend_multiplier=D("1.5"),
+        holiday_multiplier=D(2),
+        meal_break_after_hours=D(5),
+        meal_break_minutes=30,
+        min_turnaround_hours=D(8),
+    )
+    data.add("labourholiday", "St Patrick", rule_set_id=union, day=date(2026, 3, 17), name="St Patrick's")
+    data.set("role", "Stagehand", day_cost_rate=D("440.00"), day_bill_rate=D("680.00"))
+    # Monday 08:00–18:00 is the 10 h the line had: LVCC pays every day alike, so nothing changes.
+    data.set(
+        "lineitem",
+        "Stagehands",
+        phase="load_in",
+        call_date=date(2026, 3, 9),
+        start_time=time(8, 0),
+        end_time=time(18, 0),
+    )
+    data.set("lineitem", "A1", phase="show")
+    # Saturday 22:00–06:00 under the union rules: 8 h less a 30 min meal = 7.5 h straight × 1.5
+    # (weekend) = 11.25 h; 3 people → 33.75 units: cost × 48.00 = 1620.00, price × 80.00 = 2700.00
+    strike = _line(
+        data,
+        "Strike crew",
+        "Crew",
+        2,
+        kind="labour",
+        quantity=D(3),
+        unit="person",
+        unit_cost=D("48.00"),
+        price_basis="unit_price",
+        unit_price=D("80.00"),
+        role_id=ref("role", "Stagehand"),
+        labour_rule_set_id=union,
+        phase="strike",
+        call_date=date(2026, 3, 14),
+        start_time=time(22, 0),
+        end_time=time(6, 0),
+    )
+    # Full booth: subtotal 26565.69; 1328.28; discount 2.5 % of 27893.97 = 697.35; net 27196.62;
+    # tax 2243.72 → 29440.34. With the add-on: 26675.69 → 1333.78, 700.24, 27309.23, 2253.01 → 29562.24
+    full = ref("estimate", "Full booth")
+    data.totals[full] = expected("17354.20", "26565.69", "29440.34", "110.00", "29562.24")
+    for name, kind, hours in [("Jo Bauer", "union", D(50)), ("Max Ortiz", "staff", None)]:
+        member = data.add(
+            "crewmember",
+            name,
+            name=name,
+            kind=kind,
+            email=f"{name[:2].lower()}@crew.example",
+            phone="+1 702 555 0100",
+            max_weekly_hours=hours,
+            notes=f"{name} drives the truck",
+        )
+        data.add(
+            "crewrole",
+            name,
+            crew_member_id=member,
+            role_id=ref("role", "Stagehand"),
+            cost_rate_override=D("52.50") if hours else None,
+        )
+        data.add("crewunavailability", name, crew_member_id=member, day=date(2026, 3, 12), reason="Wedding")
+        data.add(
+            "crewassignment",
+            name,
+            crew_member_id=member,
+            project_id=ref("project", "HIMSS"),
+            line_item_id=strike,
+            role_id=ref("role", "Stagehand"),
+            starts_at=datetime(2026, 3, 14, 22, 0),
+            ends_at=datetime(2026, 3, 15, 6, 0),
+            status="confirmed" if hours else "tentative",
+            notes="Bring gloves",
+        )
+
+
+def _generated_0003(data: DataSet, n: int) -> None:
+    data.set("lineitem", f"Generated estimate {n} panels", phase="show")
+
+
+# -- 0004: parameters and formulas, scenarios, budget ranges, alternatives, quote revisions --------
+
+
+def _demo_0004(data: DataSet) -> None:
+    full = ref("estimate", "Full booth")
+    data.set("estimate", "Full booth", margin_floor_pct=D(20), quote_number="Q2026-0014")
+    data.set("estimate", "Half booth", based_on_id=full)
+    for position, (name, value, formula) in enumerate(
+        [
+            ("panels_wide", D(8), ""),
+            ("panels_high", D(3), ""),
+            ("panels", D(24), "panels_wide * panels_high"),
+            ("show_days", D(3), ""),
+        ]
+    ):
+        data.add(
+            "estimateparameter",
+            name,
+            estimate_id=full,
+            position=position,
+            name=name,
+            value=value,
+            formula=formula,
+            unit="panels" if "panels" in name else "days",
+            description=f"{name.replace('_', ' ')} of the wall",
+        )
+    data.add(
+        "quoterevision",
+        "Full booth 1",
+        estimate_id=full,
+        number=1,
+        sent_at=_EDITED,
+        sent_by="Sam Ortiz",
+        note="First send",
+        total=D("29440.34"),
+        snapshot='{"format": 1, "totals": {"total": "29440.34"}}',
+    )
+    # The formulas give the quantities the lines hold; ranges and alternatives leave the total.
+    data.set("lineitem", "Panels", quantity_formula="panels", days_formula="show_days")
+    data.set("lineitem", "Tape", range_low_pct=D(5), range_high_pct=D(10))  # 128.91 … 149.26
+    data.set("section", "Rigging", range_low_pct=D(10), range_high_pct=D(15))  # motors 4536.00 … 5796.00
+    data.set("lineitem", "Trucking", range_low=D("2600.00"), range_high=D("2900.00"))  # its own range
+    data.set("lineitem", "Motors", alternative_group="rigging", alternative_chosen=True)
+    _line(
+        data,
+        "Ground support",
+        "Rigging",
+        3,
+        kind="subrental",
+        quantity=D(4),
+        days=D(3),
+        unit_cost=D("300.00"),
+        markup_pct=D(30),
+        supplier_id=ref("supplier", "SkyPoint"),
+        alternative_group="rigging",
+    )  # not chosen: in no total
+    data.add(
+        "section",
+        "Upgrades",
+        estimate_id=full,
+        position=4,
+        name="Upgrades",
+        client_description="",
+        optional=True,
+    )
+    # An optional section: 10 × 3 days × 40.00 = 1200.00 more in add-ons (cost 600.00, not in cost)
+    _line(
+        data,
+        "LED floor",
+        "Upgrades",
+        0,
+        quantity=D(10),
+        days=D(3),
+        unit_cost=D("20.00"),
+        price_basis="unit_price",
+        unit_price=D("40.00"),
+    )
+    # Low: 2520 + 128.91 + 4536 + 2600 + 7480 + 5940 + 2700 = 25904.91 → 1295.25, 680.00,
+    # net 26520.16, tax 2187.91 → 28708.07. High: 27485.26 → 1374.26, 721.49, 28138.03,
+    # 2321.39 → 30459.42. With add-ons (1310.00): 27875.69 → 1393.78, 731.74, 28537.73, 2354.36 → 30892.09
+    data.totals[full].update(
+        optional_price=D("1310.00"),
+        with_addons=D("30892.09"),
+        range_low=D("28708.07"),
+        range_high=D("30459.42"),
+    )
+
+
+def _generated_0004(data: DataSet, n: int) -> None:
+    data.set("estimate", f"Generated estimate {n}", quote_number=f"G-{n}")
+
+
+LAYERS: dict[str, Layer] = {
+    "0001": Layer({}, _demo_0001, _generated_0001),
+    "0002": Layer({}, _demo_0002),
+    "0003": Layer(
+        {
+            "labourruleset": {
+                "weekly_overtime_after_hours": None,
+                "weekend_multiplier": D(1),
+                "holiday_multiplier": D(1),
+                "meal_break_after_hours": None,
+                "meal_break_minutes": 0,
+                "min_turnaround_hours": None,
+            },
+            "lineitem": {"phase": "", "call_date": None, "start_time": None, "end_time": None},
+            "role": {"day_cost_rate": None, "day_bill_rate": None},
+        },
+        _demo_0003,
+        _generated_0003,
+    ),
+    "0004": Layer(
+        {
+            "estimate": {"margin_floor_pct": D(0), "based_on_id": None, "quote_number": ""},
+            "lineitem": {
+                "quantity_formula": "",
+                "days_formula": "",
+                "range_low_pct": None,
+                "range_high_pct": None,
+                "range_low": None,
+                "range_high": None,
+                "alternative_group": "",
+                "alternative_chosen": False,
+            },
+            "section": {"optional": False, "range_low_pct": None, "range_high_pct": None},
+        },
+        _demo_0004,
+        _generated_0004,
+    ),
+}
+
+
+def dataset(revision: str, generated: int = 0) -> DataSet:
+    """What a Tandem of ``revision`` stored: the demo, plus ``generated`` more estimates."""
+    data = DataSet(revision)
+    for name, layer in LAYERS.items():
+        _migrate_rows(data, layer)
+        layer.demo(data)
+        for n in range(generated):
+            layer.generated(data, n)
+        if name == revision:
+            return data
+    raise KeyError(f"no data layer for revision {revision}")
+
+
+def upgraded(data: DataSet, target: str) -> DataSet:
+    """The rows ``data`` should hold once upgraded to ``target``: later columns at their defaults."""
+    names = list(LAYERS)
+    expected = copy.deepcopy(data)
+    expected.revision = target
+    for name in names[names.index(data.revision) + 1 : names.index(target) + 1]:
+        _migrate_rows(expected, LAYERS[name])
+    return expected
+
+
+def _migrate_rows(data: DataSet, layer: Layer) -> None:
+    """What a migration does to the rows already there: its new columns at their upgrade values."""
+    for table, columns in layer.new_columns.items():
+        data.defaults.setdefault(table, {}).update(columns)
+        for row in data.rows(table):
+            row.update(columns)
+
+
+# -- plain SQL ---------------------------------------------------------------------------------
+
+
+def _sql_type(values: Iterable[Any]) -> sa.types.TypeEngine[Any]:
+    """The column type of a column's Python values: what Tandem stored them as."""
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, datetime):
+        return UTCDateTime() if sample.tzinfo else sa.DateTime()
+    for python, column in (
+        (bool, sa.Boolean()),
+        (int, sa.Integer()),
+        (Decimal, ExactDecimal()),
+        (uuid.UUID, sa.Uuid()),
+        (date, sa.Date()),
+        (time, sa.Time()),
+        (str, sa.Text()),
+    ):
+        if isinstance(sample, python):
+            return column
+    return sa.types.NullType()
+
+
+def table_of(name: str, rows: list[Row]) -> sa.TableClause:
+    """An ad-hoc table of the columns ``rows`` have, typed from their values."""
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    return sa.table(name, *(sa.column(c, _sql_type(row.get(c) for row in rows)) for c in columns))
+
+
+def write(conn: Connection, data: DataSet) -> None:
+    """Replace the rows of every table ``data`` has, parents first, with plain INSERTs."""
+    for name, by_id in data.tables.items():
+        rows = list(by_id.values())
+        table = table_of(name, rows)
+        conn.execute(sa.delete(table))
+        for start in range(0, len(rows), 5000):
+            conn.execute(sa.insert(table), rows[start : start + 5000])
+
+
+def differences(conn: Connection, expected: DataSet, limit: int = 10) -> list[str]:
+    """How the database differs from ``expected``: rows missing, extra or changed, one line each."""
+    found: list[str] = []
+    for name, by_id in expected.tables.items():
+        rows = list(by_id.values())
+        table = table_of(name, rows)
+        stored = {row.id: row._asdict() for row in conn.execute(sa.select(table))}
+        for row_id, row in by_id.items():
+            actual = stored.pop(row_id, None)
+            if actual is None:
+                found.append(f"{name} {row_id}: missing")
+                continue
+            for column, value in row.items():
+                if actual[column] != value or type(actual[column]) is not type(value):
+                    found.append(f"{name} {row_id}.{column}: {actual[column]!r}, expected {value!r}")
+        found.extend(f"{name} {row_id}: not expected" for row_id in stored)
+        if len(found) >= limit:
+            break
+    return found[:limit]
+
+
+def engine_for(target: str) -> Engine:
+    """A plain engine on a file or a server, as a Tandem of any revision would have used."""
+    if storage.is_url(target):
+        return sa.create_engine(storage.server_url(target))
+    return sa.create_engine(storage.sqlite_url(Path(target)))
+
+
+def build(target: str, revision: str, generated: int = 0) -> DataSet:
+    """A new database at ``revision`` holding what its Tandem stored; the data written."""
+    data = dataset(revision, generated)
+    engine = engine_for(target)
+    try:
+        with engine.begin() as conn:  # a plain engine: foreign keys off on SQLite, as migrations need
+            migrate.upgrade(conn, revision)
+            write(conn, data)
+    finally:
+        engine.dispose()
+    return data
+
+
+def total_differences(db: storage.Database, data: DataSet, every: int = 1) -> list[str]:
+    """Estimates (every ``every``-th) whose totals, loaded and priced by Tandem, are not those expected."""
+    found = []
+    for estimate_id, expected in list(data.totals.items())[::every]:
+        totals = EstimateDocument(db, estimate_id).totals
+        found.extend(
+            f"estimate {estimate_id} {name}: {getattr(totals, name)}, expected {value}"
+            for name, value in expected.items()
+            if getattr(totals, name) != value
+        )
+    return found
