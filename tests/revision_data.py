@@ -22,7 +22,7 @@ sets every one of them.
 
 from __future__ import annotations
 
-import copy
+import functools
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +61,7 @@ def expected(cost: str, subtotal: str, total: str, add_ons: str, with_add_ons: s
     }
 
 
+@functools.cache
 def ref(table: str, key: str) -> uuid.UUID:
     """The id of the row ``key`` of ``table``: the same in every data set, so layers can name it."""
     return uuid.uuid5(_NAMESPACE, f"{table}/{key}")
@@ -776,8 +777,10 @@ def dataset(revision: str, generated: int = 0) -> DataSet:
 def upgraded(data: DataSet, target: str) -> DataSet:
     """The rows ``data`` should hold once upgraded to ``target``: later columns at their defaults."""
     names = list(LAYERS)
-    expected = copy.deepcopy(data)
-    expected.revision = target
+    tables = {
+        table: {row_id: dict(row) for row_id, row in rows.items()} for table, rows in data.tables.items()
+    }
+    expected = DataSet(target, tables, data.totals)
     for name in names[names.index(data.revision) + 1 : names.index(target) + 1]:
         _migrate_rows(expected, LAYERS[name])
     return expected

@@ -9,6 +9,8 @@ before a SIGKILL reaches the test; the test answers on stdin where a role waits.
 - ``editor``: a user editing the same lines as another user through an
   EstimateDocument, choosing by a fixed rule on each conflict, logging as JSON.
 - ``lock-holder``: holds a lock on the file (exclusive, reserved or shared) until told.
+- ``upgrader``: opens (so upgrades) an old file and says how long it took; with
+  ``--pause-at SQL`` it stops inside the upgrade before that statement, pages spilled.
 """
 
 from __future__ import annotations
@@ -166,6 +168,31 @@ def _lock_holder(args: argparse.Namespace) -> None:
     say("released")
 
 
+# -- an upgrade of an old file ------------------------------------------------------------------
+
+
+def _upgrader(args: argparse.Namespace) -> None:
+    if args.pause_at:
+        from sqlalchemy import event
+        from sqlalchemy.engine import Engine
+        from sqlalchemy.pool import Pool
+
+        @event.listens_for(Pool, "connect")
+        def _spill(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.execute("PRAGMA cache_size = 16")  # changed pages reach the file early
+
+        @event.listens_for(Engine, "before_cursor_execute")
+        def _pause(_conn: Any, _cursor: Any, statement: str, *_rest: Any) -> None:
+            if statement.lstrip().upper().startswith(args.pause_at.upper()):
+                say("paused", statement.strip().splitlines()[0])
+                sys.stdin.readline()
+
+    started = time.perf_counter()
+    db = open_database(args.db, create=False)
+    say("upgraded", f"{time.perf_counter() - started:.3f}", db.revision)
+    db.close()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="workers")
     roles = parser.add_subparsers(dest="role", required=True)
@@ -187,8 +214,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     holder = roles.add_parser("lock-holder")
     holder.add_argument("db")
     holder.add_argument("mode", choices=["exclusive", "reserved", "shared"])
+    upgrader = roles.add_parser("upgrader")
+    upgrader.add_argument("db")
+    upgrader.add_argument("--pause-at", default="")
     args = parser.parse_args(argv)
-    {"bulk-writer": _bulk_writer, "editor": _editor, "lock-holder": _lock_holder}[args.role](args)
+    {"bulk-writer": _bulk_writer, "editor": _editor, "lock-holder": _lock_holder,
+     "upgrader": _upgrader}[args.role](args)
 
 
 if __name__ == "__main__":
