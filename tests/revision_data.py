@@ -105,7 +105,8 @@ class DataSet:
 class Layer:
     """What one migration changed, and what the Tandem of its revision stored."""
 
-    # table → {column added: the value an upgrade gives the rows already there}
+    # table → {column added: the value an upgrade gives the rows already there}. A migration
+    # that changes existing values or drops columns would need _migrate_rows to say how.
     new_columns: dict[str, dict[str, Any]]
     # Adds this revision's rows and fills its new columns on earlier rows (demo part).
     demo: Callable[[DataSet], None]

@@ -4,6 +4,11 @@ Revision ID: ${up_revision}
 Revises: ${down_revision | comma,n}
 Create Date: ${create_date}
 
+A new revision also needs: its id in storage.KNOWN_REVISIONS, and a layer in
+tests/revision_data.py (the columns it adds, with the value an upgrade gives the rows
+already there, and what this revision stores) -- tests/test_upgrades.py then runs it from
+every earlier revision on a populated file. On SQLite it runs with foreign keys off
+(batch rebuilds drop referenced tables); every reference is checked before the commit.
 """
 from typing import Sequence, Union
 
