@@ -839,15 +839,18 @@ def differences(conn: Connection, expected: DataSet, limit: int = 10) -> list[st
     for name, by_id in expected.tables.items():
         rows = list(by_id.values())
         table = table_of(name, rows)
-        stored = {row.id: row._asdict() for row in conn.execute(sa.select(table))}
+        names = list(table.c.keys())
+        stored = {row.id: tuple(row) for row in conn.execute(sa.select(table))}
         for row_id, row in by_id.items():
             actual = stored.pop(row_id, None)
             if actual is None:
                 found.append(f"{name} {row_id}: missing")
-                continue
-            for column, value in row.items():
-                if actual[column] != value or type(actual[column]) is not type(value):
-                    found.append(f"{name} {row_id}.{column}: {actual[column]!r}, expected {value!r}")
+            elif actual != tuple(row.get(c) for c in names):  # each column read back as its type
+                found.extend(
+                    f"{name} {row_id}.{column}: {got!r}, expected {row.get(column)!r}"
+                    for column, got in zip(names, actual, strict=True)
+                    if got != row.get(column)
+                )
         found.extend(f"{name} {row_id}: not expected" for row_id in stored)
         if len(found) >= limit:
             break
