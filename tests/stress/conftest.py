@@ -48,10 +48,10 @@ def integrity(conn: sqlite3.Connection) -> str:
 class Worker:
     """A child process (``python -m tests.stress.workers …``) whose output lines are read as they come."""
 
-    def __init__(self, *args: object) -> None:
+    def __init__(self, *args: object, module: str = "tests.stress.workers") -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-W", "error", "-m", "tests.stress.workers", *map(str, args)],
+            [sys.executable, "-W", "error", "-m", module, *map(str, args)],
             cwd=ROOT, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
