@@ -118,6 +118,21 @@ class Worker:
                 stream.close()
 
 
+def run_together(users: list[Worker], timeout: float = 120) -> list[dict[str, Any]]:
+    """Start users at once ("go" once all are "ready"), wait until each is "done"; every JSON line logged."""
+    for user in users:
+        user.expect("ready")
+    for user in users:
+        user.send("go")
+    events = []
+    for user in users:
+        lines = user.finish(timeout=timeout)
+        assert user.proc.returncode == 0, user.stderr
+        assert lines[-1] == "done"
+        events += [json.loads(line) for line in lines if line.startswith("{")]
+    return events
+
+
 @pytest.fixture
 def workers() -> Iterator[list[Worker]]:
     """Start workers with ``workers.append(Worker(…))``; any left running are killed at the end."""

@@ -16,7 +16,6 @@ a fourth keeps deleting the sections they write into and adding new ones.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections import Counter
@@ -30,7 +29,7 @@ from sqlalchemy import select
 from app.services.document import LINE_T, SECTION_T
 from app.services.storage import open_database
 from tests.factories import make_estimate
-from tests.stress.conftest import Worker, integrity, read_only
+from tests.stress.conftest import Worker, integrity, read_only, run_together
 
 pytestmark = pytest.mark.slow
 
@@ -47,16 +46,7 @@ def _run(tmp_path: Path, workers: list[Worker], mixes: list[str]) -> tuple[list[
                     "--mix", mix, module="tests.stress.estimators")
              for user, mix in enumerate(mixes, start=1)]
     workers.extend(users)
-    for user in users:
-        user.expect("ready")
-    for user in users:
-        user.send("go")
-    events = []
-    for user in users:
-        lines = user.finish(timeout=SECONDS + 120)
-        assert user.proc.returncode == 0, user.stderr
-        assert lines[-1] == "done"
-        events += [json.loads(line) for line in lines if line.startswith("{")]
+    events = run_together(users, timeout=SECONDS + 120)
     return events, time.perf_counter() - started
 
 
