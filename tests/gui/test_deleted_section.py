@@ -5,6 +5,7 @@ section delete that meets a line the user never saw asks before taking it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -132,3 +133,36 @@ def test_deleting_a_section_that_gained_a_line_elsewhere_asks_first(  # type: ig
     again = stored(window)
     logistics_lines = again.sections[section_names(again).index("Logistics")].lines
     assert [line.description for line in logistics_lines] == [TRUCK, "Forklift"]
+
+
+@pytest.mark.parametrize(("press", "expected"), [("Discard your line", "discard"), ("Escape", "restore")])
+def test_the_real_dialog_offers_the_view_s_own_choices(qtbot, press, expected) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import Qt, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from app.ui.dialogs import UserDialogs
+    from app.ui.estimate_editor import ConflictView
+
+    view = ConflictView("Section “Logistics”", [], True,
+                        message="“Logistics” was deleted by another user; restore it with your line, "
+                                "or discard your line.",
+                        choices=(("restore", "Restore “Logistics” with your line"),
+                                 ("discard", "Discard your line")),
+                        default="restore")
+    seen: list[Any] = []
+
+    def answer() -> None:  # no assert in here: a failure would leave the dialog open
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):  # not up yet: look again once it is
+            QTimer.singleShot(10, answer)
+            return
+        seen.extend([box.text(), sorted(b.text() for b in box.buttons()), box.defaultButton().text()])
+        if press == "Escape":
+            qtbot.keyClick(box, Qt.Key.Key_Escape)
+        else:
+            next(b for b in box.buttons() if b.text() == press).click()
+
+    QTimer.singleShot(0, answer)
+    assert UserDialogs().resolve_conflict(None, view) == expected
+    assert seen == [view.message, ["Discard your line", "Restore “Logistics” with your line"],
+                    "Restore “Logistics” with your line"]
