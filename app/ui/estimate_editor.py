@@ -155,11 +155,8 @@ class EstimateEditor(QObject):
             index = doc.section_index(gone.parent_id)  # where it was shown: it comes back there
         except KeyError:
             index = len(doc.sections)
-        try:
-            doc.reload()
-        except ConcurrentEditError as lost:
-            self.errorRaised.emit(str(lost))
-            return str(lost)
+        if (lost := self._show_stored()) is not None:
+            return lost
         view = ConflictView(
             f"Section {gone.name}", [], True,
             message=f"{gone.name} was deleted by another user; restore it with {what}, or discard {what}.",
@@ -194,11 +191,8 @@ class EstimateEditor(QObject):
         if not isinstance(command, commands.DeleteSection):
             self._on_command_error(unseen)
             return str(unseen)
-        try:
-            self.doc.reload()
-        except ConcurrentEditError as lost:
-            self.errorRaised.emit(str(lost))
-            return str(lost)
+        if (lost := self._show_stored()) is not None:
+            return lost
         listed = ", ".join(f"“{d}”" for d in unseen.descriptions[:5])
         if len(unseen.descriptions) > 5:
             listed += f" and {len(unseen.descriptions) - 5} more"
@@ -214,6 +208,15 @@ class EstimateEditor(QObject):
             self.errorRaised.emit(f"{unseen.name} was kept, with what another user added.")
             return None
         return self.run(commands.DeleteSection(self.doc, command.section_id))
+
+    def _show_stored(self) -> str | None:
+        """Reload the estimate as stored (before asking); the message if it is gone altogether."""
+        try:
+            self.doc.reload()
+        except ConcurrentEditError as gone:
+            self.errorRaised.emit(str(gone))
+            return str(gone)
+        return None
 
     def describe(self, conflict: EditConflict) -> ConflictView:
         if conflict.table == "lineitem" and self.doc.has_line(conflict.row_id):
