@@ -166,6 +166,8 @@ class EstimateEditor(QObject):
         if self.resolve_conflict(view) != RESTORE:
             self.errorRaised.emit(f"{what.capitalize()} was discarded; {gone.name} stays deleted.")
             return None
+        if any(s.id == gone.parent_id for s in doc.sections):  # restored by someone while we asked
+            return self.run(command)
         restore = commands.RestoreSection(doc, gone.parent_id, index, f"Restore {gone.name} with {what}")
         for step in (restore, command):
             step.on_error = self._on_command_error

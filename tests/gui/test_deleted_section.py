@@ -19,12 +19,12 @@ TRUCK = "Truck, round trip, RoadRunner Freight"
 
 
 def as_another_user(win, work) -> None:  # type: ignore[no-untyped-def]
-    """Another Tandem (its own connection and document) does ``work(doc, logistics_id)``."""
+    """Another Tandem (its own connection and document) does ``work(doc, logistics_id or None)``."""
     ws = workspace(win)
     other_db = open_database(ws.doc.db.path)
     try:
         other = EstimateDocument(other_db, ws.doc.estimate_id)
-        work(other, next(s.id for s in other.sections if s.name == "Logistics"))
+        work(other, next((s.id for s in other.sections if s.name == "Logistics"), None))
     finally:
         other_db.close()
 
@@ -71,6 +71,31 @@ def test_a_change_into_a_section_deleted_elsewhere_asks_to_restore_it_or_discard
     ws.editor.undo_stack.redo()
     assert stored(window).line(truck).quantity == 3
     assert ws.doc.line(truck).quantity == 3 != before
+
+
+def test_a_section_restored_elsewhere_while_the_user_decides_is_not_restored_twice(  # type: ignore[no-untyped-def]
+    qtbot, window, dialogs, monkeypatch
+) -> None:
+    ws = workspace(window)
+    truck = line_id(window, TRUCK)
+    logistics = next(s.id for s in ws.doc.sections if s.name == "Logistics")
+    as_another_user(window, lambda doc, section: doc.delete_section(section))
+
+    def meanwhile(_parent, view):  # type: ignore[no-untyped-def]
+        # The other user undoes their delete, and the live refresh shows it, while the question is up.
+        as_another_user(window, lambda doc, _gone: doc.restore_section(logistics, 3))
+        ws.doc.reload()
+        dialogs.conflicts.append(view)
+        return "restore"
+
+    monkeypatch.setattr(dialogs, "resolve_conflict", meanwhile)
+    type_into_cell(qtbot, ws.production_view, cell(window, truck, "quantity"), "3")
+
+    assert len(dialogs.conflicts) == 1
+    assert section_names(ws.doc) == section_names(stored(window))
+    assert section_names(ws.doc).count("Logistics") == 1
+    assert stored(window).line(truck).quantity == 3
+    assert ws.editor.undo_stack.undoText() == "Edit quantity"  # only the change: the section was back
 
 
 def test_a_new_line_into_a_section_deleted_elsewhere_comes_back_with_it(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
