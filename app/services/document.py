@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import Client, Company, Estimate, EstimateParameter, LineItem, Project, Section
@@ -46,12 +47,16 @@ from app.services.estimate_rows import (  # noqa: F401 - re-exported: callers im
     LineRow,
     Listener,
     ParameterRow,
+    ParentDeleted,
     SectionRow,
+    UnseenLines,
     _line_from_row,
     _lines_from_rows,
     _Recalculation,
     _section_from_row,
+    lock_parents,
     update_versioned,
+    write_order,
 )
 from app.services.formulas import FormulaError, compile_formula
 from app.services.labour import LabourRules, day_hours
@@ -431,7 +436,7 @@ class EstimateDocument(ParameterEditing):
         old = {k: getattr(line, k) for k in changes}
         if not changes:
             return old
-        with self.db.write() as conn:
+        with self._write(line.section_id) as conn:
             self._update_row(conn, LINE_T, line.id, line.version,
                              {k: _db_value(v) for k, v in changes.items()})
         groups = {line.alternative_group} if "alternative_group" in changes else set()
@@ -464,7 +469,7 @@ class EstimateDocument(ParameterEditing):
         stale = {line_id: flag for line_id, flag in flags.items() if old[line_id] != flag}
         if not stale:
             return old
-        with self.db.write() as conn:
+        with self._write(*(self._lines[line_id].section_id for line_id in stale)) as conn:
             for line_id, flag in stale.items():
                 line = self._lines[line_id]
                 self._update_row(conn, LINE_T, line_id, line.version, {"alternative_chosen": flag})
@@ -495,11 +500,11 @@ class EstimateDocument(ParameterEditing):
             raise InputError(f"{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
         self._price(line)
         new_order = [*section.lines[:index], line, *section.lines[index:]]
-        with self.db.write() as conn:
+        with self._write(section_id) as conn:
             conn.execute(LINE_T.insert().values(**{
                 c.name: _db_value(getattr(data, c.name)) for c in LINE_T.columns
             }))
-            self._write_positions(conn, LINE_T, new_order)
+            write_order(conn, LINE_T, "section_id", section_id, new_order, moved=line.id)
         self._replace_rows(Change(ChangeKind.LINE_INSERTED, s, index, line.id), section.lines, new_order)
         self._lines[line.id] = line
         self._retotal()
@@ -517,10 +522,10 @@ class EstimateDocument(ParameterEditing):
         s, i = self.locate(line_id)
         section = self.sections[s]
         remaining = [*section.lines[:i], *section.lines[i + 1:]]
-        with self.db.write() as conn:
+        with self._write(section.id) as conn:
             self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": utcnow()})
             # Close the gap: a stale stored position would sort a later insert before these rows.
-            self._write_positions(conn, LINE_T, remaining)
+            write_order(conn, LINE_T, "section_id", section.id, remaining)
         line.version += 1
         change = Change(ChangeKind.LINE_REMOVED, s, i, line_id)
         self._replace_rows(change, section.lines, remaining)
@@ -534,7 +539,7 @@ class EstimateDocument(ParameterEditing):
         s = self.section_index(section_id)
         section = self.sections[s]
         index = max(0, min(index, len(section.lines)))
-        with self.db.write() as conn:
+        with self._write(section_id) as conn:
             row = conn.execute(select(LINE_T).where(LINE_T.c.id == line_id)).first()
             if row is None:
                 raise ConcurrentEditError("That line no longer exists.")
@@ -544,7 +549,7 @@ class EstimateDocument(ParameterEditing):
             line.section_id = section_id
             line.version += 1
             new_order = [*section.lines[:index], line, *section.lines[index:]]
-            self._write_positions(conn, LINE_T, new_order)
+            write_order(conn, LINE_T, "section_id", section_id, new_order, moved=line_id)
         self._price(line)
         change = Change(ChangeKind.LINE_INSERTED, s, index, line_id)
         self._replace_rows(change, section.lines, new_order)
@@ -568,12 +573,12 @@ class EstimateDocument(ParameterEditing):
             return source.id, i_from
         base = source_after if target is source else target.lines
         target_after = [*base[:index], line, *base[index:]]
-        with self.db.write() as conn:
+        with self._write(source.id, section_id) as conn:
             self._update_row(conn, LINE_T, line.id, line.version,
                              {"section_id": section_id, "position": index})
             if target is not source:
-                self._write_positions(conn, LINE_T, source_after)
-            self._write_positions(conn, LINE_T, target_after, skip=line)
+                write_order(conn, LINE_T, "section_id", source.id, source_after)
+            write_order(conn, LINE_T, "section_id", section_id, target_after, moved=line.id)
         line.version += 1
         removed = Change(ChangeKind.LINE_REMOVED, s_from, i_from, line_id)
         self._replace_rows(removed, source.lines, source_after)
@@ -611,7 +616,7 @@ class EstimateDocument(ParameterEditing):
         old = {k: getattr(section, k) for k in changes}
         if not changes:
             return old
-        with self.db.write() as conn:
+        with self._write() as conn:
             self._update_row(conn, SECTION_T, section.id, section.version, changes)
         for k, v in changes.items():
             setattr(section, k, v)
@@ -644,11 +649,11 @@ class EstimateDocument(ParameterEditing):
             data.id = section_id
         row = SectionRow(data.id, self.estimate_id, index, name, client_description, data.version)
         new_order = [*self.sections[:index], row, *self.sections[index:]]
-        with self.db.write() as conn:
+        with self._write(reorder=True) as conn:
             conn.execute(SECTION_T.insert().values(**{
                 c.name: getattr(data, c.name) for c in SECTION_T.columns
             }))
-            self._write_positions(conn, SECTION_T, new_order)
+            self._write_sections(conn, new_order, moved=row.id)
         change = Change(ChangeKind.SECTION_INSERTED, index, -1, row.id)
         self._replace_rows(change, self.sections, new_order)
         self._retotal()
@@ -656,13 +661,27 @@ class EstimateDocument(ParameterEditing):
         return row
 
     def delete_section(self, section_id: uuid.UUID) -> int:
-        """Delete (tombstone) a section with its lines; return its index for restore."""
+        """Delete (tombstone) a section with its lines; return its index for restore.
+
+        Only the lines this document shows, as it shows them: when someone else added,
+        moved in or changed a line of the section meanwhile, :class:`UnseenLines` is
+        raised and nothing is deleted.
+        """
         index = self.section_index(section_id)
         section = self.sections[index]
         remaining = [*self.sections[:index], *self.sections[index + 1:]]
-        with self.db.write() as conn:
+        seen = {line.id: line.version for line in section.lines}
+        with self._write(reorder=True) as conn:
             self._update_row(conn, SECTION_T, section.id, section.version, {"deleted_at": utcnow()})
-            self._write_positions(conn, SECTION_T, remaining)  # close the gap, as for lines
+            # Read after the update: on a server it waited for any writer still inside the section.
+            unseen = [row.description for row in conn.execute(
+                select(LINE_T.c.id, LINE_T.c.version, LINE_T.c.description)
+                .where(LINE_T.c.section_id == section.id, LINE_T.c.deleted_at.is_(None))
+                .order_by(LINE_T.c.position, LINE_T.c.created_at)
+            ) if seen.get(row.id) != row.version]
+            if unseen:
+                raise UnseenLines(section.id, f"“{section.name}”", unseen)
+            self._write_sections(conn, remaining)  # close the gap, as for lines
         section.version += 1
         change = Change(ChangeKind.SECTION_REMOVED, index, -1, section_id)
         self._replace_rows(change, self.sections, remaining)
@@ -674,7 +693,7 @@ class EstimateDocument(ParameterEditing):
 
     def restore_section(self, section_id: uuid.UUID, index: int) -> SectionRow:
         index = max(0, min(index, len(self.sections)))
-        with self.db.write() as conn:
+        with self._write(reorder=True) as conn:
             row = conn.execute(select(SECTION_T).where(SECTION_T.c.id == section_id)).first()
             if row is None:
                 raise ConcurrentEditError("That section no longer exists.")
@@ -688,7 +707,7 @@ class EstimateDocument(ParameterEditing):
             )
             section.lines = [_line_from_row(r) for r in lines]
             new_order = [*self.sections[:index], section, *self.sections[index:]]
-            self._write_positions(conn, SECTION_T, new_order)
+            self._write_sections(conn, new_order, moved=section_id)
         for line in section.lines:
             self._price(line)
         change = Change(ChangeKind.SECTION_INSERTED, index, -1, section_id)
@@ -707,9 +726,9 @@ class EstimateDocument(ParameterEditing):
         if index == old:
             return old
         new_order = [*without[:index], section, *without[index:]]
-        with self.db.write() as conn:
+        with self._write(reorder=True) as conn:
             self._update_row(conn, SECTION_T, section.id, section.version, {"position": index})
-            self._write_positions(conn, SECTION_T, new_order, skip=section)
+            self._write_sections(conn, new_order, moved=section_id)
         section.version += 1
         removed = Change(ChangeKind.SECTION_REMOVED, old, -1, section_id)
         self._replace_rows(removed, self.sections, without)
@@ -829,19 +848,20 @@ class EstimateDocument(ParameterEditing):
 
     _update_row = staticmethod(update_versioned)
 
-    @staticmethod
-    def _write_positions(conn: Connection, table: Any, rows: list[Any], skip: Any = None) -> None:
-        """Store each row's index as its position, writing only rows whose position moved."""
-        stale = [
-            {"row_id": row.id, "pos": i}
-            for i, row in enumerate(rows)
-            if row.position != i and row is not skip
-        ]
-        if stale:
-            conn.execute(
-                update(table).where(table.c.id == bindparam("row_id")).values(position=bindparam("pos")),
-                stale,
-            )
+    @contextmanager
+    def _write(self, *section_ids: uuid.UUID, reorder: bool = False) -> Iterator[Connection]:
+        """A write transaction into this estimate (and into ``section_ids``), parents checked first.
+
+        A parent someone else deleted raises :class:`ParentDeleted` and nothing is
+        written; ``reorder`` for writes that renumber the sections or parameters.
+        """
+        with self.db.write() as conn:
+            lock_parents(conn, self.estimate_id, section_ids, reorder=reorder)
+            yield conn
+
+    def _write_sections(self, conn: Connection, sections: list[SectionRow],
+                        moved: uuid.UUID | None = None) -> None:
+        write_order(conn, SECTION_T, "estimate_id", self.estimate_id, sections, moved)
 
     def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None:
         """Announce ``change`` as coming, then swap a list's contents for ``new_order``.

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from app.services.estimate_rows import (
     LineRow,
     ParameterRow,
     _Recalculation,
+    write_order,
 )
 from app.services.formulas import FormulaError, compile_formula
 from app.services.parameters import ParameterSpec, check_name, rename_in_formula, resolve, uses
@@ -62,8 +64,8 @@ class ParameterEditing:
         @staticmethod
         def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
                         values: dict[str, Any]) -> None: ...
-        @staticmethod
-        def _write_positions(conn: Connection, table: Any, rows: list[Any], skip: Any = None) -> None: ...
+        def _write(self, *section_ids: uuid.UUID,
+                   reorder: bool = False) -> AbstractContextManager[Connection]: ...
 
     # -- queries -------------------------------------------------------------------
 
@@ -166,7 +168,7 @@ class ParameterEditing:
         stored = dict(changes)
         if changes.get("formula"):
             stored["value"] = plan.values.get(changes.get("name", parameter.name), parameter.value)
-        with self.db.write() as conn:
+        with self._write() as conn:
             self._update_row(conn, PARAMETER_T, parameter.id, parameter.version, stored)
             for other_id, formula in param_formulas.items():
                 other = self.parameter(other_id)
@@ -213,10 +215,10 @@ class ParameterEditing:
         if row.formula:
             row.value = data.value = plan.values.get(name, parsed)
         data.formula = row.formula
-        with self.db.write() as conn:
+        with self._write(reorder=True) as conn:
             conn.execute(PARAMETER_T.insert().values(
                 **{c.name: getattr(data, c.name) for c in PARAMETER_T.columns}))
-            self._write_positions(conn, PARAMETER_T, new_order)
+            self._write_parameters(conn, new_order, moved=row.id)
             self._write_results(conn, plan)
         self._replace_rows(Change(ChangeKind.PARAMETER_INSERTED, index=index, row_id=row.id),
                            self.parameters, new_order)
@@ -230,9 +232,9 @@ class ParameterEditing:
         index = self.parameter_index(parameter_id)
         remaining = [p for p in self.parameters if p is not parameter]
         plan = self._plan_recalculation([p.spec() for p in remaining], {})
-        with self.db.write() as conn:
+        with self._write(reorder=True) as conn:
             self._update_row(conn, PARAMETER_T, parameter.id, parameter.version, {"deleted_at": utcnow()})
-            self._write_positions(conn, PARAMETER_T, remaining)
+            self._write_parameters(conn, remaining)
             self._write_results(conn, plan)
         parameter.version += 1
         change = Change(ChangeKind.PARAMETER_REMOVED, index=index, row_id=parameter_id)
@@ -252,9 +254,9 @@ class ParameterEditing:
                                 row.description, row.version + 1)
         new_order = [*self.parameters[:index], restored, *self.parameters[index:]]
         plan = self._plan_recalculation([p.spec() for p in new_order], {})
-        with self.db.write() as conn:
+        with self._write(reorder=True) as conn:
             self._update_row(conn, PARAMETER_T, parameter_id, row.version, {"deleted_at": None})
-            self._write_positions(conn, PARAMETER_T, new_order)
+            self._write_parameters(conn, new_order, moved=parameter_id)
             self._write_results(conn, plan)
         change = Change(ChangeKind.PARAMETER_INSERTED, index=index, row_id=parameter_id)
         self._replace_rows(change, self.parameters, new_order)
@@ -319,6 +321,10 @@ class ParameterEditing:
             and resolved.values[spec.name] != stored.get(spec.name)
         }
         return _Recalculation(resolved.values, resolved.errors, lines, failing, sources, derived)
+
+    def _write_parameters(self, conn: Connection, parameters: list[ParameterRow],
+                          moved: uuid.UUID | None = None) -> None:
+        write_order(conn, PARAMETER_T, "estimate_id", self.estimate_id, parameters, moved)
 
     def _write_results(self, conn: Connection, plan: _Recalculation) -> None:
         """Store recalculated quantities and days.

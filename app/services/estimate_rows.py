@@ -14,16 +14,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
-from app.models import LineItem
+from app.models import Estimate, LineItem, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
 from app.services.parameters import ParameterSpec
 from app.services.pricing import EstimateTerms, LinePrice, LineTerms, PriceRange
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
+SECTION_T = Section.__table__  # type: ignore[attr-defined]
+ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
 
 
 class ConcurrentEditError(Exception):
@@ -50,6 +52,36 @@ class EditConflict(ConcurrentEditError):
     @property
     def deleted(self) -> bool:
         return self.theirs is None
+
+
+class ParentDeleted(ConcurrentEditError):
+    """A write into a section (or an estimate) someone else deleted; nothing was written.
+
+    ``table`` is "section" or "estimate", ``parent_id`` its id and ``name`` its name as
+    stored, in quotes, for the message ("“Logistics” was deleted by another user…").
+    """
+
+    def __init__(self, table: str, parent_id: uuid.UUID, name: str) -> None:
+        super().__init__(f"{name} was deleted by another user; nothing was saved.")
+        self.table = table
+        self.parent_id = parent_id
+        self.name = name
+
+
+class UnseenLines(ConcurrentEditError):
+    """A section delete found lines this document never saw (added, moved in or changed
+    by someone else since it loaded them); nothing was deleted.
+
+    ``descriptions`` are those lines' descriptions as stored now.
+    """
+
+    def __init__(self, section_id: uuid.UUID, name: str, descriptions: list[str]) -> None:
+        count = len(descriptions)
+        super().__init__(f"Another user added or changed {count} line{'s' if count != 1 else ''} in "
+                         f"{name} since you opened it; nothing was deleted.")
+        self.section_id = section_id
+        self.name = name
+        self.descriptions = descriptions
 
 
 @dataclass(slots=True)
@@ -319,3 +351,80 @@ def update_versioned(conn: Connection, table: Any, row_id: uuid.UUID, version: i
             theirs = {k: getattr(current, k) for k in values if k in table.c}
         raise EditConflict(table.name, row_id, dict(values), theirs)
 
+
+
+def _quoted(name: str | None, fallback: str) -> str:
+    return f"“{name}”" if name else fallback
+
+
+def lock_parents(conn: Connection, estimate_id: uuid.UUID, section_ids: Iterable[uuid.UUID] = (),
+                 *, reorder: bool = False) -> None:
+    """At the start of a write: the estimate and the sections written into must be live.
+
+    A parent deleted (or gone) raises :class:`ParentDeleted` before anything is written.
+    On a server the rows read stay locked until the commit, so that a delete cannot slip
+    in between this check and the write: the estimate shared (exclusively with
+    ``reorder``, for writes that renumber its sections or parameters), each section
+    exclusively (its lines' positions are renumbered under it), in id order. On SQLite
+    the write transaction already holds the file's one write lock.
+    """
+    estimate = conn.execute(
+        select(ESTIMATE_T.c.name, ESTIMATE_T.c.deleted_at)
+        .where(ESTIMATE_T.c.id == estimate_id)
+        .with_for_update(read=not reorder)
+    ).first()
+    if estimate is None or estimate.deleted_at is not None:
+        raise ParentDeleted("estimate", estimate_id,
+                            _quoted(estimate.name if estimate else None, "This estimate"))
+    wanted = sorted(set(section_ids))
+    if not wanted:
+        return
+    found = {
+        row.id: row for row in conn.execute(
+            select(SECTION_T.c.id, SECTION_T.c.name, SECTION_T.c.estimate_id, SECTION_T.c.deleted_at)
+            .where(SECTION_T.c.id.in_(wanted))
+            .order_by(SECTION_T.c.id)
+            .with_for_update()
+        )
+    }
+    for section_id in wanted:
+        row = found.get(section_id)
+        if row is None or row.deleted_at is not None or row.estimate_id != estimate_id:
+            raise ParentDeleted("section", section_id, _quoted(row.name if row else None, "This section"))
+
+
+def write_order(conn: Connection, table: Any, parent: str, parent_id: uuid.UUID, wanted: list[Any],
+                moved: uuid.UUID | None = None) -> None:
+    """Number the live rows under one parent 0, 1, 2… in the order a document wants, read inside the write.
+
+    ``wanted`` are the document's rows (anything with an ``id``) in their new order;
+    ``moved`` the row just inserted or moved there. Rows someone else added meanwhile
+    (stored, but not in ``wanted``) keep their place after the row they followed; rows
+    of ``wanted`` no longer live under this parent are left alone. So two writers on
+    stale copies never leave two live rows on one position.
+    """
+    stored = conn.execute(
+        select(table.c.id, table.c.position)
+        .where(table.c[parent] == parent_id, table.c.deleted_at.is_(None))
+        .order_by(table.c.position, table.c.created_at)
+    ).all()
+    position = {row.id: row.position for row in stored}
+    known = {row.id for row in wanted}
+    following: dict[uuid.UUID | None, list[uuid.UUID]] = {}
+    anchor: uuid.UUID | None = None
+    for row in stored:
+        if row.id not in known:
+            following.setdefault(anchor, []).append(row.id)
+        elif row.id != moved:  # where the moved row used to be says nothing
+            anchor = row.id
+    order = list(following.get(None, []))
+    for row in wanted:
+        if row.id in position:
+            order.append(row.id)
+            order.extend(following.get(row.id, []))
+    stale = [{"row_id": row_id, "pos": i} for i, row_id in enumerate(order) if position[row_id] != i]
+    if stale:
+        conn.execute(
+            update(table).where(table.c.id == bindparam("row_id")).values(position=bindparam("pos")),
+            stale,
+        )

@@ -194,6 +194,21 @@ class DeleteSection(DocumentCommand):
         self.doc.restore_section(self.section_id, self.index)
 
 
+class RestoreSection(DocumentCommand):
+    """Bring back a section someone else deleted (with its lines); undo deletes it again."""
+
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int, text: str) -> None:
+        super().__init__(doc, text)
+        self.section_id = section_id
+        self.index = index
+
+    def apply(self) -> None:
+        self.doc.restore_section(self.section_id, self.index)
+
+    def revert(self) -> None:
+        self.index = self.doc.delete_section(self.section_id)
+
+
 class MoveSection(DocumentCommand):
     def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int) -> None:
         super().__init__(doc, "Move section")

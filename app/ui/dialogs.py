@@ -25,31 +25,38 @@ class UserDialogs:
         return answer == QMessageBox.StandardButton.Yes
 
     def resolve_conflict(self, parent: QWidget | None, view: ConflictView) -> str:
-        """Mine against theirs, field by field: keep mine, take theirs, or edit again."""
+        """Mine against theirs, field by field: keep mine, take theirs, or edit again.
+
+        A view with a message and choices of its own (a section deleted under the line)
+        shows the message and a button for each choice.
+        """
         box = QMessageBox(parent)
         box.setObjectName("conflictDialog")
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Changed by someone else")
-        rows = "".join(
-            f"<tr><td>{_esc(field)}</td><td><b>{_esc(mine)}</b></td><td>{_esc(theirs)}</td></tr>"
-            for field, mine, theirs in view.fields
-        )
-        box.setText(
-            f"{_esc(view.title)} was changed by someone else while you edited it.<br><br>"
-            f"<table cellspacing=6><tr><th align=left>Field</th><th align=left>Yours</th>"
-            f"<th align=left>Theirs (saved)</th></tr>{rows}</table>"
-        )
-        mine = box.addButton("Keep mine", QMessageBox.ButtonRole.AcceptRole)
-        edit = box.addButton("Edit…", QMessageBox.ButtonRole.ActionRole)
-        theirs = box.addButton("Take theirs", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(theirs)
+        if view.message:
+            box.setText(_esc(view.message))
+        else:
+            rows = "".join(
+                f"<tr><td>{_esc(field)}</td><td><b>{_esc(mine)}</b></td><td>{_esc(theirs)}</td></tr>"
+                for field, mine, theirs in view.fields
+            )
+            box.setText(
+                f"{_esc(view.title)} was changed by someone else while you edited it.<br><br>"
+                f"<table cellspacing=6><tr><th align=left>Field</th><th align=left>Yours</th>"
+                f"<th align=left>Theirs (saved)</th></tr>{rows}</table>"
+            )
+        choices = view.choices or ((KEEP_MINE, "Keep mine"), (EDIT, "Edit…"), (TAKE_THEIRS, "Take theirs"))
+        default = view.default or TAKE_THEIRS
+        buttons = {}
+        for n, (choice, text) in enumerate(choices):
+            role = (QMessageBox.ButtonRole.RejectRole if choice == default  # Escape picks the default
+                    else QMessageBox.ButtonRole.AcceptRole if n == 0 else QMessageBox.ButtonRole.ActionRole)
+            buttons[choice] = box.addButton(text, role)
+        box.setDefaultButton(buttons[default])
         box.exec()
         clicked = box.clickedButton()
-        if clicked is mine:
-            return KEEP_MINE
-        if clicked is edit:
-            return EDIT
-        return TAKE_THEIRS
+        return next((choice for choice, button in buttons.items() if button is clicked), default)
 
     def ask_text(self, parent: QWidget | None, title: str, label: str, default: str = "") -> str | None:
         text, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, default)

@@ -19,6 +19,8 @@ from app.services.document import (
     ConcurrentEditError,
     EditConflict,
     EstimateDocument,
+    ParentDeleted,
+    UnseenLines,
     catalog_line_values,
 )
 from app.services.lookups import CatalogEntry
@@ -30,11 +32,19 @@ from app.ui import commands
 
 @dataclass(frozen=True)
 class ConflictView:
-    """A conflict as the user reads it: what, and field by field mine against theirs."""
+    """A conflict as the user reads it: what, and field by field mine against theirs.
+
+    A conflict that is not about values (a section deleted under the user's line) has a
+    ``message`` instead of fields, and its own ``choices``: (choice, button text), in
+    button order, ``default`` being the one Enter or Escape picks.
+    """
 
     title: str
     fields: list[tuple[str, str, str]]  # (field, mine, theirs)
     deleted: bool
+    message: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    default: str = ""
 
 
 class BusyMessage(str):
@@ -45,8 +55,15 @@ class BusyMessage(str):
 
 # What the user chose: keep mine (write it over theirs), take theirs, or edit again.
 KEEP_MINE, TAKE_THEIRS, EDIT = "mine", "theirs", "edit"
+# A section deleted under the user's line: restore it with the line, or discard the line.
+RESTORE, DISCARD = "restore", "discard"
+# A section delete that met lines the user never saw: delete them too, or keep the section.
+DELETE_TOO, KEEP_SECTION = "delete", "keep"
 _VALUE_EDITS = (commands.SetLineFields, commands.SetSectionFields, commands.SetEstimateFields,
                 commands.SetParameterFields)
+# The writes into a section that can bring a deleted section back, and what the user loses otherwise.
+_INTO_SECTION = {commands.AddLine: "your line", commands.SetLineFields: "your change",
+                 commands.MoveLine: "your move"}
 
 
 class EstimateEditor(QObject):
@@ -81,6 +98,10 @@ class EstimateEditor(QObject):
             return str(conflict)
         except InputError as error:
             return str(error)
+        except ParentDeleted as gone:
+            return self._settle_deleted_parent(command, gone)
+        except UnseenLines as unseen:
+            return self._settle_unseen_lines(command, unseen)
         except (ConcurrentEditError, StorageError) as error:
             if isinstance(error, DatabaseLocked):
                 return BusyMessage(f"{error} Your input was kept: press Enter to try again.")
@@ -117,6 +138,86 @@ class EstimateEditor(QObject):
         elif choice == EDIT:
             column, value = _first_edit(conflict.mine)
             self.editRequested.emit(conflict.row_id, column, value)
+        return None
+
+    def _settle_deleted_parent(self, command: commands.DocumentCommand, gone: ParentDeleted) -> str | None:
+        """A write into a section someone else deleted: restore it with the write, or discard the write.
+
+        Either way the document first shows what is stored (the section gone). Restoring
+        is one undo step: undo removes the line and the section again.
+        """
+        what = _INTO_SECTION.get(type(command))
+        if what is None or gone.table != "section":
+            self._on_command_error(gone)
+            return str(gone)
+        doc = self.doc
+        try:
+            index = doc.section_index(gone.parent_id)  # where it was shown: it comes back there
+        except KeyError:
+            index = len(doc.sections)
+        if (lost := self._show_stored()) is not None:
+            return lost
+        view = ConflictView(
+            f"Section {gone.name}", [], True,
+            message=f"{gone.name} was deleted by another user; restore it with {what}, or discard {what}.",
+            choices=((RESTORE, f"Restore {gone.name} with {what}"), (DISCARD, f"Discard {what}")),
+            default=RESTORE,
+        )
+        if self.resolve_conflict(view) != RESTORE:
+            self.errorRaised.emit(f"{what.capitalize()} was discarded; {gone.name} stays deleted.")
+            return None
+        if any(s.id == gone.parent_id for s in doc.sections):  # restored by someone while we asked
+            return self.run(command)
+        restore = commands.RestoreSection(doc, gone.parent_id, index, f"Restore {gone.name} with {what}")
+        for step in (restore, command):
+            step.on_error = self._on_command_error
+        try:
+            restore.first_apply()
+        except (ConcurrentEditError, StorageError) as error:
+            self.errorRaised.emit(str(error))
+            return str(error)
+        try:
+            command.first_apply()
+        except (ConcurrentEditError, StorageError, InputError) as error:
+            self.undo_stack.push(restore)  # the section is back: undoable on its own
+            self.errorRaised.emit(str(error))
+            return str(error)
+        self.undo_stack.beginMacro(restore.text())
+        self.undo_stack.push(restore)
+        self.undo_stack.push(command)
+        self.undo_stack.endMacro()
+        return None
+
+    def _settle_unseen_lines(self, command: commands.DocumentCommand, unseen: UnseenLines) -> str | None:
+        """A section delete that met lines the user never saw: show them, then delete them too or keep."""
+        if not isinstance(command, commands.DeleteSection):
+            self._on_command_error(unseen)
+            return str(unseen)
+        if (lost := self._show_stored()) is not None:
+            return lost
+        listed = ", ".join(f"“{d}”" for d in unseen.descriptions[:5])
+        if len(unseen.descriptions) > 5:
+            listed += f" and {len(unseen.descriptions) - 5} more"
+        count = len(unseen.descriptions)
+        them = "it" if count == 1 else "them"
+        view = ConflictView(
+            f"Section {unseen.name}", [], False,
+            message=f"{unseen} Now shown: {listed}. Delete {unseen.name} with {them}, or keep it?",
+            choices=((DELETE_TOO, f"Delete {unseen.name} with {them}"), (KEEP_SECTION, "Keep the section")),
+            default=KEEP_SECTION,
+        )
+        if self.resolve_conflict(view) != DELETE_TOO:
+            self.errorRaised.emit(f"{unseen.name} was kept, with what another user added.")
+            return None
+        return self.run(commands.DeleteSection(self.doc, command.section_id))
+
+    def _show_stored(self) -> str | None:
+        """Reload the estimate as stored (before asking); the message if it is gone altogether."""
+        try:
+            self.doc.reload()
+        except ConcurrentEditError as gone:
+            self.errorRaised.emit(str(gone))
+            return str(gone)
         return None
 
     def describe(self, conflict: EditConflict) -> ConflictView:

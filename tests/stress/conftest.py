@@ -48,10 +48,10 @@ def integrity(conn: sqlite3.Connection) -> str:
 class Worker:
     """A child process (``python -m tests.stress.workers …``) whose output lines are read as they come."""
 
-    def __init__(self, *args: object) -> None:
+    def __init__(self, *args: object, module: str = "tests.stress.workers") -> None:
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [sys.executable, "-W", "error", "-m", "tests.stress.workers", *map(str, args)],
+            [sys.executable, "-W", "error", "-m", module, *map(str, args)],
             cwd=ROOT, env=env, text=True,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
@@ -116,6 +116,21 @@ class Worker:
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             if stream is not None:
                 stream.close()
+
+
+def run_together(users: list[Worker], timeout: float = 120) -> list[dict[str, Any]]:
+    """Start users at once ("go" once all are "ready"), wait until each is "done"; every JSON line logged."""
+    for user in users:
+        user.expect("ready")
+    for user in users:
+        user.send("go")
+    events = []
+    for user in users:
+        lines = user.finish(timeout=timeout)
+        assert user.proc.returncode == 0, user.stderr
+        assert lines[-1] == "done"
+        events += [json.loads(line) for line in lines if line.startswith("{")]
+    return events
 
 
 @pytest.fixture

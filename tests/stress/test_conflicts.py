@@ -10,7 +10,6 @@ must end with the last value chosen.
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from decimal import Decimal
@@ -22,7 +21,7 @@ import pytest
 from app.services.document import EstimateDocument
 from app.services.storage import open_database
 from tests.factories import make_estimate
-from tests.stress.conftest import Worker
+from tests.stress.conftest import Worker, run_together
 
 pytestmark = pytest.mark.slow
 
@@ -52,16 +51,7 @@ def test_two_users_editing_the_same_lines_lose_no_update(
     users = [Worker("editor", path, estimate_id, "--user", user, "--rounds", ROUNDS, "--seed", 7 + user)
              for user in (1, 2)]
     workers.extend(users)
-    for user in users:
-        user.expect("ready")
-    for user in users:
-        user.send("go")
-    events = []
-    for user in users:
-        lines = user.finish()
-        assert user.proc.returncode == 0, user.stderr
-        assert lines[-1] == "done"
-        events += [json.loads(line) for line in lines if line.startswith("{")]
+    events = run_together(users)
     seconds = time.perf_counter() - started
 
     saves = [e for e in events if e["event"] == "saved"]
