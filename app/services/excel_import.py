@@ -117,6 +117,7 @@ SHEET_COLUMNS_MAX = 16_384
 IMPORT_ROWS_MAX = 100_000  # rows read into one estimate (the preview reads only its first rows)
 CELL_CHARS_MAX = 32_767  # Excel's own limit on one cell's text
 IMPORT_BATCH = 2_000  # lines written per short transaction
+PREVIEW_ROWS = 60  # rows read for the mapping step; the whole sheet is read on Import
 
 
 class ImportFailed(Exception):
@@ -772,7 +773,8 @@ def _float_decimal(value: float) -> Decimal:
     return Decimal(format(value, ".15g")).normalize() + 0
 
 
-def open_sheet_preview(path: str | Path, sheet: str | None = None, max_rows: int = 60) -> SheetPreview:
+def open_sheet_preview(path: str | Path, sheet: str | None = None,
+                       max_rows: int = PREVIEW_ROWS) -> SheetPreview:
     """The first ``max_rows`` rows of a sheet (the first one by default) with guessed header and mapping."""
     wb = _load(path)
     try:
@@ -913,7 +915,8 @@ def read_mapped(
             progress(done, max(total, done))  # a sheet without its size written: the count read
     finally:
         wb.close()
-    return MappedImport(parsed, _estimate_of(parsed, Path(path).stem), complete=max_rows is None)
+    complete = max_rows is None or number < max_rows  # a short sheet's preview is all of it
+    return MappedImport(parsed, _estimate_of(parsed, Path(path).stem), complete)
 
 
 def _raw_value(cell: Any) -> Any:
@@ -1103,11 +1106,10 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
     the next import removes those older than ``STAGING_STALE``. ``progress(lines written,
     lines)`` after each batch. This is the only function of the module that writes.
     """
-    name = parse_text(name, "Estimate name", max_length=NAME_MAX, required=True)
+    name = check_estimate_name(db, project_id, name)  # early: a taken name writes nothing at all
     now = utcnow()
     with db.read() as conn:
         known = _known_names(conn)
-        _check_name_free(conn, project_id, name)  # early: a taken name writes nothing at all
     estimate = Estimate(project_id=project_id, name=name, notes=STAGING_NOTES)
     for key in SETTINGS:
         setattr(estimate, key, imported.settings.get(key, Decimal(0)))
@@ -1140,6 +1142,14 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
             _drop_staging(conn, [estimate.id])
         raise
     return estimate.id
+
+
+def check_estimate_name(db: Database, project_id: uuid.UUID, name: str) -> str:
+    """The name, cleaned, if the project has no estimate by it; else InputError with one line."""
+    name = parse_text(name, "Estimate name", max_length=NAME_MAX, required=True)
+    with db.read() as conn:
+        _check_name_free(conn, project_id, name)
+    return name
 
 
 def _check_name_free(conn: Connection, project_id: uuid.UUID, name: str) -> None:
