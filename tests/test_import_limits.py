@@ -265,10 +265,9 @@ def test_a_sheet_holding_more_rows_than_it_claims_stops_at_the_limit(tmp_path: P
     [
         (100, "refused: bomb.xlsx is refused: xl/worksheets/sheet1.xml unpacks to "),
         (
-            300,
+            600,
             "refused: bomb.xlsx is too large to import: a sheet (xl/worksheets/sheet1.xml) "
-            "unpacks to 300 MB; "
-            "Tandem reads at most 256 MB.",
+            "unpacks to 600 MB; Tandem reads at most 512 MB.",
         ),
     ],
 )
@@ -293,16 +292,16 @@ def test_parts_together_past_the_total_are_refused(tmp_path: Path, monkeypatch: 
         base_workbook(tmp_path / "base.xlsx"),
         tmp_path / "heavy.xlsx",
         {},
-        {SHEET_PART: (250, head, b" ", b"</sheetData></worksheet>")},
+        {SHEET_PART: (500, head, b" ", b"</sheetData></worksheet>")},
     )
     with zipfile.ZipFile(path, "a") as archive:  # parts nobody reads, each under its own limit
-        for i in range(5):
+        for i in range(10):
             huge_part(archive, f"xl/media/filler{i}.bin", 60, b"", b" ", b"")
     with pytest.raises(xl.ImportFailed) as caught:
         xl.open_sheet_preview(path)
     assert (
         str(caught.value)
-        == "heavy.xlsx is too large to import: it unpacks to 550 MB; Tandem reads at most 512 MB."
+        == "heavy.xlsx is too large to import: it unpacks to 1,100 MB; Tandem reads at most 1,024 MB."
     )
 
 
@@ -356,15 +355,18 @@ def test_a_cell_past_excels_limit_is_a_row_problem_or_a_refusal(
 # -- the preview reads only what it shows ----------------------------------------------------------------
 
 
-def broken_after_preview(path: Path) -> Path:
+def broken_after_preview(path: Path, dimension: str | None = "A1:B90000") -> Path:
     """A sheet whose first 100 rows are fine and whose part is damaged further down."""
     rows = [HEADER] + [row_xml(n, f"LED panel {n}", n) for n in range(2, 101)]
-    sheet = sheet_xml(rows, dimension="A1:B90000").replace(b"</sheetData>", b"<row r='101'><c r=")
+    sheet = sheet_xml(rows, dimension=dimension).replace(b"</sheetData>", b"<row r='101'><c r=")
     return rezip(base_workbook(path.with_name("base.xlsx")), path, {SHEET_PART: sheet})
 
 
-def test_the_preview_reads_only_the_rows_it_shows(tmp_path: Path) -> None:
-    path = broken_after_preview(tmp_path / "preview.xlsx")
+@pytest.mark.parametrize("dimension", ["A1:B90000", None])
+def test_the_preview_reads_only_the_rows_it_shows(tmp_path: Path, dimension: str | None) -> None:
+    """Also a sheet without <dimension> (openpyxl's write-only mode writes none), which openpyxl
+    itself parsed to its last row just to open the workbook."""
+    path = broken_after_preview(tmp_path / "preview.xlsx", dimension)
     preview = xl.open_sheet_preview(path)
     assert len(preview.rows) == 60 and preview.header_row == 1 and preview.mapping == DESCRIPTION
     shown = xl.read_mapped(path, "Sheet", 1, DESCRIPTION, max_rows=60)
