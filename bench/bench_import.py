@@ -6,7 +6,10 @@ within one run:
 
 a. preview: what File › Import shows first — ``open_sheet_preview`` and the mapped read of
    the first ``PREVIEW_ROWS`` rows (``load_first`` of the dialog);
-b. baseline: bare openpyxl (read-only) loading the workbook and reading the same rows;
+b. baseline: bare openpyxl (read-only) loading the workbook and reading the same rows —
+   with the sizing fix of ``excel_import`` installed: plain openpyxl parses this whole
+   sheet (no <dimension>) just to open it, 165 s on the 2-core CI machine, which is what the
+   preview took before (plus the whole mapped read);
 c. write: ``import_estimate`` of --lines lines (default 20,000) — the longest write
    transaction (what others' saves wait behind, their busy timeout being 5 s) and the
    total; against one transaction holding all the lines (how it was written before).

@@ -31,6 +31,7 @@ from app.models import Estimate, LineItem, Section
 from app.services import excel_import as xl
 from app.services.document import EstimateDocument
 from app.services.storage import Database, open_database
+from tests.factories import estimate_id
 
 ROOT = Path(__file__).resolve().parents[1]
 MiB = 1024 * 1024
@@ -453,10 +454,9 @@ def test_another_users_save_goes_through_while_a_big_import_writes(
         other.close()
 
 
-def test_an_import_stopped_part_way_leaves_nothing_and_others_never_see_it(
-    demo_db: Database, full_booth_id: uuid.UUID
-) -> None:
-    project_id = EstimateDocument(demo_db, full_booth_id).header.project_id
+def test_an_import_stopped_part_way_leaves_nothing_and_others_never_see_it(any_demo_db: Database) -> None:
+    demo_db = any_demo_db
+    project_id = EstimateDocument(demo_db, estimate_id(demo_db, "Full booth")).header.project_id
     before = (live_estimates(demo_db), counts(demo_db))
     seen: list[int] = []
 
@@ -479,9 +479,10 @@ def test_an_import_stopped_part_way_leaves_nothing_and_others_never_see_it(
 
 
 def test_what_a_killed_import_left_is_removed_by_the_next(
-    demo_db: Database, full_booth_id: uuid.UUID, monkeypatch: pytest.MonkeyPatch
+    any_demo_db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project_id = EstimateDocument(demo_db, full_booth_id).header.project_id
+    demo_db = any_demo_db
+    project_id = EstimateDocument(demo_db, estimate_id(demo_db, "Full booth")).header.project_id
     before = counts(demo_db)
 
     def killed(*_a: object, **_k: object) -> None:
