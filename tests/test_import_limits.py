@@ -329,6 +329,7 @@ def test_a_cell_past_excels_limit_is_a_row_problem_or_a_refusal(
     long_text = "x" * (xl.CELL_CHARS_MAX + 1)
     sheet = sheet_xml([row_xml(1, "Item", None), row_xml(2, long_text, 4), row_xml(3, "LED panel", 4)])
     path = rezip(base_workbook(tmp_path / "base.xlsx"), tmp_path / "long cell.xlsx", {SHEET_PART: sheet})
+    assert xl.open_sheet_preview(path).rows[1][0] == long_text  # the preview shows it as it is
     result = xl.read_mapped(path, "Sheet", 1, DESCRIPTION)
     assert [str(p) for p in result.problems] == [
         "row 2: a cell holds 32,768 characters; a cell holds at most 32,767"

@@ -442,14 +442,17 @@ def _rows(ws: Any, name: str, max_rows: int | None = None) -> Iterator[tuple[Any
 
     With ``max_rows`` (a preview) only that many are read; without, the whole sheet up to
     ``IMPORT_ROWS_MAX``, refused before reading when it claims more, and stopped there when it
-    holds more than it claims. A cell longer than ``CELL_CHARS_MAX`` refuses the file.
+    holds more than it claims; there a cell longer than ``CELL_CHARS_MAX`` refuses the file.
     """
     if max_rows is None:
         _check_rows(ws, name)
     ws.reset_dimensions()  # read what is there: a sheet that claims too few rows would lose the rest
     try:
         for number, row in enumerate(ws.iter_rows(values_only=True, max_row=max_rows), start=1):
-            if max_rows is None and number > IMPORT_ROWS_MAX:
+            if max_rows is not None:
+                yield row  # a preview shows the rows as they are; the read for Import checks
+                continue
+            if number > IMPORT_ROWS_MAX:
                 _check_rows(ws, name, number)
             for value in row:
                 if isinstance(value, str) and len(value) > CELL_CHARS_MAX:
