@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -220,3 +222,31 @@ def test_rows_that_cannot_be_read_further_down_are_shown_before_anything_is_writ
     qtbot.waitUntil(lambda: actions.dialog is None, timeout=10000)
     assert counts(demo_db) == (before[0] + 1, before[1] + 98)
     assert window.workspace is not None and window.workspace.doc.header.name == "hundred"
+
+
+def test_stop_while_import_reads_the_sheet_writes_nothing(
+        qtbot: Any, window: MainWindow, actions: ImportActions, dialogs: FakeDialogs, demo_db: Database,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_import_limits import broken_after_preview
+
+    real = xl.read_mapped
+
+    def slow_whole_read(*args: Any, **kwargs: Any) -> xl.MappedImport:
+        if kwargs.get("max_rows") is not None:
+            return real(*args, **kwargs)
+        deadline = time.monotonic() + 10
+        while not kwargs["cancelled"]() and time.monotonic() < deadline:  # reads until the user stops it
+            threading.Event().wait(0.01)
+        raise xl.ImportCancelled()
+
+    before = counts(demo_db)
+    dlg = open_dialog(qtbot, actions, dialogs, broken_after_preview(tmp_path / "long.xlsx"))
+    monkeypatch.setattr(xl, "read_mapped", slow_whole_read)
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.cancel_read.isVisible(), timeout=5000)
+    assert not dlg.import_button.isEnabled()
+    qtbot.mouseClick(dlg.cancel_read, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.error_label.text() != "", timeout=10000)
+    assert dlg.error_label.text() == "Import cancelled; nothing was imported."
+    assert dlg.isVisible() and dlg.import_button.isEnabled() and not dlg.cancel_read.isVisible()
+    assert counts(demo_db) == before
