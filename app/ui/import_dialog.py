@@ -1,8 +1,9 @@
 """File › Import estimate from Excel…: a Tandem cost sheet as is, any other sheet through a column mapping.
 
-The dialog only reads until Import is pressed: the preview and the problems
-report come from ``excel_import`` on the thread pool (a sheet of 50,000 rows
-must not freeze the window), and the one write is ``import_estimate``.
+The dialog only reads until Import is pressed: the preview reads the sheet's first
+rows only (``excel_import.PREVIEW_ROWS``, however long the sheet), on the thread pool;
+Import reads the whole sheet there with progress and Stop, then writes it with
+``import_estimate`` (short transactions), still off the GUI thread.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
 PREVIEW_ROWS = 50
+T = TypeVar("T")
 _PROBLEM_BRUSH = QBrush(QColor("#f8d7da"))
 _SECTION_BRUSH = QBrush(QColor("#e8eef7"))
 _SKIPPED_BRUSH = QBrush(QColor("#888888"))
@@ -71,10 +73,10 @@ class Loaded:
     mapped: xl.MappedImport | None = None
 
 
-def _guarded(work: Callable[[Progress], Loaded]) -> Callable[[Progress], Loaded]:
+def _guarded(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
     """Failures as StorageError, the one kind ``run_task`` reports (with its one-line message)."""
 
-    def run(progress: Progress) -> Loaded:
+    def run(progress: Progress) -> T:
         try:
             return work(progress)
         except (xl.ImportFailed, InputError) as error:
@@ -85,16 +87,24 @@ def _guarded(work: Callable[[Progress], Loaded]) -> Callable[[Progress], Loaded]
     return run
 
 
-def _read_rows(path: str, sheet: str, header_row: int, mapping: xl.ColumnMapping,
-               progress: Progress) -> xl.MappedImport | None:
-    if "description" not in mapping.columns:
-        return None
+def _reporter(step: str, progress: Progress) -> tuple[Callable[[int, int], None], Callable[[], bool]]:
+    """``progress`` as the (done, total) reporter and the cancelled() check that excel_import takes."""
     going = [True]
 
     def report(done: int, total: int) -> None:
-        going[0] = progress("Reading rows…", done, total)
+        going[0] = progress(step, done, total)
 
-    return xl.read_mapped(path, sheet, header_row, mapping, progress=report, cancelled=lambda: not going[0])
+    return report, lambda: not going[0]
+
+
+def _read_rows(path: str, sheet: str, header_row: int, mapping: xl.ColumnMapping,
+               progress: Progress, whole: bool = False) -> xl.MappedImport | None:
+    """The preview's rows (the sheet's first ones), or with ``whole`` every row, for Import."""
+    if "description" not in mapping.columns:
+        return None
+    report, cancelled = _reporter("Reading rows…", progress)
+    return xl.read_mapped(path, sheet, header_row, mapping, progress=report, cancelled=cancelled,
+                          max_rows=None if whole else xl.PREVIEW_ROWS)
 
 
 def load_first(path: str) -> Callable[[Progress], Loaded]:
@@ -376,9 +386,11 @@ class ImportDialog(QDialog):
         self._notes = xl.unknown_names(self.db, mapped.estimate)
         self.preview_model.set_rows(mapped.rows)
         lines = len(mapped.lines)
+        first = "" if mapped.complete else f"In the first {xl.PREVIEW_ROWS} rows: "
+        rest = "" if mapped.complete else " The whole sheet is read when you press Import."
         self.summary.setText(
-            f"{lines} lines in {len(mapped.estimate.sections)} sections, total "
-            f"{format_money(mapped.total_price)}; {len(mapped.problems)} rows cannot be read.")
+            f"{first}{lines} lines in {len(mapped.estimate.sections)} sections, total "
+            f"{format_money(mapped.total_price)}; {len(mapped.problems)} rows cannot be read.{rest}")
         for problem in mapped.estimate.problems + self._notes:
             self.problems.addItem(str(problem))
         self.import_button.setEnabled(lines > 0)
@@ -478,15 +490,77 @@ class ImportDialog(QDialog):
         return self.loaded.mapped.estimate if self.loaded.mapped is not None else None
 
     def _on_import_clicked(self) -> None:
+        """Read the whole sheet (a mapped one), show what it found, write: all off the GUI thread."""
         imported = self.estimate()
         if imported is None or self.busy:
             return
         try:
-            self.imported_id = xl.import_estimate(self.db, self.project_id, self.name_edit.text(), imported)
+            name = xl.check_estimate_name(self.db, self.project_id, self.name_edit.text())
         except (InputError, StorageError) as error:
             self.error_label.setText(str(error))
             return
-        self.accept()
+        mapped = self.loaded.mapped
+        if mapped is not None and not mapped.complete:
+            path, sheet = self.path, self.sheet_combo.currentText()
+            header_row, mapping, shown = self.header_spin.value(), self.mapping, len(mapped.problems)
+
+            def read(progress: Progress) -> Loaded:
+                return Loaded(mapped=_read_rows(path, sheet, header_row, mapping, progress, whole=True))
+
+            self._start(read, lambda loaded: self._on_whole_read(loaded, shown))
+            return
+        self._write(name, imported)
+
+    def _on_whole_read(self, loaded: Loaded, shown: int) -> None:
+        self.loaded = Loaded(preview=self.loaded.preview, mapped=loaded.mapped)
+        self._show_loaded()
+        mapped = self.loaded.mapped
+        if mapped is None or not mapped.lines:
+            return
+        more = len(mapped.problems) - shown
+        if more > 0:  # the user sees them before anything is written
+            rows = "1 more row" if more == 1 else f"{more} more rows"
+            self.error_label.setText(f"{rows} further down cannot be read (listed); "
+                                     "press Import again to import the rest.")
+            return
+        self._on_import_clicked()
+
+    def _write(self, name: str, imported: xl.ImportedEstimate) -> None:
+        db, project_id = self.db, self.project_id
+
+        def write(progress: Progress) -> uuid.UUID:
+            report, cancelled = _reporter("Writing lines…", progress)
+            return xl.import_estimate(db, project_id, name, imported, progress=report, cancelled=cancelled)
+
+        def written(estimate_id: uuid.UUID) -> None:
+            self.imported_id = estimate_id
+            self.accept()
+
+        self._start(write, written)
+
+    def _start(self, work: Callable[[Progress], Any], on_done: Callable[[Any], None]) -> None:
+        """``work`` for Import on the pool, with the progress bar and Stop; a failure keeps the dialog."""
+        self._generation += 1
+        generation = self._generation
+
+        def finished(result: Any) -> None:
+            if not self._closed and generation == self._generation:
+                self._task = None
+                self._set_busy(False)
+                on_done(result)
+
+        def failed(message: str) -> None:
+            if not self._closed and generation == self._generation:
+                self._task = None
+                self._set_busy(False)
+                self.error_label.setText(message)
+                self.import_button.setEnabled(True)
+                self.previewUpdated.emit()
+
+        self._set_busy(True)
+        self.error_label.clear()
+        self._task = run_task(_guarded(work), finished, failed)
+        self._task.progressed.connect(self._on_progress)
 
     def done(self, result: int) -> None:
         """Closing stops any read in progress; its result is then ignored."""

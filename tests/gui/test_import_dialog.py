@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -175,3 +177,76 @@ def test_preview_model_passes_the_model_tester(qtmodeltester: Any, tmp_path: Pat
     qtmodeltester.check(model)
     assert model.rowCount() == 5
     assert model.index(3, model.COLUMNS.index("Problem")).data() == "Qty “ten” is not a number"
+
+
+def test_the_preview_reads_only_its_rows_and_import_reads_the_rest(
+        qtbot: Any, window: MainWindow, actions: ImportActions, dialogs: FakeDialogs, demo_db: Database,
+        tmp_path: Path) -> None:
+    """A sheet damaged past its first rows previews; the whole read on Import finds it, writes nothing."""
+    from tests.test_import_limits import broken_after_preview
+
+    before = counts(demo_db)
+    dlg = open_dialog(qtbot, actions, dialogs, broken_after_preview(tmp_path / "long.xlsx"))
+    assert dlg.preview_model.rowCount() == 50
+    assert dlg.summary.text().startswith(f"In the first {xl.PREVIEW_ROWS} rows: 59 lines in 1 sections")
+    assert dlg.summary.text().endswith("The whole sheet is read when you press Import.")
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.error_label.text() != "", timeout=10000)
+    assert dlg.error_label.text() == "long.xlsx is damaged: the sheet cannot be read past row 100."
+    assert dlg.isVisible() and dlg.import_button.isEnabled()
+    assert counts(demo_db) == before
+
+
+def test_rows_that_cannot_be_read_further_down_are_shown_before_anything_is_written(
+        qtbot: Any, window: MainWindow, actions: ImportActions, dialogs: FakeDialogs, demo_db: Database,
+        tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Item", "Qty", "Cost"])
+    for n in range(2, 101):
+        ws.append([f"LED panel {n}", "ten" if n == 80 else 2, 10])
+    wb.save(tmp_path / "hundred.xlsx")
+    before = counts(demo_db)
+    dlg = open_dialog(qtbot, actions, dialogs, tmp_path / "hundred.xlsx")
+    assert dlg.problems.count() == 0  # row 80 is past the preview
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.error_label.text() != "", timeout=10000)
+    assert dlg.error_label.text() == ("1 more row further down cannot be read (listed); "
+                                      "press Import again to import the rest.")
+    assert [dlg.problems.item(i).text() for i in range(dlg.problems.count())] == [
+        "row 80: Qty “ten” is not a number"]
+    assert dlg.summary.text().startswith("98 lines in 1 sections")
+    assert counts(demo_db) == before
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: actions.dialog is None, timeout=10000)
+    assert counts(demo_db) == (before[0] + 1, before[1] + 98)
+    assert window.workspace is not None and window.workspace.doc.header.name == "hundred"
+
+
+def test_stop_while_import_reads_the_sheet_writes_nothing(
+        qtbot: Any, window: MainWindow, actions: ImportActions, dialogs: FakeDialogs, demo_db: Database,
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_import_limits import broken_after_preview
+
+    real = xl.read_mapped
+
+    def slow_whole_read(*args: Any, **kwargs: Any) -> xl.MappedImport:
+        if kwargs.get("max_rows") is not None:
+            return real(*args, **kwargs)
+        deadline = time.monotonic() + 10
+        while not kwargs["cancelled"]() and time.monotonic() < deadline:  # reads until the user stops it
+            threading.Event().wait(0.01)
+        raise xl.ImportCancelled()
+
+    before = counts(demo_db)
+    dlg = open_dialog(qtbot, actions, dialogs, broken_after_preview(tmp_path / "long.xlsx"))
+    monkeypatch.setattr(xl, "read_mapped", slow_whole_read)
+    qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.cancel_read.isVisible(), timeout=5000)
+    assert not dlg.import_button.isEnabled()
+    qtbot.mouseClick(dlg.cancel_read, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.error_label.text() != "", timeout=10000)
+    assert dlg.error_label.text() == "Import cancelled; nothing was imported."
+    assert dlg.isVisible() and dlg.import_button.isEnabled() and not dlg.cancel_read.isVisible()
+    assert counts(demo_db) == before
