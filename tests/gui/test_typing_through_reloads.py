@@ -8,16 +8,19 @@ The dialogs' own tables are covered in test_crew_editor.py and test_roles_editor
 
 from __future__ import annotations
 
+import sqlite3
 from decimal import Decimal
 
 import pytest
+from PySide6.QtWidgets import QAbstractItemView
 
-from app.services import directory
+from app.services import directory, storage
 from app.services.labour_rules import RULE_FIELDS, load_rule_sets
 from tests.gui.helpers import (
     cell,
     finish_typing,
     line_id,
+    open_editor,
     start_typing,
     still_typing,
     tab_to_next_cell,
@@ -124,3 +127,28 @@ def test_a_name_typed_in_the_navigator_survives_others_changes(qtbot, window) ->
     assert "Booth, CES 2028" in names
     qtbot.waitUntil(lambda: not navigator.reloader.pending)
     assert navigator.select(project) and navigator.view.currentIndex().data() == "Booth, CES 2028"
+
+
+def test_input_a_busy_file_kept_reopens_on_its_line_after_a_reload(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The save is refused as busy and the text kept for a retry; a reload before the editor
+    reopens (others' changes arriving) leaves no row number valid: the line is found by id."""
+    ws = workspace(window)
+    monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)
+    ws.doc.db.engine.dispose()  # new connections take the short timeout
+    panels = line_id(window, "500 mm LED panels, owned")
+    holder = sqlite3.connect(ws.doc.db.path, isolation_level=None)
+    try:
+        holder.execute("BEGIN EXCLUSIVE")
+        assert not ws.production_pane.model.setData(
+            cell(window, panels, "quantity"), "400"
+        )  # what Enter does
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    window.refresh_from_database()  # no cell is being edited: the estimate reloads now
+    qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
+    editor = open_editor(ws.production_view)
+    assert editor.text() == "400"
+    assert ws.production_view.currentIndex() == cell(window, panels, "quantity")
+    finish_typing(qtbot, ws.production_view, editor)
+    assert ws.doc.line(panels).quantity == 400
