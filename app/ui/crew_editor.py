@@ -314,7 +314,7 @@ class CrewEditorDialog(QDialog):
         # The next edit reads the rows (its undo step keeps the old value): stored values at once.
         self.model.update_members(crew.load_crew(self.db))
         # The rebuild not from inside the save: a cell editor may still be committing into the table.
-        QTimer.singleShot(0, self._changed)
+        QTimer.singleShot(0, self, self._changed)
 
     def _changed(self) -> None:
         self.reload()
@@ -322,7 +322,7 @@ class CrewEditorDialog(QDialog):
 
     def _report(self, message: str) -> None:
         self.message.setText(message)
-        QTimer.singleShot(0, self.reload)
+        QTimer.singleShot(0, self, self.reload)
 
     def update_member(self, member_id: uuid.UUID, **changes: Any) -> None:
         crew.update_crew_member(self.db, member_id, self.member(member_id).version, **changes)

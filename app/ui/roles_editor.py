@@ -165,7 +165,7 @@ class RolesEditorDialog(QDialog):
         warnings = [w for w in (roles.rate_warning(r.values) for r in roles.load_roles(self.db)) if w]
         self.message.setText("\n".join(warnings))
         # The rebuild not from inside the save: a cell editor may still be committing into the table.
-        QTimer.singleShot(0, self._changed)
+        QTimer.singleShot(0, self, self._changed)
 
     def _changed(self) -> None:
         self.reload()
@@ -173,7 +173,7 @@ class RolesEditorDialog(QDialog):
 
     def _report(self, message: str) -> None:
         self.message.setText(message)
-        QTimer.singleShot(0, self.reload)
+        QTimer.singleShot(0, self, self.reload)
 
     # -- slots ---------------------------------------------------------------------------------
 
