@@ -38,6 +38,7 @@ from app.services.lookups import load_lookups
 from app.services.money import format_number
 from app.services.storage import Database, StorageError
 from app.services.values import InputError
+from app.ui.idle_reload import IdleReload
 from app.ui.widgets import error_label, record_table
 
 _COLUMNS = ("Name", "Kind", "Max h/week", "Roles", "Days off")
@@ -54,6 +55,13 @@ class CrewTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.members = members
         self.endResetModel()
+
+    def update_members(self, stored: dict[uuid.UUID, CrewInfo]) -> None:
+        """The rows shown take their stored values in place (no reset: an open cell editor stays)."""
+        if not self.members:
+            return
+        self.members = [stored.get(m.id, m) for m in self.members]
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1, len(_COLUMNS) - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.members)
@@ -220,12 +228,19 @@ class CrewEditorDialog(QDialog):
         self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_member())
         self.ask_name: Callable[[], str | None] = lambda: None
         self.confirm: Callable[[str], bool] = lambda _text: True
+        self._keep: uuid.UUID | None = None
+        self.rebuild = IdleReload(self._rebuild, lambda: (self.table, self.roles), self)
         self.reload()
 
     # -- state -----------------------------------------------------------------------------
 
     def reload(self, keep: uuid.UUID | None = None) -> None:
-        keep = keep or self.current_id()
+        """Show the crew as stored, ``keep`` (else the current member) selected; waits for an open cell."""
+        self._keep = keep or self._keep
+        self.rebuild.request()
+
+    def _rebuild(self) -> None:
+        keep, self._keep = self._keep or self.current_id(), None
         members = sorted(crew.load_crew(self.db).values(), key=lambda m: m.name.lower())
         self.model.set_members(members)
         for row, member in enumerate(members):
@@ -284,18 +299,22 @@ class CrewEditorDialog(QDialog):
     def run(self, command: CallCommand) -> bool:
         """Do the command's first step now; push it only if that worked."""
         command.report = self._report
-        command.after = self._changed
+        command.after = self._saved
         try:
             command._do()
         except (InputError, StorageError, ConcurrentEditError) as error:
             self._report(str(error))
-            self._show_member()
             return False
         self.message.clear()
         self.undo_stack.push(command)
-        # Not now: a cell editor may still be committing into the table about to be reset.
-        QTimer.singleShot(0, self._changed)
+        self._saved()
         return True
+
+    def _saved(self) -> None:
+        # The next edit reads the rows (its undo step keeps the old value): stored values at once.
+        self.model.update_members(crew.load_crew(self.db))
+        # The rebuild not from inside the save: a cell editor may still be committing into the table.
+        QTimer.singleShot(0, self, self._changed)
 
     def _changed(self) -> None:
         self.reload()
@@ -303,7 +322,7 @@ class CrewEditorDialog(QDialog):
 
     def _report(self, message: str) -> None:
         self.message.setText(message)
-        QTimer.singleShot(0, self.reload)
+        QTimer.singleShot(0, self, self.reload)
 
     def update_member(self, member_id: uuid.UUID, **changes: Any) -> None:
         crew.update_crew_member(self.db, member_id, self.member(member_id).version, **changes)

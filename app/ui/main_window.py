@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QApplication,
     QDockWidget,
     QLabel,
@@ -34,6 +35,7 @@ from app.ui.dialogs import UserDialogs
 from app.ui.estimate_actions import EstimateActions
 from app.ui.export_actions import ExportActions
 from app.ui.file_actions import DatabaseActions
+from app.ui.idle_reload import IdleReload
 from app.ui.import_actions import ImportActions
 from app.ui.labour_rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
@@ -60,10 +62,9 @@ class MainWindow(QMainWindow):
         self.watch_sharing = watch_sharing
         self.backup_on_open = backup_on_open
         self.sharing: SharingMonitor | None = None
-        self._refresh_pending = False
-        self._retry_refresh = QTimer(self)
-        self._retry_refresh.setInterval(1000)
-        self._retry_refresh.timeout.connect(self.refresh_from_database)
+        # Others' changes, and a reprice after rules or roles are saved, wait for an open cell editor.
+        self.live_refresh = IdleReload(self._show_others_changes, self._estimate_views, self)
+        self.reprice = IdleReload(self._reload_estimate, self._estimate_views, self)
 
         self.stack = QStackedWidget(self)
         self.placeholder = QLabel("Open an estimate from the navigator on the left.", self)
@@ -302,26 +303,22 @@ class MainWindow(QMainWindow):
     def refresh_from_database(self) -> None:
         """Show what others committed: the directory and the open estimate, reloaded.
 
-        Never while a cell is being edited (the user's typing would be lost): it is
-        retried every second until the editor closes.
+        Never while a cell is being edited (the user's typing would be lost): it runs
+        once the editor has closed.
         """
+        if self.db is not None:
+            self.live_refresh.request()
+
+    def _estimate_views(self) -> tuple[QAbstractItemView, ...]:
+        return self.workspace.edited_views() if self.workspace is not None else ()
+
+    def _show_others_changes(self) -> None:
         if self.db is None:
             return
-        if self.workspace is not None and self.workspace.is_editing():
-            self._refresh_pending = True
-            self._retry_refresh.start()
-            return
-        self._refresh_pending = False
-        self._retry_refresh.stop()
         self.navigator.load(self.db)
         self.crew_panel.refresh()
-        if self.workspace is not None:
-            try:
-                self.workspace.refresh()
-            except ConcurrentEditError as gone:
-                self.close_estimate()
-                self._show_status_error(str(gone))
-                return
+        if not self._reload_estimate():
+            return
         self.staffing.refresh()
         if self.capacity_view.isVisible():
             self.capacity_view.refresh()
@@ -521,13 +518,19 @@ class MainWindow(QMainWindow):
         self.roles_editor.open()
 
     def _on_labour_rules_saved(self) -> None:
+        self.reprice.request()
+
+    def _reload_estimate(self) -> bool:
+        """Reload the open estimate (False when it was deleted meanwhile: it is closed)."""
         if self.workspace is None:
-            return
+            return True
         try:
             self.workspace.refresh()
         except ConcurrentEditError as gone:
             self.close_estimate()
             self._show_status_error(str(gone))
+            return False
+        return True
 
     def _show_status_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayo
 from app.services import directory
 from app.services.storage import Database
 from app.services.values import InputError
+from app.ui.idle_reload import IdleReload
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 10
 ID_ROLE = Qt.ItemDataRole.UserRole + 11
@@ -50,9 +51,17 @@ class NavigatorPanel(QWidget):
         layout.addWidget(self.view)
         self._loading = False
         self.open_estimate_id: uuid.UUID | None = None
+        self.reloader = IdleReload(self._fill, lambda: (self.view,), self)
 
     def load(self, db: Database) -> None:
+        """Show the directory of ``db``; while a name is being typed in, once it is saved."""
         self.db = db
+        self.reloader.request()
+
+    def _fill(self) -> None:
+        if self.db is None:
+            return
+        db = self.db
         self._loading = True
         try:
             self.model.removeRows(0, self.model.rowCount())

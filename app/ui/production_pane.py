@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,7 +27,7 @@ from app.ui.delegates import CellMessage, ChoiceDelegate
 from app.ui.estimate_editor import EstimateEditor
 from app.ui.field_edit import FieldEdit
 from app.ui.parameters_panel import ParametersPanel
-from app.ui.production_model import COLUMN_INDEX, COLUMNS, ProductionTreeModel
+from app.ui.production_model import COLUMN_INDEX, COLUMNS, ROW_ID_ROLE, ProductionTreeModel
 from app.ui.widgets import error_label
 
 
@@ -276,13 +276,17 @@ class ProductionPane(QWidget):
         self.cell_message.show_for(index, message)
 
     def reopen_editor(self, index: QModelIndex, text: str) -> None:
-        """Open the cell's editor again holding ``text`` (after the closing edit has finished)."""
-        persistent = QPersistentModelIndex(index)
+        """Open the cell's editor again holding ``text`` (after the closing edit has finished).
+
+        Found again by its row's id: a reload meanwhile (others' changes) leaves no row number valid.
+        """
+        value = index.siblingAtColumn(0).data(ROW_ID_ROLE)
+        row_id, column = uuid.UUID(value) if value else None, index.column()
 
         def reopen() -> None:
-            if not persistent.isValid():
+            target = self.model.index_for_id(row_id, column) if row_id is not None else QModelIndex()
+            if not target.isValid():
                 return
-            target = self.model.index(persistent.row(), persistent.column(), persistent.parent())
             self.view.setCurrentIndex(target)
             self.view.edit(target)
             editor = self.view.indexWidget(target) or self.view.focusWidget()

@@ -27,6 +27,7 @@ from app.services.storage import Database, StorageError
 from app.services.values import InputError
 from app.ui.crew_editor import CallCommand, add_undo_buttons
 from app.ui.field_table import FieldTableModel
+from app.ui.idle_reload import IdleReload
 from app.ui.widgets import error_label, record_table
 
 _ERRORS = (InputError, StorageError, ConcurrentEditError)
@@ -101,12 +102,19 @@ class RolesEditorDialog(QDialog):
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.ask_name: Callable[[], str | None] = lambda: None
         self.confirm: Callable[[str], bool] = lambda _text: True
+        self._keep: uuid.UUID | None = None
+        self.rebuild = IdleReload(self._rebuild, lambda: (self.table,), self)
         self.reload()
 
     # -- state -----------------------------------------------------------------------------
 
     def reload(self, keep: uuid.UUID | None = None) -> None:
-        keep = keep or self.current_id()
+        """Show the roles as stored, ``keep`` (else the current role) selected; waits for an open cell."""
+        self._keep = keep or self._keep
+        self.rebuild.request()
+
+    def _rebuild(self) -> None:
+        keep, self._keep = self._keep or self.current_id(), None
         rows = roles.load_roles(self.db)
         self.model.set_rows(rows)
         for number, row in enumerate(rows):
@@ -142,26 +150,30 @@ class RolesEditorDialog(QDialog):
     def run(self, command: CallCommand) -> bool:
         """Do the command's first step now; push it only if that worked."""
         command.report = self._report
-        command.after = self._changed
+        command.after = self._saved
         try:
             command._do()
         except _ERRORS as error:
             self._report(str(error))
             return False
         self.undo_stack.push(command)
-        # Not now: a cell editor may still be committing into the table about to be reset.
-        QTimer.singleShot(0, self._changed)
+        self._saved()
         return True
+
+    def _saved(self) -> None:
+        # Said at once: later, it could come after (and over) the message of the next, refused, edit.
+        warnings = [w for w in (roles.rate_warning(r.values) for r in roles.load_roles(self.db)) if w]
+        self.message.setText("\n".join(warnings))
+        # The rebuild not from inside the save: a cell editor may still be committing into the table.
+        QTimer.singleShot(0, self, self._changed)
 
     def _changed(self) -> None:
         self.reload()
-        warnings = [w for w in (roles.rate_warning(r.values) for r in self.model.rows) if w]
-        self.message.setText("\n".join(warnings))
         self.rolesChanged.emit()
 
     def _report(self, message: str) -> None:
         self.message.setText(message)
-        QTimer.singleShot(0, self.reload)
+        QTimer.singleShot(0, self, self.reload)
 
     # -- slots ---------------------------------------------------------------------------------
 

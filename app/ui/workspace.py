@@ -128,10 +128,9 @@ class EstimateWorkspace(QSplitter):
             self.focus_row(current)
         self.production_view.verticalScrollBar().setValue(scroll)
 
-    def is_editing(self) -> bool:
-        editing = QAbstractItemView.State.EditingState
-        views = (self.production_view, self.client_view, self.production_pane.parameters.view)
-        return any(view.state() == editing for view in views)
+    def edited_views(self) -> tuple[QAbstractItemView, ...]:
+        """The views whose cells the user types into: a reload waits while one is being edited."""
+        return (self.production_view, self.client_view, self.production_pane.parameters.view)
 
     def detach(self) -> None:
         """Stop following the document (before the workspace is thrown away)."""

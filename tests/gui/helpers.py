@@ -34,21 +34,51 @@ def cell(win: MainWindow, row_id: uuid.UUID, column: str) -> QModelIndex:
 
 def type_into_cell(qtbot: Any, view: QAbstractItemView, index: QModelIndex, text: str) -> None:
     """Select a cell, open its editor with F2, type over its text, press Enter."""
+    finish_typing(qtbot, view, start_typing(qtbot, view, index, text))
+
+
+def start_typing(qtbot: Any, view: QAbstractItemView, index: QModelIndex, text: str) -> QLineEdit:
+    """Select a cell, open its editor with F2 and type over its text; the editor stays open."""
     view.setFocus()
     view.setCurrentIndex(index)
     view.scrollTo(index)
     qtbot.keyClick(view, Qt.Key.Key_F2)
+    return type_over(qtbot, open_editor(view), text)
+
+
+def open_editor(view: QAbstractItemView) -> QLineEdit:
+    """The one text editor open in a view's cells."""
     editors = [e for e in view.viewport().findChildren(QLineEdit) if e.isVisible()]
     assert len(editors) == 1, "the cell did not open one text editor"
-    editor = editors[0]
+    return editors[0]
+
+
+def type_over(qtbot: Any, editor: QLineEdit, text: str) -> QLineEdit:
     editor.selectAll()
     if text:
         qtbot.keyClicks(editor, text)
     else:
         qtbot.keyClick(editor, Qt.Key.Key_Backspace)
+    return editor
+
+
+def finish_typing(qtbot: Any, view: QAbstractItemView, editor: QLineEdit) -> None:
+    """Enter in an open cell editor, and wait until it has closed."""
     qtbot.keyClick(editor, Qt.Key.Key_Return)
     # The delegate commits on Return through a queued call: let it run.
-    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState, timeout=2000)
+    qtbot.waitUntil(lambda: view.state() != QAbstractItemView.State.EditingState)
+
+
+def tab_to_next_cell(qtbot: Any, view: QAbstractItemView, editor: QLineEdit, text: str) -> QLineEdit:
+    """Tab out of an open cell editor (which saves it) and type ``text`` into the next cell's."""
+    qtbot.keyClick(editor, Qt.Key.Key_Tab)
+    return type_over(qtbot, open_editor(view), text)
+
+
+def still_typing(view: QAbstractItemView, editor: QLineEdit, text: str) -> bool:
+    """The editor is still open in the view, holding what was typed (a model reset takes both)."""
+    return (view.state() == QAbstractItemView.State.EditingState and editor.isVisible()
+            and open_editor(view) is editor and editor.text() == text)
 
 
 def click_row(qtbot: Any, view: QAbstractItemView, index: QModelIndex) -> None:

@@ -60,11 +60,11 @@ def test_refresh_waits_while_a_cell_is_being_edited(qtbot, window) -> None:  # t
     editor.setText("3")
     other_session_edits(window, "Project management", "quantity", "40")
     window.sharing.poll()
-    qtbot.waitUntil(lambda: window._refresh_pending, timeout=5000)
+    qtbot.waitUntil(lambda: window.live_refresh.pending, timeout=5000)
     assert view.state() == QAbstractItemView.State.EditingState
     assert editor.text() == "3"  # nothing the user typed was thrown away
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window._refresh_pending, timeout=5000)
+    qtbot.waitUntil(lambda: not window.live_refresh.pending, timeout=5000)
     # Both survive: the user's truck edit and the other session's 40 h of management.
     assert ws.doc.line(truck).quantity == 3
     assert ws.doc.line(line_id(window, "Project management")).quantity == 40
@@ -95,9 +95,9 @@ def test_refresh_waits_while_a_parameter_is_being_edited(qtbot, window) -> None:
     editor.setText("5")
     other_session_edits(window, "Project management", "quantity", "40")
     window.sharing.poll()
-    qtbot.waitUntil(lambda: window._refresh_pending, timeout=5000)
+    qtbot.waitUntil(lambda: window.live_refresh.pending, timeout=5000)
     assert view.state() == QAbstractItemView.State.EditingState and editor.text() == "5"
     qtbot.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not window._refresh_pending, timeout=5000)
+    qtbot.waitUntil(lambda: not window.live_refresh.pending, timeout=5000)
     assert ws.doc.values["rental_days"] == 5  # the user's edit
     assert ws.doc.line(line_id(window, "Project management")).quantity == 40  # and theirs

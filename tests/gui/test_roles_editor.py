@@ -8,7 +8,16 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services import roles
-from tests.gui.helpers import cell, line_id, type_into_cell, workspace
+from tests.gui.helpers import (
+    cell,
+    finish_typing,
+    line_id,
+    start_typing,
+    still_typing,
+    tab_to_next_cell,
+    type_into_cell,
+    workspace,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -109,3 +118,17 @@ def test_a_day_rate_prices_a_day_line_in_the_production_pane(qtbot, window) -> N
     assert (line.price.cost, line.price.price) == (Decimal(6 * 400), Decimal(6 * 900))
     assert "2,400.00" in cell(window, led, "cost").data()
     assert cell(window, led, "hours").data() in ("", None)
+
+
+def test_a_rate_typed_while_the_table_rebuilds_after_the_last_save_is_kept(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    """Tab saves the cost rate and opens the bill rate; the rebuild after that save waits for it."""
+    editor = open_editor(window)
+    with qtbot.waitSignal(editor.rolesChanged):  # leaving the block lets the first save's follow-up run
+        cost = start_typing(qtbot, editor.table, editor.model.index(row_of(editor, "Rigger"), COST), "71")
+        bill = tab_to_next_cell(qtbot, editor.table, cost, "111")
+    assert stored(editor, "Rigger").values["cost_rate"] == Decimal(71)
+    assert still_typing(editor.table, bill, "111")
+    finish_typing(qtbot, editor.table, bill)
+    assert stored(editor, "Rigger").values["bill_rate"] == Decimal(111)
+    qtbot.waitUntil(lambda: editor.model.index(row_of(editor, "Rigger"), BILL).data() == "111.00")
+    editor.close()
