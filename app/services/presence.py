@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 from app import __version__
 from app.models.meta import Presence
 from app.models.types import utcnow
+from app.services.filesystems import check_locking
 from app.services.storage import Database
 
 PRESENCE_T = Presence.__table__  # type: ignore[attr-defined]
@@ -116,3 +117,33 @@ def describe(peers: list[Peer]) -> str:
     ]
     more = f" and {len(peers) - 3} more" if len(peers) > 3 else ""
     return "Also open by " + ", ".join(parts) + more
+
+
+_ADVICE = "Copy it to this computer, or use a proper share or a PostgreSQL server."
+
+
+def guard_share(db: Database) -> None:
+    """On a share whose locks cannot be trusted, refuse to write while another computer is here.
+
+    Two computers writing over such a share corrupt the file within seconds. Alone on it,
+    this computer may write, with a warning; when another computer already has the file
+    open (its presence record is fresh), every write of this one is refused with the
+    reason, presence heartbeats included: the other keeps working, this one reads.
+    """
+    if db.path is None:
+        return
+    locking = check_locking(db.path)
+    if locking.reliable:
+        return
+    here = socket.gethostname()
+    away = [p for p in others(db, None) if p.host != here]
+    share = f"This share does not lock files reliably ({locking.reason})"
+    if not away:
+        db.share_warning = f"{share}: open the file on one computer at a time. {_ADVICE}"
+        return
+    who = f"{away[0].user_name} on {away[0].host}"
+    if len(away) > 1:
+        who += f" and {len(away) - 1} other{'s' if len(away) > 2 else ''}"
+    has = "have" if len(away) > 1 else "has"
+    db.read_only = f"{share}; {who} {has} it open, so Tandem opened it read-only to protect it. {_ADVICE}"
+    db.share_warning = db.read_only

@@ -76,6 +76,14 @@ class DatabaseLocked(StorageError):
     pass
 
 
+class ReadOnlyDatabase(StorageError):
+    """A write refused: the database was opened read-only (``str`` says why), nothing was written."""
+
+
+class DamagedRead(StorageError):
+    """What was read does not hang together: a damaged file, or one written without working locks."""
+
+
 @dataclass
 class Database:
     """An open database: its engine, where it lives, and its schema revision.
@@ -92,6 +100,10 @@ class Database:
     engine: Engine
     path: Path | None
     revision: str
+    # Set on a share whose locks cannot be trusted (see presence.guard_share): why every
+    # write is refused, and the warning to show while this computer is alone on it.
+    read_only: str | None = None
+    share_warning: str | None = None
     _seen_counter: int = field(default=0, repr=False)
     _foreign_change: bool = field(default=False, repr=False)
 
@@ -107,6 +119,8 @@ class Database:
         the transaction is rolled back. ``track=False`` is for bookkeeping
         writes (presence heartbeats) that others need not reload for.
         """
+        if self.read_only is not None:
+            raise ReadOnlyDatabase(self.read_only)
         seen: int | None = None
         try:
             with self.engine.execution_options(tandem_write=True).begin() as conn:
@@ -420,6 +434,14 @@ def open_database(
         raise
     db = Database(url=url, engine=engine, path=path, revision=revision)
     db._seen_counter = db.read_counter()
+    if path is not None:
+        from app.services.presence import guard_share  # presence builds on this module
+
+        try:
+            guard_share(db)
+        except StorageError:
+            db.close()
+            raise
     return db
 
 
