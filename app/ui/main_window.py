@@ -111,6 +111,10 @@ class MainWindow(QMainWindow):
         self.presence_label = QLabel(self)
         self.presence_label.setObjectName("presenceLabel")
         self.statusBar().addPermanentWidget(self.presence_label)
+        # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.
+        self.share_label = QLabel(self)
+        self.share_label.setObjectName("shareLabel")
+        self.statusBar().addPermanentWidget(self.share_label)
         self.db_label = QLabel(self)
         self.db_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.db_label)
@@ -228,6 +232,7 @@ class MainWindow(QMainWindow):
             self.sharing.problem.connect(self._show_status_error)
             self.sharing.start()
         self.db_label.setText(f"{db.display_name} · schema {db.revision}")
+        self._show_share_state(db)
         self.navigator.load(db)
         self.crew_panel.set_database(db)
         with db.read() as conn:
@@ -313,19 +318,41 @@ class MainWindow(QMainWindow):
             return
         self._refresh_pending = False
         self._retry_refresh.stop()
-        self.navigator.load(self.db)
-        self.crew_panel.refresh()
-        if self.workspace is not None:
-            try:
-                self.workspace.refresh()
-            except ConcurrentEditError as gone:
-                self.close_estimate()
-                self._show_status_error(str(gone))
+        try:
+            self.navigator.load(self.db)
+            self.crew_panel.refresh()
+            if not self._refresh_workspace():
                 return
-        self.staffing.refresh()
-        if self.capacity_view.isVisible():
-            self.capacity_view.refresh()
+            self.staffing.refresh()
+            if self.capacity_view.isVisible():
+                self.capacity_view.refresh()
+        except StorageError as error:
+            # A disk I/O error, a damaged read: nothing shown was changed; the next poll tries again.
+            if self.sharing is not None:
+                self.sharing.reload_failed()
+            self._show_status_error(f"Could not show others' latest changes: {error} Trying again shortly.")
+            return
         self.statusBar().showMessage("Updated with changes saved by others.", 5000)
+
+    def _refresh_workspace(self) -> bool:
+        """Reload the open estimate; False when it was deleted meanwhile (it is closed, and said so)."""
+        if self.workspace is None:
+            return True
+        try:
+            self.workspace.refresh()
+        except ConcurrentEditError as gone:
+            self.close_estimate()
+            self._show_status_error(str(gone))
+            return False
+        return True
+
+    def _show_share_state(self, db: Database) -> None:
+        """Say, as long as the file is open, that its share does not lock: read-only, or a warning."""
+        warning = db.read_only or db.share_warning
+        self.share_label.setText("" if warning is None else "Read-only" if db.read_only else "Unsafe share")
+        self.share_label.setToolTip(warning or "")
+        if warning is not None:
+            self.statusBar().showMessage(warning, 30000)
 
     def stop_sharing(self) -> None:
         if self.sharing is not None:
@@ -521,13 +548,10 @@ class MainWindow(QMainWindow):
         self.roles_editor.open()
 
     def _on_labour_rules_saved(self) -> None:
-        if self.workspace is None:
-            return
         try:
-            self.workspace.refresh()
-        except ConcurrentEditError as gone:
-            self.close_estimate()
-            self._show_status_error(str(gone))
+            self._refresh_workspace()
+        except StorageError as error:
+            self._show_status_error(str(error))
 
     def _show_status_error(self, message: str) -> None:
         self.statusBar().showMessage(message, 8000)
