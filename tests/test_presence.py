@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
 
 from app.models.meta import Presence
 from app.models.types import utcnow
 from app.services import presence
 from app.services.document import EstimateDocument
-from app.services.storage import Database, ReadOnlyDatabase, open_database
+from app.services.storage import Database, ReadOnlyDatabase, StorageError, open_database
 from tests.factories import make_estimate
 
 
@@ -118,6 +119,9 @@ def test_on_a_share_without_locks_another_computer_makes_the_file_read_only(
             doc.set_line_fields(line.id, {"quantity": line.quantity + 1})
         with pytest.raises(ReadOnlyDatabase):
             presence.register(second)  # not even a presence record
+        # And SQLite itself opened the file read-only: not even a journal's rollback is written.
+        with pytest.raises(OperationalError, match="readonly"), second.engine.begin() as conn:
+            conn.execute(presence.PRESENCE_T.delete())
         assert line.version == 1 and doc.line(line.id).quantity == line.quantity
     finally:
         second.close()
@@ -157,3 +161,22 @@ def test_read_only_only_for_a_live_other_computer_on_a_share_without_locks(
             assert (again.share_warning is None) == (who == "a local disk")
     finally:
         again.close()
+
+
+def test_when_who_is_present_cannot_be_read_a_share_without_locks_opens_read_only(
+    sshfs_share: Path, empty_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As while another computer writes: its journal makes every read-only read fail.
+    def unreadable(*_args: object) -> None:
+        raise StorageError("disk I/O error")
+
+    monkeypatch.setattr(presence, "others", unreadable)
+    monkeypatch.setattr(presence, "_PROBE_PAUSE_S", 0)
+    db = open_database(empty_db.path)  # type: ignore[arg-type]
+    try:
+        assert db.read_only == (
+            "This share does not lock files reliably (sshfs), and who else has it open could not be read "
+            "(disk I/O error), so Tandem opened it read-only to protect it. Copy it to this computer, or use "
+            "a proper share or a PostgreSQL server.")
+    finally:
+        db.close()
