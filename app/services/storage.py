@@ -117,7 +117,8 @@ class Database:
         A lock held too long by someone else, or any other driver failure,
         comes out as a :class:`StorageError` (``DatabaseLocked`` for busy) and
         the transaction is rolled back. ``track=False`` is for bookkeeping
-        writes (presence heartbeats) that others need not reload for.
+        writes (presence heartbeats) that others need not reload for. A database
+        opened read-only refuses with :class:`ReadOnlyDatabase` before anything.
         """
         if self.read_only is not None:
             raise ReadOnlyDatabase(self.read_only)

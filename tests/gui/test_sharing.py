@@ -140,6 +140,10 @@ def test_on_a_share_without_locks_with_another_computer_nothing_is_written_and_n
     qtbot, window, sshfs_share
 ) -> None:
     first = workspace(window).doc.db
+    alone = open_database(first.path)
+    window.set_database(alone)  # alone on the share: writable, and warned
+    assert window.share_label.text() == "Unsafe share" and window.share_label.toolTip() == alone.share_warning
+    qtbot.waitUntil(lambda: window.sharing.presence_id is not None)  # registered; removed on the switch
     with first.write(track=False) as conn:  # Sam, on another computer, has the file open
         conn.execute(presence.PRESENCE_T.insert().values(
             **Presence(user_name="Sam", host="LAPTOP-3", pid=4242).model_dump()))
@@ -164,3 +168,4 @@ def test_on_a_share_without_locks_with_another_computer_nothing_is_written_and_n
     finally:
         window.close()
         db.close()
+        alone.close()
