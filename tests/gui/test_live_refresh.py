@@ -107,6 +107,8 @@ def test_refresh_waits_while_a_parameter_is_being_edited(qtbot, window) -> None:
 def test_a_reload_that_hits_a_disk_io_error_says_so_and_tries_again(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     # Before: the StorageError escaped refresh_from_database (a traceback in the Qt event loop).
     ws = workspace(window)
+    shown_estimates = window.navigator.first_estimate_ids()
+    assert shown_estimates
     other_session_edits(window, "500 mm LED panels, owned", "quantity", "400")
     # The poll reads the change counter and the presence records; every other read fails.
     def reload_query(sql: str) -> bool:
@@ -119,6 +121,7 @@ def test_a_reload_that_hits_a_disk_io_error_says_so_and_tries_again(qtbot, windo
     assert failed
     assert "disk I/O error" in window.statusBar().currentMessage()
     assert ws.client_pane.total.text() == "$95,580.00"  # what was shown stays shown
+    assert window.navigator.first_estimate_ids() == shown_estimates
     # The share is back: the next poll reloads, though the counter has not moved since.
     window.sharing.poll()
     qtbot.waitUntil(lambda: ws.client_pane.total.text() == "$96,700.00", timeout=5000)
