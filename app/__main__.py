@@ -84,13 +84,21 @@ def _demo(target: str) -> int:
 
 
 def _check(target: str) -> int:
-    from app.services.storage import StorageError, check_database
+    from pathlib import Path
+
+    from app.services.filesystems import check_locking
+    from app.services.storage import StorageError, check_database, is_url
 
     try:
         report = check_database(target)
     except StorageError as error:
         return _fail(str(error))
     print("\n".join(report.lines()))
+    if not is_url(target):
+        locking = check_locking(Path(target).expanduser().resolve())
+        if not locking.reliable:
+            print(f"share: does not lock files reliably ({locking.reason}); "
+                  "open it on one computer at a time")
     return 0 if report.ok else 1
 
 

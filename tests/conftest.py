@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+from app.services import filesystems
 from app.services.demo import build_demo
 from app.services.storage import Database, open_database, server_url
 from tests.factories import estimate_id
@@ -26,6 +27,16 @@ def tandem_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("TANDEM_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def sshfs_share(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """``tmp_path`` as the mount table would show it on an sshfs mount (locks seen here only)."""
+    info = tmp_path / "mountinfo"
+    info.write_text("27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n"
+                    f"61 27 0:52 / {tmp_path} rw,relatime - fuse.sshfs sam@nas:/srv/jobs rw,user_id=0\n")
+    monkeypatch.setattr(filesystems, "MOUNTINFO", info)
+    return tmp_path
 
 
 @pytest.fixture

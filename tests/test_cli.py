@@ -131,3 +131,14 @@ def test_version_and_help(tandem_home: Path) -> None:
     result = tandem("--help", home=tandem_home)
     assert result.returncode == 0
     assert "demo" in result.stdout and "check" in result.stdout
+
+
+def test_check_says_when_the_file_is_on_a_share_that_does_not_lock(tmp_path: Path, tandem_home: Path) -> None:
+    folder = tmp_path / "Dropbox"
+    folder.mkdir()
+    assert tandem("demo", "--db", str(folder / "jobs.db"), home=tandem_home).returncode == 0
+    result = tandem("check", "--db", str(folder / "jobs.db"), home=tandem_home)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == (
+        "share: does not lock files reliably (a Dropbox folder: each computer syncs its own copy); "
+        "open it on one computer at a time")

@@ -78,7 +78,7 @@ from app.services.pricing import (
     price_line,
     summarize,
 )
-from app.services.storage import Database
+from app.services.storage import DamagedRead, Database
 from app.services.values import InputError, parse_text
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
@@ -126,6 +126,30 @@ def _day_rate_changes(role: RoleInfo) -> dict[str, Any]:
     """A labour line priced per person per day: the role's day rates, no hours or times."""
     return {"unit_cost": role.day_cost_rate, "unit_price": role.day_bill_rate,
             "price_basis": PriceBasis.UNIT_PRICE, "hours": None, "start_time": None, "end_time": None}
+
+
+def _check_read(db: Database, sections: list[SectionRow], lines: list[LineRow]) -> None:
+    """Refuse a read that does not hang together: a row twice, a line of a section not read.
+
+    A file whose table and index disagree reads like that (``PRAGMA quick_check`` passes
+    it), and so does a file written over a share that does not lock files.
+    """
+    section_ids = {s.id for s in sections}
+    problem = "a section appears twice" if len(section_ids) != len(sections) else None
+    line_ids: set[uuid.UUID] = set()
+    for line in lines:
+        if problem is not None:
+            break
+        if line.id in line_ids:
+            problem = f"the line “{line.description}” appears twice"
+        elif line.section_id not in section_ids:
+            problem = f"the line “{line.description}” is in a section that was not read"
+        line_ids.add(line.id)
+    if problem is not None:
+        raise DamagedRead(
+            f"{db.display_name} could not be read consistently ({problem}): it is damaged, or being "
+            "written over a share that does not lock files. Nothing was changed; `tandem check` tells which."
+        )
 
 
 class EstimateDocument(ParameterEditing):
@@ -184,7 +208,9 @@ class EstimateDocument(ParameterEditing):
                 )
                 .order_by(LINE_T.c.position, LINE_T.c.created_at)
             )
-            for line in _lines_from_rows(rows):
+            lines = _lines_from_rows(rows)
+            _check_read(self.db, sections, lines)  # before anything in memory is touched
+            for line in lines:
                 by_id[line.section_id].lines.append(line)
         if notify:
             self._emit(Change(ChangeKind.RESET, before=True))

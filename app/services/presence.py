@@ -5,16 +5,19 @@ from __future__ import annotations
 import getpass
 import os
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import create_engine, delete, select, update
 
 from app import __version__
 from app.models.meta import Presence
 from app.models.types import utcnow
-from app.services.storage import Database
+from app.services.filesystems import check_locking
+from app.services.storage import Database, StorageError, sqlite_url
 
 PRESENCE_T = Presence.__table__  # type: ignore[attr-defined]
 HEARTBEAT_SECONDS = 20
@@ -116,3 +119,65 @@ def describe(peers: list[Peer]) -> str:
     ]
     more = f" and {len(peers) - 3} more" if len(peers) > 3 else ""
     return "Also open by " + ", ".join(parts) + more
+
+
+_ADVICE = "Copy it to this computer, or use a proper share or a PostgreSQL server."
+# How long to retry reading who is present while another computer writes (about 3 s).
+_PROBE_TRIES, _PROBE_PAUSE_S = 15, 0.2
+
+
+def guard_share(path: Path) -> tuple[str | None, str | None]:
+    """On a share whose locks cannot be trusted: (why the file opens read-only, or None; the warning).
+
+    Two computers writing over such a share corrupt the file within seconds. Alone on it,
+    this computer may write, with a warning; when another computer already has the file
+    open (its presence record is fresh), or who has it open cannot be read, this one opens
+    it read-only and every write is refused with the reason, presence heartbeats included:
+    the other keeps working, this one reads. (Two Tandems opening at the same instant can
+    both find themselves alone.)
+    """
+    locking = check_locking(path)
+    if locking.reliable:
+        return None, None
+    share = f"This share does not lock files reliably ({locking.reason})"
+    away = _present_elsewhere(path)
+    if isinstance(away, StorageError):
+        reason = (f"{share}, and who else has it open could not be read ({away}), so Tandem opened it "
+                  f"read-only to protect it. {_ADVICE}")
+        return reason, reason
+    if not away:
+        return None, f"{share}: open the file on one computer at a time. {_ADVICE}"
+    who = f"{away[0].user_name} on {away[0].host}"
+    if len(away) > 1:
+        who += f" and {len(away) - 1} other{'s' if len(away) > 2 else ''}"
+    has = "have" if len(away) > 1 else "has"
+    reason = f"{share}; {who} {has} it open, so Tandem opened it read-only to protect it. {_ADVICE}"
+    return reason, reason
+
+
+def _present_elsewhere(path: Path) -> list[Peer] | StorageError:
+    """Who has the file open on other computers, read through a connection that cannot write.
+
+    While another computer writes, its journal makes the read fail (a read-only connection
+    cannot roll it back, and must not): tried again for a few seconds, then the failure.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    probe = Database(f"sqlite:///{path}", create_engine(sqlite_url(path, read_only=True)), path, "")
+    here = socket.gethostname()
+    failure = StorageError("")
+    try:
+        for _attempt in range(_PROBE_TRIES):
+            try:
+                with probe.read() as conn:
+                    tables = {row[0] for row in conn.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                if PRESENCE_T.name not in tables:
+                    return []  # a new file, or one from before presence: nobody to protect
+                return [p for p in others(probe, None) if p.host != here]
+            except StorageError as error:
+                failure = error
+                time.sleep(_PROBE_PAUSE_S)
+    finally:
+        probe.close()
+    return failure

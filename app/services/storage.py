@@ -77,6 +77,14 @@ class DatabaseLocked(StorageError):
     pass
 
 
+class ReadOnlyDatabase(StorageError):
+    """A write refused: the database was opened read-only (``str`` says why), nothing was written."""
+
+
+class DamagedRead(StorageError):
+    """What was read does not hang together: a damaged file, or one written without working locks."""
+
+
 @dataclass
 class Database:
     """An open database: its engine, where it lives, and its schema revision.
@@ -93,6 +101,10 @@ class Database:
     engine: Engine
     path: Path | None
     revision: str
+    # Set on a share whose locks cannot be trusted (see presence.guard_share): why every
+    # write is refused (the file is then opened mode=ro), and the warning to show.
+    read_only: str | None = None
+    share_warning: str | None = None
     _seen_counter: int = field(default=0, repr=False)
     _foreign_change: bool = field(default=False, repr=False)
 
@@ -106,8 +118,11 @@ class Database:
         A lock held too long by someone else, or any other driver failure,
         comes out as a :class:`StorageError` (``DatabaseLocked`` for busy) and
         the transaction is rolled back. ``track=False`` is for bookkeeping
-        writes (presence heartbeats) that others need not reload for.
+        writes (presence heartbeats) that others need not reload for. A database
+        opened read-only refuses with :class:`ReadOnlyDatabase` before anything.
         """
+        if self.read_only is not None:
+            raise ReadOnlyDatabase(self.read_only)
         seen: int | None = None
         try:
             with self.engine.execution_options(tandem_write=True).begin() as conn:
@@ -311,8 +326,13 @@ def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
     return StorageError(f"{where} cannot be opened: {message}.")
 
 
-def sqlite_url(path: Path) -> URL:
-    """The engine URL of a file, built from parts: a '?' or '#' in a folder name stays a name."""
+def sqlite_url(path: Path, *, read_only: bool = False) -> URL:
+    """The engine URL of a file, built from parts: a '?' or '#' in a folder name stays a name.
+
+    ``read_only`` opens it with SQLite's ``mode=ro``: no write of any kind, a journal's rollback included.
+    """
+    if read_only:
+        return URL.create("sqlite", database=f"{path.as_uri()}?mode=ro", query={"uri": "true"})
     return URL.create("sqlite", database=str(path))
 
 
@@ -404,12 +424,19 @@ def open_database(
     if is_url(target):
         server = server_url(str(target))
         path = None
+        read_only = share_warning = None
         url = where = server_display(server)
         engine = _server_engine(server)
     else:
         path = Path(target).expanduser().resolve()
         _check_file(path, create)
-        engine = create_engine(sqlite_url(path))
+        from app.services.presence import guard_share  # presence builds on this module
+
+        # Decided before SQLite opens the file for writing: read-only connections cannot write
+        # even the rollback of a journal (another computer's transaction, over a share that
+        # does not lock).
+        read_only, share_warning = guard_share(path)
+        engine = create_engine(sqlite_url(path, read_only=read_only is not None))
         url = f"sqlite:///{path}"
         _configure_sqlite(engine)
         where = str(path)
@@ -432,6 +459,9 @@ def open_database(
                     f"this Tandem knows schema {HEAD_REVISION} at most. Update Tandem to open it."
                 )
             if revision != HEAD_REVISION:
+                if read_only is not None:
+                    raise ReadOnlyDatabase(f"{read_only} It needs an upgrade first, which waits until "
+                                           "it is open on one computer only.")
                 if not migrate:
                     raise StorageError(f"{where} has schema {revision}; it needs an upgrade.")
                 from app.services.migrate import upgrade
@@ -446,7 +476,8 @@ def open_database(
         if isinstance(error, DBAPIError | sqlite3.Error):
             raise _wrap_driver_error(error, where) from None
         raise
-    db = Database(url=url, engine=engine, path=path, revision=revision)
+    db = Database(url=url, engine=engine, path=path, revision=revision, read_only=read_only,
+                  share_warning=share_warning)
     db._seen_counter = db.read_counter()
     return db
 

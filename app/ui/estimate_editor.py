@@ -25,7 +25,7 @@ from app.services.document import (
 )
 from app.services.lookups import CatalogEntry
 from app.services.money import format_number
-from app.services.storage import DatabaseLocked, StorageError
+from app.services.storage import DatabaseLocked, ReadOnlyDatabase, StorageError
 from app.services.values import InputError
 from app.ui import commands
 
@@ -48,7 +48,7 @@ class ConflictView:
 
 
 class BusyMessage(str):
-    """A refusal because the database was busy: worth a retry, so the typed input is kept."""
+    """A refusal that is no fault of the input (the database busy, or opened read-only): it is kept."""
 
     __slots__ = ()
 
@@ -105,6 +105,8 @@ class EstimateEditor(QObject):
         except (ConcurrentEditError, StorageError) as error:
             if isinstance(error, DatabaseLocked):
                 return BusyMessage(f"{error} Your input was kept: press Enter to try again.")
+            if isinstance(error, ReadOnlyDatabase):
+                return BusyMessage(f"{error} Your input was kept in the cell.")
             if not isinstance(error, ConcurrentEditError):
                 return str(error)
             self._on_command_error(error)
@@ -122,7 +124,7 @@ class EstimateEditor(QObject):
                 self.doc.refresh_parameters()
             else:
                 self.doc.reload()
-        except ConcurrentEditError as gone:
+        except (ConcurrentEditError, StorageError) as gone:
             self.errorRaised.emit(str(gone))
             return str(gone)
         if conflict.deleted:

@@ -110,8 +110,12 @@ class DatabaseActions(QObject):
                       f"Backed up to {info.path.name} ({info.size / 1024:,.0f} KB).", 8000))
 
     def snapshot_quietly(self, db: Database) -> None:
-        """The backup taken on every open: in the background, reported in the status bar."""
-        if db.path is None:
+        """The backup taken on every open: in the background, reported in the status bar.
+
+        Not of a file opened read-only (another computer has it open over a share that does
+        not lock): that computer's Tandem backs it up, and this one must not touch the file.
+        """
+        if db.path is None or db.read_only is not None:
             return
         run_task(lambda _p: backup.snapshot(db),
                  lambda info: self.window.statusBar().showMessage(

@@ -64,7 +64,7 @@ class MainWindow(QMainWindow):
         self.sharing: SharingMonitor | None = None
         # Others' changes, and a reprice after rules or roles are saved, wait for an open cell editor.
         self.live_refresh = IdleReload(self._show_others_changes, self._estimate_views, self)
-        self.reprice = IdleReload(self._reload_estimate, self._estimate_views, self)
+        self.reprice = IdleReload(self._reprice, self._estimate_views, self)
 
         self.stack = QStackedWidget(self)
         self.placeholder = QLabel("Open an estimate from the navigator on the left.", self)
@@ -112,6 +112,10 @@ class MainWindow(QMainWindow):
         self.presence_label = QLabel(self)
         self.presence_label.setObjectName("presenceLabel")
         self.statusBar().addPermanentWidget(self.presence_label)
+        # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.
+        self.share_label = QLabel(self)
+        self.share_label.setObjectName("shareLabel")
+        self.statusBar().addPermanentWidget(self.share_label)
         self.db_label = QLabel(self)
         self.db_label.setObjectName("databaseLabel")
         self.statusBar().addPermanentWidget(self.db_label)
@@ -229,6 +233,7 @@ class MainWindow(QMainWindow):
             self.sharing.problem.connect(self._show_status_error)
             self.sharing.start()
         self.db_label.setText(f"{db.display_name} · schema {db.revision}")
+        self._show_share_state(db)
         self.navigator.load(db)
         self.crew_panel.set_database(db)
         with db.read() as conn:
@@ -315,14 +320,29 @@ class MainWindow(QMainWindow):
     def _show_others_changes(self) -> None:
         if self.db is None:
             return
-        self.navigator.load(self.db)
-        self.crew_panel.refresh()
-        if not self._reload_estimate():
+        try:
+            self.navigator.load(self.db)
+            self.crew_panel.refresh()
+            if not self._reload_estimate():
+                return
+            self.staffing.refresh()
+            if self.capacity_view.isVisible():
+                self.capacity_view.refresh()
+        except StorageError as error:
+            # A disk I/O error, a damaged read: nothing shown was changed; the next poll tries again.
+            if self.sharing is not None:
+                self.sharing.reload_failed()
+            self._show_status_error(f"Could not show others' latest changes: {error} Trying again shortly.")
             return
-        self.staffing.refresh()
-        if self.capacity_view.isVisible():
-            self.capacity_view.refresh()
         self.statusBar().showMessage("Updated with changes saved by others.", 5000)
+
+    def _show_share_state(self, db: Database) -> None:
+        """Say, as long as the file is open, that its share does not lock: read-only, or a warning."""
+        warning = db.read_only or db.share_warning
+        self.share_label.setText("" if warning is None else "Read-only" if db.read_only else "Unsafe share")
+        self.share_label.setToolTip(warning or "")
+        if warning is not None:
+            self.statusBar().showMessage(warning, 30000)
 
     def stop_sharing(self) -> None:
         if self.sharing is not None:
@@ -519,6 +539,13 @@ class MainWindow(QMainWindow):
 
     def _on_labour_rules_saved(self) -> None:
         self.reprice.request()
+
+    def _reprice(self) -> None:
+        """The open estimate reloaded after rules or roles were saved; a failed read is said, not raised."""
+        try:
+            self._reload_estimate()
+        except StorageError as error:
+            self._show_status_error(str(error))
 
     def _reload_estimate(self) -> bool:
         """Reload the open estimate (False when it was deleted meanwhile: it is closed)."""

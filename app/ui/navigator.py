@@ -61,11 +61,11 @@ class NavigatorPanel(QWidget):
     def _fill(self) -> None:
         if self.db is None:
             return
-        db = self.db
+        clients = directory.load_directory(self.db)  # read first: a failed read leaves the tree as it was
         self._loading = True
         try:
             self.model.removeRows(0, self.model.rowCount())
-            for client in directory.load_directory(db):
+            for client in clients:
                 client_item = _item(client.name, "client", client.id)
                 for project in client.projects:
                     label = project.name

@@ -3,6 +3,9 @@
 Every poll runs on the thread pool (a file on a network share, or a file someone
 holds locked, may take seconds to answer); results come back to the GUI thread
 through signals, and only the GUI thread touches the database object's state.
+A poll or a reload that fails (a disk I/O error, a damaged read) is a message in
+the status bar and is tried again at the next poll. A database opened read-only
+(see ``presence.guard_share``) is polled but never written: no presence record.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ class SharingMonitor(QObject):
         self.db = db
         self.presence_id: uuid.UUID | None = None
         self._busy = False
+        self._reload_again = False
         self.pool = QThreadPool.globalInstance()
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(poll_ms)
@@ -43,7 +47,7 @@ class SharingMonitor(QObject):
         self.heartbeat_timer.timeout.connect(self._on_heartbeat_timer)
 
     def start(self) -> None:
-        self._submit(lambda: presence.register(self.db), self._on_registered)
+        self._register()
         self.poll_timer.start()
         self.heartbeat_timer.start()
 
@@ -70,8 +74,18 @@ class SharingMonitor(QObject):
         self._busy = False
         counter, peers = result
         self.peersChanged.emit(presence.describe(peers))
-        if self.db.note_counter(counter):
+        changed = self.db.note_counter(counter)
+        if changed or self._reload_again:
+            self._reload_again = False
             self.changedElsewhere.emit()
+
+    def reload_failed(self) -> None:
+        """The reload of others' changes failed: emit changedElsewhere again after the next poll."""
+        self._reload_again = True
+
+    def _register(self) -> None:
+        if self.db.read_only is None:
+            self._submit(lambda: presence.register(self.db), self._on_registered)
 
     def _on_registered(self, presence_id: uuid.UUID) -> None:
         self.presence_id = presence_id

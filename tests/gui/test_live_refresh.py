@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 from app.services import presence
 from app.services.document import EstimateDocument
 from app.services.storage import open_database
+from tests.damage import failing_reads
 from tests.gui.helpers import cell, line_id, workspace
 
 pytestmark = pytest.mark.gui
@@ -101,3 +102,37 @@ def test_refresh_waits_while_a_parameter_is_being_edited(qtbot, window) -> None:
     qtbot.waitUntil(lambda: not window.live_refresh.pending, timeout=5000)
     assert ws.doc.values["rental_days"] == 5  # the user's edit
     assert ws.doc.line(line_id(window, "Project management")).quantity == 40  # and theirs
+
+
+def test_a_reload_that_hits_a_disk_io_error_says_so_and_tries_again(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    # Before: the StorageError escaped refresh_from_database (a traceback in the Qt event loop).
+    ws = workspace(window)
+    shown_estimates = window.navigator.first_estimate_ids()
+    assert shown_estimates
+    other_session_edits(window, "500 mm LED panels, owned", "quantity", "400")
+    # The poll reads the change counter and the presence records; every other read fails.
+    def reload_query(sql: str) -> bool:
+        return sql.startswith("SELECT") and "changecounter" not in sql and "presence" not in sql
+
+    with failing_reads(ws.doc.db, when=reload_query) as failed:
+        window.sharing.poll()
+        status = window.statusBar()
+        qtbot.waitUntil(lambda: "Could not show others'" in status.currentMessage(), timeout=5000)
+    assert failed
+    assert "disk I/O error" in window.statusBar().currentMessage()
+    assert ws.client_pane.total.text() == "$95,580.00"  # what was shown stays shown
+    assert window.navigator.first_estimate_ids() == shown_estimates
+    # The share is back: the next poll reloads, though the counter has not moved since.
+    window.sharing.poll()
+    qtbot.waitUntil(lambda: ws.client_pane.total.text() == "$96,700.00", timeout=5000)
+    assert "changes saved by others" in window.statusBar().currentMessage()
+
+
+def test_a_poll_that_hits_a_disk_io_error_says_so_and_polls_on(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    with failing_reads(ws.doc.db), qtbot.waitSignal(window.sharing.problem, timeout=5000) as problem:
+        window.sharing.poll()
+    assert "disk I/O error" in problem.args[0]
+    other_session_edits(window, "500 mm LED panels, owned", "quantity", "400")
+    window.sharing.poll()
+    qtbot.waitUntil(lambda: ws.client_pane.total.text() == "$96,700.00", timeout=5000)

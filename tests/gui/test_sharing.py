@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
-from app.services import storage
+from app.models.meta import Presence
+from app.services import presence, storage
 from app.services.document import EstimateDocument
 from app.services.storage import open_database
 from tests.gui.helpers import cell, line_id, type_into_cell, workspace
@@ -133,3 +134,38 @@ def test_a_busy_file_keeps_a_typed_discount(qtbot, window, monkeypatch) -> None:
         holder.close()
     qtbot.keyClick(discount, Qt.Key.Key_Return)
     assert ws.client_pane.total.text() == "$90,801.00"
+
+
+def test_on_a_share_without_locks_with_another_computer_nothing_is_written_and_nothing_typed_lost(  # type: ignore[no-untyped-def]
+    qtbot, window, sshfs_share
+) -> None:
+    first = workspace(window).doc.db
+    alone = open_database(first.path)
+    window.set_database(alone)  # alone on the share: writable, and warned
+    assert window.share_label.text() == "Unsafe share" and window.share_label.toolTip() == alone.share_warning
+    qtbot.waitUntil(lambda: window.sharing.presence_id is not None)  # registered; removed on the switch
+    with first.write(track=False) as conn:  # Sam, on another computer, has the file open
+        conn.execute(presence.PRESENCE_T.insert().values(
+            **Presence(user_name="Sam", host="LAPTOP-3", pid=4242).model_dump()))
+    db = open_database(first.path)
+    try:
+        window.set_database(db)
+        assert db.read_only is not None
+        assert window.share_label.text() == "Read-only" and window.share_label.toolTip() == db.read_only
+        assert window.statusBar().currentMessage() == db.read_only
+        ws = workspace(window)
+        panels = line_id(window, PANELS)
+        type_into_cell(qtbot, ws.production_view, cell(window, panels, "quantity"), "400")
+        message = ws.production_pane.cell_message.text()
+        assert "Sam on LAPTOP-3 has it open, so Tandem opened it read-only" in message
+        assert "Your input was kept" in message
+        qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
+        editor = ws.production_view.viewport().findChild(QLineEdit)
+        assert editor is not None and editor.text() == "400"
+        assert ws.doc.line(panels).quantity == 392 and stored_quantity(window, panels) == 392
+        window.stop_sharing()
+        assert [p.user_name for p in presence.others(db, None)] == ["Sam"]  # not even a presence record
+    finally:
+        window.close()
+        db.close()
+        alone.close()
