@@ -31,7 +31,6 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -46,6 +45,7 @@ from app.services.money import ZERO, format_number
 from app.services.paths import resources_dir
 from app.services.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
 from app.services.storage import Database, StorageError
+from app.services.values import clean_text
 
 # step, done, total → False (or a cancel) stops the export; the GUI's Task passes its own.
 Progress = Callable[[str, int, int], Any]
@@ -85,8 +85,9 @@ def money_format(currency: str) -> str:
 
 
 def safe_text(value: str) -> str:
-    """Text as a cell can hold it: no XML-illegal control characters, within Excel's length limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_TEXT]
+    """Text as a cell can hold it: no control characters (text stored before Tandem cleaned what
+    is typed may hold a pasted ``\\x0b``), within Excel's length limit."""
+    return clean_text(value, multiline=True)[:_MAX_TEXT]
 
 
 def looks_like_formula(value: str) -> bool:
@@ -362,8 +363,8 @@ def _default_mode() -> int:
 def _new_workbook(title: str, creator: str) -> Workbook:
     wb = Workbook(write_only=True)
     props = wb.properties
-    props.title = title[:250]
-    props.creator = creator[:250] or "Tandem"
+    props.title = safe_text(title)[:250]
+    props.creator = safe_text(creator)[:250] or "Tandem"
     props.lastModifiedBy = props.creator
     return wb
 

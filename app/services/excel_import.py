@@ -68,7 +68,7 @@ from app.services.document import (
 )
 from app.services.pricing import LineTerms, price_line
 from app.services.storage import Database
-from app.services.values import InputError, parse_decimal, parse_text
+from app.services.values import InputError, clean_text, parse_decimal, parse_text
 
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
 PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
@@ -175,7 +175,12 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None 
     def cell(ws: Any, value: Any) -> Any:
         # Every text is a string cell, and marked as quoted: "=SUM(…)" typed as a
         # description must stay text in Excel, even after someone edits the cell.
-        out = WriteOnlyCell(ws, value=_sheet_value(value))
+        value = _sheet_value(value)
+        if isinstance(value, str):
+            # What Tandem cleans on input (text stored by an older version may hold a pasted
+            # "\x0b", which no .xlsx can carry); reading it back cleans the same way.
+            value = clean_text(value, multiline=True)
+        out = WriteOnlyCell(ws, value=value)
         if isinstance(out.value, str):
             out.data_type = "s"
             if out.value.startswith(_FORMULA_START):
@@ -335,7 +340,8 @@ def read_tandem_workbook(path: str | Path) -> ImportedEstimate:
             raise ImportFailed(f"{name} was written by a newer Tandem (format "
                                f"{settings_rows.get('version')}); update Tandem to import it.")
         imported = ImportedEstimate(name=str(settings_rows.get("name") or Path(path).stem),
-                                    notes_text=str(settings_rows.get("notes") or ""))
+                                    notes_text=clean_text(str(settings_rows.get("notes") or ""),
+                                                          multiline=True))
         for key in SETTINGS:
             value = _exact(settings_rows.get(key), key, f"{ESTIMATE_SHEET}: {key}")
             imported.settings[key] = Decimal(0) if value is None else value
@@ -459,7 +465,7 @@ def _tandem_line(row: Sequence[Any], index: dict[str, int]) -> dict[str, Any]:
                     raise InputError(f"{label} cannot be negative.")
             values[column] = number
         elif column in _TEXTS:
-            text = "" if raw is None else str(raw)
+            text = "" if raw is None else clean_text(str(raw))
             if len(text) > _TEXTS[column]:
                 raise InputError(f"{label} can be at most {_TEXTS[column]} characters long.")
             values[column] = text
@@ -771,7 +777,7 @@ def read_mapped(
 def _raw_value(cell: Any) -> Any:
     value = getattr(cell, "value", None)
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
         return value or None
     return value
 
