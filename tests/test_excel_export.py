@@ -3,8 +3,12 @@ nothing internal anywhere in the quote's XML, typed text that never becomes a fo
 
 from __future__ import annotations
 
+import errno
+import gc
+import io
 import os
 import re
+import sys
 import uuid
 import zipfile
 from decimal import Decimal
@@ -24,6 +28,7 @@ from app.services.excel_export import (
     ExportCancelled,
     ExportError,
     export_cost_sheet,
+    export_estimate,
     export_quote,
     find_estimates,
 )
@@ -352,6 +357,66 @@ def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(doc: EstimateDo
     with pytest.raises(ExportCancelled):
         export_cost_sheet(doc, tmp_path / "new.xlsx", cancelled=lambda: True)
     assert not (tmp_path / "new.xlsx").exists()
+
+
+class FullDisk:
+    """A file on a disk with ``room`` bytes left: a write past it fails with ENOSPC, and so does
+    closing the file afterwards (its buffer cannot be flushed), as on a real full disk."""
+
+    def __init__(self, raw: Any, room: int) -> None:
+        self._raw, self._room, self.full = raw, room, False
+
+    def write(self, data: bytes) -> int:
+        if self.full or self._raw.tell() + len(data) > self._room:
+            self.full = True
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return int(self._raw.write(data))
+
+    def close(self) -> None:
+        self._raw.close()
+        if self.full:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+@pytest.mark.parametrize("room", [0, 3000, 9000])
+@pytest.mark.parametrize("internal", [False, True], ids=["quote", "cost sheet"])
+def test_a_full_disk_is_one_error_and_keeps_the_old_file(doc: EstimateDocument, tmp_path: Path,
+                                                         internal: bool, room: int) -> None:
+    """The workbook's folder fills up part way through the archive: one ExportError, no second
+    failure when the archive is dropped (ZipFile.__del__ printed one), no partial file left."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    target = folder / "quote.xlsx"
+    target.write_bytes(b"the good quote sent yesterday")
+    real_open = io.open
+
+    def open_on_a_full_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened = real_open(file, mode, *args, **kwargs)
+        if "w" in mode and isinstance(file, str | os.PathLike) and Path(file).parent == folder:
+            return FullDisk(opened, room)
+        return opened
+
+    unraisable: list[Any] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(io, "open", open_on_a_full_disk)
+        patch.setattr(sys, "unraisablehook", unraisable.append)
+        with pytest.raises(ExportError) as raised:
+            export_estimate(doc, target, internal=internal)
+        gc.collect()
+        assert [u.exc_value for u in unraisable] == []
+        assert str(raised.value) == \
+            f"Cannot write {target}: the disk is full; the existing file is unchanged."
+        assert target.read_bytes() == b"the good quote sent yesterday"
+        assert [p.name for p in folder.iterdir()] == ["quote.xlsx"]  # no temporary file left
+        target.unlink()
+        with pytest.raises(ExportError, match="the disk is full; nothing was written"):
+            export_estimate(doc, target, internal=internal)
+        gc.collect()
+    assert [u.exc_value for u in unraisable] == []
+    assert list(folder.iterdir()) == []
 
 
 def test_an_unwritable_target_is_a_clear_error(doc: EstimateDocument, tmp_path: Path) -> None:
