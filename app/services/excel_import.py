@@ -66,6 +66,7 @@ from app.services.document import (
     SECTION_FIELDS,
     EstimateDocument,
 )
+from app.services.formulas import FormulaError, evaluate, from_spreadsheet
 from app.services.pricing import LineTerms, price_line
 from app.services.storage import Database
 from app.services.values import InputError, clean_text, parse_decimal, parse_text
@@ -247,8 +248,8 @@ def _catalog_names(db: Database) -> dict[uuid.UUID, str]:
 # -- opening files safely ------------------------------------------------------------------------
 
 
-def _load(path: str | Path) -> Any:
-    """Open a workbook read-only, or raise ImportFailed with a one-line reason."""
+def _load(path: str | Path, formulas: bool = False) -> Any:
+    """Open a workbook read-only (for its values, or its formulas), or raise ImportFailed."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -274,7 +275,7 @@ def _load(path: str | Path) -> Any:
         raise ImportFailed(f"{name} is not an Excel workbook (.xlsx); it looks like "
                            f"{'text' if _looks_like_text(start) else 'another kind of file'}.")
     try:
-        return load_workbook(p, read_only=True, data_only=True)
+        return load_workbook(p, read_only=True, data_only=not formulas)
     except zipfile.BadZipFile:
         raise ImportFailed(f"{name} is damaged or incomplete (a truncated download?); "
                            "it cannot be opened as an Excel workbook.") from None
@@ -638,7 +639,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _float_decimal(value: float) -> Decimal:
+def _float_decimal(value: float | Decimal) -> Decimal:
     """An Excel number as the 15 significant digits Excel keeps (0.1 + 0.2 → 0.3)."""
     return Decimal(format(value, ".15g")).normalize() + 0
 
@@ -727,12 +728,21 @@ def read_mapped(
     a row with text in the description column and no number in any mapped number column is a
     section heading (unless a Section column is mapped and filled). Numbers go through
     :func:`parse_decimal`, so "$1,234.50" and "35%" are read; a cell formatted as a percentage
-    (0.35 shown as 35 %) is read as 35.
+    (0.35 shown as 35 %) is read as 35. A formula is read as the value a spreadsheet program
+    saved with it; one saved without (by a program that does not calculate) is evaluated when it
+    is simple arithmetic (:func:`app.services.formulas.from_spreadsheet`), else its row is a
+    problem naming the cell.
     """
     if "description" not in mapping.columns:
         raise ImportFailed("Choose the column that holds each line's description first.")
     name = Path(path).name
-    wb = _load(path)
+    wb = _load(path, formulas=True)  # a cell saved without its value is read as its formula
+    saved: list[Any] = []
+
+    def saved_values() -> Any:  # the sheet read again for the values saved with its formulas
+        saved.append(_load(path))
+        return saved[-1][sheet]
+
     try:
         if sheet not in wb.sheetnames:
             raise ImportFailed(f"{name} has no sheet called “{sheet}”.")
@@ -743,7 +753,7 @@ def read_mapped(
         section = ""
         number = 0
         try:
-            rows = ws.iter_rows()
+            rows = _with_saved_values(ws.iter_rows(), saved_values)
             for number, row in enumerate(rows, start=1):
                 if cancelled is not None and number % 50 == 0 and cancelled():
                     raise ImportCancelled()
@@ -771,11 +781,57 @@ def read_mapped(
             progress(done, max(total, done))  # a sheet without its size written: the count read
     finally:
         wb.close()
+        for values in saved:
+            values.close()
     return MappedImport(parsed, _estimate_of(parsed, Path(path).stem))
+
+
+@dataclass(frozen=True, slots=True)
+class Unevaluated:
+    """A formula saved without its value that is more than simple arithmetic (``=A1*B2``)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+def _with_saved_values(rows: Iterable[Sequence[Any]],
+                       saved_sheet: Callable[[], Any]) -> Iterator[Sequence[Any]]:
+    """The rows read for their formulas, each formula cell replaced by the value a spreadsheet
+    program saved with it, where there is one (a program that does not calculate, like openpyxl,
+    saves none). The sheet is read again for its values from its first formula on (only then)."""
+    values: Iterator[Sequence[Any]] | None = None
+    for index, row in enumerate(rows):
+        has_formula = any(getattr(c, "data_type", None) == "f" for c in row)
+        if has_formula and values is None:
+            values = saved_sheet().iter_rows()
+            for _ in range(index):  # in step with the rows read so far
+                next(values)
+        if values is None:
+            yield row
+            continue
+        saved = next(values)
+        if has_formula:
+            row = tuple(v if getattr(c, "data_type", None) == "f" and getattr(v, "value", None) is not None
+                        else c for c, v in zip(row, saved, strict=True))
+        yield row
+
+
+def _formula_value(value: Any) -> Decimal | Unevaluated:
+    """A formula without its saved value: simple arithmetic evaluated (to the 15 digits a
+    spreadsheet keeps), anything else Unevaluated."""
+    formula = str(getattr(value, "text", None) or value)  # an array formula carries its text
+    try:
+        return _float_decimal(evaluate(from_spreadsheet(formula)))
+    except FormulaError:
+        return Unevaluated(formula if formula.startswith("=") else f"={formula}")
 
 
 def _raw_value(cell: Any) -> Any:
     value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        return _formula_value(value)
     if isinstance(value, str):
         value = clean_text(value).strip()
         return value or None
@@ -807,6 +863,11 @@ def _parse_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers:
                                                                not _is_number_text(t))):
         return ParsedRow(number, SKIPPED, section, reason="a total row, not a line")
     section_text = cell_text(raw("section"))
+    unevaluated = [f"{label(f)} {value} could not be evaluated (no cached value)"
+                   for f in sorted(mapping.columns, key=mapping.columns.__getitem__)
+                   if isinstance(value := raw(f), Unevaluated)]
+    if unevaluated:
+        return ParsedRow(number, PROBLEM, section_text or section, reason="; ".join(unevaluated))
     numbers_given = [f for f in _NUMERIC_FIELDS if raw(f) is not None]
     if description and not numbers_given and not section_text:
         return ParsedRow(number, SECTION, description[:200])
