@@ -339,14 +339,16 @@ def test_formulas_saved_without_values_are_evaluated_or_reported(tmp_path: Path)
     ws = wb.active
     assert ws is not None
     for row in [
-        ["Description", "Qty", "Unit cost", "Markup"],  # 1
-        ["LED panels", "=14*28", "=17+1", "=10*2"],  # 2
+        ["Description", "Qty", "Unit cost", "Markup", "Total"],  # 1: Total is not read
+        ["LED panels", "=14*28", "=17+1", "=10*2", "=B2*C2*(1+D2/100)"],  # 2
         ["Truss", "=SUM(2, 3)*2", "=round(100/3, 2)", 25],  # 3
         ["Spare", "=A1*B2", 5, "=2^3"],  # 4
         ["Cable", 4, "=VLOOKUP(A5,Prices!A:B,2)", None],  # 5
         ["Drape", "=1/0", 1, None],  # 6
         ['="LED "&"wall"', 1, 1, None],  # 7
         ["Cached", "=2*2", 10, None],  # 8: a value saved with the formula (patched in below)
+        [None, '=IF(A9="","",1)', None, None, "=B9*C9"],  # 9: an empty text saved (patched in below)
+        [None, None, None, None, "=B10*C10"],  # 10: a formula in a column that is not read
     ]:
         ws.append(row)
     path = tmp_path / "uncalculated.xlsx"
@@ -354,8 +356,11 @@ def test_formulas_saved_without_values_are_evaluated_or_reported(tmp_path: Path)
     with zipfile.ZipFile(path) as z:
         parts = {n: z.read(n) for n in z.namelist()}
     sheet = parts["xl/worksheets/sheet1.xml"].decode()
-    assert sheet.count("<f>2*2</f><v />") == 1
-    parts["xl/worksheets/sheet1.xml"] = sheet.replace("<f>2*2</f><v />", "<f>2*2</f><v>7</v>").encode()
+    empty_text = '<c r="B9"><f>IF(A9="","",1)</f><v />'
+    assert sheet.count("<f>2*2</f><v />") == 1 and sheet.count(empty_text) == 1
+    sheet = sheet.replace("<f>2*2</f><v />", "<f>2*2</f><v>7</v>")
+    sheet = sheet.replace(empty_text, empty_text.replace('<c r="B9">', '<c r="B9" t="str">'))
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
     with zipfile.ZipFile(path, "w") as z:
         for n, data in parts.items():
             z.writestr(n, data)

@@ -813,9 +813,15 @@ def _with_saved_values(rows: Iterable[Sequence[Any]],
             continue
         saved = next(values)
         if has_formula:
-            row = tuple(v if getattr(c, "data_type", None) == "f" and getattr(v, "value", None) is not None
-                        else c for c, v in zip(row, saved, strict=True))
+            row = tuple(v if getattr(c, "data_type", None) == "f" and _has_saved_value(v) else c
+                        for c, v in zip(row, saved, strict=True))
         yield row
+
+
+def _has_saved_value(cell: Any) -> bool:
+    # A formula's empty text result is saved as an empty value of type "str" (Excel, LibreOffice);
+    # a formula saved without a value has none and no type ("n" when read).
+    return getattr(cell, "value", None) is not None or getattr(cell, "data_type", "n") != "n"
 
 
 def _formula_value(value: Any) -> Decimal | Unevaluated:
@@ -855,7 +861,8 @@ def _parse_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers:
         return text or FIELD_LABELS[field_name]
 
     values = [_raw_value(c) for c in row]
-    if all(v is None for v in values):
+    mapped = set(mapping.columns.values())  # an unmapped formula without a value is not read at all
+    if all(v is None or (isinstance(v, Unevaluated) and i not in mapped) for i, v in enumerate(values)):
         return None
     description = cell_text(raw("description"))
     texts = [cell_text(v) for v in values if v is not None]
