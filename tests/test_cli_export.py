@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +89,39 @@ def test_errors_are_one_line(problem: str, demo_file: Path, tmp_path: Path, tand
     result = tandem("export", "--db", db, "--estimate", "Full booth", "--out", str(out), home=tandem_home)
     assert_one_line_error(result)
     assert not (tmp_path / "quote.csv").exists()
+
+
+def _limited(limit: int) -> None:
+    """In the child: no file may grow past ``limit`` bytes. A write past it fails with EFBIG (as
+    a write to a full disk fails with ENOSPC) instead of the signal that would kill the process."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="a file size limit (RLIMIT_FSIZE) needs POSIX")
+@pytest.mark.parametrize("internal", [False, True], ids=["quote", "cost sheet"])
+def test_export_that_runs_out_of_space_is_one_line(demo_file: Path, tmp_path: Path, tandem_home: Path,
+                                                   internal: bool) -> None:
+    """A real process whose files stop growing part way (the rows streamed to the temporary folder,
+    or the archive): one line, exit 1, the earlier workbook untouched, no file left behind."""
+    out, temp = tmp_path / "out", tmp_path / "tmp"
+    out.mkdir()
+    temp.mkdir()
+    target = out / "estimate.xlsx"
+    args = ["export", "--db", str(demo_file), "--estimate", "Full booth", "--out", str(target),
+            *(["--internal"] if internal else [])]
+    assert tandem(*args, home=tandem_home).returncode == 0
+    good = target.read_bytes()
+    env = {**os.environ, "TANDEM_HOME": str(tandem_home), "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(temp)}
+    for limit in (len(good) // 4, len(good) * 9 // 10):
+        result = subprocess.run([sys.executable, "-m", "app", *args], capture_output=True, text=True, env=env,
+                                timeout=60, cwd=Path(__file__).resolve().parents[1],
+                                preexec_fn=lambda limit=limit: _limited(limit))
+        assert_one_line_error(result, f"Cannot write {target}: ", "; the existing file is unchanged.")
+        assert result.returncode == 1
+        assert target.read_bytes() == good
+        assert [p.name for p in out.iterdir()] == [target.name]
+        assert list(temp.iterdir()) == []

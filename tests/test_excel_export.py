@@ -3,8 +3,12 @@ nothing internal anywhere in the quote's XML, typed text that never becomes a fo
 
 from __future__ import annotations
 
+import errno
+import gc
+import io
 import os
 import re
+import sys
 import uuid
 import zipfile
 from decimal import Decimal
@@ -24,6 +28,7 @@ from app.services.excel_export import (
     ExportCancelled,
     ExportError,
     export_cost_sheet,
+    export_estimate,
     export_quote,
     find_estimates,
 )
@@ -276,6 +281,65 @@ def test_typed_text_never_becomes_a_formula(demo_db: Database, doc: EstimateDocu
     assert plus.data_type == "s" and plus.quotePrefix
 
 
+def test_control_characters_from_word_export_and_read_back(demo_db: Database, doc: EstimateDocument,
+                                                          tmp_path: Path) -> None:
+    """Text stored before Tandem cleaned what is typed: Word's line break (a vertical tab) and a
+    \\x01 in a section name, a line, a parameter, the client, project and estimate names."""
+    from app.models import Estimate, EstimateParameter, LineItem, Project, Section
+    from app.services.excel_import import import_estimate, read_tandem_workbook
+
+    section, line, parameter = doc.sections[0], doc.sections[0].lines[0], doc.parameters[0]
+    t = {m: m.__table__ for m in (Client, Project, Estimate, Section, LineItem,  # type: ignore[attr-defined]
+                                  EstimateParameter)}
+    with demo_db.write() as conn:
+        for model, row_id, column, text in [
+            (Section, section.id, "name", "LED\x0bwall\x01"),
+            (Section, section.id, "client_description", "Two\x0blines\x02"),
+            (LineItem, line.id, "description", "Panels\x0b500 mm\x01"),
+            (LineItem, line.id, "client_description", "For the\x0bclient\x1f"),
+            (EstimateParameter, parameter.id, "description", "Screen\x0bwidth\x01"),
+            (Project, doc.header.project_id, "name", "Expo\x01"),
+            (Estimate, doc.estimate_id, "notes", "Note\x0bone\x01"),
+        ]:
+            table = t[model]
+            conn.execute(update(table).where(table.c.id == row_id).values({column: text}))
+        client = t[Client]
+        conn.execute(update(client).where(client.c.name == "Vantage Medical")
+                     .values(name="Vantage\x0bMedical\x01"))
+    doc.reload()
+    _path, ws = quote(doc, tmp_path)
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert {"LED\nwall", "Vantage\nMedical"} <= texts
+    assert not any(ch in text for text in texts for ch in "\x01\x02\x0b\x1f")
+    costs = tmp_path / "costs.xlsx"
+    export_cost_sheet(doc, costs)
+    wb = load_workbook(costs)
+    sheet = {c.value for row in wb["Cost sheet"].iter_rows() for c in row if isinstance(c.value, str)}
+    assert {"LED\nwall", "Panels\n500 mm", "Vantage\nMedical · Expo · Full booth"} <= sheet
+    assert wb.properties.title == "Cost sheet — Expo — Full booth"
+    # The hidden data sheets read back as typed text is cleaned: a line break in a one-line field
+    # is a space, in a paragraph a line break.
+    imported = read_tandem_workbook(costs)
+    copy = EstimateDocument(demo_db, import_estimate(demo_db, doc.header.project_id, "Copy", imported))
+    first = copy.sections[0]
+    assert (first.name, first.client_description) == ("LED wall", "Two\nlines")
+    panels = first.lines[0]
+    assert (panels.description, panels.client_description) == ("Panels 500 mm", "For the client")
+    assert copy.parameters[0].description == "Screen width"
+    assert copy.header.notes == "Note\none"
+    assert copy.totals.total == doc.totals.total
+
+
+def test_typed_control_characters_are_cleaned_before_they_are_stored(doc: EstimateDocument) -> None:
+    section, line = doc.sections[0], doc.sections[0].lines[0]
+    assert doc.parse_line_edit(line.id, "description", "Panels\x0b500 mm\x01") == \
+        {"description": "Panels 500 mm"}
+    assert doc.parse_section_edit(section.id, "name", "\x01LED\x0bwall") == {"name": "LED wall"}
+    assert doc.parse_section_edit(section.id, "client_description", "Two\x0blines\r\n\x07") == \
+        {"client_description": "Two\nlines"}
+    assert doc.parse_estimate_edit("notes", "Note\x0bone\ttab\x01") == {"notes": "Note\none\ttab"}
+
+
 def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(doc: EstimateDocument,
                                                                   tmp_path: Path) -> None:
     target = tmp_path / "quote.xlsx"
@@ -293,6 +357,66 @@ def test_a_cancelled_export_leaves_no_file_and_keeps_the_old_one(doc: EstimateDo
     with pytest.raises(ExportCancelled):
         export_cost_sheet(doc, tmp_path / "new.xlsx", cancelled=lambda: True)
     assert not (tmp_path / "new.xlsx").exists()
+
+
+class FullDisk:
+    """A file on a disk with ``room`` bytes left: a write past it fails with ENOSPC, and so does
+    closing the file afterwards (its buffer cannot be flushed), as on a real full disk."""
+
+    def __init__(self, raw: Any, room: int) -> None:
+        self._raw, self._room, self.full = raw, room, False
+
+    def write(self, data: bytes) -> int:
+        if self.full or self._raw.tell() + len(data) > self._room:
+            self.full = True
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return int(self._raw.write(data))
+
+    def close(self) -> None:
+        self._raw.close()
+        if self.full:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._raw, name)
+
+
+@pytest.mark.parametrize("room", [0, 3000, 9000])
+@pytest.mark.parametrize("internal", [False, True], ids=["quote", "cost sheet"])
+def test_a_full_disk_is_one_error_and_keeps_the_old_file(doc: EstimateDocument, tmp_path: Path,
+                                                         internal: bool, room: int) -> None:
+    """The workbook's folder fills up part way through the archive: one ExportError, no second
+    failure when the archive is dropped (ZipFile.__del__ printed one), no partial file left."""
+    folder = tmp_path / "share"
+    folder.mkdir()
+    target = folder / "quote.xlsx"
+    target.write_bytes(b"the good quote sent yesterday")
+    real_open = io.open
+
+    def open_on_a_full_disk(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened = real_open(file, mode, *args, **kwargs)
+        if "w" in mode and isinstance(file, str | os.PathLike) and Path(file).parent == folder:
+            return FullDisk(opened, room)
+        return opened
+
+    unraisable: list[Any] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(io, "open", open_on_a_full_disk)
+        patch.setattr(sys, "unraisablehook", unraisable.append)
+        with pytest.raises(ExportError) as raised:
+            export_estimate(doc, target, internal=internal)
+        gc.collect()
+        assert [u.exc_value for u in unraisable] == []
+        assert str(raised.value) == \
+            f"Cannot write {target}: the disk is full; the existing file is unchanged."
+        assert target.read_bytes() == b"the good quote sent yesterday"
+        assert [p.name for p in folder.iterdir()] == ["quote.xlsx"]  # no temporary file left
+        target.unlink()
+        with pytest.raises(ExportError, match="the disk is full; nothing was written"):
+            export_estimate(doc, target, internal=internal)
+        gc.collect()
+    assert [u.exc_value for u in unraisable] == []
+    assert list(folder.iterdir()) == []
 
 
 def test_an_unwritable_target_is_a_clear_error(doc: EstimateDocument, tmp_path: Path) -> None:

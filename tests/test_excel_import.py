@@ -332,6 +332,56 @@ def test_section_column_kind_markup_and_percent_cells(tmp_path: Path) -> None:
     ]
 
 
+def test_formulas_saved_without_values_are_evaluated_or_reported(tmp_path: Path) -> None:
+    """A workbook from a program that does not calculate: openpyxl writes each formula with no
+    value (exactly that case). Simple arithmetic is evaluated; anything else is a row problem."""
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in [
+        ["Description", "Qty", "Unit cost", "Markup", "Total"],  # 1: Total is not read
+        ["LED panels", "=14*28", "=17+1", "=10*2", "=B2*C2*(1+D2/100)"],  # 2
+        ["Truss", "=SUM(2, 3)*2", "=round(100/3, 2)", 25],  # 3
+        ["Spare", "=A1*B2", 5, "=2^3"],  # 4
+        ["Cable", 4, "=VLOOKUP(A5,Prices!A:B,2)", None],  # 5
+        ["Drape", "=1/0", 1, None],  # 6
+        ['="LED "&"wall"', 1, 1, None],  # 7
+        ["Cached", "=2*2", 10, None],  # 8: a value saved with the formula (patched in below)
+        [None, '=IF(A9="","",1)', None, None, "=B9*C9"],  # 9: an empty text saved (patched in below)
+        [None, None, None, None, "=B10*C10"],  # 10: a formula in a column that is not read
+    ]:
+        ws.append(row)
+    path = tmp_path / "uncalculated.xlsx"
+    wb.save(path)
+    with zipfile.ZipFile(path) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    empty_text = '<c r="B9"><f>IF(A9="","",1)</f><v />'
+    assert sheet.count("<f>2*2</f><v />") == 1 and sheet.count(empty_text) == 1
+    sheet = sheet.replace("<f>2*2</f><v />", "<f>2*2</f><v>7</v>")
+    sheet = sheet.replace(empty_text, empty_text.replace('<c r="B9">', '<c r="B9" t="str">'))
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for n, data in parts.items():
+            z.writestr(n, data)
+    preview = open_sheet_preview(path)
+    result = read_mapped(path, preview.sheet, preview.header_row, preview.mapping)
+    why = "could not be evaluated (no cached value)"
+    assert [str(p) for p in result.problems] == [
+        f"row 4: Qty =A1*B2 {why}; Markup =2^3 {why}",
+        f"row 5: Unit cost =VLOOKUP(A5,Prices!A:B,2) {why}",
+        f"row 6: Qty =1/0 {why}",
+        f'row 7: Description ="LED "&"wall" {why}',
+    ]
+    lines = {line["description"]: line for s in result.estimate.sections for line in s.lines}
+    assert list(lines) == ["LED panels", "Truss", "Cached"]
+    panels = lines["LED panels"]
+    assert (panels["quantity"], panels["unit_cost"], panels["markup_pct"]) == (392, 18, 20)
+    assert (lines["Truss"]["quantity"], lines["Truss"]["unit_cost"]) == (10, Decimal("33.33"))
+    assert lines["Cached"]["quantity"] == 7  # the value the spreadsheet saved wins, as before
+    assert result.lines[0].price == Decimal("8467.20")  # 392 × 18 × 1.20
+
+
 def test_progress_and_cancel(tmp_path: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Big")

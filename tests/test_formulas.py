@@ -18,6 +18,7 @@ from app.services.formulas import (
     FormulaError,
     evaluate,
     formula_context,
+    from_spreadsheet,
     parameter_names,
     validate,
 )
@@ -290,3 +291,34 @@ def test_worst_allowed_formulas_stay_fast():
         with contextlib.suppress(FormulaError):
             evaluate(source)
         assert time.perf_counter() - start < 0.5
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [
+        ("=14*28", D(392)),
+        ("=17+1", D(18)),
+        ("= 10 * 2", D(20)),
+        ("=SUM(2,3)*2", D(10)),
+        ("=sum(1, -2, 3.5)", D("2.5")),
+        ("=ROUND(SUM(1.005,2),2)", D("3.01")),  # half away from zero, as a spreadsheet rounds
+        ("=-ROUND(-2.5,0)", D(3)),
+        ("=MAX(1,MIN(4,2),ABS(-1.5))", D(2)),
+        ("=(1+2)/4", D("0.75")),
+        ("=1E3/4", D(250)),
+        ("=.5+1.", D("1.5")),
+    ],
+)
+def test_a_spreadsheet_cells_arithmetic_evaluates(cell: str, value: Decimal) -> None:
+    assert evaluate(from_spreadsheet(cell)) == value
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["=A1*B2", "=Sheet2!A1", "=rate*2", "=2^3", "=10%", "=2**3", "=7//2", '="a"&"b"', "=1=1", "=1<>2",
+     "=VLOOKUP(1,A:B,2)", "=SUM(A1:A3)", "=SUM()", "=(1+2", "=1)", "=1,2", "=sum(1;2)", "=", "=1/0",
+     "=__import__(1)", "=" + "1+" * 300 + "1"],
+)
+def test_anything_but_simple_arithmetic_is_refused(cell: str) -> None:
+    with pytest.raises(FormulaError):
+        evaluate(from_spreadsheet(cell))

@@ -100,6 +100,23 @@ def test_parse_text() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "one_line", "lines"),
+    [
+        ("LED\x0bwall", "LED wall", "LED\nwall"),  # Word's line break (Shift+Enter) is a vertical tab
+        ("Page\x0cbreak", "Page break", "Page\nbreak"),
+        ("a\r\nb\rc", "a b c", "a\nb\nc"),
+        ("tab\there", "tab here", "tab\there"),
+        ("\x01bell\x07 null\x00 esc\x1b del\x7f", "bell null esc del", "bell null esc del"),
+        ("lone \ud800 surrogate \uffff", "lone  surrogate", "lone  surrogate"),
+        ("€ — “quoted” ünïcödé", "€ — “quoted” ünïcödé", "€ — “quoted” ünïcödé"),
+    ],
+)
+def test_parse_text_cleans_control_characters(text: str, one_line: str, lines: str) -> None:
+    assert parse_text(text, "Description", max_length=100) == one_line
+    assert parse_text(text, "Notes", max_length=100, multiline=True) == lines
+
+
+@pytest.mark.parametrize(
     ("value", "currency", "text"),
     [
         (D("1234.5"), "USD", "$1,234.50"),

@@ -772,7 +772,8 @@ def parse_member_fields(changes: Mapping[str, Any]) -> dict[str, Any]:
         if key == "name":
             parsed[key] = parse_text(value, "Name", max_length=200, required=True)
         elif key in _MEMBER_LIMITS:
-            parsed[key] = parse_text(value, key.capitalize(), max_length=_MEMBER_LIMITS[key])
+            parsed[key] = parse_text(value, key.capitalize(), max_length=_MEMBER_LIMITS[key],
+                                     multiline=key == "notes")
         elif key == "kind":
             try:
                 parsed[key] = CrewKind(str(value).strip().lower()).value

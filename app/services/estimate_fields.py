@@ -28,8 +28,9 @@ def _decimal(label: str, **kwargs: Any) -> _Spec:
     return _Spec(label, lambda v: parse_decimal(v, label, **kwargs))
 
 
-def _text(label: str, max_length: int, required: bool = False) -> _Spec:
-    return _Spec(label, lambda v: parse_text(v, label, max_length=max_length, required=required))
+def _text(label: str, max_length: int, required: bool = False, multiline: bool = False) -> _Spec:
+    return _Spec(label, lambda v: parse_text(v, label, max_length=max_length, required=required,
+                                             multiline=multiline))
 
 
 def _choice(label: str, enum: type[StrEnum]) -> _Spec:
@@ -121,7 +122,7 @@ LINE_FIELDS: dict[str, _Spec] = {
 }
 SECTION_FIELDS: dict[str, _Spec] = {
     "name": _text("Section name", 200, required=True),
-    "client_description": _text("Client description", 2000),
+    "client_description": _text("Client description", 2000, multiline=True),
     "optional": _flag("Optional"),
     "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
     "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
@@ -137,7 +138,7 @@ PARAMETER_FIELDS: dict[str, _Spec] = {
 FORMULA_OF = {"quantity": "quantity_formula", "days": "days_formula"}
 ESTIMATE_FIELDS: dict[str, _Spec] = {
     "name": _text("Estimate name", 200, required=True),
-    "notes": _text("Notes", 10000),
+    "notes": _text("Notes", 10000, multiline=True),
     "target_margin_pct": _decimal("Target margin", below=HUNDRED, **PCT),
     "contingency_pct": _decimal("Contingency", below=Decimal(1000), **PCT),
     "discount_pct": _decimal("Discount", below=HUNDRED, **PCT),

@@ -19,22 +19,24 @@ Excel's quote prefix when it starts like a formula), so it can never run as one.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.writer.excel import ExcelWriter
 from sqlalchemy import select
 
 from app.models import Company, CrewAssignment, CrewMember
@@ -46,6 +48,7 @@ from app.services.money import ZERO, format_number
 from app.services.paths import resources_dir
 from app.services.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
 from app.services.storage import Database, StorageError
+from app.services.values import clean_text
 
 # step, done, total → False (or a cancel) stops the export; the GUI's Task passes its own.
 Progress = Callable[[str, int, int], Any]
@@ -85,8 +88,9 @@ def money_format(currency: str) -> str:
 
 
 def safe_text(value: str) -> str:
-    """Text as a cell can hold it: no XML-illegal control characters, within Excel's length limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)[:_MAX_TEXT]
+    """Text as a cell can hold it: no control characters (text stored before Tandem cleaned what
+    is typed may hold a pasted ``\\x0b``), within Excel's length limit."""
+    return clean_text(value, multiline=True)[:_MAX_TEXT]
 
 
 def looks_like_formula(value: str) -> bool:
@@ -321,7 +325,7 @@ def _save(wb: Workbook, target: Path) -> None:
     os.close(handle)
     temp = Path(temp_name)
     try:
-        wb.save(temp)
+        _write_workbook(wb, temp)
         # mkstemp makes the file private (0600); a workbook is for sharing: the permissions a
         # new file gets here (the umask), or those of the file it replaces.
         with contextlib.suppress(OSError):
@@ -336,10 +340,39 @@ def _save(wb: Workbook, target: Path) -> None:
         raise
     except OSError as error:
         temp.unlink(missing_ok=True)
-        raise ExportError(f"Cannot write {target}: {error.strerror or error}.") from None
+        raise _write_error(target, error) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+def _write_workbook(wb: Workbook, path: Path) -> None:
+    """``wb.save(path)``, closing the archive when a write fails, and on disk before it returns.
+
+    openpyxl leaves its ZipFile open when a write fails (a full disk): the ZipFile's ``__del__``
+    then tries to finish the archive, fails again and prints a second traceback after the
+    export's one-line error. The data is synced before the rename replaces an older file, so a
+    disk that fills up while the data is being written back cannot cost the good file.
+    """
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        ExcelWriter(wb, archive).save()  # writes every part, then closes the archive
+    except BaseException:
+        with contextlib.suppress(Exception):
+            archive.close()  # the same full disk fails it again: the first error is the one to report
+        raise
+    with path.open("r+b") as written:  # opened for writing: Windows cannot sync a read-only handle
+        os.fsync(written.fileno())
+
+
+def _write_error(target: Path, error: OSError, temporary: bool = False) -> ExportError:
+    """The one line for a write that failed: what, why, and that nothing good was lost."""
+    kept = "the existing file is unchanged" if target.exists() else "nothing was written"
+    why = "the disk is full" if error.errno in (errno.ENOSPC, errno.EDQUOT) else str(error.strerror or error)
+    if temporary:
+        why += f" in the temporary folder {tempfile.gettempdir()}"
+    return ExportError(f"Cannot write {target}: {why}; {kept}.")
 
 
 def _default_mode() -> int:
@@ -362,8 +395,8 @@ def _default_mode() -> int:
 def _new_workbook(title: str, creator: str) -> Workbook:
     wb = Workbook(write_only=True)
     props = wb.properties
-    props.title = title[:250]
-    props.creator = creator[:250] or "Tandem"
+    props.title = safe_text(title)[:250]
+    props.creator = safe_text(creator)[:250] or "Tandem"
     props.lastModifiedBy = props.creator
     return wb
 
@@ -383,7 +416,16 @@ def _abandon(wb: Workbook) -> None:
             writer.cleanup()
 
 
-def _finish(wb: Workbook, path: Path) -> None:
+def _build(wb: Workbook, path: Path, write: Callable[[], None]) -> None:
+    """Run ``write`` (the sheets' rows), then save; on any failure the streamed rows are deleted."""
+    try:
+        write()
+    except OSError as error:  # the temporary files openpyxl streams the rows into: a full /tmp
+        _abandon(wb)
+        raise _write_error(path, error, temporary=True) from None
+    except BaseException:
+        _abandon(wb)
+        raise
     try:
         _save(wb, path)
     except BaseException:
@@ -430,13 +472,12 @@ def export_quote(doc: EstimateDocument, path: str | Path, *, db: Database | None
     total_lines = doc.line_count
     _check(progress, cancelled, "Preparing the quote…", 0, total_lines)
     wb = _new_workbook(f"{label} — {h.project_name}", company)
-    try:
+
+    def write() -> None:
         _write_quote(wb, doc, company, terms, label, logo, progress, cancelled)
         _check(progress, cancelled, "Saving the workbook…", total_lines, total_lines)
-    except BaseException:
-        _abandon(wb)
-        raise
-    _finish(wb, Path(path))
+
+    _build(wb, Path(path), write)
     return ExportResult(Path(path), total_lines, label)
 
 
@@ -598,7 +639,8 @@ def export_cost_sheet(doc: EstimateDocument, path: str | Path, *, db: Database |
     label = quote_label(db, doc)
     _check(progress, cancelled, "Preparing the cost sheet…", 0, doc.line_count)
     wb = _new_workbook(f"Cost sheet — {doc.header.project_name} — {doc.header.name}", company)
-    try:
+
+    def write() -> None:
         _write_costs(wb, doc, company, label, progress, cancelled)
         _write_crew(wb, doc, db)
         _write_orders(wb, doc)
@@ -606,10 +648,8 @@ def export_cost_sheet(doc: EstimateDocument, path: str | Path, *, db: Database |
         # this workbook gives back the same estimate. Never in the client quote.
         write_tandem_data(wb, doc, db=db)
         _check(progress, cancelled, "Saving the workbook…", doc.line_count, doc.line_count)
-    except BaseException:
-        _abandon(wb)
-        raise
-    _finish(wb, Path(path))
+
+    _build(wb, Path(path), write)
     return ExportResult(Path(path), doc.line_count, label)
 
 

@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import functools
+import itertools
 import re
 import uuid
 import zipfile
@@ -68,9 +69,10 @@ from app.services.document import (
     SECTION_FIELDS,
     EstimateDocument,
 )
+from app.services.formulas import FormulaError, evaluate, from_spreadsheet
 from app.services.pricing import LineTerms, price_line
 from app.services.storage import Database
-from app.services.values import InputError, parse_decimal, parse_text
+from app.services.values import InputError, clean_text, parse_decimal, parse_text
 
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
 PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
@@ -195,7 +197,12 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None 
     def cell(ws: Any, value: Any) -> Any:
         # Every text is a string cell, and marked as quoted: "=SUM(…)" typed as a
         # description must stay text in Excel, even after someone edits the cell.
-        out = WriteOnlyCell(ws, value=_sheet_value(value))
+        value = _sheet_value(value)
+        if isinstance(value, str):
+            # What Tandem cleans on input (text stored by an older version may hold a pasted
+            # "\x0b", which no .xlsx can carry); reading it back cleans the same way.
+            value = clean_text(value, multiline=True)
+        out = WriteOnlyCell(ws, value=value)
         if isinstance(out.value, str):
             out.data_type = "s"
             if out.value.startswith(_FORMULA_START):
@@ -262,8 +269,8 @@ def _catalog_names(db: Database) -> dict[uuid.UUID, str]:
 # -- opening files safely ------------------------------------------------------------------------
 
 
-def _load(path: str | Path) -> Any:
-    """Open a workbook read-only, or raise ImportFailed with a one-line reason."""
+def _load(path: str | Path, formulas: bool = False) -> Any:
+    """Open a workbook read-only (for its values, or its formulas), or raise ImportFailed."""
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -291,7 +298,7 @@ def _load(path: str | Path) -> Any:
     try:
         check_limits(p)
         _size_sheets_from_their_start()
-        return load_workbook(p, read_only=True, data_only=True)
+        return load_workbook(p, read_only=True, data_only=not formulas)
     except ImportFailed:
         raise
     except zipfile.BadZipFile:
@@ -509,7 +516,8 @@ def read_tandem_workbook(path: str | Path) -> ImportedEstimate:
             raise ImportFailed(f"{name} was written by a newer Tandem (format "
                                f"{settings_rows.get('version')}); update Tandem to import it.")
         imported = ImportedEstimate(name=str(settings_rows.get("name") or Path(path).stem),
-                                    notes_text=str(settings_rows.get("notes") or ""))
+                                    notes_text=clean_text(str(settings_rows.get("notes") or ""),
+                                                          multiline=True))
         for key in SETTINGS:
             value = _exact(settings_rows.get(key), key, f"{ESTIMATE_SHEET}: {key}")
             imported.settings[key] = Decimal(0) if value is None else value
@@ -633,7 +641,7 @@ def _tandem_line(row: Sequence[Any], index: dict[str, int]) -> dict[str, Any]:
                     raise InputError(f"{label} cannot be negative.")
             values[column] = number
         elif column in _TEXTS:
-            text = "" if raw is None else str(raw)
+            text = "" if raw is None else clean_text(str(raw))
             if len(text) > _TEXTS[column]:
                 raise InputError(f"{label} can be at most {_TEXTS[column]} characters long.")
             values[column] = text
@@ -808,7 +816,7 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def _float_decimal(value: float) -> Decimal:
+def _float_decimal(value: float | Decimal) -> Decimal:
     """An Excel number as the 15 significant digits Excel keeps (0.1 + 0.2 → 0.3)."""
     return Decimal(format(value, ".15g")).normalize() + 0
 
@@ -899,12 +907,21 @@ def read_mapped(
     a row with text in the description column and no number in any mapped number column is a
     section heading (unless a Section column is mapped and filled). Numbers go through
     :func:`parse_decimal`, so "$1,234.50" and "35%" are read; a cell formatted as a percentage
-    (0.35 shown as 35 %) is read as 35.
+    (0.35 shown as 35 %) is read as 35. A formula is read as the value a spreadsheet program
+    saved with it; one saved without (by a program that does not calculate) is evaluated when it
+    is simple arithmetic (:func:`app.services.formulas.from_spreadsheet`), else its row is a
+    problem naming the cell.
     """
     if "description" not in mapping.columns:
         raise ImportFailed("Choose the column that holds each line's description first.")
     name = Path(path).name
-    wb = _load(path)
+    wb = _load(path, formulas=True)  # a cell saved without its value is read as its formula
+    saved: list[Any] = []
+
+    def saved_values() -> Any:  # the sheet read again for the values saved with its formulas
+        saved.append(_load(path))
+        return saved[-1][sheet]
+
     try:
         if sheet not in wb.sheetnames:
             raise ImportFailed(f"{name} has no sheet called “{sheet}”.")
@@ -918,7 +935,7 @@ def read_mapped(
         section = ""
         number = 0
         try:
-            rows = ws.iter_rows(max_row=max_rows)
+            rows = _with_saved_values(ws.iter_rows(max_row=max_rows), saved_values)
             for number, row in enumerate(rows, start=1):
                 if max_rows is None and number > IMPORT_ROWS_MAX:
                     _check_rows(ws, name, number)
@@ -955,14 +972,69 @@ def read_mapped(
             progress(done, max(total, done))  # a sheet without its size written: the count read
     finally:
         wb.close()
+        for values in saved:
+            values.close()
     complete = max_rows is None or number < max_rows  # a short sheet's preview is all of it
     return MappedImport(parsed, _estimate_of(parsed, Path(path).stem), complete)
 
 
+@dataclass(frozen=True, slots=True)
+class Unevaluated:
+    """A formula saved without its value that is more than simple arithmetic (``=A1*B2``)."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return self.formula
+
+
+def _with_saved_values(rows: Iterable[Sequence[Any]],
+                       saved_sheet: Callable[[], Any]) -> Iterator[Sequence[Any]]:
+    """The rows read for their formulas, each formula cell replaced by the value a spreadsheet
+    program saved with it, where there is one (a program that does not calculate, like openpyxl,
+    saves none). The sheet is read again for its values from its first formula on (only then)."""
+    values: Iterator[Sequence[Any]] | None = None
+    for index, row in enumerate(rows):
+        has_formula = any(getattr(c, "data_type", None) == "f" for c in row)
+        if has_formula and values is None:
+            values = saved_sheet().iter_rows()
+            for _ in range(index):  # in step with the rows read so far
+                next(values)
+        if values is None:
+            yield row
+            continue
+        saved = next(values)
+        if has_formula:
+            # Rows are not padded to a width the sheet does not state: the two reads may end a
+            # row at different cells. Only cells of the row read for its formulas count.
+            saved = tuple(saved)[:len(row)]
+            row = tuple(v if getattr(c, "data_type", None) == "f" and _has_saved_value(v) else c
+                        for c, v in itertools.zip_longest(row, saved) if c is not None)
+        yield row
+
+
+def _has_saved_value(cell: Any) -> bool:
+    # A formula's empty text result is saved as an empty value of type "str" (Excel, LibreOffice);
+    # a formula saved without a value has none and no type ("n" when read).
+    return getattr(cell, "value", None) is not None or getattr(cell, "data_type", "n") != "n"
+
+
+def _formula_value(value: Any) -> Decimal | Unevaluated:
+    """A formula without its saved value: simple arithmetic evaluated (to the 15 digits a
+    spreadsheet keeps), anything else Unevaluated."""
+    formula = str(getattr(value, "text", None) or value)  # an array formula carries its text
+    try:
+        return _float_decimal(evaluate(from_spreadsheet(formula)))
+    except FormulaError:
+        return Unevaluated(formula if formula.startswith("=") else f"={formula}")
+
+
 def _raw_value(cell: Any) -> Any:
     value = getattr(cell, "value", None)
+    if getattr(cell, "data_type", None) == "f":
+        return _formula_value(value)
     if isinstance(value, str):
-        value = value.strip()
+        value = clean_text(value).strip()
         return value or None
     return value
 
@@ -984,7 +1056,8 @@ def _parse_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers:
         return text or FIELD_LABELS[field_name]
 
     values = [_raw_value(c) for c in row]
-    if all(v is None for v in values):
+    mapped = set(mapping.columns.values())  # an unmapped formula without a value is not read at all
+    if all(v is None or (isinstance(v, Unevaluated) and i not in mapped) for i, v in enumerate(values)):
         return None
     description = cell_text(raw("description"))
     texts = [cell_text(v) for v in values if v is not None]
@@ -992,6 +1065,11 @@ def _parse_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers:
                                                                not _is_number_text(t))):
         return ParsedRow(number, SKIPPED, section, reason="a total row, not a line")
     section_text = cell_text(raw("section"))
+    unevaluated = [f"{label(f)} {value} could not be evaluated (no cached value)"
+                   for f in sorted(mapping.columns, key=mapping.columns.__getitem__)
+                   if isinstance(value := raw(f), Unevaluated)]
+    if unevaluated:
+        return ParsedRow(number, PROBLEM, section_text or section, reason="; ".join(unevaluated))
     numbers_given = [f for f in _NUMERIC_FIELDS if raw(f) is not None]
     if description and not numbers_given and not section_text:
         return ParsedRow(number, SECTION, description[:200])

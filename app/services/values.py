@@ -71,8 +71,25 @@ def parse_decimal(
     return value + 0  # normalises -0 to 0
 
 
-def parse_text(text: object, label: str, *, max_length: int, required: bool = False) -> str:
-    value = "" if text is None else str(text).strip()
+# Control characters a paste brings along: Word's line break is a vertical tab (\x0b) and its
+# page break a form feed (\x0c); the other C0 controls (\x01 …) and DEL mean nothing in a field,
+# and an .xlsx cannot hold them at all (nor lone surrogates or U+FFFE/U+FFFF: XML forbids them).
+_LINE_BREAK = re.compile(r"\r\n?|[\x0b\x0c]")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+_ONE_LINE = re.compile(r"[\t\n]")
+
+
+def clean_text(text: str, *, multiline: bool = False) -> str:
+    """``text`` without control characters: a pasted line break (``\\x0b``, ``\\r\\n``) becomes a
+    line break, where the field has lines (``multiline``), else a space like a tab; the rest go."""
+    value = _CONTROL.sub("", _LINE_BREAK.sub("\n", text))
+    return value if multiline else _ONE_LINE.sub(" ", value)
+
+
+def parse_text(text: object, label: str, *, max_length: int, required: bool = False,
+               multiline: bool = False) -> str:
+    """Typed or imported text, cleaned (:func:`clean_text`) and stripped, within ``max_length``."""
+    value = "" if text is None else clean_text(str(text), multiline=multiline).strip()
     if required and not value:
         raise InputError(f"{label} cannot be empty.")
     if len(value) > max_length:
