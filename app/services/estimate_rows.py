@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from app.models import LineItem
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.bounds import LineProblem
 from app.services.parameters import ParameterSpec
 from app.services.pricing import EstimateTerms, LinePrice, LineTerms, PriceRange
 
@@ -91,6 +92,8 @@ class LineRow:
     priced: LinePrice | None = None
     # Why a formula of this line cannot be evaluated now (it keeps its last quantity/days).
     formula_error: str | None = None
+    # Why its figures cannot be used (out of bounds, see app.services.bounds): priced as zero.
+    problem: LineProblem | None = None
 
     def terms(self) -> LineTerms:
         return LineTerms(
@@ -124,11 +127,16 @@ class LineRow:
         return PriceRange(self.range_low_pct, self.range_high_pct, self.range_low, self.range_high)
 
     @property
+    def error(self) -> str | None:
+        """Why the line is in error (its figures, else its formula), or None."""
+        return self.problem.message if self.problem is not None else self.formula_error
+
+    @property
     def has_formula(self) -> bool:
         return bool(self.quantity_formula or self.days_formula)
 
 
-_NOT_STORED = {"priced", "formula_error"}
+_NOT_STORED = {"priced", "formula_error", "problem"}
 # Columns a user edits on a line; everything else is identity or bookkeeping.
 LINE_COLUMNS = tuple(
     f.name for f in fields(LineRow)
@@ -189,6 +197,8 @@ class _Recalculation:
     sources: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
     # Derived parameters whose result changed: name → (formula, value), stored as their last value.
     derived: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
+    # Lines the new values would put out of bounds: line id → why (the change is refused).
+    out_of_range: dict[uuid.UUID, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

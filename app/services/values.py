@@ -105,7 +105,7 @@ def parse_decimal(
 
 def _plain(value: Decimal) -> str:
     """A bound as a person reads it: 1000000 → "1,000,000", 24 → "24"."""
-    return f"{value:,f}" if value >= 10_000 else f"{value:f}"
+    return f"{value:,f}"
 
 
 def _places(value: Decimal) -> int:
