@@ -215,12 +215,17 @@ class ProductionPane(QWidget):
             self.margin_warning.clear()
             self.margin_warning.hide()
         self._refresh_range(currency)
-        broken = self.doc.formula_errors
+        broken = self.doc.lines_in_error
         if broken:
-            self.formula_warning.setText(
-                f"⚠ {len(broken)} line{'s' if len(broken) != 1 else ''} with a formula error "
-                "(keeping the last quantity)")
-            self.formula_warning.setToolTip("\n".join(f"{line.description}: {line.formula_error}"
+            figures = sum(1 for line in broken if line.problem is not None)
+            formulas = len(broken) - figures
+            parts = [f"{formulas} line{'s' if formulas != 1 else ''} with a formula error "
+                     "(keeping the last quantity)"] if formulas else []
+            if figures:
+                parts.append(f"{figures} line{'s' if figures != 1 else ''} in error: figures out of range, "
+                             "priced as zero")
+            self.formula_warning.setText("⚠ " + "; ".join(parts))
+            self.formula_warning.setToolTip("\n".join(f"{line.description}: {line.error}"
                                                       for line in broken[:10]))
             self.formula_warning.show()
         else:
