@@ -236,3 +236,35 @@ def test_check_line_never_raises_and_bounds_the_price() -> None:
     )
     _, problem = check_line(LineTerms(price_override=LINE_AMOUNT_MAX + 1))
     assert problem is not None and problem.client_message == problem.message  # the client sees prices
+
+
+def test_a_stored_kind_this_tandem_does_not_know_loads_as_a_line_in_error(demo_db: Database) -> None:
+    estimate = estimate_named(demo_db, "Full booth")
+    truck = _line(EstimateDocument(demo_db, estimate), TRUCK)
+    _store(demo_db, truck.id, kind="hologram")  # a newer Tandem's kind of line
+    doc = EstimateDocument(demo_db, estimate)
+    line = _line(doc, TRUCK)
+    assert (
+        line.problem is not None and line.problem.message == "Kind “hologram” is not one this Tandem knows."
+    )
+    assert line.kind is LineKind.EQUIPMENT and line.price.price == 0 and doc.lines_in_error == [line]
+    doc.set_line_fields(line.id, doc.parse_line_edit(line.id, "kind", "freight"))
+    assert line.problem is None and line.price.price == D("2880.00")
+
+
+def test_a_stored_estimate_percentage_out_of_bounds_counts_as_zero_and_says_so(any_demo_db: Database) -> None:
+    estimate = estimate_named(any_demo_db, "Full booth")
+    key = estimate.hex if any_demo_db.engine.dialect.name == "sqlite" else str(estimate)
+    _sql(any_demo_db, "UPDATE estimate SET tax_pct = ? WHERE id = ?", "1e30", key)
+    doc = EstimateDocument(any_demo_db, estimate)
+    assert doc.header.tax_pct == 0 and doc.totals.tax == 0
+    assert doc.estimate_problems == {
+        "tax_pct": "Tax 1E+30 % is out of range: it can be from 0 % to below 100 %."
+    }
+    assert doc.in_error_message("sent") == (
+        "The estimate's Tax 1E+30 % is out of range: it can be from 0 % to below 100 %. It counts as 0 %; "
+        "the estimate cannot be sent until it is corrected."
+    )
+    doc.set_estimate_fields(doc.parse_estimate_edit("tax_pct", "0"))  # typing what is shown corrects it
+    assert doc.estimate_problems == {} and doc.in_error_message("sent") is None
+    assert EstimateDocument(any_demo_db, estimate).estimate_problems == {}

@@ -207,3 +207,17 @@ def test_no_text_makes_the_parser_raise_anything_but_input_error(text: str) -> N
     except InputError:
         return
     assert value is None or (isinstance(value, Decimal) and value.is_finite() and abs(value) < D("1e12"))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (D("1e999999999"), "1E+999999999"),
+        (D("-1.5e40"), "-1.5E+40"),
+        (D("NaN"), "NaN"),
+        (D("Infinity"), "Infinity"),
+    ],
+)
+def test_any_stored_figure_is_shown_without_raising_or_spelling_it_out(value: Decimal, shown: str) -> None:
+    assert format_number(value) == shown and format_money(value, "USD") == shown
+    assert format_percent(value) == f"{shown} %"

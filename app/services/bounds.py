@@ -97,6 +97,26 @@ LINE_LIMITS: dict[str, Limit] = {
     "range_low": Limit("Range low", ZERO, LINE_AMOUNT_MAX),
     "range_high": Limit("Range high", ZERO, LINE_AMOUNT_MAX),
 }
+# The estimate's own percentages.
+ESTIMATE_LIMITS: dict[str, Limit] = {
+    "target_margin_pct": Limit("Target margin", below=HUNDRED, percent=True),
+    "contingency_pct": Limit("Contingency", below=Decimal(1000), percent=True),
+    "discount_pct": Limit("Discount", below=HUNDRED, percent=True),
+    "tax_pct": Limit("Tax", below=HUNDRED, percent=True),
+    "margin_floor_pct": Limit("Margin floor", below=HUNDRED, percent=True),
+}
+
+
+def figure_problem(limit: Limit, value: object) -> str | None:
+    """Why a stored figure cannot be used (not a number, or out of its bounds), or None."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return f"{limit.label} “{value}” is not a number."
+    if not limit.holds(value):
+        unit = " %" if limit.percent else ""
+        return f"{limit.label} {format_number(value)}{unit} is out of range: it can be {limit.words()}."
+    return None
+
+
 # What the client view may name: the client sees quantities, days and prices, never costs.
 _CLIENT_VISIBLE = {"quantity", "days", "price_override", "price"}
 NO_PRICE = LinePrice(ZERO, ZERO, ZERO, ZERO, False)
@@ -136,14 +156,9 @@ def check_line(
         value = getattr(price_range, _RANGE_FIELDS[name]) if name in _RANGE_FIELDS else getattr(terms, name)
         if value is None:
             continue
-        if not isinstance(value, Decimal) or not value.is_finite():
-            return NO_PRICE, LineProblem(name, f"{limit.label} “{value}” is not a number.")
-        if not limit.holds(value):
-            unit = " %" if limit.percent else ""
-            return NO_PRICE, LineProblem(
-                name,
-                f"{limit.label} {format_number(value)}{unit} is out of range: it can be {limit.words()}.",
-            )
+        why = figure_problem(limit, value)
+        if why is not None:
+            return NO_PRICE, LineProblem(name, why)
     try:
         priced = price_line(terms, rules)
     except (ArithmeticError, ValueError) as error:

@@ -25,7 +25,7 @@ from sqlalchemy.engine import Connection
 from app.models import Client, Company, Estimate, EstimateParameter, LineItem, Project, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
-from app.services.bounds import LineProblem, check_line
+from app.services.bounds import ESTIMATE_LIMITS, NO_PRICE, LineProblem, check_line, figure_problem
 from app.services.estimate_fields import (  # noqa: F401 - re-exported: callers import them from here
     BASIS_OF_FIELD,
     ESTIMATE_FIELDS,
@@ -141,6 +141,8 @@ class EstimateDocument(ParameterEditing):
         self._sections_by_id: dict[uuid.UUID, SectionRow] = {}
         self._section_at: dict[uuid.UUID, int] = {}
         self._in_error: list[LineRow] = []
+        # The estimate's own figures that cannot be used as stored: column → why (each counts as 0).
+        self.estimate_problems: dict[str, str] = {}
         self._unchosen: set[uuid.UUID] = set()  # alternatives that are not the chosen one
         self.reload(notify=False)
 
@@ -209,7 +211,7 @@ class EstimateDocument(ParameterEditing):
             raise ConcurrentEditError("This estimate no longer exists; someone may have deleted it.")
         co = Company.__table__  # type: ignore[attr-defined]
         company = conn.execute(select(co.c.name, co.c.currency).limit(1)).first()
-        return EstimateHeader(
+        header = EstimateHeader(
             id=row.id, project_id=row.project_id, name=row.name, notes=row.notes,
             target_margin_pct=row.target_margin_pct, contingency_pct=row.contingency_pct,
             discount_pct=row.discount_pct, tax_pct=row.tax_pct, margin_floor_pct=row.margin_floor_pct,
@@ -221,6 +223,14 @@ class EstimateDocument(ParameterEditing):
             company_name=company.name if company else "",
             currency=company.currency if company else "USD",
         )
+        # A stored percentage that cannot be used counts as 0 (and says so) rather than stop the load.
+        self.estimate_problems = {}
+        for name, limit in ESTIMATE_LIMITS.items():
+            why = figure_problem(limit, getattr(header, name))
+            if why is not None:
+                self.estimate_problems[name] = why
+                setattr(header, name, Decimal(0))
+        return header
 
     # -- listeners -------------------------------------------------------------
 
@@ -332,6 +342,9 @@ class EstimateDocument(ParameterEditing):
 
     def in_error_message(self, what: str) -> str | None:
         """One line saying the estimate cannot be ``what`` ("sent", "exported") while lines are in error."""
+        if self.estimate_problems:
+            return (f"The estimate's {' '.join(self.estimate_problems.values())} It counts as 0 %; the "
+                    f"estimate cannot be {what} until it is corrected.")
         if not self._in_error:
             return None
         first, others = self._in_error[0], len(self._in_error) - 1
@@ -459,6 +472,8 @@ class EstimateDocument(ParameterEditing):
         groups = {line.alternative_group} if "alternative_group" in changes else set()
         for k, v in changes.items():
             setattr(line, k, v)
+        if "kind" in changes or "price_basis" in changes:
+            line.unreadable = None  # chosen now
         line.version += 1
         self._price(line)
         self._retotal()
@@ -750,7 +765,8 @@ class EstimateDocument(ParameterEditing):
         if spec is None:
             raise InputError(f"{column} cannot be edited.")
         parsed = spec.parse(value)
-        return {} if getattr(self.header, column) == parsed else {column: parsed}
+        unchanged = getattr(self.header, column) == parsed and column not in self.estimate_problems
+        return {} if unchanged else {column: parsed}
 
     def set_estimate_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
         old = {k: getattr(self.header, k) for k in changes}
@@ -759,6 +775,8 @@ class EstimateDocument(ParameterEditing):
         with self.db.write() as conn:
             self._update_row(conn, ESTIMATE_T, self.header.id, self.header.version, changes)
         self.header = replace(self.header, version=self.header.version + 1, **changes)
+        for name in changes:
+            self.estimate_problems.pop(name, None)
         self._retotal()
         self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
         return old
@@ -835,6 +853,9 @@ class EstimateDocument(ParameterEditing):
 
     def _price_figures(self, line: LineRow) -> None:
         """Price a line as its figures stand, or mark it in error when they are out of bounds."""
+        if line.unreadable:
+            line.priced, line.problem = NO_PRICE, LineProblem("kind", line.unreadable)
+            return
         line.priced, line.problem = check_line(line.terms(), self.rules_for(line), line.price_range)
 
     def _new_problem(self, line: LineRow, changes: dict[str, Any]) -> LineProblem | None:

@@ -9,13 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from app.models.enums import CallPhase, LineKind, PriceBasis
-from app.services.bounds import LINE_LIMITS
-from app.services.money import HUNDRED
+from app.services.bounds import ESTIMATE_LIMITS, LINE_LIMITS
 from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
 
 
@@ -164,11 +162,7 @@ FORMULA_OF = {"quantity": "quantity_formula", "days": "days_formula"}
 ESTIMATE_FIELDS: dict[str, _Spec] = {
     "name": _text("Estimate name", 200, required=True),
     "notes": _text("Notes", 10000),
-    "target_margin_pct": _decimal("Target margin", below=HUNDRED, **PCT),
-    "contingency_pct": _decimal("Contingency", below=Decimal(1000), **PCT),
-    "discount_pct": _decimal("Discount", below=HUNDRED, **PCT),
-    "tax_pct": _decimal("Tax", below=HUNDRED, **PCT),
-    "margin_floor_pct": _decimal("Margin floor", below=HUNDRED, **PCT),
+    **{name: _decimal(limit.label, **{**limit.kwargs(), **PCT}) for name, limit in ESTIMATE_LIMITS.items()},
 }
 # Editing one of these makes it the line's price basis.
 BASIS_OF_FIELD = {

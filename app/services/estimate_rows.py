@@ -94,6 +94,8 @@ class LineRow:
     formula_error: str | None = None
     # Why its figures cannot be used (out of bounds, see app.services.bounds): priced as zero.
     problem: LineProblem | None = None
+    # A stored kind or price basis this Tandem does not know (a newer version's, a hand edit).
+    unreadable: str | None = None
 
     def terms(self) -> LineTerms:
         return LineTerms(
@@ -136,7 +138,7 @@ class LineRow:
         return bool(self.quantity_formula or self.days_formula)
 
 
-_NOT_STORED = {"priced", "formula_error", "problem"}
+_NOT_STORED = {"priced", "formula_error", "problem", "unreadable"}
 # Columns a user edits on a line; everything else is identity or bookkeeping.
 LINE_COLUMNS = tuple(
     f.name for f in fields(LineRow)
@@ -296,8 +298,12 @@ def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
     out = []
     for row in rows:
         line = LineRow(*row)
-        line.kind = _KINDS[row[_AT_KIND]]
-        line.price_basis = _BASES[row[_AT_BASIS]]
+        line.kind = _KINDS.get(row[_AT_KIND], LineKind.EQUIPMENT)
+        line.price_basis = _BASES.get(row[_AT_BASIS], PriceBasis.MARKUP)
+        if row[_AT_KIND] not in _KINDS or row[_AT_BASIS] not in _BASES:
+            what, value = ("Kind", row[_AT_KIND]) if row[_AT_KIND] not in _KINDS else ("Price basis",
+                                                                                       row[_AT_BASIS])
+            line.unreadable = f"{what} “{value}” is not one this Tandem knows."
         line.optional = bool(row[_AT_OPTIONAL])
         line.alternative_chosen = bool(row[_AT_CHOSEN])
         out.append(line)

@@ -29,6 +29,16 @@ def _unshowable(value: Decimal) -> bool:
     return not value.is_finite() or value.adjusted() >= _SHOWN_DIGITS
 
 
+def _scientific(value: Decimal) -> str:
+    """``1E+30``, ``-1.5E+999999999``: worked out from the digits, with no context to overflow."""
+    if not value.is_finite():
+        return str(value)
+    sign, digits, _exponent = value.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    mantissa = text[0] + (f".{text[1:7]}" if len(text) > 1 else "")
+    return f"{'-' if sign else ''}{mantissa}E{value.adjusted():+d}"
+
+
 def format_money(value: Decimal | None, currency: str = "") -> str:
     """``1234.5`` → ``"1,234.50"`` (with a leading ``"$"`` when currency is USD)."""
     if value is None:
@@ -53,7 +63,7 @@ def format_number(value: Decimal | None) -> str:
     if value is None:
         return ""
     if _unshowable(value):
-        return f"{value:E}" if value.is_finite() else str(value)
+        return _scientific(value)
     if value == value.to_integral_value():
         return f"{value.to_integral_value():,f}"
     text = format(value.normalize(), ",f")
