@@ -14,14 +14,23 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_AMOUNT_MAX, QUANTITY_MAX, check_line
 from app.services.demo import build_demo
 from app.services.document import EstimateDocument
 from app.services.excel_export import ExportError, export_estimate
+from app.services.excel_import import (
+    DATA_SHEET,
+    ColumnMapping,
+    ImportFailed,
+    read_mapped,
+    read_tandem_workbook,
+    write_tandem_data,
+)
 from app.services.pricing import LineTerms
-from app.services.storage import Database, open_database
+from app.services.storage import Database, check_database, open_database
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
 from tests.test_cli import assert_one_line_error, tandem
@@ -51,6 +60,18 @@ def _store(db: Database, line_id: uuid.UUID, **columns: str) -> None:
         *columns.values(),
         line_id.hex if db.engine.dialect.name == "sqlite" else str(line_id),
     )
+
+
+def _demo_file_with(tmp_path: Path, estimate: str, **truck: str) -> Path:
+    """A demo file in which something else has stored ``truck`` on one estimate's truck line."""
+    path = tmp_path / "shared.db"
+    db = open_database(path)
+    try:
+        build_demo(db)
+        _store(db, _line(EstimateDocument(db, estimate_named(db, estimate)), TRUCK).id, **truck)
+    finally:
+        db.close()
+    return path
 
 
 # -- typing ------------------------------------------------------------------------------------------
@@ -197,14 +218,7 @@ def test_a_line_in_error_stops_the_export(doc: EstimateDocument, tmp_path: Path)
 
 @pytest.mark.slow
 def test_tandem_export_of_an_estimate_with_a_stored_huge_value(tmp_path: Path, tandem_home: Path) -> None:
-    path = tmp_path / "shared.db"
-    db = open_database(path)
-    try:
-        build_demo(db)
-        doc = EstimateDocument(db, estimate_named(db, "Full booth"))
-        _store(db, _line(doc, TRUCK).id, quantity="999999999999.9999", days="999999999999.99")
-    finally:
-        db.close()
+    path = _demo_file_with(tmp_path, "Full booth", quantity="999999999999.9999", days="999999999999.99")
     out = tmp_path / "quote.xlsx"
     result = tandem(
         "export", "--db", str(path), "--estimate", "Full booth", "--out", str(out), home=tandem_home
@@ -259,12 +273,111 @@ def test_a_stored_estimate_percentage_out_of_bounds_counts_as_zero_and_says_so(a
     doc = EstimateDocument(any_demo_db, estimate)
     assert doc.header.tax_pct == 0 and doc.totals.tax == 0
     assert doc.estimate_problems == {
-        "tax_pct": "Tax 1E+30 % is out of range: it can be from 0 % to below 100 %."
+        "tax_pct": "Estimate: Tax 1E+30 % is out of range: it can be from 0 % to below 100 %. "
+        "It counts as 0 %."
     }
     assert doc.in_error_message("sent") == (
-        "The estimate's Tax 1E+30 % is out of range: it can be from 0 % to below 100 %. It counts as 0 %; "
-        "the estimate cannot be sent until it is corrected."
+        "Estimate: Tax 1E+30 % is out of range: it can be from 0 % to below 100 %. It counts as 0 %. "
+        "The estimate cannot be sent until it is corrected."
     )
     doc.set_estimate_fields(doc.parse_estimate_edit("tax_pct", "0"))  # typing what is shown corrects it
     assert doc.estimate_problems == {} and doc.in_error_message("sent") is None
     assert EstimateDocument(any_demo_db, estimate).estimate_problems == {}
+
+
+# -- the Excel import reads numbers by the same rules ------------------------------------------------------
+
+
+def test_a_foreign_sheet_s_figures_out_of_bounds_are_problems_not_lines(tmp_path: Path) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Description", "Qty", "Days", "Unit cost"])
+    ws.append(["Cable ties", "1,5", 1, 2])  # 15 before: a thousands separator must group three digits
+    ws.append(["LED panels", 2_000_000, 1, 2])
+    ws.append(["Truss", 1000, 3660, 100_000_000])  # each within its bound, the product not
+    ws.append(["Gaffer tape", 12, 1, "８"])  # a full-width digit
+    ws.append(["Riggers", 2, 1, 65])
+    wb.save(tmp_path / "foreign.xlsx")
+    result = read_mapped(
+        tmp_path / "foreign.xlsx",
+        "Sheet",
+        1,
+        ColumnMapping({"description": 0, "quantity": 1, "days": 2, "unit_cost": 3}),
+    )
+    assert [(p.row_number, p.reason) for p in result.problems] == [
+        (2, "Qty “1,5” is ambiguous: write 1.5 or 1,500"),
+        (3, "Qty must be at most 1,000,000"),
+        (
+            4,
+            "Quantity × days × unit cost comes to 366,000,000,000,000.00, more than a line can come to "
+            "(1,000,000,000,000)",
+        ),
+        (5, "Unit cost must be typed with the digits 0–9, like 1250, 1,250.50 or $1,250; “８” is not"),
+    ]
+    assert [row.values["description"] for row in result.lines] == ["Riggers"]
+
+
+def test_a_tandem_workbook_with_a_figure_out_of_bounds_is_refused(
+    doc: EstimateDocument, tmp_path: Path
+) -> None:
+    path = tmp_path / "costs.xlsx"
+    wb = Workbook()
+    wb.active.title = "Cost sheet"  # type: ignore[union-attr]
+    write_tandem_data(wb, doc)
+    data = wb[DATA_SHEET]
+    header = [c.value for c in data[1]]
+    row = next(r for r in data.iter_rows(min_row=2) if r[header.index("description")].value == TRUCK)
+    row[header.index("days")].value = "999999999999.99"  # a hand edit
+    wb.save(path)
+    with pytest.raises(ImportFailed, match=r"Tandem data, row \d+: Days 999,999,999,999\.99 is out of range"):
+        read_tandem_workbook(path)
+
+
+# -- tandem check --------------------------------------------------------------------------------------
+
+
+def test_check_lists_the_stored_lines_out_of_bounds(any_demo_db: Database, db_target: str) -> None:
+    assert check_database(db_target).ok
+    truck = _line(EstimateDocument(any_demo_db, estimate_named(any_demo_db, "Full booth")), TRUCK)
+    _store(any_demo_db, truck.id, quantity="999999999999.9999", days="999999999999.99")
+    report = check_database(db_target)
+    assert not report.ok and report.integrity == "ok"
+    assert report.figures == (
+        f"Full booth › {TRUCK}: Quantity 999,999,999,999.9999 is out of range: it can be from 0 to "
+        "1,000,000.",
+    )
+
+
+@pytest.mark.slow
+def test_tandem_check_says_which_lines_will_open_in_error(tmp_path: Path, tandem_home: Path) -> None:
+    path = _demo_file_with(tmp_path, "Half booth", unit_cost="abc")
+    result = tandem("check", "--db", str(path), home=tandem_home)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "integrity: ok" in result.stdout
+    assert "figures: 1 line(s) out of bounds, shown in error until corrected:" in result.stdout
+    assert f"  Half booth › {TRUCK}: Unit cost “NaN” is not a number." in result.stdout
+
+
+def test_a_stored_section_range_or_parameter_out_of_bounds_still_opens(any_demo_db: Database) -> None:
+    estimate = estimate_named(any_demo_db, "Full booth")
+    doc = EstimateDocument(any_demo_db, estimate)
+    section, total = doc.sections[0], doc.totals.net
+    sqlite = any_demo_db.engine.dialect.name == "sqlite"
+    _sql(
+        any_demo_db,
+        "UPDATE section SET range_high_pct = ? WHERE id = ?",
+        "NaN",
+        section.id.hex if sqlite else str(section.id),
+    )
+    _sql(any_demo_db, "UPDATE estimateparameter SET value = ? WHERE name = ?", "1e100000", "screen_length_ft")
+    doc = EstimateDocument(any_demo_db, estimate)
+    assert doc.sections[0].range_high_pct is None and doc.totals.range_high.is_finite()
+    assert doc.estimate_problems == {
+        f"{section.id}:range_high_pct": f"Section {section.name}: Range above “NaN” is not a number. "
+        "It counts as no range."
+    }
+    # The lines whose formulas use the parameter keep their last quantities, with a formula error.
+    assert doc.totals.net == total and len(doc.formula_errors) == 2  # motors and truss use it
+    assert "too large" in (doc.formula_errors[0].formula_error or "")
+    doc.set_section_fields(section.id, doc.parse_section_edit(section.id, "range", "±10%"))
+    assert doc.estimate_problems == {} and doc.totals.has_range

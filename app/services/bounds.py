@@ -30,10 +30,12 @@ zero and kept out of the totals, with the reason; nothing raises.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from app.models.enums import LineKind, PriceBasis
 from app.services.labour import LabourRules
 from app.services.money import HUNDRED, ZERO, format_money, format_number
 from app.services.pricing import NO_RANGE, LinePrice, LineTerms, PriceRange, price_line
@@ -172,3 +174,47 @@ def check_line(
                 f"({format_number(LINE_AMOUNT_MAX)}).",
             )
     return priced, None
+
+
+# -- tandem check: every stored line's figures ------------------------------------------------------------
+
+# The columns read, in this order, of every live line of every live estimate.
+STORED_LINES_SQL = (
+    "SELECT e.name, l.description, l.kind, l.price_basis, l.quantity, l.days, l.hours, l.unit_cost, "
+    "l.markup_pct, l.unit_price, l.margin_pct, l.price_override, l.range_low_pct, l.range_high_pct, "
+    "l.range_low, l.range_high FROM lineitem l JOIN section s ON l.section_id = s.id "
+    "JOIN estimate e ON s.estimate_id = e.id "
+    "WHERE l.deleted_at IS NULL AND s.deleted_at IS NULL AND e.deleted_at IS NULL ORDER BY e.name"
+)
+
+
+def _stored(value: object) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return value if isinstance(value, Decimal) else Decimal(str(value))
+    except ArithmeticError:
+        return Decimal("NaN")
+
+
+def stored_line_problems(rows: Iterable[Sequence[Any]]) -> list[str]:
+    """``Estimate › line: why`` for each stored line (rows as :data:`STORED_LINES_SQL` reads them) that
+    would load in error; labour rules are left out (straight time), so this is what the figures say."""
+    kinds = {k.value: k for k in LineKind}
+    bases = {b.value: b for b in PriceBasis}
+    found = []
+    for estimate, description, kind, basis, *figures in rows:
+        (quantity, days, hours, unit_cost, markup, unit_price, margin, override,
+         low_pct, high_pct, low, high) = (_stored(v) for v in figures)
+        if kind not in kinds or basis not in bases:
+            found.append(f"{estimate} › {description}: kind “{kind}” / price basis “{basis}” is not known")
+            continue
+        terms = LineTerms(kind=kinds[kind], quantity=quantity if quantity is not None else Decimal("NaN"),
+                          days=days if days is not None else Decimal("NaN"), hours=hours,
+                          unit_cost=unit_cost if unit_cost is not None else Decimal("NaN"),
+                          price_basis=bases[basis], markup_pct=markup, unit_price=unit_price,
+                          margin_pct=margin, price_override=override)
+        _, problem = check_line(terms, price_range=PriceRange(low_pct, high_pct, low, high))
+        if problem is not None:
+            found.append(f"{estimate} › {description}: {problem.message}")
+    return found

@@ -25,7 +25,14 @@ from sqlalchemy.engine import Connection
 from app.models import Client, Company, Estimate, EstimateParameter, LineItem, Project, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
-from app.services.bounds import ESTIMATE_LIMITS, NO_PRICE, LineProblem, check_line, figure_problem
+from app.services.bounds import (
+    ESTIMATE_LIMITS,
+    LINE_LIMITS,
+    NO_PRICE,
+    LineProblem,
+    check_line,
+    figure_problem,
+)
 from app.services.estimate_fields import (  # noqa: F401 - re-exported: callers import them from here
     BASIS_OF_FIELD,
     ESTIMATE_FIELDS,
@@ -141,7 +148,8 @@ class EstimateDocument(ParameterEditing):
         self._sections_by_id: dict[uuid.UUID, SectionRow] = {}
         self._section_at: dict[uuid.UUID, int] = {}
         self._in_error: list[LineRow] = []
-        # The estimate's own figures that cannot be used as stored: column → why (each counts as 0).
+        # The estimate's own figures that cannot be used as stored: column (or "section id:column")
+        # → why; each counts as 0 (a section range as none) until it is corrected.
         self.estimate_problems: dict[str, str] = {}
         self._unchosen: set[uuid.UUID] = set()  # alternatives that are not the chosen one
         self.reload(notify=False)
@@ -185,6 +193,13 @@ class EstimateDocument(ParameterEditing):
                 by_id[line.section_id].lines.append(line)
         if notify:
             self._emit(Change(ChangeKind.RESET, before=True))
+        for section in sections:  # a stored section range that cannot be used counts as none, and says so
+            for name in ("range_low_pct", "range_high_pct"):
+                why = figure_problem(LINE_LIMITS[name], getattr(section, name) or Decimal(0))
+                if why is not None:
+                    why = f"Section {section.name}: {why} It counts as no range."
+                    self.estimate_problems[f"{section.id}:{name}"] = why
+                    setattr(section, name, None)
         self.header, self.lookups, self.sections = header, lookups, sections
         self.parameters = parameters
         self._index_sections()
@@ -228,7 +243,7 @@ class EstimateDocument(ParameterEditing):
         for name, limit in ESTIMATE_LIMITS.items():
             why = figure_problem(limit, getattr(header, name))
             if why is not None:
-                self.estimate_problems[name] = why
+                self.estimate_problems[name] = f"Estimate: {why} It counts as 0 %."
                 setattr(header, name, Decimal(0))
         return header
 
@@ -343,8 +358,8 @@ class EstimateDocument(ParameterEditing):
     def in_error_message(self, what: str) -> str | None:
         """One line saying the estimate cannot be ``what`` ("sent", "exported") while lines are in error."""
         if self.estimate_problems:
-            return (f"The estimate's {' '.join(self.estimate_problems.values())} It counts as 0 %; the "
-                    f"estimate cannot be {what} until it is corrected.")
+            problems = " ".join(self.estimate_problems.values())
+            return f"{problems} The estimate cannot be {what} until it is corrected."
         if not self._in_error:
             return None
         first, others = self._in_error[0], len(self._in_error) - 1
@@ -654,6 +669,7 @@ class EstimateDocument(ParameterEditing):
             self._update_row(conn, SECTION_T, section.id, section.version, changes)
         for k, v in changes.items():
             setattr(section, k, v)
+            self.estimate_problems.pop(f"{section.id}:{k}", None)
         section.version += 1
         self._retotal()
         self._emit(Change(ChangeKind.SECTION_CHANGED, self.section_index(section_id), -1, section_id))

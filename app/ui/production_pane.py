@@ -226,8 +226,9 @@ class ProductionPane(QWidget):
                 parts.append(f"{figures} line{'s' if figures != 1 else ''} in error: figures out of range, "
                              "priced as zero")
             if estimate:
-                labels = ", ".join(ESTIMATE_LIMITS[name].label.lower() for name in estimate)
-                parts.append(f"the estimate's {labels} in error (counted as 0 %)")
+                labels = ", ".join(ESTIMATE_LIMITS[name].label.lower() if name in ESTIMATE_LIMITS
+                                   else "a section's range" for name in estimate)
+                parts.append(f"the estimate's {labels} in error (counted as 0 % or none)")
             self.formula_warning.setText("⚠ " + "; ".join(parts))
             reasons = [f"{line.description}: {line.error}" for line in broken[:10]]
             self.formula_warning.setToolTip("\n".join([*estimate.values(), *reasons]))
