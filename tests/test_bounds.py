@@ -9,17 +9,28 @@ loads as a line in error instead of raising.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_AMOUNT_MAX, QUANTITY_MAX, check_line
+from app.services.crew import parse_member_fields
 from app.services.demo import build_demo
-from app.services.document import EstimateDocument
+from app.services.document import (
+    ESTIMATE_FIELDS,
+    LINE_FIELDS,
+    PARAMETER_FIELDS,
+    SECTION_FIELDS,
+    EstimateDocument,
+)
 from app.services.excel_export import ExportError, export_estimate
 from app.services.excel_import import (
     DATA_SHEET,
@@ -29,7 +40,10 @@ from app.services.excel_import import (
     read_tandem_workbook,
     write_tandem_data,
 )
+from app.services.labour_rules import RULE_FIELDS
+from app.services.parameters import parse_range
 from app.services.pricing import LineTerms
+from app.services.roles import ROLE_FIELDS
 from app.services.storage import Database, check_database, open_database
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
@@ -381,3 +395,35 @@ def test_a_stored_section_range_or_parameter_out_of_bounds_still_opens(any_demo_
     assert "too large" in (doc.formula_errors[0].formula_error or "")
     doc.set_section_fields(section.id, doc.parse_section_edit(section.id, "range", "±10%"))
     assert doc.estimate_problems == {} and doc.totals.has_range
+
+
+# -- no typed text makes any parser raise anything but InputError ------------------------------------------
+
+
+def _every_parser() -> list[tuple[str, Any]]:
+    fields = [(f"line {k}", s.parse) for k, s in LINE_FIELDS.items()]
+    fields += [(f"section {k}", s.parse) for k, s in SECTION_FIELDS.items()]
+    fields += [(f"parameter {k}", s.parse) for k, s in PARAMETER_FIELDS.items()]
+    fields += [(f"estimate {k}", s.parse) for k, s in ESTIMATE_FIELDS.items()]
+    fields += [(f"role {f.key}", f.parse) for f in ROLE_FIELDS]
+    fields += [(f"rule {f.key}", f.parse) for f in RULE_FIELDS]
+    fields += [("range", parse_range), ("crew hours", lambda v: parse_member_fields({"max_weekly_hours": v}))]
+    return fields
+
+
+PARSERS = _every_parser()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(range(len(PARSERS))),
+    st.one_of(
+        st.text(max_size=40),
+        st.text(alphabet="0123456789,._ eE+-$€£%\u00a0١３:/=", max_size=30),
+        st.from_regex(r"[+-]?[0-9]{0,20}([.,][0-9]{0,20})?[eE][+-]?[0-9]{1,12}%?", fullmatch=True),
+    ),
+)
+def test_no_typed_text_makes_any_parser_raise_anything_but_input_error(which: int, text: str) -> None:
+    _name, parse = PARSERS[which]
+    with contextlib.suppress(InputError):  # anything else (decimal.Overflow, …) fails the test
+        parse(text)

@@ -178,12 +178,25 @@ def check_line(
 
 # -- tandem check: every stored line's figures ------------------------------------------------------------
 
-# The columns read, in this order, of every live line of every live estimate.
+# The figures read of every live line of every live estimate, in this order (after the names).
+_STORED = (
+    "quantity",
+    "days",
+    "hours",
+    "unit_cost",
+    "markup_pct",
+    "unit_price",
+    "margin_pct",
+    "price_override",
+    "range_low_pct",
+    "range_high_pct",
+    "range_low",
+    "range_high",
+)
 STORED_LINES_SQL = (
-    "SELECT e.name, l.description, l.kind, l.price_basis, l.quantity, l.days, l.hours, l.unit_cost, "
-    "l.markup_pct, l.unit_price, l.margin_pct, l.price_override, l.range_low_pct, l.range_high_pct, "
-    "l.range_low, l.range_high FROM lineitem l JOIN section s ON l.section_id = s.id "
-    "JOIN estimate e ON s.estimate_id = e.id "
+    "SELECT e.name, l.description, l.kind, l.price_basis, "
+    + ", ".join(f"l.{name}" for name in _STORED)
+    + " FROM lineitem l JOIN section s ON l.section_id = s.id JOIN estimate e ON s.estimate_id = e.id "
     "WHERE l.deleted_at IS NULL AND s.deleted_at IS NULL AND e.deleted_at IS NULL ORDER BY e.name"
 )
 
@@ -203,18 +216,15 @@ def stored_line_problems(rows: Iterable[Sequence[Any]]) -> list[str]:
     kinds = {k.value: k for k in LineKind}
     bases = {b.value: b for b in PriceBasis}
     found = []
-    for estimate, description, kind, basis, *figures in rows:
-        (quantity, days, hours, unit_cost, markup, unit_price, margin, override,
-         low_pct, high_pct, low, high) = (_stored(v) for v in figures)
+    for estimate, description, kind, basis, *stored in rows:
         if kind not in kinds or basis not in bases:
             found.append(f"{estimate} › {description}: kind “{kind}” / price basis “{basis}” is not known")
             continue
-        terms = LineTerms(kind=kinds[kind], quantity=quantity if quantity is not None else Decimal("NaN"),
-                          days=days if days is not None else Decimal("NaN"), hours=hours,
-                          unit_cost=unit_cost if unit_cost is not None else Decimal("NaN"),
-                          price_basis=bases[basis], markup_pct=markup, unit_price=unit_price,
-                          margin_pct=margin, price_override=override)
-        _, problem = check_line(terms, price_range=PriceRange(low_pct, high_pct, low, high))
+        figures = dict(zip(_STORED, map(_stored, stored), strict=True))
+        for required in ("quantity", "days", "unit_cost"):  # NOT NULL columns: empty is no number
+            figures[required] = figures[required] if figures[required] is not None else Decimal("NaN")
+        terms = LineTerms(kinds[kind], price_basis=bases[basis], **{n: figures[n] for n in _STORED[:8]})
+        _, problem = check_line(terms, price_range=PriceRange(*(figures[n] for n in _STORED[8:])))
         if problem is not None:
             found.append(f"{estimate} › {description}: {problem.message}")
     return found
