@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from app.services.document import EstimateDocument
 from app.ui.production_model import _LOSS_FG
 from tests.gui.helpers import all_model_text, cell, line_id, type_into_cell, workspace
+from tests.gui.test_what_if import _param_index
 from tests.test_document import _sql
 
 pytestmark = pytest.mark.gui
@@ -94,3 +95,16 @@ def test_a_stored_value_out_of_bounds_shows_in_error_in_both_panes(qtbot, window
     type_into_cell(qtbot, ws.production_view, cell(window, truck, "days"), "1")
     assert cell(window, truck, "price").data() == "$2,880.00"
     assert _client_total(window) == "$95,580.00" and not ws.production_pane.formula_warning.isVisible()
+
+
+def test_a_parameter_that_would_put_lines_out_of_range_is_refused_on_its_cell(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    panel = ws.production_pane.parameters
+    type_into_cell(qtbot, panel.view, _param_index(window, "screen_length_ft", "value"), "100000000")
+    assert panel.cell_message.isVisible()
+    assert (
+        "That would put “500 mm LED panels, owned” (and 4 other lines) out of range"
+        in panel.cell_message.text()
+    )
+    assert ws.doc.values["screen_length_ft"] == 160 and _client_total(window) == "$95,580.00"
+    assert ws.editor.undo_stack.count() == 0
