@@ -108,3 +108,37 @@ def test_a_parameter_that_would_put_lines_out_of_range_is_refused_on_its_cell(qt
     )
     assert ws.doc.values["screen_length_ft"] == 160 and _client_total(window) == "$95,580.00"
     assert ws.editor.undo_stack.count() == 0
+
+
+def test_every_kind_of_stored_value_shows_in_both_panes_without_an_exception(  # type: ignore[no-untyped-def]
+    qtbot, window, qtmodeltester
+) -> None:
+    ws = workspace(window)
+    stored = {
+        "Riggers, load-in": ("range_low_pct = '1e40'", "unit_price = 'NaN'"),
+        "Riggers, strike": ("price_basis = 'margin'", "margin_pct = '100'"),
+        "Project management": ("kind = 'hologram'", "price_override = '1e100000'"),
+        TRUCK: ("markup_pct = 'Infinity'", "unit_cost = 'abc'", "hours = '-3'"),
+    }
+    for description, assignments in stored.items():
+        _sql(
+            ws.doc.db,
+            f"UPDATE lineitem SET {', '.join(assignments)} WHERE id = ?",
+            line_id(window, description).hex,
+        )
+    _sql(ws.doc.db, "UPDATE changecounter SET counter = counter + 1")
+    window.sharing.poll()
+    qtbot.waitUntil(lambda: len(ws.doc.lines_in_error) == 4, timeout=5000)
+    roles = (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.EditRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        Qt.ItemDataRole.FontRole,
+    )
+    production = all_model_text(ws.production_pane.model, roles)
+    assert production.count("in error") == 4
+    client = all_model_text(ws.client_pane.model, roles)
+    assert client.count("in error") == 4
+    qtmodeltester.check(ws.production_pane.model)
+    qtmodeltester.check(ws.client_pane.model)
