@@ -427,3 +427,11 @@ def test_no_typed_text_makes_any_parser_raise_anything_but_input_error(which: in
     _name, parse = PARSERS[which]
     with contextlib.suppress(InputError):  # anything else (decimal.Overflow, …) fails the test
         parse(text)
+
+
+def test_a_caller_s_whole_numbers_are_figures_too(doc: EstimateDocument) -> None:
+    truck = _line(doc, TRUCK)
+    doc.set_line_fields(truck.id, {"quantity": 2})  # the staffing update passes ints
+    assert truck.problem is None and truck.price.price == D("5760.00")
+    with pytest.raises(InputError, match="Quantity 2,000,000 is out of range"):
+        doc.set_line_fields(truck.id, {"quantity": 2_000_000})

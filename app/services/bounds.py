@@ -111,6 +111,8 @@ ESTIMATE_LIMITS: dict[str, Limit] = {
 
 def figure_problem(limit: Limit, value: object) -> str | None:
     """Why a stored figure cannot be used (not a number, or out of its bounds), or None."""
+    if isinstance(value, int) and not isinstance(value, bool):  # a caller's whole number
+        value = Decimal(value)
     if not isinstance(value, Decimal) or not value.is_finite():
         return f"{limit.label} “{value}” is not a number."
     if not limit.holds(value):
