@@ -99,7 +99,7 @@ def _check(target: str) -> int:
         if not locking.reliable:
             print(f"share: does not lock files reliably ({locking.reason}); "
                   "open it on one computer at a time")
-    return 0 if report.ok else 1
+    return 0 if report.ok and not report.figures else 1
 
 
 def _backup(target: str, out: str) -> int:

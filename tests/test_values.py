@@ -6,9 +6,11 @@ import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.services.money import format_money, format_number, format_percent
-from app.services.values import InputError, parse_decimal, parse_text
+from app.services.values import COMMA_DECIMAL, InputError, parse_decimal, parse_text
 
 D = Decimal
 
@@ -61,9 +63,7 @@ def test_percent_sign_only_for_percentages() -> None:
         (True, {}, "Quantity must be a number."),
     ],
 )
-def test_refuses_with_a_message_that_names_the_field(
-    text: object, kwargs: dict, message: str
-) -> None:  # type: ignore[type-arg]
+def test_refuses_with_a_message_that_names_the_field(text: object, kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(InputError) as caught:
         parse_decimal(text, "Quantity", **kwargs)
     assert str(caught.value) == message
@@ -137,3 +137,104 @@ def test_format_number_and_percent() -> None:
     assert format_number(None) == ""
     assert format_percent(D("42.4137")) == "42.41 %"
     assert format_percent(None) == ""
+
+
+# -- the locale's rules: a thousands separator groups three digits, only 0–9, no escape but InputError
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,5", "Quantity “1,5” is ambiguous: write 1.5 or 1,500."),
+        ("12,34", "Quantity “12,34” is ambiguous: write 12.34 or 12,340."),
+        (
+            "1,2,3",
+            "Quantity “1,2,3” is not a number: a comma must separate groups of three digits, "
+            "like 1,234,567.5.",
+        ),
+        (
+            "1,000,00",
+            "Quantity “1,000,00” is not a number: a comma must separate groups of three digits, "
+            "like 1,234,567.5.",
+        ),
+        ("１２", "Quantity must be typed with the digits 0–9, like 1250, 1,250.50 or $1,250; “１２” is not."),
+        ("١٢٣", "Quantity must be typed with the digits 0–9, like 1250, 1,250.50 or $1,250; “١٢٣” is not."),
+        (
+            "1_000",
+            "Quantity cannot use “_” between digits; write 1000 or group with commas, "
+            "like 1250, 1,250.50 or $1,250.",
+        ),
+        ("1e999999999", "Quantity is too large."),
+        ("-1e999999999", "Quantity is too large."),
+        ("1e-999999999", "Quantity has too many decimal places."),
+        ("9" * 5000, "Quantity is too large."),
+        ("1$2", "Quantity must be a number; “1$2” is not."),
+    ],
+)
+def test_refuses_what_is_ambiguous_naming_the_accepted_forms(text: str, message: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_decimal(text, "Quantity", minimum=None)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("$1,250.00", D("1250.00")),
+        ("1,250", D(1250)),
+        ("1,234,567.5", D("1234567.5")),
+        ("1 000 000", D(1000000)),
+        ("1\u00a0000", D(1000)),  # a no-break space, as Excel and Word write it
+        ("-$5", D(-5)),
+        ("$-5", D(-5)),
+        ("12 €", D(12)),
+        (".5", D("0.5")),
+        ("1e3", D(1000)),
+    ],
+)
+def test_keeps_the_forms_accepted_before(text: str, expected: Decimal) -> None:
+    assert parse_decimal(text, "Unit cost", minimum=None) == expected
+
+
+def test_a_comma_decimal_locale_reads_its_own_forms() -> None:
+    assert parse_decimal("1,5", "Quantity", style=COMMA_DECIMAL) == D("1.5")
+    assert parse_decimal("1.250,75", "Quantity", style=COMMA_DECIMAL) == D("1250.75")
+    with pytest.raises(InputError, match=re.escape("Quantity “1.5” is ambiguous: write 1,5 or 1.500.")):
+        parse_decimal("1.5", "Quantity", style=COMMA_DECIMAL)
+
+
+def test_a_huge_decimal_is_refused_not_overflowed() -> None:
+    with pytest.raises(InputError, match="too large"):
+        parse_decimal(D("1e999999999"), "Quantity")
+    with pytest.raises(InputError, match="decimal places"):
+        parse_decimal(D("1e-999999999"), "Quantity")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet="0123456789,._ eE+-$€£%\u00a0١٢３", max_size=40),
+        st.from_regex(r"[+-]?[0-9]{0,20}([.,][0-9]{0,20})?[eE][+-]?[0-9]{1,12}", fullmatch=True),
+    )
+)
+def test_no_text_makes_the_parser_raise_anything_but_input_error(text: str) -> None:
+    try:
+        value = parse_decimal(text, "Quantity", minimum=None, percent=True, allow_empty=True)
+    except InputError:
+        return
+    assert value is None or (isinstance(value, Decimal) and value.is_finite() and abs(value) < D("1e12"))
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (D("1e999999999"), "1E+999999999"),
+        (D("-1.5e40"), "-1.5E+40"),
+        (D("NaN"), "NaN"),
+        (D("Infinity"), "Infinity"),
+    ],
+)
+def test_any_stored_figure_is_shown_without_raising_or_spelling_it_out(value: Decimal, shown: str) -> None:
+    assert format_number(value) == shown and format_money(value, "USD") == shown
+    assert format_percent(value) == f"{shown} %"

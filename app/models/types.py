@@ -46,8 +46,13 @@ class ExactDecimal(TypeDecorator[Decimal]):
         if value is None:
             return None
         if isinstance(value, Decimal):  # a server's NUMERIC keeps the scale it was given
-            return Decimal(_canonical_text(value))
-        return Decimal(value)
+            return Decimal(_canonical_text(value)) if value.is_finite() else value
+        try:
+            return Decimal(value)
+        except (ArithmeticError, TypeError, ValueError):
+            # Not a number (a hand-edited file, another program): read as NaN, never raised, so
+            # the estimate still opens and shows the line in error (app.services.bounds).
+            return Decimal("NaN")
 
 
 def _canonical_text(value: Decimal) -> str:

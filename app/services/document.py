@@ -26,6 +26,14 @@ from sqlalchemy.engine import Connection
 from app.models import Client, Company, Estimate, EstimateParameter, LineItem, Project, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.bounds import (
+    ESTIMATE_LIMITS,
+    LINE_LIMITS,
+    NO_PRICE,
+    LineProblem,
+    check_line,
+    figure_problem,
+)
 from app.services.estimate_fields import (  # noqa: F401 - re-exported: callers import them from here
     BASIS_OF_FIELD,
     ESTIMATE_FIELDS,
@@ -75,7 +83,6 @@ from app.services.pricing import (
     EstimateTotals,
     PriceRange,
     line_span,
-    price_line,
     summarize,
 )
 from app.services.storage import DamagedRead, Database
@@ -169,7 +176,10 @@ class EstimateDocument(ParameterEditing):
         self._lines: dict[uuid.UUID, LineRow] = {}
         self._sections_by_id: dict[uuid.UUID, SectionRow] = {}
         self._section_at: dict[uuid.UUID, int] = {}
-        self._formula_errors: list[LineRow] = []
+        self._in_error: list[LineRow] = []
+        # The estimate's own figures that cannot be used as stored: column (or "section id:column")
+        # → why; each counts as 0 (a section range as none) until it is corrected.
+        self.estimate_problems: dict[str, str] = {}
         self._unchosen: set[uuid.UUID] = set()  # alternatives that are not the chosen one
         self.reload(notify=False)
 
@@ -214,6 +224,13 @@ class EstimateDocument(ParameterEditing):
                 by_id[line.section_id].lines.append(line)
         if notify:
             self._emit(Change(ChangeKind.RESET, before=True))
+        for section in sections:  # a stored section range that cannot be used counts as none, and says so
+            for name in ("range_low_pct", "range_high_pct"):
+                why = figure_problem(LINE_LIMITS[name], getattr(section, name) or Decimal(0))
+                if why is not None:
+                    why = f"Section {section.name}: {why} It counts as no range."
+                    self.estimate_problems[f"{section.id}:{name}"] = why
+                    setattr(section, name, None)
         self.header, self.lookups, self.sections = header, lookups, sections
         self.parameters = parameters
         self._index_sections()
@@ -240,7 +257,7 @@ class EstimateDocument(ParameterEditing):
             raise ConcurrentEditError("This estimate no longer exists; someone may have deleted it.")
         co = Company.__table__  # type: ignore[attr-defined]
         company = conn.execute(select(co.c.name, co.c.currency).limit(1)).first()
-        return EstimateHeader(
+        header = EstimateHeader(
             id=row.id, project_id=row.project_id, name=row.name, notes=row.notes,
             target_margin_pct=row.target_margin_pct, contingency_pct=row.contingency_pct,
             discount_pct=row.discount_pct, tax_pct=row.tax_pct, margin_floor_pct=row.margin_floor_pct,
@@ -252,6 +269,14 @@ class EstimateDocument(ParameterEditing):
             company_name=company.name if company else "",
             currency=company.currency if company else "USD",
         )
+        # A stored percentage that cannot be used counts as 0 (and says so) rather than stop the load.
+        self.estimate_problems = {}
+        for name, limit in ESTIMATE_LIMITS.items():
+            why = figure_problem(limit, getattr(header, name))
+            if why is not None:
+                self.estimate_problems[name] = f"Estimate: {why} It counts as 0 %."
+                setattr(header, name, Decimal(0))
+        return header
 
     # -- listeners -------------------------------------------------------------
 
@@ -348,15 +373,35 @@ class EstimateDocument(ParameterEditing):
 
     def line_span(self, line: LineRow) -> tuple[Decimal, Decimal]:
         """A line's budget range (low, high): its own, else its section's, else its price."""
+        if line.problem is not None:
+            return line.price.price, line.price.price
         section = self._sections_by_id.get(line.section_id)
         return line_span(line.price.price, line.price_range, section.price_range if section else PriceRange())
 
     # -- parameters --------------------------------------------------------------
 
     @property
+    def lines_in_error(self) -> list[LineRow]:
+        """Lines in error (kept current by every change): a formula that cannot be evaluated now,
+        or figures out of bounds. A quote cannot go out, nor be exported, while there are any."""
+        return self._in_error
+
+    def in_error_message(self, what: str) -> str | None:
+        """One line saying the estimate cannot be ``what`` ("sent", "exported") while lines are in error."""
+        if self.estimate_problems:
+            problems = " ".join(self.estimate_problems.values())
+            return f"{problems} The estimate cannot be {what} until it is corrected."
+        if not self._in_error:
+            return None
+        first, others = self._in_error[0], len(self._in_error) - 1
+        more = f" and {others} other line{'s' if others != 1 else ''} are" if others else " is"
+        return f"“{first.description}”{more} in error ({first.error}); the estimate cannot be {what} until " \
+               "they are corrected."
+
+    @property
     def formula_errors(self) -> list[LineRow]:
-        """Lines whose formula cannot be evaluated now (kept current by every change)."""
-        return self._formula_errors
+        """Lines whose formula cannot be evaluated now."""
+        return [line for line in self._in_error if line.formula_error]
 
     @property
     def line_count(self) -> int:
@@ -425,7 +470,9 @@ class EstimateDocument(ParameterEditing):
                 start_at = datetime.combine(date.min, line.start_time)
                 changes["end_time"] = (start_at + timedelta(minutes=minutes)).time()
                 changes["hours"] = day_hours(line.start_time, changes["end_time"])
-        return {k: v for k, v in changes.items() if getattr(line, k) != v}
+        changes = {k: v for k, v in changes.items() if getattr(line, k) != v}
+        self._check_figures(line, changes)
+        return changes
 
     def _parse_formula_edit(self, line: LineRow, column: str, text: str) -> dict[str, Any]:
         """``=ceil(screen_length_ft / 10)`` typed in Qty or Days: the formula and its value now."""
@@ -445,7 +492,9 @@ class EstimateDocument(ParameterEditing):
         except FormulaError as error:
             raise InputError(f"{label} formula: {error}.") from None
         changes = {FORMULA_OF[column]: source, column: value}
-        return {k: v for k, v in changes.items() if getattr(line, k) != v}
+        changes = {k: v for k, v in changes.items() if getattr(line, k) != v}
+        self._check_figures(line, changes)
+        return changes
 
     # -- line edits ------------------------------------------------------------
 
@@ -462,12 +511,15 @@ class EstimateDocument(ParameterEditing):
         old = {k: getattr(line, k) for k in changes}
         if not changes:
             return old
+        self._check_figures(line, changes)
         with self._write(line.section_id) as conn:
             self._update_row(conn, LINE_T, line.id, line.version,
                              {k: _db_value(v) for k, v in changes.items()})
         groups = {line.alternative_group} if "alternative_group" in changes else set()
         for k, v in changes.items():
             setattr(line, k, v)
+        if "kind" in changes or "price_basis" in changes:
+            line.unreadable = None  # chosen now
         line.version += 1
         self._price(line)
         self._retotal()
@@ -525,6 +577,8 @@ class EstimateDocument(ParameterEditing):
         if spec_errors:
             raise InputError(f"{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
         self._price(line)
+        if line.problem is not None:
+            raise InputError(line.problem.message)
         new_order = [*section.lines[:index], line, *section.lines[index:]]
         with self._write(section_id) as conn:
             conn.execute(LINE_T.insert().values(**{
@@ -646,6 +700,7 @@ class EstimateDocument(ParameterEditing):
             self._update_row(conn, SECTION_T, section.id, section.version, changes)
         for k, v in changes.items():
             setattr(section, k, v)
+            self.estimate_problems.pop(f"{section.id}:{k}", None)
         section.version += 1
         self._retotal()
         self._emit(Change(ChangeKind.SECTION_CHANGED, self.section_index(section_id), -1, section_id))
@@ -771,7 +826,8 @@ class EstimateDocument(ParameterEditing):
         if spec is None:
             raise InputError(f"{column} cannot be edited.")
         parsed = spec.parse(value)
-        return {} if getattr(self.header, column) == parsed else {column: parsed}
+        unchanged = getattr(self.header, column) == parsed and column not in self.estimate_problems
+        return {} if unchanged else {column: parsed}
 
     def set_estimate_fields(self, changes: dict[str, Any]) -> dict[str, Any]:
         old = {k: getattr(self.header, k) for k in changes}
@@ -780,6 +836,8 @@ class EstimateDocument(ParameterEditing):
         with self.db.write() as conn:
             self._update_row(conn, ESTIMATE_T, self.header.id, self.header.version, changes)
         self.header = replace(self.header, version=self.header.version + 1, **changes)
+        for name in changes:
+            self.estimate_problems.pop(name, None)
         self._retotal()
         self._emit(Change(ChangeKind.ESTIMATE_CHANGED))
         return old
@@ -803,9 +861,9 @@ class EstimateDocument(ParameterEditing):
             section_addon = section.optional
             key = section.id
             for line in section.lines:
-                if line.formula_error:
+                if line.formula_error or line.problem:
                     errors.append(line)
-                if unchosen and line.id in unchosen:
+                if line.problem or (unchosen and line.id in unchosen):
                     append((key, line.priced, EXCLUDED))
                 elif line.optional or section_addon:
                     append((key, line.priced, ADDON))
@@ -817,7 +875,7 @@ class EstimateDocument(ParameterEditing):
                 else:
                     append((key, line.priced, INCLUDED))
         self.totals = summarize(entries, self.header.terms())
-        self._formula_errors = errors
+        self._in_error = errors
 
     def _find_unchosen(self) -> set[uuid.UUID]:
         """Alternatives that do not count: all but the chosen line of each group.
@@ -852,7 +910,32 @@ class EstimateDocument(ParameterEditing):
                                           f"{label.lower()} ({format_number(getattr(line, column))}).")
         elif line.formula_error:
             line.formula_error = None
-        line.priced = price_line(line.terms(), self.rules_for(line))
+        self._price_figures(line)
+
+    def _price_figures(self, line: LineRow) -> None:
+        """Price a line as its figures stand, or mark it in error when they are out of bounds."""
+        if line.unreadable:
+            line.priced, line.problem = NO_PRICE, LineProblem("kind", line.unreadable)
+            return
+        line.priced, line.problem = check_line(line.terms(), self.rules_for(line), line.price_range)
+
+    def _new_problem(self, line: LineRow, changes: dict[str, Any]) -> LineProblem | None:
+        """What ``changes`` would put out of bounds on a line (None: nothing they change).
+
+        On a line already in error only a figure being changed counts, so that it can be
+        corrected one figure at a time (and edited otherwise meanwhile).
+        """
+        candidate = replace(line, **{k: v for k, v in changes.items() if k in LINE_COLUMNS})
+        _, problem = check_line(candidate.terms(), self.rules_for(candidate), candidate.price_range)
+        if problem is None or (line.problem is not None and problem.field not in changes):
+            return None
+        return problem
+
+    def _check_figures(self, line: LineRow, changes: dict[str, Any]) -> None:
+        """Refuse changes that would put a line's figures out of bounds (InputError; nothing written)."""
+        problem = self._new_problem(line, changes)
+        if problem is not None:
+            raise InputError(problem.message)
 
     def _formula_result(self, source: str, column: str, values: dict[str, Decimal] | None = None) -> Decimal:
         """A quantity or days formula's value, to 4 places (half up); negative results are refused."""

@@ -9,12 +9,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
 from app.models.enums import CallPhase, LineKind, PriceBasis
-from app.services.money import HUNDRED
+from app.services.bounds import ESTIMATE_LIMITS, LINE_LIMITS
 from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
 
 
@@ -89,19 +88,44 @@ def _phase(label: str) -> _Spec:
 
 
 PCT = {"percent": True, "places": 4}
+# How each numeric line figure is read: its decimal places, whether it may be empty, and its
+# label and bounds from app.services.bounds. The Excel import reads its numbers by these too.
+LINE_NUMBERS: dict[str, dict[str, Any]] = {
+    name: {**LINE_LIMITS[name].kwargs(), "places": 4, **extra}
+    for name, extra in {
+        "quantity": {},
+        "days": {"places": 2},
+        "hours": {"places": 2, "allow_empty": True},
+        "unit_cost": {},
+        "unit_price": {},
+        "markup_pct": {},
+        "margin_pct": {},
+        "price_override": {"places": 2, "allow_empty": True},
+        "range_low_pct": {"allow_empty": True},
+        "range_high_pct": {"allow_empty": True},
+        "range_low": {"places": 2, "allow_empty": True},
+        "range_high": {"places": 2, "allow_empty": True},
+    }.items()
+}
+
+
+def _figure(name: str) -> _Spec:
+    return _decimal(LINE_LIMITS[name].label, **LINE_NUMBERS[name])
+
+
 LINE_FIELDS: dict[str, _Spec] = {
     "kind": _choice("Kind", LineKind),
     "description": _text("Description", 500),
     "client_description": _text("Client description", 500),
-    "quantity": _decimal("Quantity", places=4),
+    "quantity": _figure("quantity"),
     "unit": _text("Unit", 20),
-    "days": _decimal("Days", places=2),
-    "hours": _decimal("Hours", places=2, allow_empty=True, maximum=Decimal(24)),
-    "unit_cost": _decimal("Unit cost", places=4),
-    "markup_pct": _decimal("Markup", minimum=Decimal(-100), **PCT),
-    "unit_price": _decimal("Unit price", places=4),
-    "margin_pct": _decimal("Margin", minimum=Decimal(-1000), below=HUNDRED, **PCT),
-    "price_override": _decimal("Price", places=2, allow_empty=True),
+    "days": _figure("days"),
+    "hours": _figure("hours"),
+    "unit_cost": _figure("unit_cost"),
+    "markup_pct": _figure("markup_pct"),
+    "unit_price": _figure("unit_price"),
+    "margin_pct": _figure("margin_pct"),
+    "price_override": _figure("price_override"),
     "optional": _flag("Optional"),
     "supplier_id": _optional_id("Supplier"),
     "role_id": _optional_id("Role"),
@@ -113,10 +137,10 @@ LINE_FIELDS: dict[str, _Spec] = {
     "end_time": _Spec("End", lambda v: parse_time(v, "End")),
     "quantity_formula": _text("Quantity formula", 500),
     "days_formula": _text("Days formula", 500),
-    "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
-    "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
-    "range_low": _decimal("Range low", places=2, allow_empty=True),
-    "range_high": _decimal("Range high", places=2, allow_empty=True),
+    "range_low_pct": _figure("range_low_pct"),
+    "range_high_pct": _figure("range_high_pct"),
+    "range_low": _figure("range_low"),
+    "range_high": _figure("range_high"),
     "alternative_group": _text("Alternative group", 100),
     "alternative_chosen": _flag("Chosen alternative"),
 }
@@ -124,8 +148,8 @@ SECTION_FIELDS: dict[str, _Spec] = {
     "name": _text("Section name", 200, required=True),
     "client_description": _text("Client description", 2000, multiline=True),
     "optional": _flag("Optional"),
-    "range_low_pct": _decimal("Range below", allow_empty=True, maximum=HUNDRED, **PCT),
-    "range_high_pct": _decimal("Range above", allow_empty=True, **PCT),
+    "range_low_pct": _figure("range_low_pct"),
+    "range_high_pct": _figure("range_high_pct"),
 }
 PARAMETER_FIELDS: dict[str, _Spec] = {
     "name": _text("Parameter name", 64, required=True),
@@ -139,11 +163,7 @@ FORMULA_OF = {"quantity": "quantity_formula", "days": "days_formula"}
 ESTIMATE_FIELDS: dict[str, _Spec] = {
     "name": _text("Estimate name", 200, required=True),
     "notes": _text("Notes", 10000, multiline=True),
-    "target_margin_pct": _decimal("Target margin", below=HUNDRED, **PCT),
-    "contingency_pct": _decimal("Contingency", below=Decimal(1000), **PCT),
-    "discount_pct": _decimal("Discount", below=HUNDRED, **PCT),
-    "tax_pct": _decimal("Tax", below=HUNDRED, **PCT),
-    "margin_floor_pct": _decimal("Margin floor", below=HUNDRED, **PCT),
+    **{name: _decimal(limit.label, **{**limit.kwargs(), **PCT}) for name, limit in ESTIMATE_LIMITS.items()},
 }
 # Editing one of these makes it the line's price basis.
 BASIS_OF_FIELD = {

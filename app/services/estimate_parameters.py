@@ -31,10 +31,10 @@ from app.services.estimate_rows import (
 )
 from app.services.formulas import FormulaError, compile_formula
 from app.services.parameters import ParameterSpec, check_name, rename_in_formula, resolve, uses
-from app.services.pricing import price_line
 from app.services.values import InputError
 
 if TYPE_CHECKING:
+    from app.services.bounds import LineProblem
     from app.services.labour import LabourRules
     from app.services.storage import Database
 
@@ -57,6 +57,8 @@ class ParameterEditing:
         def rules_for(self, line: LineRow) -> LabourRules | None: ...
         def _emit(self, change: Change) -> None: ...
         def _price(self, line: LineRow) -> None: ...
+        def _price_figures(self, line: LineRow) -> None: ...
+        def _new_problem(self, line: LineRow, changes: dict[str, Any]) -> LineProblem | None: ...
         def _retotal(self) -> None: ...
         def _formula_result(self, source: str, column: str,
                             values: dict[str, Decimal] | None = None) -> Decimal: ...
@@ -165,6 +167,7 @@ class ParameterEditing:
                        else param_formulas.get(p.id, p.formula))
             specs.append(ParameterSpec(name, value, formula))
         plan = self._plan_recalculation(specs, line_formulas)
+        self._refuse_out_of_range(plan)
         stored = dict(changes)
         if changes.get("formula"):
             stored["value"] = plan.values.get(changes.get("name", parameter.name), parameter.value)
@@ -212,6 +215,7 @@ class ParameterEditing:
             self._check_parameter_formula(row, formula.strip().removeprefix("=").strip())
             row.formula = formula.strip().removeprefix("=").strip()
         plan = self._plan_recalculation([p.spec() for p in new_order], {})
+        self._refuse_out_of_range(plan)
         if row.formula:
             row.value = data.value = plan.values.get(name, parsed)
         data.formula = row.formula
@@ -232,6 +236,7 @@ class ParameterEditing:
         index = self.parameter_index(parameter_id)
         remaining = [p for p in self.parameters if p is not parameter]
         plan = self._plan_recalculation([p.spec() for p in remaining], {})
+        self._refuse_out_of_range(plan)
         with self._write(reorder=True) as conn:
             self._update_row(conn, PARAMETER_T, parameter.id, parameter.version, {"deleted_at": utcnow()})
             self._write_parameters(conn, remaining)
@@ -254,6 +259,7 @@ class ParameterEditing:
                                 row.description, row.version + 1)
         new_order = [*self.parameters[:index], restored, *self.parameters[index:]]
         plan = self._plan_recalculation([p.spec() for p in new_order], {})
+        self._refuse_out_of_range(plan)
         with self._write(reorder=True) as conn:
             self._update_row(conn, PARAMETER_T, parameter_id, row.version, {"deleted_at": None})
             self._write_parameters(conn, new_order, moved=parameter_id)
@@ -320,7 +326,19 @@ class ParameterEditing:
             if spec.formula and spec.name not in resolved.errors
             and resolved.values[spec.name] != stored.get(spec.name)
         }
-        return _Recalculation(resolved.values, resolved.errors, lines, failing, sources, derived)
+        out_of_range = {line_id: problem.message for line_id, values in lines.items()
+                        if (problem := self._new_problem(self._lines[line_id], values)) is not None}
+        return _Recalculation(resolved.values, resolved.errors, lines, failing, sources, derived,
+                              out_of_range)
+
+    def _refuse_out_of_range(self, plan: _Recalculation) -> None:
+        """A parameter change that would put a line out of bounds is refused (InputError; nothing written)."""
+        if plan.out_of_range:
+            line_id, why = next(iter(plan.out_of_range.items()))
+            others = len(plan.out_of_range) - 1
+            more = f" (and {others} other line{'s' if others != 1 else ''})" if others else ""
+            raise InputError(f"That would put “{self._lines[line_id].description}”{more} out of range: "
+                             f"{why} Nothing was changed.")
 
     def _write_parameters(self, conn: Connection, parameters: list[ParameterRow],
                           moved: uuid.UUID | None = None) -> None:
@@ -382,7 +400,7 @@ class ParameterEditing:
             elif new_values:  # evaluated in the plan already: just reprice
                 for column, value in new_values.items():
                     setattr(line, column, value)
-                line.priced = price_line(line.terms(), self.rules_for(line))
+                self._price_figures(line)
         self._retotal()
         if changed:
             self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=tuple(changed)))

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 from app.models import Estimate, LineItem, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.bounds import LineProblem
 from app.services.parameters import ParameterSpec
 from app.services.pricing import EstimateTerms, LinePrice, LineTerms, PriceRange
 
@@ -123,6 +124,10 @@ class LineRow:
     priced: LinePrice | None = None
     # Why a formula of this line cannot be evaluated now (it keeps its last quantity/days).
     formula_error: str | None = None
+    # Why its figures cannot be used (out of bounds, see app.services.bounds): priced as zero.
+    problem: LineProblem | None = None
+    # A stored kind or price basis this Tandem does not know (a newer version's, a hand edit).
+    unreadable: str | None = None
 
     def terms(self) -> LineTerms:
         return LineTerms(
@@ -156,11 +161,16 @@ class LineRow:
         return PriceRange(self.range_low_pct, self.range_high_pct, self.range_low, self.range_high)
 
     @property
+    def error(self) -> str | None:
+        """Why the line is in error (its figures, else its formula), or None."""
+        return self.problem.message if self.problem is not None else self.formula_error
+
+    @property
     def has_formula(self) -> bool:
         return bool(self.quantity_formula or self.days_formula)
 
 
-_NOT_STORED = {"priced", "formula_error"}
+_NOT_STORED = {"priced", "formula_error", "problem", "unreadable"}
 # Columns a user edits on a line; everything else is identity or bookkeeping.
 LINE_COLUMNS = tuple(
     f.name for f in fields(LineRow)
@@ -221,6 +231,8 @@ class _Recalculation:
     sources: dict[uuid.UUID, tuple[str, str]] = field(default_factory=dict)
     # Derived parameters whose result changed: name → (formula, value), stored as their last value.
     derived: dict[str, tuple[str, Decimal]] = field(default_factory=dict)
+    # Lines the new values would put out of bounds: line id → why (the change is refused).
+    out_of_range: dict[uuid.UUID, str] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -318,8 +330,12 @@ def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
     out = []
     for row in rows:
         line = LineRow(*row)
-        line.kind = _KINDS[row[_AT_KIND]]
-        line.price_basis = _BASES[row[_AT_BASIS]]
+        line.kind = _KINDS.get(row[_AT_KIND], LineKind.EQUIPMENT)
+        line.price_basis = _BASES.get(row[_AT_BASIS], PriceBasis.MARKUP)
+        if row[_AT_KIND] not in _KINDS or row[_AT_BASIS] not in _BASES:
+            what, value = ("Kind", row[_AT_KIND]) if row[_AT_KIND] not in _KINDS else ("Price basis",
+                                                                                       row[_AT_BASIS])
+            line.unreadable = f"{what} “{value}” is not one this Tandem knows."
         line.optional = bool(row[_AT_OPTIONAL])
         line.alternative_chosen = bool(row[_AT_CHOSEN])
         out.append(line)

@@ -820,7 +820,13 @@ def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
 def export_estimate(doc: EstimateDocument, path: str | Path, *, internal: bool = False,
                     db: Database | None = None, progress: Progress | None = None,
                     cancelled: Cancelled | None = None) -> ExportResult:
-    """One entry point for the CLI and the GUI: the quote, or with ``internal`` the cost sheet."""
+    """One entry point for the CLI and the GUI: the quote, or with ``internal`` the cost sheet.
+
+    Refused while any line is in error (as Send quote is): its figures would be wrong.
+    """
+    why = doc.in_error_message("exported")
+    if why:
+        raise ExportError(why)
     if internal:
         return export_cost_sheet(doc, path, db=db, progress=progress, cancelled=cancelled)
     return export_quote(doc, path, db=db, progress=progress, cancelled=cancelled)

@@ -41,7 +41,7 @@ import re
 import uuid
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -62,6 +62,7 @@ from app.models import (
 )
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.bounds import LineProblem, check_line
 from app.services.document import (
     LINE_COLUMNS,
     LINE_FIELDS,
@@ -69,8 +70,9 @@ from app.services.document import (
     SECTION_FIELDS,
     EstimateDocument,
 )
+from app.services.estimate_fields import LINE_NUMBERS
 from app.services.formulas import FormulaError, evaluate, from_spreadsheet
-from app.services.pricing import LineTerms, price_line
+from app.services.pricing import LinePrice, LineTerms, PriceRange
 from app.services.storage import Database
 from app.services.values import InputError, clean_text, parse_decimal, parse_text
 
@@ -595,7 +597,11 @@ def _read_data(ws: Any, name: str, problems: list[RowProblem]) -> list[ImportedS
             elif record == "line":
                 if not sections:
                     sections.append(_tandem_section(row, index))
-                sections[-1].lines.append({**_tandem_line(row, index), "row_number": number})
+                line = _tandem_line(row, index)
+                problem = _checked(line)[1]
+                if problem is not None:
+                    raise InputError(problem.message)
+                sections[-1].lines.append({**line, "row_number": number})
             else:
                 problems.append(RowProblem(number, f"unknown record “{record}”; row left out"))
         except InputError as error:
@@ -1112,14 +1118,24 @@ def _parse_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers:
         line["price_basis"] = PriceBasis.UNIT_PRICE.value
     else:
         line["price_basis"] = PriceBasis.MARKUP.value
-    priced = price_line(LineTerms(
-        kind=LineKind(line["kind"]), quantity=line["quantity"], days=line["days"], hours=line.get("hours"),
-        unit_cost=line["unit_cost"], price_basis=PriceBasis(line["price_basis"]),
-        markup_pct=line.get("markup_pct"), unit_price=line.get("unit_price"), margin_pct=None,
-        price_override=None, call_date=None, start_time=None, end_time=None,
-    ))
+    priced, problem = _checked(line)
+    if problem is not None:  # each number within its bound, their product not
+        return ParsedRow(number, PROBLEM, section_text or section, reason=problem.message.rstrip("."))
     return ParsedRow(number, LINE, section_text or section or DEFAULT_SECTION, line,
                      price=priced.price, cost=priced.cost)
+
+
+_TERMS = tuple(f.name for f in fields(LineTerms) if f.name not in {"kind", "price_basis"})
+
+
+def _checked(line: dict[str, Any]) -> tuple[LinePrice, LineProblem | None]:
+    """A line's values priced, or why its figures are out of bounds (as the document would refuse them)."""
+    terms = LineTerms(kind=LineKind(line.get("kind") or LineKind.EQUIPMENT.value),
+                      price_basis=PriceBasis(line.get("price_basis") or PriceBasis.MARKUP.value),
+                      **{name: line[name] for name in _TERMS if name in line})
+    span = PriceRange(line.get("range_low_pct"), line.get("range_high_pct"), line.get("range_low"),
+                      line.get("range_high"))
+    return check_line(terms, price_range=span)
 
 
 def _is_number_text(text: str) -> bool:
@@ -1130,14 +1146,6 @@ def _is_number_text(text: str) -> bool:
     return True
 
 
-_LIMITS: dict[str, dict[str, Any]] = {
-    "quantity": {"places": 4},
-    "days": {"places": 2},
-    "hours": {"places": 2, "maximum": Decimal(24)},
-    "unit_cost": {"places": 4},
-    "unit_price": {"places": 4},
-    "markup_pct": {"places": 4, "minimum": Decimal(-100), "percent": True},
-}
 
 
 def _number(value: Any, cell: Any, field_name: str, label: str) -> Decimal:
@@ -1153,7 +1161,7 @@ def _number(value: Any, cell: Any, field_name: str, label: str) -> Decimal:
         value = Decimal(value) * 100  # 0.35 shown as 35 %
     if isinstance(value, str) and not re.search(r"\d", value):
         raise InputError(f"{label} “{value}” is not a number")
-    result = parse_decimal(value, label, **_LIMITS[field_name])
+    result = parse_decimal(value, label, **LINE_NUMBERS[field_name])  # the production pane's rules
     assert result is not None
     return result
 

@@ -21,10 +21,30 @@ def round_money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+# Past this many digits a figure is shown as 1E+20: a stored 1E+999999999 is not spelled out.
+_SHOWN_DIGITS = 18
+
+
+def _unshowable(value: Decimal) -> bool:
+    return not value.is_finite() or value.adjusted() >= _SHOWN_DIGITS
+
+
+def _scientific(value: Decimal) -> str:
+    """``1E+30``, ``-1.5E+999999999``: worked out from the digits, with no context to overflow."""
+    if not value.is_finite():
+        return str(value)
+    sign, digits, _exponent = value.as_tuple()
+    text = "".join(map(str, digits)).rstrip("0") or "0"
+    mantissa = text[0] + (f".{text[1:7]}" if len(text) > 1 else "")
+    return f"{'-' if sign else ''}{mantissa}E{value.adjusted():+d}"
+
+
 def format_money(value: Decimal | None, currency: str = "") -> str:
     """``1234.5`` → ``"1,234.50"`` (with a leading ``"$"`` when currency is USD)."""
     if value is None:
         return ""
+    if _unshowable(value):
+        return format_number(value)
     text = f"{round_money(value):,.2f}"
     symbol = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
     if text.startswith("-"):
@@ -42,6 +62,8 @@ def format_number(value: Decimal | None) -> str:
     """A quantity without trailing zeros: ``Decimal("4.500")`` → ``"4.5"``, ``1E+2`` → ``"100"``."""
     if value is None:
         return ""
+    if _unshowable(value):
+        return _scientific(value)
     if value == value.to_integral_value():
         return f"{value.to_integral_value():,f}"
     text = format(value.normalize(), ",f")
@@ -52,4 +74,6 @@ def format_percent(value: Decimal | None) -> str:
     """``Decimal("42.4137")`` → ``"42.41 %"``."""
     if value is None:
         return ""
+    if _unshowable(value):
+        return f"{format_number(value)} %"
     return f"{round_money(value):,.2f} %"

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+from app.services.bounds import LINE_AMOUNT_MAX, RANGE_ABOVE_PCT_MAX, RANGE_BELOW_PCT_MAX
 from app.services.formulas import FUNCTIONS, FormulaError, compile_formula
 from app.services.money import format_money, format_number
 from app.services.pricing import NO_RANGE, PriceRange
@@ -195,8 +196,8 @@ def parse_range(text: object, *, allow_amounts: bool = True) -> PriceRange:
         return PriceRange(low_pct=both, high_pct=both)
     match = _AMOUNTS.match(raw)
     if match and allow_amounts:
-        low = parse_decimal(match["low"], "Range low", places=2)
-        high = parse_decimal(match["high"], "Range high", places=2)
+        low = parse_decimal(match["low"], "Range low", places=2, maximum=LINE_AMOUNT_MAX)
+        high = parse_decimal(match["high"], "Range high", places=2, maximum=LINE_AMOUNT_MAX)
         assert low is not None and high is not None
         if low > high:
             raise InputError("A range's low must not be above its high.")
@@ -208,7 +209,8 @@ def parse_range(text: object, *, allow_amounts: bool = True) -> PriceRange:
 def _pct(text: str, low: bool = False) -> Decimal:
     # A price can fall by at most 100 %; it can rise by up to 1000 %.
     label = "The range below the price" if low else "The range above the price"
-    value = parse_decimal(text, label, places=2, percent=True, maximum=Decimal(100) if low else Decimal(1000))
+    value = parse_decimal(text, label, places=2, percent=True,
+                          maximum=RANGE_BELOW_PCT_MAX if low else RANGE_ABOVE_PCT_MAX)
     assert value is not None
     return value
 

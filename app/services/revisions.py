@@ -33,6 +33,7 @@ from app.services.document import (
 )
 from app.services.money import ZERO, round_money
 from app.services.storage import Database
+from app.services.values import InputError
 
 REVISION_T = QuoteRevision.__table__  # type: ignore[attr-defined]
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
@@ -186,8 +187,11 @@ def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = ""
     decided together, so two people sending at once cannot share a number. Setting the
     quote number goes through the estimate's optimistic lock; an
     :class:`~app.services.document.EditConflict` (someone changed the estimate since it was
-    loaded) propagates with nothing written.
+    loaded) propagates with nothing written. While any line is in error, InputError says which.
     """
+    why = doc.in_error_message("sent")
+    if why:
+        raise InputError(why)
     snapshot = snapshot_of(doc)
     sent_at = utcnow()
     estimate_id = doc.estimate_id

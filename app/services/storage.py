@@ -42,6 +42,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.meta import ChangeCounter
+from app.services.bounds import STORED_LINES_SQL, stored_line_problems
 
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -488,6 +489,9 @@ class CheckReport:
     revision: str | None
     head: str
     integrity: str
+    # Stored lines whose figures are out of bounds (app.services.bounds): they open in error. The
+    # file is sound (``ok`` says so; a backup of it is a good copy), but ``tandem check`` exits 1.
+    figures: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -501,6 +505,8 @@ class CheckReport:
             f"database: {self.location}",
             f"schema: {self.revision or 'none'} ({state}; this Tandem: {self.head})",
             f"integrity: {self.integrity}",
+            *([f"figures: {len(self.figures)} line(s) out of bounds, shown in error until corrected:",
+               *(f"  {line}" for line in self.figures[:20])] if self.figures else []),
         ]
 
 
@@ -533,11 +539,14 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
             revision = row[0] if row else None
         elif tables:
             raise NotADatabase(f"{path} holds another program's tables: it is not a Tandem database.")
+        figures: tuple[str, ...] = ()
+        if integrity == "ok" and revision == HEAD_REVISION:
+            figures = tuple(stored_line_problems(raw.execute(STORED_LINES_SQL)))
     except sqlite3.Error as error:
         raise _wrap_sqlite_error(error, str(path)) from None
     finally:
         raw.close()
-    return CheckReport(str(path), revision, HEAD_REVISION, integrity)
+    return CheckReport(str(path), revision, HEAD_REVISION, integrity, figures)
 
 
 def _check_server(url: URL) -> CheckReport:
@@ -550,10 +559,13 @@ def _check_server(url: URL) -> CheckReport:
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
             revision = read_revision(conn)
             missing = set(metadata.tables) - set(_server_tables(conn)) if revision == HEAD_REVISION else set()
+            figures: tuple[str, ...] = ()
+            if revision == HEAD_REVISION and not missing:
+                figures = tuple(stored_line_problems(conn.exec_driver_sql(STORED_LINES_SQL)))
             conn.rollback()
     except DBAPIError as error:
         raise _wrap_driver_error(error, where) from None
     finally:
         engine.dispose()
     integrity = f"missing tables: {', '.join(sorted(missing))}" if missing else "ok"
-    return CheckReport(where, revision, HEAD_REVISION, integrity)
+    return CheckReport(where, revision, HEAD_REVISION, integrity, figures)

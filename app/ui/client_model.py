@@ -29,7 +29,7 @@ from app.services.document import (
 from app.services.money import ZERO, format_money, format_number
 from app.services.pricing import ADDON, EXCLUDED
 from app.ui.estimate_editor import EstimateEditor
-from app.ui.production_model import ROW_ID_ROLE, ROW_KIND_ROLE
+from app.ui.production_model import _LOSS_FG, IN_ERROR_NOTE, ROW_ID_ROLE, ROW_KIND_ROLE
 
 ADDONS_TITLE = "Optional add-ons"
 ALTERNATIVES_TITLE = "Alternatives"
@@ -278,6 +278,10 @@ class ClientQuoteModel(QAbstractItemModel):
             return str(line.id)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == 0 else _RIGHT
+        if line.problem is not None and role == Qt.ItemDataRole.ForegroundRole:
+            return _LOSS_FG
+        if line.problem is not None and role == Qt.ItemDataRole.ToolTipRole and column != 0:
+            return f"⚠ {line.problem.client_message}\n{IN_ERROR_NOTE}"
         if role == Qt.ItemDataRole.ForegroundRole and kind != SECTION:
             return _ADDON_FG
         if role == Qt.ItemDataRole.EditRole:
@@ -297,6 +301,8 @@ class ClientQuoteModel(QAbstractItemModel):
         if column == 1:
             return client_quantity(line)
         if column == 2:
+            if line.problem is not None:
+                return "in error"
             currency = self.doc.header.currency
             if kind == ALTERNATIVES:
                 chosen = self.doc.chosen_alternative(line.alternative_group)

@@ -170,12 +170,17 @@ class ClientPane(QWidget):
         self.range.setVisible(totals.has_range)
         self.range_caption.setVisible(totals.has_range)
         self.floor_warning.setVisible(totals.below_floor)
-        broken = len(self.doc.formula_errors)
-        if broken:
+        figures = sum(1 for line in self.doc.lines_in_error if line.problem is not None)
+        broken = len(self.doc.lines_in_error) - figures
+        parts = [f"{broken} quantit{'ies' if broken != 1 else 'y'} could not be recalculated"
+                 ] if broken else []
+        if figures:
+            parts.append(f"{figures} line{'s are' if figures != 1 else ' is'} in error and left out of "
+                         "the total")
+        if parts:
             self.formula_warning.setText(
-                f"⚠ {broken} quantit{'ies' if broken != 1 else 'y'} could not be recalculated; the PM needs "
-                "to look at the estimate before these figures are final.")
-        self.formula_warning.setVisible(bool(broken))
+                f"⚠ {'; '.join(parts)}; the PM needs to look at the estimate before these figures are final.")
+        self.formula_warning.setVisible(bool(parts))
         self.discount_edit.refresh()
         self.tax_edit.refresh()
 

@@ -162,10 +162,9 @@ class EstimateActions(QObject):
         if workspace is None or window.db is None:
             return
         doc = workspace.doc
-        if doc.formula_errors:
-            self.dialogs.error(window, "Send quote",
-                               f"{len(doc.formula_errors)} line(s) have a formula error; the quote cannot go "
-                               "out until their quantities are right.")
+        why = doc.in_error_message("sent")
+        if why:
+            self.dialogs.error(window, "Send quote", why)
             return
         if doc.totals.below_floor and not self.dialogs.confirm(
                 window, "Send quote", "This quote is below the floor. Send it anyway?"):

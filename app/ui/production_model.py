@@ -38,6 +38,8 @@ _LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _SECTION_BG = QBrush(QColor("#e8eef5"))
 _DERIVED_FG = QBrush(QColor("#6b7280"))
 _LOSS_FG = QBrush(QColor("#b91c1c"))
+# Said of a line whose figures are out of bounds, in both panes.
+IN_ERROR_NOTE = "It is priced as zero and left out of the totals until it is corrected."
 _OVERRIDE_FG = QBrush(QColor("#9a3412"))
 
 
@@ -336,6 +338,8 @@ class ProductionTreeModel(QAbstractItemModel):
     def _line_display(self, line: LineRow, key: str) -> str | None:
         priced = line.price
         currency = self.doc.header.currency
+        if key == "price" and line.problem is not None:
+            return "in error"
         if key == "description":
             return line.description
         if key == "kind":
@@ -376,6 +380,9 @@ class ProductionTreeModel(QAbstractItemModel):
 
     def _line_edit_value(self, line: LineRow, key: str) -> Any:
         priced = line.price
+        if line.problem is not None and key in {"markup_pct", "margin_pct", "unit_price", "price"}:
+            value = getattr(line, "price_override" if key == "price" else key)  # as stored, unrounded
+            return "" if value is None else format_number(value)
         if key in {"supplier_id", "role_id"}:
             value = getattr(line, key)
             return str(value) if value else ""
@@ -418,6 +425,8 @@ class ProductionTreeModel(QAbstractItemModel):
         return line.price.overridden or key != basis_key
 
     def _line_foreground(self, line: LineRow, key: str) -> QBrush | None:
+        if line.problem is not None:
+            return _LOSS_FG
         if key in {"quantity", "days"} and getattr(line, f"{key}_formula"):
             return _LOSS_FG if line.formula_error else _FORMULA_FG
         if self.doc.inclusion(line) == EXCLUDED:
@@ -435,6 +444,8 @@ class ProductionTreeModel(QAbstractItemModel):
     def _line_tooltip(self, line: LineRow, key: str) -> str | None:
         priced = line.price
         currency = self.doc.header.currency
+        if line.problem is not None and key in {"description", "price", line.problem.field}:
+            return f"⚠ {line.problem.message}\n{IN_ERROR_NOTE}"
         if key in {"quantity", "days"} and getattr(line, f"{key}_formula"):
             source = getattr(line, f"{key}_formula")
             if line.formula_error:

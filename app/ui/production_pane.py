@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.bounds import ESTIMATE_LIMITS
 from app.services.document import PARAMETER_CHANGES, Change
 from app.services.money import format_money, format_number, format_percent, format_whole_money
 from app.services.pricing import say_out_loud
@@ -215,13 +216,22 @@ class ProductionPane(QWidget):
             self.margin_warning.clear()
             self.margin_warning.hide()
         self._refresh_range(currency)
-        broken = self.doc.formula_errors
-        if broken:
-            self.formula_warning.setText(
-                f"⚠ {len(broken)} line{'s' if len(broken) != 1 else ''} with a formula error "
-                "(keeping the last quantity)")
-            self.formula_warning.setToolTip("\n".join(f"{line.description}: {line.formula_error}"
-                                                      for line in broken[:10]))
+        broken, estimate = self.doc.lines_in_error, self.doc.estimate_problems
+        if broken or estimate:
+            figures = sum(1 for line in broken if line.problem is not None)
+            formulas = len(broken) - figures
+            parts = [f"{formulas} line{'s' if formulas != 1 else ''} with a formula error "
+                     "(keeping the last quantity)"] if formulas else []
+            if figures:
+                parts.append(f"{figures} line{'s' if figures != 1 else ''} in error: figures out of range, "
+                             "priced as zero")
+            if estimate:
+                labels = ", ".join(ESTIMATE_LIMITS[name].label.lower() if name in ESTIMATE_LIMITS
+                                   else "a section's range" for name in estimate)
+                parts.append(f"the estimate's {labels} in error (counted as 0 % or none)")
+            self.formula_warning.setText("⚠ " + "; ".join(parts))
+            reasons = [f"{line.description}: {line.error}" for line in broken[:10]]
+            self.formula_warning.setToolTip("\n".join([*estimate.values(), *reasons]))
             self.formula_warning.show()
         else:
             self.formula_warning.hide()
