@@ -359,8 +359,9 @@ def test_server_addresses_use_psycopg_3(address: str) -> None:
 def test_other_addresses_are_refused_in_one_line() -> None:
     with pytest.raises(StorageError, match="cannot open mysql:// databases"):
         open_database("mysql://sam:secret@db.example/tandem")
-    with pytest.raises(StorageError, match="is not a database address"):
+    with pytest.raises(StorageError, match="is malformed") as caught:
         open_database("postgresql://sam:secret@[::1/tandem")
+    assert "secret" not in str(caught.value)
 
 
 def test_an_unreachable_server_is_one_line_without_the_password() -> None:
