@@ -63,8 +63,10 @@ def _fail(message: str) -> int:
 def _demo(target: str) -> int:
     from pathlib import Path
 
+    from sqlalchemy.exc import DBAPIError
+
     from app.services.demo import build_demo
-    from app.services.storage import StorageError, is_url, open_database
+    from app.services.storage import StorageError, _wrap_driver_error, is_url, open_database
 
     if not is_url(target):
         path = Path(target)
@@ -75,6 +77,8 @@ def _demo(target: str) -> int:
         db = open_database(target)
         try:
             build_demo(db)
+        except DBAPIError as error:  # a full disk, a share that stopped answering
+            raise _wrap_driver_error(error, db.display_name) from None
         finally:
             db.close()
     except StorageError as error:
@@ -145,13 +149,11 @@ def _export(args: argparse.Namespace) -> int:
 
     from app.services.document import EstimateDocument
     from app.services.excel_export import all_estimates, export_estimate, find_estimates
-    from app.services.storage import StorageError, is_url, open_database
+    from app.services.storage import StorageError, open_database
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":
         return _fail(f"{out}: the workbook must end in .xlsx")
-    if not is_url(args.sub_db) and not Path(args.sub_db).is_file():
-        return _fail(f"No database at {args.sub_db}")
     try:
         db = open_database(args.sub_db, create=False)
     except StorageError as error:

@@ -359,8 +359,30 @@ def test_server_addresses_use_psycopg_3(address: str) -> None:
 def test_other_addresses_are_refused_in_one_line() -> None:
     with pytest.raises(StorageError, match="cannot open mysql:// databases"):
         open_database("mysql://sam:secret@db.example/tandem")
-    with pytest.raises(StorageError, match="is not a database address"):
+    with pytest.raises(StorageError, match="is malformed") as caught:
         open_database("postgresql://sam:secret@[::1/tandem")
+    assert "secret" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("address", "secrets"),
+    [
+        ("postgresql://sam:Wr0ng@Secret@db.example/tandem", ["Wr0ng", "Secret"]),
+        ("postgresql://sam:p@ss/wd@db.example/tandem", ["p@ss", "ss/wd", "wd@"]),
+        ("postgresql://sam:a@b@c@db.example:5432/tandem", ["a@b", "b@c", "@c"]),
+        ("postgresql://sam:secret:more@[::1/tandem", ["secret", "more"]),
+        ("postgresql://sam:s3cr3t@db.example:port/tandem", ["s3cr3t"]),
+    ],
+)
+def test_a_malformed_address_is_refused_without_any_of_its_login(address: str, secrets: list[str]) -> None:
+    for opener in (server_url, open_database, check_database):
+        with pytest.raises(StorageError) as caught:
+            opener(address)
+        message = str(caught.value)
+        assert message.startswith("The database address postgresql://… is malformed"), message
+        assert "\n" not in message
+        for secret in secrets:
+            assert secret not in message
 
 
 def test_an_unreachable_server_is_one_line_without_the_password() -> None:

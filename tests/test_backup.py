@@ -247,3 +247,52 @@ def test_tandem_backup_of_a_damaged_file(demo_file: Path, tmp_path: Path, tandem
     assert_one_line_error(result, "is damaged", "no copy was made")
     assert demo_file.read_bytes() == before
     assert not (tmp_path / "copy.db").exists()
+
+
+# -- never a half-made file under the chosen name ---------------------------------------------------
+
+
+def _named(folder: Path, start: str) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(start))
+
+
+@pytest.mark.parametrize("kind", ["backup", "restore"])
+def test_the_chosen_name_appears_only_once_the_copy_is_checked(demo_file: Path, tmp_path: Path, kind: str,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "friday.db"
+    source = demo_file if kind == "backup" else snapshot(demo_file).path
+    seen: list[tuple[bool, list[str]]] = []
+    check = backups._check
+
+    def watching(conn: sqlite3.Connection) -> str:
+        seen.append((out.exists(), _named(tmp_path, ".friday")))
+        return check(conn)
+
+    monkeypatch.setattr(backups, "_check", watching)
+    (backup_to if kind == "backup" else restore_backup)(source, out)
+    [(existed, hidden)] = seen
+    assert not existed, "the chosen name existed while the copy was being checked"
+    assert len(hidden) == 1 and hidden[0].startswith(f".friday.db.{kind}-") and hidden[0].endswith(".tmp")
+    assert check_database(out).ok
+    assert _named(tmp_path, "friday") + _named(tmp_path, ".friday") == ["friday.db"]
+
+
+def test_a_copy_that_fails_leaves_neither_the_name_nor_a_hidden_file(demo_file: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    verdicts = iter(["row 7 missing from index", "ok"])
+    monkeypatch.setattr(backups, "_check", lambda _conn: next(verdicts))
+    with pytest.raises(StorageError, match="failed its check"):
+        backup_to(demo_file, tmp_path / "friday.db")
+    assert not [p for p in tmp_path.iterdir() if "friday" in p.name]
+
+
+def test_what_a_killed_backup_left_is_cleared_by_the_next(demo_file: Path, tmp_path: Path) -> None:
+    from app.services import tempfiles
+    from tests.test_storage import _dead_pid
+
+    out = tmp_path / "friday.db"
+    dead = tempfiles.name_for(out, "backup").name.replace(f"-{os.getpid()}-", f"-{_dead_pid()}-")
+    for name in (dead, f"{dead}-journal"):
+        (tmp_path / name).write_bytes(b"\0" * 4096)
+    backup_to(demo_file, out)
+    assert sorted(p.name for p in tmp_path.iterdir() if "friday" in p.name) == ["friday.db"]

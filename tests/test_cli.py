@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,13 @@ from app.services.storage import HEAD_REVISION
 pytestmark = pytest.mark.slow
 
 
-def tandem(*args: str, home: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def tandem(*args: str, home: Path, timeout: float = 60,
+           preexec_fn: Callable[[], object] | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "TANDEM_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"}
     return subprocess.run(
         [sys.executable, "-m", "app", *args],
         capture_output=True, text=True, env=env, timeout=timeout,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[1], preexec_fn=preexec_fn,
     )
 
 
@@ -142,3 +144,115 @@ def test_check_says_when_the_file_is_on_a_share_that_does_not_lock(tmp_path: Pat
     assert result.stdout.splitlines()[-1] == (
         "share: does not lock files reliably (a Dropbox folder: each computer syncs its own copy); "
         "open it on one computer at a time")
+
+
+# -- odd targets: every command refuses them in one line, and none waits -----------------------------
+
+
+@pytest.fixture(scope="module")
+def odd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A demo database, its laptop copy, a symbolic link loop and a named pipe."""
+    from app.services.demo import build_demo
+    from app.services.offline import take_offline
+    from app.services.storage import open_database
+
+    folder = tmp_path_factory.mktemp("odd")
+    db = open_database(folder / "office.db")
+    build_demo(db)
+    db.close()
+    take_offline(folder / "office.db", folder / "laptop.db")
+    (folder / "loop.db").symlink_to("loop.db")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "pipe.db")
+    return folder
+
+
+ODD_COMMANDS = {
+    "check": ["check", "--db", "{t}"],
+    "backup": ["backup", "--db", "{t}", "--out", "{new}"],
+    "backup-out": ["backup", "--db", "office.db", "--out", "{t}"],
+    "demo": ["demo", "--db", "{t}"],
+    "export": ["export", "--db", "{t}", "--estimate", "Full booth", "--out", "{new}.xlsx"],
+    "take": ["offline", "take", "--db", "{t}", "--out", "{new}"],
+    "take-out": ["offline", "take", "--db", "office.db", "--out", "{t}"],
+    "merge-into": ["offline", "merge", "--db", "laptop.db", "--into", "{t}"],
+    "gui": ["--db", "{t}", "--smoke"],
+}
+ODD_TARGETS = {"loop.db": "is a symbolic link that leads back to itself (a loop)",
+               "pipe.db": "is a named pipe (FIFO), not a file"}
+
+
+@pytest.mark.parametrize("target", ODD_TARGETS)
+@pytest.mark.parametrize("command", ODD_COMMANDS)
+def test_odd_targets_are_refused_in_one_line(odd_folder: Path, tandem_home: Path, target: str,
+                                             command: str) -> None:
+    if target == "pipe.db" and not hasattr(os, "mkfifo"):
+        pytest.skip("named pipes are POSIX")
+    new = odd_folder / f"new-{command}-{target}"
+    args = [a.format(t=odd_folder / target, new=new).replace("office.db", str(odd_folder / "office.db"))
+            .replace("laptop.db", str(odd_folder / "laptop.db")) for a in ODD_COMMANDS[command]]
+    before = sorted(p.name for p in odd_folder.iterdir())
+    try:
+        result = tandem(*args, home=tandem_home, timeout=45)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"tandem {command} waited on {target}")
+    # As the output of a backup or a laptop copy, a pipe is a name that is taken.
+    taken = target == "pipe.db" and command.endswith("-out")
+    assert_one_line_error(result, "already exists" if taken else ODD_TARGETS[target])
+    assert sorted(p.name for p in odd_folder.iterdir()) == before  # nothing made, nothing left
+
+
+def test_another_programs_file_stamped_like_tandem_is_refused(tmp_path: Path, tandem_home: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "photos.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    conn.execute(f"INSERT INTO alembic_version VALUES ('{HEAD_REVISION}')")
+    conn.execute("CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT)")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for args in (["check", "--db", str(path)], ["--db", str(path), "--smoke"]):
+        result = tandem(*args, home=tandem_home)
+        assert_one_line_error(result, "another program's tables")
+        assert "integrity: ok" not in result.stdout
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("args", [["check", "--db"], ["demo", "--db"], ["--smoke", "--db"]])
+def test_a_password_with_an_unencoded_at_is_never_shown(tandem_home: Path, args: list[str]) -> None:
+    result = tandem(*args, "postgresql://sam:Wr0ng@Secret@db.example/office", home=tandem_home)
+    assert_one_line_error(result, "is malformed")
+    for secret in ("Wr0ng", "Secret"):
+        assert secret not in result.stdout + result.stderr
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a file size limit (RLIMIT_FSIZE) is POSIX")
+def test_a_failing_disk_says_what_happened_and_nothing_is_lost(tmp_path: Path, tandem_home: Path) -> None:
+    """The demo written onto a disk that fails once the file grows: EFBIG, which SQLite reports
+    as a disk I/O error, as it does a network share that stopped answering."""
+    import resource
+    import signal
+    import sqlite3
+
+    from app.services.storage import check_database, open_database
+
+    empty = tmp_path / "empty.db"
+    open_database(empty).close()
+    limit = empty.stat().st_size + 8192  # the new schema fits; the demo company does not
+
+    def failing_disk() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    db = tmp_path / "demo.db"
+    result = tandem("demo", "--db", str(db), home=tandem_home, preexec_fn=failing_disk)
+    assert_one_line_error(result, f"{db}: the disk or network share stopped answering (disk I/O error)",
+                          "Nothing saved before is lost")
+    assert check_database(db).ok  # the schema saved before the failure, whole
+    conn = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM company").fetchone() == (0,)
+    finally:
+        conn.close()

@@ -369,3 +369,183 @@ def test_a_question_mark_or_hash_in_the_path_is_part_of_the_name(tmp_path: Path)
     assert target.exists() and target.stat().st_size > 0
     assert sorted(p.name for p in folder.iterdir()) == ["x.db"]
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("Jobs")) == ["Jobs ?2027 #12"]
+
+
+# -- odd paths: links, pipes, devices ---------------------------------------------------------------
+
+
+def test_a_symlink_loop_is_refused_in_one_line(tmp_path: Path) -> None:
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop.name)
+    for opener in (open_database, check_database):
+        error = refused(loop, NotADatabase, opener=opener)
+        assert str(error) == (f"{loop} is a symbolic link that leads back to itself (a loop): "
+                              "it is not a Tandem database.")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_waiting_for_a_writer(tmp_path: Path) -> None:
+    import threading
+
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    errors: list[StorageError] = []
+
+    def attempt() -> None:
+        for opener in (open_database, check_database):
+            with pytest.raises(NotADatabase) as caught:
+                opener(pipe)
+            errors.append(caught.value)
+
+    thread = threading.Thread(target=attempt, daemon=True)
+    thread.start()
+    thread.join(timeout=30)
+    if thread.is_alive():  # opening the pipe to read waits for a writer: let it go, then fail
+        with open(pipe, "wb"):
+            pass
+        pytest.fail("opening a named pipe waited for a writer")
+    expected = f"{pipe} is a named pipe (FIFO), not a file: it is not a Tandem database."
+    assert [str(e) for e in errors] == [expected] * 2
+
+
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="a POSIX device")
+def test_a_device_is_refused() -> None:
+    for opener in (open_database, check_database):
+        with pytest.raises(NotADatabase, match=r"^/dev/null is a device, not a file"):
+            opener("/dev/null")
+
+
+# -- recognising Tandem's schema --------------------------------------------------------------------
+
+
+def test_another_programs_file_stamped_with_a_tandem_revision(tmp_path: Path) -> None:
+    """Any program using Alembic has alembic_version; '0004' there does not make a file Tandem's."""
+    path = tmp_path / "photos.db"
+    _sql(path, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)",
+         f"INSERT INTO alembic_version VALUES ('{HEAD_REVISION}')",
+         "CREATE TABLE photos (id INTEGER PRIMARY KEY, title TEXT)",
+         "INSERT INTO photos (title) VALUES ('beach')")
+    for opener in (open_database, check_database):
+        error = refused(path, NotADatabase, opener=opener)
+        assert "another program's tables (stamped like a Tandem schema" in str(error)
+    assert _sql(path, "SELECT title FROM photos") == [("beach",)]
+
+
+def test_a_head_file_without_part_of_the_schema_is_not_ok(demo_file: Path) -> None:
+    _sql(demo_file, "DROP TABLE crewassignment", "ALTER TABLE lineitem DROP COLUMN client_description")
+    report = check_database(demo_file)
+    assert not report.ok
+    assert report.integrity == "missing table crewassignment, lineitem.client_description"
+    error = refused(demo_file, NotADatabase)
+    assert "lacks table crewassignment, lineitem.client_description: it is not a whole" in str(error)
+
+
+def test_every_revision_is_recognised_as_tandems(tmp_path: Path) -> None:
+    """The tables and columns that identify a Tandem file are in the schema of every revision."""
+    from sqlalchemy import create_engine
+
+    for revision in KNOWN_REVISIONS:
+        path = tmp_path / f"at-{revision}.db"
+        engine = create_engine(storage.sqlite_url(path))
+        with engine.begin() as conn:
+            migrate.upgrade(conn, revision)
+        engine.dispose()
+        assert check_database(path).revision == revision
+        if revision != HEAD_REVISION:
+            db = open_database(path)  # upgraded, not refused as another program's
+            db.close()
+            assert db.revision == HEAD_REVISION
+
+
+# -- never initialising a file that was not asked for -----------------------------------------------
+
+
+def test_an_empty_sqlite_file_is_not_set_up_when_opening_an_existing_database(db_path: Path) -> None:
+    _sql(db_path, "PRAGMA user_version = 7")
+    error = refused(db_path, NotADatabase, opener=lambda p: open_database(p, create=False))
+    assert "is an empty SQLite file, not a Tandem database" in str(error)
+    assert _tables(db_path) == set()
+
+
+def _killed_while_making(path: Path) -> None:
+    """Leave a new file as a copy killed mid-way does: pages written, and the hot journal that
+    rolls it back to nothing beside it (as `tandem backup` killed during the copy left it)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA cache_size = 2")  # pages spill into the file before the commit
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("CREATE TABLE company (id, name)")
+    conn.executemany("INSERT INTO company VALUES (?, ?)", [(n, "x" * 500) for n in range(200)])
+    written, journal = bytearray(path.read_bytes()), Path(f"{path}-journal").read_bytes()
+    conn.execute("ROLLBACK")
+    conn.close()
+    first = path.with_name("first-page.db")
+    _sql(first, "PRAGMA user_version = 1")
+    written[:4096] = first.read_bytes()[:4096]  # the backup API writes page 1 first
+    first.unlink()
+    path.write_bytes(bytes(written))
+    Path(f"{path}-journal").write_bytes(journal)
+
+
+def test_a_file_emptied_by_rolling_back_an_unfinished_copy_is_not_set_up(tmp_path: Path) -> None:
+    path = tmp_path / "copy.db"
+    _killed_while_making(path)
+    assert path.read_bytes().startswith(storage.SQLITE_HEADER)
+    with pytest.raises(NotADatabase, match="held only an unfinished write") as caught:
+        open_database(path)  # create=True, as `tandem --db copy.db` opens it
+    assert "\n" not in str(caught.value)
+    # Rolled back to what it was before the copy began, nothing; not made a Tandem database.
+    assert path.stat().st_size == 0 and not Path(f"{path}-journal").exists()
+    refused(path, NotADatabase)  # and now refused as empty
+
+
+# -- a full or failing disk -------------------------------------------------------------------------
+
+
+def test_a_full_disk_says_what_happened_and_that_nothing_was_lost(demo_file: Path) -> None:
+    db = open_database(demo_file, create=False)
+    try:
+        with pytest.raises(StorageError) as caught, db.write() as conn:
+            pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
+            conn.exec_driver_sql(f"PRAGMA max_page_count = {pages}")  # the disk is full at this size
+            conn.exec_driver_sql("UPDATE lineitem SET client_description = printf('%.2000c', 'x')")
+        message = str(caught.value)
+        assert message.startswith(f"{demo_file}: the disk is full. Nothing saved before is lost")
+        assert "\n" not in message
+    finally:
+        db.close()
+    assert _sql(demo_file, "SELECT count(*) FROM lineitem WHERE length(client_description) = 2000") == [(0,)]
+    assert check_database(demo_file).ok
+
+
+# -- what killed Tandems leave beside a file --------------------------------------------------------
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True, check=True)
+    return int(child.stdout)
+
+
+def test_a_killed_merge_or_copys_leftovers_are_cleared_on_open(demo_file: Path) -> None:
+    from app.services import tempfiles
+
+    dead = tempfiles.name_for(demo_file, "merge").name.replace(f"-{os.getpid()}-", f"-{_dead_pid()}-")
+    live = tempfiles.name_for(demo_file, "backup").name  # this process: still being written
+    other_file = tempfiles.name_for(demo_file.with_name("other.db"), "merge").name.replace(
+        f"-{os.getpid()}-", f"-{_dead_pid()}-")
+    names = {dead: b"x" * 8192, f"{dead}-journal": b"j", live: b"y", other_file: b"z",
+             f".{demo_file.name}.notes.tmp": b"mine",
+             f".{demo_file.name}.merge-0123abcd.tmp": b"recent, old style"}
+    for name, data in names.items():
+        (demo_file.parent / name).write_bytes(data)
+    open_database(demo_file, create=False).close()
+    left = {p.name for p in demo_file.parent.iterdir()}
+    assert dead not in left and f"{dead}-journal" not in left
+    assert set(names) - {dead, f"{dead}-journal"} <= left
+    old = demo_file.parent / f".{demo_file.name}.merge-0123abcd.tmp"
+    os.utime(old, (0, 0))  # a day and more old: from a Tandem that did not name its process
+    open_database(demo_file, create=False).close()
+    assert not old.exists()

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.services import storage
+from app.services import storage, tempfiles
 from app.services.paths import data_dir
 from app.services.storage import (
     Database,
@@ -48,7 +48,7 @@ from app.services.storage import (
 DEFAULT_KEEP = 10
 _STAMP = "%Y%m%dT%H%M%S.%fZ"  # 20250131T154500.123456Z: sorts as it happened, no ':' for Windows
 _NAME = re.compile(r"^(\d{8}T\d{6}\.\d{6}Z)(?:-(\d+))?\.db$")
-_JOURNAL_SUFFIXES = ("-journal", "-wal", "-shm")
+_JOURNAL_SUFFIXES = tempfiles.JOURNAL_SUFFIXES
 _BUSY_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
 _STALE_PARTIAL_S = 3600  # a .partial this old was left by a process that stopped mid-copy
 
@@ -76,7 +76,7 @@ def _source_path(source: Database | str | os.PathLike[str]) -> Path:
         return source.path
     if isinstance(source, str) and "://" in source:
         raise StorageError("A database server is backed up with the server's own tools, not by Tandem.")
-    return Path(source).expanduser().resolve()
+    return storage.file_path(source)
 
 
 def backups_folder(source: Database | str | os.PathLike[str]) -> Path:
@@ -125,8 +125,9 @@ def prune(folder: str | os.PathLike[str], keep: int = DEFAULT_KEEP) -> list[Path
         with suppress(FileNotFoundError):  # another Tandem pruned it first
             info.path.unlink()
             deleted.append(info.path)
+    tempfiles.remove_stale_in(folder)
     now = time.time()
-    for partial in folder.glob(".*.partial"):
+    for partial in folder.glob(".*.partial"):  # left by Tandems before tempfiles
         with suppress(FileNotFoundError):
             if now - partial.stat().st_mtime > _STALE_PARTIAL_S:
                 partial.unlink()
@@ -155,38 +156,35 @@ def snapshot(
         raise StorageError(f"Cannot create the backups folder {folder}: {error.strerror or error}.") from None
     taken = datetime.now(UTC)
     stamp = taken.strftime(_STAMP)
-    partial = folder / f".{stamp}.{os.getpid()}.partial"
-    try:
+    with tempfiles.temporary(folder / f"{stamp}.db", "backup") as temp:
+        _reserve(temp, folder / f"{stamp}.db")
         with _open_source(path, opened=isinstance(source, Database)) as src:
-            _copy_checked(src, path, partial)
-        final = _free_name(folder, stamp)
-        os.replace(partial, final)
-    finally:
-        _remove(partial)
+            _copy_checked(src, path, temp)
+        final = _publish_free(temp, folder, stamp)
     prune(folder, keep)
     return BackupInfo(final, taken, final.stat().st_size)
 
 
-def _free_name(folder: Path, stamp: str) -> Path:
-    final = folder / f"{stamp}.db"
+def _publish_free(temp: Path, folder: Path, stamp: str) -> Path:
     n = 0
-    while final.exists():  # two backups in one microsecond
-        n += 1
-        final = folder / f"{stamp}-{n}.db"
-    return final
+    while True:  # two backups in one microsecond take -1, -2, …
+        final = folder / (f"{stamp}.db" if n == 0 else f"{stamp}-{n}.db")
+        try:
+            tempfiles.publish(temp, final)
+            return final
+        except tempfiles.NameTaken:
+            n += 1
 
 
 def backup_to(source: Database | str | os.PathLike[str], out_file: str | os.PathLike[str]) -> BackupInfo:
-    """Back up a database into a new file ``out_file`` (never over an existing one), checked."""
+    """Back up a database into a new file ``out_file`` (never over an existing one), checked.
+
+    The copy is made under a hidden name beside ``out_file`` and takes that name only
+    once it passed its check: killed at any moment, it leaves no file under the chosen name.
+    """
     path = _source_path(source)
     out = _new_file(out_file, avoid=path)
-    _reserve(out)
-    try:
-        with _open_source(path, opened=isinstance(source, Database)) as src:
-            _copy_checked(src, path, out)
-    except BaseException:
-        _remove(out)
-        raise
+    _copy_into_new_file(path, out, "backup", opened=isinstance(source, Database))
     return BackupInfo(out, datetime.now(UTC), out.stat().st_size)
 
 
@@ -194,23 +192,32 @@ def restore_backup(backup_file: str | os.PathLike[str], target_path: str | os.Pa
     """Copy a backup into the NEW file ``target_path`` and check it; return the new file.
 
     The target must not exist: a restore never replaces a database. Open the returned
-    file to work with the restored data.
+    file to work with the restored data. Like :func:`backup_to`, the target appears only
+    when the copy is complete and checked.
     """
-    backup = Path(backup_file).expanduser().resolve()
+    backup = storage.file_path(backup_file)
     target = _new_file(target_path, avoid=backup)
-    _reserve(target)
-    try:
-        with _open_source(backup, opened=False, what="The backup ") as src:
-            _copy_checked(src, backup, target, what="The backup ")
-    except BaseException:
-        _remove(target)
-        raise
+    _copy_into_new_file(backup, target, "restore", opened=False, what="The backup ")
     return target
+
+
+def _copy_into_new_file(path: Path, out: Path, kind: str, *, opened: bool, what: str = "") -> None:
+    tempfiles.remove_stale(out)  # what a killed copy to this name left
+    with tempfiles.temporary(out, kind) as temp:
+        _reserve(temp, out)
+        with _open_source(path, opened=opened, what=what) as src:
+            _copy_checked(src, path, temp, what=what)
+        try:
+            tempfiles.publish(temp, out)
+        except tempfiles.NameTaken:
+            raise StorageError(f"{out} already exists; a backup is only written into a new file.") from None
+        except OSError as error:
+            raise StorageError(f"Cannot write {out}: {error.strerror or error}.") from None
 
 
 def _new_file(name: str | os.PathLike[str], avoid: Path) -> Path:
     """Vet the path of a file about to be made: new, not a journal's name, not the source."""
-    out = Path(name).expanduser().resolve()
+    out = storage.file_path(name)
     if out == avoid or (out.exists() and avoid.exists() and os.path.samefile(out, avoid)):
         raise StorageError(f"Will not write onto {avoid} itself; name a new file.")
     if out.name.endswith(_JOURNAL_SUFFIXES):
@@ -228,20 +235,12 @@ def _new_file(name: str | os.PathLike[str], avoid: Path) -> Path:
     return out
 
 
-def _reserve(out: Path) -> None:
+def _reserve(temp: Path, out: Path) -> None:
+    """Make the hidden file a copy is written into: a folder that cannot be written says so here."""
     try:
-        os.close(os.open(out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
-    except FileExistsError:
-        raise StorageError(f"{out} already exists; a backup is only written into a new file.") from None
+        os.close(os.open(temp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
     except OSError as error:
         raise StorageError(f"Cannot write {out}: {error.strerror or error}.") from None
-
-
-def _remove(path: Path) -> None:
-    """Delete a file this module made (a copy that failed), with any journal SQLite left beside it."""
-    for name in (str(path), *(f"{path}{suffix}" for suffix in _JOURNAL_SUFFIXES)):
-        with suppress(FileNotFoundError):
-            os.unlink(name)
 
 
 @contextmanager
@@ -307,7 +306,7 @@ def _copy_checked(src: sqlite3.Connection, path: Path, dest_path: Path, what: st
     finally:
         dest.close()
     if result != "ok":
-        _remove(dest_path)
+        tempfiles.remove(dest_path)
         try:
             source_result = _check(src)
         except sqlite3.Error as error:

@@ -54,7 +54,8 @@ from sqlalchemy.exc import DBAPIError
 
 from app.models import Record, metadata
 from app.models.types import ExactDecimal, UTCDateTime, utcnow
-from app.services.storage import Database, StorageError, open_database
+from app.services import tempfiles
+from app.services.storage import Database, StorageError, file_path, open_database
 
 BASE_SUFFIX = ".base.db"
 DELETED = "deleted_at"  # the field of a deletion conflict
@@ -294,7 +295,8 @@ def take_offline(
     with ``quick_check``; the share's file and journal are only read.
     Raises :class:`OfflineError` (or another StorageError) with a one-line message.
     """
-    laptop = Path(laptop_path).expanduser().resolve()
+    laptop = file_path(laptop_path)
+    tempfiles.remove_stale(laptop)  # what a killed Take offline to this name left
     if laptop.exists():
         raise OfflineError(f"{laptop} already exists; Take offline writes a new file only.")
     if not laptop.parent.is_dir():
@@ -302,7 +304,7 @@ def take_offline(
     base = base_path_for(laptop)
     with _opened(share) as db:
         _step(progress, "Copying the shared database", 0, 2)
-        with _temporary(laptop, "copy") as copy, _temporary(laptop, "base") as base_copy:
+        with tempfiles.temporary(laptop, "copy") as copy, tempfiles.temporary(laptop, "base") as base_copy:
             if db.path is None:
                 _copy_rows(db, copy)
             else:
@@ -365,27 +367,9 @@ def _quick_check(conn: sqlite3.Connection, where: Path) -> None:
 def _publish(source: Path, target: Path) -> None:
     """Give a finished file its name, never replacing a file that appeared there meanwhile."""
     try:
-        os.link(source, target)
-    except FileExistsError:
+        tempfiles.publish(source, target)
+    except tempfiles.NameTaken:
         raise OfflineError(f"{target} already exists; Take offline writes a new file only.") from None
-    except OSError:  # a file system without hard links (FAT on a USB stick)
-        if target.exists():
-            raise OfflineError(f"{target} already exists; Take offline writes a new file only.") from None
-        os.rename(source, target)
-        return
-    source.unlink()
-
-
-@contextlib.contextmanager
-def _temporary(beside: Path, kind: str) -> Iterator[Path]:
-    """A private file name beside ``beside`` (same folder, so a rename is atomic), removed after."""
-    path = beside.with_name(f".{beside.name}.{kind}-{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        yield path
-    finally:
-        for leftover in (path, path.with_name(path.name + "-journal")):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
 
 
 @contextlib.contextmanager
@@ -460,7 +444,7 @@ def merge_back(
             "it is written by Take offline and must be kept with the laptop copy."
         )
     chosen = _normalise(decisions or {})
-    with _temporary(laptop_path, "merge") as snapshot:
+    with tempfiles.temporary(laptop_path, "merge") as snapshot:
         _step(progress, "Reading the laptop copy", 0, 4)
         with _opened(laptop_path) as laptop_db:
             _backup(laptop_db, snapshot)
@@ -507,7 +491,7 @@ def _laptop_path(laptop: str | os.PathLike[str] | Database) -> Path:
         if laptop.path is None:
             raise OfflineError("The laptop copy is a database file, not a server.")
         return laptop.path
-    return Path(laptop).expanduser().resolve()
+    return file_path(laptop)
 
 
 def _read_file(path: Path) -> Rows:

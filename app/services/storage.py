@@ -28,9 +28,11 @@ Every failure is a :class:`StorageError` whose text is the one line to show.
 
 from __future__ import annotations
 
+import errno
 import os
 import sqlite3
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +44,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from app.models.meta import ChangeCounter
+from app.services import tempfiles
 from app.services.bounds import STORED_LINES_SQL, stored_line_problems
 
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
@@ -192,11 +195,23 @@ def is_url(target: str | os.PathLike[str]) -> bool:
 
 
 def server_url(target: str) -> URL:
-    """The SQLAlchemy URL for a server address, on the psycopg 3 driver; or StorageError."""
+    """The SQLAlchemy URL for a server address, on the psycopg 3 driver; or StorageError.
+
+    A message about a malformed address shows none of it past the scheme: what failed to
+    parse may be part of a password.
+    """
+    scheme = target.partition("://")[0]
+    malformed = StorageError(
+        f"The database address {scheme}://… is malformed, so none of it is shown here. Write it as "
+        "postgresql://user:password@host/dbname, with any @, :, / or ? inside the user name or "
+        "password written as %40, %3A, %2F or %3F."
+    )
+    if target.count("@") > 1:  # an unencoded '@' in a password: where it ends cannot be known
+        raise malformed
     try:
         url = make_url(target)
     except (ArgumentError, ValueError):
-        raise StorageError(f"{target.split('@')[-1]} is not a database address.") from None
+        raise malformed from None
     if url.drivername not in _SERVER_SCHEMES:
         raise StorageError(
             f"Tandem cannot open {url.drivername}:// databases; "
@@ -231,21 +246,55 @@ def _server_engine(url: URL) -> Engine:
     return engine
 
 
+def file_path(target: str | os.PathLike[str]) -> Path:
+    """A database file's full path, with its symbolic links followed; a link that loops is refused."""
+    path = Path(target).expanduser()
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):  # "Symlink loop" (RuntimeError before Python 3.13)
+        raise NotADatabase(_LOOP.format(path=path.absolute())) from None
+
+
+_LOOP = "{path} is a symbolic link that leads back to itself (a loop): it is not a Tandem database."
+_NOT_A_FILE = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device",
+               stat.S_IFSOCK: "a socket"}
+
+
 def _check_file(path: Path, create: bool) -> bool:
-    """Refuse paths that are not SQLite files; return True when the file is new."""
-    if not path.exists():
+    """Refuse paths that are not SQLite files; return True when the file is new.
+
+    Only a regular file is ever opened, and without waiting: a named pipe or a device
+    in its place is refused by its type (opening a pipe to read would wait for a writer).
+    """
+    try:
+        info = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
         if not create:
-            raise DatabaseNotFound(f"No database at {path}.")
+            raise DatabaseNotFound(f"No database at {path}.") from None
         if not path.parent.is_dir():
-            raise DatabaseNotFound(f"Cannot create {path}: the folder {path.parent} does not exist.")
+            folder = path.parent
+            raise DatabaseNotFound(f"Cannot create {path}: the folder {folder} does not exist.") from None
         return True
-    if path.is_dir():
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotADatabase(_LOOP.format(path=path)) from None
+        raise StorageError(f"Cannot read {path}: {error.strerror or error}.") from None
+    if stat.S_ISDIR(info.st_mode):
         raise NotADatabase(f"{path} is a folder, not a Tandem database.")
+    if not stat.S_ISREG(info.st_mode):
+        kind = _NOT_A_FILE.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        raise NotADatabase(f"{path} is {kind}, not a file: it is not a Tandem database.")
     if not os.access(path, os.R_OK):
         raise StorageError(f"Cannot read {path}: permission denied.")
+    flags = os.O_RDONLY | sum(getattr(os, flag, 0) for flag in ("O_NONBLOCK", "O_NOCTTY", "O_BINARY"))
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+        fd = os.open(path, flags)
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):  # swapped for something else since the stat
+                raise NotADatabase(f"{path} is not a regular file: it is not a Tandem database.")
+            header = os.read(fd, len(SQLITE_HEADER))
+        finally:
+            os.close(fd)
     except OSError as error:
         raise StorageError(f"Cannot read {path}: {error.strerror or error}.") from None
     if not header:
@@ -311,10 +360,23 @@ def _wrap_server_error(error: BaseException, where: str) -> StorageError:
     return StorageError(f"{where}: the PostgreSQL server says: {reason}.")
 
 
+# After a failed write SQLite rolls the transaction back (from its journal, at the next open
+# if it must): what was committed before is whole, in the file.
+_NOTHING_LOST = ("Nothing saved before is lost: the file holds all of it, and a change that was "
+                 "being saved when this happened was not saved")
+
+
 def _wrap_sqlite_error(error: BaseException, where: str) -> StorageError:
     message = str(getattr(error, "orig", error))
     lowered = message.lower()
-    if getattr(getattr(error, "orig", error), "sqlite_errorname", "") in _HOT_JOURNAL_ERRORS:
+    name = getattr(getattr(error, "orig", error), "sqlite_errorname", "")
+    if name == "SQLITE_FULL" or "disk is full" in lowered:
+        return StorageError(f"{where}: the disk is full. {_NOTHING_LOST}. Free some space, then try again.")
+    if name.startswith("SQLITE_IOERR") or "disk i/o error" in lowered:
+        return StorageError(f"{where}: the disk or network share stopped answering (disk I/O error). "
+                            f"{_NOTHING_LOST}. Check the drive or the connection to the share, "
+                            "then try again.")
+    if name in _HOT_JOURNAL_ERRORS:
         # A read-only connection cannot roll back a crashed writer's journal ("readonly" otherwise).
         return StorageError(f"{where} holds an unfinished change left by a program that stopped; "
                             "open it in Tandem once, which rolls it back, then try again.")
@@ -364,29 +426,80 @@ def truncation(path: Path, page_count: object, page_size: object) -> str | None:
     return None
 
 
+# Tables and columns every Tandem schema has had since 0001: how a file is known to be
+# Tandem's, beyond the alembic_version row any program using Alembic has. A migration must
+# never drop or rename them (tests/test_storage.py checks every revision against them).
+TANDEM_SIGNATURE = {
+    "company": {"id", "version", "deleted_at", "name", "currency"},
+    "client": {"id", "version", "deleted_at", "name"},
+    "project": {"id", "version", "deleted_at", "client_id"},
+    "estimate": {"id", "version", "deleted_at", "project_id"},
+    "section": {"id", "version", "deleted_at", "estimate_id"},
+    "lineitem": {"id", "version", "deleted_at", "section_id", "unit_cost"},
+}
+
+
 def read_revision(conn: Connection) -> str | None:
-    """The schema revision stamped in the database, or None if it has no Tandem schema."""
+    """The schema revision stamped in the database, or None if it has no tables at all.
+
+    A database with tables that are not Tandem's (even one stamped with a revision by
+    another program's Alembic) is refused as NotADatabase.
+    """
+    return read_schema(conn)[0]
+
+
+def read_schema(conn: Connection) -> tuple[str | None, dict[str, set[str]]]:
+    """The stamped revision (as :func:`read_revision`) and every table's columns."""
     sqlite = conn.dialect.name == "sqlite"
-    names = {
-        row[0]
-        for row in conn.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE type = 'table'"
-        )
-    } if sqlite else set(_server_tables(conn))
-    if "alembic_version" not in names:
-        if names - {"sqlite_sequence"}:
-            holder = "This file" if sqlite else "This database"
-            raise NotADatabase(f"{holder} holds another program's tables: it is not a Tandem database.")
-        return None
+    columns = _sqlite_columns(conn.exec_driver_sql) if sqlite else _server_columns(conn)
+    holder = "This file" if sqlite else "This database"
+    if not recognise(columns, holder):
+        return None, columns
     row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
-    return row[0] if row else None
+    return (row[0] if row else None), columns
 
 
-def _server_tables(conn: Connection) -> list[str]:
-    """The tables of the connection's current schema (the first of its search_path)."""
+def recognise(columns: dict[str, set[str]], holder: str) -> bool:
+    """True for a Tandem schema, False for no tables at all; NotADatabase for anything else."""
+    names = set(columns) - {"sqlite_sequence"}
+    if not names:
+        return False
+    if "alembic_version" in names and all(
+        wanted <= columns.get(table, set()) for table, wanted in TANDEM_SIGNATURE.items()
+    ):
+        return True
+    stamped = ""
+    if "alembic_version" in names:
+        stamped = " (stamped like a Tandem schema, but without Tandem's tables)"
+    raise NotADatabase(f"{holder} holds another program's tables{stamped}: it is not a Tandem database.")
+
+
+def missing_at_head(columns: dict[str, set[str]]) -> list[str]:
+    """What a schema stamped with the head revision lacks of this Tandem's tables and columns."""
+    from app.models import metadata
+
+    missing = []
+    for name, table in sorted(metadata.tables.items()):
+        if name not in columns:
+            missing.append(f"table {name}")
+        else:
+            missing += [f"{name}.{c.name}" for c in table.columns if c.name not in columns[name]]
+    return missing
+
+
+def _sqlite_columns(run: Callable[[str], Any]) -> dict[str, set[str]]:
+    """Every table of a SQLite file and its columns; ``run`` executes one statement."""
+    tables = [str(row[0]) for row in run("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: {str(row[1]) for row in run('PRAGMA table_info("{}")'.format(t.replace('"', '""')))}
+            for t in tables}
+
+
+def _server_columns(conn: Connection) -> dict[str, set[str]]:
+    """The tables of the connection's current schema (the first of its search_path) and their columns."""
     from sqlalchemy import inspect
 
-    return list(inspect(conn).get_table_names())
+    found = inspect(conn).get_multi_columns()
+    return {table: {c["name"] for c in cols} for (_schema, table), cols in found.items()}
 
 
 @contextmanager
@@ -426,17 +539,21 @@ def open_database(
         server = server_url(str(target))
         path = None
         read_only = share_warning = None
+        new = hot = False
         url = where = server_display(server)
         engine = _server_engine(server)
     else:
-        path = Path(target).expanduser().resolve()
-        _check_file(path, create)
+        path = file_path(target)
+        new = _check_file(path, create)
+        hot = not new and _hot_journal(path)
         from app.services.presence import guard_share  # presence builds on this module
 
         # Decided before SQLite opens the file for writing: read-only connections cannot write
         # even the rollback of a journal (another computer's transaction, over a share that
         # does not lock).
         read_only, share_warning = guard_share(path)
+        if read_only is None:
+            tempfiles.remove_stale(path)  # what a killed backup, copy or merge of this file left beside it
         engine = create_engine(sqlite_url(path, read_only=read_only is not None))
         url = f"sqlite:///{path}"
         _configure_sqlite(engine)
@@ -453,12 +570,18 @@ def open_database(
                     raise NotADatabase(f"{where} is damaged ({result}); it was not changed.")
             conn.rollback()
         with schema_transaction(engine) as conn:
-            revision = read_revision(conn)
+            revision, columns = read_schema(conn)
+            if revision is None and path is not None and not new:
+                _refuse_to_initialise(where, create=create, rolled_back=hot)
             if revision is not None and revision not in KNOWN_REVISIONS:
                 raise DatabaseTooNew(
                     f"{where} was written by a newer Tandem (schema {revision}); "
                     f"this Tandem knows schema {HEAD_REVISION} at most. Update Tandem to open it."
                 )
+            gaps = missing_at_head(columns) if revision == HEAD_REVISION else []
+            if gaps:
+                raise NotADatabase(f"{where} is stamped schema {revision} but lacks {_some(gaps)}: "
+                                   "it is not a whole Tandem database; it was not changed.")
             if revision != HEAD_REVISION:
                 if read_only is not None:
                     raise ReadOnlyDatabase(f"{read_only} It needs an upgrade first, which waits until "
@@ -481,6 +604,34 @@ def open_database(
                   share_warning=share_warning)
     db._seen_counter = db.read_counter()
     return db
+
+
+def _refuse_to_initialise(where: str, *, create: bool, rolled_back: bool) -> None:
+    """An existing SQLite file without tables becomes a new Tandem database only when the user
+    gave it as a file to create, and never when it is empty only because an unfinished write
+    (a copy being made when its program was killed) was just rolled back."""
+    if rolled_back:
+        raise NotADatabase(f"{where} held only an unfinished write (the program making it was stopped), "
+                           "now rolled back: it holds no data, and was not set up as a new database. "
+                           "Delete it, or choose another file.")
+    if not create:
+        raise NotADatabase(f"{where} is an empty SQLite file, not a Tandem database; it was not changed.")
+
+
+JOURNAL_MAGIC = bytes.fromhex("d9d505f920a163d7")  # the first 8 bytes of a hot rollback journal
+
+
+def _hot_journal(path: Path) -> bool:
+    try:
+        with open(f"{path}-journal", "rb") as journal:
+            return journal.read(8) == JOURNAL_MAGIC
+    except OSError:
+        return False
+
+
+def _some(items: list[str], shown: int = 5) -> str:
+    more = f" and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + more
 
 
 @dataclass(frozen=True)
@@ -518,7 +669,7 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
     """
     if is_url(target):
         return _check_server(server_url(str(target)))
-    path = Path(target).expanduser().resolve()
+    path = file_path(target)
     _check_file(path, create=False)
     try:
         # as_uri() escapes what a URI would misread: "Jobs #12/x.db" opened "Jobs " before.
@@ -532,13 +683,13 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
         if integrity == "ok":
             pages, size = (raw.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "page_size"))
             integrity = truncation(path, pages, size) or integrity
-        tables = {r[0] for r in raw.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        columns = _sqlite_columns(lambda sql: raw.execute(sql).fetchall())
         revision = None
-        if "alembic_version" in tables:
+        if recognise(columns, str(path)):
             row = raw.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
-        elif tables:
-            raise NotADatabase(f"{path} holds another program's tables: it is not a Tandem database.")
+        if integrity == "ok" and revision == HEAD_REVISION and (gaps := missing_at_head(columns)):
+            integrity = f"missing {_some(gaps)}"
         figures: tuple[str, ...] = ()
         if integrity == "ok" and revision == HEAD_REVISION:
             figures = tuple(stored_line_problems(raw.execute(STORED_LINES_SQL)))
@@ -550,15 +701,13 @@ def check_database(target: str | os.PathLike[str]) -> CheckReport:
 
 
 def _check_server(url: URL) -> CheckReport:
-    from app.models import metadata
-
     where = server_display(url)
     engine = _server_engine(url)
     try:
         with engine.connect() as conn:
             conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-            revision = read_revision(conn)
-            missing = set(metadata.tables) - set(_server_tables(conn)) if revision == HEAD_REVISION else set()
+            revision, columns = read_schema(conn)
+            missing = missing_at_head(columns) if revision == HEAD_REVISION else []
             figures: tuple[str, ...] = ()
             if revision == HEAD_REVISION and not missing:
                 figures = tuple(stored_line_problems(conn.exec_driver_sql(STORED_LINES_SQL)))
@@ -567,5 +716,5 @@ def _check_server(url: URL) -> CheckReport:
         raise _wrap_driver_error(error, where) from None
     finally:
         engine.dispose()
-    integrity = f"missing tables: {', '.join(sorted(missing))}" if missing else "ok"
+    integrity = f"missing {_some(missing)}" if missing else "ok"
     return CheckReport(where, revision, HEAD_REVISION, integrity, figures)

@@ -141,3 +141,28 @@ def test_merge_cancelled_writes_nothing(qtbot, window, dialogs, tmp_path) -> Non
     window.file_actions.merge_dialog.reject()
     assert "nothing was written" in window.statusBar().currentMessage()
     assert share.read_bytes() == before
+
+
+def test_odd_files_are_refused_and_the_open_database_stays(qtbot, window, dialogs, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import sqlite3
+
+    loop = tmp_path / "loop.db"
+    loop.symlink_to(loop.name)
+    stamped = tmp_path / "photos.db"
+    conn = sqlite3.connect(stamped)
+    conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)")
+    conn.execute("INSERT INTO alembic_version VALUES ('0004')")
+    conn.commit()
+    conn.close()
+    odd = {loop: "symbolic link that leads back to itself", stamped: "another program's tables"}
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(tmp_path / "pipe.db")
+        odd[tmp_path / "pipe.db"] = "is a named pipe (FIFO)"
+    before = window.db
+    for path, words in odd.items():
+        dialogs.answers.append(str(path))
+        window.file_actions.open_action.trigger()  # a pipe would block the GUI thread here
+        shown = dialogs.shown[-1]
+        assert shown[0] == "error" and words in shown[2] and "\n" not in shown[2], shown
+        assert window.db is before
