@@ -66,7 +66,7 @@ def _demo(target: str) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from app.services.demo import build_demo
-    from app.services.storage import StorageError, _wrap_driver_error, is_url, open_database
+    from app.services.storage.database import StorageError, _wrap_driver_error, is_url, open_database
 
     if not is_url(target):
         path = Path(target)
@@ -90,8 +90,8 @@ def _demo(target: str) -> int:
 def _check(target: str) -> int:
     from pathlib import Path
 
-    from app.services.filesystems import check_locking
-    from app.services.storage import StorageError, check_database, is_url
+    from app.services.storage.database import StorageError, check_database, is_url
+    from app.services.storage.filesystems import check_locking
 
     try:
         report = check_database(target)
@@ -107,8 +107,8 @@ def _check(target: str) -> int:
 
 
 def _backup(target: str, out: str) -> int:
-    from app.services.backup import backup_to
-    from app.services.storage import StorageError
+    from app.services.storage.backup import backup_to
+    from app.services.storage.database import StorageError
 
     try:
         made = backup_to(target, out)
@@ -119,8 +119,8 @@ def _backup(target: str, out: str) -> int:
 
 
 def _offline(args: argparse.Namespace) -> int:
-    from app.services.offline import decide_all, merge_back, plan_merge, take_offline
-    from app.services.storage import StorageError
+    from app.services.storage.database import StorageError
+    from app.services.storage.offline import decide_all, merge_back, plan_merge, take_offline
 
     try:
         if args.offline_command == "take":
@@ -147,9 +147,9 @@ def _offline(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from app.services.document import EstimateDocument
-    from app.services.excel_export import all_estimates, export_estimate, find_estimates
-    from app.services.storage import StorageError, open_database
+    from app.services.estimate.document import EstimateDocument
+    from app.services.excel.export import all_estimates, export_estimate, find_estimates
+    from app.services.storage.database import StorageError, open_database
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":

@@ -1,6 +1,6 @@
 """Painting the crew calendar: a month of 200 crew with 5,000 bars, offscreen (target <= 16 ms a frame).
 
-The calendar (app.ui.crew_calendar.CrewCalendarView, month zoom) is given a board of
+The calendar (app.ui.crew.calendar.CrewCalendarView, month zoom) is given a board of
 plain CrewInfo/AssignmentInfo objects with conflicts from detect_conflicts (no
 database: this measures painting only), then its viewport is rendered into a QImage
 again and again; the median is one frame. Two sizes:
@@ -34,9 +34,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from app.models.enums import AssignmentStatus, CrewKind
-from app.services.crew import AssignmentInfo, CrewInfo, detect_conflicts
+from app.services.crew.board import AssignmentInfo, CrewInfo, detect_conflicts
 from app.services.lookups import RoleInfo
-from app.ui.crew_calendar import HEADER_HEIGHT, NAME_WIDTH, ROW_HEIGHT, CrewCalendarView
+from app.ui.crew.calendar import HEADER_HEIGHT, NAME_WIDTH, ROW_HEIGHT, CrewCalendarView
 from bench._common import machine, ms, parse_counts, print_table, ratio, stats, write_json
 
 MONTH = date(2027, 3, 1)

@@ -42,9 +42,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QtMsgType, qInstal
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import event
 
-from app.services.document import EstimateDocument
-from app.services.storage import Database, open_database
-from app.ui.workspace import EstimateWorkspace
+from app.services.estimate.document import EstimateDocument
+from app.services.storage.database import Database, open_database
+from app.ui.estimate.workspace import EstimateWorkspace
 from bench._common import ROOT, machine, ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_estimate
 

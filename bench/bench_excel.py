@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from openpyxl import Workbook, load_workbook
 
-from app.services.document import EstimateDocument
-from app.services.excel_export import export_cost_sheet, export_quote
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.excel.export import export_cost_sheet, export_quote
+from app.services.storage.database import open_database
 from bench._common import machine, ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_estimate
 

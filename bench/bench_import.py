@@ -33,8 +33,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import event
 
 from app.models import LineItem
-from app.services import excel_import as xl
-from app.services.storage import Database, open_database
+from app.services.excel import importing as xl
+from app.services.storage.database import Database, open_database
 from bench._common import OUT, machine, ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_project
 from tests.test_import_limits import many_lines as lines

@@ -39,9 +39,9 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import update
 
 from app.models import LineItem
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
-from app.ui.workspace import EstimateWorkspace
+from app.services.estimate.document import EstimateDocument
+from app.services.storage.database import open_database
+from app.ui.estimate.workspace import EstimateWorkspace
 from bench._common import ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_estimate
 

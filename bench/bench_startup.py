@@ -119,7 +119,7 @@ def data_layer_imports(env: dict[str, str], runs: int) -> dict[str, list[float]]
     later, so the same import costs more in the GUI (where it follows the splash).
     """
     timing = (
-        "import time; t = time.perf_counter(); import app.services.document; "
+        "import time; t = time.perf_counter(); import app.services.estimate.document; "
         "print((time.perf_counter() - t) * 1000)"
     )
     samples: dict[str, list[float]] = {"alone": [], "after PySide6.QtWidgets": []}
@@ -168,7 +168,9 @@ def main() -> int:
         smoke_ms, smoke_tops = smoke_imports(app_cmd, env, skip, args.import_runs)
         package_self = medians(
             [
-                parse_importtime(importtime(["-c", "import app.services.document"], env).stderr, skip)[1]
+                parse_importtime(
+                    importtime(["-c", "import app.services.estimate.document"], env).stderr, skip
+                )[1]
                 for _ in range(args.import_runs)
             ]
         )
@@ -233,7 +235,7 @@ def main() -> int:
     data_stats = {label: stats(samples) for label, samples in data_layer.items()}
     alone, after = (data_stats[k]["median_ms"] for k in ("alone", "after PySide6.QtWidgets"))
     print_table(
-        f"Data layer import (import app.services.document), wall, median of {args.runs}",
+        f"Data layer import (import app.services.estimate.document), wall, median of {args.runs}",
         ["imported", "median", "min"],
         [[label, ms(s["median_ms"]), ms(s["min_ms"])] for label, s in data_stats.items()],
     )

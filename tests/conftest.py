@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from app.services import filesystems
 from app.services.demo import build_demo
-from app.services.storage import Database, open_database, server_url
+from app.services.storage import filesystems
+from app.services.storage.database import Database, open_database, server_url
 from tests.factories import estimate_id
 
 # Property tests are pure arithmetic; a loaded CI machine must not fail them on timing alone.

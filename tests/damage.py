@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import event
 
-from app.services.storage import Database
+from app.services.storage.database import Database
 
 
 def duplicate_row_behind_the_index(path: Path, table: str, row_id: uuid.UUID) -> None:

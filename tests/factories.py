@@ -25,8 +25,8 @@ from sqlalchemy import select, update
 from app.models import Client, Estimate, LabourRuleSet, LineItem, Project, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
-from app.services.labour import LabourRules
-from app.services.storage import Database
+from app.services.labour.pay import LabourRules
+from app.services.storage.database import Database
 
 CLIENT_T = Client.__table__  # type: ignore[attr-defined]
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]

@@ -35,8 +35,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from app.models.types import ExactDecimal, UTCDateTime
-from app.services import migrate, storage
-from app.services.document import EstimateDocument
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import database as storage
+from app.services.storage import migrate
 
 D = Decimal
 Row = dict[str, Any]

@@ -21,7 +21,7 @@ from app.models import (
     Role,
     Section,
 )
-from app.services.storage import Database
+from app.services.storage.database import Database
 from tests.factories import _record, make_project
 
 

@@ -96,8 +96,8 @@ from sqlalchemy import select
 
 from app.models import Estimate
 from app.services.demo import build_demo
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage.database import open_database
 
 db = open_database(Path(sys.argv[1]))
 build_demo(db)
@@ -127,5 +127,5 @@ def test_core_runs_with_qt_unavailable(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "app.services.document" in result.stdout
+    assert "app.services.estimate.document" in result.stdout
     assert "app.models.estimate" in result.stdout

@@ -25,11 +25,12 @@ from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import Engine
 
 from app.models import Company, LineItem, Role, metadata
-from app.services import migrate, storage
 from app.services.demo import build_demo
 from app.services.directory import create_client
-from app.services.document import ConcurrentEditError, EstimateDocument
-from app.services.storage import (
+from app.services.estimate.document import ConcurrentEditError, EstimateDocument
+from app.services.storage import database as storage
+from app.services.storage import migrate
+from app.services.storage.database import (
     HEAD_REVISION,
     Database,
     DatabaseLocked,

@@ -13,11 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backup as backups
-from app.services import storage
-from app.services.backup import backup_to, backups_folder, list_backups, prune, restore_backup, snapshot
 from app.services.demo import build_demo
-from app.services.storage import (
+from app.services.storage import backup as backups
+from app.services.storage import database as storage
+from app.services.storage.backup import (
+    backup_to,
+    backups_folder,
+    list_backups,
+    prune,
+    restore_backup,
+    snapshot,
+)
+from app.services.storage.database import (
     HEAD_REVISION,
     DatabaseLocked,
     DatabaseNotFound,
@@ -287,7 +294,7 @@ def test_a_copy_that_fails_leaves_neither_the_name_nor_a_hidden_file(demo_file: 
 
 
 def test_what_a_killed_backup_left_is_cleared_by_the_next(demo_file: Path, tmp_path: Path) -> None:
-    from app.services import tempfiles
+    from app.services.storage import tempfiles
     from tests.test_storage import _dead_pid
 
     out = tmp_path / "friday.db"

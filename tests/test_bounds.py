@@ -22,17 +22,19 @@ from openpyxl import Workbook
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_AMOUNT_MAX, QUANTITY_MAX, check_line
-from app.services.crew import parse_member_fields
+from app.services.crew.board import parse_member_fields
 from app.services.demo import build_demo
-from app.services.document import (
+from app.services.estimate.document import (
     ESTIMATE_FIELDS,
     LINE_FIELDS,
     PARAMETER_FIELDS,
     SECTION_FIELDS,
     EstimateDocument,
 )
-from app.services.excel_export import ExportError, export_estimate
-from app.services.excel_import import (
+from app.services.estimate.parameters import parse_range
+from app.services.estimate.pricing import LineTerms
+from app.services.excel.export import ExportError, export_estimate
+from app.services.excel.importing import (
     DATA_SHEET,
     ColumnMapping,
     ImportFailed,
@@ -40,11 +42,9 @@ from app.services.excel_import import (
     read_tandem_workbook,
     write_tandem_data,
 )
-from app.services.labour_rules import RULE_FIELDS
-from app.services.parameters import parse_range
-from app.services.pricing import LineTerms
-from app.services.roles import ROLE_FIELDS
-from app.services.storage import Database, check_database, open_database
+from app.services.labour.roles import ROLE_FIELDS
+from app.services.labour.rules import RULE_FIELDS
+from app.services.storage.database import Database, check_database, open_database
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
 from tests.test_cli import assert_one_line_error, tandem

@@ -7,8 +7,8 @@ from datetime import date, time
 import pytest
 from sqlalchemy import event
 
-from app.services.capacity import NO_ROLE, call_hours, capacity
-from app.services.storage import Database
+from app.services.crew.capacity import NO_ROLE, call_hours, capacity
+from app.services.storage.database import Database
 from tests.staffing_data import add_call, add_crew, add_estimate, add_project, add_role
 
 MON = date(2027, 3, 8)  # a Monday

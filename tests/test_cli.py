@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services.storage import HEAD_REVISION
+from app.services.storage.database import HEAD_REVISION
 
 pytestmark = pytest.mark.slow
 
@@ -153,8 +153,8 @@ def test_check_says_when_the_file_is_on_a_share_that_does_not_lock(tmp_path: Pat
 def odd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database, its laptop copy, a symbolic link loop and a named pipe."""
     from app.services.demo import build_demo
-    from app.services.offline import take_offline
-    from app.services.storage import open_database
+    from app.services.storage.database import open_database
+    from app.services.storage.offline import take_offline
 
     folder = tmp_path_factory.mktemp("odd")
     db = open_database(folder / "office.db")
@@ -236,7 +236,7 @@ def test_a_failing_disk_says_what_happened_and_nothing_is_lost(tmp_path: Path, t
     import signal
     import sqlite3
 
-    from app.services.storage import check_database, open_database
+    from app.services.storage.database import check_database, open_database
 
     empty = tmp_path / "empty.db"
     open_database(empty).close()

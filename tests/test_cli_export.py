@@ -12,7 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from app.services.demo import build_demo
-from app.services.storage import open_database
+from app.services.storage.database import open_database
 from tests.factories import make_estimate
 from tests.test_cli import assert_one_line_error, tandem
 

@@ -16,7 +16,7 @@ from sqlalchemy import event, select, update
 
 from app.models import CrewAssignment, LineItem, Project, Section
 from app.models.enums import AssignmentStatus, CrewKind
-from app.services.crew import (
+from app.services.crew.board import (
     AssignmentInfo,
     BoardChange,
     BoardChangeKind,
@@ -32,8 +32,8 @@ from app.services.crew import (
     set_unavailable,
     update_crew_member,
 )
-from app.services.document import ConcurrentEditError, EditConflict
-from app.services.storage import Database
+from app.services.estimate.document import ConcurrentEditError, EditConflict
+from app.services.storage.database import Database
 from app.services.values import InputError
 from tests.factories import make_estimate, make_project
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.document import Change, EstimateDocument
-from app.services.storage import DamagedRead, Database, StorageError, check_database
+from app.services.estimate.document import Change, EstimateDocument
+from app.services.storage.database import DamagedRead, Database, StorageError, check_database
 from tests.damage import duplicate_row_behind_the_index, failing_reads
 from tests.factories import make_estimate
 

@@ -17,14 +17,14 @@ import pytest
 from sqlalchemy import create_engine, event
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.document import (
+from app.services.estimate.document import (
     Change,
     ChangeKind,
     ConcurrentEditError,
     EstimateDocument,
 )
 from app.services.lookups import load_catalog
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.services.values import InputError
 from tests.factories import clear_formulas, make_estimate
 from tests.factories import estimate_id as estimate_named

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services import document
-from app.services.document import LINE_T, SECTION_T, ConcurrentEditError, EstimateDocument
-from app.services.storage import Database, open_database
+from app.services.estimate import document
+from app.services.estimate.document import LINE_T, SECTION_T, ConcurrentEditError, EstimateDocument
+from app.services.storage.database import Database, open_database
 from tests.factories import make_estimate
 
 D = Decimal

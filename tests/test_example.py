@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.services.document import EstimateDocument
+from app.services.estimate.document import EstimateDocument
 from app.services.money import format_money, format_percent, round_money
-from app.services.storage import Database
+from app.services.storage.database import Database
 from tests.factories import estimate_id
 
 D = Decimal

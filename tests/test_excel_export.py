@@ -23,8 +23,9 @@ from pycel import ExcelCompiler
 from sqlalchemy import update
 
 from app.models import Client
-from app.services.document import EstimateDocument
-from app.services.excel_export import (
+from app.services.estimate.document import EstimateDocument
+from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
+from app.services.excel.export import (
     ExportCancelled,
     ExportError,
     export_cost_sheet,
@@ -33,8 +34,7 @@ from app.services.excel_export import (
     find_estimates,
 )
 from app.services.money import CENT
-from app.services.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
-from app.services.storage import Database
+from app.services.storage.database import Database
 from tests.factories import make_estimate
 
 SUPPLIERS = ("Brightline Video Rentals", "SkyPoint Rigging", "RoadRunner Freight", "Brightline", "SkyPoint",
@@ -286,7 +286,7 @@ def test_control_characters_from_word_export_and_read_back(demo_db: Database, do
     """Text stored before Tandem cleaned what is typed: Word's line break (a vertical tab) and a
     \\x01 in a section name, a line, a parameter, the client, project and estimate names."""
     from app.models import Estimate, EstimateParameter, LineItem, Project, Section
-    from app.services.excel_import import import_estimate, read_tandem_workbook
+    from app.services.excel.importing import import_estimate, read_tandem_workbook
 
     section, line, parameter = doc.sections[0], doc.sections[0].lines[0], doc.parameters[0]
     t = {m: m.__table__ for m in (Client, Project, Estimate, Section, LineItem,  # type: ignore[attr-defined]
@@ -444,7 +444,7 @@ def test_a_read_only_folder_is_a_clear_error(doc: EstimateDocument, tmp_path: Pa
 
 def test_revision_label_follows_the_sent_quotes(demo_db: Database, doc: EstimateDocument,
                                                 tmp_path: Path) -> None:
-    from app.services.revisions import send_quote
+    from app.services.estimate.revisions import send_quote
 
     send_quote(demo_db, doc, "dana")
     _p, ws = quote(doc, tmp_path)

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind, PriceBasis
-from app.services.document import LINE_COLUMNS, EstimateDocument
-from app.services.excel_import import (
+from app.services.estimate.document import LINE_COLUMNS, EstimateDocument
+from app.services.excel.importing import (
     DATA_COLUMNS,
     DATA_SHEET,
     ESTIMATE_SHEET,
@@ -33,7 +33,7 @@ from app.services.excel_import import (
     unknown_names,
     write_tandem_data,
 )
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.services.values import InputError
 
 TABLES = [Estimate.__table__, Section.__table__, LineItem.__table__,  # type: ignore[attr-defined]
@@ -459,7 +459,7 @@ def test_a_foreign_workbook_is_not_a_tandem_one(tmp_path: Path) -> None:
 def test_round_trip_through_export_cost_sheet(demo_db: Database, full_booth_id: uuid.UUID, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The exporter's own workbook (write-only, its sheets first) with the Tandem sheets added to it."""
-    from app.services import excel_export
+    from app.services.excel import export as excel_export
 
     doc = EstimateDocument(demo_db, full_booth_id)
     path = tmp_path / "cost.xlsx"

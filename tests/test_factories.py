@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 
 from app.models.enums import LineKind
-from app.services.document import EstimateDocument
-from app.services.pricing import price_line
-from app.services.storage import Database
+from app.services.estimate.document import EstimateDocument
+from app.services.estimate.pricing import price_line
+from app.services.storage.database import Database
 from tests.factories import CREW_RULES, estimate_id, line_values, make_estimate, make_project
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.services import filesystems
-from app.services.filesystems import (
+from app.services.storage import filesystems
+from app.services.storage.filesystems import (
     Mount,
     check_locking,
     cloud_folder,

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.formulas import (
+from app.services.estimate.formulas import (
     MAX_MAGNITUDE,
     FormulaError,
     evaluate,

@@ -28,9 +28,9 @@ from openpyxl import Workbook
 from sqlalchemy import event, func, select
 
 from app.models import Estimate, LineItem, Section
-from app.services import excel_import as xl
-from app.services.document import EstimateDocument
-from app.services.storage import Database, open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.excel import importing as xl
+from app.services.storage.database import Database, open_database
 from tests.factories import estimate_id
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,7 +162,7 @@ def with_text_table(source: Path) -> bytes:
 def bounded(tmp_path: Path, call: str, path: Path) -> str:
     """``call`` (Python using ``xl`` and ``path``) in a child with 1 GiB and a time limit: its one line."""
     script = (
-        "import sys\nfrom app.services import excel_import as xl\npath = sys.argv[1]\n"
+        "import sys\nfrom app.services.excel import importing as xl\npath = sys.argv[1]\n"
         f"try:\n    {call}\nexcept xl.ImportFailed as error:\n    print('refused:', error)\n"
         "else:\n    print('read')\n"
     )

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.labour import STRAIGHT_TIME, LabourRules, split_hours
-from app.services.pricing import LineTerms, price_line
+from app.services.estimate.pricing import LineTerms, price_line
+from app.services.labour.pay import STRAIGHT_TIME, LabourRules, split_hours
 
 D = Decimal
 LVCC = LabourRules(

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.labour import CallSplit, LabourRules, _week, day_hours, day_multiplier, split_call
-from app.services.pricing import LineTerms, price_line
+from app.services.estimate.pricing import LineTerms, price_line
+from app.services.labour.pay import CallSplit, LabourRules, _week, day_hours, day_multiplier, split_call
 from tests.test_labour import LVCC
 
 D = Decimal

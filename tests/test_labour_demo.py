@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.services.document import EstimateDocument, InputError
-from app.services.storage import Database
+from app.services.estimate.document import EstimateDocument, InputError
+from app.services.storage.database import Database
 from tests.factories import estimate_id
 
 D = Decimal

@@ -10,7 +10,7 @@ from sqlalchemy.exc import StatementError
 
 from app.models import Client, Role
 from app.models.enums import LineKind, ProjectStatus
-from app.services.storage import Database
+from app.services.storage.database import Database
 
 
 def _stored(db: Database, column: str, table: str = "role") -> object:

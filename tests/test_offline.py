@@ -21,8 +21,9 @@ from sqlalchemy import select, update
 from app.models import metadata
 from app.models.types import utcnow
 from app.services.demo import build_demo
-from app.services.document import EstimateDocument
-from app.services.offline import (
+from app.services.estimate.document import EstimateDocument
+from app.services.storage.database import Database, open_database
+from app.services.storage.offline import (
     DELETED,
     Conflict,
     Explicit,
@@ -36,7 +37,6 @@ from app.services.offline import (
     record_tables,
     take_offline,
 )
-from app.services.storage import Database, open_database
 from tests.factories import estimate_id, make_estimate
 
 Dump = dict[str, dict[uuid.UUID, dict[str, Any]]]

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import EstimateParameter, LineItem
-from app.services.document import ChangeKind, EstimateDocument
-from app.services.parameters import (
+from app.services.estimate.document import ChangeKind, EstimateDocument
+from app.services.estimate.parameters import (
     ParameterSpec,
     check_name,
     format_range,
@@ -22,8 +22,8 @@ from app.services.parameters import (
     rename_in_formula,
     resolve,
 )
-from app.services.pricing import NO_RANGE, PriceRange, say_out_loud
-from app.services.storage import Database
+from app.services.estimate.pricing import NO_RANGE, PriceRange, say_out_loud
+from app.services.storage.database import Database
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
 

@@ -15,9 +15,9 @@ from sqlalchemy.exc import OperationalError
 
 from app.models.meta import Presence
 from app.models.types import utcnow
-from app.services import presence
-from app.services.document import EstimateDocument
-from app.services.storage import Database, ReadOnlyDatabase, StorageError, open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import presence
+from app.services.storage.database import Database, ReadOnlyDatabase, StorageError, open_database
 from tests.factories import make_estimate
 
 

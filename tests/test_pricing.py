@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.models.enums import PriceBasis
+from app.services.estimate.pricing import EstimateTerms, LinePrice, LineTerms, price_line, summarize
 from app.services.money import round_money
-from app.services.pricing import EstimateTerms, LinePrice, LineTerms, price_line, summarize
 
 D = Decimal
 MARKUP, UNIT_PRICE, MARGIN = PriceBasis.MARKUP, PriceBasis.UNIT_PRICE, PriceBasis.MARGIN

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from app.models import Estimate, QuoteRevision
-from app.services.document import EditConflict, EstimateDocument, LineRow
-from app.services.revisions import (
+from app.services.estimate.document import EditConflict, EstimateDocument, LineRow
+from app.services.estimate.revisions import (
     current_revision_label,
     diff_snapshots,
     list_revisions,
@@ -23,7 +23,7 @@ from app.services.revisions import (
     send_quote,
     snapshot_of,
 )
-from app.services.storage import Database
+from app.services.storage.database import Database
 from tests.factories import estimate_id as estimate_named
 
 D = Decimal
@@ -214,7 +214,7 @@ def test_a_stale_document_cannot_number_the_quote(db: Database, doc: EstimateDoc
 
 def test_snapshot_takes_every_line_column(doc: EstimateDocument) -> None:
     """A column added to LineRow is frozen without touching the revisions module."""
-    from app.services.document import LINE_COLUMNS
+    from app.services.estimate.document import LINE_COLUMNS
 
     line: dict[str, Any] = snapshot_of(doc)["lines"][0]
     assert set(LINE_COLUMNS) <= set(line)

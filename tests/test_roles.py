@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from app.services import roles
-from app.services.document import EditConflict, EstimateDocument
+from app.services.estimate.document import EditConflict, EstimateDocument
+from app.services.labour import roles
 from app.services.lookups import load_lookups
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.services.values import InputError
 from tests.factories import estimate_id
 

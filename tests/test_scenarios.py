@@ -15,15 +15,15 @@ from sqlalchemy import select, update
 
 from app.models import Estimate, EstimateParameter, LineItem, QuoteRevision, Section
 from app.models.types import utcnow
-from app.services.document import EstimateDocument
-from app.services.scenarios import (
+from app.services.estimate.document import EstimateDocument
+from app.services.estimate.scenarios import (
     Comparison,
     Metric,
     compare_estimates,
     duplicate_estimate,
     suggest_scenario_name,
 )
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.services.values import InputError
 from tests.factories import estimate_id
 

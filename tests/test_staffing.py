@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from app.services.document import EstimateDocument
-from app.services.staffing import labour_updates_from_calendar, project_staffing
-from app.services.storage import Database
+from app.services.crew.staffing import labour_updates_from_calendar, project_staffing
+from app.services.estimate.document import EstimateDocument
+from app.services.storage.database import Database
 from tests.staffing_data import add_call, add_crew, add_estimate, add_project, add_role, assign
 
 MON, TUE = date(2027, 3, 8), date(2027, 3, 9)

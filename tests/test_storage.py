@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from app.models import metadata
-from app.services import migrate, storage
 from app.services.demo import build_demo
-from app.services.storage import (
+from app.services.storage import database as storage
+from app.services.storage import migrate
+from app.services.storage.database import (
     HEAD_REVISION,
     KNOWN_REVISIONS,
     Database,
@@ -530,7 +531,7 @@ def _dead_pid() -> int:
 
 
 def test_a_killed_merge_or_copys_leftovers_are_cleared_on_open(demo_file: Path) -> None:
-    from app.services import tempfiles
+    from app.services.storage import tempfiles
 
     dead = tempfiles.name_for(demo_file, "merge").name.replace(f"-{os.getpid()}-", f"-{_dead_pid()}-")
     live = tempfiles.name_for(demo_file, "backup").name  # this process: still being written

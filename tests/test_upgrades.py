@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from app.services import migrate
-from app.services.storage import HEAD_REVISION, StorageError, open_database
+from app.services.storage import migrate
+from app.services.storage.database import HEAD_REVISION, StorageError, open_database
 from tests.revision_data import LAYERS, build, differences, engine_for, total_differences, upgraded
 
 REVISIONS = migrate.revisions()

@@ -20,8 +20,8 @@ def capacity_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
 
     from PySide6.QtWidgets import QApplication
 
-    from app.services.crew import load_crew
-    from app.ui.capacity_view import CapacityView
+    from app.services.crew.board import load_crew
+    from app.ui.crew.capacity_view import CapacityView
     from tests.crew_scene import build_crew_scene
 
     if not load_crew(db):
@@ -48,7 +48,7 @@ def main() -> int:
         from PySide6.QtWidgets import QApplication
 
         from app.services.demo import build_demo
-        from app.services.storage import open_database
+        from app.services.storage.database import open_database
         from app.ui.main_window import MainWindow
 
         app = QApplication(sys.argv)
@@ -76,8 +76,8 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The crew calendar on the Vantage load-in week, with the crew scene the GUI tests use."""
     from datetime import date, timedelta
 
-    from app.services.crew import load_crew
-    from app.ui.crew_panel import CrewCalendarPanel
+    from app.services.crew.board import load_crew
+    from app.ui.crew.panel import CrewCalendarPanel
     from app.ui.dialogs import UserDialogs
     from tests.crew_scene import LOAD_IN, build_crew_scene
 

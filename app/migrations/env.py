@@ -1,7 +1,7 @@
 """Alembic environment: runs on the connection Tandem hands over, never opens its own.
 
 That connection is in Tandem's transaction; on SQLite with foreign keys off, which
-app.services.migrate.upgrade requires and makes up for with a foreign_key_check.
+app.services.storage.migrate.upgrade requires and makes up for with a foreign_key_check.
 """
 
 from __future__ import annotations

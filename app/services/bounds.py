@@ -21,7 +21,7 @@ and high
 ==========================  ======================  =====================================
 
 Every number typed or imported is checked against its bound by the field's parser
-(:mod:`app.services.estimate_fields`); :func:`check_line` checks a whole line — each
+(:mod:`app.services.estimate.fields`); :func:`check_line` checks a whole line — each
 stored figure, then the product (quantity × days × unit, with its markup or margin) — and
 is what the document runs before it writes a line and when it loads one. A line that fails
 (written by an old version, by another program or by hand) loads *in error*, priced as
@@ -36,9 +36,9 @@ from decimal import Decimal
 from typing import Any
 
 from app.models.enums import LineKind, PriceBasis
-from app.services.labour import LabourRules
+from app.services.estimate.pricing import NO_RANGE, LinePrice, LineTerms, PriceRange, price_line
+from app.services.labour.pay import LabourRules
 from app.services.money import HUNDRED, ZERO, format_money, format_number
-from app.services.pricing import NO_RANGE, LinePrice, LineTerms, PriceRange, price_line
 
 QUANTITY_MAX = Decimal(1_000_000)
 DAYS_MAX = Decimal(3_660)

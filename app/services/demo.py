@@ -30,10 +30,10 @@ from app.models import (
     Section,
     Supplier,
 )
-from app.services.crew import call_hours
-from app.services.parameters import ParameterSpec, resolve
+from app.services.crew.board import call_hours
+from app.services.estimate.parameters import ParameterSpec, resolve
 from app.services.paths import resources_dir
-from app.services.storage import Database, StorageError
+from app.services.storage.database import Database, StorageError
 
 RECIPE = "demo/northlight.json"
 _DECIMAL_FIELDS = {

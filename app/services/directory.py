@@ -11,7 +11,7 @@ from sqlalchemy import func, select, update
 from app.models import Client, Estimate, Project, Section
 from app.models.enums import ProjectStatus
 from app.models.types import utcnow
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.services.values import InputError, parse_text
 
 CLIENT_T = Client.__table__  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection
 
 from app.models import CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
-from app.services.labour import LabourRules
+from app.services.labour.pay import LabourRules
 
 
 @dataclass(frozen=True, slots=True)

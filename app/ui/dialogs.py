@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
-from app.ui.estimate_editor import EDIT, KEEP_MINE, TAKE_THEIRS, ConflictView
+from app.ui.estimate.editor import EDIT, KEEP_MINE, TAKE_THEIRS, ConflictView
 
 
 def _esc(text: str) -> str:

@@ -23,27 +23,27 @@ from PySide6.QtWidgets import (
 
 from app import __version__
 from app.services import directory
-from app.services.document import ConcurrentEditError, EstimateDocument
+from app.services.estimate.document import ConcurrentEditError, EstimateDocument
 from app.services.lookups import CatalogEntry, load_catalog
-from app.services.storage import Database, StorageError
+from app.services.storage.database import Database, StorageError
 from app.services.values import InputError
-from app.ui.capacity_view import CapacityView
-from app.ui.catalog_panel import CatalogPanel
-from app.ui.crew_editor import CrewEditorDialog
-from app.ui.crew_panel import CrewCalendarPanel
+from app.ui.crew.capacity_view import CapacityView
+from app.ui.crew.editor import CrewEditorDialog
+from app.ui.crew.panel import CrewCalendarPanel
+from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
-from app.ui.estimate_actions import EstimateActions
-from app.ui.export_actions import ExportActions
-from app.ui.file_actions import DatabaseActions
+from app.ui.estimate.actions import EstimateActions
+from app.ui.estimate.catalog_panel import CatalogPanel
+from app.ui.estimate.workspace import EstimateWorkspace
+from app.ui.excel.export_actions import ExportActions
+from app.ui.excel.import_actions import ImportActions
 from app.ui.idle_reload import IdleReload
-from app.ui.import_actions import ImportActions
-from app.ui.labour_rules_dialog import LabourRulesDialog
+from app.ui.labour.roles_editor import RolesEditorDialog
+from app.ui.labour.rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
-from app.ui.roles_editor import RolesEditorDialog
-from app.ui.sharing import SharingMonitor
-from app.ui.staffing_panel import StaffingPanel
+from app.ui.storage.file_actions import DatabaseActions
+from app.ui.storage.sharing import SharingMonitor
 from app.ui.widgets import add_actions, window_action
-from app.ui.workspace import EstimateWorkspace
 
 
 class MainWindow(QMainWindow):

@@ -9,7 +9,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from app.services import directory
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.services.values import InputError
 from app.ui.idle_reload import IdleReload
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
 from PySide6.QtWidgets import QApplication
 
-from app.services.storage import Database
+from app.services.storage.database import Database
 from app.ui.main_window import MainWindow
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services.document import EstimateDocument
-from app.ui.production_model import _LOSS_FG
+from app.services.estimate.document import EstimateDocument
+from app.ui.estimate.production_model import _LOSS_FG
 from tests.gui.helpers import all_model_text, cell, line_id, type_into_cell, workspace
 from tests.gui.test_what_if import _param_index
 from tests.test_document import _sql

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from PySide6.QtGui import QColor, QImage
 
-from app.ui.capacity_view import CapacityView, cell_label
+from app.ui.crew.capacity_view import CapacityView, cell_label
 from tests.staffing_data import add_call, add_crew, add_estimate, add_project, add_role
 
 pytestmark = pytest.mark.gui

@@ -12,9 +12,9 @@ from PySide6.QtGui import QDragEnterEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from app.models.enums import AssignmentStatus
-from app.services.crew import CrewBoard
-from app.ui.crew_calendar import CONFLICT, HEADER_HEIGHT, NAME_WIDTH, CrewCalendarView
-from app.ui.crew_panel import CrewCalendarPanel
+from app.services.crew.board import CrewBoard
+from app.ui.crew.calendar import CONFLICT, HEADER_HEIGHT, NAME_WIDTH, CrewCalendarView
+from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.main_window import MainWindow
 from tests.crew_scene import LOAD_IN, CrewScene, build_crew_scene
 from tests.gui.helpers import send_drop

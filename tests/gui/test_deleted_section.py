@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage.database import open_database
 from tests.gui.helpers import cell, click_row, line_id, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
@@ -166,7 +166,7 @@ def test_the_real_dialog_offers_the_view_s_own_choices(qtbot, press, expected) -
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     from app.ui.dialogs import UserDialogs
-    from app.ui.estimate_editor import ConflictView
+    from app.ui.estimate.editor import ConflictView
 
     view = ConflictView("Section “Logistics”", [], True,
                         message="“Logistics” was deleted by another user; restore it with your line, "

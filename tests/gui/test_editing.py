@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.services.document import EstimateDocument
-from app.ui.production_model import COLUMN_INDEX
+from app.services.estimate.document import EstimateDocument
+from app.ui.estimate.production_model import COLUMN_INDEX
 from tests.gui.helpers import cell, click_row, line_id, send_drop, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

@@ -9,8 +9,8 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtWidgets import QMainWindow
 
-from app.services import excel_export
-from app.ui.export_actions import ExportActions
+from app.services.excel import export as excel_export
+from app.ui.excel.export_actions import ExportActions
 from tests.gui.conftest import FakeDialogs
 
 pytestmark = pytest.mark.gui

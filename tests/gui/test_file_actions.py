@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services import backup
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import backup
+from app.services.storage.database import open_database
 from app.ui.main_window import MainWindow
-from app.ui.merge_dialog import MergeDialog
+from app.ui.storage.merge_dialog import MergeDialog
 from tests.gui.helpers import cell, line_id, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

@@ -14,11 +14,11 @@ from PySide6.QtCore import Qt
 from sqlalchemy import func, select
 
 from app.models import Estimate, LineItem
-from app.services import excel_import as xl
-from app.services.document import EstimateDocument
-from app.services.storage import Database
-from app.ui.import_actions import ImportActions
-from app.ui.import_dialog import ImportDialog, ImportPreviewModel
+from app.services.estimate.document import EstimateDocument
+from app.services.excel import importing as xl
+from app.services.storage.database import Database
+from app.ui.excel.import_actions import ImportActions
+from app.ui.excel.import_dialog import ImportDialog, ImportPreviewModel
 from app.ui.main_window import MainWindow
 from tests.gui.conftest import FakeDialogs
 

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 
-from app.services.document import EstimateDocument
+from app.services.estimate.document import EstimateDocument
 from tests.gui.helpers import cell, line_id, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

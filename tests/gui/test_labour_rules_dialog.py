@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services.labour_rules import RULE_FIELDS, load_rule_sets
+from app.services.labour.rules import RULE_FIELDS, load_rule_sets
 from tests.gui.helpers import type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
-from app.services import presence
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import presence
+from app.services.storage.database import open_database
 from tests.damage import failing_reads
 from tests.gui.helpers import cell, line_id, workspace
 

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
-from app.services.document import EstimateDocument, LineRow
-from app.services.revisions import diff_snapshots, send_quote, snapshot_of
-from app.services.storage import Database
-from app.ui.revision_history import DRAFT, TONE_ROLE, RevisionDiffModel, RevisionHistoryDialog
+from app.services.estimate.document import EstimateDocument, LineRow
+from app.services.estimate.revisions import diff_snapshots, send_quote, snapshot_of
+from app.services.storage.database import Database
+from app.ui.estimate.revision_history import DRAFT, TONE_ROLE, RevisionDiffModel, RevisionHistoryDialog
 
 D = Decimal
 PANELS = "500 mm LED panels, owned"

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services import roles
+from app.services.labour import roles
 from tests.gui.helpers import (
     cell,
     finish_typing,

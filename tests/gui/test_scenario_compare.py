@@ -13,10 +13,10 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 
-from app.services.document import EstimateDocument
-from app.services.scenarios import compare_estimates, duplicate_estimate
-from app.services.storage import Database
-from app.ui.scenario_compare import (
+from app.services.estimate.document import EstimateDocument
+from app.services.estimate.scenarios import compare_estimates, duplicate_estimate
+from app.services.storage.database import Database
+from app.ui.estimate.scenario_compare import (
     DIFFERS_ROLE,
     HIGHER,
     LOWER,

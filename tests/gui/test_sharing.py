@@ -10,9 +10,10 @@ import pytest
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit
 
 from app.models.meta import Presence
-from app.services import presence, storage
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import database as storage
+from app.services.storage import presence
+from app.services.storage.database import open_database
 from tests.gui.helpers import cell, line_id, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

@@ -10,10 +10,10 @@ from sqlalchemy import update
 
 from app.models import CrewAssignment
 from app.models.types import utcnow
-from app.services.capacity import call_hours
-from app.services.document import EstimateDocument
-from app.services.staffing import project_staffing
-from app.ui.staffing_model import StaffingTableModel
+from app.services.crew.capacity import call_hours
+from app.services.crew.staffing import project_staffing
+from app.services.estimate.document import EstimateDocument
+from app.ui.crew.staffing_model import StaffingTableModel
 from tests.gui.helpers import line_id, workspace
 from tests.staffing_data import add_crew, assign
 
@@ -100,7 +100,7 @@ def test_staffing_model_is_a_proper_model(qtbot, qtmodeltester, window) -> None:
 def test_a_refused_line_leaves_the_whole_update_undone(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """All or nothing: when one line was changed by someone else meanwhile, none is changed."""
     from app.models import LineItem
-    from app.ui.staffing_panel import UpdateLabourFromCalendar
+    from app.ui.crew.staffing_panel import UpdateLabourFromCalendar
 
     load_in = staff_load_in(window)
     ws = workspace(window)

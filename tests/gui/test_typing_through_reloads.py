@@ -14,8 +14,9 @@ from decimal import Decimal
 import pytest
 from PySide6.QtWidgets import QAbstractItemView
 
-from app.services import directory, storage
-from app.services.labour_rules import RULE_FIELDS, load_rule_sets
+from app.services import directory
+from app.services.labour.rules import RULE_FIELDS, load_rule_sets
+from app.services.storage import database as storage
 from tests.gui.helpers import (
     cell,
     finish_typing,

@@ -14,11 +14,11 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtWidgets import QLabel
 
-from app.services import revisions
-from app.ui.client_model import ALTERNATIVES_TITLE
+from app.services.estimate import revisions
+from app.ui.estimate.client_model import ALTERNATIVES_TITLE
+from app.ui.estimate.parameters_panel import COLUMN_INDEX as PARAM_COLUMN
+from app.ui.estimate.production_model import COLUMN_INDEX
 from app.ui.main_window import MainWindow
-from app.ui.parameters_panel import COLUMN_INDEX as PARAM_COLUMN
-from app.ui.production_model import COLUMN_INDEX
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import (
     all_model_text,
@@ -309,7 +309,7 @@ def test_delete_a_scenario(window: MainWindow, dialogs: FakeDialogs) -> None:
     dialogs.confirm_answer = True
     window.estimate_actions.delete_action.trigger()
     assert workspace(window).doc.header.name == "Full booth"  # the project's first estimate opens
-    from app.services.scenarios import project_estimates
+    from app.services.estimate.scenarios import project_estimates
     assert window.db is not None
     names = [e.name for e in project_estimates(window.db, workspace(window).doc.header.project_id)]
     assert names == ["Full booth", "Half booth"]
@@ -317,8 +317,8 @@ def test_delete_a_scenario(window: MainWindow, dialogs: FakeDialogs) -> None:
 
 def _someone_else_sets(window: MainWindow, name: str, value: str) -> None:
     """Another Tandem, with its own connection and document, changes the same parameter."""
-    from app.services.document import EstimateDocument
-    from app.services.storage import open_database
+    from app.services.estimate.document import EstimateDocument
+    from app.services.storage.database import open_database
 
     ws = workspace(window)
     assert ws.doc.db.path is not None

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel
 
-from app.services.document import EstimateDocument
-from app.ui.client_model import ADDONS_TITLE
+from app.services.estimate.document import EstimateDocument
+from app.ui.estimate.client_model import ADDONS_TITLE
 from tests.gui.helpers import cell, click_row, line_id, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from app.services.document import ConcurrentEditError, EstimateDocument
-from app.services.storage import DatabaseLocked, open_database
+from app.services.estimate.document import ConcurrentEditError, EstimateDocument
+from app.services.storage.database import DatabaseLocked, open_database
 
 MIXES = {
     "all": {"edit": 50, "add": 20, "move": 15, "delete_line": 5, "delete_section": 4, "add_section": 2},

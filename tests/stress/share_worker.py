@@ -20,9 +20,9 @@ from decimal import Decimal
 def main(db_path: str, estimate: str, host: str, seconds: float) -> None:
     socket.gethostname = lambda: host  # this process is another computer
 
-    from app.services import presence
-    from app.services.document import ConcurrentEditError, EstimateDocument
-    from app.services.storage import DatabaseLocked, ReadOnlyDatabase, StorageError, open_database
+    from app.services.estimate.document import ConcurrentEditError, EstimateDocument
+    from app.services.storage import presence
+    from app.services.storage.database import DatabaseLocked, ReadOnlyDatabase, StorageError, open_database
 
     open_failures: list[str] = []
     while True:  # as a user would: an open refused while the other computer writes is tried again

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from app.services.demo import build_demo
-from app.services.storage import open_database
+from app.services.storage.database import open_database
 from tests.test_cli import assert_one_line_error, tandem
 
 pytestmark = [

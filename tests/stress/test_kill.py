@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from app.services.storage import open_database
+from app.services.storage.database import open_database
 from tests.stress.conftest import Worker, integrity, read_only
 from tests.stress.workers import bulk_state, prepare_bulk
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from app.services.backup import backup_to
-from app.services.offline import take_offline
-from app.services.storage import StorageError, check_database, open_database
+from app.services.storage.backup import backup_to
+from app.services.storage.database import StorageError, check_database, open_database
+from app.services.storage.offline import take_offline
 from tests.stress.conftest import ROOT, read_only
 from tests.stress.workers import bulk_transaction, prepare_bulk
 

@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from app.services import storage
-from app.services.document import EstimateDocument
-from app.services.storage import DatabaseLocked, open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import database as storage
+from app.services.storage.database import DatabaseLocked, open_database
 from tests.factories import make_estimate
 from tests.stress.conftest import Worker
 

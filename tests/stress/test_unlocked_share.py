@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from app.services import filesystems
-from app.services.document import EstimateDocument
-from app.services.storage import open_database
+from app.services.estimate.document import EstimateDocument
+from app.services.storage import filesystems
+from app.services.storage.database import open_database
 from tests.factories import make_estimate
 from tests.stress.conftest import ROOT, integrity, read_only
 

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from app.services import migrate
-from app.services.storage import HEAD_REVISION, DatabaseLocked, open_database
+from app.services.storage import migrate
+from app.services.storage.database import HEAD_REVISION, DatabaseLocked, open_database
 from tests.revision_data import build, differences, total_differences, upgraded
 from tests.stress.conftest import Worker, integrity, read_only
 

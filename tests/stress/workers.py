@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from app.services.storage import Database, DatabaseLocked, open_database
+from app.services.storage.database import Database, DatabaseLocked, open_database
 from tests.factories import ESTIMATE_T, LINE_T, SECTION_T, _record, line_values, make_estimate
 
 BULK_NAME = "Bulk estimate"
@@ -109,7 +109,7 @@ def choose(user: int, round_no: int) -> str:
 
 
 def _editor(args: argparse.Namespace) -> None:
-    from app.services.document import EditConflict, EstimateDocument
+    from app.services.estimate.document import EditConflict, EstimateDocument
 
     db = open_database(args.db, create=False)
     doc = EstimateDocument(db, uuid.UUID(args.estimate))

@@ -1,0 +1,1 @@
+"""The crew: people and their calls, conflicts, staffing and capacity."""

@@ -1,0 +1,1 @@
+"""One estimate: its document and rows, fields, parameters and formulas, pricing, scenarios and revisions."""

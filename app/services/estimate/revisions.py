@@ -1,0 +1,471 @@
+"""Quote revisions: freeze an estimate as sent, number the sends, and say what changed between two.
+
+Sending a quote writes a :class:`~app.models.estimate.QuoteRevision` whose ``snapshot`` is
+plain JSON (money as exact text), so a revision reads the same whatever later happens to the
+estimate, to the pricing code or to the schema. The live estimate is the draft of the next
+revision. :func:`diff_snapshots` compares any two snapshots (a sent revision or the draft),
+matching lines and sections by id so that a moved line reads as moved, not removed and added.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import uuid
+from dataclasses import dataclass, field, fields
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.models import Estimate, QuoteRevision
+from app.models.types import utcnow
+from app.services.estimate.document import (
+    ESTIMATE_FIELDS,
+    LINE_COLUMNS,
+    LINE_FIELDS,
+    SECTION_FIELDS,
+    EstimateDocument,
+    SectionRow,
+    update_versioned,
+)
+from app.services.money import ZERO, round_money
+from app.services.storage.database import Database
+from app.services.values import InputError
+
+REVISION_T = QuoteRevision.__table__  # type: ignore[attr-defined]
+ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
+
+# Bumped when the snapshot's shape changes, so an old revision can still be read knowingly.
+SNAPSHOT_FORMAT = 1
+
+# The estimate totals a snapshot keeps, in the order a reader expects them.
+TOTAL_LABELS: dict[str, str] = {
+    "subtotal": "Subtotal",
+    "contingency": "Contingency",
+    "discount": "Discount",
+    "net": "Net",
+    "tax": "Tax",
+    "total": "Total",
+    "cost": "Cost",
+    "margin": "Margin",
+    "optional_price": "Optional add-ons",
+}
+# Computed per line; compared like fields, labelled here because they are not editable columns.
+LINE_COMPUTED_LABELS: dict[str, str] = {
+    "cost": "Line cost",
+    "price": "Line price",
+    "overridden": "Price overridden",
+    "counts_in_total": "In total",
+    "supplier": "Supplier",
+    "role": "Role",
+}
+_HEADER_SKIP = frozenset({"id", "project_id", "version", "project_rule_set_id"})
+_PARAMETER_SKIP = frozenset({"estimate_id", "version", "position", "error"})
+_SECTION_SKIP = frozenset({"estimate_id", "version", "lines", "position", "id"})
+# Ids a person cannot read; their names (supplier, role) are compared instead.
+_LINE_SKIP_IN_DIFF = frozenset({"supplier_id", "role_id", "labour_rule_set_id", "catalog_item_id"})
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+
+
+def _json_value(value: Any) -> Any:
+    """One value as JSON: exact text for Decimal, ISO text for dates and times, str for ids."""
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, Decimal):
+        # Canonical text, so "85" in memory and "85.00" read back compare equal.
+        return format(value.normalize() if value != 0 else Decimal(0), "f")
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"cannot snapshot a {type(value).__name__}")  # float lands here: never for money
+
+
+def _money(value: Decimal) -> str:
+    """Money always with its cents ("95580.00"): what the client was shown."""
+    return f"{round_money(value):f}"
+
+
+def snapshot_of(doc: EstimateDocument) -> dict[str, Any]:
+    """The estimate as it stands, as a JSON-able dict: header, sections, lines, totals.
+
+    Line and section fields are taken generically (every editable line column, every
+    section field) so a column added later is frozen too without touching this code.
+    """
+    h = doc.header
+    header = {
+        f.name: _json_value(getattr(h, f.name)) for f in fields(h) if f.name not in _HEADER_SKIP
+    }
+    header["estimate_id"] = str(h.id)
+    sections: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
+    section_totals: dict[str, dict[str, str]] = {}
+    for section in doc.sections:
+        sections.append(_section_snapshot(section))
+        group = doc.totals.groups.get(section.id)
+        section_totals[str(section.id)] = {
+            "cost": _money(group.cost if group else ZERO),
+            "price": _money(group.price if group else ZERO),
+            "optional_price": _money(group.optional_price if group else ZERO),
+        }
+        for line in section.lines:
+            entry: dict[str, Any] = {"id": str(line.id), "section_id": str(section.id)}
+            entry.update({name: _json_value(getattr(line, name)) for name in LINE_COLUMNS})
+            supplier = doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None
+            role = doc.lookups.roles.get(line.role_id) if line.role_id else None
+            entry["supplier"] = supplier.name if supplier else ""
+            entry["role"] = role.name if role else ""
+            entry["cost"] = _money(line.price.cost)
+            entry["price"] = _money(line.price.price)
+            entry["overridden"] = line.price.overridden
+            entry["counts_in_total"] = doc.counts_in_total(line)
+            lines.append(entry)
+    t = doc.totals
+    totals = {name: _money(getattr(t, name)) for name in TOTAL_LABELS}
+    # Parameters (screen_length_ft = 160) explain the quantities; taken if the document has them.
+    parameters = [
+        {f.name: _json_value(getattr(p, f.name)) for f in fields(p) if f.name not in _PARAMETER_SKIP}
+        for p in getattr(doc, "parameters", ())
+    ]
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "header": header,
+        "parameters": parameters,
+        "sections": sections,
+        "lines": lines,
+        "section_totals": section_totals,
+        "totals": totals,
+    }
+
+
+def _section_snapshot(section: SectionRow) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": str(section.id)}
+    for f in fields(section):
+        if f.name not in _SECTION_SKIP:
+            out[f.name] = _json_value(getattr(section, f.name))
+    return out
+
+
+# -- sending --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionInfo:
+    """One sent revision, without its snapshot (a list of these is cheap to read)."""
+
+    id: uuid.UUID
+    number: int
+    quote_number: str
+    sent_at: datetime  # UTC
+    sent_by: str
+    note: str
+    total: Decimal
+
+
+def _next_quote_number(conn: Any, year: int) -> str:
+    """``Q{year}-{n:04d}``, n = 1 + estimates already numbered (tombstoned ones too, so none repeats)."""
+    taken = conn.execute(select(func.count()).select_from(ESTIMATE_T).where(ESTIMATE_T.c.quote_number != "")
+                         ).scalar_one()
+    n = int(taken) + 1
+    while conn.execute(select(ESTIMATE_T.c.id).where(ESTIMATE_T.c.quote_number == f"Q{year}-{n:04d}")
+                       ).first() is not None:
+        n += 1  # a number given by hand or by a merge: skip it rather than share it
+    return f"Q{year}-{n:04d}"
+
+
+def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = "") -> RevisionInfo:
+    """Freeze the document as the next numbered revision, numbering the quote on its first send.
+
+    One write transaction: the quote number, the revision number and the snapshot are
+    decided together, so two people sending at once cannot share a number. Setting the
+    quote number goes through the estimate's optimistic lock; an
+    :class:`~app.services.estimate.document.EditConflict` (someone changed the estimate since it was
+    loaded) propagates with nothing written. While any line is in error, InputError says which.
+    """
+    why = doc.in_error_message("sent")
+    if why:
+        raise InputError(why)
+    snapshot = snapshot_of(doc)
+    sent_at = utcnow()
+    estimate_id = doc.estimate_id
+    bumped = False
+    with db.write() as conn:
+        quote_number = conn.execute(
+            select(ESTIMATE_T.c.quote_number).where(ESTIMATE_T.c.id == estimate_id)
+        ).scalar_one()
+        if not quote_number:
+            quote_number = _next_quote_number(conn, sent_at.year)
+            update_versioned(conn, ESTIMATE_T, estimate_id, doc.header.version,
+                             {"quote_number": quote_number})
+            bumped = True
+        last = conn.execute(
+            select(func.max(REVISION_T.c.number)).where(REVISION_T.c.estimate_id == estimate_id)
+        ).scalar_one()
+        number = int(last or 0) + 1
+        if "quote_number" in snapshot["header"]:
+            snapshot["header"]["quote_number"] = quote_number  # as the client read it on this revision
+        snapshot["revision"] = {"quote_number": quote_number, "number": number,
+                                "sent_at": sent_at.isoformat(), "sent_by": sent_by, "note": note}
+        row = QuoteRevision(estimate_id=estimate_id, number=number, sent_at=sent_at, sent_by=sent_by,
+                            note=note, total=doc.totals.total, snapshot=json.dumps(snapshot))
+        conn.execute(REVISION_T.insert().values(**{c.name: getattr(row, c.name) for c in REVISION_T.columns}))
+    if bumped:
+        # Keep the document's lock current without a reload (which would reset every view).
+        doc.header.version += 1
+        if hasattr(doc.header, "quote_number"):
+            doc.header.quote_number = quote_number
+    return RevisionInfo(row.id, number, quote_number, sent_at, sent_by, note, row.total)
+
+
+def _info(row: Any, quote_number: str) -> RevisionInfo:
+    return RevisionInfo(row.id, row.number, quote_number, row.sent_at, row.sent_by, row.note, row.total)
+
+
+def list_revisions(db: Database, estimate_id: uuid.UUID) -> list[RevisionInfo]:
+    """Every sent revision of an estimate, oldest first (the newest last)."""
+    with db.read() as conn:
+        quote_number = conn.execute(
+            select(ESTIMATE_T.c.quote_number).where(ESTIMATE_T.c.id == estimate_id)
+        ).scalar_one_or_none() or ""
+        rows = conn.execute(
+            select(REVISION_T.c.id, REVISION_T.c.number, REVISION_T.c.sent_at, REVISION_T.c.sent_by,
+                   REVISION_T.c.note, REVISION_T.c.total)
+            .where(REVISION_T.c.estimate_id == estimate_id, REVISION_T.c.deleted_at.is_(None))
+            .order_by(REVISION_T.c.number)
+        ).all()
+    return [_info(r, quote_number) for r in rows]
+
+
+def load_revision(db: Database, revision_id: uuid.UUID) -> dict[str, Any]:
+    """The snapshot of one revision, exactly as it was frozen."""
+    with db.read() as conn:
+        text = conn.execute(select(REVISION_T.c.snapshot).where(REVISION_T.c.id == revision_id)).scalar_one()
+    snapshot: dict[str, Any] = json.loads(text)
+    return snapshot
+
+
+def format_sent_date(sent_at: datetime) -> str:
+    """A sent time as a local calendar date: "26 Nov 2026"."""
+    local = sent_at.astimezone() if sent_at.tzinfo else sent_at.replace(tzinfo=UTC).astimezone()
+    return f"{local.day} {local:%b %Y}"
+
+
+def current_revision_label(db: Database, estimate_id: uuid.UUID) -> str:
+    """Where an estimate stands: "Q2026-0001 rev 3 (draft; rev 2 sent 26 Nov 2026)" or "Not sent yet"."""
+    revisions = list_revisions(db, estimate_id)
+    if not revisions:
+        return "Not sent yet"
+    last = revisions[-1]
+    return (f"{last.quote_number} rev {last.number + 1} "
+            f"(draft; rev {last.number} sent {format_sent_date(last.sent_at)})")
+
+
+# -- differences ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    name: str
+    label: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class TotalChange:
+    name: str
+    label: str
+    old: Decimal
+    new: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.new - self.old
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+@dataclass(frozen=True, slots=True)
+class LineEntry:
+    """A line that is only on one side: what it was (or is) and where."""
+
+    line_id: str
+    description: str
+    section: str
+    price: Decimal
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class LineChange:
+    """A line on both sides that differs: changed fields and/or a move."""
+
+    line_id: str
+    description: str
+    section: str
+    changes: tuple[FieldChange, ...]
+    moved: bool = False
+    old_section: str = ""
+    old_price: Decimal = ZERO
+    new_price: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class SectionChange:
+    section_id: str
+    name: str
+    status: str  # "added", "removed", "changed", "moved"
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionDiff:
+    totals: list[TotalChange]
+    header: list[FieldChange] = field(default_factory=list)
+    parameters: list[FieldChange] = field(default_factory=list)  # label = the parameter's name
+    sections: list[SectionChange] = field(default_factory=list)
+    added: list[LineEntry] = field(default_factory=list)
+    removed: list[LineEntry] = field(default_factory=list)
+    changed: list[LineChange] = field(default_factory=list)
+
+    @property
+    def moved(self) -> list[LineChange]:
+        return [c for c in self.changed if c.moved]
+
+    @property
+    def changed_totals(self) -> list[TotalChange]:
+        return [t for t in self.totals if t.changed]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.changed_totals or self.header or self.parameters or self.sections or self.added
+                    or self.removed or self.changed)
+
+
+def _label(name: str, specs: dict[str, Any]) -> str:
+    spec = specs.get(name)
+    if spec is not None:
+        return str(spec.label)
+    return LINE_COMPUTED_LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any], specs: dict[str, Any],
+                   skip: frozenset[str]) -> tuple[FieldChange, ...]:
+    """Fields that differ, in the newer snapshot's order (then any the newer one dropped)."""
+    names = [*new, *(k for k in old if k not in new)]
+    return tuple(
+        FieldChange(name, _label(name, specs), old.get(name), new.get(name))
+        for name in names
+        if name not in skip and old.get(name) != new.get(name)
+    )
+
+
+def _line_name(line: dict[str, Any]) -> str:
+    return str(line.get("description") or line.get("client_description") or line.get("kind") or "Line")
+
+
+def _dec(value: Any) -> Decimal:
+    return Decimal(str(value)) if value not in (None, "") else ZERO
+
+
+def _moved_in_place(old_order: list[str], new_order: list[str]) -> set[str]:
+    """Lines whose order among the lines both sides share changed (fewest possible marked)."""
+    matcher = difflib.SequenceMatcher(a=old_order, b=new_order, autojunk=False)
+    kept = {old_order[block.a + k] for block in matcher.get_matching_blocks() for k in range(block.size)}
+    return set(old_order) - kept
+
+
+def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> RevisionDiff:
+    """What changed from ``old`` to ``new``: totals, header, sections and lines, matched by id.
+
+    Internal fields (cost, supplier, rates) are compared too: this is the team's view.
+    """
+    old_totals, new_totals = old.get("totals", {}), new.get("totals", {})
+    totals = [
+        TotalChange(name, label, _dec(old_totals.get(name)), _dec(new_totals.get(name)))
+        for name, label in TOTAL_LABELS.items()
+    ]
+    # The quote number is the revisions' own bookkeeping (given on the first send), not an edit.
+    header = list(_field_changes(old.get("header", {}), new.get("header", {}), ESTIMATE_FIELDS,
+                                 frozenset({"estimate_id", "quote_number", "based_on_id"})))
+    parameters = _parameter_changes(old.get("parameters", []), new.get("parameters", []))
+
+    old_sections = {s["id"]: s for s in old.get("sections", [])}
+    new_sections = {s["id"]: s for s in new.get("sections", [])}
+    section_name = {**{k: s.get("name", "") for k, s in old_sections.items()},
+                    **{k: s.get("name", "") for k, s in new_sections.items()}}
+    sections: list[SectionChange] = []
+    shared_sections = [k for k in old_sections if k in new_sections]
+    moved_sections = _moved_in_place(shared_sections, [k for k in new_sections if k in old_sections])
+    for sid, sec in new_sections.items():
+        if sid not in old_sections:
+            sections.append(SectionChange(sid, sec.get("name", ""), "added"))
+            continue
+        changes = _field_changes(old_sections[sid], sec, SECTION_FIELDS, frozenset({"id"}))
+        if changes or sid in moved_sections:
+            status = "changed" if changes else "moved"
+            sections.append(SectionChange(sid, sec.get("name", ""), status, changes))
+    for sid, sec in old_sections.items():
+        if sid not in new_sections:
+            sections.append(SectionChange(sid, sec.get("name", ""), "removed"))
+
+    old_lines = {line["id"]: line for line in old.get("lines", [])}
+    new_lines = {line["id"]: line for line in new.get("lines", [])}
+    moved: set[str] = set()
+    for sid in {*old_sections, *new_sections}:
+        stay_old = [k for k, v in old_lines.items() if v["section_id"] == sid and new_lines.get(k, {}).get(
+            "section_id") == sid]
+        stay_new = [k for k, v in new_lines.items() if v["section_id"] == sid and old_lines.get(k, {}).get(
+            "section_id") == sid]
+        moved |= _moved_in_place(stay_old, stay_new)
+    skip = _LINE_SKIP_IN_DIFF | {"id", "section_id"}
+    added = [
+        LineEntry(k, _line_name(v), section_name.get(v["section_id"], ""), _dec(v.get("price")), v)
+        for k, v in new_lines.items() if k not in old_lines
+    ]
+    removed = [
+        LineEntry(k, _line_name(v), section_name.get(v["section_id"], ""), _dec(v.get("price")), v)
+        for k, v in old_lines.items() if k not in new_lines
+    ]
+    changed: list[LineChange] = []
+    for k, v in new_lines.items():
+        before = old_lines.get(k)
+        if before is None:
+            continue
+        changes = _field_changes(before, v, LINE_FIELDS, skip)
+        was_moved = k in moved or before["section_id"] != v["section_id"]
+        if changes or was_moved:
+            changed.append(LineChange(
+                k, _line_name(v), section_name.get(v["section_id"], ""), changes, was_moved,
+                section_name.get(before["section_id"], ""), _dec(before.get("price")), _dec(v.get("price")),
+            ))
+    return RevisionDiff(totals, header, parameters, sections, added, removed, changed)
+
+
+def _parameter_changes(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[FieldChange]:
+    """Parameters matched by id: a new value or formula reads "screen_length_ft: 160 → 80"."""
+    before = {p.get("id"): p for p in old}
+    after = {p.get("id"): p for p in new}
+    out: list[FieldChange] = []
+    for pid, p in after.items():
+        was = before.get(pid, {})
+        name = str(p.get("name", ""))
+        if was.get("name") not in (None, name):
+            out.append(FieldChange("name", f"{name} (renamed)", was.get("name"), name))
+        if was.get("value") != p.get("value"):
+            out.append(FieldChange("value", name, was.get("value"), p.get("value")))
+        if was.get("formula", "") != p.get("formula", ""):
+            out.append(FieldChange("formula", f"{name} formula", was.get("formula"), p.get("formula")))
+    for pid, p in before.items():
+        if pid not in after:
+            out.append(FieldChange("value", str(p.get("name", "")), p.get("value"), None))
+    return out

@@ -1,0 +1,1 @@
+"""Excel: the client quote and cost sheet out, estimates back in."""

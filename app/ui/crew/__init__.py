@@ -1,0 +1,1 @@
+"""The crew calendar, the crew editor, staffing and capacity."""

@@ -1,0 +1,241 @@
+"""The Estimate menu: scenarios (duplicate, compare), quotes (send, revision history), alternatives.
+
+Each command works on the open estimate through the services; dialogs are the
+window's UserDialogs, so tests answer them.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtGui import QAction
+
+from app.services import directory
+from app.services.estimate import revisions, scenarios
+from app.services.estimate.document import Change, ConcurrentEditError, EditConflict, EstimateDocument
+from app.services.money import format_money
+from app.services.storage.database import StorageError
+from app.services.values import InputError
+from app.ui.estimate.revision_history import RevisionHistoryDialog
+from app.ui.estimate.scenario_compare import ScenarioCompareDialog
+from app.ui.widgets import window_action
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+class EstimateActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dialogs = window.dialogs
+        self.compare_dialog: ScenarioCompareDialog | None = None
+        self.history_dialog: RevisionHistoryDialog | None = None
+        self._followed: EstimateDocument | None = None
+        self._compare_timer = QTimer(self)
+        self._compare_timer.setSingleShot(True)
+        self._compare_timer.setInterval(400)
+        self._compare_timer.timeout.connect(self._refresh_comparison)
+        self.duplicate_action = window_action(
+            window, "Duplicate as scenario…", "actionDuplicateScenario", self.duplicate_as_scenario, "Ctrl+D",
+            tip="Copy this estimate as another scenario of the project (\"Half booth\"), parameters and all")
+        self.compare_action = window_action(
+            window, "Compare scenarios…", "actionCompareScenarios", self.compare_scenarios, "Ctrl+Shift+D",
+            tip="Price, cost, margin, labour hours and crew days of the project's scenarios side by side")
+        self.send_action = window_action(
+            window, "Send quote…", "actionSendQuote", self.send_quote,
+            tip="Freeze the quote as it is now as the next numbered revision")
+        self.history_action = window_action(
+            window, "Revision history…", "actionRevisionHistory", self.show_history,
+            tip="The revisions sent, and what changed between any two")
+        self.delete_action = window_action(
+            window, "Delete estimate…", "actionDeleteEstimate", self.delete_estimate,
+            tip="Delete this estimate or scenario (its sent revisions stay in the database)")
+        self.choose_action = window_action(
+            window, "Choose this alternative", "actionChooseAlternative", self.choose_alternative,
+            "Ctrl+Alt+A",
+            tip="Make the current line the chosen one of its alternatives")
+
+    @property
+    def actions(self) -> list[QAction | None]:
+        """In menu order; None is a separator."""
+        return [self.duplicate_action, self.compare_action, None, self.send_action, self.history_action,
+                None, self.choose_action, None, self.delete_action]
+
+    def update_enabled(self) -> None:
+        workspace = self.window.workspace
+        for action in (self.duplicate_action, self.compare_action, self.send_action, self.history_action,
+                       self.delete_action):
+            action.setEnabled(workspace is not None)
+        current = workspace.current_id() if workspace is not None else None
+        alternative = (workspace is not None and current is not None and workspace.doc.has_line(current)
+                       and bool(workspace.doc.line(current).alternative_group))
+        self.choose_action.setEnabled(alternative)
+
+    # -- scenarios ----------------------------------------------------------------------
+
+    def duplicate_as_scenario(self) -> None:
+        window, workspace = self.window, self.window.workspace
+        if workspace is None or window.db is None:
+            return
+        doc = workspace.doc
+        try:
+            suggestion = scenarios.suggest_scenario_name(window.db, doc.estimate_id)
+        except StorageError as error:
+            self.dialogs.error(window, "Duplicate as scenario", str(error))
+            return
+        name = self.dialogs.ask_text(window, "Duplicate as scenario",
+                                     f"Name of the new scenario of {doc.header.project_name}:", suggestion)
+        if name is None:
+            return
+        try:
+            new_id = scenarios.duplicate_estimate(window.db, doc.estimate_id, name)
+        except (InputError, StorageError) as error:
+            self.dialogs.error(window, "Duplicate as scenario", str(error))
+            return
+        window.navigator.load(window.db)
+        window.open_estimate(new_id)
+        window.statusBar().showMessage(
+            f"“{name.strip()}” is a copy of “{doc.header.name}”: change a parameter and every line that "
+            "uses it follows.", 8000)
+
+    def delete_estimate(self) -> None:
+        """Tombstone the open estimate after asking; the navigator opens a sibling, if there is one."""
+        window, workspace = self.window, self.window.workspace
+        if workspace is None or window.db is None:
+            return
+        header = workspace.doc.header
+        if not self.dialogs.confirm(
+                window, "Delete estimate",
+                f"Delete “{header.name}” of {header.project_name}? Its lines go with it; a backup "
+                "taken before now still holds it."):
+            return
+        try:
+            directory.set_deleted(window.db, "estimate", workspace.doc.estimate_id, True)
+        except StorageError as error:
+            self.dialogs.error(window, "Delete estimate", str(error))
+            return
+        project_id = header.project_id
+        window.close_estimate()
+        window.navigator.load(window.db)
+        remaining = [choice.id for choice in scenarios.project_estimates(window.db, project_id)]
+        if remaining:
+            window.open_estimate(remaining[0])
+        window.statusBar().showMessage(f"Deleted “{header.name}”.", 8000)
+        window.update_actions()
+
+    def compare_scenarios(self) -> None:
+        window, workspace = self.window, self.window.workspace
+        if workspace is None or window.db is None:
+            return
+        if self.compare_dialog is not None:
+            self.compare_dialog.close()
+            self.compare_dialog.deleteLater()
+        self.compare_dialog = ScenarioCompareDialog(window.db, workspace.doc.header.project_id, None, window)
+        self._follow(workspace.doc)
+        self.compare_dialog.show()
+
+    def _follow(self, doc: EstimateDocument) -> None:
+        """Keep an open comparison current while the estimate is edited (once the typing pauses)."""
+        self._unfollow()
+        self._followed = doc
+        doc.subscribe(self._on_document_changed)
+
+    def _unfollow(self) -> None:
+        if self._followed is not None:
+            self._followed.unsubscribe(self._on_document_changed)
+            self._followed = None
+
+    def _on_document_changed(self, change: Change) -> None:
+        if not change.before and self.compare_dialog is not None and self.compare_dialog.isVisible():
+            self._compare_timer.start()
+
+    def _refresh_comparison(self) -> None:
+        if self.compare_dialog is not None and self.compare_dialog.isVisible():
+            self.compare_dialog.refresh_in_background()
+
+    # -- quotes --------------------------------------------------------------------------
+
+    def send_quote(self) -> None:
+        window, workspace = self.window, self.window.workspace
+        if workspace is None or window.db is None:
+            return
+        doc = workspace.doc
+        why = doc.in_error_message("sent")
+        if why:
+            self.dialogs.error(window, "Send quote", why)
+            return
+        if doc.totals.below_floor and not self.dialogs.confirm(
+                window, "Send quote", "This quote is below the floor. Send it anyway?"):
+            return
+        default = doc.header.account_manager or getpass.getuser()
+        sent_by = self.dialogs.ask_text(window, "Send quote", "Sent by:", default)
+        if sent_by is None:
+            return
+        note = self.dialogs.ask_text(window, "Send quote", "Note for the revision history (optional):", "")
+        if note is None:
+            return
+        try:
+            info = revisions.send_quote(window.db, doc, sent_by.strip(), note.strip())
+        except EditConflict:
+            doc.reload()
+            self.dialogs.error(window, "Send quote", "Someone else changed this estimate a moment ago; it "
+                               "has been reloaded. Check it and send again.")
+            return
+        except (ConcurrentEditError, StorageError, InputError) as error:
+            self.dialogs.error(window, "Send quote", str(error))
+            return
+        window.statusBar().showMessage(
+            f"Sent {info.quote_number} rev {info.number}, {format_money(info.total, doc.header.currency)}; "
+            "edits from now on make the next revision.", 10000)
+        if self.history_dialog is not None and self.history_dialog.isVisible():
+            self.show_history()
+
+    def show_history(self) -> None:
+        window, workspace = self.window, self.window.workspace
+        if workspace is None or window.db is None:
+            return
+        if self.history_dialog is not None:
+            self.history_dialog.close()
+            self.history_dialog.deleteLater()
+        doc = workspace.doc
+        self.history_dialog = RevisionHistoryDialog(window.db, doc.estimate_id, doc, window)
+        self.history_dialog.show()
+
+    # -- alternatives ----------------------------------------------------------------------
+
+    def choose_alternative(self) -> None:
+        workspace = self.window.workspace
+        if workspace is None:
+            return
+        current = workspace.current_id()
+        if current is None or not workspace.doc.has_line(current):
+            return
+        message = workspace.editor.choose_alternative(current)
+        if message:
+            self.window.statusBar().showMessage(message, 8000)
+
+    def estimate_opened(self, doc: EstimateDocument) -> None:
+        """Another estimate is open: an open comparison follows its edits now."""
+        if self.compare_dialog is not None and self.compare_dialog.isVisible():
+            self._follow(doc)
+            self._compare_timer.start()
+
+    def close_history(self) -> None:
+        """The history shows the open estimate: it goes when the estimate closes (a comparison stays)."""
+        self._unfollow()
+        if self.history_dialog is not None:
+            self.history_dialog.close()
+            self.history_dialog.deleteLater()
+            self.history_dialog = None
+
+    def close_dialogs(self) -> None:
+        self._unfollow()
+        self._compare_timer.stop()
+        for dialog in (self.compare_dialog, self.history_dialog):
+            if dialog is not None:
+                dialog.close()
+                dialog.deleteLater()
+        self.compare_dialog = self.history_dialog = None

@@ -1,0 +1,289 @@
+"""Undoable edits: each QUndoCommand changes the estimate through EstimateDocument, never a widget.
+
+A command's first application happens in :meth:`EstimateEditor.run` before it is
+pushed, so that a refused edit (bad input, a locked file, a concurrent change)
+never reaches the undo stack; the stack's first ``redo()`` is then skipped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from app.services.estimate.document import EstimateDocument
+
+ErrorSink = Callable[[BaseException], None]
+
+
+class GuardedCommand(QUndoCommand):
+    """Base: ``apply``/``revert`` do the work; failures inside undo/redo go to ``on_error``."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.on_error: ErrorSink | None = None
+        self._applied_once = False
+
+    def apply(self) -> None:
+        raise NotImplementedError
+
+    def revert(self) -> None:
+        raise NotImplementedError
+
+    def first_apply(self) -> None:
+        self.apply()
+        self._applied_once = True
+
+    def redo(self) -> None:
+        if self._applied_once:
+            self._applied_once = False
+            return
+        self._guard(self.apply)
+
+    def undo(self) -> None:
+        self._guard(self.revert)
+
+    def _guard(self, work: Callable[[], None]) -> None:
+        # Exceptions cannot cross back into C++ (QUndoStack): hand them to the editor.
+        try:
+            work()
+        except Exception as error:
+            if self.on_error is None:
+                raise
+            self.on_error(error)
+
+
+class DocumentCommand(GuardedCommand):
+    """An edit of one estimate through its EstimateDocument."""
+
+    def __init__(self, doc: EstimateDocument, text: str) -> None:
+        super().__init__(text)
+        self.doc = doc
+
+
+class SetLineFields(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, line_id: uuid.UUID, new: dict[str, Any], text: str) -> None:
+        super().__init__(doc, text)
+        self.line_id = line_id
+        self.new = new
+        self.old: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.set_line_fields(self.line_id, self.new)
+
+    def revert(self) -> None:
+        self.doc.set_line_fields(self.line_id, self.old)
+
+
+class SetSectionFields(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, new: dict[str, Any], text: str) -> None:
+        super().__init__(doc, text)
+        self.section_id = section_id
+        self.new = new
+        self.old: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.set_section_fields(self.section_id, self.new)
+
+    def revert(self) -> None:
+        self.doc.set_section_fields(self.section_id, self.old)
+
+
+class SetEstimateFields(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, new: dict[str, Any], text: str) -> None:
+        super().__init__(doc, text)
+        self.new = new
+        self.old: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.set_estimate_fields(self.new)
+
+    def revert(self) -> None:
+        self.doc.set_estimate_fields(self.old)
+
+
+class AddLine(DocumentCommand):
+    """Add a line; undo deletes it (a tombstone), redo restores that same row."""
+
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int | None,
+                 values: dict[str, Any], text: str = "Add line") -> None:
+        super().__init__(doc, text)
+        self.section_id = section_id
+        self.index = index
+        self.values = values
+        self.line_id = uuid.uuid4()
+        self._created = False
+
+    def apply(self) -> None:
+        if self._created:
+            self.doc.restore_line(self.line_id, self.section_id, self.index or 0)
+            return
+        line = self.doc.add_line(self.section_id, self.index, self.values, line_id=self.line_id)
+        self.index = line.position
+        self._created = True
+
+    def revert(self) -> None:
+        self.doc.delete_line(self.line_id)
+
+
+class DeleteLines(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, line_ids: list[uuid.UUID]) -> None:
+        count = len(line_ids)
+        super().__init__(doc, "Delete line" if count == 1 else f"Delete {count} lines")
+        self.line_ids = line_ids
+        self.places: list[tuple[uuid.UUID, uuid.UUID, int]] = []
+
+    def apply(self) -> None:
+        self.places = []
+        for line_id in self.line_ids:
+            section_id, index = self.doc.delete_line(line_id)
+            self.places.append((line_id, section_id, index))
+
+    def revert(self) -> None:
+        for line_id, section_id, index in reversed(self.places):
+            self.doc.restore_line(line_id, section_id, index)
+
+
+class MoveLine(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
+        super().__init__(doc, "Move line")
+        self.line_id = line_id
+        self.target = (section_id, index)
+        self.origin: tuple[uuid.UUID, int] | None = None
+
+    def apply(self) -> None:
+        self.origin = self.doc.move_line(self.line_id, *self.target)
+
+    def revert(self) -> None:
+        assert self.origin is not None
+        self.doc.move_line(self.line_id, *self.origin)
+
+
+class AddSection(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, name: str, index: int | None) -> None:
+        super().__init__(doc, "Add section")
+        self.name = name
+        self.index = index
+        self.section_id = uuid.uuid4()
+        self._created = False
+
+    def apply(self) -> None:
+        if self._created:
+            self.doc.restore_section(self.section_id, self.index or 0)
+            return
+        section = self.doc.add_section(self.name, self.index, section_id=self.section_id)
+        self.index = section.position
+        self._created = True
+
+    def revert(self) -> None:
+        self.doc.delete_section(self.section_id)
+
+
+class DeleteSection(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID) -> None:
+        super().__init__(doc, "Delete section")
+        self.section_id = section_id
+        self.index = 0
+
+    def apply(self) -> None:
+        self.index = self.doc.delete_section(self.section_id)
+
+    def revert(self) -> None:
+        self.doc.restore_section(self.section_id, self.index)
+
+
+class RestoreSection(DocumentCommand):
+    """Bring back a section someone else deleted (with its lines); undo deletes it again."""
+
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int, text: str) -> None:
+        super().__init__(doc, text)
+        self.section_id = section_id
+        self.index = index
+
+    def apply(self) -> None:
+        self.doc.restore_section(self.section_id, self.index)
+
+    def revert(self) -> None:
+        self.index = self.doc.delete_section(self.section_id)
+
+
+class MoveSection(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int) -> None:
+        super().__init__(doc, "Move section")
+        self.section_id = section_id
+        self.index = index
+        self.origin = 0
+
+    def apply(self) -> None:
+        self.origin = self.doc.move_section(self.section_id, self.index)
+
+    def revert(self) -> None:
+        self.doc.move_section(self.section_id, self.origin)
+
+
+class SetAlternativeFlags(DocumentCommand):
+    """Choose one line of a group of alternatives; undo restores which one was chosen."""
+
+    def __init__(self, doc: EstimateDocument, line_id: uuid.UUID) -> None:
+        super().__init__(doc, "Choose alternative")
+        self.line_id = line_id
+        self.old: dict[uuid.UUID, bool] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.choose_alternative(self.line_id)
+
+    def revert(self) -> None:
+        self.doc.set_alternative_flags(self.old)
+
+
+class SetParameterFields(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, parameter_id: uuid.UUID, new: dict[str, Any],
+                 text: str) -> None:
+        super().__init__(doc, text)
+        self.parameter_id = parameter_id
+        self.new = new
+        self.old: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        self.old = self.doc.set_parameter_fields(self.parameter_id, self.new)
+
+    def revert(self) -> None:
+        self.doc.set_parameter_fields(self.parameter_id, self.old)
+
+
+class AddParameter(DocumentCommand):
+    """Add a parameter; undo deletes it (a tombstone), redo restores that same row."""
+
+    def __init__(self, doc: EstimateDocument, name: str, value: Any, index: int | None = None) -> None:
+        super().__init__(doc, f"Add parameter {name}")
+        self.name = name
+        self.value = value
+        self.index = index
+        self.parameter_id = uuid.uuid4()
+        self._created = False
+
+    def apply(self) -> None:
+        if self._created:
+            self.doc.restore_parameter(self.parameter_id, self.index or 0)
+            return
+        row = self.doc.add_parameter(self.name, self.value, index=self.index, parameter_id=self.parameter_id)
+        self.index = row.position
+        self._created = True
+
+    def revert(self) -> None:
+        self.doc.delete_parameter(self.parameter_id)
+
+
+class DeleteParameter(DocumentCommand):
+    def __init__(self, doc: EstimateDocument, parameter_id: uuid.UUID) -> None:
+        super().__init__(doc, f"Delete parameter {doc.parameter(parameter_id).name}")
+        self.parameter_id = parameter_id
+        self.index = 0
+
+    def apply(self) -> None:
+        self.index = self.doc.delete_parameter(self.parameter_id)
+
+    def revert(self) -> None:
+        self.doc.restore_parameter(self.parameter_id, self.index)

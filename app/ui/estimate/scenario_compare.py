@@ -1,0 +1,552 @@
+"""The scenario comparison dialog: estimates of a project side by side, every difference marked.
+
+All numbers come from :func:`app.services.estimate.scenarios.compare_estimates`; the two item models
+here only lay them out and colour the cells that differ from the baseline (the first
+estimate ticked). matplotlib is imported the first time the Chart tab is shown.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.estimate.scenarios import (
+    Cell,
+    Comparison,
+    LineComparison,
+    LineMetric,
+    Metric,
+    compare_estimates,
+    project_estimates,
+)
+from app.services.money import format_money, format_number, format_percent
+from app.services.storage.database import Database, StorageError
+from app.ui.tasks import Task, run_task
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+DISPLAY = Qt.ItemDataRole.DisplayRole
+# The exact value behind a cell (Decimal or None) and whether it differs from the baseline.
+VALUE_ROLE = Qt.ItemDataRole.UserRole + 1
+DIFFERS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+HIGHER = QColor("#dcf2e3")  # price above the baseline
+LOWER = QColor("#f9dede")  # price below the baseline
+CHANGED = QColor("#fbf0cf")  # any other difference
+TOTAL_BACKGROUND = QColor("#eef1f5")
+NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CHILD_METRICS = (Metric.COST, Metric.MARGIN, Metric.MARGIN_PCT, Metric.HOURS, Metric.CREW_DAYS)
+MISSING = "—"
+MIN_SCENARIOS = 2
+W = TypeVar("W", bound=QWidget)
+
+
+def _format(value: Decimal | None, money: bool, percent: bool, currency: str, signed: bool = False) -> str:
+    """One number as the app shows it; a sign in front of a difference, a dash for "not there"."""
+    if value is None:
+        return MISSING
+    if percent:
+        text = format_percent(value)
+    elif money:
+        text = format_money(value, currency)
+    else:
+        text = format_number(value)
+    return f"+{text}" if signed and value > 0 else text
+
+
+def _named(widget: W, name: str) -> W:
+    """Give a widget its objectName (tests and accessibility tools find it by that)."""
+    widget.setObjectName(name)
+    return widget
+
+
+def _bold(font: QFont | None = None) -> QFont:
+    font = QFont(font) if font is not None else QFont()
+    font.setBold(True)
+    return font
+
+
+def _difference_brush(cell: Cell, directional: bool) -> QBrush | None:
+    """Green/red when a directional figure (price) went up/down, amber for any other change."""
+    if not cell.differs:
+        return None
+    delta = cell.delta
+    if directional and delta is not None and delta != 0:
+        return QBrush(HIGHER if delta > 0 else LOWER)
+    return QBrush(CHANGED)
+
+
+class ScenarioComparisonModel(QAbstractItemModel):
+    """Sections then Total; each row shows the price, its children the other metrics.
+
+    Columns: the name, one per scenario, then "Δ vs <baseline>" per other scenario.
+    Internal ids: 0 for a section row, ``section row + 1`` for a metric row under it.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.comparison: Comparison | None = None
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self.beginResetModel()
+        self.comparison = comparison
+        self.endResetModel()
+
+    # -- shape ---------------------------------------------------------------------
+
+    @property
+    def scenario_count(self) -> int:
+        return 0 if self.comparison is None else len(self.comparison.scenarios)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        if self.comparison is None or parent.column() > 0:
+            return 0
+        if not parent.isValid():
+            return len(self.comparison.rows)
+        return len(CHILD_METRICS) if parent.internalId() == 0 else 0
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        n = self.scenario_count
+        return 1 + n + max(n - 1, 0) if n else 1
+
+    def index(self, row: int, column: int, parent: AnyIndex = QModelIndex()) -> QModelIndex:
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        return self.createIndex(row, column, 0 if not parent.isValid() else parent.row() + 1)
+
+    def parent(self, index: AnyIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal or self.comparison is None:
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+            return int(NUMBER_ALIGN if section > 0 else left)
+        if role != DISPLAY:
+            return None
+        names = [s.name for s in self.comparison.scenarios]
+        if section == 0:
+            return "Section"
+        if section <= len(names):
+            return names[section - 1]
+        return f"Δ {names[section - len(names)]} vs {names[0]}"
+
+    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- cells ---------------------------------------------------------------------
+
+    def locate(self, index: AnyIndex) -> tuple[int, Metric]:
+        """(comparison row, metric) of an index: a section row is its price."""
+        if index.internalId() == 0:
+            return index.row(), Metric.PRICE
+        return index.internalId() - 1, CHILD_METRICS[index.row()]
+
+    def cell(self, index: AnyIndex) -> tuple[Cell, bool] | None:
+        """The cell behind a number column and whether it is a Δ column; None for the name column."""
+        assert self.comparison is not None
+        row, metric = self.locate(index)
+        n = self.scenario_count
+        column = index.column()
+        if column == 0:
+            return None
+        scenario = column - 1 if column <= n else column - n
+        return self.comparison.rows[row].cell(metric, scenario), column > n
+
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+        if not index.isValid() or self.comparison is None:
+            return None
+        row, metric = self.locate(index)
+        is_total = self.comparison.rows[row].is_total
+        found = self.cell(index)
+        if found is None:
+            return self._name_data(index, row, metric, role)
+        cell, is_delta = found
+        if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
+            return self._text(cell, metric, is_delta, tooltip=role != DISPLAY)
+        if role == VALUE_ROLE:
+            return cell.delta if is_delta else cell.value
+        if role == DIFFERS_ROLE:
+            return cell.differs
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(NUMBER_ALIGN)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            brush = _difference_brush(cell, metric is Metric.PRICE)
+            if brush is None and is_total and index.internalId() == 0:
+                return QBrush(TOTAL_BACKGROUND)
+            return brush
+        if role == Qt.ItemDataRole.FontRole and (cell.differs or (is_total and index.internalId() == 0)):
+            return _bold()
+        return None
+
+    def _name_data(self, index: AnyIndex, row: int, metric: Metric, role: int) -> Any:
+        assert self.comparison is not None
+        comparison_row = self.comparison.rows[row]
+        top = index.internalId() == 0
+        if role == DISPLAY:
+            return comparison_row.name if top else metric.label
+        if role == Qt.ItemDataRole.ToolTipRole and top:
+            return f"{comparison_row.name}: price; expand for cost, margin and labour"
+        if role == Qt.ItemDataRole.FontRole and top and comparison_row.is_total:
+            return _bold()
+        if role == Qt.ItemDataRole.BackgroundRole and top and comparison_row.is_total:
+            return QBrush(TOTAL_BACKGROUND)
+        if role == Qt.ItemDataRole.ForegroundRole and not top:
+            return QBrush(QColor("#5b6470"))
+        if role == DIFFERS_ROLE:
+            return comparison_row.differs(metric)
+        return None
+
+    def _text(self, cell: Cell, metric: Metric, is_delta: bool, tooltip: bool) -> str:
+        assert self.comparison is not None
+        money, percent = metric.is_money, metric is Metric.MARGIN_PCT
+        currency = self.comparison.currency
+        if is_delta:
+            if cell.delta is None:
+                return MISSING if cell.differs else ""
+            text = _format(cell.delta, money, percent, currency, signed=True)
+            return "" if not tooltip and cell.delta == 0 else text
+        text = _format(cell.value, money, percent, currency)
+        if tooltip and cell.differs:
+            base = _format(cell.baseline, money, percent, currency)
+            return f"{text} (baseline {self.comparison.baseline.name}: {base})"
+        return text
+
+
+class LineDifferenceModel(QAbstractTableModel):
+    """Matched lines: section, description, then quantity, days and price per scenario.
+
+    Only lines that differ somewhere are shown unless ``show_all`` is set.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.comparison: Comparison | None = None
+        self.show_all = False
+        self.lines: tuple[LineComparison, ...] = ()
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self.beginResetModel()
+        self.comparison = comparison
+        self._filter()
+        self.endResetModel()
+
+    def set_show_all(self, show_all: bool) -> None:
+        self.beginResetModel()
+        self.show_all = show_all
+        self._filter()
+        self.endResetModel()
+
+    def _filter(self) -> None:
+        if self.comparison is None:
+            self.lines = ()
+        else:
+            self.lines = self.comparison.lines if self.show_all else self.comparison.differing_lines()
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.lines)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+        if parent.isValid():
+            return 0
+        n = 0 if self.comparison is None else len(self.comparison.scenarios)
+        return 2 + n * len(LineMetric)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation != Qt.Orientation.Horizontal or role != DISPLAY:
+            return None
+        if section < 2:
+            return ("Section", "Line")[section]
+        if self.comparison is None:
+            return None
+        scenario, metric = self._locate(section)
+        return f"{self.comparison.scenarios[scenario].name}\n{metric.label}"
+
+    @staticmethod
+    def _locate(column: int) -> tuple[int, LineMetric]:
+        scenario, which = divmod(column - 2, len(LineMetric))
+        return scenario, list(LineMetric)[which]
+
+    def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
+        if not index.isValid() or self.comparison is None:
+            return None
+        line = self.lines[index.row()]
+        if index.column() < 2:
+            if role == DISPLAY:
+                return line.section if index.column() == 0 else line.description
+            return None
+        scenario, metric = self._locate(index.column())
+        cell = line.cell(metric, scenario)
+        if role == DISPLAY:
+            return _format(cell.value, metric.is_money, False, self.comparison.currency)
+        if role == VALUE_ROLE:
+            return cell.value
+        if role == DIFFERS_ROLE:
+            return cell.differs
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(NUMBER_ALIGN)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return _difference_brush(cell, metric is LineMetric.PRICE)
+        if role == Qt.ItemDataRole.FontRole and cell.differs:
+            return _bold()
+        return None
+
+
+class ScenarioCompareDialog(QDialog):
+    """Tick two or more estimates of a project; see them side by side, by section and by line."""
+
+    def __init__(self, db: Database, project_id: uuid.UUID,
+                 estimate_ids: Sequence[uuid.UUID] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._comparing: Task | None = None
+        self._again = False
+        self.project_id = project_id
+        self.comparison: Comparison | None = None
+        self.figure: Any = None
+        self.canvas: Any = None
+        self.setObjectName("scenarioCompareDialog")
+        self.setWindowTitle("Compare scenarios")
+        self.resize(1180, 640)
+
+        self.summary_model = ScenarioComparisonModel(self)
+        self.lines_model = LineDifferenceModel(self)
+        self._build()
+        self._fill_choices(estimate_ids)
+        self.refresh()
+
+    # -- building --------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.scenario_list = _named(QListWidget(), "scenarioList")
+        self.scenario_list.setAccessibleName("Estimates to compare")
+        self.scenario_list.itemChanged.connect(self._on_item_changed)
+        picker = QWidget()
+        picker_layout = QVBoxLayout(picker)
+        picker_layout.setContentsMargins(0, 0, 0, 0)
+        heading = QLabel("<b>Estimates</b>")
+        hint = _named(QLabel("The first ticked is the baseline."), "baselineHint")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #5b6470;")
+        picker_layout.addWidget(heading)
+        picker_layout.addWidget(self.scenario_list, 1)
+        picker_layout.addWidget(hint)
+
+        self.tabs = _named(QTabWidget(), "scenarioTabs")
+        self.tabs.addTab(self._summary_tab(), "Summary")
+        self.tabs.addTab(self._lines_tab(), "Lines")
+        self.chart_page = _named(QWidget(), "scenarioChartPage")
+        self.chart_layout = QVBoxLayout(self.chart_page)
+        self.tabs.addTab(self.chart_page, "Chart")
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+
+        self.status = _named(QLabel(), "scenarioStatus")
+        self.status.setStyleSheet("color: #8a4b00;")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.status)
+        right_layout.addWidget(self.tabs, 1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(picker)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([200, 980])
+        buttons = _named(QDialogButtonBox(QDialogButtonBox.StandardButton.Close), "scenarioButtons")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+
+    def _summary_tab(self) -> QWidget:
+        self.summary_view = _named(QTreeView(), "scenarioSummary")
+        self.summary_view.setModel(self.summary_model)
+        self.summary_view.setAlternatingRowColors(True)
+        self.summary_view.setUniformRowHeights(True)
+        self.summary_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.summary_view.header().setStretchLastSection(False)
+        self.summary_model.modelReset.connect(self._after_summary_reset)
+        return self.summary_view
+
+    def _lines_tab(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.show_all_lines = _named(QCheckBox("Show all lines, not only the ones that differ"),
+                                     "showAllLines")
+        self.show_all_lines.toggled.connect(self.lines_model.set_show_all)
+        self.lines_view = _named(QTableView(), "scenarioLines")
+        self.lines_view.setModel(self.lines_model)
+        self.lines_view.setAlternatingRowColors(True)
+        self.lines_view.verticalHeader().hide()
+        self.lines_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.lines_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.lines_view.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        layout.addWidget(self.show_all_lines)
+        layout.addWidget(self.lines_view, 1)
+        return page
+
+    def _fill_choices(self, estimate_ids: Sequence[uuid.UUID] | None) -> None:
+        choices = project_estimates(self.db, self.project_id)
+        wanted = set(estimate_ids) if estimate_ids else {c.id for c in choices}
+        names = {c.id: c.name for c in choices}
+        self.scenario_list.blockSignals(True)
+        for choice in choices:
+            item = QListWidgetItem(choice.name)
+            item.setData(Qt.ItemDataRole.UserRole, choice.id)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                          | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if choice.id in wanted else Qt.CheckState.Unchecked)
+            if choice.based_on_id in names:
+                item.setToolTip(f"A scenario based on {names[choice.based_on_id]}")
+            self.scenario_list.addItem(item)
+        self.scenario_list.blockSignals(False)
+
+    # -- behaviour -------------------------------------------------------------------
+
+    def checked_ids(self) -> list[uuid.UUID]:
+        items = (self.scenario_list.item(i) for i in range(self.scenario_list.count()))
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items
+                if item.checkState() == Qt.CheckState.Checked]
+
+    def refresh(self) -> None:
+        """Compare the ticked estimates again (they may have changed since the dialog opened)."""
+        ids = self.checked_ids()
+        comparison = None
+        if len(ids) < MIN_SCENARIOS:
+            self.status.setText("Tick at least two estimates to compare them.")
+        else:
+            try:
+                comparison = compare_estimates(self.db, ids)
+                self.status.setText("")
+            except StorageError as error:
+                self.status.setText(str(error))
+        self.status.setVisible(bool(self.status.text()))
+        self.set_comparison(comparison)
+
+    def refresh_in_background(self) -> None:
+        """Compare again off the GUI thread (each estimate is loaded whole), then show it.
+
+        For following edits while the user works: a comparison asked for meanwhile waits
+        for the running one, and a result that arrives after the dialog closed is dropped.
+        """
+        ids = self.checked_ids()
+        if len(ids) < MIN_SCENARIOS:
+            self.refresh()
+            return
+        if self._comparing is not None:
+            self._again = True
+            return
+        db = self.db
+
+        def done(comparison: Comparison) -> None:
+            if not shiboken6.isValid(self):
+                return  # the dialog was closed and deleted meanwhile
+            self._comparing = None
+            if self.isVisible() and ids == self.checked_ids():
+                self.set_comparison(comparison)
+            if self._again:
+                self._again = False
+                self.refresh_in_background()
+
+        def failed(message: str) -> None:
+            if not shiboken6.isValid(self):
+                return
+            self._comparing = None
+            self.status.setText(message)
+            self.status.setVisible(True)
+
+        # No parent: the task must outlive a dialog closed while it runs (it then does nothing).
+        self._comparing = run_task(lambda _progress: compare_estimates(db, ids), done, failed)
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        self.comparison = comparison
+        self.summary_model.set_comparison(comparison)
+        self.lines_model.set_comparison(comparison)
+        if self.figure is not None:
+            self.draw_chart()
+
+    def _on_item_changed(self, _item: QListWidgetItem) -> None:
+        self.refresh()
+
+    def _after_summary_reset(self) -> None:
+        view = self.summary_view
+        view.expandAll()
+        header = view.header()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.summary_model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+    def _on_tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.chart_page and self.canvas is None:
+            self._make_canvas()
+            self.draw_chart()
+
+    # -- chart -----------------------------------------------------------------------
+
+    def _make_canvas(self) -> None:
+        # Lazily: opening the dialog does not pay for matplotlib, only the first look at the chart.
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        self.figure = Figure(figsize=(9, 4.2), layout="constrained")
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setObjectName("scenarioCanvas")
+        self.canvas.setMinimumSize(520, 300)
+        self.chart_layout.addWidget(self.canvas)
+
+    def draw_chart(self) -> None:
+        """Grouped bars: price (solid) and cost (light) per section, one colour per scenario."""
+        self.figure.clear()
+        axes = self.figure.add_subplot(1, 1, 1)
+        comparison = self.comparison
+        if comparison is None:
+            axes.set_axis_off()
+            axes.text(0.5, 0.5, "Tick at least two estimates", ha="center", va="center")
+            self.canvas.draw_idle()
+            return
+        sections = comparison.sections
+        count = len(comparison.scenarios)
+        width = 0.8 / (2 * count)
+        palette = ["#2f6db5", "#e07b24", "#3a9a5b", "#8e5bb5", "#c0392b"]
+        for s, scenario in enumerate(comparison.scenarios):
+            colour = palette[s % len(palette)]
+            for k, (metric, alpha) in enumerate(((Metric.PRICE, 1.0), (Metric.COST, 0.45))):
+                offset = (2 * s + k - count + 0.5) * width
+                heights = [float(row.cell(metric, s).value or 0) for row in sections]  # drawing only
+                axes.bar([i + offset for i in range(len(sections))], heights, width, color=colour,
+                         alpha=alpha, label=f"{scenario.name} — {metric.label.lower()}")
+        axes.set_xticks(range(len(sections)), [row.name for row in sections])
+        axes.set_ylabel(f"Amount ({comparison.currency})")
+        axes.yaxis.set_major_formatter(lambda value, _pos: f"{value:,.0f}")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.grid(axis="y", alpha=0.3)
+        axes.set_title("Price and cost by section")
+        axes.legend(frameon=False, fontsize="small")
+        self.canvas.draw_idle()

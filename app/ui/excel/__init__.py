@@ -1,0 +1,1 @@
+"""Excel export and import in the GUI."""

@@ -1,0 +1,1 @@
+"""Editors for labour rule sets and roles."""

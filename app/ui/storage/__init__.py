@@ -1,0 +1,1 @@
+"""The File menu's database commands, sharing and the merge dialog."""
