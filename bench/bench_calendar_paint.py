@@ -34,7 +34,8 @@ from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from app.models.enums import AssignmentStatus, CrewKind
-from app.services.crew.board import AssignmentInfo, CrewInfo, detect_conflicts
+from app.services.crew.conflicts import detect_conflicts
+from app.services.crew.records import AssignmentInfo, CrewInfo
 from app.services.lookups import RoleInfo
 from app.ui.crew.calendar import HEADER_HEIGHT, NAME_WIDTH, ROW_HEIGHT, CrewCalendarView
 from bench._common import machine, ms, parse_counts, print_table, ratio, stats, write_json

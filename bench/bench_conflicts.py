@@ -3,7 +3,7 @@
 Builds a year of calls in memory (seeded, so every run sees the same data): each person works
 four days a week, 8–12 hour calls starting 06:00–14:00, with 2% double-bookings, short
 turnarounds, 1% roles they cannot fill, unavailable days and a weekly maximum for half of them.
-Then times app.services.crew.board.detect_conflicts over the assignments, and as baselines, in the
+Then times app.services.crew.conflicts.detect_conflicts over the assignments, and as baselines, in the
 same run, Python's ``sorted`` of the same (person, start, end) tuples and a bare loop reading
 each assignment's fields. The growth from 10,000 to 100,000 at the same density shows
 whether detection is near-linear (≈ 10×).
@@ -28,7 +28,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.models.enums import AssignmentStatus, CrewKind
-from app.services.crew.board import AssignmentInfo, CrewInfo, detect_conflicts
+from app.services.crew.conflicts import detect_conflicts
+from app.services.crew.records import AssignmentInfo, CrewInfo
 from bench._common import machine, ms, parse_counts, print_table, ratio, stats, write_json
 
 TARGET_MS = 500

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from app.models import CrewAssignment, CrewMember, CrewRole, CrewUnavailability, LineItem, Project, Role
-from app.services.crew.board import add_crew_member, set_crew_role, set_unavailable
+from app.services.crew.people import add_crew_member, set_crew_role, set_unavailable
 from app.services.storage.database import Database
 
 LOAD_IN = date(2027, 3, 6)

@@ -16,22 +16,18 @@ from sqlalchemy import event, select, update
 
 from app.models import CrewAssignment, LineItem, Project, Section
 from app.models.enums import AssignmentStatus, CrewKind
-from app.services.crew.board import (
-    AssignmentInfo,
-    BoardChange,
-    BoardChangeKind,
-    CrewBoard,
-    CrewInfo,
+from app.services.crew.board import CrewBoard, call_hours
+from app.services.crew.conflicts import detect_conflicts
+from app.services.crew.people import (
     add_crew_member,
-    call_hours,
     delete_crew_member,
-    detect_conflicts,
     load_crew,
     remove_crew_role,
     set_crew_role,
     set_unavailable,
     update_crew_member,
 )
+from app.services.crew.records import AssignmentInfo, BoardChange, BoardChangeKind, CrewInfo
 from app.services.estimate.document import ConcurrentEditError, EditConflict
 from app.services.storage.database import Database
 from app.services.values import InputError

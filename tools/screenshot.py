@@ -20,7 +20,7 @@ def capacity_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
 
     from PySide6.QtWidgets import QApplication
 
-    from app.services.crew.board import load_crew
+    from app.services.crew.people import load_crew
     from app.ui.crew.capacity_view import CapacityView
     from tests.crew_scene import build_crew_scene
 
@@ -76,7 +76,7 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     """The crew calendar on the Vantage load-in week, with the crew scene the GUI tests use."""
     from datetime import date, timedelta
 
-    from app.services.crew.board import load_crew
+    from app.services.crew.people import load_crew
     from app.ui.crew.panel import CrewCalendarPanel
     from app.ui.dialogs import UserDialogs
     from tests.crew_scene import LOAD_IN, build_crew_scene

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from app.services.crew import board as crew
+from app.services.crew import people as crew
 from tests.gui.helpers import finish_typing, start_typing, still_typing, tab_to_next_cell, type_into_cell
 
 pytestmark = pytest.mark.gui

@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from app.models import CrewAssignment, Estimate, Project, Role
 from app.models.enums import AssignmentStatus
-from app.services.crew.board import AssignmentInfo
 from app.services.crew.capacity import LabourCall, load_calls
+from app.services.crew.records import AssignmentInfo
 from app.services.estimate.document import LINE_COLUMNS
 from app.services.storage.database import Database
 

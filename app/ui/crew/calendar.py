@@ -41,7 +41,8 @@ from app.ui.crew.interactions import BarDrag, BarEdit
 from app.ui.crew.roster import crew_from_mime
 
 if TYPE_CHECKING:
-    from app.services.crew.board import AssignmentInfo, CrewBoard
+    from app.services.crew.board import CrewBoard
+    from app.services.crew.records import AssignmentInfo
 
 NAME_WIDTH = 210
 HEADER_HEIGHT = 48

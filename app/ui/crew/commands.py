@@ -10,7 +10,8 @@ from app.models.enums import AssignmentStatus
 from app.ui.estimate.commands import GuardedCommand
 
 if TYPE_CHECKING:
-    from app.services.crew.board import CrewBoard, OpenPosition
+    from app.services.crew.board import CrewBoard
+    from app.services.crew.records import OpenPosition
 
 
 class BoardCommand(GuardedCommand):

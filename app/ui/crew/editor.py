@@ -1,6 +1,6 @@
 """Crew members: who they are, the roles they can fill (and their own rates), the days they cannot work.
 
-A non-blocking dialog over app.services.crew.board; every change is saved at once and is an
+A non-blocking dialog over app.services.crew.people; every change is saved at once and is an
 undoable command on the dialog's own stack (Ctrl+Z / Ctrl+Shift+Z while it has focus).
 """
 
@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.enums import CrewKind
-from app.services.crew import board as crew
-from app.services.crew.board import CrewInfo
+from app.services.crew import people as crew
+from app.services.crew.records import CrewInfo
 from app.services.estimate.document import ConcurrentEditError
 from app.services.lookups import load_lookups
 from app.services.money import format_number

@@ -15,7 +15,7 @@ from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
-    from app.services.crew.board import AssignmentInfo
+    from app.services.crew.records import AssignmentInfo
     from app.ui.crew.calendar import CrewCalendarView
 
 SNAP = timedelta(minutes=30)

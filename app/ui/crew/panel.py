@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.enums import AssignmentStatus
-from app.services.crew.board import BoardChange, CrewBoard, OpenPosition
+from app.services.crew.board import CrewBoard
+from app.services.crew.records import BoardChange, OpenPosition
 from app.services.estimate.document import ConcurrentEditError
 from app.services.storage.database import Database, StorageError
 from app.services.values import InputError
