@@ -37,7 +37,8 @@ from app.models.enums import AssignmentStatus, CrewKind
 from app.services.crew.conflicts import detect_conflicts
 from app.services.crew.records import AssignmentInfo, CrewInfo
 from app.services.lookups import RoleInfo
-from app.ui.crew.calendar import HEADER_HEIGHT, NAME_WIDTH, ROW_HEIGHT, CrewCalendarView
+from app.ui.crew.calendar import CrewCalendarView
+from app.ui.crew.calendar_style import HEADER_HEIGHT, NAME_WIDTH, ROW_HEIGHT
 from bench._common import machine, ms, parse_counts, print_table, ratio, stats, write_json
 
 MONTH = date(2027, 3, 1)

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from app.models.enums import AssignmentStatus
 from app.services.crew.board import CrewBoard
-from app.ui.crew.calendar import CONFLICT, HEADER_HEIGHT, NAME_WIDTH, CrewCalendarView
+from app.ui.crew.calendar import CrewCalendarView
+from app.ui.crew.calendar_style import CONFLICT, HEADER_HEIGHT, NAME_WIDTH
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.main_window import MainWindow
 from tests.crew_scene import LOAD_IN, CrewScene, build_crew_scene
