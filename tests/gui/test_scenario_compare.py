@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.scenarios import compare_estimates, duplicate_estimate
 from app.services.storage.database import Database
-from app.ui.estimate.scenario_compare import (
+from app.ui.estimate.scenario_compare import ScenarioCompareDialog
+from app.ui.estimate.scenario_compare_models import (
     DIFFERS_ROLE,
     HIGHER,
     LOWER,
     VALUE_ROLE,
     LineDifferenceModel,
-    ScenarioCompareDialog,
     ScenarioComparisonModel,
 )
 
