@@ -26,7 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from openpyxl import Workbook, load_workbook
 
 from app.services.estimate.document import EstimateDocument
-from app.services.excel.export import export_cost_sheet, export_quote
+from app.services.excel.cost_sheet import export_cost_sheet
+from app.services.excel.quote import export_quote
 from app.services.storage.database import open_database
 from bench._common import machine, ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_estimate

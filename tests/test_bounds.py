@@ -33,7 +33,7 @@ from app.services.estimate.document import (
 )
 from app.services.estimate.parameters import parse_range
 from app.services.estimate.pricing import LineTerms
-from app.services.excel.export import ExportError, export_estimate
+from app.services.excel.export import export_estimate
 from app.services.excel.importing import (
     DATA_SHEET,
     ColumnMapping,
@@ -42,6 +42,7 @@ from app.services.excel.importing import (
     read_tandem_workbook,
     write_tandem_data,
 )
+from app.services.excel.workbook import ExportError
 from app.services.labour.roles import ROLE_FIELDS
 from app.services.labour.rules import RULE_FIELDS
 from app.services.storage.database import Database, check_database, open_database

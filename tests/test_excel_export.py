@@ -25,14 +25,10 @@ from sqlalchemy import update
 from app.models import Client
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
-from app.services.excel.export import (
-    ExportCancelled,
-    ExportError,
-    export_cost_sheet,
-    export_estimate,
-    export_quote,
-    find_estimates,
-)
+from app.services.excel.cost_sheet import export_cost_sheet
+from app.services.excel.export import export_estimate, find_estimates
+from app.services.excel.quote import export_quote
+from app.services.excel.workbook import ExportCancelled, ExportError
 from app.services.money import CENT
 from app.services.storage.database import Database
 from tests.factories import make_estimate

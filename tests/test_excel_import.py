@@ -459,22 +459,22 @@ def test_a_foreign_workbook_is_not_a_tandem_one(tmp_path: Path) -> None:
 def test_round_trip_through_export_cost_sheet(demo_db: Database, full_booth_id: uuid.UUID, tmp_path: Path,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """The exporter's own workbook (write-only, its sheets first) with the Tandem sheets added to it."""
-    from app.services.excel import export as excel_export
+    from app.services.excel import cost_sheet
 
     doc = EstimateDocument(demo_db, full_booth_id)
     path = tmp_path / "cost.xlsx"
-    excel_export.export_cost_sheet(doc, path, db=demo_db)
+    cost_sheet.export_cost_sheet(doc, path, db=demo_db)
     if not is_tandem_workbook(path):
         # Not wired yet: add the call where the exporter will make it, after its own sheets.
-        original = excel_export._write_orders
+        original = cost_sheet._write_orders
 
         def with_tandem_data(wb: Any, d: EstimateDocument, *args: Any, **kwargs: Any) -> Any:
             result = original(wb, d, *args, **kwargs)
             write_tandem_data(wb, d, db=demo_db)
             return result
 
-        monkeypatch.setattr(excel_export, "_write_orders", with_tandem_data)
-        excel_export.export_cost_sheet(doc, path, db=demo_db)
+        monkeypatch.setattr(cost_sheet, "_write_orders", with_tandem_data)
+        cost_sheet.export_cost_sheet(doc, path, db=demo_db)
     assert is_tandem_workbook(path)
     preview = open_sheet_preview(path)
     assert preview.is_tandem and DATA_SHEET not in preview.sheet_names

@@ -20,7 +20,6 @@ from app.ui.tasks import Progress, ProgressRun
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.services.excel import export as excel_export
     from app.ui.main_window import MainWindow
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
@@ -72,16 +71,17 @@ class ExportActions(QObject):
 
         # Imported when first used: openpyxl (and the numpy it pulls in) costs ~250 ms at start-up.
         from app.services.excel import export as excel_export
+        from app.services.excel.workbook import ExportError, ExportResult
 
-        def work(progress: Progress) -> excel_export.ExportResult:
+        def work(progress: Progress) -> ExportResult:
             try:
                 doc = EstimateDocument(db, estimate_id)  # this thread's own document
                 return excel_export.export_estimate(doc, path, internal=internal, db=db, progress=progress)
-            except excel_export.ExportError:
+            except ExportError:
                 raise
             except Exception as error:
                 # The task reports StorageErrors only; anything else would leave the dialog up for good.
-                raise excel_export.ExportError(f"The export failed: {error}") from error
+                raise ExportError(f"The export failed: {error}") from error
 
         self._run(f"Exporting the {what}…", work,
                   lambda result: window.statusBar().showMessage(

@@ -1,0 +1,231 @@
+"""The internal cost sheet workbook: costs, margins and live totals, the crew and the supplier orders.
+
+It also carries the estimate exactly, in hidden sheets (:func:`write_tandem_data`), so that
+importing the workbook gives back the same estimate.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+
+from app.models import CrewAssignment, CrewMember
+from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
+from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED
+from app.services.excel.importing import write_tandem_data
+from app.services.excel.workbook import (
+    PROGRESS_EVERY,
+    Cancelled,
+    ExportResult,
+    Progress,
+    Sheet,
+    build,
+    check,
+    common_styles,
+    company_of,
+    new_workbook,
+    prepare,
+    quote_label,
+    sum_formula,
+)
+from app.services.storage.database import Database
+
+COST_COLUMNS = ("Section", "Line (internal)", "Client description", "Kind", "Supplier", "Role", "Qty",
+                "Unit", "Days", "Hours/day", "ST h", "OT h", "DT h", "Units", "Unit cost", "Cost",
+                "Markup %", "Price", "Margin", "Margin %", "In total")
+_COST_WIDTHS = (16, 36, 30, 11, 22, 16, 7, 9, 6, 8, 7, 7, 7, 9, 11, 13, 9, 13, 13, 9, 10)
+_COL = {name: get_column_letter(i) for i, name in enumerate(COST_COLUMNS, 1)}
+_INCLUSION_TEXT = {INCLUDED: "yes", ADDON: "add-on", EXCLUDED: "alternative"}
+
+
+def export_cost_sheet(doc: EstimateDocument, path: str | Path, *, db: Database | None = None,
+                      progress: Progress | None = None, cancelled: Cancelled | None = None) -> ExportResult:
+    """Write the internal cost sheet: every line's cost basis, labour split, markup, price and margin,
+    section and total margins, the crew assignments and the supplier orders."""
+    db = db or doc.db
+    company, _terms = company_of(db)
+    company = company or doc.header.company_name
+    label = quote_label(db, doc)
+    check(progress, cancelled, "Preparing the cost sheet…", 0, doc.line_count)
+    wb = new_workbook(f"Cost sheet — {doc.header.project_name} — {doc.header.name}", company)
+
+    def write() -> None:
+        _write_costs(wb, doc, company, label, progress, cancelled)
+        _write_crew(wb, doc, db)
+        _write_orders(wb, doc)
+        # The estimate again, exactly and machine-readably (hidden sheets), so that importing
+        # this workbook gives back the same estimate. Never in the client quote.
+        write_tandem_data(wb, doc, db=db)
+        check(progress, cancelled, "Saving the workbook…", doc.line_count, doc.line_count)
+
+    build(wb, Path(path), write)
+    return ExportResult(Path(path), doc.line_count, label)
+
+
+def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
+                 progress: Progress | None, cancelled: Cancelled | None) -> None:
+    h = doc.header
+    header_row = 5
+    s = Sheet(wb, "Cost sheet", h.currency, _COST_WIDTHS)
+    prepare(s.ws, f"C{header_row + 1}")
+    common_styles(s)
+    s.append([s.text(f"INTERNAL cost sheet — {company}", "title")])
+    s.append([s.text(f"{h.client_name} · {h.project_name} · {h.name}", "subtitle")])
+    s.append([s.text(label, "plain"), None, s.date(date.today())])
+    s.append()
+    s.append([s.text(name, "header") for name in COST_COLUMNS])
+    c = _COL
+    sections_rows: list[int] = []
+    done = 0
+    for section in doc.sections:
+        s.append([s.text(section.name + (" (optional)" if section.optional else ""), "section")])
+        first = s.row + 1
+        for line in section.lines:
+            _cost_line(s, doc, section, line)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                check(progress, cancelled, "Writing the cost sheet…", done, doc.line_count)
+        last = s.row
+
+        def sumif(col: str, first: int = first, last: int = last) -> str:
+            # Only lines "in total" count (add-ons and unchosen alternatives are priced apart).
+            if last < first:
+                return "=0"
+            return (f'=SUMIF({c["In total"]}{first}:{c["In total"]}{last},"yes",'
+                    f"{col}{first}:{col}{last})")
+
+        r = s.row + 1
+        s.append([s.text(f"Total {section.name}", "label"), *([None] * 14),
+                  s.formula(sumif(c["Cost"]), "money_bold"), None,
+                  s.formula(sumif(c["Price"]), "money_bold"),
+                  s.formula(f"={c['Price']}{r}-{c['Cost']}{r}", "money_bold"),
+                  s.formula(f'=IF({c["Price"]}{r}=0,"",{c["Margin"]}{r}/{c["Price"]}{r}*100)', "pct_bold")])
+        sections_rows.append(r)
+        s.append()
+    p, k = c["Price"], c["Cost"]
+    sub = s.append([s.text("Subtotal (price)", "total_label"), *([None] * 16),
+                    s.formula(sum_formula([f"{p}{r}" for r in sections_rows]), "total")])
+    net_parts = [f"{p}{sub}"]
+    pct_col = c["Markup %"]
+    cont = None
+    if h.contingency_pct:
+        cont = s.append([s.text("Contingency", "label"), *([None] * 15), s.number(h.contingency_pct, "pct"),
+                         s.formula(f"=ROUND({p}{sub}*{pct_col}{s.row + 1}/100,2)")])
+        net_parts.append(f"{p}{cont}")
+    if h.discount_pct:
+        base = f"({p}{sub}+{p}{cont})" if cont else f"{p}{sub}"
+        disc = s.append([s.text("Discount", "label"), *([None] * 15), s.number(h.discount_pct, "pct"),
+                         s.formula(f"=-ROUND({base}*{pct_col}{s.row + 1}/100,2)")])
+        net_parts.append(f"{p}{disc}")
+    net = s.append([s.text("Net (before tax)", "label"), *([None] * 16),
+                    s.formula("=" + "+".join(net_parts), "money_bold")])
+    tax_cell = None
+    if h.tax_pct:
+        tax = s.append([s.text("Tax", "label"), *([None] * 15), s.number(h.tax_pct, "pct"),
+                        s.formula(f"=ROUND({p}{net}*{pct_col}{s.row + 1}/100,2)")])
+        tax_cell = f"{p}{tax}"
+    s.append([s.text("Total to the client", "total_label"), *([None] * 16),
+              s.formula(f"={p}{net}" + (f"+{tax_cell}" if tax_cell else ""), "total")])
+    cost = s.append([s.text("Total cost", "total_label"), *([None] * 14),
+                     s.formula(sum_formula([f"{k}{r}" for r in sections_rows]), "total")])
+    margin = s.append([s.text("Margin (net − cost)", "total_label"), *([None] * 17),
+                       s.formula(f"={p}{net}-{k}{cost}", "total")])
+    s.append([s.text("Margin %", "label"), *([None] * 18),
+              s.formula(f'=IF({p}{net}=0,"",{c["Margin"]}{margin}/{p}{net}*100)', "pct_bold")])
+    if h.target_margin_pct:
+        s.append([s.text("Target margin %", "label"), *([None] * 18), s.number(h.target_margin_pct, "pct")])
+    s.print_setup(header_row, f"INTERNAL — {company} — {h.project_name} — {h.name}", landscape=True)
+
+
+def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow) -> None:
+    priced = line.price
+    supplier = doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None
+    role = doc.lookups.roles.get(line.role_id) if line.role_id else None
+    call = priced.call
+    markup = priced.markup_pct
+    margin_pct = priced.margin_pct
+    r = s.row + 1
+    c = _COL
+    s.append([
+        s.text(section.name, "plain"), s.text(line.description), s.text(doc.client_text(line)),
+        s.text(line.kind.value, "plain"), s.text(supplier.name if supplier else "", "plain"),
+        s.text(role.name if role else "", "plain"), s.number(line.quantity, "qty"),
+        s.text(line.unit, "plain"),
+        s.number(line.days, "qty"), s.number(line.hours, "qty"),
+        s.number(call.straight if call else None, "qty"), s.number(call.overtime if call else None, "qty"),
+        s.number(call.double_time if call else None, "qty"), s.number(priced.units, "qty"),
+        s.number(line.unit_cost), s.number(priced.cost),
+        s.number(markup.quantize(Decimal("0.01")) if markup is not None else None, "pct"),
+        s.number(priced.price), s.formula(f"={c['Price']}{r}-{c['Cost']}{r}"),
+        s.number(margin_pct.quantize(Decimal("0.01")) if margin_pct is not None else None, "pct"),
+        s.text(_INCLUSION_TEXT[doc.inclusion(line)], "plain"),
+    ])
+
+
+CREW_COLUMNS = ("Crew member", "Role", "Call (line)", "Starts", "Ends", "Hours", "Status")
+
+
+def _write_crew(wb: Workbook, doc: EstimateDocument, db: Database) -> None:
+    """The project's crew assignments, by start time (the calendar's bars, as a list)."""
+    a, m = CrewAssignment.__table__, CrewMember.__table__  # type: ignore[attr-defined]
+    with db.read() as conn:
+        rows = conn.execute(
+            select(m.c.name, a.c.role_id, a.c.line_item_id, a.c.starts_at, a.c.ends_at, a.c.status)
+            .join(m, a.c.crew_member_id == m.c.id)
+            .where(a.c.project_id == doc.header.project_id, a.c.deleted_at.is_(None))
+            .order_by(a.c.starts_at, m.c.name)
+        ).all()
+    s = Sheet(wb, "Crew", doc.header.currency, (24, 16, 36, 18, 18, 8, 11))
+    prepare(s.ws, "A3")
+    common_styles(s)
+    s.append([s.text(f"Crew assignments — {doc.header.project_name}", "subtitle")])
+    s.append([s.text(name, "header") for name in CREW_COLUMNS])
+    for row in rows:
+        role = doc.lookups.roles.get(row.role_id) if row.role_id else None
+        line = doc.line(row.line_item_id) if row.line_item_id and doc.has_line(row.line_item_id) else None
+        hours = Decimal(int((row.ends_at - row.starts_at).total_seconds())) / Decimal(3600)
+        s.append([s.text(row.name, "plain"), s.text(role.name if role else "", "plain"),
+                  s.text(line.description if line else "", "plain"), s.date(row.starts_at, "datetime"),
+                  s.date(row.ends_at, "datetime"), s.number(hours.quantize(Decimal("0.01")), "qty"),
+                  s.text(str(row.status), "plain")])
+    if not rows:
+        s.append([s.text("No crew assigned to this project yet.", "note")])
+    s.print_setup(2, f"INTERNAL — crew — {doc.header.project_name}", landscape=True)
+
+
+ORDER_COLUMNS = ("Supplier", "Line (internal)", "Qty", "Unit", "Days", "Cost", "Lead time (days)",
+                 "Needed by", "Order by")
+
+
+def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
+    """What to order from whom and by when: the lines with a supplier, order-by = needed − lead time."""
+    from datetime import timedelta
+
+    s = Sheet(wb, "Supplier orders", doc.header.currency, (26, 40, 8, 10, 6, 14, 10, 14, 14))
+    prepare(s.ws, "A3")
+    common_styles(s)
+    s.append([s.text(f"Supplier orders — {doc.header.project_name}", "subtitle")])
+    s.append([s.text(name, "header") for name in ORDER_COLUMNS])
+    lines = [line for line in doc.lines() if line.supplier_id and doc.inclusion(line) != EXCLUDED]
+    lines.sort(key=lambda ln: doc.lookups.suppliers[ln.supplier_id].name  # type: ignore[index]
+               if ln.supplier_id in doc.lookups.suppliers else "")
+    first = s.row + 1
+    for line in lines:
+        supplier = doc.lookups.suppliers.get(line.supplier_id)  # type: ignore[arg-type]
+        needed = line.call_date or doc.header.start_date
+        lead = supplier.lead_time_days if supplier else 0
+        order_by = needed - timedelta(days=lead) if needed else None
+        s.append([s.text(supplier.name if supplier else "", "plain"), s.text(line.description),
+                  s.number(line.quantity, "qty"), s.text(line.unit, "plain"), s.number(line.days, "qty"),
+                  s.number(line.price.cost), s.number(lead, "qty"), s.date(needed), s.date(order_by)])
+    if lines:
+        s.append([s.text("Total ordered", "label"), None, None, None, None,
+                  s.formula(f"=SUM(F{first}:F{s.row})", "money_bold")])
+    else:
+        s.append([s.text("No supplier lines in this estimate.", "note")])
+    s.print_setup(2, f"INTERNAL — supplier orders — {doc.header.project_name}", landscape=True)

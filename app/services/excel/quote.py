@@ -1,0 +1,251 @@
+"""The client quote workbook: prices and live totals, nothing internal.
+
+Money cells hold the exact ``Decimal`` amounts; every total is an Excel formula (SUM of
+the line prices, ROUND to the cent for contingency, discount and tax, the same order as
+:mod:`app.services.estimate.pricing`), so a spreadsheet program that recalculates the
+workbook arrives at the app's figures to the cent.
+
+The client quote holds nothing internal: no cost, margin, markup, supplier, crew
+rate or internal description — not in hidden cells, comments, defined names or
+document properties.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from app.models.enums import LineKind
+from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
+from app.services.estimate.pricing import ADDON, EXCLUDED, say_out_loud
+from app.services.excel.workbook import (
+    PROGRESS_EVERY,
+    Cancelled,
+    ExportResult,
+    Progress,
+    Sheet,
+    build,
+    check,
+    common_styles,
+    company_of,
+    new_workbook,
+    prepare,
+    quote_label,
+    sum_formula,
+)
+from app.services.money import ZERO, format_number
+from app.services.paths import resources_dir
+from app.services.storage.database import Database
+
+DEMO_COMPANY = "Northlight Productions"
+DEMO_LOGO = "northlight-logo.png"
+COMPANY_LOGO = "logo.png"  # a company's own logo, in the data folder
+
+
+def _dates(start: date | None, end: date | None) -> str:
+    def one(d: date) -> str:
+        return f"{d.day} {d:%b %Y}"
+
+    if start and end and start != end:
+        return f"{one(start)} – {one(end)}"
+    if start or end:
+        return one(start or end)  # type: ignore[arg-type]
+    return ""
+
+
+def default_logo(company_name: str) -> Path | None:
+    """The company's logo: ``logo.png`` in the data folder, else the demo company's bundled one."""
+    from app.services.paths import data_dir
+
+    own = data_dir() / COMPANY_LOGO
+    if own.is_file():
+        return own
+    bundled = resources_dir() / DEMO_LOGO
+    if company_name == DEMO_COMPANY and bundled.is_file():
+        return bundled
+    return None
+
+
+QUOTE_COLUMNS = ("Item", "Qty", "Unit", "Unit price", "Price")
+_QUOTE_WIDTHS = (58, 9, 22, 14, 16)
+
+
+def client_unit(line: LineRow) -> str:
+    """The unit as a client reads it: ``panel × 4 days``, ``person × 10 h``."""
+    text = line.unit or ""
+    if line.kind is LineKind.LABOUR and line.hours is not None:
+        text += f" × {format_number(line.hours)} h"
+    if line.days != 1:
+        text += f" × {format_number(line.days)} days"
+    return text.strip()
+
+
+def client_unit_price(line: LineRow) -> Decimal | None:
+    """Price per quantity (per panel for the run, per person for the call), to 4 places."""
+    if line.quantity == 0:
+        return None
+    return (line.price.price / line.quantity).quantize(Decimal("0.0001")).normalize()
+
+
+def export_quote(doc: EstimateDocument, path: str | Path, *, db: Database | None = None,
+                 logo: str | Path | None = None, progress: Progress | None = None,
+                 cancelled: Cancelled | None = None) -> ExportResult:
+    """Write the client quote of ``doc`` to ``path`` (.xlsx); see the module docstring.
+
+    ``logo`` is an image file (None: :func:`default_logo`; a missing file is left out).
+    """
+    db = db or doc.db
+    h = doc.header
+    company, terms = company_of(db)
+    company = company or h.company_name
+    label = quote_label(db, doc)
+    total_lines = doc.line_count
+    check(progress, cancelled, "Preparing the quote…", 0, total_lines)
+    wb = new_workbook(f"{label} — {h.project_name}", company)
+
+    def write() -> None:
+        _write_quote(wb, doc, company, terms, label, logo, progress, cancelled)
+        check(progress, cancelled, "Saving the workbook…", total_lines, total_lines)
+
+    build(wb, Path(path), write)
+    return ExportResult(Path(path), total_lines, label)
+
+
+def _write_quote(wb: Workbook, doc: EstimateDocument, company: str, terms: str, label: str,
+                 logo: str | Path | None, progress: Progress | None, cancelled: Cancelled | None) -> None:
+    h, t = doc.header, doc.totals
+    info = [("Client", h.client_name), ("Project", h.project_name), ("Venue", h.venue),
+            ("Dates", _dates(h.start_date, h.end_date)), ("Account manager", h.account_manager)]
+    info = [(k, v) for k, v in info if v]
+    header_row = 3 + len(info) + 2  # company, quote label, date, info…, blank, header
+    sheet = Sheet(wb, "Quote", h.currency, _QUOTE_WIDTHS)
+    prepare(sheet.ws, f"A{header_row + 1}")
+    common_styles(sheet)
+    logo_path = Path(logo) if logo is not None else default_logo(company)
+    if logo_path is not None and logo_path.is_file():
+        from openpyxl.drawing.image import Image
+
+        image = Image(str(logo_path))
+        scale = 48 / image.height if image.height else 1
+        image.width, image.height = int(image.width * scale), 48
+        sheet.ws.add_image(image, "C1")
+    s = sheet
+    s.append([s.text(company, "title")])
+    s.append([s.text(label, "subtitle")])
+    s.append([s.text("Date", "label"), s.date(date.today())])
+    for key, value in info:
+        s.append([s.text(key, "label"), s.text(value, "plain")])
+    s.append()
+    assert s.row + 1 == header_row
+    s.append([s.text(name, "header") for name in QUOTE_COLUMNS])
+
+    included: list[SectionRow] = [sec for sec in doc.sections if not sec.optional]
+    addons: list[LineRow] = []
+    alternatives: list[LineRow] = []
+    section_totals: list[str] = []
+    done = 0
+    for section in included:
+        s.append([s.text(section.name, "section"), *(s.text(" ", "section") for _ in range(4))])
+        if section.client_description:
+            s.append([s.text(doc.fill(section.client_description), "note")])
+        first = s.row + 1
+        for line in section.lines:
+            inclusion = doc.inclusion(line)
+            if inclusion == EXCLUDED:
+                alternatives.append(line)
+            elif inclusion == ADDON:
+                addons.append(line)
+            else:
+                _quote_line(s, doc, line)
+            done += 1
+            if done % PROGRESS_EVERY == 0:
+                check(progress, cancelled, "Writing the quote…", done, doc.line_count)
+        last = s.row
+        price = f"=SUM(E{first}:E{last})" if last >= first else "=0"
+        row = s.append([s.text(f"Total {section.name}", "label"), None, None, None,
+                        s.formula(price, "money_bold")])
+        section_totals.append(f"E{row}")
+        s.append()
+
+    # The totals, in the order of app.services.estimate.pricing.carry.
+    sub = s.append([s.text("Subtotal", "total_label"), None, None, None,
+                    s.formula(sum_formula(section_totals), "total")])
+    net_parts = [f"E{sub}"]
+    cont = None
+    if h.contingency_pct:
+        cont = s.append([s.text("Contingency", "label"), None, None, s.number(h.contingency_pct, "pct"),
+                         s.formula(f"=ROUND(E{sub}*D{s.row + 1}/100,2)")])
+        net_parts.append(f"E{cont}")
+    if h.discount_pct:
+        base = f"(E{sub}+E{cont})" if cont else f"E{sub}"
+        disc = s.append([s.text("Discount", "label"), None, None, s.number(h.discount_pct, "pct"),
+                         s.formula(f"=-ROUND({base}*D{s.row + 1}/100,2)")])
+        net_parts.append(f"E{disc}")
+    net = sub
+    if len(net_parts) > 1:
+        net = s.append([s.text("Net", "label"), None, None, None, s.formula("=" + "+".join(net_parts))])
+    total_parts = [f"E{net}"]
+    if h.tax_pct:
+        tax = s.append([s.text("Tax", "label"), None, None, s.number(h.tax_pct, "pct"),
+                        s.formula(f"=ROUND(E{net}*D{s.row + 1}/100,2)")])
+        total_parts.append(f"E{tax}")
+    s.append([s.text(f"Total ({h.currency})", "total_label"), None, None, None,
+              s.formula("=" + "+".join(total_parts), "total")])
+    if t.has_range:
+        low, high = say_out_loud(t.range_low, t.range_high)
+        s.append()
+        s.append([s.text("Budget range", "label"), None, s.text("from … to", "plain"),
+                  s.number(low), s.number(high)])
+        s.append([s.text("The budget range is an early guide; the quote above is the price.", "note")])
+
+    options = [sec for sec in doc.sections if sec.optional]
+    if addons or options:
+        s.append()
+        s.append([s.text("Optional items — not included in the total", "section"),
+                  *(s.text(" ", "section") for _ in range(4))])
+        if addons:
+            first = s.row + 1
+            for line in addons:
+                _quote_line(s, doc, line)
+            s.append([s.text("Total optional add-ons", "label"), None, None, None,
+                      s.formula(f"=SUM(E{first}:E{s.row})", "money_bold")])
+        for section in options:
+            s.append([s.text(f"Option: {section.name}", "label")])
+            if section.client_description:
+                s.append([s.text(doc.fill(section.client_description), "note")])
+            first = s.row + 1
+            for line in section.lines:
+                if doc.inclusion(line) == EXCLUDED:
+                    alternatives.append(line)
+                    continue
+                _quote_line(s, doc, line)
+                done += 1
+            last = s.row
+            s.append([s.text(f"Total option: {section.name}", "label"), None, None, None,
+                      s.formula(f"=SUM(E{first}:E{last})" if last >= first else "=0", "money_bold")])
+    if alternatives:
+        s.append()
+        s.append([s.text("Alternatives — instead of an item above; the price is the difference",
+                         "section"), *(s.text(" ", "section") for _ in range(4))])
+        for line in alternatives:
+            chosen = doc.chosen_alternative(line.alternative_group)
+            instead = f" (instead of {doc.client_text(chosen)})" if chosen is not None else ""
+            delta = line.price.price - (chosen.price.price if chosen is not None else ZERO)
+            s.append([s.text(doc.client_text(line) + instead), s.number(line.quantity, "qty"),
+                      s.text(client_unit(line), "plain"), None, s.number(delta)])
+    if terms.strip():
+        s.append()
+        s.append([s.text("Terms", "label")])
+        for paragraph in terms.strip().splitlines():
+            if paragraph.strip():
+                s.append([s.text(paragraph.strip(), "note")])
+    s.print_setup(header_row, f"{company} — {label}")
+
+
+def _quote_line(s: Sheet, doc: EstimateDocument, line: LineRow) -> None:
+    s.append([s.text(doc.client_text(line)), s.number(line.quantity, "qty"),
+              s.text(client_unit(line), "plain"), s.number(client_unit_price(line)),
+              s.number(line.price.price)])
