@@ -44,7 +44,7 @@ from app.models.enums import LineKind
 from app.services.estimate import revisions
 from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
 from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
-from app.services.excel.importing import write_tandem_data
+from app.services.excel.tandem_sheets import write_tandem_data
 from app.services.money import ZERO, format_number
 from app.services.paths import resources_dir
 from app.services.storage.database import Database, StorageError
