@@ -7,7 +7,7 @@ within one run:
 a. preview: what File › Import shows first — ``open_sheet_preview`` and the mapped read of
    the first ``PREVIEW_ROWS`` rows (``load_first`` of the dialog);
 b. baseline: bare openpyxl (read-only) loading the workbook and reading the same rows —
-   with the sizing fix of ``excel_import`` installed: plain openpyxl parses this whole
+   with the sizing fix of ``excel.reading`` installed: plain openpyxl parses this whole
    sheet (no <dimension>) just to open it, 165 s on the 2-core CI machine, which is what the
    preview took before (plus the whole mapped read);
 c. write: ``import_estimate`` of --lines lines (default 20,000) — the longest write
@@ -33,7 +33,10 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import event
 
 from app.models import LineItem
-from app.services.excel import importing as xl
+from app.services.excel import importing
+from app.services.excel.importing import IMPORT_BATCH, LINE_T, SECTION_T, import_estimate
+from app.services.excel.mapped_rows import MappedImport, read_mapped
+from app.services.excel.mapping import PREVIEW_ROWS, open_sheet_preview
 from app.services.storage.database import Database, open_database
 from bench._common import OUT, machine, ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_project
@@ -57,15 +60,15 @@ def long_sheet(rows: int) -> Path:
     return path
 
 
-def preview(path: Path) -> xl.MappedImport:
-    shown = xl.open_sheet_preview(path)
-    return xl.read_mapped(path, shown.sheet, shown.header_row, shown.mapping, max_rows=xl.PREVIEW_ROWS)
+def preview(path: Path) -> MappedImport:
+    shown = open_sheet_preview(path)
+    return read_mapped(path, shown.sheet, shown.header_row, shown.mapping, max_rows=PREVIEW_ROWS)
 
 
 def bare_preview(path: Path) -> list[Any]:
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
-        return [[c.value for c in row] for row in wb.worksheets[0].iter_rows(max_row=xl.PREVIEW_ROWS)]
+        return [[c.value for c in row] for row in wb.worksheets[0].iter_rows(max_row=PREVIEW_ROWS)]
     finally:
         wb.close()
 
@@ -92,13 +95,14 @@ class LockWatch:
 
 def one_transaction(db: Database, project_id: Any, count: int) -> None:
     """The same lines written the way they were before: prepared and inserted inside one transaction."""
-    estimate_id = xl.import_estimate(db, project_id, f"One transaction {time.perf_counter()}", lines(1))
+    estimate_id = import_estimate(db, project_id, f"One transaction {time.perf_counter()}", lines(1))
     with db.write() as conn:
-        sections, records = xl._section_and_line_records(estimate_id, lines(count), xl._known_names(conn))
+        known = importing._known_names(conn)
+        sections, records = importing._section_and_line_records(estimate_id, lines(count), known)
         for record in records:  # the records were built from a model each, inside the transaction
             LineItem(**{k: v for k, v in record.items() if k in LineItem.model_fields})
-        conn.execute(xl.SECTION_T.insert(), sections)
-        conn.execute(xl.LINE_T.insert(), records)
+        conn.execute(SECTION_T.insert(), sections)
+        conn.execute(LINE_T.insert(), records)
 
 
 def main() -> None:
@@ -126,7 +130,7 @@ def main() -> None:
             project_id = make_project(db)
             watch = LockWatch(db)
             start = time.perf_counter()
-            xl.import_estimate(db, project_id, "Batched", lines(args.lines))
+            import_estimate(db, project_id, "Batched", lines(args.lines))
             batched_total = (time.perf_counter() - start) * 1000
             batched = list(watch.held)
             watch.held.clear()
@@ -143,7 +147,7 @@ def main() -> None:
         ["", "median ms", "min ms", "max ms"],
         [
             [
-                f"preview: first {xl.PREVIEW_ROWS} rows, guessed and parsed",
+                f"preview: first {PREVIEW_ROWS} rows, guessed and parsed",
                 ms(mine["median_ms"]),
                 ms(mine["min_ms"]),
                 ms(mine["max_ms"]),
@@ -160,7 +164,7 @@ def main() -> None:
         ["", "longest hold ms", "transactions", "total ms"],
         [
             [
-                f"import_estimate (batches of {xl.IMPORT_BATCH:,})",
+                f"import_estimate (batches of {IMPORT_BATCH:,})",
                 ms(max(batched)),
                 len(batched),
                 ms(batched_total),

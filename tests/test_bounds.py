@@ -34,14 +34,10 @@ from app.services.estimate.document import (
 from app.services.estimate.parameters import parse_range
 from app.services.estimate.pricing import LineTerms
 from app.services.excel.export import export_estimate
-from app.services.excel.importing import (
-    DATA_SHEET,
-    ColumnMapping,
-    ImportFailed,
-    read_mapped,
-    read_tandem_workbook,
-    write_tandem_data,
-)
+from app.services.excel.imported import ImportFailed
+from app.services.excel.mapped_rows import read_mapped
+from app.services.excel.mapping import ColumnMapping
+from app.services.excel.tandem_sheets import DATA_SHEET, read_tandem_workbook, write_tandem_data
 from app.services.excel.workbook import ExportError
 from app.services.labour.roles import ROLE_FIELDS
 from app.services.labour.rules import RULE_FIELDS

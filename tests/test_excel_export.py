@@ -282,7 +282,8 @@ def test_control_characters_from_word_export_and_read_back(demo_db: Database, do
     """Text stored before Tandem cleaned what is typed: Word's line break (a vertical tab) and a
     \\x01 in a section name, a line, a parameter, the client, project and estimate names."""
     from app.models import Estimate, EstimateParameter, LineItem, Project, Section
-    from app.services.excel.importing import import_estimate, read_tandem_workbook
+    from app.services.excel.importing import import_estimate
+    from app.services.excel.tandem_sheets import read_tandem_workbook
 
     section, line, parameter = doc.sections[0], doc.sections[0].lines[0], doc.parameters[0]
     t = {m: m.__table__ for m in (Client, Project, Estimate, Section, LineItem,  # type: ignore[attr-defined]

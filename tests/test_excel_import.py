@@ -15,22 +15,18 @@ from sqlalchemy import func, select
 from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind, PriceBasis
 from app.services.estimate.document import LINE_COLUMNS, EstimateDocument
-from app.services.excel.importing import (
+from app.services.excel.imported import ImportCancelled, ImportFailed
+from app.services.excel.importing import import_estimate, unknown_names
+from app.services.excel.mapped_rows import read_mapped
+from app.services.excel.mapping import ColumnMapping, guess_mapping, open_sheet_preview
+from app.services.excel.tandem_sheets import (
     DATA_COLUMNS,
     DATA_SHEET,
     ESTIMATE_SHEET,
     PARAMETERS_SHEET,
     SETTINGS,
-    ColumnMapping,
-    ImportCancelled,
-    ImportFailed,
-    guess_mapping,
-    import_estimate,
     is_tandem_workbook,
-    open_sheet_preview,
-    read_mapped,
     read_tandem_workbook,
-    unknown_names,
     write_tandem_data,
 )
 from app.services.storage.database import Database

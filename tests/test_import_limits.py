@@ -29,7 +29,13 @@ from sqlalchemy import event, func, select
 
 from app.models import Estimate, LineItem, Section
 from app.services.estimate.document import EstimateDocument
-from app.services.excel import importing as xl
+from app.services.excel import importing, reading
+from app.services.excel.imported import ImportCancelled, ImportedEstimate, ImportedSection, ImportFailed
+from app.services.excel.importing import IMPORT_BATCH, import_estimate
+from app.services.excel.mapped_rows import read_mapped
+from app.services.excel.mapping import ColumnMapping, open_sheet_preview
+from app.services.excel.reading import CELL_CHARS_MAX, IMPORT_ROWS_MAX
+from app.services.excel.tandem_sheets import read_tandem_workbook, write_tandem_data
 from app.services.storage.database import Database, open_database
 from tests.factories import estimate_id
 
@@ -39,7 +45,7 @@ CHILD_MEMORY = 1024 * MiB
 CHILD_SECONDS = 60  # a hang guard, not a timing: each read here answers in about a second
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 SHEET_PART = "xl/worksheets/sheet1.xml"
-DESCRIPTION = xl.ColumnMapping({"description": 0, "quantity": 1})
+DESCRIPTION = ColumnMapping({"description": 0, "quantity": 1})
 
 
 # -- crafting workbooks ----------------------------------------------------------------------------
@@ -160,10 +166,13 @@ def with_text_table(source: Path) -> bytes:
 
 
 def bounded(tmp_path: Path, call: str, path: Path) -> str:
-    """``call`` (Python using ``xl`` and ``path``) in a child with 1 GiB and a time limit: its one line."""
+    """``call`` (Python using the import names and ``path``) in a child (1 GiB, timed): its one line."""
     script = (
-        "import sys\nfrom app.services.excel import importing as xl\npath = sys.argv[1]\n"
-        f"try:\n    {call}\nexcept xl.ImportFailed as error:\n    print('refused:', error)\n"
+        "import sys\nfrom app.services.excel.imported import ImportFailed\n"
+        "from app.services.excel.mapping import ColumnMapping, open_sheet_preview\n"
+        "from app.services.excel.mapped_rows import read_mapped\n"
+        "from app.services.excel.tandem_sheets import read_tandem_workbook\npath = sys.argv[1]\n"
+        f"try:\n    {call}\nexcept ImportFailed as error:\n    print('refused:', error)\n"
         "else:\n    print('read')\n"
     )
 
@@ -202,9 +211,9 @@ def test_a_2_gb_shared_string_is_refused_before_reading(tmp_path: Path) -> None:
     )
     assert path.stat().st_size < 4 * MiB
     for call in (
-        "xl.open_sheet_preview(path)",
-        "xl.read_tandem_workbook(path)",
-        "xl.read_mapped(path, 'Sheet', 1, xl.ColumnMapping({'description': 0}))",
+        "open_sheet_preview(path)",
+        "read_tandem_workbook(path)",
+        "read_mapped(path, 'Sheet', 1, ColumnMapping({'description': 0}))",
     ):
         out = bounded(tmp_path, call, path)
         assert out.startswith(
@@ -218,8 +227,8 @@ def test_a_sheet_claiming_20_million_rows_is_refused_before_reading(tmp_path: Pa
     sheet = sheet_xml(rows, dimension="A1:B20000000")  # 20 M rows to read before: no answer in 100 s
     path = rezip(base_workbook(tmp_path / "base.xlsx"), tmp_path / "tall.xlsx", {SHEET_PART: sheet})
     for call in (
-        "xl.open_sheet_preview(path)",
-        "xl.read_mapped(path, 'Sheet', 1, xl.ColumnMapping({'description': 0}))",
+        "open_sheet_preview(path)",
+        "read_mapped(path, 'Sheet', 1, ColumnMapping({'description': 0}))",
     ):
         out = bounded(tmp_path, call, path)
         assert out == (
@@ -229,20 +238,20 @@ def test_a_sheet_claiming_20_million_rows_is_refused_before_reading(tmp_path: Pa
 
 
 def test_a_sheet_past_the_import_limit_previews_but_is_refused_before_the_full_read(tmp_path: Path) -> None:
-    claimed = xl.IMPORT_ROWS_MAX * 5
+    claimed = IMPORT_ROWS_MAX * 5
     sheet = sheet_xml([row_xml(1, "Item"), row_xml(2, "LED panel", 4)], dimension=f"A1:B{claimed}")
     path = rezip(base_workbook(tmp_path / "base.xlsx"), tmp_path / "long.xlsx", {SHEET_PART: sheet})
-    preview = xl.open_sheet_preview(path)
+    preview = open_sheet_preview(path)
     assert preview.rows[:2] == [["Item", ""], ["LED panel", "4"]]
-    out = bounded(tmp_path, "xl.read_mapped(path, 'Sheet', 1, xl.ColumnMapping({'description': 0}))", path)
+    out = bounded(tmp_path, "read_mapped(path, 'Sheet', 1, ColumnMapping({'description': 0}))", path)
     assert out == (
         f"refused: long.xlsx: the sheet “Sheet” has {claimed:,} rows; Tandem imports at most "
-        f"{xl.IMPORT_ROWS_MAX:,} — split it into smaller sheets."
+        f"{IMPORT_ROWS_MAX:,} — split it into smaller sheets."
     ), out
 
 
 def test_a_sheet_holding_more_rows_than_it_claims_stops_at_the_limit(tmp_path: Path) -> None:
-    beyond = xl.IMPORT_ROWS_MAX + 5
+    beyond = IMPORT_ROWS_MAX + 5
     sheet = sheet_xml(
         [row_xml(1, "Item"), row_xml(2, "LED panel", 4), row_xml(beyond, "Hidden far down", 1)],
         dimension="A1:B2",
@@ -254,10 +263,10 @@ def test_a_sheet_holding_more_rows_than_it_claims_stops_at_the_limit(tmp_path: P
     )
     unsized = rezip(base_workbook(tmp_path / "base2.xlsx"), tmp_path / "unsized.xlsx", {SHEET_PART: sheet})
     for p in (path, unsized):
-        out = bounded(tmp_path, "xl.read_mapped(path, 'Sheet', 1, xl.ColumnMapping({'description': 0}))", p)
+        out = bounded(tmp_path, "read_mapped(path, 'Sheet', 1, ColumnMapping({'description': 0}))", p)
         assert out == (
-            f"refused: {p.name}: the sheet “Sheet” has more than {xl.IMPORT_ROWS_MAX:,} rows; "
-            f"Tandem imports at most {xl.IMPORT_ROWS_MAX:,} — split it into smaller sheets."
+            f"refused: {p.name}: the sheet “Sheet” has more than {IMPORT_ROWS_MAX:,} rows; "
+            f"Tandem imports at most {IMPORT_ROWS_MAX:,} — split it into smaller sheets."
         ), out
 
 
@@ -280,14 +289,14 @@ def test_a_zip_bomb_sheet_is_refused_by_its_size_or_its_ratio(tmp_path: Path, mi
         {},
         {SHEET_PART: (mib, head, b" ", b"</sheetData></worksheet>")},
     )
-    out = bounded(tmp_path, "xl.open_sheet_preview(path)", path)
+    out = bounded(tmp_path, "open_sheet_preview(path)", path)
     assert out.startswith(reason), out
     if mib == 100:
         assert out.endswith("times its packed size, which is how a zip bomb looks, not a spreadsheet."), out
 
 
 def test_parts_together_past_the_total_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(xl, "RATIO_MAX", 10**9, raising=False)  # only the total is under test here
+    monkeypatch.setattr(reading, "RATIO_MAX", 10**9, raising=False)  # only the total is under test here
     head = sheet_xml([row_xml(1, "Item")]).split(b"</sheetData>")[0]
     path = rezip(
         base_workbook(tmp_path / "base.xlsx"),
@@ -298,8 +307,8 @@ def test_parts_together_past_the_total_are_refused(tmp_path: Path, monkeypatch: 
     with zipfile.ZipFile(path, "a") as archive:  # parts nobody reads, each under its own limit
         for i in range(10):
             huge_part(archive, f"xl/media/filler{i}.bin", 60, b"", b" ", b"")
-    with pytest.raises(xl.ImportFailed) as caught:
-        xl.open_sheet_preview(path)
+    with pytest.raises(ImportFailed) as caught:
+        open_sheet_preview(path)
     assert (
         str(caught.value)
         == "heavy.xlsx is too large to import: it unpacks to 1,100 MB; Tandem reads at most 1,024 MB."
@@ -319,18 +328,18 @@ def test_a_size_that_lies_cannot_make_a_bigger_read(tmp_path: Path) -> None:
         new.getinfo(SHEET_PART).file_size = 2048  # the central directory is written from this on close
     with zipfile.ZipFile(lying) as archive:
         assert archive.getinfo(SHEET_PART).file_size == 2048
-    out = bounded(tmp_path, "xl.read_mapped(path, 'Sheet', 1, xl.ColumnMapping({'description': 0}))", lying)
+    out = bounded(tmp_path, "read_mapped(path, 'Sheet', 1, ColumnMapping({'description': 0}))", lying)
     assert out.startswith("refused: lying2.xlsx is damaged"), out
 
 
 def test_a_cell_past_excels_limit_is_a_row_problem_or_a_refusal(
     tmp_path: Path, demo_db: Database, full_booth_id: uuid.UUID
 ) -> None:
-    long_text = "x" * (xl.CELL_CHARS_MAX + 1)
+    long_text = "x" * (CELL_CHARS_MAX + 1)
     sheet = sheet_xml([row_xml(1, "Item", None), row_xml(2, long_text, 4), row_xml(3, "LED panel", 4)])
     path = rezip(base_workbook(tmp_path / "base.xlsx"), tmp_path / "long cell.xlsx", {SHEET_PART: sheet})
-    assert xl.open_sheet_preview(path).rows[1][0] == long_text  # the preview shows it as it is
-    result = xl.read_mapped(path, "Sheet", 1, DESCRIPTION)
+    assert open_sheet_preview(path).rows[1][0] == long_text  # the preview shows it as it is
+    result = read_mapped(path, "Sheet", 1, DESCRIPTION)
     assert [str(p) for p in result.problems] == [
         "row 2: a cell holds 32,768 characters; a cell holds at most 32,767"
     ]
@@ -338,7 +347,7 @@ def test_a_cell_past_excels_limit_is_a_row_problem_or_a_refusal(
 
     wb = Workbook(write_only=True)
     wb.create_sheet("Cost sheet").append(["Full booth"])
-    xl.write_tandem_data(wb, EstimateDocument(demo_db, full_booth_id))
+    write_tandem_data(wb, EstimateDocument(demo_db, full_booth_id))
     wb.save(tmp_path / "cost.xlsx")
     with zipfile.ZipFile(tmp_path / "cost.xlsx") as archive:
         named = {n: archive.read(n) for n in archive.namelist() if b"<t>Full booth</t>" in archive.read(n)}
@@ -349,9 +358,9 @@ def test_a_cell_past_excels_limit_is_a_row_problem_or_a_refusal(
         {n: data.replace(b"<t>Full booth</t>", f"<t>{long_text}</t>".encode()) for n, data in named.items()},
     )
     with pytest.raises(
-        xl.ImportFailed, match=r"holds a cell of 32,768 characters; a cell holds at most 32,767"
+        ImportFailed, match=r"holds a cell of 32,768 characters; a cell holds at most 32,767"
     ):
-        xl.read_tandem_workbook(tmp_path / "cost long.xlsx")
+        read_tandem_workbook(tmp_path / "cost long.xlsx")
 
 
 # -- the preview reads only what it shows ----------------------------------------------------------------
@@ -369,21 +378,21 @@ def test_the_preview_reads_only_the_rows_it_shows(tmp_path: Path, dimension: str
     """Also a sheet without <dimension> (openpyxl's write-only mode writes none), which openpyxl
     itself parsed to its last row just to open the workbook."""
     path = broken_after_preview(tmp_path / "preview.xlsx", dimension)
-    preview = xl.open_sheet_preview(path)
+    preview = open_sheet_preview(path)
     assert len(preview.rows) == 60 and preview.header_row == 1 and preview.mapping == DESCRIPTION
-    shown = xl.read_mapped(path, "Sheet", 1, DESCRIPTION, max_rows=60)
+    shown = read_mapped(path, "Sheet", 1, DESCRIPTION, max_rows=60)
     assert not shown.complete
     assert [r.row_number for r in shown.lines] == list(range(2, 61))
-    with pytest.raises(xl.ImportFailed, match=r"preview\.xlsx is damaged"):
-        xl.read_mapped(path, "Sheet", 1, DESCRIPTION)
+    with pytest.raises(ImportFailed, match=r"preview\.xlsx is damaged"):
+        read_mapped(path, "Sheet", 1, DESCRIPTION)
 
 
 # -- the write: short transactions ---------------------------------------------------------------------
 
 
-def many_lines(count: int) -> xl.ImportedEstimate:
-    imported = xl.ImportedEstimate(name="Big", source="mapped")
-    section = xl.ImportedSection("General")
+def many_lines(count: int) -> ImportedEstimate:
+    imported = ImportedEstimate(name="Big", source="mapped")
+    section = ImportedSection("General")
     section.lines = [
         {
             "description": f"LED panel {n}",
@@ -432,7 +441,7 @@ def test_another_users_save_goes_through_while_a_big_import_writes(
         def run() -> None:
             try:
                 imported.append(
-                    xl.import_estimate(demo_db, project_id, "Twenty thousand", many_lines(20_000))
+                    import_estimate(demo_db, project_id, "Twenty thousand", many_lines(20_000))
                 )
             except BaseException as error:
                 failures.append(error)
@@ -465,16 +474,16 @@ def test_an_import_stopped_part_way_leaves_nothing_and_others_never_see_it(any_d
         seen.append(live_estimates(demo_db))  # what anyone else would see mid-import
 
     written: list[int] = []
-    with pytest.raises(xl.ImportCancelled):
-        xl.import_estimate(
+    with pytest.raises(ImportCancelled):
+        import_estimate(
             demo_db,
             project_id,
             "Stopped",
-            many_lines(3 * xl.IMPORT_BATCH),
+            many_lines(3 * IMPORT_BATCH),
             progress=lambda d, t: (written.append(d), progress(d, t)),
             cancelled=lambda: len(written) >= 2,
         )
-    assert written == [xl.IMPORT_BATCH, 2 * xl.IMPORT_BATCH]
+    assert written == [IMPORT_BATCH, 2 * IMPORT_BATCH]
     assert seen == [before[0], before[0]]
     assert (live_estimates(demo_db), counts(demo_db)) == before
 
@@ -489,13 +498,13 @@ def test_what_a_killed_import_left_is_removed_by_the_next(
     def killed(*_a: object, **_k: object) -> None:
         raise SystemExit("killed")
 
-    monkeypatch.setattr(xl, "_drop_staging", killed)  # as if the process died: no cleanup ran
+    monkeypatch.setattr(importing, "_drop_staging", killed)  # as if the process died: no cleanup ran
     with pytest.raises(SystemExit):
-        xl.import_estimate(demo_db, project_id, "Killed", many_lines(10), progress=lambda _d, _t: killed())
+        import_estimate(demo_db, project_id, "Killed", many_lines(10), progress=lambda _d, _t: killed())
     monkeypatch.undo()
     assert counts(demo_db) != before and live_estimates(demo_db) == before[0]
-    monkeypatch.setattr(xl, "STAGING_STALE", timedelta(0))
-    new = xl.import_estimate(demo_db, project_id, "Next", many_lines(1))
+    monkeypatch.setattr(importing, "STAGING_STALE", timedelta(0))
+    new = import_estimate(demo_db, project_id, "Next", many_lines(1))
     assert counts(demo_db) == [before[0] + 1, before[1] + 1, before[2] + 1]
     assert EstimateDocument(demo_db, new).header.name == "Next"
 

@@ -1,4 +1,4 @@
-"""The code's rooms: each capability in a feature package, the UI's packages mirroring the core's, small modules."""
+"""The code's rooms: each capability in a package, the UI's packages mirroring the core's, small modules."""
 
 from __future__ import annotations
 

@@ -15,8 +15,12 @@ from sqlalchemy import func, select
 
 from app.models import Estimate, LineItem
 from app.services.estimate.document import EstimateDocument
-from app.services.excel import importing as xl
+from app.services.excel.imported import ImportCancelled
+from app.services.excel.mapped_rows import MappedImport, read_mapped
+from app.services.excel.mapping import PREVIEW_ROWS, open_sheet_preview
+from app.services.excel.tandem_sheets import write_tandem_data
 from app.services.storage.database import Database
+from app.ui.excel import import_dialog
 from app.ui.excel.import_actions import ImportActions
 from app.ui.excel.import_dialog import ImportDialog, ImportPreviewModel
 from app.ui.main_window import MainWindow
@@ -110,7 +114,7 @@ def test_a_tandem_workbook_skips_the_mapping(qtbot: Any, window: MainWindow, act
                                              tmp_path: Path) -> None:
     wb = Workbook(write_only=True)
     wb.create_sheet("Cost sheet").append(["Full booth"])
-    xl.write_tandem_data(wb, EstimateDocument(demo_db, full_booth_id))
+    write_tandem_data(wb, EstimateDocument(demo_db, full_booth_id))
     wb.save(tmp_path / "cost sheet.xlsx")
     dlg = open_dialog(qtbot, actions, dialogs, tmp_path / "cost sheet.xlsx")
     assert not dlg.mapping_box.isVisible()
@@ -169,8 +173,8 @@ def test_the_action_is_named_and_cancelling_the_file_does_nothing(
 
 def test_preview_model_passes_the_model_tester(qtmodeltester: Any, tmp_path: Path) -> None:
     path = booth_quote(tmp_path / "booth.xlsx")
-    preview = xl.open_sheet_preview(path)
-    result = xl.read_mapped(path, preview.sheet, preview.header_row, preview.mapping)
+    preview = open_sheet_preview(path)
+    result = read_mapped(path, preview.sheet, preview.header_row, preview.mapping)
     model = ImportPreviewModel()
     qtmodeltester.check(model)
     model.set_rows(result.rows)
@@ -188,7 +192,7 @@ def test_the_preview_reads_only_its_rows_and_import_reads_the_rest(
     before = counts(demo_db)
     dlg = open_dialog(qtbot, actions, dialogs, broken_after_preview(tmp_path / "long.xlsx"))
     assert dlg.preview_model.rowCount() == 50
-    assert dlg.summary.text().startswith(f"In the first {xl.PREVIEW_ROWS} rows: 59 lines in 1 sections")
+    assert dlg.summary.text().startswith(f"In the first {PREVIEW_ROWS} rows: 59 lines in 1 sections")
     assert dlg.summary.text().endswith("The whole sheet is read when you press Import.")
     qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dlg.error_label.text() != "", timeout=10000)
@@ -229,19 +233,19 @@ def test_stop_while_import_reads_the_sheet_writes_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.test_import_limits import broken_after_preview
 
-    real = xl.read_mapped
+    real = read_mapped
 
-    def slow_whole_read(*args: Any, **kwargs: Any) -> xl.MappedImport:
+    def slow_whole_read(*args: Any, **kwargs: Any) -> MappedImport:
         if kwargs.get("max_rows") is not None:
             return real(*args, **kwargs)
         deadline = time.monotonic() + 10
         while not kwargs["cancelled"]() and time.monotonic() < deadline:  # reads until the user stops it
             threading.Event().wait(0.01)
-        raise xl.ImportCancelled()
+        raise ImportCancelled()
 
     before = counts(demo_db)
     dlg = open_dialog(qtbot, actions, dialogs, broken_after_preview(tmp_path / "long.xlsx"))
-    monkeypatch.setattr(xl, "read_mapped", slow_whole_read)
+    monkeypatch.setattr(import_dialog, "read_mapped", slow_whole_read)
     qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dlg.cancel_read.isVisible(), timeout=5000)
     assert not dlg.import_button.isEnabled()

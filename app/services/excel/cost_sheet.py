@@ -17,7 +17,7 @@ from sqlalchemy import select
 from app.models import CrewAssignment, CrewMember
 from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
 from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED
-from app.services.excel.importing import write_tandem_data
+from app.services.excel.tandem_sheets import write_tandem_data
 from app.services.excel.workbook import (
     PROGRESS_EVERY,
     Cancelled,

@@ -1,7 +1,7 @@
 """File › Import estimate from Excel…: a Tandem cost sheet as is, any other sheet through a column mapping.
 
 The dialog only reads until Import is pressed: the preview reads the sheet's first
-rows only (``excel_import.PREVIEW_ROWS``, however long the sheet), on the thread pool;
+rows only (``mapping.PREVIEW_ROWS``, however long the sheet), on the thread pool;
 Import reads the whole sheet there with progress and Stop, then writes it with
 ``import_estimate`` (short transactions), still off the GUI thread.
 """
@@ -44,7 +44,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.excel import importing as xl
+from app.services.excel.imported import NAME_MAX, ImportedEstimate, ImportFailed, RowProblem
+from app.services.excel.importing import check_estimate_name, import_estimate, unknown_names
+from app.services.excel.mapped_rows import PROBLEM, SECTION, SKIPPED, MappedImport, ParsedRow, read_mapped
+from app.services.excel.mapping import (
+    MAPPABLE_FIELDS,
+    ColumnMapping,
+    SheetPreview,
+    guess_mapping,
+    open_sheet_preview,
+)
+from app.services.excel.mapping import PREVIEW_ROWS as READ_PREVIEW_ROWS
+from app.services.excel.tandem_sheets import is_tandem_workbook, read_tandem_workbook
 from app.services.money import format_money, format_number
 from app.services.storage.database import Database, StorageError
 from app.services.values import InputError
@@ -68,9 +79,9 @@ _SKIPPED_BRUSH = QBrush(QColor("#888888"))
 class Loaded:
     """What a background read hands back: a Tandem estimate, or a sheet preview and its parsed rows."""
 
-    tandem: xl.ImportedEstimate | None = None
-    preview: xl.SheetPreview | None = None
-    mapped: xl.MappedImport | None = None
+    tandem: ImportedEstimate | None = None
+    preview: SheetPreview | None = None
+    mapped: MappedImport | None = None
 
 
 def _guarded(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
@@ -79,7 +90,7 @@ def _guarded(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
     def run(progress: Progress) -> T:
         try:
             return work(progress)
-        except (xl.ImportFailed, InputError) as error:
+        except (ImportFailed, InputError) as error:
             raise StorageError(str(error)) from None
         except Exception as error:  # a worker must always finish, or the dialog would wait forever
             raise StorageError(f"The workbook could not be read ({type(error).__name__}: {error}).") from None
@@ -88,7 +99,7 @@ def _guarded(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
 
 
 def _reporter(step: str, progress: Progress) -> tuple[Callable[[int, int], None], Callable[[], bool]]:
-    """``progress`` as the (done, total) reporter and the cancelled() check that excel_import takes."""
+    """``progress`` as the (done, total) reporter and the cancelled() check the import functions take."""
     going = [True]
 
     def report(done: int, total: int) -> None:
@@ -97,14 +108,14 @@ def _reporter(step: str, progress: Progress) -> tuple[Callable[[int, int], None]
     return report, lambda: not going[0]
 
 
-def _read_rows(path: str, sheet: str, header_row: int, mapping: xl.ColumnMapping,
-               progress: Progress, whole: bool = False) -> xl.MappedImport | None:
+def _read_rows(path: str, sheet: str, header_row: int, mapping: ColumnMapping,
+               progress: Progress, whole: bool = False) -> MappedImport | None:
     """The preview's rows (the sheet's first ones), or with ``whole`` every row, for Import."""
     if "description" not in mapping.columns:
         return None
     report, cancelled = _reporter("Reading rows…", progress)
-    return xl.read_mapped(path, sheet, header_row, mapping, progress=report, cancelled=cancelled,
-                          max_rows=None if whole else xl.PREVIEW_ROWS)
+    return read_mapped(path, sheet, header_row, mapping, progress=report, cancelled=cancelled,
+                          max_rows=None if whole else READ_PREVIEW_ROWS)
 
 
 def load_first(path: str) -> Callable[[Progress], Loaded]:
@@ -112,9 +123,9 @@ def load_first(path: str) -> Callable[[Progress], Loaded]:
 
     def work(progress: Progress) -> Loaded:
         progress("Opening the workbook…", 0, 0)
-        if xl.is_tandem_workbook(path):
-            return Loaded(tandem=xl.read_tandem_workbook(path))
-        preview = xl.open_sheet_preview(path)
+        if is_tandem_workbook(path):
+            return Loaded(tandem=read_tandem_workbook(path))
+        preview = open_sheet_preview(path)
         return Loaded(preview=preview,
                       mapped=_read_rows(path, preview.sheet, preview.header_row, preview.mapping, progress))
 
@@ -137,9 +148,9 @@ class ImportPreviewModel(QAbstractTableModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[xl.ParsedRow] = []
+        self.rows: list[ParsedRow] = []
 
-    def set_rows(self, rows: list[xl.ParsedRow]) -> None:
+    def set_rows(self, rows: list[ParsedRow]) -> None:
         self.beginResetModel()
         self.rows = list(rows[:PREVIEW_ROWS])
         self.endResetModel()
@@ -166,11 +177,11 @@ class ImportPreviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == Qt.ItemDataRole.BackgroundRole:
-            if row.outcome == xl.PROBLEM:
+            if row.outcome == PROBLEM:
                 return _PROBLEM_BRUSH
-            if row.outcome == xl.SECTION:
+            if row.outcome == SECTION:
                 return _SECTION_BRUSH
-        if role == Qt.ItemDataRole.ForegroundRole and row.outcome == xl.SKIPPED:
+        if role == Qt.ItemDataRole.ForegroundRole and row.outcome == SKIPPED:
             return _SKIPPED_BRUSH
         if role == Qt.ItemDataRole.ToolTipRole and row.reason:
             return f"Row {row.row_number}: {row.reason}"
@@ -178,7 +189,7 @@ class ImportPreviewModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _text(self, row: xl.ParsedRow, column: str) -> str:
+    def _text(self, row: ParsedRow, column: str) -> str:
         if column == "Row":
             return str(row.row_number)
         if column == "Section":
@@ -187,7 +198,7 @@ class ImportPreviewModel(QAbstractTableModel):
             return row.reason
         if column == "Price":
             return format_money(row.price) if row.price is not None else ""
-        if row.outcome == xl.SECTION:
+        if row.outcome == SECTION:
             return "Section heading" if column == "Description" else ""
         value = row.values.get(self._VALUE_OF[column])
         if isinstance(value, Decimal):
@@ -214,11 +225,11 @@ class ImportDialog(QDialog):
         self.path = path
         self.loaded = loaded
         self.imported_id: uuid.UUID | None = None
-        self.mapping = loaded.preview.mapping if loaded.preview else xl.ColumnMapping()
+        self.mapping = loaded.preview.mapping if loaded.preview else ColumnMapping()
         self._task: Task | None = None
         self._generation = 0
         self._closed = False
-        self._notes: list[xl.RowProblem] = []
+        self._notes: list[RowProblem] = []
         self._reread_timer = QTimer(self)
         self._reread_timer.setSingleShot(True)
         self._reread_timer.setInterval(150)
@@ -248,7 +259,7 @@ class ImportDialog(QDialog):
         grid.addWidget(QLabel("Header row", self.mapping_box), 0, 2)
         grid.addWidget(self.header_spin, 0, 3)
         self.field_combos: dict[str, QComboBox] = {}
-        for i, (field_name, label) in enumerate(xl.MAPPABLE_FIELDS):
+        for i, (field_name, label) in enumerate(MAPPABLE_FIELDS):
             combo = QComboBox(self.mapping_box)
             combo.setObjectName(f"importMap_{field_name}")
             combo.setAccessibleName(f"Column for {label}")
@@ -307,7 +318,7 @@ class ImportDialog(QDialog):
             self.name_edit.setText(loaded.tandem.name)
         else:
             assert loaded.preview is not None
-            self.name_edit.setText(Path(path).stem[:xl.NAME_MAX] or "Imported estimate")
+            self.name_edit.setText(Path(path).stem[:NAME_MAX] or "Imported estimate")
             self._fill_sheets()
             self._fill_combos()
         self._show_loaded()
@@ -364,7 +375,7 @@ class ImportDialog(QDialog):
         self.problems.clear()
         tandem = self.loaded.tandem
         if tandem is not None:
-            self._notes = xl.unknown_names(self.db, tandem)
+            self._notes = unknown_names(self.db, tandem)
             totals = ""
             if tandem.total_price is not None and tandem.total_cost is not None:
                 totals = (f", totals {format_money(tandem.total_price)} price · "
@@ -383,10 +394,10 @@ class ImportDialog(QDialog):
             self.import_button.setEnabled(False)
             self.previewUpdated.emit()
             return
-        self._notes = xl.unknown_names(self.db, mapped.estimate)
+        self._notes = unknown_names(self.db, mapped.estimate)
         self.preview_model.set_rows(mapped.rows)
         lines = len(mapped.lines)
-        first = "" if mapped.complete else f"In the first {xl.PREVIEW_ROWS} rows: "
+        first = "" if mapped.complete else f"In the first {READ_PREVIEW_ROWS} rows: "
         rest = "" if mapped.complete else " The whole sheet is read when you press Import."
         self.summary.setText(
             f"{first}{lines} lines in {len(mapped.estimate.sections)} sections, total "
@@ -405,7 +416,7 @@ class ImportDialog(QDialog):
         self._reread_timer.start()
 
     def _on_header_row_changed(self, _value: int) -> None:
-        self.mapping = xl.guess_mapping(self._headers())
+        self.mapping = guess_mapping(self._headers())
         self._fill_combos()
         self._reread_timer.start()
 
@@ -424,7 +435,7 @@ class ImportDialog(QDialog):
 
         def work(progress: Progress) -> Loaded:
             if new_sheet:
-                preview = xl.open_sheet_preview(path, sheet)
+                preview = open_sheet_preview(path, sheet)
                 return Loaded(preview=preview, mapped=_read_rows(path, sheet, preview.header_row,
                                                                  preview.mapping, progress))
             return Loaded(mapped=_read_rows(path, sheet, header_row, mapping, progress))
@@ -484,7 +495,7 @@ class ImportDialog(QDialog):
 
     # -- importing --------------------------------------------------------------------------------
 
-    def estimate(self) -> xl.ImportedEstimate | None:
+    def estimate(self) -> ImportedEstimate | None:
         if self.loaded.tandem is not None:
             return self.loaded.tandem
         return self.loaded.mapped.estimate if self.loaded.mapped is not None else None
@@ -495,7 +506,7 @@ class ImportDialog(QDialog):
         if imported is None or self.busy:
             return
         try:
-            name = xl.check_estimate_name(self.db, self.project_id, self.name_edit.text())
+            name = check_estimate_name(self.db, self.project_id, self.name_edit.text())
         except (InputError, StorageError) as error:
             self.error_label.setText(str(error))
             return
@@ -525,12 +536,12 @@ class ImportDialog(QDialog):
             return
         self._on_import_clicked()
 
-    def _write(self, name: str, imported: xl.ImportedEstimate) -> None:
+    def _write(self, name: str, imported: ImportedEstimate) -> None:
         db, project_id = self.db, self.project_id
 
         def write(progress: Progress) -> uuid.UUID:
             report, cancelled = _reporter("Writing lines…", progress)
-            return xl.import_estimate(db, project_id, name, imported, progress=report, cancelled=cancelled)
+            return import_estimate(db, project_id, name, imported, progress=report, cancelled=cancelled)
 
         def written(estimate_id: uuid.UUID) -> None:
             self.imported_id = estimate_id
