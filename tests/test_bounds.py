@@ -22,7 +22,7 @@ from openpyxl import Workbook
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_AMOUNT_MAX, QUANTITY_MAX, check_line
-from app.services.crew.board import parse_member_fields
+from app.services.crew.people import parse_member_fields
 from app.services.demo import build_demo
 from app.services.estimate.document import (
     ESTIMATE_FIELDS,
