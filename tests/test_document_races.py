@@ -17,7 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from app.services.estimate import document
-from app.services.estimate.document import LINE_T, SECTION_T, ConcurrentEditError, EstimateDocument
+from app.services.estimate.document import ConcurrentEditError, EstimateDocument
+from app.services.estimate.section_editing import LINE_T, SECTION_T
 from app.services.storage.database import Database, open_database
 from tests.factories import make_estimate
 

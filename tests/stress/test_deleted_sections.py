@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from app.services.estimate.document import LINE_T, SECTION_T
+from app.services.estimate.section_editing import LINE_T, SECTION_T
 from app.services.storage.database import is_url, open_database
 from tests.factories import make_estimate
 from tests.stress.conftest import Worker, integrity, read_only, run_together

@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind
 from app.models.types import utcnow
-from app.services.estimate.document import EstimateDocument, LineRow, is_day_unit
+from app.services.estimate.document import EstimateDocument, LineRow
+from app.services.estimate.line_editing import is_day_unit
 from app.services.estimate.pricing import margin_share
 from app.services.money import ZERO
 from app.services.storage.database import Database

@@ -21,8 +21,8 @@ from app.services.estimate.document import (
     EstimateDocument,
     ParentDeleted,
     UnseenLines,
-    catalog_line_values,
 )
+from app.services.estimate.line_editing import catalog_line_values
 from app.services.lookups import CatalogEntry
 from app.services.money import format_number
 from app.services.storage.database import DatabaseLocked, ReadOnlyDatabase, StorageError

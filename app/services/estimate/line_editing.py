@@ -1,0 +1,410 @@
+"""An estimate's lines being edited: typed edits parsed, lines changed, added, deleted, moved.
+
+:class:`LineEditing` is a part of :class:`app.services.estimate.document.EstimateDocument`,
+kept in its own file: it turns a typed edit into column changes (refusing figures out of
+bounds), writes each change in one transaction, then applies it in memory and announces it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from contextlib import AbstractContextManager
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from app.models import LineItem
+from app.models.enums import LineKind, PriceBasis
+from app.models.types import utcnow
+from app.services.bounds import LineProblem
+from app.services.estimate.fields import (
+    BASIS_OF_FIELD,
+    FORMULA_OF,
+    LINE_FIELDS,
+)
+from app.services.estimate.formulas import FormulaError, compile_formula
+from app.services.estimate.parameters import parse_range
+from app.services.estimate.rows import (
+    _LINE_SELECT,
+    LINE_COLUMNS,
+    Change,
+    ChangeKind,
+    ConcurrentEditError,
+    LineRow,
+    SectionRow,
+    _line_from_row,
+    _lines_from_rows,
+    write_order,
+)
+from app.services.labour.pay import day_hours
+from app.services.lookups import CatalogEntry, Lookups, RoleInfo
+from app.services.storage.database import Database
+from app.services.values import InputError
+
+LINE_T = LineItem.__table__  # type: ignore[attr-defined]
+
+
+def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
+    """The column values of a new line made from a catalog item."""
+    values: dict[str, Any] = {
+        "kind": entry.kind.value,
+        "description": entry.name,
+        "client_description": entry.client_description,
+        "unit": entry.unit,
+        "unit_cost": entry.unit_cost,
+        "price_basis": entry.price_basis.value,
+        "markup_pct": entry.markup_pct,
+        "unit_price": entry.unit_price,
+        "margin_pct": entry.margin_pct,
+        "supplier_id": entry.supplier_id,
+        "role_id": entry.role_id,
+        "catalog_item_id": entry.id,
+    }
+    if entry.kind is LineKind.LABOUR and entry.unit not in {"h", "hr", "hour", "hours"}:
+        values["hours"] = Decimal(8)  # a crew call: people × one 8-hour day until told otherwise
+    return values
+
+
+def _db_value(value: Any) -> Any:
+    return value.value if isinstance(value, StrEnum) else value
+
+
+DAY_UNITS = frozenset({"day", "days", "d"})
+
+
+
+
+def is_day_unit(unit: str | None) -> bool:
+    return (unit or "").strip().lower() in DAY_UNITS
+
+
+def _day_rate_changes(role: RoleInfo) -> dict[str, Any]:
+    """A labour line priced per person per day: the role's day rates, no hours or times."""
+    return {"unit_cost": role.day_cost_rate, "unit_price": role.day_bill_rate,
+            "price_basis": PriceBasis.UNIT_PRICE, "hours": None, "start_time": None, "end_time": None}
+
+
+
+
+class LineEditing:
+    """The line half of an EstimateDocument (which provides what is declared here)."""
+
+    db: Database
+    sections: list[SectionRow]
+    lookups: Lookups
+    values: dict[str, Decimal]
+    _lines: dict[uuid.UUID, LineRow]
+
+    if TYPE_CHECKING:
+        def reload(self, notify: bool = True) -> None: ...
+        def lines(self) -> Iterable[LineRow]: ...
+        def section_index(self, section_id: uuid.UUID) -> int: ...
+        def locate(self, line_id: uuid.UUID) -> tuple[int, int]: ...
+        def alternatives_of(self, line: LineRow) -> list[LineRow]: ...
+        def parameter_error(self, name: str) -> str | None: ...
+        def _emit(self, change: Change) -> None: ...
+        def _price(self, line: LineRow) -> None: ...
+        def _new_problem(self, line: LineRow, changes: dict[str, Any]) -> LineProblem | None: ...
+        def _retotal(self) -> None: ...
+        def _formula_result(self, source: str, column: str,
+                            values: dict[str, Decimal] | None = None) -> Decimal: ...
+        def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None: ...
+        @staticmethod
+        def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
+                        values: dict[str, Any]) -> None: ...
+        def _write(self, *section_ids: uuid.UUID,
+                   reorder: bool = False) -> AbstractContextManager[Connection]: ...
+
+    # -- parsing ---------------------------------------------------------------
+
+    def parse_line_edit(self, line_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:
+        """Turn one typed edit into the column changes it implies, or raise InputError.
+
+        Editing the markup, unit price or margin makes that the price basis;
+        editing ``price`` sets (or, when emptied, clears) the price override;
+        picking a role for a labour line takes the role's cost and bill rates.
+        """
+        line = self._lines[line_id]
+        if column in FORMULA_OF and isinstance(value, str) and value.strip().startswith("="):
+            return self._parse_formula_edit(line, column, value)
+        if column == "range":
+            span = parse_range(value)
+            spans: dict[str, Any] = {"range_low_pct": span.low_pct, "range_high_pct": span.high_pct,
+                                     "range_low": span.low, "range_high": span.high}
+            return {k: v for k, v in spans.items() if getattr(line, k) != v}
+        name = "price_override" if column == "price" else column
+        spec = LINE_FIELDS.get(name)
+        if spec is None:
+            raise InputError(f"{column} cannot be edited.")
+        parsed = spec.parse(value)
+        changes: dict[str, Any] = {name: parsed}
+        if name in FORMULA_OF:
+            changes[FORMULA_OF[name]] = ""  # a typed number replaces the formula
+        if name == "alternative_group":
+            others = [o for o in self.lines() if o.alternative_group == parsed and o is not line]
+            changes["alternative_chosen"] = bool(parsed) and not any(o.alternative_chosen for o in others)
+        if name in BASIS_OF_FIELD:
+            changes["price_basis"] = BASIS_OF_FIELD[name]
+        elif name == "role_id" and parsed is not None:
+            role = self.lookups.roles.get(parsed)
+            if role is None:
+                raise InputError("That role no longer exists.")
+            if line.kind is LineKind.LABOUR:
+                changes.update(unit_cost=role.cost_rate, unit_price=role.bill_rate,
+                               price_basis=PriceBasis.UNIT_PRICE)
+                if is_day_unit(line.unit) and role.has_day_rates:
+                    changes.update(_day_rate_changes(role))
+        elif name == "unit" and line.kind is LineKind.LABOUR and is_day_unit(parsed) and line.role_id:
+            # A role line switched to unit "day" takes the role's day rates, if it has any.
+            role = self.lookups.roles.get(line.role_id)
+            if role is not None and role.has_day_rates:
+                changes.update(_day_rate_changes(role))
+        elif name == "supplier_id" and parsed is not None and parsed not in self.lookups.suppliers:
+            raise InputError("That supplier no longer exists.")
+        elif name == "kind" and parsed is LineKind.LABOUR and line.hours is None:
+            changes["hours"] = Decimal(8)
+        elif name in {"start_time", "end_time"}:
+            # With both times, Hours follows them (the times price the call).
+            start = parsed if name == "start_time" else line.start_time
+            end = parsed if name == "end_time" else line.end_time
+            if start is not None and end is not None:
+                changes["hours"] = day_hours(start, end)
+        elif name == "hours" and line.start_time is not None and line.end_time is not None:
+            # Typed hours move the end time (a call of 0 h drops its times).
+            if parsed == 0:
+                changes.update(start_time=None, end_time=None)
+            elif parsed is not None:
+                minutes = int((parsed * 60).to_integral_value())
+                start_at = datetime.combine(date.min, line.start_time)
+                changes["end_time"] = (start_at + timedelta(minutes=minutes)).time()
+                changes["hours"] = day_hours(line.start_time, changes["end_time"])
+        changes = {k: v for k, v in changes.items() if getattr(line, k) != v}
+        self._check_figures(line, changes)
+        return changes
+
+    def _parse_formula_edit(self, line: LineRow, column: str, text: str) -> dict[str, Any]:
+        """``=ceil(screen_length_ft / 10)`` typed in Qty or Days: the formula and its value now."""
+        source = text.strip()[1:].strip()
+        label = LINE_FIELDS[column].label
+        if not source:
+            raise InputError("Type a formula after “=”, e.g. =ceil(screen_length_ft / 10), or a number.")
+        try:
+            formula = compile_formula(source)
+            missing = [name for name in formula.names if name not in self.values]
+            if missing:
+                formula.evaluate(self.values)  # raises with "did you mean …"
+            broken = [name for name in formula.names if self.parameter_error(name)]
+            if broken:
+                raise FormulaError(f"parameter '{broken[0]}' has an error: {self.parameter_error(broken[0])}")
+            value = self._formula_result(source, column)
+        except FormulaError as error:
+            raise InputError(f"{label} formula: {error}.") from None
+        changes = {FORMULA_OF[column]: source, column: value}
+        changes = {k: v for k, v in changes.items() if getattr(line, k) != v}
+        self._check_figures(line, changes)
+        return changes
+
+    # -- line edits ------------------------------------------------------------
+
+    def set_line_fields(self, line_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
+        """Write ``changes`` to a line; return the previous values (for undo)."""
+        line = self._lines[line_id]
+        unknown = set(changes) - set(LINE_COLUMNS)
+        if unknown:
+            raise ValueError(f"not line columns: {sorted(unknown)}")
+        for column, formula_column in FORMULA_OF.items():
+            # A quantity (or days) given as a number replaces the formula that made it.
+            if column in changes and formula_column not in changes and getattr(line, formula_column):
+                changes = {**changes, formula_column: ""}
+        old = {k: getattr(line, k) for k in changes}
+        if not changes:
+            return old
+        self._check_figures(line, changes)
+        with self._write(line.section_id) as conn:
+            self._update_row(conn, LINE_T, line.id, line.version,
+                             {k: _db_value(v) for k, v in changes.items()})
+        groups = {line.alternative_group} if "alternative_group" in changes else set()
+        for k, v in changes.items():
+            setattr(line, k, v)
+        if "kind" in changes or "price_basis" in changes:
+            line.unreadable = None  # chosen now
+        line.version += 1
+        self._price(line)
+        self._retotal()
+        s, i = self.locate(line_id)
+        self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
+        groups.add(line.alternative_group)
+        groups.discard("")
+        if groups:  # the other alternatives of the old and new group may count differently now
+            others = tuple(o.id for o in self.lines() if o.alternative_group in groups and o is not line)
+            if others:
+                self._emit(Change(ChangeKind.ALTERNATIVES_CHANGED, row_ids=others))
+        return old
+
+    def choose_alternative(self, line_id: uuid.UUID) -> dict[uuid.UUID, bool]:
+        """Make a line the chosen one of its alternatives; return the flags before (for undo)."""
+        line = self._lines[line_id]
+        if not line.alternative_group:
+            raise InputError("This line is not one of a group of alternatives.")
+        wanted = {m.id: m is line for m in self.alternatives_of(line)}
+        return self.set_alternative_flags(wanted)
+
+    def set_alternative_flags(self, flags: dict[uuid.UUID, bool]) -> dict[uuid.UUID, bool]:
+        """Store ``alternative_chosen`` for several lines in one transaction; return the flags before."""
+        old = {line_id: self._lines[line_id].alternative_chosen for line_id in flags}
+        stale = {line_id: flag for line_id, flag in flags.items() if old[line_id] != flag}
+        if not stale:
+            return old
+        with self._write(*(self._lines[line_id].section_id for line_id in stale)) as conn:
+            for line_id, flag in stale.items():
+                line = self._lines[line_id]
+                self._update_row(conn, LINE_T, line_id, line.version, {"alternative_chosen": flag})
+        for line_id, flag in stale.items():
+            line = self._lines[line_id]
+            line.alternative_chosen = flag
+            line.version += 1
+        self._retotal()
+        self._emit(Change(ChangeKind.ALTERNATIVES_CHANGED, row_ids=tuple(flags)))
+        return old
+
+    def add_line(
+        self,
+        section_id: uuid.UUID,
+        index: int | None = None,
+        values: dict[str, Any] | None = None,
+        line_id: uuid.UUID | None = None,
+    ) -> LineRow:
+        s = self.section_index(section_id)
+        section = self.sections[s]
+        index = len(section.lines) if index is None else max(0, min(index, len(section.lines)))
+        data = LineItem(section_id=section_id, position=index, **(values or {}))
+        if line_id is not None:
+            data.id = line_id
+        line = _line_from_row(data)
+        spec_errors = [name for name in ("quantity", "days", "unit_cost") if getattr(line, name) < 0]
+        if spec_errors:
+            raise InputError(f"{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
+        self._price(line)
+        if line.problem is not None:
+            raise InputError(line.problem.message)
+        new_order = [*section.lines[:index], line, *section.lines[index:]]
+        with self._write(section_id) as conn:
+            conn.execute(LINE_T.insert().values(**{
+                c.name: _db_value(getattr(data, c.name)) for c in LINE_T.columns
+            }))
+            write_order(conn, LINE_T, "section_id", section_id, new_order, moved=line.id)
+        self._replace_rows(Change(ChangeKind.LINE_INSERTED, s, index, line.id), section.lines, new_order)
+        self._lines[line.id] = line
+        self._retotal()
+        self._emit(Change(ChangeKind.LINE_INSERTED, s, index, line.id))
+        return line
+
+    def add_catalog_line(
+        self, section_id: uuid.UUID, entry: CatalogEntry, index: int | None = None
+    ) -> LineRow:
+        return self.add_line(section_id, index, catalog_line_values(entry))
+
+    def delete_line(self, line_id: uuid.UUID) -> tuple[uuid.UUID, int]:
+        """Delete (tombstone) a line; return where it was, for restore_line."""
+        line = self._lines[line_id]
+        s, i = self.locate(line_id)
+        section = self.sections[s]
+        remaining = [*section.lines[:i], *section.lines[i + 1:]]
+        with self._write(section.id) as conn:
+            self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": utcnow()})
+            # Close the gap: a stale stored position would sort a later insert before these rows.
+            write_order(conn, LINE_T, "section_id", section.id, remaining)
+        line.version += 1
+        change = Change(ChangeKind.LINE_REMOVED, s, i, line_id)
+        self._replace_rows(change, section.lines, remaining)
+        del self._lines[line_id]
+        self._retotal()
+        self._emit(change)
+        return section.id, i
+
+    def restore_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> LineRow:
+        """Bring a deleted line back at ``index`` of its section."""
+        s = self.section_index(section_id)
+        section = self.sections[s]
+        index = max(0, min(index, len(section.lines)))
+        with self._write(section_id) as conn:
+            row = conn.execute(select(LINE_T).where(LINE_T.c.id == line_id)).first()
+            if row is None:
+                raise ConcurrentEditError("That line no longer exists.")
+            self._update_row(conn, LINE_T, line_id, row.version,
+                             {"deleted_at": None, "section_id": section_id})
+            line = _line_from_row(row)
+            line.section_id = section_id
+            line.version += 1
+            new_order = [*section.lines[:index], line, *section.lines[index:]]
+            write_order(conn, LINE_T, "section_id", section_id, new_order, moved=line_id)
+        self._price(line)
+        change = Change(ChangeKind.LINE_INSERTED, s, index, line_id)
+        self._replace_rows(change, section.lines, new_order)
+        self._lines[line_id] = line
+        self._retotal()
+        self._emit(change)
+        return line
+
+    def move_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> tuple[uuid.UUID, int]:
+        """Move a line to ``index`` of a section (index counted after removal).
+
+        Returns where it was, so that the same call undoes it.
+        """
+        line = self._lines[line_id]
+        s_from, i_from = self.locate(line_id)
+        s_to = self.section_index(section_id)
+        source, target = self.sections[s_from], self.sections[s_to]
+        source_after = [*source.lines[:i_from], *source.lines[i_from + 1:]]
+        index = max(0, min(index, len(source_after) if target is source else len(target.lines)))
+        if target is source and index == i_from:
+            return source.id, i_from
+        base = source_after if target is source else target.lines
+        target_after = [*base[:index], line, *base[index:]]
+        with self._write(source.id, section_id) as conn:
+            self._update_row(conn, LINE_T, line.id, line.version,
+                             {"section_id": section_id, "position": index})
+            if target is not source:
+                write_order(conn, LINE_T, "section_id", source.id, source_after)
+            write_order(conn, LINE_T, "section_id", section_id, target_after, moved=line.id)
+        line.version += 1
+        removed = Change(ChangeKind.LINE_REMOVED, s_from, i_from, line_id)
+        self._replace_rows(removed, source.lines, source_after)
+        self._emit(removed)
+        line.section_id = section_id
+        inserted = Change(ChangeKind.LINE_INSERTED, s_to, index, line_id)
+        self._replace_rows(inserted, target.lines, target_after)
+        self._retotal()
+        self._emit(inserted)
+        return source.id, i_from
+
+    def refresh_line(self, line_id: uuid.UUID) -> None:
+        """Re-read one line from the database (after a conflict): theirs becomes what is shown."""
+        with self.db.read() as conn:
+            row = conn.execute(
+                select(*_LINE_SELECT).where(LINE_T.c.id == line_id, LINE_T.c.deleted_at.is_(None))
+            ).first()
+        if row is None or row.section_id != self._lines[line_id].section_id:
+            self.reload()  # deleted or moved elsewhere: the structure changed
+            return
+        fresh = _lines_from_rows([tuple(row)])[0]
+        line = self._lines[line_id]
+        for name in LINE_COLUMNS:
+            setattr(line, name, getattr(fresh, name))
+        line.version = fresh.version
+        self._price(line)
+        self._retotal()
+        s, i = self.locate(line_id)
+        self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
+
+    def _check_figures(self, line: LineRow, changes: dict[str, Any]) -> None:
+        """Refuse changes that would put a line's figures out of bounds (InputError; nothing written)."""
+        problem = self._new_problem(line, changes)
+        if problem is not None:
+            raise InputError(problem.message)
+
