@@ -236,7 +236,8 @@ def test_a_failing_disk_says_what_happened_and_nothing_is_lost(tmp_path: Path, t
     import signal
     import sqlite3
 
-    from app.services.storage.database import check_database, open_database
+    from app.services.storage.check import check_database
+    from app.services.storage.database import open_database
 
     empty = tmp_path / "empty.db"
     open_database(empty).close()

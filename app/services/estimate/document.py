@@ -85,7 +85,8 @@ from app.services.estimate.rows import (  # noqa: F401 - re-exported: callers im
 from app.services.labour.pay import LabourRules, day_hours
 from app.services.lookups import CatalogEntry, Lookups, RoleInfo, load_lookups
 from app.services.money import format_number
-from app.services.storage.database import DamagedRead, Database
+from app.services.storage.database import Database
+from app.services.storage.errors import DamagedRead
 from app.services.values import InputError, parse_text
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]

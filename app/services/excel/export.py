@@ -47,7 +47,8 @@ from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED, say_out_lou
 from app.services.excel.importing import write_tandem_data
 from app.services.money import ZERO, format_number
 from app.services.paths import resources_dir
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.services.values import clean_text
 
 # step, done, total → False (or a cancel) stops the export; the GUI's Task passes its own.

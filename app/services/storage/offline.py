@@ -55,7 +55,9 @@ from sqlalchemy.exc import DBAPIError
 from app.models import Record, metadata
 from app.models.types import ExactDecimal, UTCDateTime, utcnow
 from app.services.storage import tempfiles
-from app.services.storage.database import Database, StorageError, file_path, open_database
+from app.services.storage.database import Database, open_database
+from app.services.storage.errors import StorageError
+from app.services.storage.files import file_path
 
 BASE_SUFFIX = ".base.db"
 DELETED = "deleted_at"  # the field of a deletion conflict

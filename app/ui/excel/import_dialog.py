@@ -46,7 +46,8 @@ from PySide6.QtWidgets import (
 
 from app.services.excel import importing as xl
 from app.services.money import format_money, format_number
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.tasks import Progress, Task, run_task
 

@@ -16,7 +16,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from app.services.storage import backup, offline
-from app.services.storage.database import Database, NotADatabase, StorageError, open_database
+from app.services.storage.database import Database, open_database
+from app.services.storage.errors import NotADatabase, StorageError
 from app.ui.storage.merge_dialog import MergeDialog
 from app.ui.tasks import Progress, ProgressRun, run_task
 from app.ui.widgets import window_action
