@@ -123,7 +123,8 @@ def _backup(target: str, out: str) -> int:
 
 def _offline(args: argparse.Namespace) -> int:
     from app.services.storage.errors import StorageError
-    from app.services.storage.offline import decide_all, merge_back, plan_merge, take_offline
+    from app.services.storage.merge_apply import decide_all, merge_back, plan_merge
+    from app.services.storage.offline_take import take_offline
 
     try:
         if args.offline_command == "take":

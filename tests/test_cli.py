@@ -154,7 +154,7 @@ def odd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database, its laptop copy, a symbolic link loop and a named pipe."""
     from app.services.demo import build_demo
     from app.services.storage.database import open_database
-    from app.services.storage.offline import take_offline
+    from app.services.storage.offline_take import take_offline
 
     folder = tmp_path_factory.mktemp("odd")
     db = open_database(folder / "office.db")
