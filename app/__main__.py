@@ -66,7 +66,8 @@ def _demo(target: str) -> int:
     from sqlalchemy.exc import DBAPIError
 
     from app.services.demo import build_demo
-    from app.services.storage.database import StorageError, _wrap_driver_error, is_url, open_database
+    from app.services.storage.database import is_url, open_database
+    from app.services.storage.errors import StorageError, wrap_driver_error
 
     if not is_url(target):
         path = Path(target)
@@ -78,7 +79,7 @@ def _demo(target: str) -> int:
         try:
             build_demo(db)
         except DBAPIError as error:  # a full disk, a share that stopped answering
-            raise _wrap_driver_error(error, db.display_name) from None
+            raise wrap_driver_error(error, db.display_name) from None
         finally:
             db.close()
     except StorageError as error:
@@ -90,7 +91,9 @@ def _demo(target: str) -> int:
 def _check(target: str) -> int:
     from pathlib import Path
 
-    from app.services.storage.database import StorageError, check_database, is_url
+    from app.services.storage.check import check_database
+    from app.services.storage.database import is_url
+    from app.services.storage.errors import StorageError
     from app.services.storage.filesystems import check_locking
 
     try:
@@ -108,7 +111,7 @@ def _check(target: str) -> int:
 
 def _backup(target: str, out: str) -> int:
     from app.services.storage.backup import backup_to
-    from app.services.storage.database import StorageError
+    from app.services.storage.errors import StorageError
 
     try:
         made = backup_to(target, out)
@@ -119,8 +122,9 @@ def _backup(target: str, out: str) -> int:
 
 
 def _offline(args: argparse.Namespace) -> int:
-    from app.services.storage.database import StorageError
-    from app.services.storage.offline import decide_all, merge_back, plan_merge, take_offline
+    from app.services.storage.errors import StorageError
+    from app.services.storage.merge_apply import decide_all, merge_back, plan_merge
+    from app.services.storage.offline_take import take_offline
 
     try:
         if args.offline_command == "take":
@@ -149,7 +153,8 @@ def _export(args: argparse.Namespace) -> int:
 
     from app.services.estimate.document import EstimateDocument
     from app.services.excel.export import all_estimates, export_estimate, find_estimates
-    from app.services.storage.database import StorageError, open_database
+    from app.services.storage.database import open_database
+    from app.services.storage.errors import StorageError
 
     out = Path(args.out)
     if out.suffix.lower() != ".xlsx":

@@ -30,18 +30,14 @@ from app.services.directory import create_client
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
 from app.services.storage import database as storage
 from app.services.storage import migrate
-from app.services.storage.database import (
-    HEAD_REVISION,
-    Database,
+from app.services.storage.check import check_database
+from app.services.storage.database import HEAD_REVISION, Database, open_database, server_display, server_url
+from app.services.storage.errors import (
     DatabaseLocked,
     DatabaseNotFound,
     DatabaseTooNew,
     NotADatabase,
     StorageError,
-    check_database,
-    open_database,
-    server_display,
-    server_url,
 )
 from tests.factories import clear_formulas, estimate_id
 

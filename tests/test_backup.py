@@ -24,15 +24,9 @@ from app.services.storage.backup import (
     restore_backup,
     snapshot,
 )
-from app.services.storage.database import (
-    HEAD_REVISION,
-    DatabaseLocked,
-    DatabaseNotFound,
-    NotADatabase,
-    StorageError,
-    check_database,
-    open_database,
-)
+from app.services.storage.check import check_database
+from app.services.storage.database import HEAD_REVISION, open_database
+from app.services.storage.errors import DatabaseLocked, DatabaseNotFound, NotADatabase, StorageError
 from tests.factories import leave_hot_journal
 from tests.test_cli import assert_one_line_error, tandem
 

@@ -41,7 +41,8 @@ from app.services.excel.tandem_sheets import DATA_SHEET, read_tandem_workbook, w
 from app.services.excel.workbook import ExportError
 from app.services.labour.roles import ROLE_FIELDS
 from app.services.labour.rules import RULE_FIELDS
-from app.services.storage.database import Database, check_database, open_database
+from app.services.storage.check import check_database
+from app.services.storage.database import Database, open_database
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
 from tests.test_cli import assert_one_line_error, tandem

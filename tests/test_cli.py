@@ -154,7 +154,7 @@ def odd_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database, its laptop copy, a symbolic link loop and a named pipe."""
     from app.services.demo import build_demo
     from app.services.storage.database import open_database
-    from app.services.storage.offline import take_offline
+    from app.services.storage.offline_take import take_offline
 
     folder = tmp_path_factory.mktemp("odd")
     db = open_database(folder / "office.db")
@@ -236,7 +236,8 @@ def test_a_failing_disk_says_what_happened_and_nothing_is_lost(tmp_path: Path, t
     import signal
     import sqlite3
 
-    from app.services.storage.database import check_database, open_database
+    from app.services.storage.check import check_database
+    from app.services.storage.database import open_database
 
     empty = tmp_path / "empty.db"
     open_database(empty).close()

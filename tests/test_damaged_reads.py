@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from app.services.estimate.document import Change, EstimateDocument
-from app.services.storage.database import DamagedRead, Database, StorageError, check_database
+from app.services.storage.check import check_database
+from app.services.storage.database import Database
+from app.services.storage.errors import DamagedRead, StorageError
 from tests.damage import duplicate_row_behind_the_index, failing_reads
 from tests.factories import make_estimate
 

@@ -20,7 +20,8 @@ from app.models import (
 )
 from app.services.demo import build_demo, is_empty, load_recipe
 from app.services.paths import data_dir, default_database, resources_dir
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 
 EXPECTED_COUNTS = {
     "company": 1,

@@ -23,20 +23,16 @@ from app.models.types import utcnow
 from app.services.demo import build_demo
 from app.services.estimate.document import EstimateDocument
 from app.services.storage.database import Database, open_database
+from app.services.storage.merge_apply import apply_decisions, decide_all, merge_back, plan_merge
 from app.services.storage.offline import (
     DELETED,
     Conflict,
     Explicit,
     MergeCancelled,
     OfflineError,
-    apply_decisions,
-    base_path_for,
-    decide_all,
-    merge_back,
-    plan_merge,
     record_tables,
-    take_offline,
 )
+from app.services.storage.offline_take import base_path_for, take_offline
 from tests.factories import estimate_id, make_estimate
 
 Dump = dict[str, dict[uuid.UUID, dict[str, Any]]]

@@ -17,7 +17,8 @@ from app.models.meta import Presence
 from app.models.types import utcnow
 from app.services.estimate.document import EstimateDocument
 from app.services.storage import presence
-from app.services.storage.database import Database, ReadOnlyDatabase, StorageError, open_database
+from app.services.storage.database import Database, open_database
+from app.services.storage.errors import ReadOnlyDatabase, StorageError
 from tests.factories import make_estimate
 
 

@@ -15,18 +15,16 @@ from app.models import metadata
 from app.services.demo import build_demo
 from app.services.storage import database as storage
 from app.services.storage import migrate
-from app.services.storage.database import (
-    HEAD_REVISION,
-    KNOWN_REVISIONS,
-    Database,
+from app.services.storage.check import check_database
+from app.services.storage.database import HEAD_REVISION, KNOWN_REVISIONS, Database, open_database
+from app.services.storage.errors import (
     DatabaseLocked,
     DatabaseNotFound,
     DatabaseTooNew,
     NotADatabase,
     StorageError,
-    check_database,
-    open_database,
 )
+from app.services.storage.files import SQLITE_HEADER
 from tests.factories import leave_hot_journal
 
 
@@ -105,7 +103,7 @@ def test_open_creates_and_stamps_the_head(db_path: Path) -> None:
     assert db.path == db_path.resolve()
     assert _sql(db_path, "SELECT version_num FROM alembic_version") == [(HEAD_REVISION,)]
     assert set(metadata.tables) <= _tables(db_path)
-    assert db_path.read_bytes().startswith(storage.SQLITE_HEADER)
+    assert db_path.read_bytes().startswith(SQLITE_HEADER)
 
 
 def test_reopen_keeps_the_data(demo_file: Path) -> None:
@@ -172,7 +170,7 @@ def test_random_bytes(tmp_path: Path, size: int) -> None:
 
 def test_sqlite_header_then_garbage(tmp_path: Path) -> None:
     path = tmp_path / "garbage.db"
-    path.write_bytes(storage.SQLITE_HEADER + os.urandom(8192))
+    path.write_bytes(SQLITE_HEADER + os.urandom(8192))
     error = refused(path, NotADatabase)
     assert str(error).startswith(f"{path} is damaged") and "it was not changed" in str(error)
 
@@ -490,7 +488,7 @@ def _killed_while_making(path: Path) -> None:
 def test_a_file_emptied_by_rolling_back_an_unfinished_copy_is_not_set_up(tmp_path: Path) -> None:
     path = tmp_path / "copy.db"
     _killed_while_making(path)
-    assert path.read_bytes().startswith(storage.SQLITE_HEADER)
+    assert path.read_bytes().startswith(SQLITE_HEADER)
     with pytest.raises(NotADatabase, match="held only an unfinished write") as caught:
         open_database(path)  # create=True, as `tandem --db copy.db` opens it
     assert "\n" not in str(caught.value)

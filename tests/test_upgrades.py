@@ -17,7 +17,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.services.storage import migrate
-from app.services.storage.database import HEAD_REVISION, StorageError, open_database
+from app.services.storage.database import HEAD_REVISION, open_database
+from app.services.storage.errors import StorageError
 from tests.revision_data import LAYERS, build, differences, engine_for, total_differences, upgraded
 
 REVISIONS = migrate.revisions()

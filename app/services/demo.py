@@ -33,7 +33,8 @@ from app.models import (
 from app.services.crew.board import call_hours
 from app.services.estimate.parameters import ParameterSpec, resolve
 from app.services.paths import resources_dir
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 
 RECIPE = "demo/northlight.json"
 _DECIMAL_FIELDS = {

@@ -43,7 +43,8 @@ def run_gui(db_target: str | None, smoke: bool = False) -> int:
     # Normally already imported by app.__main__, before PySide6 (see there).
     from app.services.demo import build_demo
     from app.services.paths import data_dir, default_database
-    from app.services.storage.database import NotADatabase, StorageError, open_database
+    from app.services.storage.database import open_database
+    from app.services.storage.errors import NotADatabase, StorageError
     from app.ui.dialogs import UserDialogs
     from app.ui.main_window import MainWindow
 

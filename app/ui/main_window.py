@@ -25,7 +25,8 @@ from app import __version__
 from app.services import directory
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
 from app.services.lookups import CatalogEntry, load_catalog
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.editor import CrewEditorDialog

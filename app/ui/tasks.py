@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
-from app.services.storage.database import StorageError
+from app.services.storage.errors import StorageError
 
 Progress = Callable[[str, int, int], bool]
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QWidget
 
-from app.services.storage.database import StorageError
+from app.services.storage.errors import StorageError
 from app.ui.tasks import Progress, ProgressRun
 
 pytestmark = pytest.mark.gui

@@ -24,7 +24,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
-from app.services.storage.database import DatabaseLocked, open_database
+from app.services.storage.database import open_database
+from app.services.storage.errors import DatabaseLocked
 
 MIXES = {
     "all": {"edit": 50, "add": 20, "move": 15, "delete_line": 5, "delete_section": 4, "add_section": 2},

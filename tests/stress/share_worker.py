@@ -22,7 +22,8 @@ def main(db_path: str, estimate: str, host: str, seconds: float) -> None:
 
     from app.services.estimate.document import ConcurrentEditError, EstimateDocument
     from app.services.storage import presence
-    from app.services.storage.database import DatabaseLocked, ReadOnlyDatabase, StorageError, open_database
+    from app.services.storage.database import open_database
+    from app.services.storage.errors import DatabaseLocked, ReadOnlyDatabase, StorageError
 
     open_failures: list[str] = []
     while True:  # as a user would: an open refused while the other computer writes is tried again

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from app.services.storage.backup import backup_to, list_backups, restore_backup, snapshot
-from app.services.storage.database import check_database, open_database
+from app.services.storage.check import check_database
+from app.services.storage.database import open_database
 from tests.stress.conftest import Worker, integrity, read_only
 from tests.stress.workers import bulk_state, prepare_bulk
 from tests.test_cli import tandem

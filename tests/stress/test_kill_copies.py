@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 
 from app.services.storage.backup import backup_to
-from app.services.storage.database import StorageError, check_database, open_database
-from app.services.storage.offline import take_offline
+from app.services.storage.check import check_database
+from app.services.storage.database import open_database
+from app.services.storage.errors import StorageError
+from app.services.storage.offline_take import take_offline
 from tests.stress.conftest import ROOT, read_only
 from tests.stress.workers import bulk_transaction, prepare_bulk
 

@@ -20,7 +20,8 @@ import pytest
 
 from app.services.estimate.document import EstimateDocument
 from app.services.storage import database as storage
-from app.services.storage.database import DatabaseLocked, open_database
+from app.services.storage.database import open_database
+from app.services.storage.errors import DatabaseLocked
 from tests.factories import make_estimate
 from tests.stress.conftest import Worker
 

@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 
 from app.services.storage import migrate
-from app.services.storage.database import HEAD_REVISION, DatabaseLocked, open_database
+from app.services.storage.database import HEAD_REVISION, open_database
+from app.services.storage.errors import DatabaseLocked
 from tests.revision_data import build, differences, total_differences, upgraded
 from tests.stress.conftest import Worker, integrity, read_only
 

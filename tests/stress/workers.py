@@ -29,7 +29,8 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
-from app.services.storage.database import Database, DatabaseLocked, open_database
+from app.services.storage.database import Database, open_database
+from app.services.storage.errors import DatabaseLocked
 from tests.factories import ESTIMATE_T, LINE_T, SECTION_T, _record, line_values, make_estimate
 
 BULK_NAME = "Bulk estimate"

@@ -34,7 +34,8 @@ from app.services.estimate.rows import (
     _section_from_row,
 )
 from app.services.lookups import Lookups, load_lookups
-from app.services.storage.database import DamagedRead, Database
+from app.services.storage.database import Database
+from app.services.storage.errors import DamagedRead
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]

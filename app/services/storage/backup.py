@@ -35,16 +35,9 @@ from pathlib import Path
 from app.services.paths import data_dir
 from app.services.storage import database as storage
 from app.services.storage import tempfiles
-from app.services.storage.database import (
-    Database,
-    DatabaseLocked,
-    NotADatabase,
-    StorageError,
-    _check_file,
-    _wrap_sqlite_error,
-    integrity_problem,
-    truncation,
-)
+from app.services.storage.database import Database
+from app.services.storage.errors import DatabaseLocked, NotADatabase, StorageError, wrap_sqlite_error
+from app.services.storage.files import check_file, file_path, integrity_problem, truncation
 
 DEFAULT_KEEP = 10
 _STAMP = "%Y%m%dT%H%M%S.%fZ"  # 20250131T154500.123456Z: sorts as it happened, no ':' for Windows
@@ -77,7 +70,7 @@ def _source_path(source: Database | str | os.PathLike[str]) -> Path:
         return source.path
     if isinstance(source, str) and "://" in source:
         raise StorageError("A database server is backed up with the server's own tools, not by Tandem.")
-    return storage.file_path(source)
+    return file_path(source)
 
 
 def backups_folder(source: Database | str | os.PathLike[str]) -> Path:
@@ -196,7 +189,7 @@ def restore_backup(backup_file: str | os.PathLike[str], target_path: str | os.Pa
     file to work with the restored data. Like :func:`backup_to`, the target appears only
     when the copy is complete and checked.
     """
-    backup = storage.file_path(backup_file)
+    backup = file_path(backup_file)
     target = _new_file(target_path, avoid=backup)
     _copy_into_new_file(backup, target, "restore", opened=False, what="The backup ")
     return target
@@ -218,7 +211,7 @@ def _copy_into_new_file(path: Path, out: Path, kind: str, *, opened: bool, what:
 
 def _new_file(name: str | os.PathLike[str], avoid: Path) -> Path:
     """Vet the path of a file about to be made: new, not a journal's name, not the source."""
-    out = storage.file_path(name)
+    out = file_path(name)
     if out == avoid or (out.exists() and avoid.exists() and os.path.samefile(out, avoid)):
         raise StorageError(f"Will not write onto {avoid} itself; name a new file.")
     if out.name.endswith(_JOURNAL_SUFFIXES):
@@ -253,7 +246,7 @@ def _open_source(path: Path, *, opened: bool, what: str = "") -> Iterator[sqlite
     Any other file is opened read-only, after the same checks open_database makes
     on the bytes, so that backing it up can never change it.
     """
-    _check_file(path, create=False)
+    check_file(path, create=False)
     if not opened:
         with path.open("rb") as handle:
             header = handle.read(20)
@@ -266,7 +259,7 @@ def _open_source(path: Path, *, opened: bool, what: str = "") -> Iterator[sqlite
     try:
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=storage.BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as error:
-        raise _wrap_sqlite_error(error, str(path)) from None
+        raise wrap_sqlite_error(error, str(path)) from None
     try:
         yield conn
     finally:
@@ -323,7 +316,7 @@ def _check(conn: sqlite3.Connection) -> str:
 
 
 def _refusal(error: sqlite3.Error, path: Path, what: str) -> StorageError:
-    wrapped = _wrap_sqlite_error(error, f"{what}{path}")
+    wrapped = wrap_sqlite_error(error, f"{what}{path}")
     if type(wrapped) is NotADatabase:
         return NotADatabase(f"{what}{path} is damaged ({error}); no copy was made of it.")
     return wrapped

@@ -7,7 +7,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Connection
 
-from app.services.storage.database import StorageError
+from app.services.storage.errors import StorageError
 
 # How many broken references a refusal names.
 _SHOWN = 3

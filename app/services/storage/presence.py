@@ -16,7 +16,8 @@ from sqlalchemy import create_engine, delete, select, update
 from app import __version__
 from app.models.meta import Presence
 from app.models.types import utcnow
-from app.services.storage.database import Database, StorageError, sqlite_url
+from app.services.storage.database import Database, sqlite_url
+from app.services.storage.errors import StorageError
 from app.services.storage.filesystems import check_locking
 
 PRESENCE_T = Presence.__table__  # type: ignore[attr-defined]

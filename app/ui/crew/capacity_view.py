@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.crew.capacity import CapacityCell, CapacityTable, capacity
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 
 CONFIRMED = "#2f6db5"
 TENTATIVE = "#9cc3ea"

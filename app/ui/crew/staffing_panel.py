@@ -25,7 +25,7 @@ from app.services.crew.staffing import (
 )
 from app.services.estimate.document import Change, EstimateDocument
 from app.services.money import format_number
-from app.services.storage.database import StorageError
+from app.services.storage.errors import StorageError
 from app.ui.crew.staffing_model import StaffingTableModel
 from app.ui.estimate.commands import DocumentCommand
 from app.ui.estimate.editor import EstimateEditor

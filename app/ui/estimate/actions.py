@@ -16,7 +16,7 @@ from app.services import directory
 from app.services.estimate import revisions, scenarios
 from app.services.estimate.document import Change, ConcurrentEditError, EditConflict, EstimateDocument
 from app.services.money import format_money
-from app.services.storage.database import StorageError
+from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.estimate.revision_history import RevisionHistoryDialog
 from app.ui.estimate.scenario_compare import ScenarioCompareDialog

@@ -25,7 +25,7 @@ from app.services.estimate.document import (
 from app.services.estimate.line_editing import catalog_line_values
 from app.services.lookups import CatalogEntry
 from app.services.money import format_number
-from app.services.storage.database import DatabaseLocked, ReadOnlyDatabase, StorageError
+from app.services.storage.errors import DatabaseLocked, ReadOnlyDatabase, StorageError
 from app.services.values import InputError
 from app.ui.estimate import commands
 

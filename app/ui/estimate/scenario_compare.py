@@ -36,7 +36,8 @@ from app.services.estimate.scenarios import (
     compare_estimates,
     project_estimates,
 )
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.ui.estimate.scenario_compare_models import LineDifferenceModel, ScenarioComparisonModel
 from app.ui.tasks import Task, run_task
 

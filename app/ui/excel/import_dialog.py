@@ -57,7 +57,8 @@ from app.services.excel.mapping import (
 from app.services.excel.mapping import PREVIEW_ROWS as READ_PREVIEW_ROWS
 from app.services.excel.tandem_sheets import is_tandem_workbook, read_tandem_workbook
 from app.services.money import format_money, format_number
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.tasks import Progress, Task, run_task
 

@@ -15,7 +15,8 @@ from app.services.labour.rules import (
     load_rule_sets,
     save_rule_edit,
 )
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.field_table import FieldTableModel
 

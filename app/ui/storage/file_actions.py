@@ -15,8 +15,9 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
-from app.services.storage import backup, offline
-from app.services.storage.database import Database, NotADatabase, StorageError, open_database
+from app.services.storage import backup, merge_apply, offline, offline_take
+from app.services.storage.database import Database, open_database
+from app.services.storage.errors import NotADatabase, StorageError
 from app.ui.storage.merge_dialog import MergeDialog
 from app.ui.tasks import Progress, ProgressRun, run_task
 from app.ui.widgets import window_action
@@ -168,8 +169,8 @@ class DatabaseActions(QObject):
         target = self.dialogs.save_file(self.window, "Take offline: save the laptop copy as", DB_FILTER)
         if not target:
             return
-        self._run("Taking offline…", lambda progress: offline.take_offline(db, target, progress=progress),
-                  self._on_taken)
+        self._run("Taking offline…",
+                  lambda progress: offline_take.take_offline(db, target, progress=progress), self._on_taken)
 
     def _on_taken(self, copy: offline.OfflineCopy) -> None:
         text = (f"The laptop copy is {copy.laptop}, with its base {copy.base.name} beside it "
@@ -187,7 +188,7 @@ class DatabaseActions(QObject):
             return
         laptop = db.path
         self._run("Comparing with the share…",
-                  lambda progress: offline.plan_merge(laptop, share, progress=progress),
+                  lambda progress: merge_apply.plan_merge(laptop, share, progress=progress),
                   self._on_planned)
 
     def _on_planned(self, report: offline.MergeReport) -> None:
@@ -209,7 +210,7 @@ class DatabaseActions(QObject):
             return
         report, decisions = dialog.report, dialog.decisions()
         self._run("Merging…",
-                  lambda progress: offline.apply_decisions(report, decisions, progress=progress),
+                  lambda progress: merge_apply.apply_decisions(report, decisions, progress=progress),
                   self._on_merged)
 
     def _on_merged(self, report: offline.MergeReport) -> None:

@@ -17,7 +17,8 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from app.services.storage import presence
-from app.services.storage.database import Database, StorageError
+from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from app.ui.tasks import run_task
 
 POLL_MS = 2000
