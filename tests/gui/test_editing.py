@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from app.services.estimate.document import EstimateDocument
-from app.ui.estimate.production_model import COLUMN_INDEX
+from app.ui.estimate.production_columns import COLUMN_INDEX
 from tests.gui.helpers import cell, click_row, line_id, send_drop, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
