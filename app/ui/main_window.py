@@ -26,20 +26,18 @@ from app.services import directory
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
 from app.services.lookups import CatalogEntry, load_catalog
 from app.services.storage.database import Database, StorageError
-from app.services.values import InputError
 from app.ui.crew.capacity_view import CapacityView
-from app.ui.crew.editor import CrewEditorDialog
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
+from app.ui.directory_actions import DirectoryActions
+from app.ui.editor_actions import EditorActions
 from app.ui.estimate.actions import EstimateActions
 from app.ui.estimate.catalog_panel import CatalogPanel
 from app.ui.estimate.workspace import EstimateWorkspace
 from app.ui.excel.export_actions import ExportActions
 from app.ui.excel.import_actions import ImportActions
 from app.ui.idle_reload import IdleReload
-from app.ui.labour.roles_editor import RolesEditorDialog
-from app.ui.labour.rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
@@ -104,6 +102,8 @@ class MainWindow(QMainWindow):
             app.focusChanged.connect(self._on_focus_changed)
 
         self.file_actions = DatabaseActions(self)
+        self.directory_actions = DirectoryActions(self)
+        self.editor_actions = EditorActions(self)
         self.estimate_actions = EstimateActions(self)
         self.import_actions = ImportActions(self)
         self.export_actions = ExportActions(self)
@@ -157,21 +157,6 @@ class MainWindow(QMainWindow):
         self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1),
                                              "Ctrl+Down")
         self.catalog_action = self._action("Add from catalog…", "actionCatalog", self.show_catalog, "Ctrl+K")
-        self.labour_rules_action = self._action(
-            "Labour rules…", "actionLabourRules", self.show_labour_rules,
-            tip="Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
-        self.labour_rules_dialog: LabourRulesDialog | None = None
-        self.crew_editor_action = self._action(
-            "Crew members…", "actionCrewMembers", self.show_crew_editor,
-            tip="People, the roles they can fill and their own rates, days they cannot work")
-        self.crew_editor: CrewEditorDialog | None = None
-        self.roles_action = self._action(
-            "Roles…", "actionRoles", self.show_roles_editor,
-            tip="Crew roles with their hourly and day cost and bill rates")
-        self.roles_editor: RolesEditorDialog | None = None
-        self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
-        self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
-        self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
         self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
@@ -181,8 +166,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         add_actions(file_menu, [
-            *self.file_actions.actions, None,
-            self.new_client_action, self.new_project_action, self.new_estimate_action, None,
+            *self.file_actions.actions, None, *self.directory_actions.actions, None,
             *self.export_actions.actions, None, *self.import_actions.actions, None,
             self.quit_action,
         ])
@@ -191,7 +175,7 @@ class MainWindow(QMainWindow):
             self.undo_action, self.redo_action, None,
             self.add_line_action, self.add_section_action, self.catalog_action,
             self.delete_action, self.move_up_action, self.move_down_action, None,
-            self.labour_rules_action, self.crew_editor_action, self.roles_action,
+            *self.editor_actions.actions,
         ])
         estimate_menu = bar.addMenu("E&stimate")
         estimate_menu.setObjectName("estimateMenu")
@@ -431,58 +415,6 @@ class MainWindow(QMainWindow):
             if row_id is not None:
                 self.workspace.editor.nudge(row_id, step)
 
-    # -- directory actions ------------------------------------------------------------------
-
-    def new_client(self) -> None:
-        if self.db is None:
-            return
-        name = self.dialogs.ask_text(self, "New client", "Client name:")
-        if name is None:
-            return
-        try:
-            client_id = directory.create_client(self.db, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self, "New client", str(error))
-            return
-        self.navigator.load(self.db)
-        self.navigator.select(client_id)
-
-    def new_project(self) -> None:
-        if self.db is None:
-            return
-        client_id = self.navigator.current_of("client")
-        if client_id is None:
-            self.dialogs.info(self, "New project", "Select the client the project is for first.")
-            return
-        name = self.dialogs.ask_text(self, "New project", "Project name:")
-        if name is None:
-            return
-        try:
-            project_id = directory.create_project(self.db, client_id, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self, "New project", str(error))
-            return
-        self.navigator.load(self.db)
-        self.navigator.select(project_id)
-
-    def new_estimate(self) -> None:
-        if self.db is None:
-            return
-        project_id = self.navigator.current_of("project")
-        if project_id is None:
-            self.dialogs.info(self, "New estimate", "Select the project the estimate is for first.")
-            return
-        name = self.dialogs.ask_text(self, "New estimate", "Estimate name:", "New estimate")
-        if name is None:
-            return
-        try:
-            estimate_id = directory.create_estimate(self.db, project_id, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self, "New estimate", str(error))
-            return
-        self.navigator.load(self.db)
-        self.open_estimate(estimate_id)
-
     # -- state ---------------------------------------------------------------------------------
 
     def update_actions(self) -> None:
@@ -492,53 +424,12 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_estimate)
         for action in (self.delete_action, self.move_up_action, self.move_down_action):
             action.setEnabled(bool(has_row))
-        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action,
-                       self.labour_rules_action, self.crew_editor_action, self.roles_action):
-            action.setEnabled(self.db is not None)
         self.file_actions.update_enabled(self.db)
+        self.directory_actions.update_enabled(self.db)
+        self.editor_actions.update_enabled(self.db)
         self.estimate_actions.update_enabled()
         self.import_actions.update_enabled()
         self.export_actions.update_enabled()
-
-    def show_crew_editor(self) -> None:
-        """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
-        if self.db is None:
-            return
-        if self.crew_editor is None or self.crew_editor.db is not self.db:
-            self.crew_editor = CrewEditorDialog(self.db, self)
-            self.crew_editor.ask_name = lambda: self.dialogs.ask_text(self, "Add crew member", "Name:")
-            self.crew_editor.confirm = lambda text: self.dialogs.confirm(self, "Delete crew member", text)
-            self.crew_editor.crewChanged.connect(self._on_crew_changed)
-        self.crew_editor.open()
-
-    def _on_crew_changed(self) -> None:
-        self.crew_panel.refresh()
-
-    def show_labour_rules(self) -> None:
-        """Edit → Labour rules…: non-blocking; the open estimate reprices after each save."""
-        if self.db is None:
-            return
-        if self.labour_rules_dialog is not None:
-            self.labour_rules_dialog.deleteLater()
-        self.labour_rules_dialog = LabourRulesDialog(self.db, self)
-        self.labour_rules_dialog.model.saved.connect(self._on_labour_rules_saved)
-        self.labour_rules_dialog.open()
-
-    def show_roles_editor(self) -> None:
-        """Edit → Roles…: non-blocking; the open estimate reloads (and reprices) after each change."""
-        if self.db is None:
-            return
-        if self.roles_editor is None or self.roles_editor.db is not self.db:
-            self.roles_editor = RolesEditorDialog(self.db, self)
-            self.roles_editor.ask_name = lambda: self.dialogs.ask_text(self, "Add role", "Name:")
-            self.roles_editor.confirm = lambda text: self.dialogs.confirm(self, "Delete role", text)
-            self.roles_editor.rolesChanged.connect(self._on_labour_rules_saved)
-        else:
-            self.roles_editor.reload()
-        self.roles_editor.open()
-
-    def _on_labour_rules_saved(self) -> None:
-        self.reprice.request()
 
     def _reprice(self) -> None:
         """The open estimate reloaded after rules or roles were saved; a failed read is said, not raised."""
