@@ -18,7 +18,8 @@ from app.services.estimate.document import EstimateDocument
 from app.services.excel import importing as xl
 from app.services.storage.database import Database
 from app.ui.excel.import_actions import ImportActions
-from app.ui.excel.import_dialog import ImportDialog, ImportPreviewModel
+from app.ui.excel.import_dialog import ImportDialog
+from app.ui.excel.import_preview_model import ImportPreviewModel
 from app.ui.main_window import MainWindow
 from tests.gui.conftest import FakeDialogs
 
