@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.services import directory
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
-from app.services.lookups import CatalogEntry, load_catalog
+from app.services.lookups import load_catalog
 from app.services.storage.database import Database, StorageError
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
@@ -34,6 +34,7 @@ from app.ui.directory_actions import DirectoryActions
 from app.ui.editor_actions import EditorActions
 from app.ui.estimate.actions import EstimateActions
 from app.ui.estimate.catalog_panel import CatalogPanel
+from app.ui.estimate.edit_actions import EditActions
 from app.ui.estimate.workspace import EstimateWorkspace
 from app.ui.excel.export_actions import ExportActions
 from app.ui.excel.import_actions import ImportActions
@@ -77,7 +78,6 @@ class MainWindow(QMainWindow):
         self.navigator_dock = self._dock("Navigator", "navigatorDock", self.navigator,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         self.catalog = CatalogPanel(self)
-        self.catalog.entryChosen.connect(self.add_catalog_entry)
         self.catalog_dock = self._dock("Catalog", "catalogDock", self.catalog,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.catalog_dock.hide()
@@ -104,6 +104,8 @@ class MainWindow(QMainWindow):
         self.file_actions = DatabaseActions(self)
         self.directory_actions = DirectoryActions(self)
         self.editor_actions = EditorActions(self)
+        self.edit_actions = EditActions(self)
+        self.catalog.entryChosen.connect(self.edit_actions.add_catalog_entry)
         self.estimate_actions = EstimateActions(self)
         self.import_actions = ImportActions(self)
         self.export_actions = ExportActions(self)
@@ -145,18 +147,6 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
         for action in (self.undo_action, self.redo_action):
             self.addAction(action)
-        self.add_line_action = self._action("Add line", "actionAddLine", self.add_line, "Ctrl+N",
-                                            "Add a line after the current one")
-        self.add_section_action = self._action("Add section", "actionAddSection", self.add_section,
-                                               "Ctrl+Shift+N")
-        self.delete_action = self._action("Delete", "actionDeleteRows", self.delete_selected,
-                                          QKeySequence.StandardKey.Delete,
-                                          "Delete the selected lines or section")
-        self.move_up_action = self._action("Move up", "actionMoveUp", lambda: self.nudge(-1),
-                                           "Ctrl+Up")
-        self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1),
-                                             "Ctrl+Down")
-        self.catalog_action = self._action("Add from catalog…", "actionCatalog", self.show_catalog, "Ctrl+K")
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
         self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
@@ -173,8 +163,7 @@ class MainWindow(QMainWindow):
         edit_menu = bar.addMenu("&Edit")
         add_actions(edit_menu, [
             self.undo_action, self.redo_action, None,
-            self.add_line_action, self.add_section_action, self.catalog_action,
-            self.delete_action, self.move_up_action, self.move_down_action, None,
+            *self.edit_actions.actions, None,
             *self.editor_actions.actions,
         ])
         estimate_menu = bar.addMenu("E&stimate")
@@ -195,8 +184,7 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        for action in (self.add_section_action, self.add_line_action, self.catalog_action,
-                       self.delete_action, self.move_up_action, self.move_down_action):
+        for action in self.edit_actions.toolbar_actions:
             toolbar.addAction(action)
         self.addToolBar(toolbar)
 
@@ -334,45 +322,6 @@ class MainWindow(QMainWindow):
             self.sharing.deleteLater()
             self.sharing = None
 
-    # -- editing actions ------------------------------------------------------------------
-
-    def add_line(self) -> None:
-        if self.workspace is None:
-            return
-        section_id, index = self.workspace.insertion_point()
-        if section_id is None:
-            section_id = self.workspace.editor.add_section("General")
-            if section_id is None:
-                return
-        self.workspace.editor.add_line(section_id, index)
-
-    def add_section(self) -> None:
-        if self.workspace is None:
-            return
-        name = self.dialogs.ask_text(self, "Add section", "Section name:", "New section")
-        if name is None:
-            return
-        index = None
-        current = self.workspace.current_section_id()
-        if current is not None and self.workspace.current_id() is not None:
-            index = self.workspace.doc.section_index(current) + 1
-        self.workspace.editor.add_section(name, index)
-
-    def add_catalog_entry(self, entry: CatalogEntry) -> None:
-        if self.workspace is None:
-            return
-        section_id, index = self.workspace.insertion_point()
-        if section_id is None:
-            section_id = self.workspace.editor.add_section(entry.category or "General")
-            if section_id is None:
-                return
-        self.workspace.editor.add_catalog_line(section_id, entry, index)
-
-    def show_catalog(self) -> None:
-        self.catalog_dock.show()
-        self.catalog_dock.raise_()
-        self.catalog.filter.setFocus()
-
     def show_crew_calendar(self) -> None:
         self.crew_dock.show()
         self.crew_dock.raise_()
@@ -389,41 +338,10 @@ class MainWindow(QMainWindow):
         elif self.workspace is not None and self.workspace.isAncestorOf(new):
             self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
 
-    def delete_selected(self) -> None:
-        if self.workspace is None:
-            return
-        ids = self.workspace.selected_ids()
-        doc = self.workspace.doc
-        lines = [i for i in ids if doc.has_line(i)]
-        sections = [i for i in ids if not doc.has_line(i)]
-        if sections:
-            section = doc.section(sections[0])
-            count = len(section.lines)
-            if count and not self.dialogs.confirm(
-                self, "Delete section",
-                f"Delete the section “{section.name}” and its {count} line{'s' if count != 1 else ''}? "
-                "You can undo this.",
-            ):
-                return
-            self.workspace.editor.delete_section(sections[0])
-            return
-        self.workspace.editor.delete_lines(lines)
-
-    def nudge(self, step: int) -> None:
-        if self.workspace is not None:
-            row_id = self.workspace.current_id()
-            if row_id is not None:
-                self.workspace.editor.nudge(row_id, step)
-
     # -- state ---------------------------------------------------------------------------------
 
     def update_actions(self) -> None:
-        has_estimate = self.workspace is not None
-        has_row = has_estimate and self.workspace is not None and self.workspace.current_id() is not None
-        for action in (self.add_line_action, self.add_section_action, self.catalog_action):
-            action.setEnabled(has_estimate)
-        for action in (self.delete_action, self.move_up_action, self.move_down_action):
-            action.setEnabled(bool(has_row))
+        self.edit_actions.update_enabled()
         self.file_actions.update_enabled(self.db)
         self.directory_actions.update_enabled(self.db)
         self.editor_actions.update_enabled(self.db)
