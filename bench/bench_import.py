@@ -5,7 +5,7 @@ item, qty, unit, days, unit cost, markup — about what a 17 MB workbook holds) 
 within one run:
 
 a. preview: what File › Import shows first — ``open_sheet_preview`` and the mapped read of
-   the first ``PREVIEW_ROWS`` rows (``load_first`` of the dialog);
+   the first ``PREVIEW_ROWS`` rows (``load_first`` in app/ui/excel/import_reading.py);
 b. baseline: bare openpyxl (read-only) loading the workbook and reading the same rows —
    with the sizing fix of ``excel.reading`` installed: plain openpyxl parses this whole
    sheet (no <dimension>) just to open it, 165 s on the 2-core CI machine, which is what the

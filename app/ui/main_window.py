@@ -24,23 +24,22 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.services import directory
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
-from app.services.lookups import CatalogEntry, load_catalog
+from app.services.lookups import load_catalog
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
-from app.services.values import InputError
 from app.ui.crew.capacity_view import CapacityView
-from app.ui.crew.editor import CrewEditorDialog
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
+from app.ui.directory_actions import DirectoryActions
+from app.ui.editor_actions import EditorActions
 from app.ui.estimate.actions import EstimateActions
 from app.ui.estimate.catalog_panel import CatalogPanel
+from app.ui.estimate.edit_actions import EditActions
 from app.ui.estimate.workspace import EstimateWorkspace
 from app.ui.excel.export_actions import ExportActions
 from app.ui.excel.import_actions import ImportActions
 from app.ui.idle_reload import IdleReload
-from app.ui.labour.roles_editor import RolesEditorDialog
-from app.ui.labour.rules_dialog import LabourRulesDialog
 from app.ui.navigator import NavigatorPanel
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
@@ -80,7 +79,6 @@ class MainWindow(QMainWindow):
         self.navigator_dock = self._dock("Navigator", "navigatorDock", self.navigator,
                                          Qt.DockWidgetArea.LeftDockWidgetArea)
         self.catalog = CatalogPanel(self)
-        self.catalog.entryChosen.connect(self.add_catalog_entry)
         self.catalog_dock = self._dock("Catalog", "catalogDock", self.catalog,
                                        Qt.DockWidgetArea.BottomDockWidgetArea)
         self.catalog_dock.hide()
@@ -105,6 +103,10 @@ class MainWindow(QMainWindow):
             app.focusChanged.connect(self._on_focus_changed)
 
         self.file_actions = DatabaseActions(self)
+        self.directory_actions = DirectoryActions(self)
+        self.editor_actions = EditorActions(self)
+        self.edit_actions = EditActions(self)
+        self.catalog.entryChosen.connect(self.edit_actions.add_catalog_entry)
         self.estimate_actions = EstimateActions(self)
         self.import_actions = ImportActions(self)
         self.export_actions = ExportActions(self)
@@ -146,33 +148,6 @@ class MainWindow(QMainWindow):
         self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
         for action in (self.undo_action, self.redo_action):
             self.addAction(action)
-        self.add_line_action = self._action("Add line", "actionAddLine", self.add_line, "Ctrl+N",
-                                            "Add a line after the current one")
-        self.add_section_action = self._action("Add section", "actionAddSection", self.add_section,
-                                               "Ctrl+Shift+N")
-        self.delete_action = self._action("Delete", "actionDeleteRows", self.delete_selected,
-                                          QKeySequence.StandardKey.Delete,
-                                          "Delete the selected lines or section")
-        self.move_up_action = self._action("Move up", "actionMoveUp", lambda: self.nudge(-1),
-                                           "Ctrl+Up")
-        self.move_down_action = self._action("Move down", "actionMoveDown", lambda: self.nudge(1),
-                                             "Ctrl+Down")
-        self.catalog_action = self._action("Add from catalog…", "actionCatalog", self.show_catalog, "Ctrl+K")
-        self.labour_rules_action = self._action(
-            "Labour rules…", "actionLabourRules", self.show_labour_rules,
-            tip="Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
-        self.labour_rules_dialog: LabourRulesDialog | None = None
-        self.crew_editor_action = self._action(
-            "Crew members…", "actionCrewMembers", self.show_crew_editor,
-            tip="People, the roles they can fill and their own rates, days they cannot work")
-        self.crew_editor: CrewEditorDialog | None = None
-        self.roles_action = self._action(
-            "Roles…", "actionRoles", self.show_roles_editor,
-            tip="Crew roles with their hourly and day cost and bill rates")
-        self.roles_editor: RolesEditorDialog | None = None
-        self.new_client_action = self._action("New client…", "actionNewClient", self.new_client)
-        self.new_project_action = self._action("New project…", "actionNewProject", self.new_project)
-        self.new_estimate_action = self._action("New estimate…", "actionNewEstimate", self.new_estimate)
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
         self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
@@ -182,17 +157,15 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         add_actions(file_menu, [
-            *self.file_actions.actions, None,
-            self.new_client_action, self.new_project_action, self.new_estimate_action, None,
+            *self.file_actions.actions, None, *self.directory_actions.actions, None,
             *self.export_actions.actions, None, *self.import_actions.actions, None,
             self.quit_action,
         ])
         edit_menu = bar.addMenu("&Edit")
         add_actions(edit_menu, [
             self.undo_action, self.redo_action, None,
-            self.add_line_action, self.add_section_action, self.catalog_action,
-            self.delete_action, self.move_up_action, self.move_down_action, None,
-            self.labour_rules_action, self.crew_editor_action, self.roles_action,
+            *self.edit_actions.actions, None,
+            *self.editor_actions.actions,
         ])
         estimate_menu = bar.addMenu("E&stimate")
         estimate_menu.setObjectName("estimateMenu")
@@ -212,8 +185,7 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action):
             toolbar.addAction(action)
         toolbar.addSeparator()
-        for action in (self.add_section_action, self.add_line_action, self.catalog_action,
-                       self.delete_action, self.move_up_action, self.move_down_action):
+        for action in self.edit_actions.toolbar_actions:
             toolbar.addAction(action)
         self.addToolBar(toolbar)
 
@@ -351,45 +323,6 @@ class MainWindow(QMainWindow):
             self.sharing.deleteLater()
             self.sharing = None
 
-    # -- editing actions ------------------------------------------------------------------
-
-    def add_line(self) -> None:
-        if self.workspace is None:
-            return
-        section_id, index = self.workspace.insertion_point()
-        if section_id is None:
-            section_id = self.workspace.editor.add_section("General")
-            if section_id is None:
-                return
-        self.workspace.editor.add_line(section_id, index)
-
-    def add_section(self) -> None:
-        if self.workspace is None:
-            return
-        name = self.dialogs.ask_text(self, "Add section", "Section name:", "New section")
-        if name is None:
-            return
-        index = None
-        current = self.workspace.current_section_id()
-        if current is not None and self.workspace.current_id() is not None:
-            index = self.workspace.doc.section_index(current) + 1
-        self.workspace.editor.add_section(name, index)
-
-    def add_catalog_entry(self, entry: CatalogEntry) -> None:
-        if self.workspace is None:
-            return
-        section_id, index = self.workspace.insertion_point()
-        if section_id is None:
-            section_id = self.workspace.editor.add_section(entry.category or "General")
-            if section_id is None:
-                return
-        self.workspace.editor.add_catalog_line(section_id, entry, index)
-
-    def show_catalog(self) -> None:
-        self.catalog_dock.show()
-        self.catalog_dock.raise_()
-        self.catalog.filter.setFocus()
-
     def show_crew_calendar(self) -> None:
         self.crew_dock.show()
         self.crew_dock.raise_()
@@ -406,140 +339,16 @@ class MainWindow(QMainWindow):
         elif self.workspace is not None and self.workspace.isAncestorOf(new):
             self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
 
-    def delete_selected(self) -> None:
-        if self.workspace is None:
-            return
-        ids = self.workspace.selected_ids()
-        doc = self.workspace.doc
-        lines = [i for i in ids if doc.has_line(i)]
-        sections = [i for i in ids if not doc.has_line(i)]
-        if sections:
-            section = doc.section(sections[0])
-            count = len(section.lines)
-            if count and not self.dialogs.confirm(
-                self, "Delete section",
-                f"Delete the section “{section.name}” and its {count} line{'s' if count != 1 else ''}? "
-                "You can undo this.",
-            ):
-                return
-            self.workspace.editor.delete_section(sections[0])
-            return
-        self.workspace.editor.delete_lines(lines)
-
-    def nudge(self, step: int) -> None:
-        if self.workspace is not None:
-            row_id = self.workspace.current_id()
-            if row_id is not None:
-                self.workspace.editor.nudge(row_id, step)
-
-    # -- directory actions ------------------------------------------------------------------
-
-    def new_client(self) -> None:
-        if self.db is None:
-            return
-        name = self.dialogs.ask_text(self, "New client", "Client name:")
-        if name is None:
-            return
-        try:
-            client_id = directory.create_client(self.db, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self, "New client", str(error))
-            return
-        self.navigator.load(self.db)
-        self.navigator.select(client_id)
-
-    def new_project(self) -> None:
-        if self.db is None:
-            return
-        client_id = self.navigator.current_of("client")
-        if client_id is None:
-            self.dialogs.info(self, "New project", "Select the client the project is for first.")
-            return
-        name = self.dialogs.ask_text(self, "New project", "Project name:")
-        if name is None:
-            return
-        try:
-            project_id = directory.create_project(self.db, client_id, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self, "New project", str(error))
-            return
-        self.navigator.load(self.db)
-        self.navigator.select(project_id)
-
-    def new_estimate(self) -> None:
-        if self.db is None:
-            return
-        project_id = self.navigator.current_of("project")
-        if project_id is None:
-            self.dialogs.info(self, "New estimate", "Select the project the estimate is for first.")
-            return
-        name = self.dialogs.ask_text(self, "New estimate", "Estimate name:", "New estimate")
-        if name is None:
-            return
-        try:
-            estimate_id = directory.create_estimate(self.db, project_id, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self, "New estimate", str(error))
-            return
-        self.navigator.load(self.db)
-        self.open_estimate(estimate_id)
-
     # -- state ---------------------------------------------------------------------------------
 
     def update_actions(self) -> None:
-        has_estimate = self.workspace is not None
-        has_row = has_estimate and self.workspace is not None and self.workspace.current_id() is not None
-        for action in (self.add_line_action, self.add_section_action, self.catalog_action):
-            action.setEnabled(has_estimate)
-        for action in (self.delete_action, self.move_up_action, self.move_down_action):
-            action.setEnabled(bool(has_row))
-        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action,
-                       self.labour_rules_action, self.crew_editor_action, self.roles_action):
-            action.setEnabled(self.db is not None)
+        self.edit_actions.update_enabled()
         self.file_actions.update_enabled(self.db)
+        self.directory_actions.update_enabled(self.db)
+        self.editor_actions.update_enabled(self.db)
         self.estimate_actions.update_enabled()
         self.import_actions.update_enabled()
         self.export_actions.update_enabled()
-
-    def show_crew_editor(self) -> None:
-        """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
-        if self.db is None:
-            return
-        if self.crew_editor is None or self.crew_editor.db is not self.db:
-            self.crew_editor = CrewEditorDialog(self.db, self)
-            self.crew_editor.ask_name = lambda: self.dialogs.ask_text(self, "Add crew member", "Name:")
-            self.crew_editor.confirm = lambda text: self.dialogs.confirm(self, "Delete crew member", text)
-            self.crew_editor.crewChanged.connect(self._on_crew_changed)
-        self.crew_editor.open()
-
-    def _on_crew_changed(self) -> None:
-        self.crew_panel.refresh()
-
-    def show_labour_rules(self) -> None:
-        """Edit → Labour rules…: non-blocking; the open estimate reprices after each save."""
-        if self.db is None:
-            return
-        if self.labour_rules_dialog is not None:
-            self.labour_rules_dialog.deleteLater()
-        self.labour_rules_dialog = LabourRulesDialog(self.db, self)
-        self.labour_rules_dialog.model.saved.connect(self._on_labour_rules_saved)
-        self.labour_rules_dialog.open()
-
-    def show_roles_editor(self) -> None:
-        """Edit → Roles…: non-blocking; the open estimate reloads (and reprices) after each change."""
-        if self.db is None:
-            return
-        if self.roles_editor is None or self.roles_editor.db is not self.db:
-            self.roles_editor = RolesEditorDialog(self.db, self)
-            self.roles_editor.ask_name = lambda: self.dialogs.ask_text(self, "Add role", "Name:")
-            self.roles_editor.confirm = lambda text: self.dialogs.confirm(self, "Delete role", text)
-            self.roles_editor.rolesChanged.connect(self._on_labour_rules_saved)
-        else:
-            self.roles_editor.reload()
-        self.roles_editor.open()
-
-    def _on_labour_rules_saved(self) -> None:
-        self.reprice.request()
 
     def _reprice(self) -> None:
         """The open estimate reloaded after rules or roles were saved; a failed read is said, not raised."""

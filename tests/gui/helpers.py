@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QMimeData, QModelIndex, QPoint, QPointF, Qt
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
 
-from app.ui.estimate.production_model import COLUMN_INDEX
+from app.ui.estimate.production_columns import COLUMN_INDEX
 from app.ui.estimate.workspace import EstimateWorkspace
 from app.ui.main_window import MainWindow
 

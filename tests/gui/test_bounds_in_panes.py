@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.services.estimate.document import EstimateDocument
-from app.ui.estimate.production_model import _LOSS_FG
+from app.ui.estimate.production_cells import LOSS_FG
 from tests.gui.helpers import all_model_text, cell, line_id, type_into_cell, workspace
 from tests.gui.test_what_if import _param_index
 from tests.test_document import _sql
@@ -74,14 +74,14 @@ def test_a_stored_value_out_of_bounds_shows_in_error_in_both_panes(qtbot, window
     window.sharing.poll()
     qtbot.waitUntil(lambda: cell(window, truck, "price").data() == "in error", timeout=5000)
     price = cell(window, truck, "price")
-    assert price.data(Qt.ItemDataRole.ForegroundRole) == _LOSS_FG
+    assert price.data(Qt.ItemDataRole.ForegroundRole) == LOSS_FG
     assert "Quantity 999,999,999,999.9999 is out of range" in price.data(Qt.ItemDataRole.ToolTipRole)
     assert ws.production_pane.formula_warning.isVisible()
     assert "1 line in error" in ws.production_pane.formula_warning.text()
     # The client view: the line in red, "in error", the reason without internals; out of the total.
     client = ws.client_pane.model
     shown = client.index_for_id(truck, 2)
-    assert shown.data() == "in error" and shown.data(Qt.ItemDataRole.ForegroundRole) == _LOSS_FG
+    assert shown.data() == "in error" and shown.data(Qt.ItemDataRole.ForegroundRole) == LOSS_FG
     assert "Quantity 999,999,999,999.9999 is out of range" in shown.data(Qt.ItemDataRole.ToolTipRole)
     assert _client_total(window) == "$92,700.00"  # 95,580 − 2,880
     assert "1 line is in error and left out of the total" in ws.client_pane.formula_warning.text()

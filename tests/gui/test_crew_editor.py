@@ -15,8 +15,8 @@ pytestmark = pytest.mark.gui
 
 
 def open_editor(window):  # type: ignore[no-untyped-def]
-    window.crew_editor_action.trigger()
-    editor = window.crew_editor
+    window.editor_actions.crew_editor_action.trigger()
+    editor = window.editor_actions.crew_editor
     assert editor is not None and editor.isVisible()
     return editor
 

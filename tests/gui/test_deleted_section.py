@@ -104,7 +104,7 @@ def test_a_new_line_into_a_section_deleted_elsewhere_comes_back_with_it(qtbot, w
     as_another_user(window, lambda doc, logistics: doc.delete_section(logistics))
     click_row(qtbot, ws.production_view, cell(window, truck, "description"))
     dialogs.conflict_answer = "restore"
-    window.add_line_action.trigger()
+    window.edit_actions.add_line_action.trigger()
 
     assert dialogs.conflicts[0].message.startswith("“Logistics” was deleted by another user; restore it "
                                                    "with your line")
@@ -123,7 +123,7 @@ def test_a_line_moved_into_a_section_deleted_elsewhere_can_be_discarded(qtbot, w
     as_another_user(window, lambda doc, logistics: doc.delete_section(logistics))
     click_row(qtbot, ws.production_view, cell(window, pm, "description"))
     dialogs.conflict_answer = "discard"
-    window.nudge(-1)  # up, across into Logistics (the section above)
+    window.edit_actions.nudge(-1)  # up, across into Logistics (the section above)
 
     assert dialogs.conflicts[0].message.endswith("restore it with your move, or discard your move.")
     again = stored(window)
@@ -141,7 +141,7 @@ def test_deleting_a_section_that_gained_a_line_elsewhere_asks_first(  # type: ig
                                                                            "quantity": Decimal(2)}))
     click_row(qtbot, ws.production_view, ws.production_pane.model.index_for_id(logistics))
     dialogs.conflict_answer = choice
-    window.delete_action.trigger()  # "Delete Logistics and its 1 line?" — yes
+    window.edit_actions.delete_action.trigger()  # "Delete Logistics and its 1 line?" — yes
 
     view = dialogs.conflicts[0]
     assert view.message == ("Another user added or changed 1 line in “Logistics” since you opened it; "

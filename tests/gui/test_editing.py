@@ -6,7 +6,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 
 from app.services.estimate.document import EstimateDocument
-from app.ui.estimate.production_model import COLUMN_INDEX
+from app.ui.estimate.production_columns import COLUMN_INDEX
 from tests.gui.helpers import cell, click_row, line_id, send_drop, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
@@ -78,11 +78,11 @@ def test_delete_section_asks_and_undo_brings_it_back_with_its_lines(qtbot, windo
     rigging = ws.production_pane.model.index(1, 0)
     click_row(qtbot, ws.production_view, rigging)
     dialogs.confirm_answer = False
-    window.delete_action.trigger()
+    window.edit_actions.delete_action.trigger()
     assert shown_order(window) == before
     assert dialogs.shown[-1][0] == "confirm" and "Rigging" in dialogs.shown[-1][2]
     dialogs.confirm_answer = True
-    window.delete_action.trigger()
+    window.edit_actions.delete_action.trigger()
     assert [s.name for s in ws.doc.sections] == ["LED screen", "Labour", "Logistics", "Management"]
     assert ws.doc.totals.total == 95580 - 10600
     assert ws.client_pane.model.rowCount() == 4
@@ -95,11 +95,11 @@ def test_add_section_names_it_and_places_it_after_the_current_one(qtbot, window,
     ws = workspace(window)
     click_row(qtbot, ws.production_view, ws.production_pane.model.index(0, 0))
     dialogs.answers.append("Audio")
-    window.add_section_action.trigger()
+    window.edit_actions.add_section_action.trigger()
     assert [s.name for s in ws.doc.sections][:3] == ["LED screen", "Audio", "Rigging"]
     assert ws.doc.section(ws.current_id()).name == "Audio"
     dialogs.answers.append("   ")
-    window.add_section_action.trigger()
+    window.edit_actions.add_section_action.trigger()
     assert "Section name cannot be empty" in window.statusBar().currentMessage()
     assert len(ws.doc.sections) == 6
     window.undo_action.trigger()
@@ -180,7 +180,7 @@ def test_foreign_drops_are_refused(qtbot, window) -> None:  # type: ignore[no-un
 def test_catalog_item_is_added_after_the_current_line(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     ws = workspace(window)
     click_row(qtbot, ws.production_view, cell(window, line_id(window, "Stagehands, strike"), "description"))
-    window.catalog_action.trigger()
+    window.edit_actions.catalog_action.trigger()
     panel = window.catalog
     qtbot.keyClicks(panel.filter, "rigger")
     assert panel.proxy.rowCount() == 1

@@ -22,7 +22,8 @@ from app.services.excel.tandem_sheets import write_tandem_data
 from app.services.storage.database import Database
 from app.ui.excel import import_dialog
 from app.ui.excel.import_actions import ImportActions
-from app.ui.excel.import_dialog import ImportDialog, ImportPreviewModel
+from app.ui.excel.import_dialog import ImportDialog
+from app.ui.excel.import_preview_model import ImportPreviewModel
 from app.ui.main_window import MainWindow
 from tests.gui.conftest import FakeDialogs
 

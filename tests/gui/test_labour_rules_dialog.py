@@ -15,8 +15,8 @@ COLUMN = {f.key: i for i, f in enumerate(RULE_FIELDS)}
 
 
 def _open(qtbot, window):  # type: ignore[no-untyped-def]
-    window.labour_rules_action.trigger()
-    dialog = window.labour_rules_dialog
+    window.editor_actions.labour_rules_action.trigger()
+    dialog = window.editor_actions.labour_rules_dialog
     assert dialog is not None and dialog.objectName() == "labourRulesDialog"
     qtbot.waitUntil(dialog.isVisible)
     model = dialog.model

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 from app.services.estimate.document import EstimateDocument
 from app.ui.estimate.client_model import ADDONS_TITLE, ClientQuoteModel
 from app.ui.estimate.editor import EstimateEditor
-from app.ui.estimate.production_model import ROW_ID_ROLE, ROW_KIND_ROLE, ProductionTreeModel
+from app.ui.estimate.production_columns import ROW_ID_ROLE, ROW_KIND_ROLE
+from app.ui.estimate.production_model import ProductionTreeModel
 from tests.gui.helpers import all_model_text, cell, line_id, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui

@@ -25,8 +25,8 @@ NAME, COST, BILL, DAY_COST, DAY_BILL = range(5)
 
 
 def open_editor(window):  # type: ignore[no-untyped-def]
-    window.roles_action.trigger()
-    editor = window.roles_editor
+    window.editor_actions.roles_action.trigger()
+    editor = window.editor_actions.roles_editor
     assert editor is not None and editor.isVisible() and editor.objectName() == "rolesEditor"
     return editor
 

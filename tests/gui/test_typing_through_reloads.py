@@ -36,8 +36,8 @@ PROCESSORS = "LED processors, sub-rented from Brightline"
 
 
 def _labour_rules(qtbot, window):  # type: ignore[no-untyped-def]
-    window.labour_rules_action.trigger()
-    dialog = window.labour_rules_dialog
+    window.editor_actions.labour_rules_action.trigger()
+    dialog = window.editor_actions.labour_rules_dialog
     qtbot.waitUntil(dialog.isVisible)
     row = next(i for i, r in enumerate(dialog.model.rows) if r.values["name"] == "LVCC stagehands")
     return dialog, row

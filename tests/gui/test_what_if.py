@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QLabel
 from app.services.estimate import revisions
 from app.ui.estimate.client_model import ALTERNATIVES_TITLE
 from app.ui.estimate.parameters_panel import COLUMN_INDEX as PARAM_COLUMN
-from app.ui.estimate.production_model import COLUMN_INDEX
+from app.ui.estimate.production_columns import COLUMN_INDEX
 from app.ui.main_window import MainWindow
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import (

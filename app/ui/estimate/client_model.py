@@ -29,7 +29,8 @@ from app.services.estimate.document import (
 from app.services.estimate.pricing import ADDON, EXCLUDED
 from app.services.money import ZERO, format_money, format_number
 from app.ui.estimate.editor import EstimateEditor
-from app.ui.estimate.production_model import _LOSS_FG, IN_ERROR_NOTE, ROW_ID_ROLE, ROW_KIND_ROLE
+from app.ui.estimate.production_cells import IN_ERROR_NOTE, LOSS_FG
+from app.ui.estimate.production_columns import ROW_ID_ROLE, ROW_KIND_ROLE
 
 ADDONS_TITLE = "Optional add-ons"
 ALTERNATIVES_TITLE = "Alternatives"
@@ -279,7 +280,7 @@ class ClientQuoteModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == 0 else _RIGHT
         if line.problem is not None and role == Qt.ItemDataRole.ForegroundRole:
-            return _LOSS_FG
+            return LOSS_FG
         if line.problem is not None and role == Qt.ItemDataRole.ToolTipRole and column != 0:
             return f"⚠ {line.problem.client_message}\n{IN_ERROR_NOTE}"
         if role == Qt.ItemDataRole.ForegroundRole and kind != SECTION:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.estimate.production_model import CHOICES_ROLE
+from app.ui.estimate.production_columns import CHOICES_ROLE
 
 
 class ChoiceDelegate(QStyledItemDelegate):

@@ -28,7 +28,8 @@ from app.ui.estimate.delegates import CellMessage, ChoiceDelegate
 from app.ui.estimate.editor import EstimateEditor
 from app.ui.estimate.field_edit import FieldEdit
 from app.ui.estimate.parameters_panel import ParametersPanel
-from app.ui.estimate.production_model import COLUMN_INDEX, COLUMNS, ROW_ID_ROLE, ProductionTreeModel
+from app.ui.estimate.production_columns import COLUMN_INDEX, COLUMNS, ROW_ID_ROLE
+from app.ui.estimate.production_model import ProductionTreeModel
 from app.ui.widgets import error_label
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QSplitter, QWidget
 from app.services.estimate.document import EstimateDocument
 from app.ui.estimate.client_pane import ClientPane
 from app.ui.estimate.editor import EstimateEditor
-from app.ui.estimate.production_model import ROW_ID_ROLE
+from app.ui.estimate.production_columns import ROW_ID_ROLE
 from app.ui.estimate.production_pane import ProductionPane
 
 

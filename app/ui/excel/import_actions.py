@@ -18,7 +18,8 @@ from app.ui.tasks import ProgressRun
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.excel.import_dialog import ImportDialog, Loaded
+    from app.ui.excel.import_dialog import ImportDialog
+    from app.ui.excel.import_reading import Loaded
     from app.ui.main_window import MainWindow
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
@@ -66,7 +67,7 @@ class ImportActions(QObject):
 
     def _read(self, path: str, db: Database, project_id: uuid.UUID) -> None:
         # Imported when first used: the dialog brings openpyxl (and numpy), ~250 ms at start-up.
-        from app.ui.excel.import_dialog import load_first
+        from app.ui.excel.import_reading import load_first
 
         def done(loaded: Loaded) -> None:
             self.running = None

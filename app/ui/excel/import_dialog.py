@@ -10,21 +10,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -44,167 +36,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.excel.imported import NAME_MAX, ImportedEstimate, ImportFailed, RowProblem
+from app.services.excel.imported import NAME_MAX, ImportedEstimate, RowProblem
 from app.services.excel.importing import check_estimate_name, import_estimate, unknown_names
-from app.services.excel.mapped_rows import PROBLEM, SECTION, SKIPPED, MappedImport, ParsedRow, read_mapped
-from app.services.excel.mapping import (
-    MAPPABLE_FIELDS,
-    ColumnMapping,
-    SheetPreview,
-    guess_mapping,
-    open_sheet_preview,
-)
+from app.services.excel.mapping import MAPPABLE_FIELDS, ColumnMapping, guess_mapping, open_sheet_preview
 from app.services.excel.mapping import PREVIEW_ROWS as READ_PREVIEW_ROWS
-from app.services.excel.tandem_sheets import is_tandem_workbook, read_tandem_workbook
-from app.services.money import format_money, format_number
-from app.services.storage.database import Database
-from app.services.storage.errors import StorageError
+from app.services.money import format_money
+from app.services.storage.database import Database, StorageError
 from app.services.values import InputError
+from app.ui.excel.import_preview_model import ImportPreviewModel
+from app.ui.excel.import_reading import Loaded, guarded, read_rows, reporter
 from app.ui.tasks import Progress, Task, run_task
 
 if TYPE_CHECKING:
     pass
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
-PREVIEW_ROWS = 50
-T = TypeVar("T")
-_PROBLEM_BRUSH = QBrush(QColor("#f8d7da"))
-_SECTION_BRUSH = QBrush(QColor("#e8eef7"))
-_SKIPPED_BRUSH = QBrush(QColor("#888888"))
-
-
-# -- reading off the GUI thread -------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Loaded:
-    """What a background read hands back: a Tandem estimate, or a sheet preview and its parsed rows."""
-
-    tandem: ImportedEstimate | None = None
-    preview: SheetPreview | None = None
-    mapped: MappedImport | None = None
-
-
-def _guarded(work: Callable[[Progress], T]) -> Callable[[Progress], T]:
-    """Failures as StorageError, the one kind ``run_task`` reports (with its one-line message)."""
-
-    def run(progress: Progress) -> T:
-        try:
-            return work(progress)
-        except (ImportFailed, InputError) as error:
-            raise StorageError(str(error)) from None
-        except Exception as error:  # a worker must always finish, or the dialog would wait forever
-            raise StorageError(f"The workbook could not be read ({type(error).__name__}: {error}).") from None
-
-    return run
-
-
-def _reporter(step: str, progress: Progress) -> tuple[Callable[[int, int], None], Callable[[], bool]]:
-    """``progress`` as the (done, total) reporter and the cancelled() check the import functions take."""
-    going = [True]
-
-    def report(done: int, total: int) -> None:
-        going[0] = progress(step, done, total)
-
-    return report, lambda: not going[0]
-
-
-def _read_rows(path: str, sheet: str, header_row: int, mapping: ColumnMapping,
-               progress: Progress, whole: bool = False) -> MappedImport | None:
-    """The preview's rows (the sheet's first ones), or with ``whole`` every row, for Import."""
-    if "description" not in mapping.columns:
-        return None
-    report, cancelled = _reporter("Reading rows…", progress)
-    return read_mapped(path, sheet, header_row, mapping, progress=report, cancelled=cancelled,
-                          max_rows=None if whole else READ_PREVIEW_ROWS)
-
-
-def load_first(path: str) -> Callable[[Progress], Loaded]:
-    """The first read of a file: the whole Tandem estimate, or the first sheet with the guesses."""
-
-    def work(progress: Progress) -> Loaded:
-        progress("Opening the workbook…", 0, 0)
-        if is_tandem_workbook(path):
-            return Loaded(tandem=read_tandem_workbook(path))
-        preview = open_sheet_preview(path)
-        return Loaded(preview=preview,
-                      mapped=_read_rows(path, preview.sheet, preview.header_row, preview.mapping, progress))
-
-    return _guarded(work)
-
-
-# -- the preview table ----------------------------------------------------------------------------
-
-
-class ImportPreviewModel(QAbstractTableModel):
-    """The first parsed rows of a sheet: lines as Tandem reads them, section headings, problems."""
-
-    COLUMNS = ("Row", "Section", "Description", "Kind", "Qty", "Unit", "Days", "Hours", "Unit cost",
-               "Unit price", "Markup %", "Supplier", "Price", "Problem")
-    _VALUE_OF = {"Description": "description", "Kind": "kind", "Qty": "quantity", "Unit": "unit",
-                 "Days": "days", "Hours": "hours", "Unit cost": "unit_cost", "Unit price": "unit_price",
-                 "Markup %": "markup_pct", "Supplier": "supplier"}
-
-    _NUMBERS = frozenset({"Row", "Qty", "Days", "Hours", "Unit cost", "Unit price", "Markup %", "Price"})
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[ParsedRow] = []
-
-    def set_rows(self, rows: list[ParsedRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows[:PREVIEW_ROWS])
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        horizontal = orientation == Qt.Orientation.Horizontal
-        if role == Qt.ItemDataRole.DisplayRole and horizontal and 0 <= section < len(self.COLUMNS):
-            return self.COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex,
-             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        column = self.COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, column)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            if row.outcome == PROBLEM:
-                return _PROBLEM_BRUSH
-            if row.outcome == SECTION:
-                return _SECTION_BRUSH
-        if role == Qt.ItemDataRole.ForegroundRole and row.outcome == SKIPPED:
-            return _SKIPPED_BRUSH
-        if role == Qt.ItemDataRole.ToolTipRole and row.reason:
-            return f"Row {row.row_number}: {row.reason}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in self._NUMBERS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _text(self, row: ParsedRow, column: str) -> str:
-        if column == "Row":
-            return str(row.row_number)
-        if column == "Section":
-            return row.section
-        if column == "Problem":
-            return row.reason
-        if column == "Price":
-            return format_money(row.price) if row.price is not None else ""
-        if row.outcome == SECTION:
-            return "Section heading" if column == "Description" else ""
-        value = row.values.get(self._VALUE_OF[column])
-        if isinstance(value, Decimal):
-            return format_number(value)
-        return "" if value is None else str(value)
 
 
 # -- the dialog -----------------------------------------------------------------------------------
@@ -437,13 +283,13 @@ class ImportDialog(QDialog):
         def work(progress: Progress) -> Loaded:
             if new_sheet:
                 preview = open_sheet_preview(path, sheet)
-                return Loaded(preview=preview, mapped=_read_rows(path, sheet, preview.header_row,
+                return Loaded(preview=preview, mapped=read_rows(path, sheet, preview.header_row,
                                                                  preview.mapping, progress))
-            return Loaded(mapped=_read_rows(path, sheet, header_row, mapping, progress))
+            return Loaded(mapped=read_rows(path, sheet, header_row, mapping, progress))
 
         self._set_busy(True)
         self.error_label.clear()
-        task = run_task(_guarded(work), lambda r: self._on_read(generation, r),
+        task = run_task(guarded(work), lambda r: self._on_read(generation, r),
                         lambda m: self._on_read_failed(generation, m))
         task.progressed.connect(self._on_progress)
         self._task = task
@@ -517,7 +363,7 @@ class ImportDialog(QDialog):
             header_row, mapping, shown = self.header_spin.value(), self.mapping, len(mapped.problems)
 
             def read(progress: Progress) -> Loaded:
-                return Loaded(mapped=_read_rows(path, sheet, header_row, mapping, progress, whole=True))
+                return Loaded(mapped=read_rows(path, sheet, header_row, mapping, progress, whole=True))
 
             self._start(read, lambda loaded: self._on_whole_read(loaded, shown))
             return
@@ -541,7 +387,7 @@ class ImportDialog(QDialog):
         db, project_id = self.db, self.project_id
 
         def write(progress: Progress) -> uuid.UUID:
-            report, cancelled = _reporter("Writing lines…", progress)
+            report, cancelled = reporter("Writing lines…", progress)
             return import_estimate(db, project_id, name, imported, progress=report, cancelled=cancelled)
 
         def written(estimate_id: uuid.UUID) -> None:
@@ -571,7 +417,7 @@ class ImportDialog(QDialog):
 
         self._set_busy(True)
         self.error_label.clear()
-        self._task = run_task(_guarded(work), finished, failed)
+        self._task = run_task(guarded(work), finished, failed)
         self._task.progressed.connect(self._on_progress)
 
     def done(self, result: int) -> None:
