@@ -18,10 +18,10 @@ from app.services.estimate.formulas import (
     FormulaError,
     evaluate,
     formula_context,
-    from_spreadsheet,
     parameter_names,
     validate,
 )
+from app.services.excel.sheet_formulas import from_spreadsheet
 
 D = Decimal
 FULL = {"screen_length_ft": D(160), "screen_height_ft": D(6), "panel_ft": D("1.6404")}

@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from app.services.estimate.formulas import FormulaError, evaluate, from_spreadsheet
+from app.services.estimate.formulas import FormulaError, evaluate
 from app.services.excel.imported import ImportFailed
+from app.services.excel.sheet_formulas import from_spreadsheet
 from app.services.values import clean_text
 
 # What Tandem reads at most — the one place these are set (the README's "Importing from Excel"
