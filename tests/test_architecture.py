@@ -33,6 +33,7 @@ def test_import_linter_contracts_are_kept() -> None:
     assert result.returncode == 0, output
     assert "The core (models, services) never imports Qt KEPT" in output
     assert "Models never import services or UI KEPT" in output
+    assert "Layers: the UI above the services above the models KEPT" in output
     assert " 0 broken" in output
 
 
