@@ -20,7 +20,7 @@ from app.services.excel.mapped_rows import MappedImport, read_mapped
 from app.services.excel.mapping import PREVIEW_ROWS, open_sheet_preview
 from app.services.excel.tandem_sheets import write_tandem_data
 from app.services.storage.database import Database
-from app.ui.excel import import_dialog
+from app.ui.excel import import_reading
 from app.ui.excel.import_actions import ImportActions
 from app.ui.excel.import_dialog import ImportDialog
 from app.ui.excel.import_preview_model import ImportPreviewModel
@@ -246,7 +246,7 @@ def test_stop_while_import_reads_the_sheet_writes_nothing(
 
     before = counts(demo_db)
     dlg = open_dialog(qtbot, actions, dialogs, broken_after_preview(tmp_path / "long.xlsx"))
-    monkeypatch.setattr(import_dialog, "read_mapped", slow_whole_read)
+    monkeypatch.setattr(import_reading, "read_mapped", slow_whole_read)
     qtbot.mouseClick(dlg.import_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dlg.cancel_read.isVisible(), timeout=5000)
     assert not dlg.import_button.isEnabled()
