@@ -53,3 +53,15 @@ def test_modules_stay_small() -> None:
     stale = {name: (ceiling, sizes.get(name)) for name, ceiling in OVERSIZED.items()
              if sizes.get(name, 0) < ceiling}
     assert not stale, f"lower these ceilings in OVERSIZED to the module's size (or drop them): {stale}"
+
+
+def test_no_module_imports_itself_back_at_run_time() -> None:
+    """No import cycle between modules (imports made only for type hints do not run, so they do not count)."""
+    import grimp
+
+    graph = grimp.build_graph("app", exclude_type_checking_imports=True)
+    for module in sorted(graph.modules):
+        for imported in graph.find_modules_directly_imported_by(module):
+            assert not graph.chain_exists(importer=imported, imported=module), (
+                f"{module} imports {imported}, which imports it back: "
+                f"{graph.find_shortest_chain(importer=imported, imported=module)}")

@@ -60,6 +60,7 @@ from app.services.storage.files import (
     some,
     truncation,
 )
+from app.services.storage.presence import guard_share
 
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
 BUSY_TIMEOUT_MS = 5000
@@ -295,6 +296,11 @@ def schema_transaction(engine: Engine) -> Iterator[Connection]:
                     conn.invalidate()  # never back into the pool without foreign keys
 
 
+def read_only_probe(path: Path) -> Database:
+    """A connection to ``path`` that cannot write: who else is present, read before opening for real."""
+    return Database(f"sqlite:///{path}", create_engine(sqlite_url(path, read_only=True)), path, "")
+
+
 def open_database(
     target: str | os.PathLike[str], *, create: bool = True, migrate: bool = True
 ) -> Database:
@@ -310,12 +316,10 @@ def open_database(
         path = file_path(target)
         new = check_file(path, create)
         hot = not new and hot_journal(path)
-        from app.services.storage.presence import guard_share  # presence builds on this module
-
         # Decided before SQLite opens the file for writing: read-only connections cannot write
         # even the rollback of a journal (another computer's transaction, over a share that
         # does not lock).
-        read_only, share_warning = guard_share(path)
+        read_only, share_warning = guard_share(path, read_only_probe)
         if read_only is None:
             tempfiles.remove_stale(path)  # what a killed backup, copy or merge of this file left beside it
         engine = create_engine(sqlite_url(path, read_only=read_only is not None))

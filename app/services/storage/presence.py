@@ -10,15 +10,20 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import create_engine, delete, select, update
+from sqlalchemy import delete, select, update
 
 from app import __version__
 from app.models.meta import Presence
 from app.models.types import utcnow
-from app.services.storage.database import Database, sqlite_url
 from app.services.storage.errors import StorageError
 from app.services.storage.filesystems import check_locking
+
+if TYPE_CHECKING:  # the database opens through guard_share: it hands the probe in, no cycle
+    from collections.abc import Callable
+
+    from app.services.storage.database import Database
 
 PRESENCE_T = Presence.__table__  # type: ignore[attr-defined]
 HEARTBEAT_SECONDS = 20
@@ -127,7 +132,7 @@ _ADVICE = "Copy it to this computer, or use a proper share or a PostgreSQL serve
 _PROBE_TRIES, _PROBE_PAUSE_S = 15, 0.2
 
 
-def guard_share(path: Path) -> tuple[str | None, str | None]:
+def guard_share(path: Path, probe: Callable[[Path], Database]) -> tuple[str | None, str | None]:
     """On a share whose locks cannot be trusted: (why the file opens read-only, or None; the warning).
 
     Two computers writing over such a share corrupt the file within seconds. Alone on it,
@@ -135,13 +140,14 @@ def guard_share(path: Path) -> tuple[str | None, str | None]:
     open (its presence record is fresh), or who has it open cannot be read, this one opens
     it read-only and every write is refused with the reason, presence heartbeats included:
     the other keeps working, this one reads. (Two Tandems opening at the same instant can
-    both find themselves alone.)
+    both find themselves alone.) ``probe`` opens the file read-only for that look (the
+    database module hands in its own, so this module needs none of it at run time).
     """
     locking = check_locking(path)
     if locking.reliable:
         return None, None
     share = f"This share does not lock files reliably ({locking.reason})"
-    away = _present_elsewhere(path)
+    away = _present_elsewhere(path, probe)
     if isinstance(away, StorageError):
         reason = (f"{share}, and who else has it open could not be read ({away}), so Tandem opened it "
                   f"read-only to protect it. {_ADVICE}")
@@ -156,7 +162,7 @@ def guard_share(path: Path) -> tuple[str | None, str | None]:
     return reason, reason
 
 
-def _present_elsewhere(path: Path) -> list[Peer] | StorageError:
+def _present_elsewhere(path: Path, open_probe: Callable[[Path], Database]) -> list[Peer] | StorageError:
     """Who has the file open on other computers, read through a connection that cannot write.
 
     While another computer writes, its journal makes the read fail (a read-only connection
@@ -164,7 +170,7 @@ def _present_elsewhere(path: Path) -> list[Peer] | StorageError:
     """
     if not path.is_file() or path.stat().st_size == 0:
         return []
-    probe = Database(f"sqlite:///{path}", create_engine(sqlite_url(path, read_only=True)), path, "")
+    probe = open_probe(path)
     here = socket.gethostname()
     failure = StorageError("")
     try:
