@@ -723,6 +723,76 @@ def _generated_0004(data: DataSet, n: int) -> None:
     data.set("estimate", f"Generated estimate {n}", quote_number=f"G-{n}")
 
 
+# -- 0005: company settings, client billing, main contacts, project details, catalog and suppliers --
+
+
+def _demo_0005(data: DataSet) -> None:
+    data.set(
+        "company",
+        "Northlight",
+        address="2400 Industrial Rd\nLas Vegas, NV 89102",
+        phone="+1 702 555 0100",
+        email="quotes@northlight.example",
+        logo="iVBORw0KGgo=",  # base64 text, stored as it was given
+        tax_label="Sales tax",
+        default_markup_pct=D(30),
+        target_margin_pct=D(35),
+        margin_floor_pct=D(20),
+        contingency_pct=D(5),
+        quote_number_pattern="NL-{year}-{seq:03}",
+        quote_validity_days=60,
+    )
+    data.set("client", "Acme", billing_address="1 Acme Way\nBoston, MA 02110", industry="Medical devices")
+    data.set("contact", "Priya", is_main=True)
+    data.add(
+        "contact",
+        "Omar",
+        client_id=ref("client", "Acme"),
+        name="Omar Haddad",
+        title="Procurement",
+        email="omar@acme.example",
+        phone="",
+        is_main=False,
+    )
+    data.set(
+        "project",
+        "HIMSS",
+        show_start_date=date(2026, 3, 10),
+        show_end_date=date(2026, 3, 13),
+        contact_id=ref("contact", "Priya"),
+        notes="Booth 4821, corner; union hall.",
+        chosen_estimate_id=ref("estimate", "Full booth"),
+    )
+    data.add(
+        "project",
+        "RSNA",
+        client_id=ref("client", "Acme"),
+        name="Acme at RSNA",
+        venue="McCormick Place",
+        start_date=date(2026, 11, 28),
+        end_date=date(2026, 12, 3),
+        status="lost",
+        account_manager="Sam Ortiz",
+        project_manager="",
+        labour_rule_set_id=None,
+        contact_id=ref("contact", "Omar"),
+        lost_reason="Went with another vendor",
+    )
+    data.set("supplier", "SkyPoint", supplies="Rigging, motors, truss", payment_terms="Net 30",
+             notes="Needs the hall's rigging plot.")
+    data.set("catalogitem", "panel", description="ROE CB5 500 mm panel", notes="Carry 10 % spares")
+    for position, name in enumerate(("Video", "Rigging", "Labour")):
+        data.add("catalogcategory", name, name=name, position=position)
+    for position, name in enumerate(("Price", "Went with another vendor", "Event cancelled")):
+        data.add("lostreason", name, name=name, position=position)
+
+
+def _generated_0005(data: DataSet, n: int) -> None:
+    if n % GENERATED_PER_PROJECT == 0:
+        data.set("project", f"Generated {n // GENERATED_PER_PROJECT}", status="estimating",
+                 notes=f"Generated project {n}")
+
+
 LAYERS: dict[str, Layer] = {
     "0001": Layer({}, _demo_0001, _generated_0001),
     "0002": Layer({}, _demo_0002),
@@ -759,6 +829,37 @@ LAYERS: dict[str, Layer] = {
         },
         _demo_0004,
         _generated_0004,
+    ),
+    "0005": Layer(
+        {
+            "catalogitem": {"description": "", "notes": ""},
+            "client": {"billing_address": "", "industry": ""},
+            "company": {
+                "address": "",
+                "phone": "",
+                "email": "",
+                "logo": "",
+                "tax_label": "Tax",
+                "default_markup_pct": D(0),
+                "target_margin_pct": D(0),
+                "margin_floor_pct": D(0),
+                "contingency_pct": D(0),
+                "quote_number_pattern": "Q{year}-{seq:04}",
+                "quote_validity_days": 30,
+            },
+            "contact": {"is_main": False},
+            "project": {
+                "show_start_date": None,
+                "show_end_date": None,
+                "contact_id": None,
+                "notes": "",
+                "lost_reason": "",
+                "chosen_estimate_id": None,
+            },
+            "supplier": {"supplies": "", "payment_terms": "", "notes": ""},
+        },
+        _demo_0005,
+        _generated_0005,
     ),
 }
 

@@ -3,9 +3,9 @@
 from sqlmodel import SQLModel
 
 from app.models.base import Record
-from app.models.catalog import CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
+from app.models.catalog import CatalogCategory, CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
 from app.models.crew import CrewAssignment, CrewMember, CrewRole, CrewUnavailability
-from app.models.directory import Client, Company, Contact, Project
+from app.models.directory import Client, Company, Contact, LostReason, Project
 from app.models.enums import AssignmentStatus, CallPhase, CrewKind, LineKind, PriceBasis, ProjectStatus
 from app.models.estimate import Estimate, EstimateParameter, LineItem, QuoteRevision, Section
 from app.models.meta import ChangeCounter, Presence
@@ -15,6 +15,7 @@ metadata = SQLModel.metadata
 __all__ = [
     "AssignmentStatus",
     "CallPhase",
+    "CatalogCategory",
     "CatalogItem",
     "ChangeCounter",
     "Client",
@@ -31,6 +32,7 @@ __all__ = [
     "LabourRuleSet",
     "LineItem",
     "LineKind",
+    "LostReason",
     "Presence",
     "PriceBasis",
     "Project",

@@ -19,6 +19,16 @@ class Supplier(Record, table=True):
     email: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=50)
     lead_time_days: int = Field(default=0)
+    supplies: str = Field(default="", max_length=500)  # what they supply, for the search
+    payment_terms: str = Field(default="", max_length=200)
+    notes: str = Field(default="")
+
+
+class CatalogCategory(Record, table=True):
+    """A heading the catalog is sorted under; items name theirs by ``CatalogItem.category``."""
+
+    name: str = Field(max_length=100)
+    position: int = Field(default=0)
 
 
 class Role(Record, table=True):
@@ -76,3 +86,5 @@ class CatalogItem(Record, table=True):
     margin_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
     supplier_id: uuid.UUID | None = Field(default=None, foreign_key="supplier.id")
     role_id: uuid.UUID | None = Field(default=None, foreign_key="role.id")
+    description: str = Field(default="", max_length=500)  # internal: a line's description
+    notes: str = Field(default="")

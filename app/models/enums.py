@@ -54,12 +54,17 @@ class PriceBasis(StrEnum):
 
 
 class ProjectStatus(StrEnum):
+    """A project's lifecycle: lead → estimating → quoted → won → in production → delivered,
+    or lost / cancelled on the way."""
+
     LEAD = "lead"
+    ESTIMATING = "estimating"
     QUOTED = "quoted"
     WON = "won"
     IN_PRODUCTION = "in_production"
     DELIVERED = "delivered"
     LOST = "lost"
+    CANCELLED = "cancelled"
 
     @property
     def label(self) -> str:
