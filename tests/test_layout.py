@@ -10,10 +10,11 @@ APP = Path(__file__).resolve().parents[1] / "app"
 
 # Plain pieces every feature shares stay at the top of their layer; everything else is in a package.
 SHARED = {
-    "services": {"__init__", "bounds", "demo", "directory", "lookups", "money", "paths", "values"},
+    "services": {"__init__", "bounds", "demo", "directory", "lookups", "master_data", "money", "paths",
+                 "values"},
     # the main window and what it assembles: the navigator and its New… actions, the editors' doors
     "ui": {"__init__", "app", "dialogs", "directory_actions", "editor_actions", "field_table", "idle_reload",
-           "main_window", "navigator", "tasks", "widgets"},
+           "main_window", "master_data", "navigator", "tasks", "widgets"},
 }
 MAX_LINES = 500
 # Modules still over the limit, each with the size it may not grow past; split them along their seams

@@ -1,0 +1,1 @@
+"""What the company sells and who it buys from: catalog items, their categories, suppliers."""

@@ -1,0 +1,45 @@
+"""Suppliers: who the company buys and sub-rents from, edited as master data."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from app.models import Supplier
+from app.services.master_data import FieldSpec, RecordKind
+from app.services.values import InputError, parse_decimal, parse_text
+
+
+def _text(label: str, length: int, *, required: bool = False, multiline: bool = False) -> Any:
+    return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
+
+
+def _email(value: Any) -> str:
+    text = parse_text(value, "Email", max_length=200)
+    if text and ("@" not in text or " " in text or text.startswith("@") or text.endswith("@")):
+        raise InputError(f"“{text}” is not an email address (name@example.com).")
+    return text
+
+
+def _lead_days(value: Any) -> int:
+    days = parse_decimal("0" if value in (None, "") else value, "Lead time", places=0, maximum=Decimal(365))
+    return int(days or 0)
+
+
+SUPPLIERS = RecordKind(
+    model=Supplier,
+    noun="supplier",
+    fields=(
+        FieldSpec("name", "Name", _text("Name", 200, required=True)),
+        FieldSpec("contact_name", "Contact", _text("Contact", 200)),
+        FieldSpec("email", "Email", _email),
+        FieldSpec("phone", "Phone", _text("Phone", 50)),
+        FieldSpec("supplies", "Supplies", _text("Supplies", 500),
+                  tip="What they supply: the search finds a supplier by it."),
+        FieldSpec("lead_time_days", "Lead time (days)", _lead_days, numeric=True,
+                  tip="Days between ordering and delivery."),
+        FieldSpec("payment_terms", "Payment terms", _text("Payment terms", 200)),
+        FieldSpec("notes", "Notes", _text("Notes", 2000, multiline=True)),
+    ),
+)
+

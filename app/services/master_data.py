@@ -1,0 +1,393 @@
+"""The company's lists — catalog, suppliers, roles, rule sets, categories, … — edited one cell at a time.
+
+One pattern for every master-data table. A :class:`RecordKind` says which table, which
+fields (each with the parser that validates what a user typed and the formatter that shows
+it), how the rows sort and what a new row starts with; the functions here do the rest for
+all of them:
+
+- :func:`load` the live rows; :func:`save_edit` one field, parsed first (an
+  :class:`InputError` changes nothing), then written in one short transaction with an
+  optimistic version check (someone else's change in between raises ``EditConflict``);
+- :func:`add` and :func:`duplicate` (owned rows, e.g. a rule set's holidays, come along);
+- :func:`delete`, refused while live rows use the row (:class:`InUse` says where), and
+  :func:`restore`, the undo of a delete or an add.
+
+Deleting tombstones (``deleted_at``), so undo, merge and backups see it like any other
+change. The Qt editor (app/ui/master_data.py) is a thin table over these functions.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table, func, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+from app.models import metadata
+from app.models.types import utcnow
+from app.services.estimate.rows import EditConflict, update_versioned
+from app.services.storage.database import Database
+from app.services.values import InputError
+
+
+def format_value(value: Any) -> str:
+    """How a stored value reads in a cell: money-like decimals as they were typed, no float noise."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One editable field: its column (``key``), header, parser and formatter.
+
+    ``choices`` lists the values a cell may take (value, label) for a picker; ``write``
+    stores a field that is not a column of the table (a rule set's holidays) inside the
+    edit's transaction, and ``read`` fills it when rows are loaded.
+    """
+
+    key: str
+    title: str
+    parse: Callable[[Any], Any]
+    format: Callable[[Any], str] = format_value
+    tip: str = ""
+    numeric: bool = False
+    choices: Callable[[Database], list[tuple[Any, str]]] | None = None
+    write: Callable[[Connection, uuid.UUID, Any], None] | None = None
+    read: Callable[[Connection], dict[uuid.UUID, Any]] | None = None
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    """A master-data table as its editor sees it."""
+
+    model: type[SQLModel]
+    noun: str  # "supplier": in messages and command names
+    fields: tuple[FieldSpec, ...]
+    order_by: tuple[str, ...] = ("name",)
+    name_key: str = "name"
+    unique_names: bool = True
+    # What a new row starts with besides its name (the company's default markup, …).
+    new_values: Callable[[Database], dict[str, Any]] = lambda db: {}
+    # Rows that belong to a row, copied with it by duplicate: (table, column naming the owner).
+    children: tuple[tuple[Table, str], ...] = ()
+    # Columns elsewhere that hold this row's *name*: a rename carries them along, and a
+    # row they name is in use (an item's category, a project's lost reason).
+    named_by: tuple[tuple[Table, str, tuple[str, str]], ...] = ()  # (table, column, its rows called)
+    searchable: tuple[str, ...] = ()  # keys the editor's search box looks in (default: every field)
+    field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "field_by_key", {f.key: f for f in self.fields})
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__  # type: ignore[attr-defined, no-any-return]
+
+    def title(self) -> str:
+        return self.noun[:1].upper() + self.noun[1:]
+
+
+@dataclass(slots=True)
+class RecordRow:
+    id: uuid.UUID
+    version: int
+    values: dict[str, Any]
+
+    def name(self, kind: RecordKind) -> str:
+        return str(self.values.get(kind.name_key) or "")
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """Live rows of one table that use a row: how many, and a few of them by name."""
+
+    what: tuple[str, str]  # ("estimate line", "estimate lines")
+    count: int
+    examples: tuple[str, ...]  # a few of them, or the places they are in
+    more: bool = False  # more than these
+
+    def __str__(self) -> str:
+        noun = self.what[0] if self.count == 1 else self.what[1]
+        shown = f" ({', '.join(self.examples)}{', …' if self.more else ''})" if self.examples else ""
+        return f"{self.count} {noun}{shown}"
+
+
+class InUse(InputError):
+    """A delete refused: live rows use the row. ``uses`` says which; nothing was changed."""
+
+    def __init__(self, kind: RecordKind, name: str, uses: list[Use]) -> None:
+        self.uses = uses
+        listed = "; ".join(str(u) for u in uses)
+        super().__init__(f"The {kind.noun} “{name}” is in use, so it was not deleted: {listed}.")
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def _column_keys(kind: RecordKind) -> list[str]:
+    return [f.key for f in kind.fields if f.key in kind.table.c]
+
+
+def load(db: Database, kind: RecordKind) -> list[RecordRow]:
+    """Every live row, in the kind's order (names case-insensitively)."""
+    table = kind.table
+    order = [func.lower(table.c[k]) if k == kind.name_key else table.c[k] for k in kind.order_by]
+    with db.read() as conn:
+        extra = {f.key: f.read(conn) for f in kind.fields if f.read is not None}
+        rows = conn.execute(select(table).where(table.c.deleted_at.is_(None)).order_by(*order, table.c.id))
+        keys = _column_keys(kind)
+        result = []
+        for row in rows:
+            values = {k: getattr(row, k) for k in keys}
+            for key, by_id in extra.items():
+                values[key] = by_id.get(row.id, kind.field_by_key[key].parse(None))
+            result.append(RecordRow(row.id, row.version, values))
+        return result
+
+
+def load_one(db: Database, kind: RecordKind, row_id: uuid.UUID) -> RecordRow:
+    row = next((r for r in load(db, kind) if r.id == row_id), None)
+    if row is None:
+        raise InputError(f"That {kind.noun} no longer exists.")
+    return row
+
+
+def _version(conn: Connection, kind: RecordKind, row_id: uuid.UUID) -> int:
+    version = conn.execute(select(kind.table.c.version).where(kind.table.c.id == row_id)).scalar()
+    if version is None:
+        raise InputError(f"That {kind.noun} no longer exists.")
+    return int(version)
+
+
+# -- editing ---------------------------------------------------------------------------------------
+
+
+def parse_edit(kind: RecordKind, key: str, value: Any) -> Any:
+    spec = kind.field_by_key.get(key)
+    if spec is None:
+        raise InputError(f"{key} cannot be edited.")
+    return spec.parse(value)
+
+
+def _check_unique(conn: Connection, kind: RecordKind, name: str, row_id: uuid.UUID | None) -> None:
+    if not kind.unique_names:
+        return
+    table = kind.table
+    clash = select(table.c.id).where(
+        func.lower(table.c[kind.name_key]) == name.lower(), table.c.deleted_at.is_(None))
+    if row_id is not None:
+        clash = clash.where(table.c.id != row_id)
+    if conn.execute(clash.limit(1)).first() is not None:
+        raise InputError(f"There is already a {kind.noun} named “{name}”.")
+
+
+def save_edit(db: Database, kind: RecordKind, row: RecordRow, key: str, value: Any) -> bool:
+    """Validate and write one field of ``row`` (as the editor saw it); False when nothing changed.
+
+    Raises InputError (nothing written) or EditConflict (someone else changed the row since).
+    A rename carries the name along in the columns that hold it (``named_by``).
+    """
+    parsed = parse_edit(kind, key, value)
+    if row.values.get(key) == parsed:
+        return False
+    spec = kind.field_by_key[key]
+    with db.write() as conn:
+        if key == kind.name_key:
+            _check_unique(conn, kind, parsed, row.id)
+        try:  # a field kept elsewhere still moves the row's version, so edits of it conflict too
+            update_versioned(conn, kind.table, row.id, row.version, {} if spec.write else {key: parsed})
+        except EditConflict as conflict:
+            conflict.mine = {key: parsed}
+            raise
+        if spec.write is not None:
+            spec.write(conn, row.id, parsed)
+        if key == kind.name_key:
+            old = row.values.get(key)
+            for table, column, _what in kind.named_by:
+                conn.execute(
+                    update(table).where(table.c[column] == old, table.c.deleted_at.is_(None))
+                    .values({column: parsed, "version": table.c.version + 1, "updated_at": utcnow()})
+                )
+    row.values[key] = parsed
+    row.version += 1
+    return True
+
+
+_BOOKKEEPING = ("id", "created_at", "updated_at", "version", "deleted_at")
+
+
+def _insert(conn: Connection, kind: RecordKind, values: dict[str, Any]) -> uuid.UUID:
+    """A new row: the model's defaults, then ``values``; fresh bookkeeping columns."""
+    record = kind.model(**{k: v for k, v in values.items() if k not in _BOOKKEEPING})
+    conn.execute(kind.table.insert().values(**{c.name: getattr(record, c.name) for c in kind.table.columns}))
+    return record.id  # type: ignore[attr-defined, no-any-return]
+
+
+def add(db: Database, kind: RecordKind, name: Any, values: dict[str, Any] | None = None) -> uuid.UUID:
+    """A new row named ``name`` with the kind's starting values (and ``values``, each parsed)."""
+    fields = {kind.name_key: parse_edit(kind, kind.name_key, name)}
+    for key, value in (values or {}).items():
+        fields[key] = parse_edit(kind, key, value)
+    start = kind.new_values(db)
+    later = {k: v for k, v in fields.items() if kind.field_by_key[k].write is not None}
+    with db.write() as conn:
+        _check_unique(conn, kind, fields[kind.name_key], None)
+        row_id = _insert(conn, kind, {**start, **{k: v for k, v in fields.items() if k not in later}})
+        for key, value in later.items():
+            spec = kind.field_by_key[key]
+            assert spec.write is not None
+            spec.write(conn, row_id, value)
+    return row_id
+
+
+def copy_name(kind: RecordKind, conn: Connection, name: str) -> str:
+    """“Name (copy)”, “Name (copy 2)”, … the first not taken."""
+    taken = {str(n).lower() for n in conn.execute(
+        select(kind.table.c[kind.name_key]).where(kind.table.c.deleted_at.is_(None))).scalars()}
+    limit = getattr(kind.table.c[kind.name_key].type, "length", None) or 200
+    for n in range(1, 1000):
+        suffix = " (copy)" if n == 1 else f" (copy {n})"
+        candidate = name[: limit - len(suffix)] + suffix
+        if candidate.lower() not in taken:
+            return candidate
+    raise InputError(f"Too many copies of “{name}”.")
+
+
+def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
+    """A copy of the row, named “… (copy)”, with copies of the rows it owns."""
+    table = kind.table
+    with db.write() as conn:
+        row = conn.execute(select(table).where(table.c.id == row_id, table.c.deleted_at.is_(None))).first()
+        if row is None:
+            raise InputError(f"That {kind.noun} no longer exists.")
+        values = {c.name: getattr(row, c.name) for c in table.columns if c.name not in _BOOKKEEPING}
+        values[kind.name_key] = copy_name(kind, conn, str(values[kind.name_key]))
+        new_id = _insert(conn, kind, values)
+        for child, column in kind.children:
+            for child_row in conn.execute(select(child).where(child.c[column] == row_id,
+                                                              child.c.deleted_at.is_(None))):
+                copied = {c.name: getattr(child_row, c.name) for c in child.columns}
+                now = utcnow()
+                copied.update({column: new_id, "id": uuid.uuid4(), "created_at": now, "updated_at": now,
+                               "version": 1})
+                conn.execute(child.insert().values(**copied))
+    return new_id
+
+
+# -- where a row is used ---------------------------------------------------------------------------
+
+# How the rows of a table that use something are called, and how one of them is named.
+_USERS: dict[str, tuple[tuple[str, str], str | None]] = {
+    "lineitem": (("estimate line", "estimate lines"), None),
+    "catalogitem": (("catalog item", "catalog items"), "name"),
+    "project": (("project", "projects"), "name"),
+    "crewrole": (("crew member", "crew members"), None),
+    "crewassignment": (("crew assignment", "crew assignments"), None),
+    "contact": (("contact", "contacts"), "name"),
+    "estimate": (("estimate", "estimates"), "name"),
+}
+
+
+def _line_places(conn: Connection, ids: list[uuid.UUID]) -> list[str]:
+    """“Project › Estimate” for lines, each place once."""
+    tables = metadata.tables
+    line, section, estimate, project = (tables[n] for n in ("lineitem", "section", "estimate", "project"))
+    rows = conn.execute(
+        select(project.c.name, estimate.c.name)
+        .select_from(line.join(section, line.c.section_id == section.c.id)
+                     .join(estimate, section.c.estimate_id == estimate.c.id)
+                     .join(project, estimate.c.project_id == project.c.id))
+        .where(line.c.id.in_(ids)).order_by(project.c.name, estimate.c.name)
+    )
+    return list(dict.fromkeys(f"{p} › {e}" for p, e in rows))
+
+
+def _crew_names(conn: Connection, table: Table, ids: list[uuid.UUID]) -> list[str]:
+    member = metadata.tables["crewmember"]
+    joined = table.join(member, table.c.crew_member_id == member.c.id)
+    rows = conn.execute(select(member.c.name).select_from(joined)
+                        .where(table.c.id.in_(ids)).order_by(member.c.name))
+    return list(dict.fromkeys(str(n) for n in rows.scalars()))
+
+
+def _live(table: Table) -> Any:
+    return table.c.deleted_at.is_(None) if "deleted_at" in table.c else True
+
+
+def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
+    """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
+    owned = {child.name for child, _ in kind.children}
+    found: list[Use] = []
+    with db.read() as conn:
+        for table in metadata.sorted_tables:
+            if table.name in owned:
+                continue
+            for fk in table.foreign_keys:
+                if fk.column.table is not kind.table or fk.parent.table is kind.table:
+                    continue
+                users = select(table.c.id).where(fk.parent == row_id, _live(table))
+                ids = list(conn.execute(users).scalars())
+                if ids:
+                    found.append(_use(conn, table, ids, examples))
+        name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
+        for table, column, what in kind.named_by:
+            rows = conn.execute(select(table.c.name).where(table.c[column] == name, _live(table))
+                                .order_by(table.c.name)).scalars().all()
+            if rows:
+                shown = tuple(str(r) for r in rows[:examples])
+                found.append(Use(what, len(rows), shown, len(rows) > examples))
+    return found
+
+
+def _use(conn: Connection, table: Table, ids: list[uuid.UUID], examples: int) -> Use:
+    what, name_column = _USERS.get(table.name, ((f"{table.name} row", f"{table.name} rows"), None))
+    if table.name == "lineitem":
+        places = _line_places(conn, ids)
+    elif "crew_member_id" in table.c:
+        places = _crew_names(conn, table, ids)
+    elif name_column is not None:
+        places = [str(n) for n in conn.execute(select(table.c[name_column]).where(table.c.id.in_(ids))
+                                               .order_by(table.c[name_column])).scalars()]
+    else:
+        places = []
+    return Use(what, len(ids), tuple(places[:examples]), len(places) > examples)
+
+
+def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | None = None) -> None:
+    """Tombstone a row no live row uses; :class:`InUse` (nothing changed) when some do.
+
+    ``version`` is the one the editor showed: a row changed since raises EditConflict.
+    """
+    in_use = uses(db, kind, row_id)
+    with db.write() as conn:
+        seen = _version(conn, kind, row_id) if version is None else version
+        name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
+        if in_use:
+            raise InUse(kind, str(name), in_use)
+        update_versioned(conn, kind.table, row_id, seen, {"deleted_at": utcnow()})
+
+
+def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
+    """Bring a deleted row back: the undo of a delete, or the redo of an add."""
+    with db.write() as conn:
+        version = _version(conn, kind, row_id)
+        name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
+        _check_unique(conn, kind, str(name), row_id)
+        update_versioned(conn, kind.table, row_id, version, {"deleted_at": None})
+
+
+def matches(kind: RecordKind, row: RecordRow, text: str) -> bool:
+    """Whether a row is found by the editor's search: every word in some searchable field."""
+    keys = kind.searchable or tuple(f.key for f in kind.fields)
+    haystack = " ".join(kind.field_by_key[k].format(row.values.get(k)) for k in keys).lower()
+    return all(word in haystack for word in text.lower().split())
