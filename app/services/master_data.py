@@ -84,6 +84,16 @@ class RecordKind:
     # row they name is in use (an item's category, a project's lost reason).
     named_by: tuple[tuple[Table, str, tuple[str, str]], ...] = ()  # (table, column, its rows called)
     searchable: tuple[str, ...] = ()  # keys the editor's search box looks in (default: every field)
+    # The whole row checked inside the write of an edit or an add (values as they would be
+    # stored): rules across fields or tables ("a labour item needs a role"); raise InputError.
+    check: Callable[[Connection, dict[str, Any]], None] | None = None
+    # Rows that belong to another row (a client's contacts): the column naming it; load and
+    # add are then per owner, and names unique among the owner's rows.
+    owner_key: str = ""
+    # Rules across rows restored inside the write of every change of a row — add, edit,
+    # duplicate, delete, restore (a client's one main contact, a project's contact of its
+    # client): called with the row's id after the write; an InputError undoes the change.
+    settle: Callable[[Connection, uuid.UUID], None] | None = None
     field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -138,13 +148,16 @@ def _column_keys(kind: RecordKind) -> list[str]:
     return [f.key for f in kind.fields if f.key in kind.table.c]
 
 
-def load(db: Database, kind: RecordKind) -> list[RecordRow]:
-    """Every live row, in the kind's order (names case-insensitively)."""
+def load(db: Database, kind: RecordKind, owner: uuid.UUID | None = None) -> list[RecordRow]:
+    """Every live row (of ``owner``, for a kind with one), in the kind's order (names case-insensitively)."""
     table = kind.table
     order = [func.lower(table.c[k]) if k == kind.name_key else table.c[k] for k in kind.order_by]
+    live = select(table).where(table.c.deleted_at.is_(None))
+    if kind.owner_key and owner is not None:
+        live = live.where(table.c[kind.owner_key] == owner)
     with db.read() as conn:
         extra = {f.key: f.read(conn) for f in kind.fields if f.read is not None}
-        rows = conn.execute(select(table).where(table.c.deleted_at.is_(None)).order_by(*order, table.c.id))
+        rows = conn.execute(live.order_by(*order, table.c.id))
         keys = _column_keys(kind)
         result = []
         for row in rows:
@@ -179,7 +192,8 @@ def parse_edit(kind: RecordKind, key: str, value: Any) -> Any:
     return spec.parse(value)
 
 
-def _check_unique(conn: Connection, kind: RecordKind, name: str, row_id: uuid.UUID | None) -> None:
+def _check_unique(conn: Connection, kind: RecordKind, name: str, row_id: uuid.UUID | None,
+                  owner: uuid.UUID | None = None) -> None:
     if not kind.unique_names:
         return
     table = kind.table
@@ -187,6 +201,10 @@ def _check_unique(conn: Connection, kind: RecordKind, name: str, row_id: uuid.UU
         func.lower(table.c[kind.name_key]) == name.lower(), table.c.deleted_at.is_(None))
     if row_id is not None:
         clash = clash.where(table.c.id != row_id)
+        if kind.owner_key:
+            owner = conn.execute(select(table.c[kind.owner_key]).where(table.c.id == row_id)).scalar()
+    if kind.owner_key:
+        clash = clash.where(table.c[kind.owner_key] == owner)
     if conn.execute(clash.limit(1)).first() is not None:
         raise InputError(f"There is already a {kind.noun} named “{name}”.")
 
@@ -204,6 +222,8 @@ def save_edit(db: Database, kind: RecordKind, row: RecordRow, key: str, value: A
     with db.write() as conn:
         if key == kind.name_key:
             _check_unique(conn, kind, parsed, row.id)
+        if kind.check is not None:
+            kind.check(conn, {**row.values, key: parsed})
         try:  # a field kept elsewhere still moves the row's version, so edits of it conflict too
             update_versioned(conn, kind.table, row.id, row.version, {} if spec.write else {key: parsed})
         except EditConflict as conflict:
@@ -218,12 +238,18 @@ def save_edit(db: Database, kind: RecordKind, row: RecordRow, key: str, value: A
                     update(table).where(table.c[column] == old, table.c.deleted_at.is_(None))
                     .values({column: parsed, "version": table.c.version + 1, "updated_at": utcnow()})
                 )
+        _settle(conn, kind, row.id)
     row.values[key] = parsed
     row.version += 1
     return True
 
 
 _BOOKKEEPING = ("id", "created_at", "updated_at", "version", "deleted_at")
+
+
+def _settle(conn: Connection, kind: RecordKind, row_id: uuid.UUID) -> None:
+    if kind.settle is not None:
+        kind.settle(conn, row_id)
 
 
 def _insert(conn: Connection, kind: RecordKind, values: dict[str, Any]) -> uuid.UUID:
@@ -233,20 +259,36 @@ def _insert(conn: Connection, kind: RecordKind, values: dict[str, Any]) -> uuid.
     return record.id  # type: ignore[attr-defined, no-any-return]
 
 
-def add(db: Database, kind: RecordKind, name: Any, values: dict[str, Any] | None = None) -> uuid.UUID:
-    """A new row named ``name`` with the kind's starting values (and ``values``, each parsed)."""
+def _defaults(kind: RecordKind) -> dict[str, Any]:
+    """The values the model gives a new row (only its name is required)."""
+    fields = kind.model.model_fields
+    return {k: fields[k].get_default(call_default_factory=True) if k in fields else None
+            for k in _column_keys(kind)}
+
+
+def add(db: Database, kind: RecordKind, name: Any, values: dict[str, Any] | None = None,
+        owner: uuid.UUID | None = None) -> uuid.UUID:
+    """A new row named ``name`` with the kind's starting values (and ``values``, each parsed);
+    a kind with an owner needs ``owner`` (the client of a contact)."""
     fields = {kind.name_key: parse_edit(kind, kind.name_key, name)}
     for key, value in (values or {}).items():
         fields[key] = parse_edit(kind, key, value)
     start = kind.new_values(db)
+    if kind.owner_key:
+        if owner is None:
+            raise ValueError(f"a new {kind.noun} needs its {kind.owner_key}")
+        start = {**start, kind.owner_key: owner}
     later = {k: v for k, v in fields.items() if kind.field_by_key[k].write is not None}
     with db.write() as conn:
-        _check_unique(conn, kind, fields[kind.name_key], None)
+        _check_unique(conn, kind, fields[kind.name_key], None, owner)
+        if kind.check is not None:
+            kind.check(conn, {**_defaults(kind), **start, **fields})
         row_id = _insert(conn, kind, {**start, **{k: v for k, v in fields.items() if k not in later}})
         for key, value in later.items():
             spec = kind.field_by_key[key]
             assert spec.write is not None
             spec.write(conn, row_id, value)
+        _settle(conn, kind, row_id)
     return row_id
 
 
@@ -281,6 +323,7 @@ def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
                 copied.update({column: new_id, "id": uuid.uuid4(), "created_at": now, "updated_at": now,
                                "version": 1})
                 conn.execute(child.insert().values(**copied))
+        _settle(conn, kind, new_id)
     return new_id
 
 
@@ -375,6 +418,7 @@ def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | Non
         if in_use:
             raise InUse(kind, str(name), in_use)
         update_versioned(conn, kind.table, row_id, seen, {"deleted_at": utcnow()})
+        _settle(conn, kind, row_id)
 
 
 def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
@@ -384,6 +428,7 @@ def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         _check_unique(conn, kind, str(name), row_id)
         update_versioned(conn, kind.table, row_id, version, {"deleted_at": None})
+        _settle(conn, kind, row_id)
 
 
 def matches(kind: RecordKind, row: RecordRow, text: str) -> bool:

@@ -50,6 +50,7 @@ from app.services.crew.records import (
 )
 from app.services.estimate.document import ConcurrentEditError, update_versioned
 from app.services.lookups import RoleInfo
+from app.services.projects.counting import counting_estimates
 from app.services.storage.database import Database
 from app.services.values import InputError
 
@@ -339,14 +340,14 @@ def _assignment(row: Any) -> AssignmentInfo:
 def _load_calls(conn: Connection, first: date, last: date) -> list[_Call]:
     """The labour calls of staffed projects whose first day is in ``first``..``last``: one query.
 
-    A project's calls come from its first scenario (lowest estimate position), so that "Full
-    booth" and "Half booth" do not both ask for people.
+    A project's calls come from the estimate that counts (the scenario the client chose, else
+    the first: app.services.projects.counting), so that "Full booth" and "Half booth" do not
+    both ask for people.
     """
     rows = conn.execute(
         select(LINE_T.c.id, LINE_T.c.role_id, LINE_T.c.description, LINE_T.c.phase, LINE_T.c.call_date,
                LINE_T.c.days, LINE_T.c.hours, LINE_T.c.start_time, LINE_T.c.end_time, LINE_T.c.quantity,
-               ESTIMATE_T.c.id.label("estimate_id"), ESTIMATE_T.c.position.label("estimate_position"),
-               ESTIMATE_T.c.created_at.label("estimate_created"), ESTIMATE_T.c.project_id)
+               ESTIMATE_T.c.id.label("estimate_id"), ESTIMATE_T.c.project_id)
         .join(SECTION_T, LINE_T.c.section_id == SECTION_T.c.id)
         .join(ESTIMATE_T, SECTION_T.c.estimate_id == ESTIMATE_T.c.id)
         .join(PROJECT_T, ESTIMATE_T.c.project_id == PROJECT_T.c.id)
@@ -358,14 +359,10 @@ def _load_calls(conn: Connection, first: date, last: date) -> list[_Call]:
         )
         .order_by(LINE_T.c.call_date, LINE_T.c.position)
     ).all()
-    lead: dict[uuid.UUID, tuple[int, datetime, uuid.UUID]] = {}
-    for row in rows:
-        key = (row.estimate_position, row.estimate_created, row.estimate_id)
-        if row.project_id not in lead or key < lead[row.project_id]:
-            lead[row.project_id] = key
+    counts = counting_estimates(conn, {row.project_id for row in rows}) if rows else {}
     calls = []
     for row in rows:
-        if row.estimate_id != lead[row.project_id][2]:
+        if row.estimate_id != counts.get(row.project_id):
             continue
         start, duration = call_hours(row.start_time, row.end_time, row.hours)
         calls.append(_Call(

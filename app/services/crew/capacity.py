@@ -1,10 +1,10 @@
 """Crew capacity: people needed by the labour calls of quoted and won projects against crew who can work.
 
-A project's demand comes from its *first* estimate (the lowest position: the scenario
-the team works from), so two scenarios of one project are never counted twice. A
-labour line is a call of ``ceil(quantity)`` people on ``ceil(days)`` consecutive days
-from its ``call_date``; a line without a date falls back on the project's dates by
-phase (load-in on the first day, strike on the last, anything else on the first).
+A project's demand comes from the estimate that counts (the scenario the client chose,
+else the first: app.services.projects.counting), so two scenarios of one project are
+never counted twice. A labour line is a call of ``ceil(quantity)`` people on
+``ceil(days)`` consecutive days from its ``call_date``; a line without a date falls back
+on the project's dates by phase (load-in day, first show day, strike day).
 Quoted projects are tentative demand; won and in-production projects are confirmed.
 Supply is the crew who can fill a role and are not unavailable that day (a person
 with two roles counts in both). Everything loads with a fixed number of queries.
@@ -19,7 +19,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -34,8 +33,10 @@ from app.models import (
     Role,
     Section,
 )
-from app.models.enums import CallPhase, LineKind, ProjectStatus
+from app.models.enums import LineKind, ProjectStatus
 from app.services.crew import board as crew
+from app.services.projects.counting import ESTIMATE_ORDER, pick_counting
+from app.services.projects.dates import phase_day
 from app.services.storage.database import Database
 
 NO_ROLE = "No role"
@@ -91,14 +92,6 @@ def call_days(first: date | None, days: Decimal) -> tuple[date, ...]:
     return tuple(first + i * _DAY for i in range(math.ceil(days)))
 
 
-def _first_day(call_date: date | None, phase: str, start: date | None, end: date | None) -> date | None:
-    if call_date is not None:
-        return call_date
-    if phase == CallPhase.STRIKE.value:
-        return end or start
-    return start or end
-
-
 _E = Estimate.__table__  # type: ignore[attr-defined]
 _P = Project.__table__  # type: ignore[attr-defined]
 _S = Section.__table__  # type: ignore[attr-defined]
@@ -110,26 +103,26 @@ def load_calls(conn: Connection, *, statuses: Iterable[str] | None = None,
                estimate_ids: dict[uuid.UUID, uuid.UUID] | None = None) -> list[LabourCall]:
     """The labour calls of projects (by status, or one project), two queries.
 
-    ``estimate_ids`` maps a project to the estimate to read; by default each
-    project's first estimate.
+    ``estimate_ids`` maps a project to the estimate to read; by default the one
+    that counts (:func:`~app.services.projects.counting.counting_estimates`).
     """
-    projects = select(_P.c.id, _P.c.name, _P.c.status, _P.c.start_date, _P.c.end_date).where(
-        _P.c.deleted_at.is_(None))
+    projects = select(_P.c.id, _P.c.name, _P.c.status, _P.c.start_date, _P.c.show_start_date,
+                      _P.c.end_date, _P.c.chosen_estimate_id).where(_P.c.deleted_at.is_(None))
     if statuses is not None:
         projects = projects.where(_P.c.status.in_(list(statuses)))
     if project_id is not None:
         projects = projects.where(_P.c.id == project_id)
     sub = projects.subquery()
-    chosen: dict[uuid.UUID, tuple[uuid.UUID, Any]] = {}
-    for row in conn.execute(
-        select(_E.c.id, _E.c.project_id, sub.c.name, sub.c.status, sub.c.start_date, sub.c.end_date)
+    rows = conn.execute(
+        select(_E.c.id, _E.c.project_id, sub.c.name, sub.c.status, sub.c.start_date, sub.c.show_start_date,
+               sub.c.end_date, sub.c.chosen_estimate_id)
         .join(sub, _E.c.project_id == sub.c.id)
         .where(_E.c.deleted_at.is_(None))
-        .order_by(_E.c.position, _E.c.created_at)
-    ):
-        wanted = (estimate_ids or {}).get(row.project_id)
-        if (wanted is None and row.project_id not in chosen) or wanted == row.id:
-            chosen[row.project_id] = (row.id, row)
+        .order_by(*ESTIMATE_ORDER)
+    ).all()
+    if estimate_ids:  # the estimate asked for, instead of the one that counts
+        rows = [r for r in rows if estimate_ids.get(r.project_id, r.id) == r.id]
+    chosen = {project: (row.id, row) for project, row in pick_counting(rows).items()}
     by_estimate = {estimate: project for estimate, project in chosen.values()}
     if not by_estimate:
         return []
@@ -143,7 +136,8 @@ def load_calls(conn: Connection, *, statuses: Iterable[str] | None = None,
         .order_by(_S.c.position, _L.c.position, _L.c.created_at)
     ):
         project = by_estimate[line.estimate_id]
-        first = _first_day(line.call_date, line.phase, project.start_date, project.end_date)
+        first = line.call_date or phase_day(line.phase, project.start_date, project.show_start_date,
+                                            project.end_date)
         calls.append(LabourCall(
             line_id=line.id, estimate_id=line.estimate_id,
             project_id=project.project_id, project_name=project.name,

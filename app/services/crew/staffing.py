@@ -23,6 +23,7 @@ from app.models.enums import AssignmentStatus
 from app.services.crew.capacity import LabourCall, load_calls
 from app.services.crew.records import AssignmentInfo
 from app.services.estimate.document import LINE_COLUMNS
+from app.services.projects.counting import counting_estimate
 from app.services.storage.database import Database
 
 _HOURS = Decimal("0.01")
@@ -105,11 +106,13 @@ class ProjectStaffing:
 
 def project_staffing(db: Database, project_id: uuid.UUID,
                      estimate_id: uuid.UUID | None = None) -> ProjectStaffing:
-    """Staffing of a project's estimate (by default its first), in five queries."""
+    """Staffing of a project's estimate (by default the one that counts: the scenario the client
+    chose, else the first), in six queries."""
     p, r = Project.__table__, Role.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
         name = conn.execute(select(p.c.name).where(p.c.id == project_id)).scalar_one()
         roles = {row.id: row.name for row in conn.execute(select(r.c.id, r.c.name))}
+        estimate_id = estimate_id or counting_estimate(conn, project_id)
         calls = load_calls(conn, project_id=project_id,
                            estimate_ids={project_id: estimate_id} if estimate_id else None)
         shifts = [
@@ -127,8 +130,7 @@ def project_staffing(db: Database, project_id: uuid.UUID,
                           by_line.pop(call.line_id, []))
            for call in calls]
     others = [s for group in by_line.values() for s in group]
-    chosen = calls[0].estimate_id if calls else estimate_id
-    return ProjectStaffing(project_id, name, chosen, out, others)
+    return ProjectStaffing(project_id, name, estimate_id, out, others)
 
 
 def _call_staffing(call: LabourCall, role_name: str, shifts: list[AssignmentInfo]) -> CallStaffing:

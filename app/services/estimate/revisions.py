@@ -32,6 +32,7 @@ from app.services.estimate.document import (
     update_versioned,
 )
 from app.services.money import ZERO, round_money
+from app.services.projects.lifecycle import quote_sent
 from app.services.storage.database import Database
 from app.services.values import InputError
 
@@ -188,6 +189,7 @@ def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = ""
     quote number goes through the estimate's optimistic lock; an
     :class:`~app.services.estimate.document.EditConflict` (someone changed the estimate since it was
     loaded) propagates with nothing written. While any line is in error, InputError says which.
+    A lead or estimating project becomes quoted in the same transaction.
     """
     why = doc.in_error_message("sent")
     if why:
@@ -216,6 +218,7 @@ def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = ""
         row = QuoteRevision(estimate_id=estimate_id, number=number, sent_at=sent_at, sent_by=sent_by,
                             note=note, total=doc.totals.total, snapshot=json.dumps(snapshot))
         conn.execute(REVISION_T.insert().values(**{c.name: getattr(row, c.name) for c in REVISION_T.columns}))
+        quote_sent(conn, doc.header.project_id)  # a lead or estimating project is quoted now
     if bumped:
         # Keep the document's lock current without a reload (which would reset every view).
         doc.header.version += 1

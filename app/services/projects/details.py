@@ -1,0 +1,120 @@
+"""A project's details — client and contact, name, venue, the four days, AM and PM, labour rule set,
+notes — edited one field at a time as master data (parsed, version-checked, undoable).
+
+The days keep their order (load-in ≤ show ≤ strike), checked on every save with a clear
+message; the contact is always one of the project's client's: changing the client takes
+the new client's main contact. The status is not a field here: it follows the lifecycle
+(:mod:`app.services.projects.lifecycle`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
+
+from app.models import LabourRuleSet, Project
+from app.models.types import utcnow
+from app.services.catalog.suppliers import _text
+from app.services.master_data import FieldSpec, RecordKind, format_value
+from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
+from app.services.projects.dates import check_day_order, format_day
+from app.services.storage.database import Database
+from app.services.values import InputError, parse_date
+
+PROJECT_T = Project.__table__  # type: ignore[attr-defined]
+RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]
+
+
+def parse_id(value: Any, label: str, *, required: bool = False) -> uuid.UUID | None:
+    """A picked row's id (a UUID or its text); empty is none, unless ``required``."""
+    if value is None or value == "":
+        if required:
+            raise InputError(f"Pick the {label.lower()}.")
+        return None
+    if isinstance(value, uuid.UUID):
+        return value
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise InputError(f"“{value}” is not a {label.lower()} of this database.") from None
+
+
+def _day(label: str) -> Any:
+    return lambda v: parse_date(v, label)
+
+
+def _day_text(value: Any) -> str:
+    return format_day(value) if value is not None else ""
+
+
+def _rule_set_choices(db: Database) -> list[tuple[Any, str]]:
+    with db.read() as conn:
+        rows = conn.execute(select(RULES_T.c.id, RULES_T.c.name).where(RULES_T.c.deleted_at.is_(None))
+                            .order_by(RULES_T.c.name, RULES_T.c.id))
+        return [(None, "(none)"), *((r.id, r.name) for r in rows)]
+
+
+def _clients(db: Database) -> list[tuple[Any, str]]:
+    with db.read() as conn:
+        return list(client_choices(conn))
+
+
+def _live(conn: Connection, table: Any, row_id: uuid.UUID | None) -> bool:
+    return row_id is None or conn.execute(
+        select(table.c.id).where(table.c.id == row_id, table.c.deleted_at.is_(None))).first() is not None
+
+
+def _check(conn: Connection, values: dict[str, Any]) -> None:
+    """The whole project as it would be stored: its days in order, its client and rule set live."""
+    check_day_order(values)
+    if values.get("client_id") is None:
+        raise InputError("Pick the client the project is for.")
+    if not _live(conn, CLIENT_T, values.get("client_id")):
+        raise InputError("That client no longer exists.")
+    if not _live(conn, RULES_T, values.get("labour_rule_set_id")):
+        raise InputError("That labour rule set no longer exists.")
+
+
+def _contact_of_client(conn: Connection, project_id: uuid.UUID) -> None:
+    """The project's contact is one of its client's live contacts, else the client's main one."""
+    row = conn.execute(select(PROJECT_T.c.client_id, PROJECT_T.c.contact_id)
+                       .where(PROJECT_T.c.id == project_id)).one()
+    if row.contact_id is not None and conn.execute(select(CONTACT_T.c.id).where(
+            CONTACT_T.c.id == row.contact_id, CONTACT_T.c.client_id == row.client_id,
+            CONTACT_T.c.deleted_at.is_(None))).first() is not None:
+        return
+    contact = main_contact(conn, row.client_id)
+    if contact != row.contact_id:
+        conn.execute(update(PROJECT_T).where(PROJECT_T.c.id == project_id).values(
+            contact_id=contact, version=PROJECT_T.c.version + 1, updated_at=utcnow()))
+
+
+PROJECTS = RecordKind(
+    model=Project,
+    noun="project",
+    fields=(
+        FieldSpec("name", "Name", _text("Project name", 200, required=True)),
+        FieldSpec("client_id", "Client", lambda v: parse_id(v, "Client", required=True),
+                  choices=_clients),
+        FieldSpec("contact_id", "Contact", lambda v: parse_id(v, "Contact"),
+                  tip="One of the client's contacts: the quote is addressed to them."),
+        FieldSpec("venue", "Venue", _text("Venue", 200)),
+        FieldSpec("start_date", "Load-in", _day("Load-in"), _day_text, tip="The first day on site."),
+        FieldSpec("show_start_date", "Show start", _day("Show start"), _day_text),
+        FieldSpec("show_end_date", "Show end", _day("Show end"), _day_text),
+        FieldSpec("end_date", "Strike", _day("Strike"), _day_text, tip="The day the set is taken down."),
+        FieldSpec("account_manager", "Account manager", _text("Account manager", 100)),
+        FieldSpec("project_manager", "Project manager", _text("Project manager", 100)),
+        FieldSpec("labour_rule_set_id", "Labour rules", lambda v: parse_id(v, "Labour rule set"),
+                  choices=_rule_set_choices,
+                  tip="The overtime and minimum-call rules crew on this project are paid by."),
+        FieldSpec("notes", "Notes", _text("Notes", 4000, multiline=True), format_value),
+    ),
+    order_by=("start_date", "name"),
+    unique_names=False,
+    check=_check,
+    settle=_contact_of_client,
+)
