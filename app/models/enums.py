@@ -80,6 +80,11 @@ class CallPhase(StrEnum):
     def label(self) -> str:
         return {"load_in": "Load-in", "show": "Show", "strike": "Strike"}[self.value]
 
+    @property
+    def client_label(self) -> str:
+        """What the client reads for a crew call of this phase without a client description."""
+        return {"load_in": "Installation crew", "show": "Show crew", "strike": "Dismantle crew"}[self.value]
+
 
 class CrewKind(StrEnum):
     STAFF = "staff"

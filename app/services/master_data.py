@@ -92,7 +92,8 @@ class RecordKind:
     owner_key: str = ""
     # Rules across rows restored inside the write of every change of a row — add, edit,
     # duplicate, delete, restore (a client's one main contact, a project's contact of its
-    # client): called with the row's id after the write; an InputError undoes the change.
+    # client): called with the row's id after the write; an InputError undoes the change. It
+    # leaves the row's own version alone (the change already moved it) and bumps others'.
     settle: Callable[[Connection, uuid.UUID], None] | None = None
     field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 

@@ -35,6 +35,7 @@ from app.services.estimate.rows import (
     Change,
     ChangeKind,
     ConcurrentEditError,
+    EstimateHeader,
     LineRow,
     SectionRow,
     _line_from_row,
@@ -43,6 +44,7 @@ from app.services.estimate.rows import (
 )
 from app.services.labour.pay import day_hours
 from app.services.lookups import CatalogEntry, Lookups, RoleInfo
+from app.services.projects.dates import phase_day
 from app.services.storage.database import Database
 from app.services.values import InputError
 
@@ -95,6 +97,7 @@ class LineEditing:
     """The line half of an EstimateDocument (which provides what is declared here)."""
 
     db: Database
+    header: EstimateHeader
     sections: list[SectionRow]
     lookups: Lookups
     values: dict[str, Decimal]
@@ -121,6 +124,11 @@ class LineEditing:
                    reorder: bool = False) -> AbstractContextManager[Connection]: ...
 
     # -- parsing ---------------------------------------------------------------
+
+    def phase_day(self, phase: str) -> date | None:
+        """The day a crew call of ``phase`` defaults to: the project's load-in, first show or strike day."""
+        h = self.header
+        return phase_day(phase, h.start_date, h.show_start_date, h.end_date)
 
     def parse_line_edit(self, line_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:
         """Turn one typed edit into the column changes it implies, or raise InputError.
@@ -168,6 +176,10 @@ class LineEditing:
             raise InputError("That supplier no longer exists.")
         elif name == "kind" and parsed is LineKind.LABOUR and line.hours is None:
             changes["hours"] = Decimal(8)
+        elif name == "phase" and line.kind is LineKind.LABOUR:
+            # An undated call, or one still on its phase's day, moves to the new phase's day.
+            if line.call_date is None or line.call_date == self.phase_day(line.phase):
+                changes["call_date"] = self.phase_day(parsed) or line.call_date
         elif name in {"start_time", "end_time"}:
             # With both times, Hours follows them (the times price the call).
             start = parsed if name == "start_time" else line.start_time
@@ -285,6 +297,8 @@ class LineEditing:
         data = LineItem(section_id=section_id, position=index, **(values or {}))
         if line_id is not None:
             data.id = line_id
+        if data.kind == LineKind.LABOUR and data.call_date is None:
+            data.call_date = self.phase_day(data.phase)  # a new crew call falls on its phase's day
         line = _line_from_row(data)
         spec_errors = [name for name in ("quantity", "days", "unit_cost") if getattr(line, name) < 0]
         if spec_errors:

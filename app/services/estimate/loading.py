@@ -149,6 +149,7 @@ class Loading:
         e, p, c = ESTIMATE_T, Project.__table__, Client.__table__  # type: ignore[attr-defined]
         row = conn.execute(
             select(e, p.c.name.label("project_name"), p.c.venue, p.c.start_date, p.c.end_date,
+                   p.c.show_start_date,
                    p.c.account_manager, p.c.project_manager,
                    p.c.labour_rule_set_id.label("project_rule_set_id"),
                    c.c.name.label("client_name"))
@@ -171,6 +172,7 @@ class Loading:
             project_rule_set_id=row.project_rule_set_id,
             company_name=company.name if company else "",
             currency=company.currency if company else "USD",
+            show_start_date=row.show_start_date,
         )
         # A stored percentage that cannot be used counts as 0 (and says so) rather than stop the load.
         self.estimate_problems = {}

@@ -18,7 +18,7 @@ from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from app.models import Estimate, LineItem, Section
-from app.models.enums import LineKind, PriceBasis
+from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.models.types import utcnow
 from app.services.bounds import LineProblem
 from app.services.estimate.parameters import ParameterSpec
@@ -148,8 +148,13 @@ class LineRow:
 
     @property
     def client_text(self) -> str:
-        """What the client reads: the client description, else a neutral label for the kind."""
-        return self.client_description or self.kind.client_label
+        """What the client reads: the client description, else a neutral label for the kind
+        (for a crew call, for its phase: "Installation crew", "Show crew", "Dismantle crew")."""
+        if self.client_description:
+            return self.client_description
+        if self.kind is LineKind.LABOUR and self.phase in CallPhase._value2member_map_:
+            return CallPhase(self.phase).client_label
+        return self.kind.client_label
 
     @property
     def price(self) -> LinePrice:
@@ -259,6 +264,7 @@ class EstimateHeader:
     project_rule_set_id: uuid.UUID | None
     company_name: str
     currency: str
+    show_start_date: date | None = None  # the first show day (start_date is load-in, end_date strike)
 
     def terms(self) -> EstimateTerms:
         return EstimateTerms(

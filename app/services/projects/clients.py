@@ -39,8 +39,12 @@ CLIENTS = RecordKind(
     fields=(
         FieldSpec("name", "Name", _text("Client name", 200, required=True)),
         FieldSpec("industry", "Industry", _text("Industry", 100)),
-        FieldSpec("billing_address", "Billing address", _text("Billing address", 1000, multiline=True),
-                  tip="Printed on the quote under the client's name."),
+        FieldSpec(
+            "billing_address",
+            "Billing address",
+            _text("Billing address", 1000, multiline=True),
+            tip="Printed on the quote under the client's name.",
+        ),
         FieldSpec("notes", "Notes", _text("Notes", 4000, multiline=True)),
     ),
     children=((CONTACT_T, "client_id"),),
@@ -63,8 +67,12 @@ def _one_main(conn: Connection, contact_id: uuid.UUID) -> None:
     keep = contact_id if this is not None and this.is_main else mains[0] if mains else rows[0].id
     for row in rows:
         if row.is_main != (row.id == keep):
-            conn.execute(update(CONTACT_T).where(CONTACT_T.c.id == row.id).values(
-                is_main=row.id == keep, version=CONTACT_T.c.version + 1, updated_at=utcnow()))
+            # The changed row's own version already moved with its change: the editor's copy stays current.
+            own = row.id == contact_id
+            bump = {} if own else {"version": CONTACT_T.c.version + 1, "updated_at": utcnow()}
+            conn.execute(
+                update(CONTACT_T).where(CONTACT_T.c.id == row.id).values(is_main=row.id == keep, **bump)
+            )
 
 
 CONTACTS = RecordKind(
@@ -96,9 +104,14 @@ def main_contact(conn: Connection, client_id: uuid.UUID) -> uuid.UUID | None:
 
 def client_choices(conn: Connection) -> list[tuple[uuid.UUID, str]]:
     """Every live client (id, name), by name: what a project's client picker offers."""
-    return [(r.id, r.name) for r in conn.execute(
-        select(CLIENT_T.c.id, CLIENT_T.c.name).where(CLIENT_T.c.deleted_at.is_(None))
-        .order_by(CLIENT_T.c.name, CLIENT_T.c.id))]
+    return [
+        (r.id, r.name)
+        for r in conn.execute(
+            select(CLIENT_T.c.id, CLIENT_T.c.name)
+            .where(CLIENT_T.c.deleted_at.is_(None))
+            .order_by(CLIENT_T.c.name, CLIENT_T.c.id)
+        )
+    ]
 
 
 def contact_choices(conn: Connection, client_id: uuid.UUID | None) -> list[tuple[uuid.UUID, str]]:

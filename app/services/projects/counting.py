@@ -38,8 +38,9 @@ def pick_counting(rows: Iterable[T]) -> dict[uuid.UUID, T]:
     return counts
 
 
-def counting_estimates(conn: Connection, project_ids: Iterable[uuid.UUID] | None = None
-                       ) -> dict[uuid.UUID, uuid.UUID]:
+def counting_estimates(
+    conn: Connection, project_ids: Iterable[uuid.UUID] | None = None
+) -> dict[uuid.UUID, uuid.UUID]:
     """Project → the estimate that counts, for live projects (all, or ``project_ids``) with estimates."""
     query = (
         select(_E.c.id, _E.c.project_id, _P.c.chosen_estimate_id)

@@ -37,7 +37,9 @@ def check_day_order(values: Mapping[str, Any]) -> None:
     """Load-in ≤ show start ≤ show end ≤ strike, among the days that are set; InputError says which."""
     days = [(label, values.get(key)) for key, label in DAY_FIELDS]
     for n, (earlier, first) in enumerate(days):
-        for later, second in days[n + 1:]:
+        for later, second in days[n + 1 :]:
             if first is not None and second is not None and second < first:
-                raise InputError(f"{later} ({format_day(second)}) cannot be before "
-                                 f"{earlier.lower()} ({format_day(first)}).")
+                raise InputError(
+                    f"{later} ({format_day(second)}) cannot be before "
+                    f"{earlier.lower()} ({format_day(first)})."
+                )

@@ -16,7 +16,6 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from app.models import LabourRuleSet, Project
-from app.models.types import utcnow
 from app.services.catalog.suppliers import _text
 from app.services.master_data import FieldSpec, RecordKind, format_value
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
@@ -52,8 +51,11 @@ def _day_text(value: Any) -> str:
 
 def _rule_set_choices(db: Database) -> list[tuple[Any, str]]:
     with db.read() as conn:
-        rows = conn.execute(select(RULES_T.c.id, RULES_T.c.name).where(RULES_T.c.deleted_at.is_(None))
-                            .order_by(RULES_T.c.name, RULES_T.c.id))
+        rows = conn.execute(
+            select(RULES_T.c.id, RULES_T.c.name)
+            .where(RULES_T.c.deleted_at.is_(None))
+            .order_by(RULES_T.c.name, RULES_T.c.id)
+        )
         return [(None, "(none)"), *((r.id, r.name) for r in rows)]
 
 
@@ -63,8 +65,11 @@ def _clients(db: Database) -> list[tuple[Any, str]]:
 
 
 def _live(conn: Connection, table: Any, row_id: uuid.UUID | None) -> bool:
-    return row_id is None or conn.execute(
-        select(table.c.id).where(table.c.id == row_id, table.c.deleted_at.is_(None))).first() is not None
+    return (
+        row_id is None
+        or conn.execute(select(table.c.id).where(table.c.id == row_id, table.c.deleted_at.is_(None))).first()
+        is not None
+    )
 
 
 def _check(conn: Connection, values: dict[str, Any]) -> None:
@@ -80,16 +85,25 @@ def _check(conn: Connection, values: dict[str, Any]) -> None:
 
 def _contact_of_client(conn: Connection, project_id: uuid.UUID) -> None:
     """The project's contact is one of its client's live contacts, else the client's main one."""
-    row = conn.execute(select(PROJECT_T.c.client_id, PROJECT_T.c.contact_id)
-                       .where(PROJECT_T.c.id == project_id)).one()
-    if row.contact_id is not None and conn.execute(select(CONTACT_T.c.id).where(
-            CONTACT_T.c.id == row.contact_id, CONTACT_T.c.client_id == row.client_id,
-            CONTACT_T.c.deleted_at.is_(None))).first() is not None:
+    row = conn.execute(
+        select(PROJECT_T.c.client_id, PROJECT_T.c.contact_id).where(PROJECT_T.c.id == project_id)
+    ).one()
+    if (
+        row.contact_id is not None
+        and conn.execute(
+            select(CONTACT_T.c.id).where(
+                CONTACT_T.c.id == row.contact_id,
+                CONTACT_T.c.client_id == row.client_id,
+                CONTACT_T.c.deleted_at.is_(None),
+            )
+        ).first()
+        is not None
+    ):
         return
     contact = main_contact(conn, row.client_id)
     if contact != row.contact_id:
-        conn.execute(update(PROJECT_T).where(PROJECT_T.c.id == project_id).values(
-            contact_id=contact, version=PROJECT_T.c.version + 1, updated_at=utcnow()))
+        # Part of the change being written, whose version bump it shares.
+        conn.execute(update(PROJECT_T).where(PROJECT_T.c.id == project_id).values(contact_id=contact))
 
 
 PROJECTS = RecordKind(
@@ -97,10 +111,13 @@ PROJECTS = RecordKind(
     noun="project",
     fields=(
         FieldSpec("name", "Name", _text("Project name", 200, required=True)),
-        FieldSpec("client_id", "Client", lambda v: parse_id(v, "Client", required=True),
-                  choices=_clients),
-        FieldSpec("contact_id", "Contact", lambda v: parse_id(v, "Contact"),
-                  tip="One of the client's contacts: the quote is addressed to them."),
+        FieldSpec("client_id", "Client", lambda v: parse_id(v, "Client", required=True), choices=_clients),
+        FieldSpec(
+            "contact_id",
+            "Contact",
+            lambda v: parse_id(v, "Contact"),
+            tip="One of the client's contacts: the quote is addressed to them.",
+        ),
         FieldSpec("venue", "Venue", _text("Venue", 200)),
         FieldSpec("start_date", "Load-in", _day("Load-in"), _day_text, tip="The first day on site."),
         FieldSpec("show_start_date", "Show start", _day("Show start"), _day_text),
@@ -108,9 +125,13 @@ PROJECTS = RecordKind(
         FieldSpec("end_date", "Strike", _day("Strike"), _day_text, tip="The day the set is taken down."),
         FieldSpec("account_manager", "Account manager", _text("Account manager", 100)),
         FieldSpec("project_manager", "Project manager", _text("Project manager", 100)),
-        FieldSpec("labour_rule_set_id", "Labour rules", lambda v: parse_id(v, "Labour rule set"),
-                  choices=_rule_set_choices,
-                  tip="The overtime and minimum-call rules crew on this project are paid by."),
+        FieldSpec(
+            "labour_rule_set_id",
+            "Labour rules",
+            lambda v: parse_id(v, "Labour rule set"),
+            choices=_rule_set_choices,
+            tip="The overtime and minimum-call rules crew on this project are paid by.",
+        ),
         FieldSpec("notes", "Notes", _text("Notes", 4000, multiline=True), format_value),
     ),
     order_by=("start_date", "name"),

@@ -52,8 +52,9 @@ def _reason_name(value: object) -> str:
 
 def _next_position(db: Database) -> dict[str, object]:
     with db.read() as conn:
-        last = conn.execute(select(func.max(REASON_T.c.position))
-                            .where(REASON_T.c.deleted_at.is_(None))).scalar()
+        last = conn.execute(
+            select(func.max(REASON_T.c.position)).where(REASON_T.c.deleted_at.is_(None))
+        ).scalar()
     return {"position": int(last if last is not None else -1) + 1}
 
 
@@ -99,9 +100,14 @@ def check_move(current: ProjectStatus, target: ProjectStatus) -> None:
 
 def load_state(db: Database, project_id: uuid.UUID) -> ProjectState:
     with db.read() as conn:
-        row = conn.execute(select(PROJECT_T.c.status, PROJECT_T.c.lost_reason, PROJECT_T.c.chosen_estimate_id,
-                                  PROJECT_T.c.version)
-                           .where(PROJECT_T.c.id == project_id, PROJECT_T.c.deleted_at.is_(None))).first()
+        row = conn.execute(
+            select(
+                PROJECT_T.c.status,
+                PROJECT_T.c.lost_reason,
+                PROJECT_T.c.chosen_estimate_id,
+                PROJECT_T.c.version,
+            ).where(PROJECT_T.c.id == project_id, PROJECT_T.c.deleted_at.is_(None))
+        ).first()
     if row is None:
         raise InputError("That project no longer exists.")
     return ProjectState(ProjectStatus(row.status), row.lost_reason, row.chosen_estimate_id, row.version)
@@ -110,21 +116,37 @@ def load_state(db: Database, project_id: uuid.UUID) -> ProjectState:
 def estimate_choices(db: Database, project_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     """The project's live estimates (its scenarios), by position: what *Mark won* asks to pick from."""
     with db.read() as conn:
-        return [(r.id, r.name) for r in conn.execute(
-            select(ESTIMATE_T.c.id, ESTIMATE_T.c.name)
-            .where(ESTIMATE_T.c.project_id == project_id, ESTIMATE_T.c.deleted_at.is_(None))
-            .order_by(ESTIMATE_T.c.position, ESTIMATE_T.c.created_at, ESTIMATE_T.c.id))]
+        return [
+            (r.id, r.name)
+            for r in conn.execute(
+                select(ESTIMATE_T.c.id, ESTIMATE_T.c.name)
+                .where(ESTIMATE_T.c.project_id == project_id, ESTIMATE_T.c.deleted_at.is_(None))
+                .order_by(ESTIMATE_T.c.position, ESTIMATE_T.c.created_at, ESTIMATE_T.c.id)
+            )
+        ]
 
 
 def reason_choices(db: Database) -> list[str]:
     with db.read() as conn:
-        return [str(n) for n in conn.execute(
-            select(REASON_T.c.name).where(REASON_T.c.deleted_at.is_(None))
-            .order_by(REASON_T.c.position, REASON_T.c.name)).scalars()]
+        return [
+            str(n)
+            for n in conn.execute(
+                select(REASON_T.c.name)
+                .where(REASON_T.c.deleted_at.is_(None))
+                .order_by(REASON_T.c.position, REASON_T.c.name)
+            ).scalars()
+        ]
 
 
-def change_status(db: Database, project_id: uuid.UUID, version: int, target: ProjectStatus, *,
-                  chosen_estimate_id: uuid.UUID | None = None, reason: str = "") -> ProjectState:
+def change_status(
+    db: Database,
+    project_id: uuid.UUID,
+    version: int,
+    target: ProjectStatus,
+    *,
+    chosen_estimate_id: uuid.UUID | None = None,
+    reason: str = "",
+) -> ProjectState:
     """Move a project along its lifecycle (as seen at ``version``); return the state before, for undo.
 
     Won needs the scenario the client chose (a live estimate of the project), lost a reason
@@ -163,9 +185,17 @@ def restore_state(db: Database, project_id: uuid.UUID, state: ProjectState) -> N
         current = conn.execute(select(PROJECT_T.c.version).where(PROJECT_T.c.id == project_id)).scalar()
         if current is None:
             raise InputError("That project no longer exists.")
-        update_versioned(conn, PROJECT_T, project_id, int(current), {
-            "status": state.status.value, "lost_reason": state.lost_reason,
-            "chosen_estimate_id": state.chosen_estimate_id})
+        update_versioned(
+            conn,
+            PROJECT_T,
+            project_id,
+            int(current),
+            {
+                "status": state.status.value,
+                "lost_reason": state.lost_reason,
+                "chosen_estimate_id": state.chosen_estimate_id,
+            },
+        )
 
 
 def quote_sent(conn: Connection, project_id: uuid.UUID) -> bool:
