@@ -1,4 +1,5 @@
-"""The File menu's directory commands: a new client, project or estimate, named by the user."""
+"""The File menu's directory commands: a new estimate, named by the user (a new client or project:
+app/ui/projects/actions.py, whose dialogs ask for their details)."""
 
 from __future__ import annotations
 
@@ -21,51 +22,16 @@ class DirectoryActions(QObject):
         super().__init__(window)
         self.window = window
         self.dialogs = window.dialogs
-        self.new_client_action = window_action(window, "New client…", "actionNewClient", self.new_client)
-        self.new_project_action = window_action(window, "New project…", "actionNewProject", self.new_project)
         self.new_estimate_action = window_action(window, "New estimate…", "actionNewEstimate",
                                                  self.new_estimate)
 
     @property
     def actions(self) -> list[QAction | None]:
         """In menu order."""
-        return [self.new_client_action, self.new_project_action, self.new_estimate_action]
+        return [self.new_estimate_action]
 
     def update_enabled(self, db: Database | None) -> None:
-        for action in (self.new_client_action, self.new_project_action, self.new_estimate_action):
-            action.setEnabled(db is not None)
-
-    def new_client(self) -> None:
-        if self.window.db is None:
-            return
-        name = self.dialogs.ask_text(self.window, "New client", "Client name:")
-        if name is None:
-            return
-        try:
-            client_id = directory.create_client(self.window.db, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self.window, "New client", str(error))
-            return
-        self.window.navigator.load(self.window.db)
-        self.window.navigator.select(client_id)
-
-    def new_project(self) -> None:
-        if self.window.db is None:
-            return
-        client_id = self.window.navigator.current_of("client")
-        if client_id is None:
-            self.dialogs.info(self.window, "New project", "Select the client the project is for first.")
-            return
-        name = self.dialogs.ask_text(self.window, "New project", "Project name:")
-        if name is None:
-            return
-        try:
-            project_id = directory.create_project(self.window.db, client_id, name)
-        except (InputError, StorageError) as error:
-            self.dialogs.error(self.window, "New project", str(error))
-            return
-        self.window.navigator.load(self.window.db)
-        self.window.navigator.select(project_id)
+        self.new_estimate_action.setEnabled(db is not None)
 
     def new_estimate(self) -> None:
         if self.window.db is None:

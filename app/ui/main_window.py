@@ -41,6 +41,7 @@ from app.ui.excel.export_actions import ExportActions
 from app.ui.excel.import_actions import ImportActions
 from app.ui.idle_reload import IdleReload
 from app.ui.navigator import NavigatorPanel
+from app.ui.projects.actions import ProjectActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
 from app.ui.widgets import add_actions, window_action
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
 
         self.file_actions = DatabaseActions(self)
         self.directory_actions = DirectoryActions(self)
+        self.project_actions = ProjectActions(self)
+        self.undo_group.addStack(self.project_actions.undo_stack)
         self.editor_actions = EditorActions(self)
         self.edit_actions = EditActions(self)
         self.catalog.entryChosen.connect(self.edit_actions.add_catalog_entry)
@@ -157,7 +160,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         add_actions(file_menu, [
-            *self.file_actions.actions, None, *self.directory_actions.actions, None,
+            *self.file_actions.actions, None, *self.project_actions.new_actions,
+            *self.directory_actions.actions, None,
             *self.export_actions.actions, None, *self.import_actions.actions, None,
             self.quit_action,
         ])
@@ -169,7 +173,11 @@ class MainWindow(QMainWindow):
         ])
         estimate_menu = bar.addMenu("E&stimate")
         estimate_menu.setObjectName("estimateMenu")
-        add_actions(estimate_menu, self.estimate_actions.actions)
+        add_actions(estimate_menu, [*self.estimate_actions.actions, None,
+                                    self.project_actions.details_action])
+        project_menu = bar.addMenu("&Project")
+        project_menu.setObjectName("projectMenu")
+        add_actions(project_menu, self.project_actions.actions)
         view_menu = bar.addMenu("&View")
         for dock in (self.staffing_dock, self.capacity_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -194,6 +202,7 @@ class MainWindow(QMainWindow):
     def set_database(self, db: Database) -> None:
         """Show a database: its directory, its catalog, and the estimate to start from."""
         self.close_estimate()
+        self.project_actions.close_dialogs()
         self.stop_sharing()
         self.db = db
         self.capacity_view.set_database(db)
@@ -296,6 +305,7 @@ class MainWindow(QMainWindow):
         try:
             self.navigator.load(self.db)
             self.crew_panel.refresh()
+            self.project_actions.refresh()
             if not self._reload_estimate():
                 return
             self.staffing.refresh()
@@ -338,6 +348,8 @@ class MainWindow(QMainWindow):
             self.undo_group.setActiveStack(self.crew_panel.undo_stack)
         elif self.workspace is not None and self.workspace.isAncestorOf(new):
             self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
+        elif any(d.isAncestorOf(new) or d is new for d in self.project_actions.open_dialogs()):
+            self.undo_group.setActiveStack(self.project_actions.undo_stack)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -345,6 +357,7 @@ class MainWindow(QMainWindow):
         self.edit_actions.update_enabled()
         self.file_actions.update_enabled(self.db)
         self.directory_actions.update_enabled(self.db)
+        self.project_actions.update_enabled(self.db)
         self.editor_actions.update_enabled(self.db)
         self.estimate_actions.update_enabled()
         self.import_actions.update_enabled()
@@ -410,5 +423,6 @@ class MainWindow(QMainWindow):
         self.export_actions.cancel()
         self.close_estimate()
         self.estimate_actions.close_dialogs()
+        self.project_actions.close_dialogs()
         self.stop_sharing()
         super().closeEvent(event)

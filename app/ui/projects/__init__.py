@@ -1,0 +1,1 @@
+"""Clients, contacts and projects: the client and project dialogs, status actions."""

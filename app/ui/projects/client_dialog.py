@@ -1,0 +1,277 @@
+"""A client's details and contacts: one dialog for File › New client… and for a client's details.
+
+Each field is saved when left, each contact cell when typed (validated: a bad email is
+refused on the cell), Add / Delete / Set as main, all undoable on the dialog's stack.
+A new client is created with *Create client*; its contacts can be added from then on.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import master_data
+from app.services.projects.clients import CLIENTS, CONTACTS, ONE_MAIN
+from app.services.storage.database import Database
+from app.services.values import InputError
+from app.ui.crew.editor import CallCommand, add_undo_buttons
+from app.ui.field_table import FieldTableModel
+from app.ui.idle_reload import IdleReload
+from app.ui.projects.form import RecordDialog, RecordForm
+from app.ui.widgets import record_table
+
+MAIN = CONTACTS.fields.index(CONTACTS.field_by_key["is_main"])
+
+
+class ContactsModel(FieldTableModel):
+    """A client's contacts, one column per field; Main is a check box (checking one makes it the main)."""
+
+    def __init__(self, dialog: ClientDialog) -> None:
+        super().__init__(CONTACTS.fields, {f.key: f.tip for f in CONTACTS.fields if f.tip}, [], dialog)
+        self.dialog = dialog
+
+    def cell_text(self, key: str, value: Any) -> str:
+        return "" if key == "is_main" else CONTACTS.field_by_key[key].format(value)
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == MAIN:
+            return (flags & ~Qt.ItemFlag.ItemIsEditable) | Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if index.isValid() and index.column() == MAIN and 0 <= index.row() < len(self.rows):
+            if role == Qt.ItemDataRole.CheckStateRole:
+                main = self.rows[index.row()].values.get("is_main")
+                return Qt.CheckState.Checked if main else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.TextAlignmentRole:
+                return int(Qt.AlignmentFlag.AlignCenter)
+        return super().data(index, role)
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
+            return False
+        row = self.rows[index.row()]
+        if index.column() == MAIN and role == Qt.ItemDataRole.CheckStateRole:
+            checked = value in (Qt.CheckState.Checked, Qt.CheckState.Checked.value, 2, True)
+            return self.dialog.set_main(row.id, checked)
+        if role != Qt.ItemDataRole.EditRole:
+            return False
+        key = self.key_at(index)
+        return self.dialog.edit_contact(row.id, key, value, row.values.get(key))
+
+
+def _copies(rows: list[master_data.RecordRow], row_id: uuid.UUID) -> list[master_data.RecordRow]:
+    """The row as shown, copied: a save moves the copy's version, the model's rows change on reload."""
+    return [master_data.RecordRow(r.id, r.version, dict(r.values)) for r in rows if r.id == row_id]
+
+
+class ClientDialog(RecordDialog):
+    """Non-modal: open() it. ``client_id`` None is a new client, created by *Create client*."""
+
+    def __init__(
+        self, db: Database, client_id: uuid.UUID | None, stack: QUndoStack, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(db, client_id, stack, "clientDialog", parent)
+        self.resize(780, 560)
+        self.form = RecordForm(CLIENTS, db, stack, self._report, self._saved, self)
+        details = QFormLayout()
+        details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        details.addRow("&Name:", self.form.line("name", "Company or organisation"))
+        details.addRow("&Industry:", self.form.line("industry", "e.g. Medical devices"))
+        details.addRow("&Billing address:", self.form.notes("billing_address", 3))
+        details.addRow("N&otes:", self.form.notes("notes", 3))
+
+        self.contacts = ContactsModel(self)
+        self.table = record_table(self.contacts, "contactsTable", 0, self)
+        header = self.table.horizontalHeader()
+        for column in range(1, len(CONTACTS.fields)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(MAIN, QHeaderView.ResizeMode.ResizeToContents)
+        self.add_button = QPushButton("Add contact", self)
+        self.add_button.setObjectName("contactAddButton")
+        self.delete_button = QPushButton("Delete", self)
+        self.delete_button.setObjectName("contactDeleteButton")
+        self.main_button = QPushButton("Set as main", self)
+        self.main_button.setObjectName("contactMainButton")
+        self.main_button.setToolTip("Make the selected contact the one the quote is addressed to")
+        self.hint = QLabel("Create the client to add its contacts.", self)
+        self.hint.setObjectName("contactsHint")
+        contact_buttons = QHBoxLayout()
+        for button in (self.add_button, self.delete_button, self.main_button):
+            contact_buttons.addWidget(button)
+        contact_buttons.addWidget(self.hint)
+        contact_buttons.addStretch(1)
+        group = QGroupBox("Contacts", self)
+        group_layout = QVBoxLayout(group)
+        group_layout.addWidget(self.table)
+        group_layout.addLayout(contact_buttons)
+
+        self.create_button = QPushButton("Create client", self)
+        self.create_button.setObjectName("clientCreateButton")
+        self.create_button.setDefault(True)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setObjectName("clientCloseButton")
+        bottom = QHBoxLayout()
+        self.undo_button, self.redo_button = add_undo_buttons(self, stack, "client", bottom)
+        bottom.addStretch(1)
+        bottom.addWidget(self.create_button)
+        bottom.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(details)
+        layout.addWidget(group, 1)
+        layout.addWidget(self.message)
+        layout.addLayout(bottom)
+
+        self.add_button.clicked.connect(self._on_add_clicked)
+        self.delete_button.clicked.connect(self._on_delete_clicked)
+        self.main_button.clicked.connect(self._on_main_clicked)
+        self.create_button.clicked.connect(self._on_create_clicked)
+        self.close_button.clicked.connect(self.close)
+        self.ask_name: Callable[[], str | None] = lambda: None
+        self.confirm: Callable[[str], bool] = lambda _text: True
+        self.add_button.setAutoDefault(False)  # Return in a field saves it, it does not click
+        self.delete_button.setAutoDefault(False)
+        self.main_button.setAutoDefault(False)
+        self.close_button.setAutoDefault(False)
+        self.rebuild = IdleReload(self._rebuild, lambda: (self.table,), self)
+        self.reload()
+
+    # -- state -----------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Show the client as stored (after a save, an undo, or another user's change)."""
+        self.rebuild.request()
+
+    def _rebuild(self) -> None:
+        row = None
+        if self.client_id is not None:
+            try:
+                row = master_data.load_one(self.db, CLIENTS, self.client_id)
+            except InputError as gone:
+                self.message.setText(str(gone))
+        self.form.show_row(row)
+        keep = self.current_contact()
+        rows = master_data.load(self.db, CONTACTS, self.client_id) if row is not None else []
+        self.contacts.set_rows(rows)
+        for number, contact in enumerate(rows):
+            if keep is not None and contact.id == keep.id:
+                self.table.selectRow(number)
+        created = row is not None
+        self.setWindowTitle(f"Client — {row.values['name']}" if row else "New client")
+        self.create_button.setVisible(not created)
+        self.create_button.setDefault(not created)
+        self.create_button.setAutoDefault(not created)
+        self.hint.setVisible(not created)
+        self.add_button.setEnabled(created)
+        self.table.setEnabled(created)
+        self.delete_button.setEnabled(bool(rows))
+        self.main_button.setEnabled(bool(rows))
+
+    @property
+    def client_id(self) -> uuid.UUID | None:
+        return self.record_id
+
+    def current_contact(self) -> master_data.RecordRow | None:
+        index = self.table.currentIndex()
+        return (
+            self.contacts.rows[index.row()]
+            if index.isValid() and index.row() < len(self.contacts.rows)
+            else None
+        )
+
+    # -- contacts --------------------------------------------------------------------------------
+
+    def _contact(self, contact_id: uuid.UUID, first: list[master_data.RecordRow]) -> master_data.RecordRow:
+        return first.pop() if first else master_data.load_one(self.db, CONTACTS, contact_id)
+
+    def edit_contact(self, contact_id: uuid.UUID, key: str, value: Any, old: Any) -> bool:
+        seen = _copies(self.contacts.rows, contact_id)
+        title = CONTACTS.field_by_key[key].title.lower()
+        return self.run(
+            CallCommand(
+                f"Edit contact {title}",
+                lambda: master_data.save_edit(self.db, CONTACTS, self._contact(contact_id, seen), key, value),
+                lambda: master_data.save_edit(
+                    self.db, CONTACTS, self._contact(contact_id, []), key, "" if old is None else old
+                ),
+            )
+        )
+
+    def set_main(self, contact_id: uuid.UUID, checked: bool = True) -> bool:
+        """Make a contact the main one (undo makes the one before main again)."""
+        if not checked:
+            self._report(ONE_MAIN)
+            return False
+        before = next((r.id for r in self.contacts.rows if r.values.get("is_main")), None)
+        if before == contact_id:
+            return False
+        seen = _copies(self.contacts.rows, contact_id)
+
+        def make_main(which: uuid.UUID, first: list[master_data.RecordRow]) -> None:
+            master_data.save_edit(self.db, CONTACTS, self._contact(which, first), "is_main", True)
+
+        return self.run(
+            CallCommand(
+                "Set main contact",
+                lambda: make_main(contact_id, seen),
+                lambda: make_main(before, []) if before else None,
+            )
+        )
+
+    def _on_add_clicked(self) -> None:
+        if self.client_id is None:
+            return
+        name = self.ask_name()
+        if name is None:
+            return
+        client_id, made = self.client_id, []
+
+        def do() -> None:
+            if made:
+                master_data.restore(self.db, CONTACTS, made[0])
+            else:
+                made.append(master_data.add(self.db, CONTACTS, name, owner=client_id))
+
+        self.run(CallCommand("Add contact", do, lambda: master_data.delete(self.db, CONTACTS, made[0])))
+
+    def _on_delete_clicked(self) -> None:
+        row = self.current_contact()
+        if row is None or not self.confirm(f"Delete the contact {row.values['name']}? You can undo this."):
+            return
+        contact_id, seen = row.id, [row.version]
+        self.run(
+            CallCommand(
+                "Delete contact",
+                lambda: master_data.delete(self.db, CONTACTS, contact_id, seen.pop() if seen else None),
+                lambda: master_data.restore(self.db, CONTACTS, contact_id),
+            )
+        )
+
+    def _on_main_clicked(self) -> None:
+        row = self.current_contact()
+        if row is not None:
+            self.set_main(row.id)
+
+    def _on_create_clicked(self) -> None:
+        made = self.form.create()
+        if made is not None:
+            self.record_id = made
