@@ -276,6 +276,8 @@ def test_the_chosen_scenario_counts_for_capacity_calendar_and_staffing(any_demo_
     staffing = project_staffing(db, project)
     assert staffing.estimate_id == half
     assert {c.call.estimate_id for c in staffing.calls} == {half}
+    assert staffing.counting_name == ""
+    assert project_staffing(db, project, full).counting_name == "Half booth"  # the one that asks for crew
     # A chosen scenario deleted: the first one counts again.
     with db.write() as conn:
         conn.execute(

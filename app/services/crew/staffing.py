@@ -27,6 +27,7 @@ from app.services.projects.counting import counting_estimate
 from app.services.storage.database import Database
 
 _HOURS = Decimal("0.01")
+_E = Estimate.__table__  # type: ignore[attr-defined]
 _A = CrewAssignment.__table__  # type: ignore[attr-defined]
 
 
@@ -86,6 +87,8 @@ class ProjectStaffing:
     calls: list[CallStaffing]
     # Assignments on the project that fill none of these calls (another scenario's, or none).
     other_shifts: list[AssignmentInfo] = field(default_factory=list)
+    # The scenario the calendar staffs, when it is not this one ("" when this one counts).
+    counting_name: str = ""
 
     @property
     def needed(self) -> int:
@@ -107,12 +110,15 @@ class ProjectStaffing:
 def project_staffing(db: Database, project_id: uuid.UUID,
                      estimate_id: uuid.UUID | None = None) -> ProjectStaffing:
     """Staffing of a project's estimate (by default the one that counts: the scenario the client
-    chose, else the first), in six queries."""
+    chose, else the first), in six queries (seven for a scenario that does not count)."""
     p, r = Project.__table__, Role.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
         name = conn.execute(select(p.c.name).where(p.c.id == project_id)).scalar_one()
         roles = {row.id: row.name for row in conn.execute(select(r.c.id, r.c.name))}
-        estimate_id = estimate_id or counting_estimate(conn, project_id)
+        counting = counting_estimate(conn, project_id)
+        estimate_id = estimate_id or counting
+        counting_name = "" if counting in (None, estimate_id) else str(conn.execute(
+            select(_E.c.name).where(_E.c.id == counting)).scalar_one())
         calls = load_calls(conn, project_id=project_id,
                            estimate_ids={project_id: estimate_id} if estimate_id else None)
         shifts = [
@@ -130,7 +136,7 @@ def project_staffing(db: Database, project_id: uuid.UUID,
                           by_line.pop(call.line_id, []))
            for call in calls]
     others = [s for group in by_line.values() for s in group]
-    return ProjectStaffing(project_id, name, estimate_id, out, others)
+    return ProjectStaffing(project_id, name, estimate_id, out, others, counting_name)
 
 
 def _call_staffing(call: LabourCall, role_name: str, shifts: list[AssignmentInfo]) -> CallStaffing:

@@ -122,6 +122,8 @@ class StaffingPanel(QWidget):
         text = f"{s.project_name}: {s.filled} of {s.needed} positions filled, {hours}"
         if s.other_shifts:
             text += f" ({len(s.other_shifts)} shifts on no call of this estimate)"
+        if s.counting_name:
+            text += f". This scenario asks for no crew: the calendar staffs “{s.counting_name}”"
         return text
 
     def _update_enabled(self) -> None:
