@@ -33,11 +33,11 @@ from PySide6.QtWidgets import (
 from app.models.enums import CrewKind
 from app.services.crew import people as crew
 from app.services.crew.records import CrewInfo
-from app.services.estimate.document import ConcurrentEditError
 from app.services.lookups import load_lookups
 from app.services.money import format_number
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.storage.versioned import ConcurrentEditError
 from app.services.values import InputError
 from app.ui.idle_reload import IdleReload
 from app.ui.widgets import error_label, record_table

@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.estimate.document import ConcurrentEditError
 from app.services.labour import roles
 from app.services.labour.roles import ROLE_FIELDS, RoleRow
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.storage.versioned import ConcurrentEditError
 from app.services.values import InputError
 from app.ui.crew.editor import CallCommand, add_undo_buttons
 from app.ui.field_table import FieldTableModel
