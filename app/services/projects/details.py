@@ -19,7 +19,7 @@ from app.models import LabourRuleSet, Project
 from app.services.catalog.suppliers import _text
 from app.services.master_data import FieldSpec, RecordKind, format_value
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
-from app.services.projects.dates import check_day_order, format_day
+from app.services.projects.dates import check_day_order
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_date
 
@@ -46,7 +46,8 @@ def _day(label: str) -> Any:
 
 
 def _day_text(value: Any) -> str:
-    return format_day(value) if value is not None else ""
+    """A day as a field shows it, and reads back unchanged: 8 Mar 2027."""
+    return f"{value.day} {value:%b %Y}" if value is not None else ""
 
 
 def _rule_set_choices(db: Database) -> list[tuple[Any, str]]:
