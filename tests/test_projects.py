@@ -20,13 +20,13 @@ from app.services.crew.staffing import project_staffing
 from app.services.demo import build_demo
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.revisions import send_quote
-from app.services.estimate.rows import EditConflict
 from app.services.projects import lifecycle
 from app.services.projects.clients import CLIENTS, CONTACTS, contact_choices, main_contact
 from app.services.projects.counting import counting_estimate, counting_estimates
 from app.services.projects.details import PROJECTS
 from app.services.projects.lifecycle import LOST_REASONS, change_status, restore_state
 from app.services.storage.database import Database
+from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
 

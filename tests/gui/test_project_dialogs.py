@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLineEdit, QWidget
 from sqlalchemy import select
 
@@ -290,3 +291,18 @@ def test_another_users_change_shows_in_the_open_dialog(qtbot, window) -> None:  
     type_field(qtbot, dialog.field("account_manager"), "Priya Shah")  # saved against their version
     assert stored_project(window, MEDTECH).values["account_manager"] == "Priya Shah"
     dialog.close()
+
+
+def test_sending_the_quote_of_a_lead_shows_it_quoted(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    keynote = navigator_index(window, "Keynote package")
+    window.open_estimate(uuid.UUID(keynote.data(ID_ROLE)))
+    assert navigator_index(window, "Orbital Summit keynote").siblingAtColumn(1).data() == "Lead"
+    dialogs.answers = ["Dana Ortiz", ""]  # sent by, note
+    window.findChild(QAction, "actionSendQuote").trigger()
+    assert (
+        lifecycle.load_state(window.db, project_id(window, "Orbital Summit keynote")).status
+        is ProjectStatus.QUOTED
+    )
+    qtbot.waitUntil(
+        lambda: navigator_index(window, "Orbital Summit keynote").siblingAtColumn(1).data() == "Quoted"
+    )

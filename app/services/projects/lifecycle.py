@@ -20,9 +20,9 @@ from app.models import Estimate, LostReason, Project
 from app.models.enums import ProjectStatus
 from app.models.types import utcnow
 from app.services.catalog.suppliers import _text
-from app.services.estimate.rows import update_versioned
 from app.services.master_data import FieldSpec, RecordKind
 from app.services.storage.database import Database
+from app.services.storage.versioned import update_versioned
 from app.services.values import InputError
 
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]

@@ -192,6 +192,8 @@ class EstimateActions(QObject):
             "edits from now on make the next revision.", 10000)
         if self.history_dialog is not None and self.history_dialog.isVisible():
             self.show_history()
+        window.navigator.load(window.db)  # a lead or estimating project is quoted now
+        window.update_actions()
 
     def show_history(self) -> None:
         window, workspace = self.window, self.window.workspace

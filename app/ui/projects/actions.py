@@ -16,8 +16,8 @@ from PySide6.QtGui import QAction, QUndoStack
 from app.models.enums import ProjectStatus
 from app.services.projects import lifecycle
 from app.services.storage.database import Database
+from app.ui.field_table import EDIT_ERRORS
 from app.ui.projects.client_dialog import ClientDialog
-from app.ui.projects.form import ERRORS, run_command
 from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
 from app.ui.widgets import window_action
@@ -98,7 +98,7 @@ class ProjectActions(QObject):
         if project is not None:
             try:
                 allowed = lifecycle.allowed(lifecycle.load_state(db, project).status)  # type: ignore[arg-type]
-            except ERRORS:
+            except EDIT_ERRORS:
                 allowed = ()
         for target, action in self.status_actions.items():
             action.setEnabled(target in allowed)
@@ -173,22 +173,21 @@ class ProjectActions(QObject):
         title = VERBS[target].rstrip("…")
         try:
             command = status_command(db, project_id, target, self.dialogs, self.window)
-        except ERRORS as error:
+        except EDIT_ERRORS as error:
             self.dialogs.error(self.window, title, str(error))
             return
         if command is None:
             return
-        if run_command(
-            self.undo_stack,
-            command,
-            lambda text: self._failed(title, text),
-            lambda: self._on_saved(project_id),
-        ):
-            self.shell.statusBar().showMessage(f"{title}: done. Edit › Undo takes it back.", 5000)
-
-    def _failed(self, title: str, text: str) -> None:
-        if text:
-            self.dialogs.error(self.window, title, text)
+        command.report = lambda text: self.dialogs.error(self.window, title, text)
+        command.after = lambda: self._on_saved(project_id)
+        try:  # its first step now, pushed only if that worked (undo and redo report the same way)
+            command._do()
+        except EDIT_ERRORS as error:
+            self.dialogs.error(self.window, title, str(error))
+            return
+        self.undo_stack.push(command)
+        self._on_saved(project_id)
+        self.shell.statusBar().showMessage(f"{title}: done. Edit › Undo takes it back.", 5000)
 
     def _on_saved(self, _row_id: Any = None) -> None:
         """A change saved here: the navigator, the open dialogs, the crew views and menus follow."""

@@ -8,10 +8,9 @@ A new client is created with *Create client*; its contacts can be added from the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -28,11 +27,8 @@ from app.services import master_data
 from app.services.projects.clients import CLIENTS, CONTACTS, ONE_MAIN
 from app.services.storage.database import Database
 from app.services.values import InputError
-from app.ui.crew.editor import CallCommand, add_undo_buttons
-from app.ui.field_table import FieldTableModel
-from app.ui.idle_reload import IdleReload
-from app.ui.projects.form import RecordDialog, RecordForm
-from app.ui.widgets import record_table
+from app.ui.field_table import CallCommand, FieldTableModel, RecordEditorDialog
+from app.ui.projects.form import RecordForm
 
 MAIN = CONTACTS.fields.index(CONTACTS.field_by_key["is_main"])
 
@@ -84,15 +80,27 @@ def _copies(rows: list[master_data.RecordRow], row_id: uuid.UUID) -> list[master
     return [master_data.RecordRow(r.id, r.version, dict(r.values)) for r in rows if r.id == row_id]
 
 
-class ClientDialog(RecordDialog):
-    """Non-modal: open() it. ``client_id`` None is a new client, created by *Create client*."""
+class ClientDialog(RecordEditorDialog):
+    """Non-modal: open() it. ``client_id`` None is a new client, created by *Create client*.
+
+    The contacts table is a record editor's (Add and Delete as undoable commands, the selected
+    contact kept through reloads); the client's own fields sit above it as a form.
+    """
+
+    noun = "contact"
+    saved = Signal(object)  # the client's id, after any saved change (the navigator follows)
 
     def __init__(
         self, db: Database, client_id: uuid.UUID | None, stack: QUndoStack, parent: QWidget | None = None
     ) -> None:
-        super().__init__(db, client_id, stack, "clientDialog", parent)
+        super().__init__(db, "contact", parent)
+        self.setObjectName("clientDialog")
+        self.client_id = client_id
+        self.undo_stack = stack  # the Project menu's: Edit › Undo reaches these edits too
         self.resize(780, 560)
-        self.form = RecordForm(CLIENTS, db, stack, self._report, self._saved, self)
+        self.contacts = ContactsModel(self)
+        self.place_table(self.contacts, 0)
+        self.form = RecordForm(CLIENTS, db, self.run, self._report, self)
         details = QFormLayout()
         details.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         details.addRow("&Name:", self.form.line("name", "Company or organisation"))
@@ -100,68 +108,50 @@ class ClientDialog(RecordDialog):
         details.addRow("&Billing address:", self.form.notes("billing_address", 3))
         details.addRow("N&otes:", self.form.notes("notes", 3))
 
-        self.contacts = ContactsModel(self)
-        self.table = record_table(self.contacts, "contactsTable", 0, self)
         header = self.table.horizontalHeader()
         for column in range(1, len(CONTACTS.fields)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(MAIN, QHeaderView.ResizeMode.ResizeToContents)
-        self.add_button = QPushButton("Add contact", self)
-        self.add_button.setObjectName("contactAddButton")
-        self.delete_button = QPushButton("Delete", self)
-        self.delete_button.setObjectName("contactDeleteButton")
         self.main_button = QPushButton("Set as main", self)
         self.main_button.setObjectName("contactMainButton")
         self.main_button.setToolTip("Make the selected contact the one the quote is addressed to")
         self.hint = QLabel("Create the client to add its contacts.", self)
         self.hint.setObjectName("contactsHint")
-        contact_buttons = QHBoxLayout()
-        for button in (self.add_button, self.delete_button, self.main_button):
-            contact_buttons.addWidget(button)
-        contact_buttons.addWidget(self.hint)
-        contact_buttons.addStretch(1)
+        self.buttons.insertWidget(2, self.main_button)
+        self.buttons.insertWidget(3, self.hint)
         group = QGroupBox("Contacts", self)
         group_layout = QVBoxLayout(group)
         group_layout.addWidget(self.table)
-        group_layout.addLayout(contact_buttons)
+        group_layout.addLayout(self.buttons)
 
         self.create_button = QPushButton("Create client", self)
         self.create_button.setObjectName("clientCreateButton")
-        self.create_button.setDefault(True)
         self.close_button = QPushButton("Close", self)
         self.close_button.setObjectName("clientCloseButton")
         bottom = QHBoxLayout()
-        self.undo_button, self.redo_button = add_undo_buttons(self, stack, "client", bottom)
-        bottom.addStretch(1)
-        bottom.addWidget(self.create_button)
-        bottom.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(details)
         layout.addWidget(group, 1)
         layout.addWidget(self.message)
         layout.addLayout(bottom)
 
-        self.add_button.clicked.connect(self._on_add_clicked)
-        self.delete_button.clicked.connect(self._on_delete_clicked)
         self.main_button.clicked.connect(self._on_main_clicked)
         self.create_button.clicked.connect(self._on_create_clicked)
         self.close_button.clicked.connect(self.close)
-        self.ask_name: Callable[[], str | None] = lambda: None
-        self.confirm: Callable[[str], bool] = lambda _text: True
-        self.add_button.setAutoDefault(False)  # Return in a field saves it, it does not click
-        self.delete_button.setAutoDefault(False)
-        self.main_button.setAutoDefault(False)
-        self.close_button.setAutoDefault(False)
-        self.rebuild = IdleReload(self._rebuild, lambda: (self.table,), self)
-        self.reload()
+        for button in (self.add_button, self.delete_button, self.main_button, self.close_button):
+            button.setAutoDefault(False)  # Return in a field saves it; it clicks nothing (but Create)
+        self.start(self.table)
+        # Undo and Redo of the whole dialog at the bottom left, Create and Close at the right.
+        for button in (self.undo_button, self.redo_button):
+            self.buttons.removeWidget(button)
+            bottom.addWidget(button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.create_button)
+        bottom.addWidget(self.close_button)
 
-    # -- state -----------------------------------------------------------------------------------
+    # -- the record editor's hooks ---------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Show the client as stored (after a save, an undo, or another user's change)."""
-        self.rebuild.request()
-
-    def _rebuild(self) -> None:
+    def load_rows(self) -> list[master_data.RecordRow]:
         row = None
         if self.client_id is not None:
             try:
@@ -169,12 +159,6 @@ class ClientDialog(RecordDialog):
             except InputError as gone:
                 self.message.setText(str(gone))
         self.form.show_row(row)
-        keep = self.current_contact()
-        rows = master_data.load(self.db, CONTACTS, self.client_id) if row is not None else []
-        self.contacts.set_rows(rows)
-        for number, contact in enumerate(rows):
-            if keep is not None and contact.id == keep.id:
-                self.table.selectRow(number)
         created = row is not None
         self.setWindowTitle(f"Client — {row.values['name']}" if row else "New client")
         self.create_button.setVisible(not created)
@@ -183,20 +167,28 @@ class ClientDialog(RecordDialog):
         self.hint.setVisible(not created)
         self.add_button.setEnabled(created)
         self.table.setEnabled(created)
-        self.delete_button.setEnabled(bool(rows))
-        self.main_button.setEnabled(bool(rows))
+        return master_data.load(self.db, CONTACTS, self.client_id) if created else []
 
-    @property
-    def client_id(self) -> uuid.UUID | None:
-        return self.record_id
+    def add_record(self, name: str) -> uuid.UUID:
+        assert self.client_id is not None
+        return master_data.add(self.db, CONTACTS, name, owner=self.client_id)
 
-    def current_contact(self) -> master_data.RecordRow | None:
-        index = self.table.currentIndex()
-        return (
-            self.contacts.rows[index.row()]
-            if index.isValid() and index.row() < len(self.contacts.rows)
-            else None
-        )
+    def delete_record(self, record_id: uuid.UUID, version: int | None = None) -> None:
+        master_data.delete(self.db, CONTACTS, record_id, version)
+
+    def restore_record(self, record_id: uuid.UUID) -> None:
+        master_data.restore(self.db, CONTACTS, record_id)
+
+    def delete_question(self, row: master_data.RecordRow) -> str:
+        return f"Delete the contact {row.values['name']}? You can undo this."
+
+    def shown(self) -> None:
+        super().shown()
+        self.main_button.setEnabled(self.current() is not None)
+
+    def announce(self) -> None:
+        if self.client_id is not None:
+            self.saved.emit(self.client_id)
 
     # -- contacts --------------------------------------------------------------------------------
 
@@ -226,52 +218,22 @@ class ClientDialog(RecordDialog):
             return False
         seen = _copies(self.contacts.rows, contact_id)
 
-        def make_main(which: uuid.UUID, first: list[master_data.RecordRow]) -> None:
-            master_data.save_edit(self.db, CONTACTS, self._contact(which, first), "is_main", True)
+        def make_main(which: uuid.UUID | None, first: list[master_data.RecordRow]) -> None:
+            if which is not None:
+                master_data.save_edit(self.db, CONTACTS, self._contact(which, first), "is_main", True)
 
         return self.run(
             CallCommand(
-                "Set main contact",
-                lambda: make_main(contact_id, seen),
-                lambda: make_main(before, []) if before else None,
-            )
-        )
-
-    def _on_add_clicked(self) -> None:
-        if self.client_id is None:
-            return
-        name = self.ask_name()
-        if name is None:
-            return
-        client_id, made = self.client_id, []
-
-        def do() -> None:
-            if made:
-                master_data.restore(self.db, CONTACTS, made[0])
-            else:
-                made.append(master_data.add(self.db, CONTACTS, name, owner=client_id))
-
-        self.run(CallCommand("Add contact", do, lambda: master_data.delete(self.db, CONTACTS, made[0])))
-
-    def _on_delete_clicked(self) -> None:
-        row = self.current_contact()
-        if row is None or not self.confirm(f"Delete the contact {row.values['name']}? You can undo this."):
-            return
-        contact_id, seen = row.id, [row.version]
-        self.run(
-            CallCommand(
-                "Delete contact",
-                lambda: master_data.delete(self.db, CONTACTS, contact_id, seen.pop() if seen else None),
-                lambda: master_data.restore(self.db, CONTACTS, contact_id),
+                "Set main contact", lambda: make_main(contact_id, seen), lambda: make_main(before, [])
             )
         )
 
     def _on_main_clicked(self) -> None:
-        row = self.current_contact()
+        row = self.current()
         if row is not None:
             self.set_main(row.id)
 
     def _on_create_clicked(self) -> None:
         made = self.form.create()
         if made is not None:
-            self.record_id = made
+            self.client_id = made

@@ -13,20 +13,15 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QFocusEvent, QUndoStack
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.services import master_data
-from app.services.estimate.document import ConcurrentEditError
 from app.services.master_data import RecordKind, RecordRow
 from app.services.storage.database import Database
-from app.services.storage.errors import StorageError
 from app.services.values import InputError
-from app.ui.crew.editor import CallCommand
-from app.ui.widgets import error_label
-
-ERRORS = (InputError, StorageError, ConcurrentEditError)
+from app.ui.field_table import CallCommand
 
 
 class NotesEdit(QPlainTextEdit):
@@ -44,23 +39,6 @@ class NotesEdit(QPlainTextEdit):
         self.editingFinished.emit()
 
 
-def run_command(
-    stack: QUndoStack, command: CallCommand, report: Callable[[str], None], after: Callable[[], None]
-) -> bool:
-    """Do the command's first step now and push it only if that worked (else say why)."""
-    command.report = report
-    command.after = after
-    try:
-        command._do()
-    except ERRORS as error:
-        report(str(error))
-        after()
-        return False
-    stack.push(command)
-    after()
-    return True
-
-
 def _data(value: Any) -> str:
     """A choice as a combo box keeps it: text (a UUID's, or "" for none), so that findData finds it."""
     return "" if value is None else str(value)
@@ -73,14 +51,14 @@ class RecordForm(QObject):
         self,
         kind: RecordKind,
         db: Database,
-        stack: QUndoStack,
+        run: Callable[[CallCommand], bool],
         report: Callable[[str], None],
-        after: Callable[[], None],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
-        self.kind, self.db, self.stack = kind, db, stack
-        self.report, self.after = report, after
+        self.kind, self.db = kind, db
+        # The dialog's: do a command and push it if that worked (RecordEditorDialog.run); say why not.
+        self.run, self.report = run, report
         self.row: RecordRow | None = None
         self.widgets: dict[str, QWidget] = {}
         self._shown: dict[str, str] = {}  # what each text field last showed (or was saved with)
@@ -190,13 +168,10 @@ class RecordForm(QObject):
             master_data.save_edit(self.db, self.kind, seen, key, to)  # EditConflict: someone else's change
 
         self.report("")
-        run_command(
-            self.stack,
+        self.run(
             CallCommand(
                 f"Edit {title.lower()}", lambda: save(value), lambda: save("" if old is None else old)
-            ),
-            self.report,
-            self.after,
+            )
         )
 
     def create(self, name_key: str = "name", **extra: Any) -> uuid.UUID | None:
@@ -216,42 +191,6 @@ class RecordForm(QObject):
             master_data.delete(self.db, self.kind, made[0])
 
         self.report("")
-        if not run_command(
-            self.stack, CallCommand(f"New {self.kind.noun}", do, undo), self.report, self.after
-        ):
+        if not self.run(CallCommand(f"New {self.kind.noun}", do, undo)):
             return None
         return made[0]
-
-
-class RecordDialog(QDialog):
-    """The frame the client and project dialogs share: the record's id (None until created), its
-    undo stack, the message line, and reloading after every save (``saved`` then says which)."""
-
-    saved = Signal(object)  # the record's id, after any saved change (the navigator follows)
-
-    def __init__(
-        self, db: Database, record_id: uuid.UUID | None, stack: QUndoStack, name: str, parent: QWidget | None
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName(name)
-        self.db, self.record_id, self.undo_stack = db, record_id, stack
-        self.message = error_label(f"{name}Message", self)
-
-    def reload(self) -> None:
-        raise NotImplementedError
-
-    def _report(self, text: str) -> None:
-        self.message.setText(text)
-
-    def _saved(self) -> None:
-        # Not from inside the save: a cell editor may still be committing into a table.
-        QTimer.singleShot(0, self, self._after_save)
-
-    def _after_save(self) -> None:
-        self.reload()
-        if self.record_id is not None:
-            self.saved.emit(self.record_id)
-
-    def run(self, command: CallCommand) -> bool:
-        self._report("")
-        return run_command(self.undo_stack, command, self._report, self._saved)

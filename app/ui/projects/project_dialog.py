@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -31,17 +31,24 @@ from app.services.projects.clients import client_choices, contact_choices
 from app.services.projects.details import PROJECTS, parse_id
 from app.services.storage.database import Database
 from app.services.values import InputError
-from app.ui.crew.editor import add_undo_buttons
 from app.ui.dialogs import UserDialogs
+from app.ui.field_table import EDIT_ERRORS, RecordEditorDialog, add_undo_buttons
 from app.ui.projects.client_dialog import ClientDialog
-from app.ui.projects.form import ERRORS, RecordDialog, RecordForm
+from app.ui.projects.form import RecordForm
 from app.ui.projects.status import VERBS, status_command
+from app.ui.widgets import error_label
 
 DAY_HINT = "e.g. 2027-03-08 or 8 Mar 2027"
 
 
-class ProjectDialog(RecordDialog):
-    """Non-modal: open() it. ``project_id`` None is a new project (for ``client_id``, if given)."""
+class ProjectDialog(RecordEditorDialog):
+    """Non-modal: open() it. ``project_id`` None is a new project (for ``client_id``, if given).
+
+    A record editor without a table: its commands run (and undo) the same way, its fields are a form.
+    """
+
+    noun = "project"
+    saved = Signal(object)  # the project's id, after any saved change
 
     def __init__(
         self,
@@ -52,12 +59,16 @@ class ProjectDialog(RecordDialog):
         parent: QWidget | None = None,
         client_id: uuid.UUID | None = None,
     ) -> None:
-        super().__init__(db, project_id, stack, "projectDialog", parent)
+        super().__init__(db, "project", parent)
+        self.setObjectName("projectDialog")
+        self.project_id = project_id
+        self.undo_stack = stack  # the Project menu's: Edit › Undo reaches these edits too
+        self.message = error_label("projectDialogMessage", self)
         self.dialogs = dialogs
         self.client_dialog: ClientDialog | None = None
         self._client_for_new = client_id
         self.resize(660, 450)
-        form = self.form = RecordForm(PROJECTS, db, stack, self._report, self._saved, self)
+        form = self.form = RecordForm(PROJECTS, db, self.run, self._report, self)
 
         self.client = form.choice("client_id")
         self.client.activated.connect(self._on_client_activated)
@@ -201,9 +212,9 @@ class ProjectDialog(RecordDialog):
                 note = f"The client chose “{names[state.chosen_estimate_id]}”."
         self.status_note.setText(note)
 
-    @property
-    def project_id(self) -> uuid.UUID | None:
-        return self.record_id
+    def announce(self) -> None:
+        if self.project_id is not None:
+            self.saved.emit(self.project_id)
 
     # -- slots -----------------------------------------------------------------------------------
 
@@ -218,7 +229,7 @@ class ProjectDialog(RecordDialog):
             return
         try:
             command = status_command(self.db, self.project_id, ProjectStatus(target), self.dialogs, self)
-        except ERRORS as error:
+        except EDIT_ERRORS as error:
             self._report(str(error))
             return
         if command is not None:
@@ -243,8 +254,7 @@ class ProjectDialog(RecordDialog):
     def _on_create_clicked(self) -> None:
         made = self.form.create()
         if made is not None:
-            self.record_id = made
-            QTimer.singleShot(0, self, self._after_save)
+            self.project_id = made
 
     def field(self, key: str) -> QWidget:
         """The widget of a field (tests type into it)."""

@@ -11,8 +11,8 @@ from app.models.enums import ProjectStatus
 from app.services.projects import lifecycle
 from app.services.storage.database import Database
 from app.services.values import InputError
-from app.ui.crew.editor import CallCommand
 from app.ui.dialogs import UserDialogs
+from app.ui.field_table import CallCommand
 
 S = ProjectStatus
 VERBS = {
