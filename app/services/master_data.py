@@ -32,7 +32,7 @@ from app.models import metadata
 from app.models.types import utcnow
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
-from app.services.values import InputError
+from app.services.values import InputError, parse_text
 
 
 def format_value(value: Any) -> str:
@@ -44,6 +44,11 @@ def format_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+def text(label: str, length: int, *, required: bool = False, multiline: bool = False) -> Callable[[Any], str]:
+    """The parser of a text field: cleaned, stripped, at most ``length`` characters."""
+    return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
 
 
 @dataclass(frozen=True, slots=True)

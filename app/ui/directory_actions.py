@@ -14,14 +14,16 @@ from app.services.values import InputError
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 
 class DirectoryActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.new_estimate_action = window_action(window, "New estimate…", "actionNewEstimate",
                                                  self.new_estimate)
 
@@ -34,9 +36,9 @@ class DirectoryActions(QObject):
         self.new_estimate_action.setEnabled(db is not None)
 
     def new_estimate(self) -> None:
-        if self.window.db is None:
+        if self.shell.db is None:
             return
-        project_id = self.window.navigator.current_of("project")
+        project_id = self.shell.navigator.current_of("project")
         if project_id is None:
             self.dialogs.info(self.window, "New estimate", "Select the project the estimate is for first.")
             return
@@ -44,10 +46,10 @@ class DirectoryActions(QObject):
         if name is None:
             return
         try:
-            estimate_id = directory.create_estimate(self.window.db, project_id, name)
+            estimate_id = directory.create_estimate(self.shell.db, project_id, name)
         except (InputError, StorageError) as error:
             self.dialogs.error(self.window, "New estimate", str(error))
             return
-        self.window.navigator.load(self.window.db)
-        self.window.open_estimate(estimate_id)
+        self.shell.navigator.load(self.shell.db)
+        self.shell.open_estimate(estimate_id)
 

@@ -15,13 +15,21 @@ from sqlalchemy.engine import Connection
 
 from app.models import Client, Contact, Project
 from app.models.types import utcnow
-from app.services.catalog.suppliers import _email, _text
-from app.services.master_data import FieldSpec, RecordKind
-from app.services.values import InputError
+from app.services.master_data import FieldSpec, RecordKind, text
+from app.services.values import InputError, parse_text
 
 CLIENT_T = Client.__table__  # type: ignore[attr-defined]
 CONTACT_T = Contact.__table__  # type: ignore[attr-defined]
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
+
+
+def parse_email(value: Any) -> str:
+    """An email address, or empty."""
+    typed = parse_text(value, "Email", max_length=200)
+    if typed and ("@" not in typed or " " in typed or typed.startswith("@") or typed.endswith("@")):
+        raise InputError(f"“{typed}” is not an email address (name@example.com).")
+    return typed
+
 
 ONE_MAIN = "A client has one main contact: make another contact the main one instead."
 
@@ -37,15 +45,15 @@ CLIENTS = RecordKind(
     model=Client,
     noun="client",
     fields=(
-        FieldSpec("name", "Name", _text("Client name", 200, required=True)),
-        FieldSpec("industry", "Industry", _text("Industry", 100)),
+        FieldSpec("name", "Name", text("Client name", 200, required=True)),
+        FieldSpec("industry", "Industry", text("Industry", 100)),
         FieldSpec(
             "billing_address",
             "Billing address",
-            _text("Billing address", 1000, multiline=True),
+            text("Billing address", 1000, multiline=True),
             tip="Printed on the quote under the client's name.",
         ),
-        FieldSpec("notes", "Notes", _text("Notes", 4000, multiline=True)),
+        FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True)),
     ),
     children=((CONTACT_T, "client_id"),),
 )
@@ -79,10 +87,10 @@ CONTACTS = RecordKind(
     model=Contact,
     noun="contact",
     fields=(
-        FieldSpec("name", "Name", _text("Contact name", 200, required=True)),
-        FieldSpec("title", "Title", _text("Title", 200)),
-        FieldSpec("email", "Email", _email),
-        FieldSpec("phone", "Phone", _text("Phone", 50)),
+        FieldSpec("name", "Name", text("Contact name", 200, required=True)),
+        FieldSpec("title", "Title", text("Title", 200)),
+        FieldSpec("email", "Email", parse_email),
+        FieldSpec("phone", "Phone", text("Phone", 50)),
         FieldSpec("is_main", "Main", _main, tip="The contact the quote is addressed to (one per client)."),
     ),
     order_by=("created_at",),

@@ -16,8 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from app.models import LabourRuleSet, Project
-from app.services.catalog.suppliers import _text
-from app.services.master_data import FieldSpec, RecordKind, format_value
+from app.services.master_data import FieldSpec, RecordKind, format_value, text
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
 from app.services.projects.dates import check_day_order
 from app.services.storage.database import Database
@@ -111,7 +110,7 @@ PROJECTS = RecordKind(
     model=Project,
     noun="project",
     fields=(
-        FieldSpec("name", "Name", _text("Project name", 200, required=True)),
+        FieldSpec("name", "Name", text("Project name", 200, required=True)),
         FieldSpec("client_id", "Client", lambda v: parse_id(v, "Client", required=True), choices=_clients),
         FieldSpec(
             "contact_id",
@@ -119,13 +118,13 @@ PROJECTS = RecordKind(
             lambda v: parse_id(v, "Contact"),
             tip="One of the client's contacts: the quote is addressed to them.",
         ),
-        FieldSpec("venue", "Venue", _text("Venue", 200)),
+        FieldSpec("venue", "Venue", text("Venue", 200)),
         FieldSpec("start_date", "Load-in", _day("Load-in"), _day_text, tip="The first day on site."),
         FieldSpec("show_start_date", "Show start", _day("Show start"), _day_text),
         FieldSpec("show_end_date", "Show end", _day("Show end"), _day_text),
         FieldSpec("end_date", "Strike", _day("Strike"), _day_text, tip="The day the set is taken down."),
-        FieldSpec("account_manager", "Account manager", _text("Account manager", 100)),
-        FieldSpec("project_manager", "Project manager", _text("Project manager", 100)),
+        FieldSpec("account_manager", "Account manager", text("Account manager", 100)),
+        FieldSpec("project_manager", "Project manager", text("Project manager", 100)),
         FieldSpec(
             "labour_rule_set_id",
             "Labour rules",
@@ -133,7 +132,7 @@ PROJECTS = RecordKind(
             choices=_rule_set_choices,
             tip="The overtime and minimum-call rules crew on this project are paid by.",
         ),
-        FieldSpec("notes", "Notes", _text("Notes", 4000, multiline=True), format_value),
+        FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True), format_value),
     ),
     order_by=("start_date", "name"),
     unique_names=False,

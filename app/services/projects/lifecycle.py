@@ -19,8 +19,7 @@ from sqlalchemy.engine import Connection
 from app.models import Estimate, LostReason, Project
 from app.models.enums import ProjectStatus
 from app.models.types import utcnow
-from app.services.catalog.suppliers import _text
-from app.services.master_data import FieldSpec, RecordKind
+from app.services.master_data import FieldSpec, RecordKind, text
 from app.services.storage.database import Database
 from app.services.storage.versioned import update_versioned
 from app.services.values import InputError
@@ -47,7 +46,7 @@ BEFORE_WON = frozenset({S.LEAD, S.ESTIMATING, S.QUOTED})
 
 
 def _reason_name(value: object) -> str:
-    return _text("Reason", 100, required=True)(value)  # type: ignore[no-any-return]
+    return text("Reason", 100, required=True)(value)  # type: ignore[no-any-return]
 
 
 def _next_position(db: Database) -> dict[str, object]:

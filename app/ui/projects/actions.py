@@ -8,7 +8,7 @@ menu as well as from the dialogs' own Undo buttons.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QUndoStack
@@ -22,13 +22,16 @@ from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
 from app.ui.widgets import window_action
 
+if TYPE_CHECKING:
+    from app.ui.shell import Shell
+
 S = ProjectStatus
 # The menu's status moves (the dialog's status box offers every allowed one).
 MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.IN_PRODUCTION, S.DELIVERED)
 
 
 class ProjectActions(QObject):
-    def __init__(self, shell: Any) -> None:
+    def __init__(self, shell: Shell) -> None:
         window = shell.window()
         super().__init__(window)
         self.shell = shell
