@@ -306,3 +306,28 @@ def test_sending_the_quote_of_a_lead_shows_it_quoted(qtbot, window, dialogs) -> 
     qtbot.waitUntil(
         lambda: navigator_index(window, "Orbital Summit keynote").siblingAtColumn(1).data() == "Quoted"
     )
+
+
+def test_two_people_editing_one_project_conflict_and_nothing_is_lost(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    dialog = open_details(qtbot, window, MEDTECH)
+    other = open_database(window.db.path)
+    try:  # someone else saves the venue while this dialog shows the old one (no refresh yet)
+        master_data.save_edit(
+            other,
+            PROJECTS,
+            master_data.load_one(other, PROJECTS, dialog.project_id),
+            "venue",
+            "LVCC West Hall",
+        )
+    finally:
+        other.close()
+    type_field(qtbot, dialog.field("venue"), "LVCC North Hall")
+    assert dialog.message.text() == (
+        "Someone else changed this project since you opened it, so your venue “LVCC North Hall” was not "
+        "saved; theirs is “LVCC West Hall”. Type it again to keep yours."
+    )
+    assert stored_project(window, MEDTECH).values["venue"] == "LVCC West Hall"
+    qtbot.waitUntil(lambda: dialog.field("venue").text() == "LVCC West Hall")  # theirs, shown
+    type_field(qtbot, dialog.field("venue"), "LVCC North Hall")  # typed again: saved over theirs
+    assert stored_project(window, MEDTECH).values["venue"] == "LVCC North Hall"
+    dialog.close()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
 from app.services import master_data
 from app.services.master_data import RecordKind, RecordRow
 from app.services.storage.database import Database
+from app.services.storage.versioned import ConcurrentEditError, EditConflict
 from app.services.values import InputError
 from app.ui.field_table import CallCommand
 
@@ -165,7 +166,17 @@ class RecordForm(QObject):
 
         def save(to: Any) -> None:
             seen = first.pop() if first else master_data.load_one(self.db, self.kind, row_id)
-            master_data.save_edit(self.db, self.kind, seen, key, to)  # EditConflict: someone else's change
+            try:
+                master_data.save_edit(self.db, self.kind, seen, key, to)
+            except EditConflict as conflict:  # theirs is shown on the reload; say what was not saved
+                theirs = (conflict.theirs or {}).get(key)
+                spec = self.kind.field_by_key[key]
+                raise ConcurrentEditError(
+                    f"Someone else changed this {self.kind.noun} since you opened it, so your "
+                    f"{spec.title.lower()} “{spec.format(to)}” was not saved"
+                    + (f"; theirs is “{spec.format(theirs)}”." if conflict.theirs else ".")
+                    + " Type it again to keep yours."
+                ) from None
 
         self.report("")
         self.run(
