@@ -296,6 +296,7 @@ class MainWindow(QMainWindow):
         try:
             self.navigator.load(self.db)
             self.crew_panel.refresh()
+            self.editor_actions.refresh()
             if not self._reload_estimate():
                 return
             self.staffing.refresh()
