@@ -86,6 +86,7 @@ class EditorActions(QObject):
             make, follow = self._makers[key]
             editor = make(db, self.dialogs, self.window)
             editor.changed.connect(follow)
+            editor.changed.connect(lambda key=key: self._reload_editors(but=key))
             self.master_editors[key] = editor
         else:
             editor.reload()
@@ -94,10 +95,14 @@ class EditorActions(QObject):
 
     def refresh(self) -> None:
         """Others' changes: the open editors and the catalog panel show what is stored now."""
-        for editor in self.master_editors.values():
-            if editor.isVisible() and editor.db is self.window.db:
-                editor.reload()
+        self._reload_editors()
         self._on_catalog_changed()
+
+    def _reload_editors(self, but: str = "") -> None:
+        """The open editors as stored (a supplier renamed in one is renamed in the catalog's list)."""
+        for key, editor in self.master_editors.items():
+            if key != but and editor.isVisible() and editor.db is self.window.db:
+                editor.reload()
 
     def _on_catalog_changed(self) -> None:
         db = self.window.db

@@ -196,6 +196,7 @@ class MasterDataDialog(QDialog):
         self.note_label.setObjectName(f"{name}Note")
         self.note_label.setStyleSheet(NOTE_STYLE)
         self.note_label.setWordWrap(True)
+        self.note_label.setVisible(note is not None)
         noun = kind.noun
         self.add_button = self._button(f"Add {noun}…", f"{name}AddButton", self._on_add_button_clicked)
         self.duplicate_button = self._button(
@@ -250,7 +251,11 @@ class MasterDataDialog(QDialog):
         typed = self.search.text()
         shown = [r for r in rows if master_data.matches(self.kind, r, typed, self.model.labels)]
         self.model.set_rows(shown)
-        self.count_label.setText(f"{len(shown)} of {len(rows)}" if typed else f"{len(rows)}")
+        noun = self.kind.noun
+        plural = noun if len(rows) == 1 else noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+        self.count_label.setText(
+            f"{len(shown)} of {len(rows)} {plural}" if typed else f"{len(rows)} {plural}"
+        )
         number = self.model.row_of(keep)
         if number is None and shown:
             number = 0
