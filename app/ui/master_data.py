@@ -16,25 +16,19 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.services import master_data
-from app.services.estimate.rows import EditConflict
 from app.services.master_data import RecordKind, RecordRow
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
-from app.ui.crew.editor import CallCommand, add_undo_buttons
 from app.ui.estimate.delegates import ChoiceDelegate
 from app.ui.estimate.production_columns import CHOICES_ROLE, LEFT, MULTILINE_ROLE, RIGHT
-from app.ui.field_table import FieldTableModel
-from app.ui.idle_reload import IdleReload
-from app.ui.widgets import error_label, record_table
+from app.ui.field_table import CallCommand, FieldTableModel, RecordEditorDialog
 
-# What an edit can meet besides success: each leaves the stored row as it was.
-_REFUSED = (InputError, StorageError, EditConflict)
 NOTE_STYLE = "QLabel { color: #92400e; }"
 
 
@@ -62,10 +56,6 @@ class RecordTableModel(FieldTableModel):
     def set_choices(self, choices: dict[str, list[tuple[Any, str]]]) -> None:
         self.choices = choices
         self.labels = {key: dict(options) for key, options in choices.items()}
-
-    def set_rows(self, rows: list[Any]) -> None:
-        self._stored_order = {row.id: n for n, row in enumerate(rows)}
-        super().set_rows(self._arranged(rows))
 
     def row_of(self, row_id: uuid.UUID | None) -> int | None:
         return next((n for n, row in enumerate(self.rows) if row.id == row_id), None)
@@ -120,7 +110,7 @@ class RecordTableModel(FieldTableModel):
         self.sort_column, self.sort_order = column, order
         before = list(self.rows)
         self.layoutAboutToBeChanged.emit()
-        self.rows = self._arranged(self.rows)
+        self.rows = self.arranged(self.rows)
         position = {row.id: n for n, row in enumerate(self.rows)}
         for index in self.persistentIndexList():
             if index.isValid():
@@ -128,7 +118,10 @@ class RecordTableModel(FieldTableModel):
                 self.changePersistentIndex(index, self.index(moved, index.column()))
         self.layoutChanged.emit()
 
-    def _arranged(self, rows: list[RecordRow]) -> list[RecordRow]:
+    def arranged(self, rows: list[RecordRow], stored: list[RecordRow] | None = None) -> list[RecordRow]:
+        """``rows`` in the order chosen: by the sorted column, else as ``stored`` (once given) lists them."""
+        if stored is not None:
+            self._stored_order = {row.id: n for n, row in enumerate(stored)}
         stored = sorted(rows, key=lambda r: self._stored_order.get(r.id, len(self._stored_order)))
         if not 0 <= self.sort_column < len(self.fields):
             return stored
@@ -149,11 +142,11 @@ def _choice_data(value: Any) -> Any:
     return str(value) if isinstance(value, uuid.UUID) else value
 
 
-class MasterDataDialog(QDialog):
+class MasterDataDialog(RecordEditorDialog):
     """Non-modal: open() it. ``changed`` after every saved change (estimates reprice, lists reload).
 
-    ``name`` prefixes the object names tests and style sheets find ("catalogTable", …);
-    ``note`` may say something about the saved rows that is allowed but worth knowing.
+    ``prefix`` names the widgets tests and style sheets find ("catalogTable", …); ``note`` may
+    say something about the saved rows that is allowed but worth knowing (a bill rate below cost).
     """
 
     changed = Signal()
@@ -163,7 +156,7 @@ class MasterDataDialog(QDialog):
         db: Database,
         kind: RecordKind,
         dialogs: Any,
-        name: str,
+        prefix: str,
         title: str,
         parent: QWidget | None = None,
         *,
@@ -171,119 +164,102 @@ class MasterDataDialog(QDialog):
         note: Callable[[list[RecordRow]], str] | None = None,
         size: tuple[int, int] = (900, 480),
     ) -> None:
-        super().__init__(parent)
-        self.setObjectName(f"{name}Editor")
+        super().__init__(db, prefix, parent)
         self.setWindowTitle(title)
         self.resize(*size)
-        self.db, self.kind, self.dialogs, self.note = db, kind, dialogs, note
-        self.undo_stack = QUndoStack(self)
-        self.model = RecordTableModel(self)
+        self.kind, self.note, self.noun = kind, note, kind.noun
+        self.ask_name = lambda: dialogs.ask_text(self, f"Add {kind.noun}", "Name:")
+        self.confirm = lambda text: dialogs.confirm(self, f"Delete {kind.noun}", text)
         keys = [f.key for f in kind.fields]
-        self.table = record_table(self.model, f"{name}Table", keys.index(stretch or kind.name_key), self)
+        self.place_table(RecordTableModel(self), keys.index(stretch or kind.name_key))
+        self.model: RecordTableModel
+        self.add_button.setText(f"Add {kind.noun}…")
         self.table.setItemDelegate(ChoiceDelegate(self.table))
         self.table.setWordWrap(False)
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.horizontalHeader().setSortIndicatorClearable(True)
         self.table.setSortingEnabled(True)
         self.search = QLineEdit(self)
-        self.search.setObjectName(f"{name}Search")
+        self.search.setObjectName(f"{prefix}Search")
         self.search.setPlaceholderText(f"Search {title.lower()}…")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel(self)
-        self.count_label.setObjectName(f"{name}Count")
-        self.message = error_label(f"{name}Message", self)
+        self.count_label.setObjectName(f"{prefix}Count")
         self.note_label = QLabel(self)
-        self.note_label.setObjectName(f"{name}Note")
+        self.note_label.setObjectName(f"{prefix}Note")
         self.note_label.setStyleSheet(NOTE_STYLE)
         self.note_label.setWordWrap(True)
         self.note_label.setVisible(note is not None)
-        noun = kind.noun
-        self.add_button = self._button(f"Add {noun}…", f"{name}AddButton", self._on_add_button_clicked)
-        self.duplicate_button = self._button(
-            "Duplicate", f"{name}DuplicateButton", self._on_duplicate_button_clicked
-        )
-        self.delete_button = self._button("Delete", f"{name}DeleteButton", self._on_delete_button_clicked)
-        self.close_button = self._button("Close", f"{name}CloseButton", self.close)
+        self.duplicate_button = QPushButton("Duplicate", self)
+        self.duplicate_button.setObjectName(f"{prefix}DuplicateButton")
+        self.duplicate_button.clicked.connect(self._on_duplicate_button_clicked)
+        self.buttons.insertWidget(1, self.duplicate_button)
+        self.close_button = QPushButton("Close", self)
+        self.close_button.setObjectName(f"{prefix}CloseButton")
+        self.close_button.clicked.connect(self.close)
+        for button in (self.add_button, self.duplicate_button, self.delete_button, self.close_button):
+            button.setAutoDefault(False)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
         top.addWidget(self.count_label)
-        buttons = QHBoxLayout()
-        for button in (self.add_button, self.duplicate_button, self.delete_button):
-            buttons.addWidget(button)
-        buttons.addSpacing(12)
-        self.undo_button, self.redo_button = add_undo_buttons(self, self.undo_stack, name, buttons)
-        buttons.addStretch(1)
-        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.note_label)
-        layout.addLayout(buttons)
+        layout.addLayout(self.buttons)
         self.search.textChanged.connect(lambda _text: self.reload())
-        self._keep: uuid.UUID | None = None
         self._sized = False
-        self.rebuild = IdleReload(self._rebuild, lambda: (self.table,), self)
-        self.reload()
+        self._stored: list[RecordRow] = []
+        self.start(self.table)
+        self.buttons.addWidget(self.close_button)
 
-    def _button(self, text: str, name: str, slot: Callable[[], None]) -> QPushButton:
-        button = QPushButton(text, self)
-        button.setObjectName(name)
-        button.setAutoDefault(False)
-        button.clicked.connect(slot)
-        return button
+    # -- what the skeleton asks ------------------------------------------------------------------
 
-    # -- state -------------------------------------------------------------------------------
-
-    def reload(self, keep: uuid.UUID | None = None) -> None:
-        """Show the rows as stored, ``keep`` (else the current row) selected; waits for an open cell."""
-        self._keep = keep or self._keep
-        self.rebuild.request()
-
-    def _rebuild(self) -> None:
-        keep, self._keep = self._keep or self.current_id(), None
-        try:
-            rows = master_data.load(self.db, self.kind)
-            self.model.set_choices({f.key: f.choices(self.db) for f in self.kind.fields if f.choices})
-        except StorageError as error:
-            self.message.setText(str(error))
-            return
+    def load_rows(self) -> list[RecordRow]:
+        """The rows as stored, those the search finds, in the order chosen (a column, else stored)."""
+        self._stored = master_data.load(self.db, self.kind)
+        self.model.set_choices({f.key: f.choices(self.db) for f in self.kind.fields if f.choices})
         typed = self.search.text()
-        shown = [r for r in rows if master_data.matches(self.kind, r, typed, self.model.labels)]
-        self.model.set_rows(shown)
-        noun = self.kind.noun
-        plural = noun if len(rows) == 1 else noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+        found = [r for r in self._stored if master_data.matches(self.kind, r, typed, self.model.labels)]
+        return self.model.arranged(found, stored=self._stored)
+
+    def add_record(self, name: str) -> uuid.UUID:
+        return master_data.add(self.db, self.kind, name)
+
+    def delete_record(self, record_id: uuid.UUID, version: int | None = None) -> None:
+        master_data.delete(self.db, self.kind, record_id, version)
+
+    def restore_record(self, record_id: uuid.UUID) -> None:
+        master_data.restore(self.db, self.kind, record_id)
+
+    def delete_question(self, row: RecordRow) -> str:
+        return f"Delete the {self.kind.noun} “{row.name(self.kind)}”? You can undo this."
+
+    def shown(self) -> None:
+        super().shown()
+        self.duplicate_button.setEnabled(self.current() is not None)
+        total, plural = len(self._stored), self._plural(len(self._stored))
+        typed = bool(self.search.text())
         self.count_label.setText(
-            f"{len(shown)} of {len(rows)} {plural}" if typed else f"{len(rows)} {plural}"
+            f"{len(self.model.rows)} of {total} {plural}" if typed else f"{total} {plural}"
         )
-        number = self.model.row_of(keep)
-        if number is None and shown:
-            number = 0
-        if number is not None:
-            self.table.selectRow(number)
+        if self.note is not None:
+            self.note_label.setText(self.note(self._stored))
         if not self._sized:
             self._sized = True
             self.table.resizeColumnsToContents()
             for column in range(self.model.columnCount()):
                 self.table.setColumnWidth(column, min(max(self.table.columnWidth(column), 70), 260))
-        self._update_buttons()
-        if self.note is not None:
-            self.note_label.setText(self.note(rows))
 
-    def _update_buttons(self) -> None:
-        has_row = self.current() is not None
-        self.duplicate_button.setEnabled(has_row)
-        self.delete_button.setEnabled(has_row)
+    def announce(self) -> None:
+        self.changed.emit()
 
-    def current(self) -> RecordRow | None:
-        index = self.table.currentIndex() if hasattr(self, "table") else QModelIndex()
-        return (
-            self.model.rows[index.row()] if index.isValid() and index.row() < len(self.model.rows) else None
-        )
+    def _plural(self, count: int) -> str:
+        noun = self.kind.noun
+        return noun if count == 1 else noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
 
-    def current_id(self) -> uuid.UUID | None:
-        row = self.current()
-        return row.id if row else None
+    # -- rows ------------------------------------------------------------------------------------
 
     def row(self, row_id: uuid.UUID) -> RecordRow:
         """The row as this editor last saw it (its version is what a save checks against)."""
@@ -294,20 +270,17 @@ class MasterDataDialog(QDialog):
             else master_data.load_one(self.db, self.kind, row_id)
         )
 
-    # -- edits -------------------------------------------------------------------------------
-
     def edit(self, row_id: uuid.UUID, key: str, value: Any) -> bool:
         """One cell: saved now (an undo step) or refused with the reason on the message line."""
         row = self.row(row_id)
         old = row.values.get(key)
-        if old is None:
-            old = ""  # as a user empties the cell
-        if row.values.get(key) == _parsed_or_none(self.kind, key, value):
+        if old == _parsed_or_none(self.kind, key, value):
             return True  # nothing to save: no undo step
+        back = "" if old is None else old  # as a user empties the cell
         title = self.kind.field_by_key[key].title.lower()
         return self.run(
             CallCommand(
-                f"Edit {title}", lambda: self._save(row_id, key, value), lambda: self._save(row_id, key, old)
+                f"Edit {title}", lambda: self._save(row_id, key, value), lambda: self._save(row_id, key, back)
             )
         )
 
@@ -320,83 +293,35 @@ class MasterDataDialog(QDialog):
         self.model.refresh_row(row_id)
 
     def conflict_text(self, conflict: EditConflict, row: RecordRow, key: str, value: Any) -> str:
-        spec = self.kind.field_by_key[key]
+        """Theirs named, mine quoted (to type again): the row then shows what is stored."""
+        title = self.kind.field_by_key[key].title.lower()
         what = f"the {self.kind.noun} “{row.name(self.kind)}”"
         if conflict.theirs is None:
-            return f"Someone else deleted {what} meanwhile; your {spec.title.lower()} was not saved."
+            return f"Someone else deleted {what} meanwhile; your {title} was not saved."
         stored = master_data.load_one(self.db, self.kind, row.id).values.get(key)
         mine = self.model.cell_text(key, _parsed_or_none(self.kind, key, value))
         return (
-            f"Someone else changed {what} meanwhile: its {spec.title.lower()} is now "
+            f"Someone else changed {what} meanwhile: its {title} is now "
             f"“{self.model.cell_text(key, stored)}”. Yours, “{mine}”, was not saved; "
             "the row shows theirs — type yours again to keep it."
         )
-
-    def run(self, command: CallCommand) -> bool:
-        """Do the command's first step now; push it only if that worked."""
-        command.report = self._report
-        command.after = self._saved
-        try:
-            command._do()
-        except _REFUSED as error:
-            self._report(str(error))
-            return False
-        self.message.clear()
-        self.undo_stack.push(command)
-        self._saved()
-        return True
-
-    def _saved(self) -> None:
-        # The rebuild not from inside the save: a cell editor may still be committing into the table.
-        QTimer.singleShot(0, self, self._changed)
-
-    def _changed(self) -> None:
-        self.reload()
-        self.changed.emit()
-
-    def _report(self, message: str) -> None:
-        self.message.setText(message)
-        QTimer.singleShot(0, self, self.reload)
-
-    # -- rows --------------------------------------------------------------------------------
-
-    def _created(self, text: str, create: Callable[[], uuid.UUID]) -> CallCommand:
-        """Add or duplicate: the row made once, then deleted and restored by undo and redo."""
-        made: dict[str, uuid.UUID] = {}
-
-        def do() -> None:
-            if "id" in made:
-                master_data.restore(self.db, self.kind, made["id"])
-            else:
-                made["id"] = create()
-            self.reload(made["id"])
-
-        def undo() -> None:
-            master_data.delete(self.db, self.kind, made["id"])
-
-        return CallCommand(text, do, undo)
-
-    def _on_add_button_clicked(self) -> None:
-        name = self.dialogs.ask_text(self, f"Add {self.kind.noun}", "Name:")
-        if name is None:
-            return
-        self.run(self._created(f"Add {self.kind.noun}", lambda: master_data.add(self.db, self.kind, name)))
 
     def _on_duplicate_button_clicked(self) -> None:
         row = self.current()
         if row is not None:
             row_id = row.id
             self.run(
-                self._created(
+                self.creation(
                     f"Duplicate {self.kind.noun}", lambda: master_data.duplicate(self.db, self.kind, row_id)
                 )
             )
 
     def _on_delete_button_clicked(self) -> None:
+        """A row in use is refused at once, saying where (not asked about first)."""
         row = self.current()
         if row is None:
             return
-        try:  # in use: said at once, without asking first
+        try:
             uses = master_data.uses(self.db, self.kind, row.id)
         except StorageError as error:
             self._report(str(error))
@@ -404,22 +329,7 @@ class MasterDataDialog(QDialog):
         if uses:
             self._report(str(master_data.InUse(self.kind, row.name(self.kind), uses)))
             return
-        if not self.dialogs.confirm(
-            self,
-            f"Delete {self.kind.noun}",
-            f"Delete the {self.kind.noun} “{row.name(self.kind)}”? You can undo this.",
-        ):
-            return
-        row_id, seen = row.id, [row.version]
-
-        def do() -> None:  # first against the version shown; on redo, as stored now
-            master_data.delete(self.db, self.kind, row_id, seen.pop() if seen else None)
-
-        self.run(
-            CallCommand(
-                f"Delete {self.kind.noun}", do, lambda: master_data.restore(self.db, self.kind, row_id)
-            )
-        )
+        super()._on_delete_button_clicked()
 
 
 def _parsed_or_none(kind: RecordKind, key: str, value: Any) -> Any:
