@@ -62,6 +62,10 @@ class ChoiceDelegate(QStyledItemDelegate):
         if index.data(NEW_NAME_ROLE):
             combo.setEditable(True)
             combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            combo.setCompleter(None)
+            # What was typed, read at the commit (Enter may first reset the box's own text).
+            combo.lineEdit().textEdited.connect(lambda text: combo.setProperty("typed", text))
+            combo.activated.connect(lambda _position: combo.setProperty("typed", None))
         return combo
 
     def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -87,9 +91,10 @@ class ChoiceDelegate(QStyledItemDelegate):
 
 def _combo_value(combo: QComboBox) -> Any:
     """The picked choice's value; in a list typed into, a typed name: its choice, or a NewName."""
-    if not combo.isEditable():
+    typed_property = combo.property("typed") if combo.isEditable() else None
+    if typed_property is None:
         return combo.currentData()
-    typed = combo.currentText().strip()
+    typed = str(typed_property).strip()
     if typed in ("", "—"):
         return ""
     for position in range(combo.count()):
