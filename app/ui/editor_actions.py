@@ -103,6 +103,9 @@ class EditorActions(QObject):
         for key, editor in self.master_editors.items():
             if key != but and editor.isVisible() and editor.db is self.window.db:
                 editor.reload()
+        crew_editor = self.crew_editor
+        if crew_editor is not None and crew_editor.isVisible() and crew_editor.db is self.window.db:
+            crew_editor.reload()  # names of roles renamed, members changed by others
 
     def _on_catalog_changed(self) -> None:
         db = self.window.db

@@ -25,7 +25,8 @@ DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "images" / "catalog-
 def open_editor(window, key: str):  # type: ignore[no-untyped-def]
     action = {"catalog": window.editor_actions.catalog_action,
               "suppliers": window.editor_actions.suppliers_action,
-              "categories": window.editor_actions.categories_action}[key]
+              "categories": window.editor_actions.categories_action,
+              "roles": window.editor_actions.roles_action}[key]
     action.trigger()
     editor = window.editor_actions.master_editors[key]
     assert editor.isVisible()
@@ -236,3 +237,19 @@ def test_render_the_catalog_editor(qtbot, window, tmp_path) -> None:  # type: ig
     assert image.save(str(target))
     assert target.stat().st_size > 10_000
     editor.close()
+
+
+def test_a_role_added_in_the_roles_editor_is_offered_in_the_open_crew_editor(  # type: ignore[no-untyped-def]
+        qtbot, window, dialogs) -> None:
+    window.editor_actions.crew_editor_action.trigger()
+    crew_editor = window.editor_actions.crew_editor
+    assert crew_editor is not None and crew_editor.isVisible()
+    roles = open_editor(window, "roles")
+    dialogs.answers.append("Follow spot operator")
+    with qtbot.waitSignal(roles.changed):
+        qtbot.mouseClick(roles.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Follow spot operator" in crew_editor.role_names.values())
+    qtbot.waitUntil(lambda: any(crew_editor.roles.item(n, 1).text() == "Follow spot operator"
+                                for n in range(crew_editor.roles.rowCount())))
+    roles.close()
+    crew_editor.close()
