@@ -28,5 +28,5 @@ def roles_editor(db: Database, dialogs: Any, parent: QWidget | None = None) -> M
 
 def labour_rules_editor(db: Database, dialogs: Any, parent: QWidget | None = None) -> MasterDataDialog:
     return MasterDataDialog(
-        db, RULE_SETS, dialogs, "labourRules", "Labour rules", parent, stretch="holidays", size=(1300, 340)
+        db, RULE_SETS, dialogs, "labourRules", "Labour rules", parent, stretch="holidays", size=(1560, 360)
     )
