@@ -24,14 +24,16 @@ from app.ui.master_data import MasterDataDialog
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 
 class EditorActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         # The master-data editors: what opens each, and what follows its saves.
         self._makers: dict[str, tuple[Callable[..., MasterDataDialog], Callable[[], None]]] = {
             "catalog": (catalog_editor, self._on_catalog_changed),
@@ -76,7 +78,7 @@ class EditorActions(QObject):
 
     def show_editor(self, key: str) -> MasterDataDialog | None:
         """Edit › Catalog…, Suppliers…, …: non-blocking, one per kind, as stored now."""
-        db = self.window.db
+        db = self.shell.db
         if db is None:
             return None
         editor = self.master_editors.get(key)
@@ -101,21 +103,21 @@ class EditorActions(QObject):
     def _reload_editors(self, but: str = "") -> None:
         """The open editors as stored (a supplier renamed in one is renamed in the catalog's list)."""
         for key, editor in self.master_editors.items():
-            if key != but and editor.isVisible() and editor.db is self.window.db:
+            if key != but and editor.isVisible() and editor.db is self.shell.db:
                 editor.reload()
         crew_editor = self.crew_editor
-        if crew_editor is not None and crew_editor.isVisible() and crew_editor.db is self.window.db:
+        if crew_editor is not None and crew_editor.isVisible() and crew_editor.db is self.shell.db:
             crew_editor.reload()  # names of roles renamed, members changed by others
 
     def _on_catalog_changed(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None:
             return
         try:
             with db.read() as conn:
-                self.window.catalog.set_entries(load_catalog(conn))
+                self.shell.catalog.set_entries(load_catalog(conn))
         except StorageError as error:
-            self.window.statusBar().showMessage(str(error), 8000)
+            self.shell.statusBar().showMessage(str(error), 8000)
 
     def _on_suppliers_changed(self) -> None:
         self._on_catalog_changed()
@@ -123,10 +125,10 @@ class EditorActions(QObject):
 
     def show_crew_editor(self) -> None:
         """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
-        if self.window.db is None:
+        if self.shell.db is None:
             return
-        if self.crew_editor is None or self.crew_editor.db is not self.window.db:
-            self.crew_editor = CrewEditorDialog(self.window.db, self.window)
+        if self.crew_editor is None or self.crew_editor.db is not self.shell.db:
+            self.crew_editor = CrewEditorDialog(self.shell.db, self.window)
             self.crew_editor.ask_name = lambda: self.dialogs.ask_text(self.window, "Add crew member", "Name:")
             self.crew_editor.confirm = lambda text: self.dialogs.confirm(
                 self.window, "Delete crew member", text)
@@ -134,8 +136,8 @@ class EditorActions(QObject):
         self.crew_editor.open()
 
     def _on_crew_changed(self) -> None:
-        self.window.crew_panel.refresh()
+        self.shell.crew_panel.refresh()
 
     def _on_labour_rules_saved(self) -> None:
-        self.window.reprice.request()
+        self.shell.reprice.request()
 
