@@ -85,3 +85,39 @@ def test_holidays_are_typed_as_a_list(qtbot, window) -> None:  # type: ignore[no
 def test_model_tester_labour_rules_model(qtbot, window, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     _, model, _ = _open(qtbot, window)
     qtmodeltester.check(model)
+
+
+def test_add_duplicate_with_holidays_and_delete_only_when_unused(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    dialog, model, _ = _open(qtbot, window)
+
+    def row_of(name: str) -> int:
+        return next(i for i, r in enumerate(model.rows) if r.values["name"] == name)
+
+    dialogs.answers.append("IATSE Local 720")
+    with qtbot.waitSignal(dialog.changed):
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "IATSE Local 720" in {r.values["name"] for r in model.rows})
+    type_into_cell(qtbot, dialog.table, model.index(row_of("IATSE Local 720"), COLUMN["min_call_hours"]), "4")
+    dialog.table.selectRow(row_of("Local 16 stagehands"))
+    with qtbot.waitSignal(dialog.changed):
+        qtbot.mouseClick(dialog.duplicate_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Local 16 stagehands (copy)" in {r.values["name"] for r in model.rows})
+    copy = row_of("Local 16 stagehands (copy)")
+    assert model.index(copy, COLUMN["holidays"]).data() == "2027-05-31, 2027-07-05, 2027-09-06"
+    type_into_cell(qtbot, dialog.table, model.index(copy, COLUMN["holidays"]), "2027-05-31")  # in place
+    qtbot.waitUntil(lambda: model.index(row_of("Local 16 stagehands (copy)"), COLUMN["holidays"]).data()
+                    == "2027-05-31")
+    assert model.index(row_of("Local 16 stagehands"), COLUMN["holidays"]).data().count(",") == 2
+    # In use by the open project: refused, saying where; unused: deleted (after the question).
+    dialog.table.selectRow(row_of("LVCC stagehands"))
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    assert "is in use, so it was not deleted: 1 project (Vantage @ MedTech Expo)" in dialog.message.text()
+    assert "LVCC stagehands" in {r.values["name"] for r in model.rows}
+    dialog.table.selectRow(row_of("Local 16 stagehands (copy)"))
+    qtbot.mouseClick(dialog.delete_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Local 16 stagehands (copy)" not in {r.values["name"] for r in model.rows})
+    assert dialogs.shown[-1][:2] == ("confirm", "Delete labour rule set")
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Local 16 stagehands (copy)" in {r.values["name"] for r in model.rows})
+    assert model.index(row_of("Local 16 stagehands (copy)"), COLUMN["holidays"]).data() == "2027-05-31"
+    dialog.close()
