@@ -149,8 +149,9 @@ def test_the_contact_is_one_of_the_clients_and_follows_a_new_client(any_db: Data
     )  # not Harbor's: its main
     with pytest.raises(master_data.InUse) as refused:
         master_data.delete(any_db, CONTACTS, ada)
-    assert str(refused.value) == ("The contact “Ada Byrne” is in use, so it was not deleted: "
-                                  "1 project (Harbor Labs @ BIO).")
+    assert str(refused.value) == (
+        "The contact “Ada Byrne” is in use, so it was not deleted: 1 project (Harbor Labs @ BIO)."
+    )
     row = master_data.load_one(any_db, PROJECTS, project)
     master_data.save_edit(any_db, PROJECTS, row, "client_id", other)
     assert master_data.load_one(any_db, PROJECTS, project).values["contact_id"] == marco

@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table, func, select, update
@@ -51,6 +52,30 @@ def text(label: str, length: int, *, required: bool = False, multiline: bool = F
     return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
 
 
+def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
+    """The parser of a field holding one of ``enum``: its value or its label, any case."""
+    def parse(value: Any) -> Any:
+        typed = str(getattr(value, "value", value) or "").strip().lower()
+        for member in enum:
+            if typed in (member.value, str(getattr(member, "label", member.value)).lower()):
+                return member.value
+        names = ", ".join(str(getattr(m, "label", m.value)) for m in enum)
+        raise InputError(f"{label} must be one of: {names}.")
+    return parse
+
+
+def optional_id(label: str) -> Callable[[Any], uuid.UUID | None]:
+    """The parser of a reference picked from a list (empty: none)."""
+    def parse(value: Any) -> uuid.UUID | None:
+        if value in (None, ""):
+            return None
+        try:
+            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        except ValueError:
+            raise InputError(f"{label} is not a known choice.") from None
+    return parse
+
+
 @dataclass(frozen=True, slots=True)
 class FieldSpec:
     """One editable field: its column (``key``), header, parser and formatter.
@@ -69,6 +94,7 @@ class FieldSpec:
     choices: Callable[[Database], list[tuple[Any, str]]] | None = None
     write: Callable[[Connection, uuid.UUID, Any], None] | None = None
     read: Callable[[Connection], dict[uuid.UUID, Any]] | None = None
+    multiline: bool = False  # notes: the editor gives the cell several lines
 
 
 @dataclass(frozen=True)
@@ -268,8 +294,8 @@ def _insert(conn: Connection, kind: RecordKind, values: dict[str, Any]) -> uuid.
 def _defaults(kind: RecordKind) -> dict[str, Any]:
     """The values the model gives a new row (only its name is required)."""
     fields = kind.model.model_fields
-    return {k: fields[k].get_default(call_default_factory=True) if k in fields else None
-            for k in _column_keys(kind)}
+    return {k: None if k not in fields or fields[k].is_required()
+            else fields[k].get_default(call_default_factory=True) for k in _column_keys(kind)}
 
 
 def add(db: Database, kind: RecordKind, name: Any, values: dict[str, Any] | None = None,
@@ -437,8 +463,15 @@ def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
         _settle(conn, kind, row_id)
 
 
-def matches(kind: RecordKind, row: RecordRow, text: str) -> bool:
-    """Whether a row is found by the editor's search: every word in some searchable field."""
+def matches(kind: RecordKind, row: RecordRow, text: str,
+            labels: dict[str, dict[Any, str]] | None = None) -> bool:
+    """Whether a row is found by the editor's search: every word in some searchable field.
+
+    ``labels`` gives the shown text of fields with choices (a supplier's name for its id).
+    """
     keys = kind.searchable or tuple(f.key for f in kind.fields)
-    haystack = " ".join(kind.field_by_key[k].format(row.values.get(k)) for k in keys).lower()
+    labels = labels or {}
+    shown = [labels[k].get(row.values.get(k), "") if k in labels
+             else kind.field_by_key[k].format(row.values.get(k)) for k in keys]
+    haystack = " ".join(shown).lower()
     return all(word in haystack for word in text.lower().split())

@@ -52,8 +52,9 @@ CLIENTS = RecordKind(
             "Billing address",
             text("Billing address", 1000, multiline=True),
             tip="Printed on the quote under the client's name.",
+            multiline=True,
         ),
-        FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True)),
+        FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True), multiline=True),
     ),
     children=((CONTACT_T, "client_id"),),
 )

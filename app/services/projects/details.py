@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from app.models import LabourRuleSet, Project
-from app.services.master_data import FieldSpec, RecordKind, format_value, text
+from app.services.master_data import FieldSpec, RecordKind, format_value, optional_id, text
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
 from app.services.projects.dates import check_day_order
 from app.services.storage.database import Database
@@ -28,16 +28,9 @@ RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]
 
 def parse_id(value: Any, label: str, *, required: bool = False) -> uuid.UUID | None:
     """A picked row's id (a UUID or its text); empty is none, unless ``required``."""
-    if value is None or value == "":
-        if required:
-            raise InputError(f"Pick the {label.lower()}.")
-        return None
-    if isinstance(value, uuid.UUID):
-        return value
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        raise InputError(f"“{value}” is not a {label.lower()} of this database.") from None
+    if required and value in (None, ""):
+        raise InputError(f"Pick the {label.lower()}.")
+    return optional_id(label)(value)
 
 
 def _day(label: str) -> Any:
@@ -132,7 +125,7 @@ PROJECTS = RecordKind(
             choices=_rule_set_choices,
             tip="The overtime and minimum-call rules crew on this project are paid by.",
         ),
-        FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True), format_value),
+        FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True), format_value, multiline=True),
     ),
     order_by=("start_date", "name"),
     unique_names=False,
