@@ -10,6 +10,7 @@ makes the parser raise anything but :class:`InputError`.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -250,3 +251,17 @@ def parse_time(text: object, label: str) -> time | None:
     if hour > 23 or minute > 59:
         raise InputError(f"{label} must be a time between 00:00 and 24:00; “{raw}” is not.")
     return time(hour, minute)
+
+
+def parse_email(text: object, label: str = "Email") -> str:
+    """An email address as typed (empty is allowed), or InputError saying it is not one."""
+    value = parse_text(text, label, max_length=200)
+    if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
+        raise InputError(f"“{value}” is not an email address (name@example.com).")
+    return value
+
+
+def text_parser(label: str, max_length: int, *, required: bool = False,
+                multiline: bool = False) -> Callable[[object], str]:
+    """A field's parser for text: :func:`parse_text` with the field's label and limits."""
+    return lambda v: parse_text(v, label, max_length=max_length, required=required, multiline=multiline)
