@@ -11,7 +11,7 @@ import re
 import sys
 import uuid
 import zipfile
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -220,9 +220,9 @@ def test_the_heading_is_the_company_the_client_and_the_dates(demo_db: Database, 
                          "+1 702 555 0100 · quotes@northlight.example"]
     by_text = {r[0]: r for r in rows(ws) if r[0]}
     today = date.today()
-    assert by_text["Date"][1].date() == today
-    assert by_text["Valid until"][1].date() == today + timedelta(days=30)  # the company's validity
-    assert ws[f"B{row_of(ws, 'Date')}"].number_format == "d mmm yyyy"
+    valid = today + timedelta(days=30)  # the company's validity
+    assert by_text["Date"][1] == f"{today.day} {today:%b %Y}"
+    assert by_text["Valid until"][1] == f"{valid.day} {valid:%b %Y}"
     assert by_text["Contact"][1] == "Helen Cho, Trade show manager"  # the client's one contact
     contact_row = row_of(ws, "Contact")
     assert ws[f"B{contact_row + 1}"].value == "hcho@vantagemed.example · +1 617 555 0131"
@@ -515,6 +515,27 @@ def test_revision_label_follows_the_sent_quotes(demo_db: Database, doc: Estimate
     doc.set_estimate_fields({"discount_pct": Decimal(5)})
     _p, ws = quote(doc, tmp_path)
     assert _label_cell(ws).endswith("· Revision 2 (draft)")
+
+
+def test_a_sent_quote_is_dated_the_day_it_was_sent(demo_db: Database, doc: EstimateDocument,
+                                                  tmp_path: Path) -> None:
+    from app.models import QuoteRevision
+    from app.services.estimate.revisions import send_quote
+
+    send_quote(demo_db, doc, "dana")
+    sent = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+    with demo_db.write() as conn:
+        conn.execute(update(QuoteRevision.__table__).values(sent_at=sent))  # type: ignore[attr-defined]
+    _p, ws = quote(doc, tmp_path)
+    by_text = {r[0]: r for r in rows(ws) if r[0]}
+    local = sent.astimezone().date()
+    valid = local + timedelta(days=30)
+    assert (by_text["Date"][1], by_text["Valid until"][1]) == (f"{local.day} {local:%b %Y}",
+                                                               f"{valid.day} {valid:%b %Y}")
+    doc.set_estimate_fields({"discount_pct": Decimal(5)})  # changed since: the draft is dated today
+    _p, ws = quote(doc, tmp_path)
+    today = date.today()
+    assert {r[0]: r for r in rows(ws) if r[0]}["Date"][1] == f"{today.day} {today:%b %Y}"
 
 
 def test_a_large_quote_reports_progress_and_recalculates(db_path: Path, empty_db: Database,

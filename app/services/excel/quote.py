@@ -104,9 +104,10 @@ def _heading_rows(doc: EstimateDocument, top: QuoteHeading) -> list[tuple[str | 
     reach = " · ".join(p for p in (top.phone, top.email) if p)
     if reach:
         rows.append((None, reach, "plain"))
-    rows += [blank, (None, top.label, "subtitle"), ("Date", top.quote_date, "date")]
+    # Dates as text, like the project's: a date cell would not fit the narrow column B ("###").
+    rows += [blank, (None, top.label, "subtitle"), ("Date", _dates(top.quote_date, None), "plain")]
     if top.valid_until is not None:
-        rows.append(("Valid until", top.valid_until, "date"))
+        rows.append(("Valid until", _dates(top.valid_until, None), "plain"))
     rows += [blank, ("Client", top.client, "plain")]
     if top.contact:
         rows.append(("Contact", top.contact, "plain"))
@@ -147,7 +148,7 @@ def _write_quote(wb: Workbook, doc: EstimateDocument, top: QuoteHeading, progres
         if label is None:
             s.append([s.text(value, style)] if value else [])
         else:
-            s.append([s.text(label, "label"), s.date(value) if style == "date" else s.text(value, style)])
+            s.append([s.text(label, "label"), s.text(value, style)])
     assert s.row + 1 == header_row
     s.append([s.text(name, "header") for name in QUOTE_COLUMNS])
 
