@@ -96,11 +96,13 @@ def test_gui_opens_a_new_file_given_with_db(tmp_path: Path, tandem_home: Path) -
     assert db.exists()
 
 
-def test_gui_first_run_creates_the_demo_in_the_data_folder(tandem_home: Path) -> None:
+def test_gui_first_run_tries_the_demo_in_its_own_file(tandem_home: Path) -> None:
+    # The first run shows the welcome window; --smoke takes its "Try the demo company" without a click.
     result = tandem("--smoke", home=tandem_home)
     assert result.returncode == 0, result.stderr
     assert "Full booth: total 95580.00, 11 lines" in result.stdout
-    assert (tandem_home / "tandem.db").exists()
+    assert (tandem_home / "demo.db").exists()
+    assert not (tandem_home / "tandem.db").exists()  # the company's database is never the demo's
 
 
 def test_gui_refuses_a_corrupt_db_with_one_line(tmp_path: Path, tandem_home: Path) -> None:
