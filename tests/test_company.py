@@ -288,3 +288,31 @@ def test_the_demo_goes_into_its_own_file_in_the_data_folder(tandem_home: Path) -
     finally:
         again.close()
     assert not (tandem_home / "tandem.db").exists()
+
+
+# -- the quote of a company set up from scratch ----------------------------------------------------
+
+
+def test_a_new_companys_quote_is_headed_by_its_settings(empty_db: Database, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from openpyxl import load_workbook
+
+    from app.services.excel.quote import export_quote
+
+    set_up_company(empty_db, {**GOOD, "quote_terms": "Net 30 days.\nDeposit 50% on signature.",
+                              "phone": "+1 416 555 0100", "logo": logo_from_file(_png(tmp_path / "l.png"))})
+    doc = EstimateDocument(empty_db, make_estimate(empty_db, lines=3, sections=1))
+    doc.set_estimate_fields({"tax_pct": D(13)})
+    path = tmp_path / "quote.xlsx"
+    export_quote(doc, path)
+    ws = load_workbook(path)["Quote"]
+    col_a = [row[0].value for row in ws.iter_rows()]
+    by_label = {row[0].value: row[1].value for row in ws.iter_rows() if row[0].value}
+    assert col_a[:4] == ["Brightside Events", "40 Mill St", "Toronto, ON M5A 3R3",
+                         "+1 416 555 0100 · hello@brightside.example"]
+    valid = date.today() + timedelta(days=21)
+    assert by_label["Valid until"] == f"{valid.day} {valid:%b %Y}"
+    assert "HST" in by_label and "Total (CAD)" in by_label and "Tax" not in by_label
+    assert "Net 30 days." in col_a and "Deposit 50% on signature." in col_a
+    assert len(ws._images) == 1
