@@ -263,6 +263,12 @@ def test_settings_are_saved_per_field_and_undone_in_the_dialog(qtbot: Any, windo
     assert form.editors["target_margin_pct"].text() == "35"
     qtbot.mouseClick(dialog.redo_button, Qt.MouseButton.LeftButton)
     assert _stored(demo_db, "target_margin_pct") == Decimal("42.5")
+
+    logo = _stored(demo_db, "logo")
+    qtbot.mouseClick(form.remove_logo_button, Qt.MouseButton.LeftButton)
+    assert _stored(demo_db, "logo") == "" and form.logo_preview.pixmap().isNull()
+    qtbot.mouseClick(dialog.undo_button, Qt.MouseButton.LeftButton)
+    assert _stored(demo_db, "logo") == logo and not form.logo_preview.pixmap().isNull()
     dialog.close()
 
 

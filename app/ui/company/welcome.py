@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
 
 from app.services.demo import open_demo
@@ -23,15 +22,12 @@ if TYPE_CHECKING:
 
 
 class WelcomeWindow(QWidget):
-    """Three ways in. ``closedWithoutChoice`` when the user closes it having chosen nothing."""
-
-    closedWithoutChoice = Signal()
+    """Three ways in; closing it without a choice quits (no window is left open)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomeWindow")
         self.setWindowTitle("Welcome to Tandem")
-        self.chosen = False
         title = QLabel("Welcome to Tandem", self)
         title.setObjectName("welcomeTitle")
         title.setStyleSheet("QLabel { font-size: 22px; font-weight: 600; color: #111827; }")
@@ -71,11 +67,6 @@ class WelcomeWindow(QWidget):
         button.setObjectName(name)
         button.setCursor(Qt.CursorShape.PointingHandCursor)
         return button
-
-    def closeEvent(self, event: QCloseEvent) -> None:
-        super().closeEvent(event)
-        if not self.chosen:
-            self.closedWithoutChoice.emit()
 
 
 class FirstRun(QObject):
@@ -117,7 +108,6 @@ class FirstRun(QObject):
 
     def _done(self) -> None:
         self.window.show()
-        self.welcome.chosen = True
         self.welcome.close()
         self.welcome.deleteLater()
         self.finished.emit()
