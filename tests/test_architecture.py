@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -34,6 +35,7 @@ def test_import_linter_contracts_are_kept() -> None:
     assert "The core (models, services) never imports Qt KEPT" in output
     assert "Models never import services or UI KEPT" in output
     assert "Layers: the UI above the services above the models KEPT" in output
+    assert "Core features: crew and excel above estimate above labour above storage KEPT" in output
     assert " 0 broken" in output
 
 
@@ -56,6 +58,45 @@ def test_import_linter_would_catch_a_forbidden_import(tmp_path: Path) -> None:
     result = _lint_imports(str(config))
     assert result.returncode != 0
     assert "Canary: services never import SQLAlchemy BROKEN" in result.stdout
+
+
+def _private_reaches(module: str, source: str) -> list[str]:
+    """Imports in ``module`` of a private name or module (``_x``) from another package of its layer.
+
+    Within a package (``app.services.estimate.*``) parts share private helpers; across packages only
+    public names, so that a package can change its insides without breaking another.
+    """
+    package = module.split(".")[:3]
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ImportFrom) or not (node.module or "").startswith("app."):
+            continue
+        target = node.module or ""
+        if target.split(".")[:3] == package:
+            continue
+        private_module = any(part.startswith("_") for part in target.split(".")[1:])
+        private_names = [a.name for a in node.names if a.name.startswith("_")]
+        if private_module or private_names:
+            found.append(f"{module} imports {', '.join(private_names) or '*'} from {target}")
+    return found
+
+
+def test_no_package_reaches_into_another_s_private_parts() -> None:
+    reaches = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        module = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        reaches += _private_reaches(module, path.read_text())
+    assert reaches == [], "import public names across packages (or move the helper where both can use it)"
+
+
+def test_the_private_parts_check_sees_a_reach() -> None:
+    """The check above is live: a private name from another package, or a private module, is seen."""
+    assert _private_reaches("app.services.crew.board",
+                            "from app.services.estimate.rows import _line_from_row\n") != []
+    assert _private_reaches("app.services.excel.quote",
+                            "from app.services.estimate._pricing import x\n") != []
+    assert _private_reaches("app.services.estimate.loading",
+                            "from app.services.estimate.rows import _line_from_row\n") == []
 
 
 QT_FREE_SCRIPT = r"""

@@ -387,6 +387,31 @@ def test_the_preview_reads_only_the_rows_it_shows(tmp_path: Path, dimension: str
         read_mapped(path, "Sheet", 1, DESCRIPTION)
 
 
+@pytest.mark.parametrize("sheet", [None, b"<worksheet><sheetData><row"])
+def test_opening_a_workbook_leaves_openpyxl_as_it_was(tmp_path: Path, sheet: bytes | None) -> None:
+    """Sizing a sheet from its start is Tandem's own: after a workbook opened (or failed to), openpyxl's
+    read-only sheet and its reader's name for it are the originals, for anyone else using openpyxl."""
+    from openpyxl import load_workbook
+    from openpyxl.reader import excel
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    path = broken_after_preview(tmp_path / "preview.xlsx", None)
+    if sheet is None:
+        wb = reading.open_workbook(path)
+        opened = wb["Sheet"]
+        assert isinstance(opened, ReadOnlyWorksheet) and opened.max_row is None  # no <dimension>: unsized
+        wb.close()
+    else:
+        path = rezip(path, tmp_path / "broken.xlsx", {SHEET_PART: sheet})
+        with pytest.raises(ImportFailed, match=r"broken\.xlsx"):
+            reading.open_workbook(path)
+    assert ReadOnlyWorksheet._get_size.__module__ == "openpyxl.worksheet._read_only"
+    assert excel.ReadOnlyWorksheet is ReadOnlyWorksheet
+    plain = load_workbook(base_workbook(tmp_path / "plain.xlsx"), read_only=True)
+    assert type(plain.worksheets[0]) is ReadOnlyWorksheet
+    plain.close()
+
+
 # -- the write: short transactions ---------------------------------------------------------------------
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from app.models import LineItem, Supplier
 from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
-from app.services.estimate.rows import EditConflict
 from app.services.storage.database import Database
+from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
 
 SUPPLIER_T = Supplier.__table__  # type: ignore[attr-defined]

@@ -109,7 +109,7 @@ def test_record_tables_are_every_data_table_from_the_metadata() -> None:
         "client", "contact", "project", "estimate", "section", "lineitem", "catalogitem", "role",
         "supplier", "labourruleset", "company", "labourholiday",
         "crewmember", "crewrole", "crewunavailability", "crewassignment",
-        "estimateparameter", "quoterevision",
+        "estimateparameter", "quoterevision", "catalogcategory", "lostreason",
     }
     order = [t.name for t in record_tables()]
     assert order.index("client") < order.index("project") < order.index("estimate") < order.index("section")
@@ -773,3 +773,32 @@ def test_offline_take_and_merge_on_the_command_line(tmp_path: Path, tandem_home:
         "No database at",
     )
     assert_one_line_error(tandem("offline", home=tandem_home), "take or merge")
+
+
+def test_master_data_edited_offline_merges_back_with_the_new_tables(share: Database, laptop: Database,
+                                                                   laptop_path: Path) -> None:
+    """Suppliers, catalog categories and lost reasons (schema 0005) travel like every other table."""
+    from app.services import master_data
+    from app.services.catalog.suppliers import SUPPLIERS
+
+    supplier = next(r for r in master_data.load(laptop, SUPPLIERS) if r.values["name"] == "SkyPoint Rigging")
+    master_data.save_edit(laptop, SUPPLIERS, supplier, "payment_terms", "Net 15, agreed at the show")
+    category = uuid.uuid4()
+    with laptop.write() as conn:
+        now = utcnow()
+        conn.execute(metadata.tables["catalogcategory"].insert().values(
+            id=category, created_at=now, updated_at=now, version=1, deleted_at=None, name="Scenic",
+            position=9))
+    reason = uuid.uuid4()
+    with share.write() as conn:
+        now = utcnow()
+        conn.execute(metadata.tables["lostreason"].insert().values(
+            id=reason, created_at=now, updated_at=now, version=1, deleted_at=None, name="Budget cut",
+            position=5))
+    edit(share, "supplier", supplier.id, notes="Call Dana before 10")
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    merged = row(share, "supplier", supplier.id)
+    assert (merged["payment_terms"], merged["notes"]) == ("Net 15, agreed at the show", "Call Dana before 10")
+    assert row(share, "catalogcategory", category)["name"] == "Scenic"
+    assert row(share, "lostreason", reason)["name"] == "Budget cut"

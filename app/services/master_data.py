@@ -30,8 +30,8 @@ from sqlmodel import SQLModel
 
 from app.models import metadata
 from app.models.types import utcnow
-from app.services.estimate.rows import EditConflict, update_versioned
 from app.services.storage.database import Database
+from app.services.storage.versioned import EditConflict, update_versioned
 from app.services.values import InputError
 
 

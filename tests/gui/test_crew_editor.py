@@ -22,7 +22,7 @@ def open_editor(window):  # type: ignore[no-untyped-def]
 
 
 def row_of(editor, name: str) -> int:  # type: ignore[no-untyped-def]
-    return next(i for i, m in enumerate(editor.model.members) if m.name == name)
+    return next(i for i, m in enumerate(editor.model.rows) if m.name == name)
 
 
 def stored(editor, name: str):  # type: ignore[no-untyped-def]
@@ -36,7 +36,7 @@ def undo(qtbot, editor) -> None:  # type: ignore[no-untyped-def]
 def test_edit_a_member_and_undo(qtbot, window, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     editor = open_editor(window)
     qtmodeltester.check(editor.model, force_py=False)
-    first = editor.model.members[0]
+    first = editor.model.rows[0]
     row = row_of(editor, first.name)
     type_into_cell(qtbot, editor.table, editor.model.index(row, 2), "38")
     assert stored(editor, first.name).max_weekly_hours == Decimal(38)
@@ -49,10 +49,10 @@ def test_edit_a_member_and_undo(qtbot, window, qtmodeltester) -> None:  # type: 
 
 def test_add_give_a_role_and_a_day_off_then_delete_and_undo(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
     editor = open_editor(window)
-    count = len(editor.model.members)
+    count = len(editor.model.rows)
     dialogs.answers.append("Zoe Tran")
     qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: len(editor.model.members) == count + 1)
+    qtbot.waitUntil(lambda: len(editor.model.rows) == count + 1)
     assert editor.current().name == "Zoe Tran"
     rigger = next(r for r in range(editor.roles.rowCount()) if editor.roles.item(r, 1).text() == "Rigger")
     editor.roles.item(rigger, 0).setCheckState(Qt.CheckState.Checked)
@@ -74,14 +74,14 @@ def test_add_give_a_role_and_a_day_off_then_delete_and_undo(qtbot, window, dialo
     assert "Zoe Tran" not in {m.name for m in crew.load_crew(editor.db).values()}
     undo(qtbot, editor)
     assert stored(editor, "Zoe Tran").role_ids  # back, with her role
-    qtbot.waitUntil(lambda: "Zoe Tran" in {m.name for m in editor.model.members})
+    qtbot.waitUntil(lambda: "Zoe Tran" in {m.name for m in editor.model.rows})
     editor.close()
 
 
 def test_a_cell_typed_while_the_first_save_rebuilds_the_table_is_kept(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """Tab saves the kind and opens the hours; the table's rebuild after that save waits for them."""
     editor = open_editor(window)
-    member = next(m for m in editor.model.members if m.kind.value != "union")
+    member = next(m for m in editor.model.rows if m.kind.value != "union")
     row = row_of(editor, member.name)
     with qtbot.waitSignal(editor.crewChanged):  # leaving the block lets the first save's follow-up run
         kind = start_typing(qtbot, editor.table, editor.model.index(row, 1), "union")

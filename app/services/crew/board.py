@@ -48,9 +48,9 @@ from app.services.crew.records import (
     CrewInfo,
     OpenPosition,
 )
-from app.services.estimate.document import ConcurrentEditError, update_versioned
 from app.services.lookups import RoleInfo
 from app.services.storage.database import Database
+from app.services.storage.versioned import ConcurrentEditError, update_versioned
 from app.services.values import InputError
 
 ASSIGNMENT_T = CrewAssignment.__table__  # type: ignore[attr-defined]

@@ -25,9 +25,9 @@ from app.models import (
 from app.models.enums import CrewKind
 from app.models.types import utcnow
 from app.services.crew.records import CrewInfo
-from app.services.estimate.document import ConcurrentEditError, update_versioned
 from app.services.lookups import RoleInfo
 from app.services.storage.database import Database
+from app.services.storage.versioned import ConcurrentEditError, update_versioned
 from app.services.values import InputError, parse_decimal, parse_text
 
 MEMBER_T = CrewMember.__table__  # type: ignore[attr-defined]

@@ -8,20 +8,17 @@ bounds), writes each change in one transaction, then applies it in memory and an
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
 
 from app.models import LineItem
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
-from app.services.bounds import LineProblem
+from app.services.estimate.document_state import DocumentState
 from app.services.estimate.fields import (
     BASIS_OF_FIELD,
     FORMULA_OF,
@@ -36,14 +33,12 @@ from app.services.estimate.rows import (
     ChangeKind,
     ConcurrentEditError,
     LineRow,
-    SectionRow,
     _line_from_row,
     _lines_from_rows,
     write_order,
 )
 from app.services.labour.pay import day_hours
-from app.services.lookups import CatalogEntry, Lookups, RoleInfo
-from app.services.storage.database import Database
+from app.services.lookups import CatalogEntry, RoleInfo
 from app.services.values import InputError
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
@@ -91,35 +86,8 @@ def _day_rate_changes(role: RoleInfo) -> dict[str, Any]:
 
 
 
-class LineEditing:
-    """The line half of an EstimateDocument (which provides what is declared here)."""
-
-    db: Database
-    sections: list[SectionRow]
-    lookups: Lookups
-    values: dict[str, Decimal]
-    _lines: dict[uuid.UUID, LineRow]
-
-    if TYPE_CHECKING:
-        def reload(self, notify: bool = True) -> None: ...
-        def lines(self) -> Iterable[LineRow]: ...
-        def section_index(self, section_id: uuid.UUID) -> int: ...
-        def locate(self, line_id: uuid.UUID) -> tuple[int, int]: ...
-        def alternatives_of(self, line: LineRow) -> list[LineRow]: ...
-        def parameter_error(self, name: str) -> str | None: ...
-        def _emit(self, change: Change) -> None: ...
-        def _price(self, line: LineRow) -> None: ...
-        def _new_problem(self, line: LineRow, changes: dict[str, Any]) -> LineProblem | None: ...
-        def _retotal(self) -> None: ...
-        def _formula_result(self, source: str, column: str,
-                            values: dict[str, Decimal] | None = None) -> Decimal: ...
-        def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None: ...
-        @staticmethod
-        def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
-                        values: dict[str, Any]) -> None: ...
-        def _write(self, *section_ids: uuid.UUID,
-                   reorder: bool = False) -> AbstractContextManager[Connection]: ...
-
+class LineEditing(DocumentState):
+    """The line half of an EstimateDocument (the state it uses: DocumentState)."""
     # -- parsing ---------------------------------------------------------------
 
     def parse_line_edit(self, line_id: uuid.UUID, column: str, value: Any) -> dict[str, Any]:

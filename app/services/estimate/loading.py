@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -20,7 +19,7 @@ from app.services.bounds import (
     LINE_LIMITS,
     figure_problem,
 )
-from app.services.estimate.parameters import ParameterSpec
+from app.services.estimate.document_state import DocumentState
 from app.services.estimate.rows import (
     _LINE_SELECT,
     Change,
@@ -33,7 +32,7 @@ from app.services.estimate.rows import (
     _lines_from_rows,
     _section_from_row,
 )
-from app.services.lookups import Lookups, load_lookups
+from app.services.lookups import load_lookups
 from app.services.storage.database import Database
 from app.services.storage.errors import DamagedRead
 
@@ -67,25 +66,8 @@ def _check_read(db: Database, sections: list[SectionRow], lines: list[LineRow]) 
         )
 
 
-class Loading:
-    """The loading part of an EstimateDocument (which provides what is declared here)."""
-
-    db: Database
-    estimate_id: uuid.UUID
-    header: EstimateHeader
-    lookups: Lookups
-    sections: list[SectionRow]
-    parameters: list[ParameterRow]
-    estimate_problems: dict[str, str]
-    _lines: dict[uuid.UUID, LineRow]
-
-    if TYPE_CHECKING:
-        def _emit(self, change: Change) -> None: ...
-        def _index_sections(self) -> None: ...
-        def _resolve_parameters(self, specs: list[ParameterSpec] | None = None) -> None: ...
-        def _price(self, line: LineRow) -> None: ...
-        def _retotal(self) -> None: ...
-
+class Loading(DocumentState):
+    """The loading part of an EstimateDocument (the state it uses: DocumentState)."""
     # -- loading -------------------------------------------------------------
 
     def reload(self, notify: bool = True) -> None:

@@ -9,16 +9,15 @@ memory and announces them.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from contextlib import AbstractContextManager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from app.models import EstimateParameter, LineItem
 from app.models.types import utcnow
+from app.services.estimate.document_state import DocumentState
 from app.services.estimate.fields import FORMULA_OF, PARAMETER_FIELDS
 from app.services.estimate.formulas import FormulaError, compile_formula
 from app.services.estimate.parameters import ParameterSpec, check_name, rename_in_formula, resolve, uses
@@ -33,42 +32,12 @@ from app.services.estimate.rows import (
 )
 from app.services.values import InputError
 
-if TYPE_CHECKING:
-    from app.services.bounds import LineProblem
-    from app.services.labour.pay import LabourRules
-    from app.services.storage.database import Database
-
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 
 
-class ParameterEditing:
-    """The parameter half of an EstimateDocument (which provides what is declared here)."""
-
-    db: Database
-    estimate_id: uuid.UUID
-    parameters: list[ParameterRow]
-    values: dict[str, Decimal]
-    _lines: dict[uuid.UUID, LineRow]
-
-    if TYPE_CHECKING:
-        def lines(self) -> Iterable[LineRow]: ...
-        def reload(self, notify: bool = True) -> None: ...
-        def rules_for(self, line: LineRow) -> LabourRules | None: ...
-        def _emit(self, change: Change) -> None: ...
-        def _price(self, line: LineRow) -> None: ...
-        def _price_figures(self, line: LineRow) -> None: ...
-        def _new_problem(self, line: LineRow, changes: dict[str, Any]) -> LineProblem | None: ...
-        def _retotal(self) -> None: ...
-        def _formula_result(self, source: str, column: str,
-                            values: dict[str, Decimal] | None = None) -> Decimal: ...
-        def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None: ...
-        @staticmethod
-        def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
-                        values: dict[str, Any]) -> None: ...
-        def _write(self, *section_ids: uuid.UUID,
-                   reorder: bool = False) -> AbstractContextManager[Connection]: ...
-
+class ParameterEditing(DocumentState):
+    """The parameter half of an EstimateDocument (the state it uses: DocumentState)."""
     # -- queries -------------------------------------------------------------------
 
     def parameter(self, parameter_id: uuid.UUID) -> ParameterRow:

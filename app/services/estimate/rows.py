@@ -1,4 +1,4 @@
-"""The plain rows an open estimate is made of, what a change announces, and the version-checked write.
+"""The plain rows an open estimate is made of, what a change announces, and the writes into it.
 
 Kept apart from :mod:`app.services.estimate.document` (which loads, edits and saves them) so that
 each file stays small; the document module re-exports every public name here.
@@ -14,45 +14,23 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import Connection
 
 from app.models import Estimate, LineItem, Section
 from app.models.enums import LineKind, PriceBasis
-from app.models.types import utcnow
 from app.services.bounds import LineProblem
 from app.services.estimate.parameters import ParameterSpec
 from app.services.estimate.pricing import EstimateTerms, LinePrice, LineTerms, PriceRange
+from app.services.storage.versioned import (  # noqa: F401 - re-exported: callers import them from here
+    ConcurrentEditError,
+    EditConflict,
+    update_versioned,
+)
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
-
-
-class ConcurrentEditError(Exception):
-    """Someone else changed or deleted the row since it was loaded; nothing was written."""
-
-
-class EditConflict(ConcurrentEditError):
-    """An update found the row changed (or deleted) by someone else; nothing was written.
-
-    ``mine`` holds the values this edit wanted to write; ``theirs`` the values now
-    stored for the same columns (None when the row was deleted), so the user can
-    see both and choose.
-    """
-
-    def __init__(self, table: str, row_id: uuid.UUID, mine: dict[str, Any],
-                 theirs: dict[str, Any] | None) -> None:
-        what = "deleted" if theirs is None else "changed"
-        super().__init__(f"Someone else {what} this since you opened it; nothing was saved.")
-        self.table = table
-        self.row_id = row_id
-        self.mine = mine
-        self.theirs = theirs
-
-    @property
-    def deleted(self) -> bool:
-        return self.theirs is None
 
 
 class ParentDeleted(ConcurrentEditError):
@@ -345,28 +323,6 @@ def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
 def _line_from_row(row: Any) -> LineRow:
     """One LineRow from anything with the line's columns as attributes (a Row, a LineItem)."""
     return _lines_from_rows([tuple(getattr(row, name) for name in _LINE_FIELDS)])[0]
-
-
-def update_versioned(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
-                     values: dict[str, Any]) -> None:
-    """``UPDATE … WHERE id = ? AND version = ?``, bumping version and updated_at.
-
-    The one optimistic-locking write of every table: when the row changed (or was
-    deleted) since ``version`` was read, nothing is written and EditConflict says
-    what is stored now.
-    """
-    result = conn.execute(
-        update(table)
-        .where(and_(table.c.id == row_id, table.c.version == version))
-        .values(**values, version=version + 1, updated_at=utcnow())
-    )
-    if result.rowcount != 1:
-        current = conn.execute(select(table).where(table.c.id == row_id)).first()
-        theirs = None
-        if current is not None and current.deleted_at is None:
-            theirs = {k: getattr(current, k) for k in values if k in table.c}
-        raise EditConflict(table.name, row_id, dict(values), theirs)
-
 
 
 def _quoted(name: str | None, fallback: str) -> str:

@@ -8,21 +8,20 @@ they are rearranged), then applied in memory and announced.
 from __future__ import annotations
 
 import uuid
-from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import LineItem, Section
 from app.models.types import utcnow
+from app.services.estimate.document_state import DocumentState
 from app.services.estimate.fields import SECTION_FIELDS
 from app.services.estimate.parameters import parse_range
 from app.services.estimate.rows import (
     Change,
     ChangeKind,
     ConcurrentEditError,
-    LineRow,
     SectionRow,
     UnseenLines,
     _line_from_row,
@@ -35,27 +34,8 @@ LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 
 
-class SectionEditing:
-    """The section half of an EstimateDocument (which provides what is declared here)."""
-
-    estimate_id: uuid.UUID
-    sections: list[SectionRow]
-    estimate_problems: dict[str, str]
-    _lines: dict[uuid.UUID, LineRow]
-
-    if TYPE_CHECKING:
-        def section(self, section_id: uuid.UUID) -> SectionRow: ...
-        def section_index(self, section_id: uuid.UUID) -> int: ...
-        def _emit(self, change: Change) -> None: ...
-        def _price(self, line: LineRow) -> None: ...
-        def _retotal(self) -> None: ...
-        def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None: ...
-        @staticmethod
-        def _update_row(conn: Connection, table: Any, row_id: uuid.UUID, version: int,
-                        values: dict[str, Any]) -> None: ...
-        def _write(self, *section_ids: uuid.UUID,
-                   reorder: bool = False) -> AbstractContextManager[Connection]: ...
-
+class SectionEditing(DocumentState):
+    """The section half of an EstimateDocument (the state it uses: DocumentState)."""
     # -- section edits ---------------------------------------------------------
 
     def set_section_fields(self, section_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:

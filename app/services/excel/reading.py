@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -62,8 +65,8 @@ def open_workbook(path: str | Path, formulas: bool = False) -> Any:
                            f"{'text' if _looks_like_text(start) else 'another kind of file'}.")
     try:
         check_limits(p)
-        _size_sheets_from_their_start()
-        return load_workbook(p, read_only=True, data_only=not formulas)
+        with _sheets_sized_from_their_start():
+            return load_workbook(p, read_only=True, data_only=not formulas)
     except ImportFailed:
         raise
     except zipfile.BadZipFile:
@@ -168,37 +171,56 @@ def _mib(size: int) -> str:
     return f"{size / MiB:,.0f} MB" if size >= MiB else f"{size:,} bytes"
 
 
-def _size_sheets_from_their_start() -> None:
-    """Make openpyxl's read-only sheets look for ``<dimension>`` before ``<sheetData>`` only.
+# One workbook opens at a time while openpyxl's reader makes its sheets of the class below.
+_OPENING = threading.Lock()
 
-    Its own ``ReadOnlyWorksheet._get_size`` waits for the *end* of ``<sheetData>`` to give up,
-    so opening a workbook parsed every sheet written without a ``<dimension>`` (openpyxl's
+
+@contextmanager
+def _sheets_sized_from_their_start() -> Iterator[None]:
+    """While a workbook opens, its read-only sheets look for ``<dimension>`` before ``<sheetData>`` only.
+
+    openpyxl's own ``ReadOnlyWorksheet._get_size`` waits for the *end* of ``<sheetData>`` to give
+    up, so opening a workbook parsed every sheet written without a ``<dimension>`` (openpyxl's
     write-only mode writes none) to its last row: 165 s here for a 60-row preview of a
-    1,000,000-row sheet. Same result, from the sheet's first elements; installed once.
+    1,000,000-row sheet. Same result, from the sheet's first elements. Scoped to the opening:
+    openpyxl's class is left as it is; its reader makes the sheets of a subclass until the
+    reader's name for the class is put back, on the way out.
     """
-    from openpyxl.worksheet import _read_only
+    from openpyxl.reader import excel
 
-    if getattr(_read_only.ReadOnlyWorksheet._get_size, "tandem", False):
-        return
+    with _OPENING:
+        original = excel.ReadOnlyWorksheet
+        excel.ReadOnlyWorksheet = _start_sized_sheet()
+        try:
+            yield
+        finally:
+            excel.ReadOnlyWorksheet = original
+
+
+@functools.cache
+def _start_sized_sheet() -> type:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
     from openpyxl.worksheet.dimensions import SheetDimension
     from openpyxl.xml.functions import iterparse
 
-    def get_size(ws: Any) -> None:
-        source = ws._get_source()
-        try:
-            for _event, element in iterparse(source, events=("start",)):
-                if element.tag == DIMENSION_TAG:
-                    ws._min_column, ws._min_row, ws._max_column, ws._max_row = (
-                        SheetDimension.from_tree(element).boundaries)
-                    return
-                if element.tag == DATA_TAG:
-                    return
-        finally:
-            source.close()
+    class StartSizedWorksheet(ReadOnlyWorksheet):
+        """A read-only sheet sized from its first elements (see _sheets_sized_from_their_start)."""
 
-    get_size.tandem = True  # type: ignore[attr-defined]
-    _read_only.ReadOnlyWorksheet._get_size = get_size
+        def _get_size(self) -> None:
+            source = self._get_source()
+            try:
+                for _event, element in iterparse(source, events=("start",)):
+                    if element.tag == DIMENSION_TAG:
+                        self._min_column, self._min_row, self._max_column, self._max_row = (
+                            SheetDimension.from_tree(element).boundaries)
+                        return
+                    if element.tag == DATA_TAG:
+                        return
+            finally:
+                source.close()
+
+    return StartSizedWorksheet
 
 
 def _looks_like_text(start: bytes) -> bool:

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from app.models import Role
 from app.models.types import utcnow
-from app.services.estimate.document import update_versioned
 from app.services.storage.database import Database
+from app.services.storage.versioned import update_versioned
 from app.services.values import InputError, parse_decimal, parse_text
 
 ROLE_T = Role.__table__  # type: ignore[attr-defined]

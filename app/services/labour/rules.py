@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 
 from app.models import LabourHoliday, LabourRuleSet
 from app.models.types import utcnow
-from app.services.estimate.document import EditConflict, update_versioned
 from app.services.storage.database import Database
+from app.services.storage.versioned import EditConflict, update_versioned
 from app.services.values import InputError, parse_date, parse_decimal, parse_text
 
 RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]

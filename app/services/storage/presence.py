@@ -7,12 +7,15 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.engine import Connection
 
 from app import __version__
 from app.models.meta import Presence
@@ -20,10 +23,20 @@ from app.models.types import utcnow
 from app.services.storage.errors import StorageError
 from app.services.storage.filesystems import check_locking
 
-if TYPE_CHECKING:  # the database opens through guard_share: it hands the probe in, no cycle
-    from collections.abc import Callable
 
-    from app.services.storage.database import Database
+class Store(Protocol):
+    """What presence needs of a database: short transactions, and closing (the probe).
+
+    The database module opens through :func:`guard_share`, so this one names only what it
+    uses of a :class:`~app.services.storage.database.Database`, not the class: no import cycle.
+    """
+
+    def read(self) -> AbstractContextManager[Connection]: ...
+
+    def write(self, *, track: bool = ...) -> AbstractContextManager[Connection]: ...
+
+    def close(self) -> None: ...
+
 
 PRESENCE_T = Presence.__table__  # type: ignore[attr-defined]
 HEARTBEAT_SECONDS = 20
@@ -61,7 +74,7 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(db: Database, now: datetime | None = None) -> int:
+def clean_stale(db: Store, now: datetime | None = None) -> int:
     """Delete records of Tandems that stopped heartbeating, or whose process on this host is gone."""
     now = now or utcnow()
     host = socket.gethostname()
@@ -77,7 +90,7 @@ def clean_stale(db: Database, now: datetime | None = None) -> int:
     return len(dead)
 
 
-def register(db: Database, user_name: str | None = None) -> uuid.UUID:
+def register(db: Store, user_name: str | None = None) -> uuid.UUID:
     """Announce this process; returns the id to heartbeat and unregister with."""
     clean_stale(db)
     record = Presence(user_name=(user_name or current_user())[:100], host=socket.gethostname()[:255],
@@ -87,7 +100,7 @@ def register(db: Database, user_name: str | None = None) -> uuid.UUID:
     return record.id
 
 
-def heartbeat(db: Database, presence_id: uuid.UUID, user_name: str | None = None) -> None:
+def heartbeat(db: Store, presence_id: uuid.UUID, user_name: str | None = None) -> None:
     """Say we are still here; re-announce if someone cleaned us out (after a long sleep)."""
     with db.write(track=False) as conn:
         touched = conn.execute(
@@ -99,12 +112,12 @@ def heartbeat(db: Database, presence_id: uuid.UUID, user_name: str | None = None
             conn.execute(PRESENCE_T.insert().values(**record.model_dump()))
 
 
-def unregister(db: Database, presence_id: uuid.UUID) -> None:
+def unregister(db: Store, presence_id: uuid.UUID) -> None:
     with db.write(track=False) as conn:
         conn.execute(delete(PRESENCE_T).where(PRESENCE_T.c.id == presence_id))
 
 
-def others(db: Database, me: uuid.UUID | None, now: datetime | None = None) -> list[Peer]:
+def others(db: Store, me: uuid.UUID | None, now: datetime | None = None) -> list[Peer]:
     """Everyone else with the database open now (stale records are not counted)."""
     now = now or utcnow()
     with db.read() as conn:
@@ -132,7 +145,7 @@ _ADVICE = "Copy it to this computer, or use a proper share or a PostgreSQL serve
 _PROBE_TRIES, _PROBE_PAUSE_S = 15, 0.2
 
 
-def guard_share(path: Path, probe: Callable[[Path], Database]) -> tuple[str | None, str | None]:
+def guard_share(path: Path, probe: Callable[[Path], Store]) -> tuple[str | None, str | None]:
     """On a share whose locks cannot be trusted: (why the file opens read-only, or None; the warning).
 
     Two computers writing over such a share corrupt the file within seconds. Alone on it,
@@ -141,7 +154,7 @@ def guard_share(path: Path, probe: Callable[[Path], Database]) -> tuple[str | No
     it read-only and every write is refused with the reason, presence heartbeats included:
     the other keeps working, this one reads. (Two Tandems opening at the same instant can
     both find themselves alone.) ``probe`` opens the file read-only for that look (the
-    database module hands in its own, so this module needs none of it at run time).
+    database module hands in its own).
     """
     locking = check_locking(path)
     if locking.reliable:
@@ -162,7 +175,7 @@ def guard_share(path: Path, probe: Callable[[Path], Database]) -> tuple[str | No
     return reason, reason
 
 
-def _present_elsewhere(path: Path, open_probe: Callable[[Path], Database]) -> list[Peer] | StorageError:
+def _present_elsewhere(path: Path, open_probe: Callable[[Path], Store]) -> list[Peer] | StorageError:
     """Who has the file open on other computers, read through a connection that cannot write.
 
     While another computer writes, its journal makes the read fail (a read-only connection

@@ -7,16 +7,13 @@ undoable command on the dialog's own stack (Ctrl+Z / Ctrl+Shift+Z while it has f
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QDateEdit,
-    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -25,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -33,14 +29,11 @@ from PySide6.QtWidgets import (
 from app.models.enums import CrewKind
 from app.services.crew import people as crew
 from app.services.crew.records import CrewInfo
-from app.services.estimate.document import ConcurrentEditError
 from app.services.lookups import load_lookups
 from app.services.money import format_number
 from app.services.storage.database import Database
-from app.services.storage.errors import StorageError
 from app.services.values import InputError
-from app.ui.idle_reload import IdleReload
-from app.ui.widgets import error_label, record_table
+from app.ui.field_table import CallCommand, RecordEditorDialog
 
 _COLUMNS = ("Name", "Kind", "Max h/week", "Roles", "Days off")
 _EDITABLE = {0: "name", 1: "kind", 2: "max_weekly_hours"}
@@ -50,22 +43,22 @@ class CrewTableModel(QAbstractTableModel):
     def __init__(self, dialog: CrewEditorDialog) -> None:
         super().__init__(dialog)
         self.dialog = dialog
-        self.members: list[CrewInfo] = []
+        self.rows: list[CrewInfo] = []
 
-    def set_members(self, members: list[CrewInfo]) -> None:
+    def set_rows(self, rows: list[CrewInfo]) -> None:
         self.beginResetModel()
-        self.members = members
+        self.rows = rows
         self.endResetModel()
 
-    def update_members(self, stored: dict[uuid.UUID, CrewInfo]) -> None:
+    def update_rows(self, stored: dict[uuid.UUID, CrewInfo]) -> None:
         """The rows shown take their stored values in place (no reset: an open cell editor stays)."""
-        if not self.members:
+        if not self.rows:
             return
-        self.members = [stored.get(m.id, m) for m in self.members]
-        self.dataChanged.emit(self.index(0, 0), self.index(len(self.members) - 1, len(_COLUMNS) - 1))
+        self.rows = [stored.get(m.id, m) for m in self.rows]
+        self.dataChanged.emit(self.index(0, 0), self.index(len(self.rows) - 1, len(_COLUMNS) - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.members)
+        return 0 if parent.isValid() else len(self.rows)
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(_COLUMNS)
@@ -86,7 +79,7 @@ class CrewTableModel(QAbstractTableModel):
              role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             return None
-        member = self.members[index.row()]
+        member = self.rows[index.row()]
         column = index.column()
         if column == 0:
             return member.name
@@ -103,7 +96,7 @@ class CrewTableModel(QAbstractTableModel):
                 role: int = Qt.ItemDataRole.EditRole) -> bool:
         if role != Qt.ItemDataRole.EditRole or index.column() not in _EDITABLE:
             return False
-        member = self.members[index.row()]
+        member = self.rows[index.row()]
         field = _EDITABLE[index.column()]
         old: Any = {"name": member.name, "kind": member.kind.value,
                     "max_weekly_hours": member.max_weekly_hours}[field]
@@ -114,73 +107,19 @@ class CrewTableModel(QAbstractTableModel):
         ))
 
 
-class CallCommand(QUndoCommand):
-    """A command from two plain calls; the first redo happens before the push (see run)."""
-
-    def __init__(self, text: str, do: Callable[[], None], undo: Callable[[], None]) -> None:
-        super().__init__(text)
-        self._do, self._undo = do, undo
-        self.report: Callable[[str], None] = lambda _m: None
-        self.after: Callable[[], None] = lambda: None
-        self.skip_first = True
-
-    def redo(self) -> None:
-        if self.skip_first:
-            self.skip_first = False
-            return
-        self._guard(self._do)
-
-    def undo(self) -> None:
-        self._guard(self._undo)
-
-    def _guard(self, work: Callable[[], None]) -> None:
-        try:
-            work()
-        except (InputError, StorageError, ConcurrentEditError) as error:
-            self.report(str(error))
-            return
-        self.after()
-
-
-def add_undo_buttons(dialog: QDialog, stack: QUndoStack, prefix: str,
-                     row: QHBoxLayout) -> tuple[QToolButton, QToolButton]:
-    """Undo/Redo buttons for a dialog's own stack, with Ctrl+Z / Ctrl+Shift+Z while it has focus."""
-    made = []
-    for name, action, keys in (
-        ("Undo", stack.createUndoAction(dialog, "Undo"), QKeySequence(QKeySequence.StandardKey.Undo)),
-        ("Redo", stack.createRedoAction(dialog, "Redo"), QKeySequence("Ctrl+Shift+Z")),
-    ):
-        button = QToolButton(dialog)
-        button.setObjectName(f"{prefix}{name}Button")
-        action.setShortcut(keys)
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        dialog.addAction(action)
-        button.setDefaultAction(action)
-        row.addWidget(button)
-        made.append(button)
-    return made[0], made[1]
-
-
-class CrewEditorDialog(QDialog):
+class CrewEditorDialog(RecordEditorDialog):
     crewChanged = Signal()
+    noun = "crew member"
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("crewEditor")
+        super().__init__(db, "crew", parent)
         self.setWindowTitle("Crew members")
         self.resize(980, 560)
-        self.db = db
-        self.undo_stack = QUndoStack(self)
         with db.read() as conn:
             self.role_names = {r.id: r.name for r in load_lookups(conn).roles.values()}
         self.model = CrewTableModel(self)
-        self.table = record_table(self.model, "crewTable", 3, self)
-        self.message = error_label("crewEditorMessage", self)
+        self.place_table(self.model, 3)
 
-        self.add_button = QPushButton("Add crew member", self)
-        self.add_button.setObjectName("crewAddButton")
-        self.delete_button = QPushButton("Delete", self)
-        self.delete_button.setObjectName("crewDeleteButton")
         self.roles = QTableWidget(0, 3, self)
         self.roles.setObjectName("crewRoles")
         self.roles.setHorizontalHeaderLabels(["Can fill", "Role", "Own cost rate /h"])
@@ -198,11 +137,7 @@ class CrewEditorDialog(QDialog):
 
         left = QVBoxLayout()
         left.addWidget(self.table, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        left.addLayout(buttons)
+        left.addLayout(self.buttons)
         right = QVBoxLayout()
         right.addWidget(QLabel("Roles this person can fill", self))
         right.addWidget(self.roles, 2)
@@ -220,46 +155,29 @@ class CrewEditorDialog(QDialog):
         layout.addLayout(body, 1)
         layout.addWidget(self.message)
 
-        self.undo_button, self.redo_button = add_undo_buttons(self, self.undo_stack, "crew", buttons)
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.add_day_button.clicked.connect(lambda: self._toggle_day(True))
         self.remove_day_button.clicked.connect(lambda: self._toggle_day(False))
         self.roles.itemChanged.connect(self._on_roles_itemChanged)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._show_member())
-        self.ask_name: Callable[[], str | None] = lambda: None
-        self.confirm: Callable[[str], bool] = lambda _text: True
-        self._keep: uuid.UUID | None = None
-        self.rebuild = IdleReload(self._rebuild, lambda: (self.table, self.roles), self)
-        self.reload()
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.shown())
+        self.start(self.table, self.roles)
 
-    # -- state -----------------------------------------------------------------------------
+    # -- the records ---------------------------------------------------------------------
 
-    def reload(self, keep: uuid.UUID | None = None) -> None:
-        """Show the crew as stored, ``keep`` (else the current member) selected; waits for an open cell."""
-        self._keep = keep or self._keep
-        self.rebuild.request()
+    def load_rows(self) -> list[CrewInfo]:
+        return sorted(crew.load_crew(self.db).values(), key=lambda m: m.name.lower())
 
-    def _rebuild(self) -> None:
-        keep, self._keep = self._keep or self.current_id(), None
-        members = sorted(crew.load_crew(self.db).values(), key=lambda m: m.name.lower())
-        self.model.set_members(members)
-        for row, member in enumerate(members):
-            if member.id == keep:
-                self.table.selectRow(row)
-                break
-        else:
-            if members:
-                self.table.selectRow(0)
-        self._show_member()
+    def add_record(self, name: str) -> uuid.UUID:
+        return crew.add_crew_member(self.db, name, CrewKind.FREELANCE)
 
-    def current(self) -> CrewInfo | None:
-        index = self.table.currentIndex()
-        return self.model.members[index.row()] if index.isValid() else None
+    def delete_record(self, record_id: uuid.UUID, version: int | None = None) -> None:
+        # Always as stored now: the assignments keep the member's history, and an undo brings all back.
+        crew.delete_crew_member(self.db, record_id, self.member(record_id).version)
 
-    def current_id(self) -> uuid.UUID | None:
-        member = self.current() if hasattr(self, "table") else None
-        return member.id if member else None
+    def restore_record(self, record_id: uuid.UUID) -> None:
+        crew.restore_crew_member(self.db, record_id)
+
+    def delete_question(self, row: CrewInfo) -> str:
+        return f"Delete {row.name}? Their assignments stay on the calendar's history; you can undo this."
 
     def member(self, member_id: uuid.UUID) -> CrewInfo:
         fresh = crew.load_crew(self.db).get(member_id)
@@ -267,7 +185,8 @@ class CrewEditorDialog(QDialog):
             raise InputError("That crew member no longer exists.")
         return fresh
 
-    def _show_member(self) -> None:
+    def shown(self) -> None:
+        """The current member's roles and days off."""
         member = self.current()
         self.roles.blockSignals(True)
         self.roles.setRowCount(0)
@@ -295,71 +214,19 @@ class CrewEditorDialog(QDialog):
         self.roles.blockSignals(False)
         self.delete_button.setEnabled(member is not None)
 
-    # -- running undoable changes ---------------------------------------------------------
+    # -- after a save ----------------------------------------------------------------------
 
-    def run(self, command: CallCommand) -> bool:
-        """Do the command's first step now; push it only if that worked."""
-        command.report = self._report
-        command.after = self._saved
-        try:
-            command._do()
-        except (InputError, StorageError, ConcurrentEditError) as error:
-            self._report(str(error))
-            return False
-        self.message.clear()
-        self.undo_stack.push(command)
-        self._saved()
-        return True
-
-    def _saved(self) -> None:
+    def after_save(self) -> None:
         # The next edit reads the rows (its undo step keeps the old value): stored values at once.
-        self.model.update_members(crew.load_crew(self.db))
-        # The rebuild not from inside the save: a cell editor may still be committing into the table.
-        QTimer.singleShot(0, self, self._changed)
+        self.model.update_rows(crew.load_crew(self.db))
 
-    def _changed(self) -> None:
-        self.reload()
+    def announce(self) -> None:
         self.crewChanged.emit()
-
-    def _report(self, message: str) -> None:
-        self.message.setText(message)
-        QTimer.singleShot(0, self, self.reload)
 
     def update_member(self, member_id: uuid.UUID, **changes: Any) -> None:
         crew.update_crew_member(self.db, member_id, self.member(member_id).version, **changes)
 
     # -- slots ---------------------------------------------------------------------------------
-
-    def _on_add_button_clicked(self) -> None:
-        name = self.ask_name()
-        if name is None:
-            return
-        created: dict[str, uuid.UUID] = {}
-
-        def do() -> None:
-            if "id" in created:
-                crew.restore_crew_member(self.db, created["id"])
-            else:
-                created["id"] = crew.add_crew_member(self.db, name, CrewKind.FREELANCE)
-            self.reload(created["id"])
-
-        def undo() -> None:
-            crew.delete_crew_member(self.db, created["id"], self.member(created["id"]).version)
-            self.reload()
-
-        self.run(CallCommand("Add crew member", do, undo))
-
-    def _on_delete_button_clicked(self) -> None:
-        member = self.current()
-        if member is None or not self.confirm(f"Delete {member.name}? Their assignments stay on the "
-                                              "calendar's history; you can undo this."):
-            return
-        member_id = member.id
-        self.run(CallCommand(
-            "Delete crew member",
-            lambda: crew.delete_crew_member(self.db, member_id, self.member(member_id).version),
-            lambda: crew.restore_crew_member(self.db, member_id),
-        ))
 
     def _on_roles_itemChanged(self, item: QTableWidgetItem) -> None:
         member = self.current()

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 from app.models.enums import AssignmentStatus
 from app.services.crew.board import CrewBoard
 from app.services.crew.records import BoardChange, OpenPosition
-from app.services.estimate.document import ConcurrentEditError
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.storage.versioned import ConcurrentEditError
 from app.services.values import InputError
 from app.ui.crew.calendar import CrewCalendarView
 from app.ui.crew.commands import AssignCrew, DeleteAssignment, MoveAssignment, SetAssignmentStatus

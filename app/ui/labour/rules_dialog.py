@@ -8,7 +8,6 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableView, QVBoxLayout, QWidget
 
-from app.services.estimate.document import ConcurrentEditError
 from app.services.labour.rules import (
     RULE_FIELDS,
     format_rule_value,
@@ -17,6 +16,7 @@ from app.services.labour.rules import (
 )
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.storage.versioned import ConcurrentEditError
 from app.services.values import InputError
 from app.ui.field_table import FieldTableModel
 
