@@ -32,11 +32,11 @@ from app.services.company.setup import (
 from app.services.demo import open_demo
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.revisions import send_quote
-from app.services.estimate.rows import EditConflict
 from app.services.labour.pay import split_hours
 from app.services.lookups import rules_from_row
 from app.services.paths import data_dir
 from app.services.storage.database import Database
+from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
 from tests.factories import make_estimate, make_project
 

@@ -15,15 +15,14 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.company.settings import COMPANY, load_company, save_field
-from app.services.estimate.document import ConcurrentEditError
-from app.services.estimate.rows import EditConflict
 from app.services.master_data import RecordRow
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.storage.versioned import ConcurrentEditError, EditConflict
 from app.services.values import InputError
 from app.ui.company.form import CompanyForm
-from app.ui.crew.editor import CallCommand, add_undo_buttons
 from app.ui.estimate.editor import EDIT, KEEP_MINE, ConflictView
+from app.ui.field_table import CallCommand, add_undo_buttons
 from app.ui.widgets import error_label
 
 _ERRORS = (InputError, StorageError, ConcurrentEditError)
