@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -35,7 +36,7 @@ from app.services.estimate.revisions import send_quote
 from app.services.labour.pay import split_hours
 from app.services.lookups import rules_from_row
 from app.services.paths import data_dir
-from app.services.storage.database import Database
+from app.services.storage.database import Database, open_database
 from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
 from tests.factories import make_estimate, make_project
@@ -104,6 +105,35 @@ def test_setting_up_a_database_that_has_a_company_is_refused(any_demo_db: Databa
                                            r"needs a new database"):
         set_up_company(any_demo_db, {"name": "Brightside Events"})
     assert _counts(any_demo_db) == before
+
+
+def test_two_set_ups_at_once_make_one_company(db_target: str, any_db: Database) -> None:
+    dbs = [open_database(db_target) for _ in range(3)]
+    outcomes: list[str] = []
+    start = threading.Barrier(len(dbs))
+
+    def set_up(db: Database, n: int) -> None:
+        start.wait(10)
+        try:
+            set_up_company(db, {"name": f"Company {n}"})
+            outcomes.append("set up")
+        except AlreadySetUp:
+            outcomes.append("refused")
+        except BaseException as error:  # handed to the test thread
+            outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=set_up, args=(db, n)) for n, db in enumerate(dbs)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for db in dbs:
+            db.close()
+    assert sorted(outcomes) == ["refused", "refused", "set up"]
+    counts = _counts(any_db)
+    assert (counts["Company"], counts["LabourRuleSet"], counts["CatalogCategory"]) == (1, 1, 7)
 
 
 @pytest.mark.parametrize(("key", "value", "message"), [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlmodel import SQLModel
 
 from app.models import CatalogCategory, Company, LabourRuleSet, LostReason, Role
@@ -46,12 +46,6 @@ class AlreadySetUp(StorageError):
     """The database already holds a company: setting up again would give it two."""
 
 
-def has_company(db: Database) -> bool:
-    with db.read() as conn:
-        return bool(conn.execute(select(func.count()).select_from(COMPANY_T)
-                                 .where(COMPANY_T.c.deleted_at.is_(None))).scalar_one())
-
-
 def _insert(conn: Any, record: SQLModel) -> None:
     table = type(record).__table__  # type: ignore[attr-defined]
     conn.execute(table.insert().values(**{c.name: getattr(record, c.name) for c in table.columns}))
@@ -70,6 +64,8 @@ def set_up_company(db: Database, values: dict[str, Any]) -> None:
     if refused:
         raise InputError(next(iter(refused.values())))
     with db.write() as conn:
+        if conn.dialect.name == "postgresql":  # two set-ups at once: the second waits, then sees the first
+            conn.exec_driver_sql("LOCK TABLE company IN SHARE ROW EXCLUSIVE MODE")
         taken = conn.execute(select(COMPANY_T.c.name).where(COMPANY_T.c.deleted_at.is_(None)).limit(1)
                              ).scalar()
         if taken is not None:
