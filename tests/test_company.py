@@ -346,3 +346,14 @@ def test_a_new_companys_quote_is_headed_by_its_settings(empty_db: Database, tmp_
     assert "HST" in by_label and "Total (CAD)" in by_label and "Tax" not in by_label
     assert "Net 30 days." in col_a and "Deposit 50% on signature." in col_a
     assert len(ws._images) == 1
+
+
+def test_the_demo_recipe_s_company_is_valid_settings() -> None:
+    from app.services.demo import load_recipe
+
+    company = dict(load_recipe()["company"])
+    assert company.pop("logo_file") == "northlight-logo.png"
+    good, refused = settings.parse_all(company)
+    assert refused == {}
+    assert set(good) | {"logo"} == set(settings.FIELD_KEYS)  # every setting filled in the demo
+    assert good["default_tax_pct"] == 0  # the demo's totals are EXAMPLE.md's, untaxed
