@@ -321,3 +321,12 @@ def test_settings_follow_changes_saved_by_others(qtbot: Any, window: MainWindow,
     assert dialog.form.editors["phone"].text() == "+1 702 555 0199"
     dialog.close()
     QApplication.processEvents()
+
+
+def test_the_open_estimate_follows_a_changed_currency(qtbot: Any, window: MainWindow,
+                                                      demo_db: Database) -> None:
+    dialog = _settings(qtbot, window)
+    _type(qtbot, dialog.form, "currency", "eur")
+    assert _stored(demo_db, "currency") == "EUR"
+    qtbot.waitUntil(lambda: window.workspace is not None and window.workspace.doc.header.currency == "EUR")
+    dialog.close()
