@@ -49,7 +49,13 @@ def company_shots(app, db, out: Path) -> list[Path]:  # type: ignore[no-untyped-
     from app.ui.dialogs import UserDialogs
 
     made = []
+    from PySide6.QtWidgets import QLabel
+
+    from app import __version__
+
     welcome = WelcomeWindow()
+    footer = welcome.findChild(QLabel, "welcomeFooter")  # the usual folder, not this run's temporary one
+    footer.setText(f"Tandem {__version__} · your data folder is ~/.local/share/Tandem")
     setup = CompanySetupDialog(UserDialogs(), "~/.local/share/Tandem/tandem.db")
     form = setup.form
     for key, text in (("name", "Brightside Events"), ("address", "40 Mill Street\nToronto, ON M5A 3R3"),

@@ -13,7 +13,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QCommandLinkButton, QLabel, QVBoxLayout, QWidget
 
+from app import __version__
 from app.services.demo import open_demo
+from app.services.paths import data_dir
 from app.services.storage.errors import StorageError
 from app.ui.storage.file_actions import DB_FILTER
 
@@ -60,6 +62,11 @@ class WelcomeWindow(QWidget):
             layout.addWidget(button)
         layout.addWidget(self.message)
         layout.addStretch(1)
+        footer = QLabel(f"Tandem {__version__} · your data folder is {data_dir()}", self)
+        footer.setObjectName("welcomeFooter")
+        footer.setWordWrap(True)
+        footer.setStyleSheet("QLabel { color: #6b7280; font-size: 11px; }")
+        layout.addWidget(footer)
         self.resize(620, 430)
 
     def _choice(self, name: str, text: str, description: str) -> QCommandLinkButton:
