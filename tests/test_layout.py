@@ -12,9 +12,10 @@ APP = Path(__file__).resolve().parents[1] / "app"
 SHARED = {
     "services": {"__init__", "bounds", "demo", "directory", "lookups", "master_data", "money", "paths",
                  "values"},
-    # the main window and what it assembles: the navigator and its New… actions, the editors' doors
+    # the main window and what it assembles: the navigator and its New… actions, the editors' doors,
+    # and the shell (what of the window the actions see)
     "ui": {"__init__", "app", "dialogs", "directory_actions", "editor_actions", "field_table", "idle_reload",
-           "main_window", "master_data", "navigator", "tasks", "widgets"},
+           "main_window", "master_data", "navigator", "shell", "tasks", "widgets"},
 }
 MAX_LINES = 500
 # Modules still over the limit, each with the size it may not grow past; split them along their seams
@@ -77,9 +78,10 @@ def test_no_module_imports_itself_back_at_run_time() -> None:
     assert _cycles(exclude_type_checking_imports=True) == []
 
 
-def test_the_core_has_no_import_cycle_even_for_type_hints() -> None:
-    """In the core not even a type hint imports back: a part names a protocol of what it uses."""
-    assert _cycles(exclude_type_checking_imports=False, within=("app.models", "app.services")) == []
+def test_no_module_imports_itself_back_even_for_type_hints() -> None:
+    """Not even a type hint imports back: a part names a protocol of what it uses (the document's
+    DocumentState, the menus' Shell, the calendar's DragSurface and CalendarMarks)."""
+    assert _cycles(exclude_type_checking_imports=False) == []
 
 
 def test_the_document_s_parts_name_what_they_use_once() -> None:

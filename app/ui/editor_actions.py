@@ -18,14 +18,16 @@ from app.ui.labour.rules_dialog import LabourRulesDialog
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 
 class EditorActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.labour_rules_action = window_action(
             window, "Labour rules…", "actionLabourRules", self.show_labour_rules,
             tip="Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
@@ -50,10 +52,10 @@ class EditorActions(QObject):
 
     def show_crew_editor(self) -> None:
         """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
-        if self.window.db is None:
+        if self.shell.db is None:
             return
-        if self.crew_editor is None or self.crew_editor.db is not self.window.db:
-            self.crew_editor = CrewEditorDialog(self.window.db, self.window)
+        if self.crew_editor is None or self.crew_editor.db is not self.shell.db:
+            self.crew_editor = CrewEditorDialog(self.shell.db, self.window)
             self.crew_editor.ask_name = lambda: self.dialogs.ask_text(self.window, "Add crew member", "Name:")
             self.crew_editor.confirm = lambda text: self.dialogs.confirm(
                 self.window, "Delete crew member", text)
@@ -61,24 +63,24 @@ class EditorActions(QObject):
         self.crew_editor.open()
 
     def _on_crew_changed(self) -> None:
-        self.window.crew_panel.refresh()
+        self.shell.crew_panel.refresh()
 
     def show_labour_rules(self) -> None:
         """Edit → Labour rules…: non-blocking; the open estimate reprices after each save."""
-        if self.window.db is None:
+        if self.shell.db is None:
             return
         if self.labour_rules_dialog is not None:
             self.labour_rules_dialog.deleteLater()
-        self.labour_rules_dialog = LabourRulesDialog(self.window.db, self.window)
+        self.labour_rules_dialog = LabourRulesDialog(self.shell.db, self.window)
         self.labour_rules_dialog.model.saved.connect(self._on_labour_rules_saved)
         self.labour_rules_dialog.open()
 
     def show_roles_editor(self) -> None:
         """Edit → Roles…: non-blocking; the open estimate reloads (and reprices) after each change."""
-        if self.window.db is None:
+        if self.shell.db is None:
             return
-        if self.roles_editor is None or self.roles_editor.db is not self.window.db:
-            self.roles_editor = RolesEditorDialog(self.window.db, self.window)
+        if self.roles_editor is None or self.roles_editor.db is not self.shell.db:
+            self.roles_editor = RolesEditorDialog(self.shell.db, self.window)
             self.roles_editor.ask_name = lambda: self.dialogs.ask_text(self.window, "Add role", "Name:")
             self.roles_editor.confirm = lambda text: self.dialogs.confirm(self.window, "Delete role", text)
             self.roles_editor.rolesChanged.connect(self._on_labour_rules_saved)
@@ -87,5 +89,5 @@ class EditorActions(QObject):
         self.roles_editor.open()
 
     def _on_labour_rules_saved(self) -> None:
-        self.window.reprice.request()
+        self.shell.reprice.request()
 

@@ -3,6 +3,10 @@
 A QAbstractScrollArea that paints only the rows and days in view, so a year of
 hundreds of people scrolls smoothly. It reads a CrewBoard and never writes: drags
 and keys become requests (signals) that the panel turns into undo commands.
+
+The view owns the rest: its ``grid`` (a CalendarGeometry: where things are, hit-testing;
+not ``geometry``, which is QWidget's), its ``painting`` (which reads the grid and the
+view's marks: selection, preview, drop target) and the drags (BarDrag, on a DragSurface).
 """
 
 from __future__ import annotations
@@ -19,37 +23,35 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
-    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QResizeEvent,
-    QStaticText,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
-
-from app.ui.crew.interactions import BarDrag, BarEdit
-from app.ui.crew.roster import crew_from_mime
-
-if TYPE_CHECKING:
-    from app.services.crew.board import CrewBoard
-    from app.services.crew.records import AssignmentInfo
 
 from app.ui.crew.calendar_geometry import CalendarGeometry
 from app.ui.crew.calendar_painting import CalendarPainting
 from app.ui.crew.calendar_style import (
     HEADER_HEIGHT,
-    MIN_DAY_WIDTH,
     NAME_WIDTH,
     ROW_HEIGHT,
     CalendarRow,
     project_colours,
 )
+from app.ui.crew.interactions import BarDrag, BarEdit
+from app.ui.crew.roster import crew_from_mime
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRectF
+
+    from app.services.crew.board import CrewBoard
+    from app.services.crew.records import AssignmentInfo
 
 
-class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
+class CrewCalendarView(QAbstractScrollArea):
     selectionChanged = Signal(object)  # assignment id or None
     editRequested = Signal(object)  # BarEdit
     deleteRequested = Signal(object)  # assignment id
@@ -64,65 +66,94 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
         self.viewport().setAcceptDrops(True)
         self.viewport().setMouseTracking(True)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.board: CrewBoard | None = None
-        self.start = date.today().replace(day=1)
-        self.days = 365
-        self.today = date.today()
-        self.zoom = "month"
-        self.day_width = MIN_DAY_WIDTH["month"]
+        self.grid = CalendarGeometry()
         self.role_filter: uuid.UUID | None = None
         self.name_filter = ""
-        self.rows: list[CalendarRow] = []
-        self.row_of: dict[uuid.UUID, int] = {}
-        self.by_crew: dict[uuid.UUID, list[AssignmentInfo]] = {}
         self.selected: uuid.UUID | None = None
         self.preview: BarEdit | None = None
         self.drop_target: tuple[uuid.UUID, date] | None = None
         self._drag: BarDrag | None = None
-        self._elide_cache: dict[tuple[str, int], str] = {}
-        self._text_cache: dict[tuple[str, int], QStaticText] = {}
-        self.colours: dict[uuid.UUID, QColor] = {}
-        self.lanes: dict[uuid.UUID, tuple[int, int]] = {}  # assignment id -> (lane, lanes in its cluster)
-        self._font = QFont(self.font())
-        self._small = QFont(self.font())
-        self._small.setPointSizeF(max(6.5, self._font.pointSizeF() - 1.5))
-        self._bold = QFont(self.font())
-        self._bold.setBold(True)
-        # Painting asks for the scroll position per bar: keep it here rather than ask Qt each time.
-        self._hscroll = 0
-        self._vscroll = 0
+        self.painting = CalendarPainting(self.grid, self, self.font())
         self.horizontalScrollBar().valueChanged.connect(self._on_hscroll)
         self.verticalScrollBar().valueChanged.connect(self._on_vscroll)
+
+    # -- what the geometry knows, asked of the view ------------------------------------------
+
+    @property
+    def board(self) -> CrewBoard | None:
+        return self.grid.board
+
+    @property
+    def rows(self) -> list[CalendarRow]:
+        return self.grid.rows
+
+    @property
+    def row_of(self) -> dict[uuid.UUID, int]:
+        return self.grid.row_of
+
+    @property
+    def zoom(self) -> str:
+        return self.grid.zoom
+
+    @property
+    def day_width(self) -> float:
+        return self.grid.day_width
+
+    @property
+    def hour_width(self) -> float:
+        return self.grid.hour_width
+
+    def x_of_day(self, day: date) -> float:
+        return self.grid.x_of_day(day)
+
+    def y_of_row(self, row: int) -> int:
+        return self.grid.y_of_row(row)
+
+    def crew_at_y(self, y: int) -> uuid.UUID | None:
+        return self.grid.crew_at_y(y)
+
+    def bar_at(self, pos: QPoint) -> tuple[AssignmentInfo, str] | None:
+        return self.grid.bar_at(pos)
+
+    def assignment_rect(self, assignment_id: uuid.UUID) -> QRectF:
+        return self.grid.assignment_rect(assignment_id)
+
+    def project_colour(self, project_id: uuid.UUID) -> QColor:
+        return self.painting.project_colour(project_id)
+
+    def bar_colour(self, a: AssignmentInfo) -> QColor:
+        return self.painting.bar_colour(a)
 
     # -- data ------------------------------------------------------------------------------
 
     def _on_hscroll(self, value: int) -> None:
-        self._hscroll = value
+        self.grid.hscroll = value
         self.viewport().update()
 
     def _on_vscroll(self, value: int) -> None:
-        self._vscroll = value
+        self.grid.vscroll = value
         self.viewport().update()
 
     def set_board(self, board: CrewBoard | None, start: date, days: int) -> None:
-        self.board = board
-        self.start = start
-        self.days = days
+        self.grid.board = board
+        self.grid.start = start
+        self.grid.days = days
         self.refresh()
 
     def refresh(self) -> None:
         """Re-read the board (after any change) and re-apply the filters."""
-        self.rows = []
-        self.row_of = {}
-        self.by_crew = defaultdict(list)
-        board = self.board
+        grid = self.grid
+        grid.rows = []
+        grid.row_of = {}
+        grid.by_crew = defaultdict(list)
+        board = grid.board
         if board is not None:
-            self.colours = project_colours(board.projects)
+            self.painting.colours = project_colours(board.projects)
             for a in board.assignments.values():
-                self.by_crew[a.crew_member_id].append(a)
-            for bars in self.by_crew.values():
+                grid.by_crew[a.crew_member_id].append(a)
+            for bars in grid.by_crew.values():
                 bars.sort(key=lambda a: a.starts_at)
-            self._layout_lanes()
+            grid.layout_lanes()
             self._build_rows(board)
             if self.selected is not None and self.selected not in board.assignments:
                 self.selected = None
@@ -163,9 +194,9 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
         self.refresh()
 
     def set_zoom(self, zoom: str) -> None:
-        left = self.day_at_x(NAME_WIDTH + 1)
-        self.zoom = zoom
-        self._layout_lanes()
+        left = self.grid.day_at_x(NAME_WIDTH + 1)
+        self.grid.zoom = zoom
+        self.grid.layout_lanes()
         self._update_day_width()
         self._update_scrollbars()
         if left is not None:
@@ -176,7 +207,7 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
         return [r.id for r in self.rows if r.kind == "crew" and r.id is not None]
 
     def scroll_to_day(self, day: date, centre: bool = True) -> None:
-        x = (day - self.start).days * self.day_width
+        x = (day - self.grid.start).days * self.day_width
         if centre:
             x -= (self.viewport().width() - NAME_WIDTH) / 2 - self.day_width / 2
         self.horizontalScrollBar().setValue(int(x))
@@ -213,10 +244,9 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
         try:
-            self.paint(painter, self.viewport().rect())
+            self.painting.paint(painter, self.viewport().rect())
         finally:
             painter.end()
-
 
     # -- events ------------------------------------------------------------------------------
 
@@ -224,6 +254,22 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
         super().resizeEvent(event)
         self._update_day_width()
         self._update_scrollbars()
+
+    def _update_day_width(self) -> None:
+        self.grid.fit_day_width(self.viewport().width())
+
+    def _update_scrollbars(self) -> None:
+        grid = self.grid
+        vw, vh = self.viewport().width(), self.viewport().height()
+        content_w = int(grid.days * grid.day_width)
+        hbar = self.horizontalScrollBar()
+        hbar.setRange(0, max(0, content_w - (vw - NAME_WIDTH)))
+        hbar.setPageStep(max(1, vw - NAME_WIDTH))
+        hbar.setSingleStep(max(1, int(grid.day_width / 3)))
+        vbar = self.verticalScrollBar()
+        vbar.setRange(0, max(0, len(grid.rows) * ROW_HEIGHT - (vh - HEADER_HEIGHT)))
+        vbar.setPageStep(max(1, vh - HEADER_HEIGHT))
+        vbar.setSingleStep(ROW_HEIGHT // 2)
 
     def viewportEvent(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip:
@@ -321,7 +367,7 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
 
     def dragMoveEvent(self, event: QDragMoveEvent) -> None:
         crew_id = crew_from_mime(event.mimeData())
-        day = self.day_at_x(event.position().toPoint().x())
+        day = self.grid.day_at_x(event.position().toPoint().x())
         if crew_id is None or day is None or event.position().y() < HEADER_HEIGHT:
             self._set_drop_target(None)
             event.ignore()
@@ -334,7 +380,7 @@ class CrewCalendarView(CalendarGeometry, CalendarPainting, QAbstractScrollArea):
 
     def dropEvent(self, event: QDropEvent) -> None:
         crew_id = crew_from_mime(event.mimeData())
-        day = self.day_at_x(event.position().toPoint().x())
+        day = self.grid.day_at_x(event.position().toPoint().x())
         self._set_drop_target(None)
         if crew_id is None or day is None:
             event.ignore()

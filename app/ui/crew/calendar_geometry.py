@@ -1,7 +1,7 @@
 """Where things are on the crew calendar: lanes for overlapping bars, days and rows to pixels, hit-testing.
 
-A mixin of :class:`~app.ui.crew.calendar.CrewCalendarView`: it reads the view's rows, zoom, day width and
-scroll position, and never paints.
+A plain object, no widget: the view sets what is shown (the board, its rows, the zoom, the day width, the
+scroll position) and asks it where things are; the painting reads it too. It never paints.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, QRectF
 
 if TYPE_CHECKING:
+    from app.services.crew.board import CrewBoard
     from app.services.crew.records import AssignmentInfo
 
 from app.ui.crew.calendar_style import (
@@ -24,13 +25,28 @@ from app.ui.crew.calendar_style import (
     WEEK_DAY_HOURS,
     WEEK_DAY_START,
     ZOOM_DAYS,
+    CalendarRow,
 )
 
 
 class CalendarGeometry:
-    """Lanes, coordinates and hit-testing of the calendar view."""
+    """Lanes, coordinates and hit-testing: the rows shown, the scale and the scroll position."""
 
-    def _layout_lanes(self) -> None:
+    def __init__(self) -> None:
+        self.board: CrewBoard | None = None
+        self.start = date.today().replace(day=1)
+        self.days = 365
+        self.zoom = "month"
+        self.day_width = MIN_DAY_WIDTH["month"]
+        self.rows: list[CalendarRow] = []
+        self.row_of: dict[uuid.UUID, int] = {}
+        self.by_crew: dict[uuid.UUID, list[AssignmentInfo]] = {}
+        self.lanes: dict[uuid.UUID, tuple[int, int]] = {}  # assignment id -> (lane, lanes in its cluster)
+        # The scroll position, kept here as the view's scroll bars move (painting asks for it per bar).
+        self.hscroll = 0
+        self.vscroll = 0
+
+    def layout_lanes(self) -> None:
         """Overlapping bars of one person (a double booking) go one above the other, not on top.
 
         Month zoom draws whole days, so there bars on the same day overlap whatever their hours.
@@ -70,27 +86,14 @@ class CalendarGeometry:
         for assignment_id, lane in placed:
             self.lanes[assignment_id] = (lane, len(ends))
 
-
-
     @property
     def hour_width(self) -> float:
         return self.day_width / (WEEK_DAY_HOURS if self.zoom == "week" else 24)
 
-    def _update_day_width(self) -> None:
-        span = max(1, self.viewport().width() - NAME_WIDTH)
+    def fit_day_width(self, viewport_width: int) -> None:
+        """The zoom's days across the viewport, never narrower than the zoom's smallest day."""
+        span = max(1, viewport_width - NAME_WIDTH)
         self.day_width = max(MIN_DAY_WIDTH[self.zoom], span / ZOOM_DAYS[self.zoom])
-
-    def _update_scrollbars(self) -> None:
-        vw, vh = self.viewport().width(), self.viewport().height()
-        content_w = int(self.days * self.day_width)
-        hbar = self.horizontalScrollBar()
-        hbar.setRange(0, max(0, content_w - (vw - NAME_WIDTH)))
-        hbar.setPageStep(max(1, vw - NAME_WIDTH))
-        hbar.setSingleStep(max(1, int(self.day_width / 3)))
-        vbar = self.verticalScrollBar()
-        vbar.setRange(0, max(0, len(self.rows) * ROW_HEIGHT - (vh - HEADER_HEIGHT)))
-        vbar.setPageStep(max(1, vh - HEADER_HEIGHT))
-        vbar.setSingleStep(ROW_HEIGHT // 2)
 
     def x_of(self, moment: datetime) -> float:
         """Week zoom shows each day's working hours (06:00 to midnight) across its column."""
@@ -99,21 +102,21 @@ class CalendarGeometry:
         return self.x_of_day(moment.date()) + within * self.day_width
 
     def x_of_day(self, day: date) -> float:
-        return NAME_WIDTH + (day - self.start).days * self.day_width - self._hscroll
+        return NAME_WIDTH + (day - self.start).days * self.day_width - self.hscroll
 
     def y_of_row(self, row: int) -> int:
-        return HEADER_HEIGHT + row * ROW_HEIGHT - self._vscroll
+        return HEADER_HEIGHT + row * ROW_HEIGHT - self.vscroll
 
     def day_at_x(self, x: int) -> date | None:
         if x < NAME_WIDTH:
             return None
-        index = int((x - NAME_WIDTH + self.horizontalScrollBar().value()) // self.day_width)
+        index = int((x - NAME_WIDTH + self.hscroll) // self.day_width)
         return self.start + timedelta(days=index) if 0 <= index < self.days else None
 
     def row_at_y(self, y: int) -> int | None:
         if y < HEADER_HEIGHT:
             return None
-        row = (y - HEADER_HEIGHT + self.verticalScrollBar().value()) // ROW_HEIGHT
+        row = (y - HEADER_HEIGHT + self.vscroll) // ROW_HEIGHT
         return row if 0 <= row < len(self.rows) else None
 
     def crew_at_y(self, y: int) -> uuid.UUID | None:

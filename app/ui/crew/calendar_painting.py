@@ -1,6 +1,7 @@
 """Painting the crew calendar: only the rows and days in view, bars with cached text.
 
-A mixin of :class:`~app.ui.crew.calendar.CrewCalendarView`; it draws what the geometry places.
+It draws what the geometry places and what the view marks (the selected bar, a drag's preview, a drop's
+cell); the view hands it its painter and the area to draw.
 """
 
 from __future__ import annotations
@@ -8,12 +9,13 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
+    QFont,
     QFontMetrics,
     QPainter,
     QPen,
@@ -25,6 +27,7 @@ from app.ui.crew.interactions import BarEdit
 
 if TYPE_CHECKING:
     from app.services.crew.records import AssignmentInfo
+    from app.ui.crew.calendar_geometry import CalendarGeometry
 
 from app.ui.crew.calendar_style import (
     CONFLICT,
@@ -47,18 +50,48 @@ from app.ui.crew.calendar_style import (
 )
 
 
+class CalendarMarks(Protocol):
+    """What the view marks on the calendar (the view is one)."""
+
+    @property
+    def selected(self) -> uuid.UUID | None: ...
+
+    @property
+    def preview(self) -> BarEdit | None:
+        """Where a bar being dragged would go."""
+        ...
+
+    @property
+    def drop_target(self) -> tuple[uuid.UUID, date] | None:
+        """The person and day a crew member dragged from the roster would be dropped on."""
+        ...
+
+
 class CalendarPainting:
     """The calendar's paint routines: day columns, rows, bars, names and the header."""
+
+    def __init__(self, geometry: CalendarGeometry, marks: CalendarMarks, font: QFont) -> None:
+        self.geometry = geometry
+        self.marks = marks
+        self.today = date.today()
+        self.colours: dict[uuid.UUID, QColor] = {}
+        self._elide_cache: dict[tuple[str, int], str] = {}
+        self._text_cache: dict[tuple[str, int], QStaticText] = {}
+        self._font = QFont(font)
+        self._small = QFont(font)
+        self._small.setPointSizeF(max(6.5, self._font.pointSizeF() - 1.5))
+        self._bold = QFont(font)
+        self._bold.setBold(True)
 
     def paint(self, p: QPainter, area: QRect) -> None:
         p.fillRect(area, Qt.GlobalColor.white)
         width, height = area.width(), area.height()
-        hscroll = self.horizontalScrollBar().value()
-        first_day = max(0, int(hscroll // self.day_width))
-        last_day = min(self.days, int((hscroll + width - NAME_WIDTH) // self.day_width) + 1)
-        first_row = max(0, (self.verticalScrollBar().value()) // ROW_HEIGHT)
-        last_row = min(len(self.rows), first_row + (height - HEADER_HEIGHT) // ROW_HEIGHT + 2)
-        days = [self.start + timedelta(days=i) for i in range(first_day, last_day)]
+        hscroll = self.geometry.hscroll
+        first_day = max(0, int(hscroll // self.geometry.day_width))
+        last_day = min(self.geometry.days, int((hscroll + width - NAME_WIDTH) // self.geometry.day_width) + 1)
+        first_row = max(0, self.geometry.vscroll // ROW_HEIGHT)
+        last_row = min(len(self.geometry.rows), first_row + (height - HEADER_HEIGHT) // ROW_HEIGHT + 2)
+        days = [self.geometry.start + timedelta(days=i) for i in range(first_day, last_day)]
 
         p.setClipRect(QRect(NAME_WIDTH, HEADER_HEIGHT, width - NAME_WIDTH, height - HEADER_HEIGHT))
         self._paint_day_columns(p, days, height)
@@ -70,38 +103,39 @@ class CalendarPainting:
 
     def _paint_day_columns(self, p: QPainter, days: list[date], height: int) -> None:
         for day in days:
-            x = self.x_of_day(day)
+            x = self.geometry.x_of_day(day)
             if day == self.today:
-                p.fillRect(QRectF(x, HEADER_HEIGHT, self.day_width, height), TODAY)
+                p.fillRect(QRectF(x, HEADER_HEIGHT, self.geometry.day_width, height), TODAY)
             elif day.weekday() >= 5:
-                p.fillRect(QRectF(x, HEADER_HEIGHT, self.day_width, height), WEEKEND)
+                p.fillRect(QRectF(x, HEADER_HEIGHT, self.geometry.day_width, height), WEEKEND)
         for day in days:
-            x = int(self.x_of_day(day))
+            x = int(self.geometry.x_of_day(day))
             p.setPen(WEEK_LINE if day.weekday() == 0 else GRID)
             p.drawLine(x, HEADER_HEIGHT, x, height)
 
     def _paint_rows(self, p: QPainter, first: int, last: int, days: list[date], width: int) -> None:
-        board = self.board
+        geometry, drop_target = self.geometry, self.marks.drop_target
+        board = geometry.board
         hatch = QBrush(UNAVAILABLE, Qt.BrushStyle.BDiagPattern)
         for row in range(first, last):
-            info = self.rows[row]
-            y = self.y_of_row(row)
+            info = geometry.rows[row]
+            y = geometry.y_of_row(row)
             if info.kind == "group":
                 p.fillRect(QRect(NAME_WIDTH, y, width - NAME_WIDTH, ROW_HEIGHT), GROUP_BG)
             elif board is not None and info.id in board.crew:
                 off = board.crew[info.id].unavailable
                 for day in days:
                     if day in off:
-                        p.fillRect(QRectF(self.x_of_day(day), y, self.day_width, ROW_HEIGHT), hatch)
-            if self.drop_target is not None and info.id == self.drop_target[0] and info.kind == "crew":
-                p.fillRect(QRectF(self.x_of_day(self.drop_target[1]), y, self.day_width, ROW_HEIGHT),
+                        p.fillRect(QRectF(geometry.x_of_day(day), y, geometry.day_width, ROW_HEIGHT), hatch)
+            if drop_target is not None and info.id == drop_target[0] and info.kind == "crew":
+                p.fillRect(QRectF(geometry.x_of_day(drop_target[1]), y, geometry.day_width, ROW_HEIGHT),
                            QColor(47, 111, 223, 60))
             p.setPen(GRID)
             p.drawLine(NAME_WIDTH, y + ROW_HEIGHT - 1, width, y + ROW_HEIGHT - 1)
 
     def _paint_bars(self, p: QPainter, first: int, last: int, days: list[date]) -> None:
         """Bars batched by colour (one drawRects per colour) and labels as cached static text."""
-        board = self.board
+        board = self.geometry.board
         if board is None or not days:
             return
         lo = datetime.combine(days[0], time())
@@ -109,10 +143,10 @@ class CalendarPainting:
         metrics = QFontMetrics(self._small)
         p.setFont(self._small)
         # Rounded, antialiased bars only where few are in view; a month of hundreds stays crisp and fast.
-        smooth = self.zoom == "week"
+        smooth = self.geometry.zoom == "week"
         radius = 4.0 if smooth else 0.0
         p.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
-        moving = self.preview.assignment_id if self.preview is not None else None
+        moving = self.marks.preview.assignment_id if self.marks.preview is not None else None
         filled: dict[int, list[QRectF]] = defaultdict(list)
         hatched: dict[int, list[QRectF]] = defaultdict(list)
         labels: dict[int, list[tuple[QPointF, QStaticText]]] = defaultdict(list)
@@ -120,16 +154,16 @@ class CalendarPainting:
         conflicts = board.conflicts
         text_height = metrics.height()
         for row in range(first, last):
-            info = self.rows[row]
+            info = self.geometry.rows[row]
             if info.kind != "crew" or info.id is None:
                 continue
-            for a in self.by_crew.get(info.id, ()):
+            for a in self.geometry.by_crew.get(info.id, ()):
                 if a.ends_at <= lo or a.starts_at >= hi:
                     continue
                 if a.id == moving:
                     ghosts.append(a)
                     continue
-                rect = self.bar_rect(info.id, a.starts_at, a.ends_at, a.id)
+                rect = self.geometry.bar_rect(info.id, a.starts_at, a.ends_at, a.id)
                 conflicted = bool(conflicts.get(a.id))
                 key = (CONFLICT if conflicted else self.project_colour(a.project_id)).rgba()
                 confirmed = a.status == AssignmentStatus.CONFIRMED
@@ -160,17 +194,17 @@ class CalendarPainting:
             for point, text in items:
                 p.drawStaticText(point, text)
         for a in ghosts:
-            rect = self.bar_rect(a.crew_member_id, a.starts_at, a.ends_at, a.id)
+            rect = self.geometry.bar_rect(a.crew_member_id, a.starts_at, a.ends_at, a.id)
             self._paint_bar(p, a, rect, metrics, smooth, ghost=True)
-        if self.selected in board.assignments and self.selected != moving:
-            assert self.selected is not None
-            rect = self.assignment_rect(self.selected)
+        if self.marks.selected in board.assignments and self.marks.selected != moving:
+            assert self.marks.selected is not None
+            rect = self.geometry.assignment_rect(self.marks.selected)
             p.setPen(QPen(TEXT, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), radius + 1, radius + 1)
-        if self.preview is not None and self.preview.assignment_id in board.assignments:
-            edit = self.preview
-            rect = self.bar_rect(edit.crew_member_id, edit.starts_at, edit.ends_at)
+        if self.marks.preview is not None and self.marks.preview.assignment_id in board.assignments:
+            edit = self.marks.preview
+            rect = self.geometry.bar_rect(edit.crew_member_id, edit.starts_at, edit.ends_at)
             self._paint_bar(p, board.assignments[edit.assignment_id], rect, metrics, smooth, hours=edit)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
@@ -188,8 +222,8 @@ class CalendarPainting:
 
     def _paint_bar(self, p: QPainter, a: AssignmentInfo, rect: QRectF, metrics: QFontMetrics,
                    smooth: bool, ghost: bool = False, hours: BarEdit | None = None) -> None:
-        assert self.board is not None
-        conflicted = a.id in self.board.conflicts and bool(self.board.conflicts[a.id])
+        assert self.geometry.board is not None
+        conflicted = a.id in self.geometry.board.conflicts and bool(self.geometry.board.conflicts[a.id])
         colour = CONFLICT if conflicted else self.project_colour(a.project_id)
         radius = 4.0 if smooth else 0.0
         if ghost:
@@ -209,17 +243,17 @@ class CalendarPainting:
             p.setBrush(tint)
             p.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
             p.fillRect(rect.adjusted(1.5, 1.5, -1.5, -1.5), stripes)
-        if a.id == self.selected or hours is not None:
+        if a.id == self.marks.selected or hours is not None:
             p.setPen(QPen(TEXT, 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), radius + 1, radius + 1)
         if rect.width() < 18:
             return
-        label = self.board.projects.get(a.project_id, "")
+        label = self.geometry.board.projects.get(a.project_id, "")
         if hours is not None:
             span = (hours.ends_at - hours.starts_at).total_seconds() / 3600
             label = f"{hours.starts_at:%a %H:%M}–{hours.ends_at:%H:%M} · {span:g} h"
-        elif self.zoom == "week":
+        elif self.geometry.zoom == "week":
             label = f"{label} · {a.starts_at:%H:%M}–{a.ends_at:%H:%M}"
         if conflicted:
             label = f"! {label}"
@@ -242,16 +276,16 @@ class CalendarPainting:
 
     def bar_colour(self, a: AssignmentInfo) -> QColor:
         """Red when the assignment has a conflict, else its project's colour."""
-        assert self.board is not None
-        return CONFLICT if self.board.conflicts.get(a.id) else self.project_colour(a.project_id)
+        assert self.geometry.board is not None
+        return CONFLICT if self.geometry.board.conflicts.get(a.id) else self.project_colour(a.project_id)
 
     def _paint_names(self, p: QPainter, first: int, last: int, height: int) -> None:
         p.fillRect(QRect(0, HEADER_HEIGHT, NAME_WIDTH, height - HEADER_HEIGHT), QColor("#fbfbfd"))
         p.setClipRect(QRect(0, HEADER_HEIGHT, NAME_WIDTH, height - HEADER_HEIGHT))
         small = QFontMetrics(self._small)
         for row in range(first, last):
-            info = self.rows[row]
-            y = self.y_of_row(row)
+            info = self.geometry.rows[row]
+            y = self.geometry.y_of_row(row)
             if info.kind == "group":
                 p.fillRect(QRect(0, y, NAME_WIDTH, ROW_HEIGHT), GROUP_BG)
                 p.setFont(self._bold)
@@ -289,22 +323,22 @@ class CalendarPainting:
             if month in shown_months:
                 continue
             shown_months.add(month)
-            x = max(self.x_of_day(day), float(NAME_WIDTH))
+            x = max(self.geometry.x_of_day(day), float(NAME_WIDTH))
             if day.day != 1 and day != days[0]:
                 continue
             p.setPen(TEXT)
             p.drawText(QRectF(x + 6, 0, 200, half), Qt.AlignmentFlag.AlignVCenter, f"{day:%B %Y}")
         p.setFont(self._small)
         for day in days:
-            x = self.x_of_day(day)
-            cell = QRectF(x, half, self.day_width, half)
+            x = self.geometry.x_of_day(day)
+            cell = QRectF(x, half, self.geometry.day_width, half)
             if day == self.today:
                 p.fillRect(cell, QColor("#2f6fdf"))
                 p.setPen(Qt.GlobalColor.white)
             else:
                 p.setPen(MUTED if day.weekday() >= 5 else TEXT)
-            text = f"{day:%a} {day.day}" if self.day_width >= 60 else f"{day:%a}"[0] + f"\n{day.day}"
-            if self.day_width >= 60:
+            text = f"{day:%a} {day.day}" if self.geometry.day_width >= 60 else f"{day:%a}"[0] + f"\n{day.day}"
+            if self.geometry.day_width >= 60:
                 p.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)
             else:
                 p.drawText(cell, Qt.AlignmentFlag.AlignCenter, f"{day.day}")
@@ -315,7 +349,7 @@ class CalendarPainting:
         p.drawLine(0, HEADER_HEIGHT - 1, width, HEADER_HEIGHT - 1)
         p.setFont(self._bold)
         p.setPen(TEXT)
-        count = sum(1 for r in self.rows if r.kind == "crew")
+        count = sum(1 for r in self.geometry.rows if r.kind == "crew")
         p.drawText(QRect(10, 0, NAME_WIDTH - 20, HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
                    f"Crew · {count}")
         p.drawLine(NAME_WIDTH - 1, 0, NAME_WIDTH - 1, HEADER_HEIGHT)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QApplication
 
 if TYPE_CHECKING:
     from app.services.crew.records import AssignmentInfo
-    from app.ui.crew.calendar import CrewCalendarView
 
 SNAP = timedelta(minutes=30)
 MIN_LENGTH = timedelta(minutes=30)
@@ -36,13 +35,27 @@ def _snap(delta: timedelta) -> timedelta:
     return steps * SNAP
 
 
+class DragSurface(Protocol):
+    """What a drag needs of the calendar (the view is one): its scale, who is under a point, the preview."""
+
+    @property
+    def day_width(self) -> float: ...
+
+    @property
+    def hour_width(self) -> float: ...
+
+    def crew_at_y(self, y: int) -> uuid.UUID | None: ...
+
+    def set_preview(self, edit: BarEdit | None) -> None: ...
+
+
 class BarDrag:
     """Pressed on a bar: below the drag distance it is a click; beyond it, a move or a resize.
 
     ``zone`` is "body" (move to another day or person), "start" or "end" (change hours).
     """
 
-    def __init__(self, view: CrewCalendarView, bar: AssignmentInfo, zone: str, pressed_at: QPoint) -> None:
+    def __init__(self, view: DragSurface, bar: AssignmentInfo, zone: str, pressed_at: QPoint) -> None:
         self.view = view
         self.bar = bar
         self.zone = zone

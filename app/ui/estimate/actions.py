@@ -23,14 +23,16 @@ from app.ui.estimate.scenario_compare import ScenarioCompareDialog
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 
 class EstimateActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.compare_dialog: ScenarioCompareDialog | None = None
         self.history_dialog: RevisionHistoryDialog | None = None
         self._followed: EstimateDocument | None = None
@@ -65,7 +67,7 @@ class EstimateActions(QObject):
                 None, self.choose_action, None, self.delete_action]
 
     def update_enabled(self) -> None:
-        workspace = self.window.workspace
+        workspace = self.shell.workspace
         for action in (self.duplicate_action, self.compare_action, self.send_action, self.history_action,
                        self.delete_action):
             action.setEnabled(workspace is not None)
@@ -77,63 +79,64 @@ class EstimateActions(QObject):
     # -- scenarios ----------------------------------------------------------------------
 
     def duplicate_as_scenario(self) -> None:
-        window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None:
+        shell, workspace = self.shell, self.shell.workspace
+        if workspace is None or shell.db is None:
             return
         doc = workspace.doc
         try:
-            suggestion = scenarios.suggest_scenario_name(window.db, doc.estimate_id)
+            suggestion = scenarios.suggest_scenario_name(shell.db, doc.estimate_id)
         except StorageError as error:
-            self.dialogs.error(window, "Duplicate as scenario", str(error))
+            self.dialogs.error(self.window, "Duplicate as scenario", str(error))
             return
-        name = self.dialogs.ask_text(window, "Duplicate as scenario",
+        name = self.dialogs.ask_text(self.window, "Duplicate as scenario",
                                      f"Name of the new scenario of {doc.header.project_name}:", suggestion)
         if name is None:
             return
         try:
-            new_id = scenarios.duplicate_estimate(window.db, doc.estimate_id, name)
+            new_id = scenarios.duplicate_estimate(shell.db, doc.estimate_id, name)
         except (InputError, StorageError) as error:
-            self.dialogs.error(window, "Duplicate as scenario", str(error))
+            self.dialogs.error(self.window, "Duplicate as scenario", str(error))
             return
-        window.navigator.load(window.db)
-        window.open_estimate(new_id)
-        window.statusBar().showMessage(
+        shell.navigator.load(shell.db)
+        shell.open_estimate(new_id)
+        shell.statusBar().showMessage(
             f"“{name.strip()}” is a copy of “{doc.header.name}”: change a parameter and every line that "
             "uses it follows.", 8000)
 
     def delete_estimate(self) -> None:
         """Tombstone the open estimate after asking; the navigator opens a sibling, if there is one."""
-        window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None:
+        shell, workspace = self.shell, self.shell.workspace
+        if workspace is None or shell.db is None:
             return
         header = workspace.doc.header
         if not self.dialogs.confirm(
-                window, "Delete estimate",
+                self.window, "Delete estimate",
                 f"Delete “{header.name}” of {header.project_name}? Its lines go with it; a backup "
                 "taken before now still holds it."):
             return
         try:
-            directory.set_deleted(window.db, "estimate", workspace.doc.estimate_id, True)
+            directory.set_deleted(shell.db, "estimate", workspace.doc.estimate_id, True)
         except StorageError as error:
-            self.dialogs.error(window, "Delete estimate", str(error))
+            self.dialogs.error(self.window, "Delete estimate", str(error))
             return
         project_id = header.project_id
-        window.close_estimate()
-        window.navigator.load(window.db)
-        remaining = [choice.id for choice in scenarios.project_estimates(window.db, project_id)]
+        shell.close_estimate()
+        shell.navigator.load(shell.db)
+        remaining = [choice.id for choice in scenarios.project_estimates(shell.db, project_id)]
         if remaining:
-            window.open_estimate(remaining[0])
-        window.statusBar().showMessage(f"Deleted “{header.name}”.", 8000)
-        window.update_actions()
+            shell.open_estimate(remaining[0])
+        shell.statusBar().showMessage(f"Deleted “{header.name}”.", 8000)
+        shell.update_actions()
 
     def compare_scenarios(self) -> None:
-        window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None:
+        shell, workspace = self.shell, self.shell.workspace
+        if workspace is None or shell.db is None:
             return
         if self.compare_dialog is not None:
             self.compare_dialog.close()
             self.compare_dialog.deleteLater()
-        self.compare_dialog = ScenarioCompareDialog(window.db, workspace.doc.header.project_id, None, window)
+        self.compare_dialog = ScenarioCompareDialog(shell.db, workspace.doc.header.project_id, None,
+                                                    self.window)
         self._follow(workspace.doc)
         self.compare_dialog.show()
 
@@ -159,55 +162,56 @@ class EstimateActions(QObject):
     # -- quotes --------------------------------------------------------------------------
 
     def send_quote(self) -> None:
-        window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None:
+        shell, workspace = self.shell, self.shell.workspace
+        if workspace is None or shell.db is None:
             return
         doc = workspace.doc
         why = doc.in_error_message("sent")
         if why:
-            self.dialogs.error(window, "Send quote", why)
+            self.dialogs.error(self.window, "Send quote", why)
             return
         if doc.totals.below_floor and not self.dialogs.confirm(
-                window, "Send quote", "This quote is below the floor. Send it anyway?"):
+                self.window, "Send quote", "This quote is below the floor. Send it anyway?"):
             return
         default = doc.header.account_manager or getpass.getuser()
-        sent_by = self.dialogs.ask_text(window, "Send quote", "Sent by:", default)
+        sent_by = self.dialogs.ask_text(self.window, "Send quote", "Sent by:", default)
         if sent_by is None:
             return
-        note = self.dialogs.ask_text(window, "Send quote", "Note for the revision history (optional):", "")
+        note = self.dialogs.ask_text(self.window, "Send quote", "Note for the revision history (optional):",
+                                     "")
         if note is None:
             return
         try:
-            info = revisions.send_quote(window.db, doc, sent_by.strip(), note.strip())
+            info = revisions.send_quote(shell.db, doc, sent_by.strip(), note.strip())
         except EditConflict:
             doc.reload()
-            self.dialogs.error(window, "Send quote", "Someone else changed this estimate a moment ago; it "
-                               "has been reloaded. Check it and send again.")
+            self.dialogs.error(self.window, "Send quote", "Someone else changed this estimate a moment ago; "
+                               "it has been reloaded. Check it and send again.")
             return
         except (ConcurrentEditError, StorageError, InputError) as error:
-            self.dialogs.error(window, "Send quote", str(error))
+            self.dialogs.error(self.window, "Send quote", str(error))
             return
-        window.statusBar().showMessage(
+        shell.statusBar().showMessage(
             f"Sent {info.quote_number} rev {info.number}, {format_money(info.total, doc.header.currency)}; "
             "edits from now on make the next revision.", 10000)
         if self.history_dialog is not None and self.history_dialog.isVisible():
             self.show_history()
 
     def show_history(self) -> None:
-        window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None:
+        shell, workspace = self.shell, self.shell.workspace
+        if workspace is None or shell.db is None:
             return
         if self.history_dialog is not None:
             self.history_dialog.close()
             self.history_dialog.deleteLater()
         doc = workspace.doc
-        self.history_dialog = RevisionHistoryDialog(window.db, doc.estimate_id, doc, window)
+        self.history_dialog = RevisionHistoryDialog(shell.db, doc.estimate_id, doc, self.window)
         self.history_dialog.show()
 
     # -- alternatives ----------------------------------------------------------------------
 
     def choose_alternative(self) -> None:
-        workspace = self.window.workspace
+        workspace = self.shell.workspace
         if workspace is None:
             return
         current = workspace.current_id()
@@ -215,7 +219,7 @@ class EstimateActions(QObject):
             return
         message = workspace.editor.choose_alternative(current)
         if message:
-            self.window.statusBar().showMessage(message, 8000)
+            self.shell.statusBar().showMessage(message, 8000)
 
     def estimate_opened(self, doc: EstimateDocument) -> None:
         """Another estimate is open: an open comparison follows its edits now."""

@@ -11,14 +11,16 @@ from app.services.lookups import CatalogEntry
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 
 class EditActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.add_line_action = window_action(window, "Add line", "actionAddLine", self.add_line, "Ctrl+N",
                                             "Add a line after the current one")
         self.add_section_action = window_action(window, "Add section", "actionAddSection", self.add_section,
@@ -46,56 +48,56 @@ class EditActions(QObject):
                 self.delete_action, self.move_up_action, self.move_down_action]
 
     def update_enabled(self) -> None:
-        has_estimate = self.window.workspace is not None
-        has_row = (has_estimate and self.window.workspace is not None
-                   and self.window.workspace.current_id() is not None)
+        has_estimate = self.shell.workspace is not None
+        has_row = (has_estimate and self.shell.workspace is not None
+                   and self.shell.workspace.current_id() is not None)
         for action in (self.add_line_action, self.add_section_action, self.catalog_action):
             action.setEnabled(has_estimate)
         for action in (self.delete_action, self.move_up_action, self.move_down_action):
             action.setEnabled(bool(has_row))
 
     def add_line(self) -> None:
-        if self.window.workspace is None:
+        if self.shell.workspace is None:
             return
-        section_id, index = self.window.workspace.insertion_point()
+        section_id, index = self.shell.workspace.insertion_point()
         if section_id is None:
-            section_id = self.window.workspace.editor.add_section("General")
+            section_id = self.shell.workspace.editor.add_section("General")
             if section_id is None:
                 return
-        self.window.workspace.editor.add_line(section_id, index)
+        self.shell.workspace.editor.add_line(section_id, index)
 
     def add_section(self) -> None:
-        if self.window.workspace is None:
+        if self.shell.workspace is None:
             return
         name = self.dialogs.ask_text(self.window, "Add section", "Section name:", "New section")
         if name is None:
             return
         index = None
-        current = self.window.workspace.current_section_id()
-        if current is not None and self.window.workspace.current_id() is not None:
-            index = self.window.workspace.doc.section_index(current) + 1
-        self.window.workspace.editor.add_section(name, index)
+        current = self.shell.workspace.current_section_id()
+        if current is not None and self.shell.workspace.current_id() is not None:
+            index = self.shell.workspace.doc.section_index(current) + 1
+        self.shell.workspace.editor.add_section(name, index)
 
     def add_catalog_entry(self, entry: CatalogEntry) -> None:
-        if self.window.workspace is None:
+        if self.shell.workspace is None:
             return
-        section_id, index = self.window.workspace.insertion_point()
+        section_id, index = self.shell.workspace.insertion_point()
         if section_id is None:
-            section_id = self.window.workspace.editor.add_section(entry.category or "General")
+            section_id = self.shell.workspace.editor.add_section(entry.category or "General")
             if section_id is None:
                 return
-        self.window.workspace.editor.add_catalog_line(section_id, entry, index)
+        self.shell.workspace.editor.add_catalog_line(section_id, entry, index)
 
     def show_catalog(self) -> None:
-        self.window.catalog_dock.show()
-        self.window.catalog_dock.raise_()
-        self.window.catalog.filter.setFocus()
+        self.shell.catalog_dock.show()
+        self.shell.catalog_dock.raise_()
+        self.shell.catalog.filter.setFocus()
 
     def delete_selected(self) -> None:
-        if self.window.workspace is None:
+        if self.shell.workspace is None:
             return
-        ids = self.window.workspace.selected_ids()
-        doc = self.window.workspace.doc
+        ids = self.shell.workspace.selected_ids()
+        doc = self.shell.workspace.doc
         lines = [i for i in ids if doc.has_line(i)]
         sections = [i for i in ids if not doc.has_line(i)]
         if sections:
@@ -107,12 +109,12 @@ class EditActions(QObject):
                 "You can undo this.",
             ):
                 return
-            self.window.workspace.editor.delete_section(sections[0])
+            self.shell.workspace.editor.delete_section(sections[0])
             return
-        self.window.workspace.editor.delete_lines(lines)
+        self.shell.workspace.editor.delete_lines(lines)
 
     def nudge(self, step: int) -> None:
-        if self.window.workspace is not None:
-            row_id = self.window.workspace.current_id()
+        if self.shell.workspace is not None:
+            row_id = self.shell.workspace.current_id()
             if row_id is not None:
-                self.window.workspace.editor.nudge(row_id, step)
+                self.shell.workspace.editor.nudge(row_id, step)

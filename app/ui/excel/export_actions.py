@@ -20,16 +20,18 @@ from app.ui.tasks import Progress, ProgressRun
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
 
 
 class ExportActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.running: ProgressRun | None = None
         self.quote_action = window_action(
             window, "Export quote…", "actionExportQuote", self.export_quote,
@@ -44,7 +46,7 @@ class ExportActions(QObject):
         return [self.quote_action, self.cost_sheet_action]
 
     def update_enabled(self) -> None:
-        has_estimate = self.window.workspace is not None and self.window.db is not None
+        has_estimate = self.shell.workspace is not None and self.shell.db is not None
         for action in (self.quote_action, self.cost_sheet_action):
             action.setEnabled(has_estimate and self.running is None)
 
@@ -57,17 +59,17 @@ class ExportActions(QObject):
         self._export(internal=True)
 
     def _export(self, internal: bool) -> None:
-        window, workspace = self.window, self.window.workspace
-        if workspace is None or window.db is None or self.running is not None:
+        shell, workspace = self.shell, self.shell.workspace
+        if workspace is None or shell.db is None or self.running is not None:
             return
         what = "cost sheet" if internal else "quote"
-        chosen = self.dialogs.save_file(window, f"Export the {what} as", XLSX_FILTER)
+        chosen = self.dialogs.save_file(self.window, f"Export the {what} as", XLSX_FILTER)
         if not chosen:
             return
         path = Path(chosen)
         if path.suffix.lower() != ".xlsx":
             path = path.with_name(path.name + ".xlsx")
-        db, estimate_id = window.db, workspace.doc.estimate_id
+        db, estimate_id = shell.db, workspace.doc.estimate_id
 
         # Imported when first used: openpyxl (and the numpy it pulls in) costs ~250 ms at start-up.
         from app.services.excel import export as excel_export
@@ -84,7 +86,7 @@ class ExportActions(QObject):
                 raise ExportError(f"The export failed: {error}") from error
 
         self._run(f"Exporting the {what}…", work,
-                  lambda result: window.statusBar().showMessage(
+                  lambda result: shell.statusBar().showMessage(
                       f"Exported the {what} ({result.label}, {result.lines} lines) to {result.path}.", 10000))
 
     def _run(self, title: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None]) -> None:
@@ -99,7 +101,7 @@ class ExportActions(QObject):
         def failed(message: str) -> None:
             finish()
             if "cancelled" in message.lower():
-                self.window.statusBar().showMessage(message, 8000)
+                self.shell.statusBar().showMessage(message, 8000)
                 return
             self.dialogs.error(self.window, title.rstrip("…"), message)
 

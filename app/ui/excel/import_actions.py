@@ -20,7 +20,7 @@ from app.ui.widgets import window_action
 if TYPE_CHECKING:
     from app.ui.excel.import_dialog import ImportDialog
     from app.ui.excel.import_reading import Loaded
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
 
@@ -28,10 +28,12 @@ EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
 class ImportActions(QObject):
     """File › Import estimate from Excel…: ask for a file, read it off the GUI thread, show the dialog."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.dialog: ImportDialog | None = None
         self.running: ProgressRun | None = None
         self.import_action = window_action(
@@ -43,16 +45,16 @@ class ImportActions(QObject):
         return [self.import_action]
 
     def update_enabled(self) -> None:
-        self.import_action.setEnabled(self.window.db is not None)
+        self.import_action.setEnabled(self.shell.db is not None)
 
     def _project_id(self) -> uuid.UUID | None:
-        project_id = self.window.navigator.current_of("project")
-        if project_id is None and self.window.workspace is not None:
-            project_id = self.window.workspace.doc.header.project_id
+        project_id = self.shell.navigator.current_of("project")
+        if project_id is None and self.shell.workspace is not None:
+            project_id = self.shell.workspace.doc.header.project_id
         return project_id
 
     def import_excel(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None:
             return
         project_id = self._project_id()
@@ -76,7 +78,7 @@ class ImportActions(QObject):
         def failed(message: str) -> None:
             run, self.running = self.running, None
             if run is not None and run.cancelled:
-                self.window.statusBar().showMessage("Import cancelled; nothing was read or written.", 8000)
+                self.shell.statusBar().showMessage("Import cancelled; nothing was read or written.", 8000)
                 return
             self.dialogs.error(self.window, "Import estimate from Excel", message)
 
@@ -100,9 +102,9 @@ class ImportActions(QObject):
             return
         dialog.deleteLater()
         if result != QDialog.DialogCode.Accepted or dialog.imported_id is None:
-            self.window.statusBar().showMessage("Import cancelled; nothing was written.", 8000)
+            self.shell.statusBar().showMessage("Import cancelled; nothing was written.", 8000)
             return
-        if self.window.db is not None:
-            self.window.navigator.load(self.window.db)
-        self.window.open_estimate(dialog.imported_id)
-        self.window.statusBar().showMessage(f"Imported “{dialog.name_edit.text().strip()}”.", 8000)
+        if self.shell.db is not None:
+            self.shell.navigator.load(self.shell.db)
+        self.shell.open_estimate(dialog.imported_id)
+        self.shell.statusBar().showMessage(f"Imported “{dialog.name_edit.text().strip()}”.", 8000)

@@ -26,16 +26,18 @@ from app.ui.tasks import Progress, ProgressRun, run_task
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 DB_FILTER = "Tandem databases (*.db *.tandem);;All files (*)"
 
 
 class DatabaseActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.running: ProgressRun | None = None
         self.merge_dialog: MergeDialog | None = None
         self.setup_dialog: CompanySetupDialog | None = None
@@ -122,7 +124,7 @@ class DatabaseActions(QObject):
         except StorageError as error:
             self.dialogs.error(self.window, "Cannot open the database", str(error))
             return False
-        self.window.set_database(db)
+        self.shell.set_database(db)
         return True
 
     def offer_restore(self, path: str, problem: str) -> bool:
@@ -144,11 +146,11 @@ class DatabaseActions(QObject):
     # -- backups -------------------------------------------------------------------------
 
     def back_up_now(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None or db.path is None:
             return
         self._run("Backing up…", lambda progress: backup.snapshot(db),
-                  lambda info: self.window.statusBar().showMessage(
+                  lambda info: self.shell.statusBar().showMessage(
                       f"Backed up to {info.path.name} ({info.size / 1024:,.0f} KB).", 8000))
 
     def snapshot_quietly(self, db: Database) -> None:
@@ -160,14 +162,14 @@ class DatabaseActions(QObject):
         if db.path is None or db.read_only is not None:
             return
         run_task(lambda _p: backup.snapshot(db),
-                 lambda info: self.window.statusBar().showMessage(
+                 lambda info: self.shell.statusBar().showMessage(
                      f"Backed up on open: {info.path.name}.", 5000),
-                 lambda message: self.window.statusBar().showMessage(
+                 lambda message: self.shell.statusBar().showMessage(
                      f"Backup on open failed: {message}", 10000),
                  self)
 
     def restore(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None or db.path is None:
             return
         try:
@@ -195,8 +197,8 @@ class DatabaseActions(QObject):
         except StorageError as error:
             self.dialogs.error(self.window, "Restore from backup", str(error))
             return False
-        self.window.set_database(db)
-        self.window.statusBar().showMessage(
+        self.shell.set_database(db)
+        self.shell.statusBar().showMessage(
             f"Restored a backup of {original.name} into {restored.name}; the original was not touched.",
             10000)
         return True
@@ -204,7 +206,7 @@ class DatabaseActions(QObject):
     # -- offline at the show ----------------------------------------------------------------
 
     def take_offline(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None or db.path is None:
             return
         target = self.dialogs.save_file(self.window, "Take offline: save the laptop copy as", DB_FILTER)
@@ -221,7 +223,7 @@ class DatabaseActions(QObject):
             self.open_path(str(copy.laptop), create=False)
 
     def merge_back(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None or db.path is None:
             return
         share = self.dialogs.open_file(self.window, "Merge back into which shared database?", DB_FILTER)
@@ -247,7 +249,7 @@ class DatabaseActions(QObject):
             return
         dialog.deleteLater()
         if result != QDialog.DialogCode.Accepted:
-            self.window.statusBar().showMessage("Merge cancelled; nothing was written.", 8000)
+            self.shell.statusBar().showMessage("Merge cancelled; nothing was written.", 8000)
             return
         report, decisions = dialog.report, dialog.decisions()
         self._run("Merging…",

@@ -1,0 +1,68 @@
+"""What the menus' actions see of the main window: the shell they work in, not the whole window.
+
+The ``*_actions`` modules build the window's commands; the window imports them, so they
+must not import the window back. They get a :class:`Shell` instead: the open database,
+the panels they drive and the few window methods they call. ``MainWindow`` is one
+(tests/gui/test_shell.py checks it has every member).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDockWidget, QStatusBar, QWidget
+
+    from app.services.storage.database import Database
+    from app.ui.crew.panel import CrewCalendarPanel
+    from app.ui.dialogs import UserDialogs
+    from app.ui.estimate.catalog_panel import CatalogPanel
+    from app.ui.estimate.workspace import EstimateWorkspace
+    from app.ui.idle_reload import IdleReload
+    from app.ui.navigator import NavigatorPanel
+
+
+@runtime_checkable
+class Shell(Protocol):
+    """The main window as the actions use it; ``window()`` is the widget their actions and dialogs go on."""
+
+    @property
+    def db(self) -> Database | None: ...
+
+    @property
+    def dialogs(self) -> UserDialogs: ...
+
+    @property
+    def navigator(self) -> NavigatorPanel: ...
+
+    @property
+    def workspace(self) -> EstimateWorkspace | None: ...
+
+    @property
+    def catalog(self) -> CatalogPanel: ...
+
+    @property
+    def catalog_dock(self) -> QDockWidget: ...
+
+    @property
+    def crew_panel(self) -> CrewCalendarPanel: ...
+
+    @property
+    def reprice(self) -> IdleReload:
+        """Reload (and so reprice) the open estimate once no cell is being edited."""
+        ...
+
+    def window(self) -> QWidget:
+        """QWidget.window(): the top-level widget the actions are added to and dialogs open over."""
+        ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def set_database(self, db: Database) -> None: ...
+
+    def open_estimate(self, estimate_id: uuid.UUID) -> None: ...
+
+    def close_estimate(self) -> None: ...
+
+    def update_actions(self) -> None: ...
