@@ -18,14 +18,16 @@ from app.ui.company.setup_dialog import CompanySetupDialog, ask_company
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
+    from app.ui.shell import Shell
 
 
 class CompanyActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
         super().__init__(window)
+        self.shell = shell
         self.window = window
-        self.dialogs = window.dialogs
+        self.dialogs = shell.dialogs
         self.settings_action = window_action(
             window, "Company settings…", "actionCompanySettings", self.show_settings,
             tip="Your company's name, address, logo, currency, tax, pricing defaults and quote terms")
@@ -40,7 +42,7 @@ class CompanyActions(QObject):
         self.settings_action.setEnabled(db is not None)
 
     def show_settings(self) -> None:
-        db = self.window.db
+        db = self.shell.db
         if db is None:
             return
         try:
@@ -67,7 +69,7 @@ class CompanyActions(QObject):
             except (InputError, StorageError) as error:
                 self.dialogs.error(self.window, "Set up your company", str(error))
                 return
-            self.window.set_database(db)
+            self.shell.set_database(db)
 
         self.setup_dialog = ask_company(self.dialogs, db.display_name, self.window, set_up)
 
@@ -77,7 +79,7 @@ class CompanyActions(QObject):
             self.settings_dialog.reload()
 
     def _on_saved(self) -> None:
-        self.window.reprice.request()  # the open estimate shows the new currency and company name
+        self.shell.reprice.request()  # the open estimate shows the new currency and company name
 
     def close_dialogs(self) -> None:
         if self.settings_dialog is not None:

@@ -111,8 +111,8 @@ class DatabaseActions(QObject):
                 Path(path).unlink(missing_ok=True)
             self.dialogs.error(self.window, "Set up your company", str(error))
             return False
-        self.window.set_database(db)
-        self.window.statusBar().showMessage(f"Set up {db.display_name} for your company.", 8000)
+        self.shell.set_database(db)
+        self.shell.statusBar().showMessage(f"Set up {db.display_name} for your company.", 8000)
         return True
 
     def open_path(self, path: str, create: bool) -> bool:
