@@ -330,3 +330,25 @@ def test_the_open_estimate_follows_a_changed_currency(qtbot: Any, window: MainWi
     assert _stored(demo_db, "currency") == "EUR"
     qtbot.waitUntil(lambda: window.workspace is not None and window.workspace.doc.header.currency == "EUR")
     dialog.close()
+
+
+def test_new_work_in_a_new_company_starts_from_its_defaults(qtbot: Any, fresh_window: MainWindow,
+                                                            dialogs: FakeDialogs, tmp_path: Path) -> None:
+    first = _first_run(qtbot, fresh_window)
+    qtbot.mouseClick(first.welcome.setup_button, Qt.MouseButton.LeftButton)
+    dialog = fresh_window.file_actions.setup_dialog
+    assert dialog is not None
+    for key, text in (("name", "Brightside Events"), ("target_margin_pct", "38"), ("margin_floor_pct", "28"),
+                      ("contingency_pct", "5"), ("default_tax_pct", "13"), ("currency", "CAD")):
+        _type(qtbot, dialog.form, key, text, enter=False)
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: fresh_window.isVisible())
+    dialogs.answers = ["Maple Health", "Spring summit", "Main stage"]  # the names File › New … asks for
+    for name in ("actionNewClient", "actionNewProject", "actionNewEstimate"):
+        fresh_window.findChild(type(fresh_window.company_actions.settings_action), name).trigger()
+    workspace = fresh_window.workspace
+    assert workspace is not None and workspace.doc.header.name == "Main stage"
+    header = workspace.doc.header
+    assert (header.target_margin_pct, header.margin_floor_pct, header.contingency_pct, header.tax_pct) == (
+        Decimal(38), Decimal(28), Decimal(5), Decimal(13))
+    assert (header.company_name, header.currency) == ("Brightside Events", "CAD")
