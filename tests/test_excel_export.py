@@ -234,6 +234,23 @@ def test_the_heading_is_the_company_the_client_and_the_dates(demo_db: Database, 
     assert "50% deposit" in " ".join(str(v) for v in col_a if v)
 
 
+def test_the_logo_fits_the_top_right_corner(demo_db: Database, doc: EstimateDocument, tmp_path: Path) -> None:
+    import base64
+
+    from PIL import Image as PilImage
+
+    company = Company.__table__  # type: ignore[attr-defined]
+    for size, shown in (((400, 100), (210, 52)), ((100, 400), (16, 64)), ((120, 32), (210, 56))):
+        picture = io.BytesIO()
+        PilImage.new("RGB", size, (14, 116, 144)).save(picture, "PNG")
+        with demo_db.write() as conn:
+            conn.execute(update(company).values(logo=base64.b64encode(picture.getvalue()).decode()))
+        _path, ws = quote(doc, tmp_path)
+        (image,) = ws._images
+        extent = image.anchor.ext  # as shown on the sheet, in EMU (9525 a pixel)
+        assert (extent.cx / 9525, extent.cy / 9525) == shown, size
+
+
 def test_a_company_without_a_logo_or_with_a_damaged_one_gets_none(demo_db: Database, doc: EstimateDocument,
                                                                    tmp_path: Path) -> None:
     company = Company.__table__  # type: ignore[attr-defined]

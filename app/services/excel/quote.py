@@ -52,6 +52,7 @@ def _dates(start: date | None, end: date | None) -> str:
     return ""
 
 
+LOGO_MAX_WIDTH = 210  # px: columns D and E
 QUOTE_COLUMNS = ("Item", "Qty", "Unit", "Unit price", "Price")
 _QUOTE_WIDTHS = (58, 9, 22, 14, 16)
 
@@ -123,14 +124,17 @@ def _heading_rows(doc: EstimateDocument, top: QuoteHeading) -> list[tuple[str | 
 
 
 def _add_logo(sheet: Sheet, logo: bytes | None) -> None:
-    """The company's logo at the top right, 64 px high (a stored logo that cannot be read is left out)."""
+    """The company's logo at the top right (a stored logo that cannot be read is left out)."""
     if logo is None:
         return
     from openpyxl.drawing.image import Image
 
     image = Image(io.BytesIO(logo))
-    scale = 64 / image.height if image.height else 1
-    image.width, image.height = int(image.width * scale), 64
+    if not image.width or not image.height:
+        return
+    # At most 64 px high and as wide as columns D–E (a very wide logo is scaled to fit them).
+    scale = min(64 / image.height, LOGO_MAX_WIDTH / image.width)
+    image.width, image.height = max(1, round(image.width * scale)), max(1, round(image.height * scale))
     sheet.ws.add_image(image, "D1")
 
 
