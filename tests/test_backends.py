@@ -145,8 +145,9 @@ def test_check_reports_the_schema(db_target: str) -> None:
 def test_a_held_lock_reports_busy_and_writes_nothing(
     db_target: str, other: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    db = open_database(db_target)  # created and migrated with the usual timeout: a busy server may be slow
     monkeypatch.setattr(storage, "BUSY_TIMEOUT_MS", 200)
-    db = open_database(db_target)
+    db.engine.dispose()  # connections made from now on wait 200 ms for a lock
     try:
         with other.connect() as holder:
             if holder.dialect.name == "sqlite":

@@ -22,6 +22,9 @@ from openpyxl import Workbook
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_AMOUNT_MAX, QUANTITY_MAX, check_line
+from app.services.catalog.categories import CATEGORIES
+from app.services.catalog.items import CATALOG_ITEMS
+from app.services.catalog.suppliers import SUPPLIERS
 from app.services.crew.people import parse_member_fields
 from app.services.demo import build_demo
 from app.services.estimate.document import (
@@ -405,6 +408,8 @@ def _every_parser() -> list[tuple[str, Any]]:
     fields += [(f"estimate {k}", s.parse) for k, s in ESTIMATE_FIELDS.items()]
     fields += [(f"role {f.key}", f.parse) for f in ROLE_FIELDS]
     fields += [(f"rule {f.key}", f.parse) for f in RULE_FIELDS]
+    for kind in (CATALOG_ITEMS, CATEGORIES, SUPPLIERS):
+        fields += [(f"{kind.noun} {f.key}", f.parse) for f in kind.fields]
     fields += [("range", parse_range), ("crew hours", lambda v: parse_member_fields({"max_weekly_hours": v}))]
     return fields
 

@@ -7,8 +7,10 @@ from decimal import Decimal
 
 import pytest
 
+from app.services import master_data
 from app.services.estimate.document import EditConflict, EstimateDocument
 from app.services.labour import roles
+from app.services.labour.roles import ROLES
 from app.services.lookups import load_lookups
 from app.services.storage.database import Database
 from app.services.values import InputError
@@ -30,8 +32,8 @@ def doc(db: Database) -> EstimateDocument:
     return EstimateDocument(db, estimate_id(db, "Full booth"))
 
 
-def _row(db: Database, name: str) -> roles.RoleRow:
-    return next(r for r in roles.load_roles(db) if r.values["name"] == name)
+def _row(db: Database, name: str) -> master_data.RecordRow:
+    return next(r for r in master_data.load(db, ROLES) if r.values["name"] == name)
 
 
 def _line(doc: EstimateDocument, description: str) -> uuid.UUID:
@@ -58,16 +60,16 @@ def test_demo_roles_and_day_rates(db: Database) -> None:
 def test_save_a_field_with_a_version_check(db: Database) -> None:
     row = _row(db, "Rigger")
     version = row.version
-    assert roles.save_role_edit(db, row, "cost_rate", "$70.50")
+    assert master_data.save_edit(db, ROLES, row, "cost_rate", "$70.50")
     assert row.version == version + 1
     assert _row(db, "Rigger").values["cost_rate"] == D("70.50")
-    assert not roles.save_role_edit(db, row, "cost_rate", "70.5")  # no change, nothing written
-    assert roles.save_role_edit(db, row, "day_bill_rate", "900")
-    assert roles.save_role_edit(db, row, "day_bill_rate", "")  # emptied: hourly only again
+    assert not master_data.save_edit(db, ROLES, row, "cost_rate", "70.5")  # no change, nothing written
+    assert master_data.save_edit(db, ROLES, row, "day_bill_rate", "900")
+    assert master_data.save_edit(db, ROLES, row, "day_bill_rate", "")  # emptied: hourly only again
     assert _row(db, "Rigger").values["day_bill_rate"] is None
-    stale = roles.RoleRow(row.id, version, dict(row.values))
+    stale = master_data.RecordRow(row.id, version, dict(row.values))
     with pytest.raises(EditConflict):
-        roles.save_role_edit(db, stale, "bill_rate", "120")
+        master_data.save_edit(db, ROLES, stale, "bill_rate", "120")
     assert _row(db, "Rigger").values["bill_rate"] == D(105)
 
 
@@ -82,7 +84,7 @@ def test_bad_input_saves_nothing(db: Database, key: str, value: str, message: st
     row = _row(db, "Rigger")
     before = dict(row.values), row.version
     with pytest.raises(InputError, match=message):
-        roles.save_role_edit(db, row, key, value)
+        master_data.save_edit(db, ROLES, row, key, value)
     fresh = _row(db, "Rigger")
     assert (fresh.values, fresh.version) == before
 
@@ -90,29 +92,39 @@ def test_bad_input_saves_nothing(db: Database, key: str, value: str, message: st
 def test_bill_below_cost_is_saved_with_a_warning(db: Database) -> None:
     row = _row(db, "Rigger")
     assert roles.rate_warning(row.values) == ""
-    roles.save_role_edit(db, row, "bill_rate", "60")  # cost 65
+    master_data.save_edit(db, ROLES, row, "bill_rate", "60")  # cost 65
     assert _row(db, "Rigger").values["bill_rate"] == D(60)
     assert "hourly bill rate is below the hourly cost rate" in roles.rate_warning(row.values)
-    roles.save_role_edit(db, row, "day_cost_rate", "500")
-    roles.save_role_edit(db, row, "day_bill_rate", "450")
+    master_data.save_edit(db, ROLES, row, "day_cost_rate", "500")
+    master_data.save_edit(db, ROLES, row, "day_bill_rate", "450")
     assert "day bill rate is below the day cost rate" in roles.rate_warning(row.values)
 
 
 def test_add_delete_restore(db: Database) -> None:
-    role_id = roles.add_role(db, "Follow spot operator", "48", "90")
+    role_id = master_data.add(db, ROLES, "Follow spot operator", {"cost_rate": "48", "bill_rate": "90"})
     assert _row(db, "Follow spot operator").values["bill_rate"] == D(90)
     with pytest.raises(InputError):
-        roles.add_role(db, "")
-    roles.delete_role(db, role_id, _row(db, "Follow spot operator").version)
-    assert "Follow spot operator" not in {r.values["name"] for r in roles.load_roles(db)}
+        master_data.add(db, ROLES, "")
+    master_data.delete(db, ROLES, role_id, _row(db, "Follow spot operator").version)
+    assert "Follow spot operator" not in {r.values["name"] for r in master_data.load(db, ROLES)}
     with db.read() as conn:
         assert role_id not in load_lookups(conn).roles
-    roles.restore_role(db, role_id)
+    master_data.restore(db, ROLES, role_id)
     assert _row(db, "Follow spot operator").id == role_id
     with pytest.raises(EditConflict):
-        roles.delete_role(db, role_id, 1)  # stale version
+        master_data.delete(db, ROLES, role_id, 1)  # stale version
     with pytest.raises(InputError):
-        roles.restore_role(db, uuid.uuid4())
+        master_data.restore(db, ROLES, uuid.uuid4())
+
+
+def test_a_role_in_use_is_not_deleted(db: Database) -> None:
+    """Changed behaviour: a used role was tombstoned (its lines kept their rates); now it stays."""
+    rigger = _row(db, "Rigger")
+    with pytest.raises(master_data.InUse) as refused:
+        master_data.delete(db, ROLES, rigger.id, rigger.version)
+    assert str(refused.value).startswith("The role “Rigger” is in use, so it was not deleted: ")
+    assert "estimate line" in str(refused.value)
+    assert _row(db, "Rigger") == rigger
 
 
 # -- day rates on labour lines ------------------------------------------------------------------

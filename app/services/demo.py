@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.models import (
+    CatalogCategory,
     CatalogItem,
     Client,
     Company,
@@ -106,6 +107,8 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
             entry.role_id = roles[role].id if role else None
             catalog[entry.name] = entry
         session.add_all(catalog.values())
+        headings = dict.fromkeys(item.category for item in catalog.values() if item.category)
+        session.add_all(CatalogCategory(name=name, position=n) for n, name in enumerate(headings, 1))
         session.flush()
         for raw_client in recipe["clients"]:
             client = Client(name=raw_client["name"], notes=raw_client.get("notes", ""))

@@ -54,6 +54,7 @@ class CatalogEntry:
     margin_pct: Decimal | None
     supplier_id: uuid.UUID | None
     role_id: uuid.UUID | None
+    description: str = ""  # internal: what a line made from it is called by the team (else its name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +136,7 @@ def load_catalog(conn: Connection) -> list[CatalogEntry]:
             margin_pct=row.margin_pct,
             supplier_id=row.supplier_id,
             role_id=row.role_id,
+            description=row.description,
         )
         for row in rows
     ]

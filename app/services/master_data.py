@@ -22,6 +22,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table, func, select, update
@@ -32,7 +33,7 @@ from app.models import metadata
 from app.models.types import utcnow
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
-from app.services.values import InputError
+from app.services.values import InputError, parse_text
 
 
 def format_value(value: Any) -> str:
@@ -44,6 +45,35 @@ def format_value(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+def text(label: str, length: int, *, required: bool = False, multiline: bool = False) -> Callable[[Any], str]:
+    """The parser of a text field: cleaned, stripped, at most ``length`` characters."""
+    return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
+
+
+def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
+    """The parser of a field holding one of ``enum``: its value or its label, any case."""
+    def parse(value: Any) -> Any:
+        typed = str(getattr(value, "value", value) or "").strip().lower()
+        for member in enum:
+            if typed in (member.value, str(getattr(member, "label", member.value)).lower()):
+                return member.value
+        names = ", ".join(str(getattr(m, "label", m.value)) for m in enum)
+        raise InputError(f"{label} must be one of: {names}.")
+    return parse
+
+
+def optional_id(label: str) -> Callable[[Any], uuid.UUID | None]:
+    """The parser of a reference picked from a list (empty: none)."""
+    def parse(value: Any) -> uuid.UUID | None:
+        if value in (None, ""):
+            return None
+        try:
+            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        except ValueError:
+            raise InputError(f"{label} is not a known choice.") from None
+    return parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +94,7 @@ class FieldSpec:
     choices: Callable[[Database], list[tuple[Any, str]]] | None = None
     write: Callable[[Connection, uuid.UUID, Any], None] | None = None
     read: Callable[[Connection], dict[uuid.UUID, Any]] | None = None
+    multiline: bool = False  # notes: the editor gives the cell several lines
 
 
 @dataclass(frozen=True)
@@ -84,6 +115,9 @@ class RecordKind:
     # row they name is in use (an item's category, a project's lost reason).
     named_by: tuple[tuple[Table, str, tuple[str, str]], ...] = ()  # (table, column, its rows called)
     searchable: tuple[str, ...] = ()  # keys the editor's search box looks in (default: every field)
+    # The whole row checked inside the write of an edit or an add (values as they would be
+    # stored): rules across fields or tables ("a labour item needs a role"); raise InputError.
+    check: Callable[[Connection, dict[str, Any]], None] | None = None
     field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -204,6 +238,8 @@ def save_edit(db: Database, kind: RecordKind, row: RecordRow, key: str, value: A
     with db.write() as conn:
         if key == kind.name_key:
             _check_unique(conn, kind, parsed, row.id)
+        if kind.check is not None:
+            kind.check(conn, {**row.values, key: parsed})
         try:  # a field kept elsewhere still moves the row's version, so edits of it conflict too
             update_versioned(conn, kind.table, row.id, row.version, {} if spec.write else {key: parsed})
         except EditConflict as conflict:
@@ -233,6 +269,13 @@ def _insert(conn: Connection, kind: RecordKind, values: dict[str, Any]) -> uuid.
     return record.id  # type: ignore[attr-defined, no-any-return]
 
 
+def _defaults(kind: RecordKind) -> dict[str, Any]:
+    """The values the model gives a new row (only its name is required)."""
+    fields = kind.model.model_fields
+    return {k: None if k not in fields or fields[k].is_required()
+            else fields[k].get_default(call_default_factory=True) for k in _column_keys(kind)}
+
+
 def add(db: Database, kind: RecordKind, name: Any, values: dict[str, Any] | None = None) -> uuid.UUID:
     """A new row named ``name`` with the kind's starting values (and ``values``, each parsed)."""
     fields = {kind.name_key: parse_edit(kind, kind.name_key, name)}
@@ -242,6 +285,8 @@ def add(db: Database, kind: RecordKind, name: Any, values: dict[str, Any] | None
     later = {k: v for k, v in fields.items() if kind.field_by_key[k].write is not None}
     with db.write() as conn:
         _check_unique(conn, kind, fields[kind.name_key], None)
+        if kind.check is not None:
+            kind.check(conn, {**_defaults(kind), **start, **fields})
         row_id = _insert(conn, kind, {**start, **{k: v for k, v in fields.items() if k not in later}})
         for key, value in later.items():
             spec = kind.field_by_key[key]
@@ -386,8 +431,15 @@ def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
         update_versioned(conn, kind.table, row_id, version, {"deleted_at": None})
 
 
-def matches(kind: RecordKind, row: RecordRow, text: str) -> bool:
-    """Whether a row is found by the editor's search: every word in some searchable field."""
+def matches(kind: RecordKind, row: RecordRow, text: str,
+            labels: dict[str, dict[Any, str]] | None = None) -> bool:
+    """Whether a row is found by the editor's search: every word in some searchable field.
+
+    ``labels`` gives the shown text of fields with choices (a supplier's name for its id).
+    """
     keys = kind.searchable or tuple(f.key for f in kind.fields)
-    haystack = " ".join(kind.field_by_key[k].format(row.values.get(k)) for k in keys).lower()
+    labels = labels or {}
+    shown = [labels[k].get(row.values.get(k), "") if k in labels
+             else kind.field_by_key[k].format(row.values.get(k)) for k in keys]
+    haystack = " ".join(shown).lower()
     return all(word in haystack for word in text.lower().split())

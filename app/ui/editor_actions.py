@@ -1,20 +1,26 @@
-"""The Edit menu's setup editors: labour rules, roles and crew members, each opened non-blocking.
+"""The Edit menu's setup editors: catalog, suppliers, categories, labour rules, roles, crew members.
 
-A save in any of them reaches the window: the open estimate reprices (rules, roles),
-the crew calendar follows (crew members).
+Each opens non-blocking. A save in any of them reaches the window: the open estimate
+reprices (rules, roles, suppliers), the catalog panel reloads (catalog, categories,
+suppliers), the crew calendar follows (crew members). Others' changes reload the open
+editors (:meth:`EditorActions.refresh`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
+from app.services.lookups import load_catalog
 from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
+from app.ui.catalog.editors import catalog_editor, categories_editor, suppliers_editor
 from app.ui.crew.editor import CrewEditorDialog
-from app.ui.labour.roles_editor import RolesEditorDialog
-from app.ui.labour.rules_dialog import LabourRulesDialog
+from app.ui.labour.editors import labour_rules_editor, roles_editor
+from app.ui.master_data import MasterDataDialog
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
@@ -28,27 +34,94 @@ class EditorActions(QObject):
         self.shell = shell
         self.window = window
         self.dialogs = shell.dialogs
-        self.labour_rules_action = window_action(
-            window, "Labour rules…", "actionLabourRules", self.show_labour_rules,
-            tip="Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
-        self.labour_rules_dialog: LabourRulesDialog | None = None
+        # The master-data editors: what opens each, and what follows its saves.
+        self._makers: dict[str, tuple[Callable[..., MasterDataDialog], Callable[[], None]]] = {
+            "catalog": (catalog_editor, self._on_catalog_changed),
+            "suppliers": (suppliers_editor, self._on_suppliers_changed),
+            "categories": (categories_editor, self._on_catalog_changed),
+            "labour_rules": (labour_rules_editor, self._on_labour_rules_saved),
+            "roles": (roles_editor, self._on_labour_rules_saved),
+        }
+        self.master_editors: dict[str, MasterDataDialog] = {}
+        self.catalog_action = self._editor_action(
+            "Catalog…", "actionCatalog", "catalog",
+            "What the company sells: kind, category, descriptions, unit, cost, price basis, supplier, role")
+        self.suppliers_action = self._editor_action(
+            "Suppliers…", "actionSuppliers", "suppliers",
+            "Who the company buys and sub-rents from: contact, what they supply, payment terms")
+        self.categories_action = self._editor_action(
+            "Catalog categories…", "actionCatalogCategories", "categories",
+            "The headings the catalog is listed under")
+        self.labour_rules_action = self._editor_action(
+            "Labour rules…", "actionLabourRules", "labour_rules",
+            "Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
         self.crew_editor_action = window_action(
             window, "Crew members…", "actionCrewMembers", self.show_crew_editor,
             tip="People, the roles they can fill and their own rates, days they cannot work")
         self.crew_editor: CrewEditorDialog | None = None
-        self.roles_action = window_action(
-            window, "Roles…", "actionRoles", self.show_roles_editor,
-            tip="Crew roles with their hourly and day cost and bill rates")
-        self.roles_editor: RolesEditorDialog | None = None
+        self.roles_action = self._editor_action(
+            "Roles…", "actionRoles", "roles", "Crew roles with their hourly and day cost and bill rates")
+
+    def _editor_action(self, text: str, name: str, key: str, tip: str) -> QAction:
+        return window_action(self.window, text, name, lambda: self.show_editor(key), tip=tip)
 
     @property
     def actions(self) -> list[QAction | None]:
         """In menu order."""
-        return [self.labour_rules_action, self.crew_editor_action, self.roles_action]
+        return [self.catalog_action, self.categories_action, self.suppliers_action, None,
+                self.labour_rules_action, self.crew_editor_action, self.roles_action]
 
     def update_enabled(self, db: Database | None) -> None:
-        for action in (self.labour_rules_action, self.crew_editor_action, self.roles_action):
-            action.setEnabled(db is not None)
+        for action in self.actions:
+            if action is not None:
+                action.setEnabled(db is not None)
+
+    def show_editor(self, key: str) -> MasterDataDialog | None:
+        """Edit › Catalog…, Suppliers…, …: non-blocking, one per kind, as stored now."""
+        db = self.shell.db
+        if db is None:
+            return None
+        editor = self.master_editors.get(key)
+        if editor is None or editor.db is not db:
+            if editor is not None:
+                editor.deleteLater()
+            make, follow = self._makers[key]
+            editor = make(db, self.dialogs, self.window)
+            editor.changed.connect(follow)
+            editor.changed.connect(lambda key=key: self._reload_editors(but=key))
+            self.master_editors[key] = editor
+        else:
+            editor.reload()
+        editor.open()
+        return editor
+
+    def refresh(self) -> None:
+        """Others' changes: the open editors and the catalog panel show what is stored now."""
+        self._reload_editors()
+        self._on_catalog_changed()
+
+    def _reload_editors(self, but: str = "") -> None:
+        """The open editors as stored (a supplier renamed in one is renamed in the catalog's list)."""
+        for key, editor in self.master_editors.items():
+            if key != but and editor.isVisible() and editor.db is self.shell.db:
+                editor.reload()
+        crew_editor = self.crew_editor
+        if crew_editor is not None and crew_editor.isVisible() and crew_editor.db is self.shell.db:
+            crew_editor.reload()  # names of roles renamed, members changed by others
+
+    def _on_catalog_changed(self) -> None:
+        db = self.shell.db
+        if db is None:
+            return
+        try:
+            with db.read() as conn:
+                self.shell.catalog.set_entries(load_catalog(conn))
+        except StorageError as error:
+            self.shell.statusBar().showMessage(str(error), 8000)
+
+    def _on_suppliers_changed(self) -> None:
+        self._on_catalog_changed()
+        self._on_labour_rules_saved()  # the open estimate shows the suppliers' names as stored
 
     def show_crew_editor(self) -> None:
         """Edit → Crew members…: non-blocking; the crew calendar follows each change."""
@@ -64,29 +137,6 @@ class EditorActions(QObject):
 
     def _on_crew_changed(self) -> None:
         self.shell.crew_panel.refresh()
-
-    def show_labour_rules(self) -> None:
-        """Edit → Labour rules…: non-blocking; the open estimate reprices after each save."""
-        if self.shell.db is None:
-            return
-        if self.labour_rules_dialog is not None:
-            self.labour_rules_dialog.deleteLater()
-        self.labour_rules_dialog = LabourRulesDialog(self.shell.db, self.window)
-        self.labour_rules_dialog.model.saved.connect(self._on_labour_rules_saved)
-        self.labour_rules_dialog.open()
-
-    def show_roles_editor(self) -> None:
-        """Edit → Roles…: non-blocking; the open estimate reloads (and reprices) after each change."""
-        if self.shell.db is None:
-            return
-        if self.roles_editor is None or self.roles_editor.db is not self.shell.db:
-            self.roles_editor = RolesEditorDialog(self.shell.db, self.window)
-            self.roles_editor.ask_name = lambda: self.dialogs.ask_text(self.window, "Add role", "Name:")
-            self.roles_editor.confirm = lambda text: self.dialogs.confirm(self.window, "Delete role", text)
-            self.roles_editor.rolesChanged.connect(self._on_labour_rules_saved)
-        else:
-            self.roles_editor.reload()
-        self.roles_editor.open()
 
     def _on_labour_rules_saved(self) -> None:
         self.shell.reprice.request()

@@ -291,20 +291,25 @@ class RecordEditorDialog(QDialog):
         name = self.ask_name()
         if name is None:
             return
+        self.run(self.creation(f"Add {self.noun}", lambda: self.add_record(name)))
+
+    def creation(self, text: str, make: Callable[[], uuid.UUID]) -> CallCommand:
+        """A command that makes a record (an add, a duplicate): undone by deleting it, redone by
+        restoring it; the new record selected."""
         created: dict[str, uuid.UUID] = {}
 
         def do() -> None:
             if "id" in created:
                 self.restore_record(created["id"])
             else:
-                created["id"] = self.add_record(name)
+                created["id"] = make()
             self.reload(created["id"])
 
         def undo() -> None:
             self.delete_record(created["id"])
             self.reload()
 
-        self.run(CallCommand(f"Add {self.noun}", do, undo))
+        return CallCommand(text, do, undo)
 
     def _on_delete_button_clicked(self) -> None:
         row = self.current()

@@ -251,6 +251,8 @@ class MainWindow(QMainWindow):
         self.workspace = EstimateWorkspace(doc, self)
         self.workspace.editor.errorRaised.connect(self._show_status_error)
         self.workspace.editor.resolve_conflict = lambda view: self.dialogs.resolve_conflict(self, view)
+        self.workspace.editor.confirm = lambda title, text: self.dialogs.confirm(self, title, text)
+        self.workspace.editor.masterDataChanged.connect(self.editor_actions.refresh)
         self.workspace.production_view.selectionModel().selectionChanged.connect(
             lambda *_: self.update_actions()
         )
@@ -302,6 +304,7 @@ class MainWindow(QMainWindow):
             self.navigator.load(self.db)
             self.crew_panel.refresh()
             self.company_actions.refresh()
+            self.editor_actions.refresh()
             if not self._reload_estimate():
                 return
             self.staffing.refresh()

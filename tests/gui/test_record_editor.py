@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QVBoxLayout
 from app.services.values import InputError
 from app.ui.crew.editor import CrewEditorDialog
 from app.ui.field_table import FieldTableModel, RecordEditorDialog
-from app.ui.labour.roles_editor import RolesEditorDialog
+from app.ui.master_data import MasterDataDialog
 
 pytestmark = pytest.mark.gui
 
@@ -89,7 +89,7 @@ def current_name(editor: ThingsEditor) -> str | None:
 
 def test_both_editors_are_built_on_the_skeleton() -> None:
     assert issubclass(CrewEditorDialog, RecordEditorDialog)
-    assert issubclass(RolesEditorDialog, RecordEditorDialog)
+    assert issubclass(MasterDataDialog, RecordEditorDialog)  # roles, rules, catalog, suppliers, categories
 
 
 def test_the_selected_record_is_kept_through_a_reload(qtbot, qtmodeltester) -> None:  # type: ignore[no-untyped-def]

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 
-from app.services.labour import roles
+from app.services import master_data
+from app.services.labour.roles import ROLES
 from tests.gui.helpers import (
     cell,
     finish_typing,
@@ -26,7 +27,7 @@ NAME, COST, BILL, DAY_COST, DAY_BILL = range(5)
 
 def open_editor(window):  # type: ignore[no-untyped-def]
     window.editor_actions.roles_action.trigger()
-    editor = window.editor_actions.roles_editor
+    editor = window.editor_actions.master_editors["roles"]
     assert editor is not None and editor.isVisible() and editor.objectName() == "rolesEditor"
     return editor
 
@@ -36,7 +37,7 @@ def row_of(editor, name: str) -> int:  # type: ignore[no-untyped-def]
 
 
 def stored(editor, name: str):  # type: ignore[no-untyped-def]
-    return next(r for r in roles.load_roles(editor.db) if r.values["name"] == name)
+    return next(r for r in master_data.load(editor.db, ROLES) if r.values["name"] == name)
 
 
 def names(editor) -> set[str]:  # type: ignore[no-untyped-def]
@@ -60,7 +61,7 @@ def test_edit_rates_bad_input_warning_and_undo(qtbot, window, qtmodeltester) -> 
     assert stored(editor, "Rigger").values["bill_rate"] == Decimal(105)
     type_rate(qtbot, editor, "Rigger", BILL, "60")  # below cost: saved, with a warning
     assert stored(editor, "Rigger").values["bill_rate"] == Decimal(60)
-    qtbot.waitUntil(lambda: "below the hourly cost rate" in editor.message.text())
+    qtbot.waitUntil(lambda: "below the hourly cost rate" in editor.note_label.text())
     type_rate(qtbot, editor, "Rigger", DAY_COST, "520")
     assert stored(editor, "Rigger").values["day_cost_rate"] == Decimal(520)
     qtbot.waitUntil(lambda: editor.model.index(row_of(editor, "Rigger"), DAY_COST).data() == "520.00")
@@ -79,7 +80,7 @@ def test_add_and_delete_undoable(qtbot, window, dialogs) -> None:  # type: ignor
     editor = open_editor(window)
     count = len(editor.model.rows)
     dialogs.answers.append("Follow spot operator")
-    with qtbot.waitSignal(editor.rolesChanged):  # saved, then the table reloads
+    with qtbot.waitSignal(editor.changed):  # saved, then the table reloads
         qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
     assert len(editor.model.rows) == count + 1
     assert editor.current().values["name"] == "Follow spot operator"
@@ -91,7 +92,7 @@ def test_add_and_delete_undoable(qtbot, window, dialogs) -> None:  # type: ignor
     editor.table.selectRow(row_of(editor, "Follow spot operator"))
     qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Follow spot operator" not in names(editor))
-    assert "Follow spot operator" not in {r.values["name"] for r in roles.load_roles(editor.db)}
+    assert "Follow spot operator" not in {r.values["name"] for r in master_data.load(editor.db, ROLES)}
     qtbot.waitUntil(lambda: "Follow spot operator" not in {
         r.name for r in workspace(window).doc.lookups.roles.values()})
     qtbot.mouseClick(editor.undo_button, Qt.MouseButton.LeftButton)  # delete undone
@@ -123,7 +124,7 @@ def test_a_day_rate_prices_a_day_line_in_the_production_pane(qtbot, window) -> N
 def test_a_rate_typed_while_the_table_rebuilds_after_the_last_save_is_kept(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     """Tab saves the cost rate and opens the bill rate; the rebuild after that save waits for it."""
     editor = open_editor(window)
-    with qtbot.waitSignal(editor.rolesChanged):  # leaving the block lets the first save's follow-up run
+    with qtbot.waitSignal(editor.changed):  # leaving the block lets the first save's follow-up run
         cost = start_typing(qtbot, editor.table, editor.model.index(row_of(editor, "Rigger"), COST), "71")
         bill = tab_to_next_cell(qtbot, editor.table, cost, "111")
     assert stored(editor, "Rigger").values["cost_rate"] == Decimal(71)

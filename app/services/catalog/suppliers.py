@@ -6,12 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from app.models import Supplier
-from app.services.master_data import FieldSpec, RecordKind
+from app.services.master_data import FieldSpec, RecordKind, text
 from app.services.values import InputError, parse_decimal, parse_text
-
-
-def _text(label: str, length: int, *, required: bool = False, multiline: bool = False) -> Any:
-    return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
 
 
 def _email(value: Any) -> str:
@@ -30,16 +26,16 @@ SUPPLIERS = RecordKind(
     model=Supplier,
     noun="supplier",
     fields=(
-        FieldSpec("name", "Name", _text("Name", 200, required=True)),
-        FieldSpec("contact_name", "Contact", _text("Contact", 200)),
+        FieldSpec("name", "Name", text("Name", 200, required=True)),
+        FieldSpec("contact_name", "Contact", text("Contact", 200)),
         FieldSpec("email", "Email", _email),
-        FieldSpec("phone", "Phone", _text("Phone", 50)),
-        FieldSpec("supplies", "Supplies", _text("Supplies", 500),
+        FieldSpec("phone", "Phone", text("Phone", 50)),
+        FieldSpec("supplies", "Supplies", text("Supplies", 500),
                   tip="What they supply: the search finds a supplier by it."),
         FieldSpec("lead_time_days", "Lead time (days)", _lead_days, numeric=True,
                   tip="Days between ordering and delivery."),
-        FieldSpec("payment_terms", "Payment terms", _text("Payment terms", 200)),
-        FieldSpec("notes", "Notes", _text("Notes", 2000, multiline=True)),
+        FieldSpec("payment_terms", "Payment terms", text("Payment terms", 200)),
+        FieldSpec("notes", "Notes", text("Notes", 2000, multiline=True), multiline=True),
     ),
 )
 

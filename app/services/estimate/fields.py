@@ -6,7 +6,6 @@ A parser turns typed text into a value or raises InputError with the message to 
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -14,6 +13,7 @@ from typing import Any
 
 from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.services.bounds import ESTIMATE_LIMITS, LINE_LIMITS
+from app.services.master_data import optional_id
 from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
 
 
@@ -58,15 +58,7 @@ def _flag(label: str) -> _Spec:
 
 
 def _optional_id(label: str) -> _Spec:
-    def parse(value: Any) -> uuid.UUID | None:
-        if value in (None, ""):
-            return None
-        try:
-            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-        except ValueError:
-            raise InputError(f"{label} is not a known choice.") from None
-
-    return _Spec(label, parse)
+    return _Spec(label, optional_id(label))
 
 
 def _phase(label: str) -> _Spec:

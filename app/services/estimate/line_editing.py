@@ -48,7 +48,7 @@ def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
     """The column values of a new line made from a catalog item."""
     values: dict[str, Any] = {
         "kind": entry.kind.value,
-        "description": entry.name,
+        "description": entry.description or entry.name,
         "client_description": entry.client_description,
         "unit": entry.unit,
         "unit_cost": entry.unit_cost,

@@ -70,6 +70,11 @@ class Loading(DocumentState):
     """The loading part of an EstimateDocument (the state it uses: DocumentState)."""
     # -- loading -------------------------------------------------------------
 
+    def refresh_lookups(self) -> None:
+        """Read the suppliers, roles and rule sets again (one was just added, e.g. from a line's cell)."""
+        with self.db.read() as conn:
+            self.lookups = load_lookups(conn)
+
     def reload(self, notify: bool = True) -> None:
         """Read the whole estimate again (a fixed number of queries, whatever its size)."""
         with self.db.read() as conn:

@@ -115,8 +115,7 @@ class CrewEditorDialog(RecordEditorDialog):
         super().__init__(db, "crew", parent)
         self.setWindowTitle("Crew members")
         self.resize(980, 560)
-        with db.read() as conn:
-            self.role_names = {r.id: r.name for r in load_lookups(conn).roles.values()}
+        self.role_names: dict[uuid.UUID, str] = {}
         self.model = CrewTableModel(self)
         self.place_table(self.model, 3)
 
@@ -164,6 +163,8 @@ class CrewEditorDialog(RecordEditorDialog):
     # -- the records ---------------------------------------------------------------------
 
     def load_rows(self) -> list[CrewInfo]:
+        with self.db.read() as conn:  # the roles as stored now (one may have been added or renamed)
+            self.role_names = {r.id: r.name for r in load_lookups(conn).roles.values()}
         return sorted(crew.load_crew(self.db).values(), key=lambda m: m.name.lower())
 
     def add_record(self, name: str) -> uuid.UUID:

@@ -13,6 +13,8 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
+from app.services import master_data
+from app.services.catalog.suppliers import SUPPLIERS
 from app.services.estimate.document import EstimateDocument
 
 ErrorSink = Callable[[BaseException], None]
@@ -75,6 +77,37 @@ class SetLineFields(DocumentCommand):
 
     def revert(self) -> None:
         self.doc.set_line_fields(self.line_id, self.old)
+
+
+class AddSupplierToLine(DocumentCommand):
+    """A new supplier, named in a line's supplier cell, made and set on the line: one undo step
+    (undone, the line has its old supplier and the new one is deleted again)."""
+
+    def __init__(self, doc: EstimateDocument, line_id: uuid.UUID, name: str) -> None:
+        super().__init__(doc, f"Add supplier {name}")
+        self.line_id, self.name = line_id, name
+        self.supplier_id: uuid.UUID | None = None
+        self.old: dict[str, Any] = {}
+
+    def apply(self) -> None:
+        db = self.doc.db
+        if self.supplier_id is None:
+            self.supplier_id = master_data.add(db, SUPPLIERS, self.name)
+        else:
+            master_data.restore(db, SUPPLIERS, self.supplier_id)
+        self.doc.refresh_lookups()
+        try:
+            self.old = self.doc.set_line_fields(self.line_id, {"supplier_id": self.supplier_id})
+        except Exception:
+            master_data.delete(db, SUPPLIERS, self.supplier_id)  # not left behind, unused
+            self.doc.refresh_lookups()
+            raise
+
+    def revert(self) -> None:
+        self.doc.set_line_fields(self.line_id, self.old)
+        assert self.supplier_id is not None
+        master_data.delete(self.doc.db, SUPPLIERS, self.supplier_id)
+        self.doc.refresh_lookups()
 
 
 class SetSectionFields(DocumentCommand):

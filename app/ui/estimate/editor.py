@@ -11,6 +11,8 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
+from app.services import master_data
+from app.services.catalog.suppliers import SUPPLIERS
 from app.services.estimate.document import (
     ESTIMATE_FIELDS,
     LINE_FIELDS,
@@ -78,12 +80,15 @@ class EstimateEditor(QObject):
     errorRaised = Signal(str)
     rowFocusRequested = Signal(object)  # a line or section id the views should select
     editRequested = Signal(object, str, str)  # row id, column, text to put back in the editor
+    masterDataChanged = Signal()  # a supplier was added from a cell: the open lists reload
 
     def __init__(self, doc: EstimateDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.doc = doc
         self.undo_stack = QUndoStack(self)
         self.resolve_conflict: Callable[[ConflictView], str] = lambda _view: TAKE_THEIRS
+        # A question to the user (title, text) → Yes; the window asks through its dialogs.
+        self.confirm: Callable[[str, str], bool] = lambda _title, _text: False
 
     # -- running commands ------------------------------------------------------
 
@@ -284,6 +289,21 @@ class EstimateEditor(QObject):
         spec = LINE_FIELDS.get("price_override" if column == "price" else column)
         label = spec.label if spec else column
         return self.run(commands.SetLineFields(self.doc, line_id, changes, f"Edit {label.lower()}"))
+
+    def add_supplier_to_line(self, line_id: uuid.UUID, name: str) -> str | None:
+        """A name typed into a line's supplier cell that is no supplier yet: asked, then made and set
+        on the line as one undo step; answered No, the line is left as it was."""
+        try:
+            name = master_data.parse_edit(SUPPLIERS, "name", name)
+        except InputError as error:
+            return str(error)
+        if not self.confirm("New supplier", f"“{name}” is not a supplier yet. Add it to the suppliers "
+                            "and set it on this line?"):
+            return None
+        message = self.run(commands.AddSupplierToLine(self.doc, line_id, name))
+        if message is None:
+            self.masterDataChanged.emit()
+        return message
 
     def edit_section(self, section_id: uuid.UUID, column: str, value: Any) -> str | None:
         try:

@@ -15,7 +15,15 @@ from app.services.estimate.parameters import format_range
 from app.services.estimate.pricing import EXCLUDED
 from app.services.labour.pay import CallSplit, LabourRules
 from app.services.money import format_money, format_number, format_percent
-from app.ui.estimate.production_columns import CHOICES_ROLE, COLUMNS, LEFT, RIGHT, ROW_ID_ROLE, ROW_KIND_ROLE
+from app.ui.estimate.production_columns import (
+    CHOICES_ROLE,
+    COLUMNS,
+    LEFT,
+    NEW_NAME_ROLE,
+    RIGHT,
+    ROW_ID_ROLE,
+    ROW_KIND_ROLE,
+)
 
 _SECTION_BG = QBrush(QColor("#e8eef5"))
 _DERIVED_FG = QBrush(QColor("#6b7280"))
@@ -102,6 +110,8 @@ def line_data(doc: EstimateDocument, line: LineRow, column: int, role: int) -> A
         return RIGHT if COLUMNS[column].numeric else LEFT
     if role == CHOICES_ROLE:
         return _choices(doc, key)
+    if role == NEW_NAME_ROLE:
+        return key == "supplier_id"  # a supplier not in the list may be typed (and added)
     if role == Qt.ItemDataRole.ForegroundRole:
         return _line_foreground(doc, line, key)
     if role == Qt.ItemDataRole.FontRole:

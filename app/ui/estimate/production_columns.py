@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt
 ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 CHOICES_ROLE = Qt.ItemDataRole.UserRole + 3
+MULTILINE_ROLE = Qt.ItemDataRole.UserRole + 4  # True: the cell is edited on several lines (notes)
+NEW_NAME_ROLE = Qt.ItemDataRole.UserRole + 5  # True: a name typed into the choice list may be new
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

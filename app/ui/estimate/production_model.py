@@ -17,6 +17,7 @@ from PySide6.QtCore import (
 )
 
 from app.services.estimate.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
+from app.ui.estimate.delegates import NewName
 from app.ui.estimate.editor import BusyMessage, EstimateEditor
 from app.ui.estimate.production_cells import line_data, section_data
 from app.ui.estimate.production_columns import (
@@ -194,6 +195,8 @@ class ProductionTreeModel(QAbstractItemModel):
             return False
         elif isinstance(row, SectionRow):
             message = self.editor.edit_section(row.id, "range" if key == "range" else "name", value)
+        elif key == "supplier_id" and isinstance(value, NewName):
+            message = self.editor.add_supplier_to_line(row.id, value)
         else:
             column = "alternative_group" if key == "alternative" else key
             message = self.editor.edit_line(row.id, column, value)

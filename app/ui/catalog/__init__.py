@@ -1,0 +1,1 @@
+"""The catalog's editors: items, their categories, suppliers."""
