@@ -10,7 +10,6 @@ makes the parser raise anything but :class:`InputError`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -260,8 +259,3 @@ def parse_email(text: object, label: str = "Email") -> str:
         raise InputError(f"“{value}” is not an email address (name@example.com).")
     return value
 
-
-def text_parser(label: str, max_length: int, *, required: bool = False,
-                multiline: bool = False) -> Callable[[object], str]:
-    """A field's parser for text: :func:`parse_text` with the field's label and limits."""
-    return lambda v: parse_text(v, label, max_length=max_length, required=required, multiline=multiline)

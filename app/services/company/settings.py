@@ -25,10 +25,10 @@ from sqlalchemy.engine import Connection
 
 from app.models import Company
 from app.services import master_data
-from app.services.master_data import FieldSpec, RecordKind, RecordRow
+from app.services.master_data import FieldSpec, RecordKind, RecordRow, text
 from app.services.money import HUNDRED
 from app.services.storage.database import Database
-from app.services.values import InputError, parse_decimal, parse_email, parse_text, text_parser
+from app.services.values import InputError, parse_decimal, parse_email, parse_text
 
 COMPANY_T = Company.__table__  # type: ignore[attr-defined]
 DEFAULT_PATTERN = "Q{year}-{seq:04}"
@@ -196,15 +196,15 @@ COMPANY = RecordKind(
     noun="company",
     unique_names=False,
     fields=(
-        FieldSpec("name", "Company name", text_parser("Company name", 200, required=True)),
-        FieldSpec("address", "Address", text_parser("Address", 500, multiline=True),
+        FieldSpec("name", "Company name", text("Company name", 200, required=True)),
+        FieldSpec("address", "Address", text("Address", 500, multiline=True),
                   tip="As the quote's letterhead shows it; one line per line."),
-        FieldSpec("phone", "Phone", text_parser("Phone", 50)),
+        FieldSpec("phone", "Phone", text("Phone", 50)),
         FieldSpec("email", "Email", parse_email),
         FieldSpec("logo", "Logo", _parse_logo, format=lambda v: "(logo)" if v else "",
                   tip="A PNG or JPEG of at most 1 MB, shown at the top of every quote."),
         FieldSpec("currency", "Currency", _currency, tip="The 3-letter ISO code: USD, EUR, GBP, CAD…"),
-        FieldSpec("tax_label", "Tax label", text_parser("Tax label", 40, required=True),
+        FieldSpec("tax_label", "Tax label", text("Tax label", 40, required=True),
                   tip="What the quote calls the tax line: Tax, Sales tax, VAT, GST…"),
         FieldSpec("default_tax_pct", "Tax rate %", _percent("Tax rate", below=HUNDRED), _format_percent,
                   numeric=True, tip="A new estimate starts with this tax rate."),
@@ -224,7 +224,7 @@ COMPANY = RecordKind(
                       "it to 4 digits (Q{year}-{seq:04} → Q2027-0001)."),
         FieldSpec("quote_validity_days", "Quote valid for (days)", _validity_days, numeric=True,
                   tip="The quote says it is valid until its date plus this many days."),
-        FieldSpec("quote_terms", "Terms", text_parser("Terms", 5000, multiline=True),
+        FieldSpec("quote_terms", "Terms", text("Terms", 5000, multiline=True),
                   tip="Printed at the foot of every quote: payment, deposit, cancellation…"),
     ),
 )
