@@ -96,11 +96,29 @@ def test_gui_opens_a_new_file_given_with_db(tmp_path: Path, tandem_home: Path) -
     assert db.exists()
 
 
-def test_gui_first_run_creates_the_demo_in_the_data_folder(tandem_home: Path) -> None:
+def test_gui_first_run_tries_the_demo_in_its_own_file(tandem_home: Path) -> None:
+    # The first run shows the welcome window; --smoke takes its "Try the demo company" without a click.
     result = tandem("--smoke", home=tandem_home)
     assert result.returncode == 0, result.stderr
     assert "Full booth: total 95580.00, 11 lines" in result.stdout
-    assert (tandem_home / "tandem.db").exists()
+    assert (tandem_home / "demo.db").exists()
+    assert not (tandem_home / "tandem.db").exists()  # the company's database is never the demo's
+
+
+def test_gui_opens_the_file_opened_last_and_the_welcome_when_it_is_gone(tmp_path: Path,
+                                                                       tandem_home: Path) -> None:
+    office = tmp_path / "office.db"
+    assert tandem("demo", "--db", str(office), home=tandem_home).returncode == 0
+    (tandem_home / "settings.ini").write_text(f"[database]\nlast={office}\n")
+    result = tandem("--smoke", home=tandem_home)
+    assert result.returncode == 0, result.stderr
+    assert "Full booth: total 95580.00" in result.stdout
+    assert not (tandem_home / "demo.db").exists()  # no first run: the configured file was opened
+    office.unlink()
+    result = tandem("--smoke", home=tandem_home)  # gone: the welcome again (smoke takes the demo)
+    assert result.returncode == 0, result.stderr
+    assert (tandem_home / "demo.db").exists()
+    assert "demo.db" in (tandem_home / "settings.ini").read_text()  # remembered for the next start
 
 
 def test_gui_refuses_a_corrupt_db_with_one_line(tmp_path: Path, tandem_home: Path) -> None:

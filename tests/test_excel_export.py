@@ -11,6 +11,7 @@ import re
 import sys
 import uuid
 import zipfile
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,9 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from pycel import ExcelCompiler
-from sqlalchemy import update
+from sqlalchemy import select, update
 
-from app.models import Client
+from app.models import Client, Company
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED, say_out_loud
 from app.services.excel.cost_sheet import export_cost_sheet
@@ -128,14 +129,14 @@ def test_contingency_discount_and_tax_recalculate_to_the_cent(
     if t.discount:
         cells["Discount"] = -t.discount
     if t.tax:
-        cells["Tax"] = t.tax
+        cells["Sales tax"] = t.tax  # the company's tax label
     if t.contingency or t.discount:
         cells["Net"] = t.net
     for label in cells:
         assert ws[f"E{row_of(ws, label)}"].data_type == "f", label
     got = recalculate(path, "Quote", *(f"E{row_of(ws, label)}" for label in cells))
     assert dict(zip(cells, got, strict=True)) == cells
-    for label, pct in (("Contingency", contingency), ("Discount", discount), ("Tax", tax)):
+    for label, pct in (("Contingency", contingency), ("Discount", discount), ("Sales tax", tax)):
         if Decimal(pct):
             assert Decimal(str(ws[f"D{row_of(ws, label)}"].value)) == Decimal(pct)
 
@@ -203,9 +204,85 @@ def test_quote_formats_print_setup_and_frozen_header(doc: EstimateDocument, tmp_
     assert "Vantage @ MedTech Expo" in wb.properties.title
 
 
-def test_a_missing_logo_is_left_out(doc: EstimateDocument, tmp_path: Path) -> None:
-    _path, ws = quote(doc, tmp_path, logo=tmp_path / "no-such-logo.png")
-    assert ws._images == []
+def _label_cell(ws: Worksheet) -> str:
+    """The quote's label ("Quote Q2027-0001 · Revision 1"): the row above its date."""
+    return str(ws.cell(row_of(ws, "Date") - 1, 1).value)
+
+
+def test_the_heading_is_the_company_the_client_and_the_dates(demo_db: Database, doc: EstimateDocument,
+                                                            tmp_path: Path) -> None:
+    with demo_db.write() as conn:
+        conn.execute(update(Client.__table__).where(Client.__table__.c.name == "Vantage Medical")  # type: ignore[attr-defined]
+                     .values(billing_address="Accounts payable\n200 Longwood Ave\nBoston, MA 02115"))
+    _path, ws = quote(doc, tmp_path)
+    col_a = [r[0] for r in rows(ws)]
+    assert col_a[:4] == ["Northlight Productions", "2150 Industrial Road, Suite 4", "Las Vegas, NV 89102",
+                         "+1 702 555 0100 · quotes@northlight.example"]
+    by_text = {r[0]: r for r in rows(ws) if r[0]}
+    today = date.today()
+    valid = today + timedelta(days=30)  # the company's validity
+    assert by_text["Date"][1] == f"{today.day} {today:%b %Y}"
+    assert by_text["Valid until"][1] == f"{valid.day} {valid:%b %Y}"
+    assert by_text["Contact"][1] == "Helen Cho, Trade show manager"  # the client's one contact
+    contact_row = row_of(ws, "Contact")
+    assert ws[f"B{contact_row + 1}"].value == "hcho@vantagemed.example · +1 617 555 0131"
+    billing = row_of(ws, "Billing address")
+    assert [ws[f"B{billing + n}"].value for n in range(3)] == ["Accounts payable", "200 Longwood Ave",
+                                                              "Boston, MA 02115"]
+    assert len(ws._images) == 1  # the logo stored in the settings
+    assert ws._images[0].anchor._from.col == 3  # column D: top right
+    assert "50% deposit" in " ".join(str(v) for v in col_a if v)
+
+
+def test_the_logo_fits_the_top_right_corner(demo_db: Database, doc: EstimateDocument, tmp_path: Path) -> None:
+    import base64
+
+    from PIL import Image as PilImage
+
+    company = Company.__table__  # type: ignore[attr-defined]
+    for size, shown in (((400, 100), (210, 52)), ((100, 400), (16, 64)), ((120, 32), (210, 56))):
+        picture = io.BytesIO()
+        PilImage.new("RGB", size, (14, 116, 144)).save(picture, "PNG")
+        with demo_db.write() as conn:
+            conn.execute(update(company).values(logo=base64.b64encode(picture.getvalue()).decode()))
+        _path, ws = quote(doc, tmp_path)
+        (image,) = ws._images
+        extent = image.anchor.ext  # as shown on the sheet, in EMU (9525 a pixel)
+        assert (extent.cx / 9525, extent.cy / 9525) == shown, size
+
+
+def test_a_company_without_a_logo_or_with_a_damaged_one_gets_none(demo_db: Database, doc: EstimateDocument,
+                                                                   tmp_path: Path) -> None:
+    company = Company.__table__  # type: ignore[attr-defined]
+    for stored in ("", "iVBORw0KGgo=", "not base64 at all!"):
+        with demo_db.write() as conn:
+            conn.execute(update(company).values(logo=stored))
+        _path, ws = quote(doc, tmp_path)
+        assert ws._images == [], stored
+        assert ws["A1"].value == "Northlight Productions"
+
+
+def test_the_main_contact_is_the_one_addressed(demo_db: Database, doc: EstimateDocument,
+                                               tmp_path: Path) -> None:
+    from app.models import Contact
+
+    client_id = _client_id(demo_db, "Vantage Medical")
+    with demo_db.write() as conn:
+        conn.execute(Contact.__table__.insert().values(**Contact(  # type: ignore[attr-defined]
+            client_id=client_id, name="Ravi Patel", title="Procurement", email="rpatel@vantagemed.example",
+            is_main=True).model_dump()))
+    _path, ws = quote(doc, tmp_path)
+    assert ws[f"B{row_of(ws, 'Contact')}"].value == "Ravi Patel, Procurement"
+    with demo_db.write() as conn:
+        conn.execute(update(Contact.__table__).values(is_main=False))  # type: ignore[attr-defined]
+    _path, ws = quote(doc, tmp_path)  # two contacts and none the main one: no guess
+    assert "Contact" not in [r[0] for r in rows(ws)]
+
+
+def _client_id(db: Database, name: str) -> uuid.UUID:
+    table = Client.__table__  # type: ignore[attr-defined]
+    with db.read() as conn:
+        return uuid.UUID(str(conn.execute(select(table.c.id).where(table.c.name == name)).scalar_one()))
 
 
 def _xml_texts(path: Path) -> dict[str, list[str]]:
@@ -226,10 +303,15 @@ def _xml_texts(path: Path) -> dict[str, list[str]]:
 
 def test_the_quote_holds_nothing_internal_in_any_xml_part(doc: EstimateDocument, tmp_path: Path) -> None:
     doc.set_estimate_fields({"tax_pct": Decimal("8.875")})
-    path, _ws = quote(doc, tmp_path)
+    path, ws = quote(doc, tmp_path)
     parts = _xml_texts(path)
     assert "docProps/core.xml" in parts and any(n.startswith("xl/worksheets/") for n in parts)
     internal = [line.description for line in doc.lines() if line.description != doc.client_text(line)]
+    shown = " ".join(t for texts in parts.values() for t in texts)
+    # The heading is there, and the checks below cover it.
+    for heading in ("2150 Industrial Road, Suite 4", "quotes@northlight.example", "Valid until",
+                    "Helen Cho, Trade show manager", "Sales tax", "50% deposit"):
+        assert heading in shown, heading
     with zipfile.ZipFile(path) as z:
         raw = {name: z.read(name).decode("utf-8", "replace") for name in z.namelist() if name in parts}
     for name, texts in parts.items():
@@ -244,7 +326,8 @@ def test_the_quote_holds_nothing_internal_in_any_xml_part(doc: EstimateDocument,
     workbook = raw["xl/workbook.xml"]
     assert 'state="hidden"' not in workbook and "veryHidden" not in workbook
     # The one defined name is the print titles; Excel recalculates every formula on open.
-    assert re.findall(r"<definedName [^>]*>([^<]*)<", workbook) == ["'Quote'!$10:$10"]
+    header = row_of(ws, "Item")
+    assert re.findall(r"<definedName [^>]*>([^<]*)<", workbook) == [f"'Quote'!${header}:${header}"]
     assert 'fullCalcOnLoad="1"' in workbook
 
 
@@ -445,10 +528,31 @@ def test_revision_label_follows_the_sent_quotes(demo_db: Database, doc: Estimate
 
     send_quote(demo_db, doc, "dana")
     _p, ws = quote(doc, tmp_path)
-    assert re.fullmatch(r"Quote Q\d{4}-\d{4} · Revision 1", ws["A2"].value)
+    assert re.fullmatch(r"Quote Q\d{4}-\d{4} · Revision 1", _label_cell(ws))
     doc.set_estimate_fields({"discount_pct": Decimal(5)})
     _p, ws = quote(doc, tmp_path)
-    assert ws["A2"].value.endswith("· Revision 2 (draft)")
+    assert _label_cell(ws).endswith("· Revision 2 (draft)")
+
+
+def test_a_sent_quote_is_dated_the_day_it_was_sent(demo_db: Database, doc: EstimateDocument,
+                                                  tmp_path: Path) -> None:
+    from app.models import QuoteRevision
+    from app.services.estimate.revisions import send_quote
+
+    send_quote(demo_db, doc, "dana")
+    sent = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
+    with demo_db.write() as conn:
+        conn.execute(update(QuoteRevision.__table__).values(sent_at=sent))  # type: ignore[attr-defined]
+    _p, ws = quote(doc, tmp_path)
+    by_text = {r[0]: r for r in rows(ws) if r[0]}
+    local = sent.astimezone().date()
+    valid = local + timedelta(days=30)
+    assert (by_text["Date"][1], by_text["Valid until"][1]) == (f"{local.day} {local:%b %Y}",
+                                                               f"{valid.day} {valid:%b %Y}")
+    doc.set_estimate_fields({"discount_pct": Decimal(5)})  # changed since: the draft is dated today
+    _p, ws = quote(doc, tmp_path)
+    today = date.today()
+    assert {r[0]: r for r in rows(ws) if r[0]}["Date"][1] == f"{today.day} {today:%b %Y}"
 
 
 def test_a_large_quote_reports_progress_and_recalculates(db_path: Path, empty_db: Database,

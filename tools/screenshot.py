@@ -40,6 +40,43 @@ def capacity_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+def company_shots(app, db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The first run's welcome window, the set-up form (one field refused) and the demo's settings."""
+    from app.services.company.settings import load_company
+    from app.ui.company.settings_dialog import CompanySettingsDialog
+    from app.ui.company.setup_dialog import CompanySetupDialog
+    from app.ui.company.welcome import WelcomeWindow
+    from app.ui.dialogs import UserDialogs
+
+    made = []
+    from PySide6.QtWidgets import QLabel
+
+    from app import __version__
+
+    welcome = WelcomeWindow()
+    footer = welcome.findChild(QLabel, "welcomeFooter")  # the usual folder, not this run's temporary one
+    footer.setText(f"Tandem {__version__} · your data folder is ~/.local/share/Tandem")
+    setup = CompanySetupDialog(UserDialogs(), "~/.local/share/Tandem/tandem.db")
+    form = setup.form
+    for key, text in (("name", "Brightside Events"), ("address", "40 Mill Street\nToronto, ON M5A 3R3"),
+                      ("email", "quotes at brightside"), ("currency", "CAD"), ("tax_label", "HST"),
+                      ("default_tax_pct", "13"), ("quote_number_pattern", "BE-{year}-{seq:03}")):
+        form.editors[key].setText(text)
+        form.check(key)
+    row = load_company(db)
+    assert row is not None
+    settings = CompanySettingsDialog(UserDialogs(), db, row)
+    shots = ((welcome, "welcome.png"), (setup, "company-setup.png"), (settings, "company-settings.png"))
+    for widget, name in shots:
+        widget.show()
+        app.processEvents()
+        widget.grab().save(str(out / name))
+        made.append(out / name)
+        widget.close()
+        widget.deleteLater()
+    return made
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     out.mkdir(parents=True, exist_ok=True)
@@ -66,6 +103,8 @@ def main() -> int:
         window.grab().save(str(out / "workspace.png"))
         print(out / "workspace.png")
         print(capacity_shot(db, out))
+        for path in company_shots(app, db, out):
+            print(path)
         _calendar(app, db, out)  # last: its crew scene would change the other pictures
         window.close()
         db.close()

@@ -31,10 +31,11 @@ from app.models import (
     Section,
     Supplier,
 )
+from app.services.company.settings import logo_from_file
 from app.services.crew.board import call_hours
 from app.services.estimate.parameters import ParameterSpec, resolve
-from app.services.paths import resources_dir
-from app.services.storage.database import Database
+from app.services.paths import demo_database, resources_dir
+from app.services.storage.database import Database, open_database
 from app.services.storage.errors import StorageError
 
 RECIPE = "demo/northlight.json"
@@ -45,7 +46,7 @@ _DECIMAL_FIELDS = {
     "double_time_multiplier", "cost_rate", "bill_rate", "day_cost_rate", "day_bill_rate", "default_tax_pct",
     "weekly_overtime_after_hours", "weekend_multiplier", "holiday_multiplier",
     "meal_break_after_hours", "min_turnaround_hours", "margin_floor_pct", "value",
-    "range_low_pct", "range_high_pct", "range_low", "range_high",
+    "range_low_pct", "range_high_pct", "range_low", "range_high", "default_markup_pct",
 }
 
 
@@ -54,6 +55,15 @@ def _exact(data: dict[str, Any]) -> dict[str, Any]:
         k: Decimal(v) if k in _DECIMAL_FIELDS and v is not None else v
         for k, v in data.items()
     }
+
+
+def _company(raw: dict[str, Any]) -> dict[str, Any]:
+    """The recipe's company block, its logo read from the file it names in resources/."""
+    data = _exact(raw)
+    logo_file = data.pop("logo_file", None)
+    if logo_file:
+        data["logo"] = logo_from_file(resources_dir() / logo_file)
+    return data
 
 
 def load_recipe(path: Path | None = None) -> dict[str, Any]:
@@ -74,7 +84,7 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
     if not is_empty(db):
         raise StorageError(f"{db.display_name} already holds a company; the demo needs an empty database.")
     with db.session() as session:
-        session.add(Company(**_exact(recipe["company"])))
+        session.add(Company(**_company(recipe["company"])))
         rule_sets = {r["name"]: LabourRuleSet(**_exact({k: v for k, v in r.items() if k != "holidays"}))
                      for r in recipe["rule_sets"]}
         roles = {r["name"]: Role(**_exact(r)) for r in recipe["roles"]}
@@ -111,6 +121,23 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
         session.flush()
         _add_crew(session, recipe, roles)
         session.commit()
+
+
+def open_demo(path: Path | None = None) -> Database:
+    """The demo database (``demo.db`` in the data folder): built on first use, reopened after.
+
+    It is a file of its own, so trying the demo never writes into the company's database.
+    """
+    target = path or demo_database()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    db = open_database(target)
+    try:
+        if is_empty(db):
+            build_demo(db)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: dict[str, LabourRuleSet],

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from app.models import Client, Estimate, Project, Section
 from app.models.enums import ProjectStatus
 from app.models.types import utcnow
+from app.services.company.settings import estimate_defaults
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_text
 
@@ -98,13 +99,20 @@ def create_project(db: Database, client_id: uuid.UUID, name: str) -> uuid.UUID:
 
 
 def create_estimate(db: Database, project_id: uuid.UUID, name: str) -> uuid.UUID:
-    """A new estimate with one empty section, so there is somewhere to add lines."""
+    """A new estimate with one empty section, so there is somewhere to add lines.
+
+    It starts from the company's target margin, margin floor, contingency and tax rate.
+    """
     name = parse_text(name, "Estimate name", max_length=200, required=True)
     with db.write() as conn:
         count = conn.execute(
             select(func.count()).select_from(ESTIMATE_T).where(ESTIMATE_T.c.project_id == project_id)
         ).scalar_one()
-        estimate = Estimate(project_id=project_id, name=name, position=count)
+        start = estimate_defaults(conn)  # the company's margin, floor, contingency and tax
+        estimate = Estimate(project_id=project_id, name=name, position=count,
+                            target_margin_pct=start.target_margin_pct,
+                            margin_floor_pct=start.margin_floor_pct,
+                            contingency_pct=start.contingency_pct, tax_pct=start.tax_pct)
         conn.execute(ESTIMATE_T.insert().values(**estimate.model_dump()))
         section = Section(estimate_id=estimate.id, name="General", position=0)
         conn.execute(Section.__table__.insert().values(**section.model_dump()))  # type: ignore[attr-defined]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 APP_NAME = "Tandem"
 DB_FILENAME = "tandem.db"
+DEMO_FILENAME = "demo.db"  # the demo company, apart from the company's own database
 
 
 def resources_dir() -> Path:
@@ -30,3 +31,8 @@ def data_dir() -> Path:
 
 def default_database() -> Path:
     return data_dir() / DB_FILENAME
+
+
+def demo_database() -> Path:
+    """Where *Try the demo company* puts the demo: its own file, never the company's database."""
+    return data_dir() / DEMO_FILENAME

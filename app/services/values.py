@@ -250,3 +250,12 @@ def parse_time(text: object, label: str) -> time | None:
     if hour > 23 or minute > 59:
         raise InputError(f"{label} must be a time between 00:00 and 24:00; “{raw}” is not.")
     return time(hour, minute)
+
+
+def parse_email(text: object, label: str = "Email") -> str:
+    """An email address as typed (empty is allowed), or InputError saying it is not one."""
+    value = parse_text(text, label, max_length=200)
+    if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
+        raise InputError(f"“{value}” is not an email address (name@example.com).")
+    return value
+

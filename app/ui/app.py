@@ -41,26 +41,30 @@ def run_gui(db_target: str | None, smoke: bool = False) -> int:
     app.processEvents()
 
     # Normally already imported by app.__main__, before PySide6 (see there).
-    from app.services.demo import build_demo
     from app.services.paths import data_dir, default_database
-    from app.services.storage.database import open_database
+    from app.services.storage.database import is_url, open_database
     from app.services.storage.errors import NotADatabase, StorageError
+    from app.ui.company.welcome import FirstRun
     from app.ui.dialogs import UserDialogs
     from app.ui.main_window import MainWindow
 
     dialogs = UserDialogs()
-    target = db_target or str(default_database())
-    is_default_new = db_target is None and not Path(target).exists()
     settings = QSettings(str(data_dir() / "settings.ini"), QSettings.Format.IniFormat)
+    target = db_target or _configured_database(settings) or str(default_database())
     window = MainWindow(dialogs=dialogs, settings=settings, backup_on_open=not smoke,
                         watch_sharing=not smoke)
+    if db_target is None and not is_url(target) and not Path(target).exists():
+        # The first run (or the files opened before are gone): the welcome window, not an empty database.
+        splash.close()
+        first_run = FirstRun(window, default_database())
+        if smoke:
+            first_run.try_demo()  # what a new user can do at once, checked without a click
+            return _smoke_report(app, window)
+        first_run.show()
+        return _run(app, window)
     db = None
     try:
-        if is_default_new:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
         db = open_database(target)
-        if is_default_new:
-            build_demo(db)
     except StorageError as error:
         splash.close()
         print(f"tandem: error: {error}", file=sys.stderr)
@@ -79,10 +83,20 @@ def run_gui(db_target: str | None, smoke: bool = False) -> int:
     splash.close()
     if smoke:
         return _smoke_report(app, window)
+    return _run(app, window)
+
+
+def _run(app: QApplication, window: MainWindow) -> int:
     code = app.exec()
     if window.db is not None:
         window.db.close()
     return code
+
+
+def _configured_database(settings: QSettings) -> str | None:
+    """The database file opened last (a user-local preference), if it is still there."""
+    value = settings.value("database/last")
+    return str(value) if value and Path(str(value)).is_file() else None
 
 
 def _smoke_report(app: QApplication, window: MainWindow) -> int:

@@ -27,6 +27,7 @@ from app.services.estimate.document import ConcurrentEditError, EstimateDocument
 from app.services.lookups import load_catalog
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.ui.company.actions import CompanyActions
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.crew.staffing_panel import StaffingPanel
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
             app.focusChanged.connect(self._on_focus_changed)
 
         self.file_actions = DatabaseActions(self)
+        self.company_actions = CompanyActions(self)
         self.directory_actions = DirectoryActions(self)
         self.project_actions = ProjectActions(self)
         self.undo_group.addStack(self.project_actions.undo_stack)
@@ -160,7 +162,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         add_actions(file_menu, [
-            *self.file_actions.actions, None, *self.project_actions.new_actions,
+            *self.file_actions.actions, None, *self.company_actions.actions, None,
+            *self.project_actions.new_actions,
             *self.directory_actions.actions, None,
             *self.export_actions.actions, None, *self.import_actions.actions, None,
             self.quit_action,
@@ -205,6 +208,8 @@ class MainWindow(QMainWindow):
         self.project_actions.close_dialogs()
         self.stop_sharing()
         self.db = db
+        if db.path is not None:  # the file the next start opens (never a server URL: it may hold a password)
+            self._store_setting("database/last", str(db.path))
         self.capacity_view.set_database(db)
         if self.backup_on_open:
             self.file_actions.snapshot_quietly(db)
@@ -308,6 +313,7 @@ class MainWindow(QMainWindow):
             self.navigator.load(self.db)
             self.crew_panel.refresh()
             self.project_actions.refresh()
+            self.company_actions.refresh()
             self.editor_actions.refresh()
             if not self._reload_estimate():
                 return
@@ -359,6 +365,7 @@ class MainWindow(QMainWindow):
     def update_actions(self) -> None:
         self.edit_actions.update_enabled()
         self.file_actions.update_enabled(self.db)
+        self.company_actions.update_enabled(self.db)
         self.directory_actions.update_enabled(self.db)
         self.project_actions.update_enabled(self.db)
         self.editor_actions.update_enabled(self.db)

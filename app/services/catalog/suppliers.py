@@ -7,14 +7,7 @@ from typing import Any
 
 from app.models import Supplier
 from app.services.master_data import FieldSpec, RecordKind, text
-from app.services.values import InputError, parse_decimal, parse_text
-
-
-def _email(value: Any) -> str:
-    text = parse_text(value, "Email", max_length=200)
-    if text and ("@" not in text or " " in text or text.startswith("@") or text.endswith("@")):
-        raise InputError(f"“{text}” is not an email address (name@example.com).")
-    return text
+from app.services.values import parse_decimal, parse_email
 
 
 def _lead_days(value: Any) -> int:
@@ -28,7 +21,7 @@ SUPPLIERS = RecordKind(
     fields=(
         FieldSpec("name", "Name", text("Name", 200, required=True)),
         FieldSpec("contact_name", "Contact", text("Contact", 200)),
-        FieldSpec("email", "Email", _email),
+        FieldSpec("email", "Email", parse_email),
         FieldSpec("phone", "Phone", text("Phone", 50)),
         FieldSpec("supplies", "Supplies", text("Supplies", 500),
                   tip="What they supply: the search finds a supplier by it."),

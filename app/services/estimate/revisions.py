@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from app.models import Estimate, QuoteRevision
 from app.models.types import utcnow
+from app.services.company.settings import format_quote_number, stored_pattern
 from app.services.estimate.document import (
     ESTIMATE_FIELDS,
     LINE_COLUMNS,
@@ -171,14 +172,19 @@ class RevisionInfo:
 
 
 def _next_quote_number(conn: Any, year: int) -> str:
-    """``Q{year}-{n:04d}``, n = 1 + estimates already numbered (tombstoned ones too, so none repeats)."""
+    """The company's pattern (``Q{year}-{seq:04}``) with seq = 1 + estimates already numbered.
+
+    Tombstoned estimates count too, and a number already taken (given by hand, by a merge,
+    or under an earlier pattern) is skipped, so no two quotes share a number.
+    """
+    pattern = stored_pattern(conn)
     taken = conn.execute(select(func.count()).select_from(ESTIMATE_T).where(ESTIMATE_T.c.quote_number != "")
                          ).scalar_one()
     n = int(taken) + 1
-    while conn.execute(select(ESTIMATE_T.c.id).where(ESTIMATE_T.c.quote_number == f"Q{year}-{n:04d}")
-                       ).first() is not None:
-        n += 1  # a number given by hand or by a merge: skip it rather than share it
-    return f"Q{year}-{n:04d}"
+    while conn.execute(select(ESTIMATE_T.c.id).where(
+            ESTIMATE_T.c.quote_number == format_quote_number(pattern, year, n))).first() is not None:
+        n += 1
+    return format_quote_number(pattern, year, n)
 
 
 def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = "") -> RevisionInfo:

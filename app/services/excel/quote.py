@@ -12,15 +12,18 @@ document properties.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 
 from app.models.enums import LineKind
 from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
 from app.services.estimate.pricing import ADDON, EXCLUDED, say_out_loud
+from app.services.excel.quote_heading import QuoteHeading, quote_heading
 from app.services.excel.workbook import (
     PROGRESS_EVERY,
     Cancelled,
@@ -30,19 +33,12 @@ from app.services.excel.workbook import (
     build,
     check,
     common_styles,
-    company_of,
     new_workbook,
     prepare,
-    quote_label,
     sum_formula,
 )
 from app.services.money import ZERO, format_number
-from app.services.paths import resources_dir
 from app.services.storage.database import Database
-
-DEMO_COMPANY = "Northlight Productions"
-DEMO_LOGO = "northlight-logo.png"
-COMPANY_LOGO = "logo.png"  # a company's own logo, in the data folder
 
 
 def _dates(start: date | None, end: date | None) -> str:
@@ -56,19 +52,7 @@ def _dates(start: date | None, end: date | None) -> str:
     return ""
 
 
-def default_logo(company_name: str) -> Path | None:
-    """The company's logo: ``logo.png`` in the data folder, else the demo company's bundled one."""
-    from app.services.paths import data_dir
-
-    own = data_dir() / COMPANY_LOGO
-    if own.is_file():
-        return own
-    bundled = resources_dir() / DEMO_LOGO
-    if company_name == DEMO_COMPANY and bundled.is_file():
-        return bundled
-    return None
-
-
+LOGO_MAX_WIDTH = 210  # px: columns D and E
 QUOTE_COLUMNS = ("Item", "Qty", "Unit", "Unit price", "Price")
 _QUOTE_WIDTHS = (58, 9, 22, 14, 16)
 
@@ -91,54 +75,84 @@ def client_unit_price(line: LineRow) -> Decimal | None:
 
 
 def export_quote(doc: EstimateDocument, path: str | Path, *, db: Database | None = None,
-                 logo: str | Path | None = None, progress: Progress | None = None,
-                 cancelled: Cancelled | None = None) -> ExportResult:
+                 progress: Progress | None = None, cancelled: Cancelled | None = None) -> ExportResult:
     """Write the client quote of ``doc`` to ``path`` (.xlsx); see the module docstring.
 
-    ``logo`` is an image file (None: :func:`default_logo`; a missing file is left out).
+    Its heading comes from the company's settings (name, address, phone, email, logo, terms,
+    tax label) and the client (billing address, contact): :func:`quote_heading`.
     """
     db = db or doc.db
-    h = doc.header
-    company, terms = company_of(db)
-    company = company or h.company_name
-    label = quote_label(db, doc)
+    top = quote_heading(db, doc)
     total_lines = doc.line_count
     check(progress, cancelled, "Preparing the quote…", 0, total_lines)
-    wb = new_workbook(f"{label} — {h.project_name}", company)
+    wb = new_workbook(f"{top.label} — {doc.header.project_name}", top.company)
 
     def write() -> None:
-        _write_quote(wb, doc, company, terms, label, logo, progress, cancelled)
+        _write_quote(wb, doc, top, progress, cancelled)
         check(progress, cancelled, "Saving the workbook…", total_lines, total_lines)
 
     build(wb, Path(path), write)
-    return ExportResult(Path(path), total_lines, label)
+    return ExportResult(Path(path), total_lines, top.label)
 
 
-def _write_quote(wb: Workbook, doc: EstimateDocument, company: str, terms: str, label: str,
-                 logo: str | Path | None, progress: Progress | None, cancelled: Cancelled | None) -> None:
+def _heading_rows(doc: EstimateDocument, top: QuoteHeading) -> list[tuple[str | None, Any, str]]:
+    """(label, value, style) of each row above the items: a label of None puts the value in column A
+    (the letterhead), "" under the label above; (None, None, "") is a blank row."""
+    h = doc.header
+    blank: tuple[str | None, Any, str] = (None, None, "")
+    rows: list[tuple[str | None, Any, str]] = [(None, top.company, "title")]
+    rows += [(None, line, "plain") for line in top.address]
+    reach = " · ".join(p for p in (top.phone, top.email) if p)
+    if reach:
+        rows.append((None, reach, "plain"))
+    # Dates as text, like the project's: a date cell would not fit the narrow column B ("###").
+    rows += [blank, (None, top.label, "subtitle"), ("Date", _dates(top.quote_date, None), "plain")]
+    if top.valid_until is not None:
+        rows.append(("Valid until", _dates(top.valid_until, None), "plain"))
+    rows += [blank, ("Client", top.client, "plain")]
+    if top.contact:
+        rows.append(("Contact", top.contact, "plain"))
+    if top.contact_reach:
+        rows.append(("" if top.contact else "Contact", top.contact_reach, "plain"))
+    rows += [("" if n else "Billing address", line, "plain") for n, line in enumerate(top.billing_address)]
+    for key, value in (("Project", h.project_name), ("Venue", h.venue),
+                       ("Dates", _dates(h.start_date, h.end_date)), ("Account manager", h.account_manager)):
+        if value:
+            rows.append((key, value, "plain"))
+    rows.append(blank)
+    return rows
+
+
+def _add_logo(sheet: Sheet, logo: bytes | None) -> None:
+    """The company's logo at the top right (a stored logo that cannot be read is left out)."""
+    if logo is None:
+        return
+    from openpyxl.drawing.image import Image
+
+    image = Image(io.BytesIO(logo))
+    if not image.width or not image.height:
+        return
+    # At most 64 px high and as wide as columns D–E (a very wide logo is scaled to fit them).
+    scale = min(64 / image.height, LOGO_MAX_WIDTH / image.width)
+    image.width, image.height = max(1, round(image.width * scale)), max(1, round(image.height * scale))
+    sheet.ws.add_image(image, "D1")
+
+
+def _write_quote(wb: Workbook, doc: EstimateDocument, top: QuoteHeading, progress: Progress | None,
+                 cancelled: Cancelled | None) -> None:
     h, t = doc.header, doc.totals
-    info = [("Client", h.client_name), ("Project", h.project_name), ("Venue", h.venue),
-            ("Dates", _dates(h.start_date, h.end_date)), ("Account manager", h.account_manager)]
-    info = [(k, v) for k, v in info if v]
-    header_row = 3 + len(info) + 2  # company, quote label, date, info…, blank, header
+    heading = _heading_rows(doc, top)
+    header_row = len(heading) + 1
     sheet = Sheet(wb, "Quote", h.currency, _QUOTE_WIDTHS)
     prepare(sheet.ws, f"A{header_row + 1}")
     common_styles(sheet)
-    logo_path = Path(logo) if logo is not None else default_logo(company)
-    if logo_path is not None and logo_path.is_file():
-        from openpyxl.drawing.image import Image
-
-        image = Image(str(logo_path))
-        scale = 48 / image.height if image.height else 1
-        image.width, image.height = int(image.width * scale), 48
-        sheet.ws.add_image(image, "C1")
+    _add_logo(sheet, top.logo)
     s = sheet
-    s.append([s.text(company, "title")])
-    s.append([s.text(label, "subtitle")])
-    s.append([s.text("Date", "label"), s.date(date.today())])
-    for key, value in info:
-        s.append([s.text(key, "label"), s.text(value, "plain")])
-    s.append()
+    for label, value, style in heading:
+        if label is None:
+            s.append([s.text(value, style)] if value else [])
+        else:
+            s.append([s.text(label, "label"), s.text(value, style)])
     assert s.row + 1 == header_row
     s.append([s.text(name, "header") for name in QUOTE_COLUMNS])
 
@@ -189,7 +203,7 @@ def _write_quote(wb: Workbook, doc: EstimateDocument, company: str, terms: str, 
         net = s.append([s.text("Net", "label"), None, None, None, s.formula("=" + "+".join(net_parts))])
     total_parts = [f"E{net}"]
     if h.tax_pct:
-        tax = s.append([s.text("Tax", "label"), None, None, s.number(h.tax_pct, "pct"),
+        tax = s.append([s.text(top.tax_label, "label"), None, None, s.number(h.tax_pct, "pct"),
                         s.formula(f"=ROUND(E{net}*D{s.row + 1}/100,2)")])
         total_parts.append(f"E{tax}")
     s.append([s.text(f"Total ({h.currency})", "total_label"), None, None, None,
@@ -236,13 +250,13 @@ def _write_quote(wb: Workbook, doc: EstimateDocument, company: str, terms: str, 
             delta = line.price.price - (chosen.price.price if chosen is not None else ZERO)
             s.append([s.text(doc.client_text(line) + instead), s.number(line.quantity, "qty"),
                       s.text(client_unit(line), "plain"), None, s.number(delta)])
-    if terms.strip():
+    if top.terms.strip():
         s.append()
         s.append([s.text("Terms", "label")])
-        for paragraph in terms.strip().splitlines():
+        for paragraph in top.terms.strip().splitlines():
             if paragraph.strip():
                 s.append([s.text(paragraph.strip(), "note")])
-    s.print_setup(header_row, f"{company} — {label}")
+    s.print_setup(header_row, f"{top.company} — {top.label}")
 
 
 def _quote_line(s: Sheet, doc: EstimateDocument, line: LineRow) -> None:

@@ -13,11 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDialog, QProgressDialog
+from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
+from app.services.company.setup import set_up_company
 from app.services.storage import backup, merge_apply, offline, offline_take
 from app.services.storage.database import Database, open_database
 from app.services.storage.errors import NotADatabase, StorageError
+from app.services.values import InputError
+from app.ui.company.setup_dialog import CompanySetupDialog, ask_company
 from app.ui.storage.merge_dialog import MergeDialog
 from app.ui.tasks import Progress, ProgressRun, run_task
 from app.ui.widgets import window_action
@@ -37,6 +40,7 @@ class DatabaseActions(QObject):
         self.dialogs = shell.dialogs
         self.running: ProgressRun | None = None
         self.merge_dialog: MergeDialog | None = None
+        self.setup_dialog: CompanySetupDialog | None = None
         self.open_action = window_action(window, "Open database…", "actionOpenDatabase", self.open_database,
                                         QKeySequence.StandardKey.Open)
         self.new_action = window_action(window, "New database…", "actionNewDatabase", self.new_database)
@@ -72,7 +76,44 @@ class DatabaseActions(QObject):
             self.dialogs.error(self.window, "New database",
                                f"{path} already exists; choose a new name (Open database opens it).")
             return
-        self.open_path(path, create=True)
+        self.set_up_new(path)
+
+    def set_up_new(self, path: str, parent: QWidget | None = None,
+                   done: Callable[[], None] | None = None) -> CompanySetupDialog:
+        """The company set-up form for a new database at ``path``: written only when it is OK.
+
+        On OK the file is created with the company and its starter set and opened in the
+        window, then ``done`` runs; Cancel leaves no file behind.
+        """
+        def set_up(values: dict[str, Any]) -> None:
+            if self.create_company_database(path, values) and done is not None:
+                done()
+
+        self.setup_dialog = ask_company(self.dialogs, path, parent or self.window, set_up)
+        return self.setup_dialog
+
+    def create_company_database(self, path: str, values: dict[str, Any]) -> bool:
+        """A new database at ``path`` set up for the company in ``values``, shown in the window.
+
+        Refused (a message, and no file left behind) when the file cannot be made or set up.
+        """
+        created = not Path(path).exists()
+        try:
+            db = open_database(path, create=True)
+        except StorageError as error:
+            self.dialogs.error(self.window, "New database", str(error))
+            return False
+        try:
+            set_up_company(db, values)
+        except (InputError, StorageError) as error:
+            db.close()
+            if created:
+                Path(path).unlink(missing_ok=True)
+            self.dialogs.error(self.window, "Set up your company", str(error))
+            return False
+        self.shell.set_database(db)
+        self.shell.statusBar().showMessage(f"Set up {db.display_name} for your company.", 8000)
+        return True
 
     def open_path(self, path: str, create: bool) -> bool:
         """Open a database file in the window; a damaged one gets the offer of its backups."""
