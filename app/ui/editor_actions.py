@@ -21,6 +21,7 @@ from app.ui.catalog.editors import catalog_editor, categories_editor, suppliers_
 from app.ui.crew.editor import CrewEditorDialog
 from app.ui.labour.editors import labour_rules_editor, roles_editor
 from app.ui.master_data import MasterDataDialog
+from app.ui.projects.editors import lost_reasons_editor
 from app.ui.widgets import window_action
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ class EditorActions(QObject):
             "categories": (categories_editor, self._on_catalog_changed),
             "labour_rules": (labour_rules_editor, self._on_labour_rules_saved),
             "roles": (roles_editor, self._on_labour_rules_saved),
+            "lost_reasons": (lost_reasons_editor, self._on_lost_reasons_changed),
         }
         self.master_editors: dict[str, MasterDataDialog] = {}
         self.catalog_action = self._editor_action(
@@ -61,6 +63,9 @@ class EditorActions(QObject):
         self.crew_editor: CrewEditorDialog | None = None
         self.roles_action = self._editor_action(
             "Roles…", "actionRoles", "roles", "Crew roles with their hourly and day cost and bill rates")
+        self.lost_reasons_action = self._editor_action(
+            "Lost reasons…", "actionLostReasons", "lost_reasons",
+            "The reasons Project › Mark lost… offers (renaming one renames it on its projects)")
 
     def _editor_action(self, text: str, name: str, key: str, tip: str) -> QAction:
         return window_action(self.window, text, name, lambda: self.show_editor(key), tip=tip)
@@ -69,7 +74,8 @@ class EditorActions(QObject):
     def actions(self) -> list[QAction | None]:
         """In menu order."""
         return [self.catalog_action, self.categories_action, self.suppliers_action, None,
-                self.labour_rules_action, self.crew_editor_action, self.roles_action]
+                self.labour_rules_action, self.crew_editor_action, self.roles_action, None,
+                self.lost_reasons_action]
 
     def update_enabled(self, db: Database | None) -> None:
         for action in self.actions:
@@ -108,6 +114,11 @@ class EditorActions(QObject):
         crew_editor = self.crew_editor
         if crew_editor is not None and crew_editor.isVisible() and crew_editor.db is self.shell.db:
             crew_editor.reload()  # names of roles renamed, members changed by others
+
+    def _on_lost_reasons_changed(self) -> None:
+        """A renamed reason is renamed on its projects: the navigator shows them as stored."""
+        if self.shell.db is not None:
+            self.shell.navigator.load(self.shell.db)
 
     def _on_catalog_changed(self) -> None:
         db = self.shell.db

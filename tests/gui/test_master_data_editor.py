@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,7 +27,8 @@ def open_editor(window, key: str):  # type: ignore[no-untyped-def]
     action = {"catalog": window.editor_actions.catalog_action,
               "suppliers": window.editor_actions.suppliers_action,
               "categories": window.editor_actions.categories_action,
-              "roles": window.editor_actions.roles_action}[key]
+              "roles": window.editor_actions.roles_action,
+              "lost_reasons": window.editor_actions.lost_reasons_action}[key]
     action.trigger()
     editor = window.editor_actions.master_editors[key]
     assert editor.isVisible()
@@ -253,3 +255,33 @@ def test_a_role_added_in_the_roles_editor_is_offered_in_the_open_crew_editor(  #
                                 for n in range(crew_editor.roles.rowCount())))
     roles.close()
     crew_editor.close()
+
+
+def test_lost_reasons_are_edited_here_offered_by_mark_lost_and_renamed_on_their_projects(  # type: ignore[no-untyped-def]
+        qtbot, window, dialogs) -> None:
+    from app.models.enums import ProjectStatus
+    from app.services.projects import lifecycle
+    from app.ui.navigator import ID_ROLE
+
+    editor = open_editor(window, "lost_reasons")
+    assert editor.windowTitle() == "Lost reasons"
+    dialogs.answers.append("Budget cut")
+    qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Budget cut" in shown_names(editor))
+    found = window.navigator.proxy.match(window.navigator.proxy.index(0, 0), Qt.ItemDataRole.DisplayRole,
+                                         "Orbital Summit keynote", 1, Qt.MatchFlag.MatchRecursive)
+    project_id = uuid.UUID(found[0].data(ID_ROLE))
+    window.navigator.select(project_id)
+    reasons = lifecycle.reason_choices(window.db)
+    dialogs.answers.append(reasons.index("Budget cut"))
+    window.project_actions.status_actions[ProjectStatus.LOST].trigger()
+    assert dialogs.shown[-1][:2] == ("choose_item", "Mark lost")
+    assert lifecycle.load_state(window.db, project_id).lost_reason == "Budget cut"
+    type_into_cell(qtbot, editor.table, index_of(editor, "Budget cut", "name"), "Budget cut by the client")
+    assert lifecycle.load_state(window.db, project_id).lost_reason == "Budget cut by the client"
+    editor.table.setCurrentIndex(index_of(editor, "Budget cut by the client", "name"))
+    qtbot.mouseClick(editor.delete_button, Qt.MouseButton.LeftButton)
+    assert editor.message.text() == ("The lost reason “Budget cut by the client” is in use, so it was not "
+                                     "deleted: 1 project (Orbital Summit keynote).")
+    assert "Budget cut by the client" in {r.values["name"] for r in master_data.load(editor.db, editor.kind)}
+    editor.close()
