@@ -20,7 +20,7 @@ from app.ui.catalog.editors import suppliers_editor
 from tests.gui.helpers import finish_typing, start_typing, still_typing, type_into_cell
 
 pytestmark = pytest.mark.gui
-DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "images" / "catalog-editor.png"
+DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "catalog-editor.png"
 
 
 def open_editor(window, key: str):  # type: ignore[no-untyped-def]
@@ -227,7 +227,7 @@ def test_others_changes_reload_the_editor_but_not_under_an_open_cell(  # type: i
 
 def test_render_the_catalog_editor(qtbot, window, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The catalog editor as the app draws it; TANDEM_RENDER_DOCS=1 saves it as
-    docs/images/catalog-editor.png (the README shows it)."""
+    docs/catalog-editor.png (the README shows it)."""
     editor = open_editor(window, "catalog")
     editor.resize(1640, 600)
     editor.table.selectRow(index_of(editor, "Motor point (1 t chain hoist)", "name").row())

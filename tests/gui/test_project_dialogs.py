@@ -1,8 +1,10 @@
 """The client and project dialogs, the Project menu's status moves and the navigator's status, driven
-through real widgets; screenshots of both dialogs go to docs/images."""
+through real widgets; screenshots of both dialogs go to docs."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -30,17 +32,17 @@ pytestmark = pytest.mark.gui
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+IMAGES = Path(__file__).resolve().parents[2] / "docs"
 MEDTECH = "Vantage @ MedTech Expo"
 
 
 def save_picture(widget: QWidget, name: str) -> Path:
-    """The widget as the user sees it, to /tmp and to docs/images (the README shows it)."""
+    """The widget as the user sees it, to the temporary folder; with TANDEM_RENDER_DOCS=1 to docs/
+    (the README shows it), so a test run never changes the checkout."""
     picture = widget.grab()
-    IMAGES.mkdir(parents=True, exist_ok=True)
-    for target in (Path("/tmp") / name, IMAGES / name):
-        assert picture.save(str(target))
-    return IMAGES / name
+    folder = IMAGES if os.environ.get("TANDEM_RENDER_DOCS") == "1" else Path(tempfile.gettempdir())
+    assert picture.save(str(folder / name))
+    return folder / name
 
 
 def type_field(qtbot: Any, edit: QLineEdit, text: str, leave: Qt.Key = Qt.Key.Key_Return) -> None:
