@@ -37,6 +37,7 @@ from app.services.excel import importing
 from app.services.excel.importing import IMPORT_BATCH, LINE_T, SECTION_T, import_estimate
 from app.services.excel.mapped_rows import MappedImport, read_mapped
 from app.services.excel.mapping import PREVIEW_ROWS, open_sheet_preview
+from app.services.excel.reading import _sheets_sized_from_their_start as sheets_sized_from_their_start
 from app.services.storage.database import Database, open_database
 from bench._common import OUT, machine, ms, parse_counts, print_table, ratio, stats, write_json
 from tests.factories import make_project
@@ -66,7 +67,8 @@ def preview(path: Path) -> MappedImport:
 
 
 def bare_preview(path: Path) -> list[Any]:
-    wb = load_workbook(path, read_only=True, data_only=True)
+    with sheets_sized_from_their_start():  # the fix is scoped to opening a workbook now
+        wb = load_workbook(path, read_only=True, data_only=True)
     try:
         return [[c.value for c in row] for row in wb.worksheets[0].iter_rows(max_row=PREVIEW_ROWS)]
     finally:
