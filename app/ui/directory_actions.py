@@ -3,27 +3,19 @@ app/ui/projects/actions.py, whose dialogs ask for their details)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from app.services import directory
 from app.services.storage.database import Database, StorageError
 from app.services.values import InputError
+from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
-
-class DirectoryActions(QObject):
+class DirectoryActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.new_estimate_action = window_action(window, "New estimate…", "actionNewEstimate",
                                                  self.new_estimate)
 

@@ -9,9 +9,7 @@ editors (:meth:`EditorActions.refresh`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from app.services.lookups import load_catalog
@@ -22,19 +20,14 @@ from app.ui.crew.editor import CrewEditorDialog
 from app.ui.labour.editors import labour_rules_editor, roles_editor
 from app.ui.master_data import MasterDataDialog
 from app.ui.projects.editors import lost_reasons_editor
+from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
-
-class EditorActions(QObject):
+class EditorActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         # The master-data editors: what opens each, and what follows its saves.
         self._makers: dict[str, tuple[Callable[..., MasterDataDialog], Callable[[], None]]] = {
             "catalog": (catalog_editor, self._on_catalog_changed),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from PySide6.QtCore import QObject
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QDockWidget, QStatusBar, QWidget
 
@@ -66,3 +68,15 @@ class Shell(Protocol):
     def close_estimate(self) -> None: ...
 
     def update_actions(self) -> None: ...
+
+
+class ShellActions(QObject):
+    """What every menu's actions start from: the shell, its window (their parent and the
+    dialogs' parent) and the dialogs service."""
+
+    def __init__(self, shell: Shell) -> None:
+        window = shell.window()
+        super().__init__(window)
+        self.shell = shell
+        self.window = window
+        self.dialogs = shell.dialogs

@@ -7,14 +7,15 @@ import re
 import pytest
 
 from app.ui.main_window import MainWindow
-from app.ui.shell import Shell
+from app.ui.shell import Shell, ShellActions
 from tests.test_layout import APP
 
 pytestmark = pytest.mark.gui
 
 ACTION_MODULES = ["ui/directory_actions.py", "ui/editor_actions.py", "ui/estimate/actions.py",
                   "ui/estimate/edit_actions.py", "ui/excel/export_actions.py", "ui/excel/import_actions.py",
-                  "ui/storage/file_actions.py", "ui/projects/actions.py", "ui/company/actions.py"]
+                  "ui/storage/file_actions.py", "ui/projects/actions.py", "ui/company/actions.py",
+                  "ui/shell.py"]  # ShellActions, which every one starts from
 
 
 def shell_members() -> set[str]:
@@ -42,4 +43,5 @@ def test_every_action_is_built_on_the_shell(window: MainWindow) -> None:
     for actions in (window.file_actions, window.directory_actions, window.editor_actions, window.edit_actions,
                     window.estimate_actions, window.import_actions, window.export_actions,
                     window.project_actions, window.company_actions):
+        assert isinstance(actions, ShellActions)
         assert actions.shell is window and actions.window is window and actions.parent() is window

@@ -3,9 +3,8 @@ set up for the company first (the same form as the first run's)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from app.services.company.settings import load_company
@@ -15,19 +14,14 @@ from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.company.settings_dialog import CompanySettingsDialog
 from app.ui.company.setup_dialog import CompanySetupDialog, ask_company
+from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
-
-class CompanyActions(QObject):
+class CompanyActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.settings_action = window_action(
             window, "Company settings…", "actionCompanySettings", self.show_settings,
             tip="Your company's name, address, logo, currency, tax, pricing defaults and quote terms")

@@ -7,9 +7,8 @@ window's UserDialogs, so tests answer them.
 from __future__ import annotations
 
 import getpass
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 
 from app.services import directory
@@ -20,19 +19,14 @@ from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.estimate.revision_history import RevisionHistoryDialog
 from app.ui.estimate.scenario_compare import ScenarioCompareDialog
+from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
-
-class EstimateActions(QObject):
+class EstimateActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.compare_dialog: ScenarioCompareDialog | None = None
         self.history_dialog: RevisionHistoryDialog | None = None
         self._followed: EstimateDocument | None = None

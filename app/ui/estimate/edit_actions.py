@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
 from app.services.lookups import CatalogEntry
+from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
-
-class EditActions(QObject):
+class EditActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.add_line_action = window_action(window, "Add line", "actionAddLine", self.add_line, "Ctrl+N",
                                             "Add a line after the current one")
         self.add_section_action = window_action(window, "Add section", "actionAddSection", self.add_section,

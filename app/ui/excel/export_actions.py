@@ -9,29 +9,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog
 
 from app.services.estimate.document import EstimateDocument
+from app.ui.shell import Shell, ShellActions
 from app.ui.tasks import Progress, ProgressRun
 from app.ui.widgets import window_action
-
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
 
 
-class ExportActions(QObject):
+class ExportActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.running: ProgressRun | None = None
         self.quote_action = window_action(
             window, "Export quote…", "actionExportQuote", self.export_quote,

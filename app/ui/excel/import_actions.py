@@ -9,11 +9,11 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QProgressDialog
 
 from app.services.storage.database import Database
+from app.ui.shell import Shell, ShellActions
 from app.ui.tasks import ProgressRun
 from app.ui.widgets import window_action
 
@@ -25,15 +25,12 @@ if TYPE_CHECKING:
 EXCEL_FILTER = "Excel workbooks (*.xlsx *.xlsm)"
 
 
-class ImportActions(QObject):
+class ImportActions(ShellActions):
     """File › Import estimate from Excel…: ask for a file, read it off the GUI thread, show the dialog."""
 
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.dialog: ImportDialog | None = None
         self.running: ProgressRun | None = None
         self.import_action = window_action(

@@ -8,9 +8,8 @@ menu as well as from the dialogs' own Undo buttons.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QUndoStack
 
 from app.models.enums import ProjectStatus
@@ -20,23 +19,18 @@ from app.ui.field_table import EDIT_ERRORS
 from app.ui.projects.client_dialog import ClientDialog
 from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
+from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
-
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
 
 S = ProjectStatus
 # The menu's status moves (the dialog's status box offers every allowed one).
 MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.IN_PRODUCTION, S.DELIVERED)
 
 
-class ProjectActions(QObject):
+class ProjectActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.undo_stack = QUndoStack(self)
         self.project_dialogs: dict[uuid.UUID | None, ProjectDialog] = {}
         self.client_dialogs: dict[uuid.UUID | None, ClientDialog] = {}

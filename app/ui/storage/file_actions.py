@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QProgressDialog, QWidget
 
@@ -21,23 +20,18 @@ from app.services.storage.database import Database, open_database
 from app.services.storage.errors import NotADatabase, StorageError
 from app.services.values import InputError
 from app.ui.company.setup_dialog import CompanySetupDialog, ask_company
+from app.ui.shell import Shell, ShellActions
 from app.ui.storage.merge_dialog import MergeDialog
 from app.ui.tasks import Progress, ProgressRun, run_task
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.shell import Shell
-
 DB_FILTER = "Tandem databases (*.db *.tandem);;All files (*)"
 
 
-class DatabaseActions(QObject):
+class DatabaseActions(ShellActions):
     def __init__(self, shell: Shell) -> None:
-        window = shell.window()
-        super().__init__(window)
-        self.shell = shell
-        self.window = window
-        self.dialogs = shell.dialogs
+        super().__init__(shell)
+        window = self.window
         self.running: ProgressRun | None = None
         self.merge_dialog: MergeDialog | None = None
         self.setup_dialog: CompanySetupDialog | None = None
