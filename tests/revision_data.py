@@ -113,6 +113,8 @@ class Layer:
     demo: Callable[[DataSet], None]
     # The same for one generated estimate (number n) whose rows an earlier layer wrote.
     generated: Callable[[DataSet, int], None] = lambda data, n: None
+    # Rows the migration itself writes from the data already there (on upgrade, before `demo`).
+    rows: Callable[[DataSet], None] = lambda data: None
 
 
 # -- 0001: the company, directory, catalogue, projects, estimates, sections, lines --------------
@@ -781,10 +783,29 @@ def _demo_0005(data: DataSet) -> None:
     data.set("supplier", "SkyPoint", supplies="Rigging, motors, truss", payment_terms="Net 30",
              notes="Needs the hall's rigging plot.")
     data.set("catalogitem", "panel", description="ROE CB5 500 mm panel", notes="Carry 10 % spares")
-    for position, name in enumerate(("Video", "Rigging", "Labour")):
-        data.add("catalogcategory", name, name=name, position=position)
+    # Consumables, Rigging and Video came from the items (_categories_0005); one more of this revision:
+    data.add("catalogcategory", "Scenic", name="Scenic", position=3)
     for position, name in enumerate(("Price", "Went with another vendor", "Event cancelled")):
         data.add("lostreason", name, name=name, position=position)
+
+
+_CATEGORY_NAMESPACE = uuid.UUID("0b7e6c1a-3f52-4d0e-9a61-5c8f0e0c0005")  # as migration 0005 has it
+
+
+def _categories_0005(data: DataSet) -> None:
+    """What 0005 writes on upgrade: a category row per category the live items name, A–Z."""
+    first: dict[str, tuple[str, datetime]] = {}
+    for item in data.rows("catalogitem"):
+        name = str(item["category"]).strip()
+        if item["deleted_at"] is None and name:
+            spelling, since = first.get(name.lower(), (name, item["created_at"]))
+            first[name.lower()] = (min(spelling, name), min(since, item["created_at"]))
+    for position, key in enumerate(sorted(first)):
+        name, since = first[key]
+        row_id = uuid.uuid5(_CATEGORY_NAMESPACE, key)
+        data.tables.setdefault("catalogcategory", {})[row_id] = {
+            "id": row_id, "created_at": since, "updated_at": since, "version": 1, "deleted_at": None,
+            "name": name, "position": position}
 
 
 def _generated_0005(data: DataSet, n: int) -> None:
@@ -860,6 +881,7 @@ LAYERS: dict[str, Layer] = {
         },
         _demo_0005,
         _generated_0005,
+        _categories_0005,
     ),
 }
 
@@ -895,6 +917,7 @@ def _migrate_rows(data: DataSet, layer: Layer) -> None:
         data.defaults.setdefault(table, {}).update(columns)
         for row in data.rows(table):
             row.update(columns)
+    layer.rows(data)
 
 
 # -- plain SQL ---------------------------------------------------------------------------------

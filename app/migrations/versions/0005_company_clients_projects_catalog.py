@@ -10,12 +10,49 @@ already there, and what this revision stores) -- tests/test_upgrades.py then run
 every earlier revision on a populated file. On SQLite it runs with foreign keys off
 (batch rebuilds drop referenced tables); every reference is checked before the commit.
 """
+import uuid
 from typing import Sequence, Union
 
 from alembic import op
 import sqlalchemy as sa
 
 from app.models.types import ExactDecimal, UTCDateTime
+
+
+# The categories the catalog already names get rows of their own, with ids from their names: two
+# copies of one database upgraded apart (an offline laptop and the share) make the same rows.
+CATEGORY_NAMESPACE = uuid.UUID("0b7e6c1a-3f52-4d0e-9a61-5c8f0e0c0005")
+
+
+def category_id(name: str) -> uuid.UUID:
+    return uuid.uuid5(CATEGORY_NAMESPACE, name.lower())
+
+
+def _seed_categories() -> None:
+    """One CatalogCategory per category the live catalog items name (first spelling A–Z), dated
+    by the first item naming it, in alphabetical order."""
+    item = sa.table("catalogitem", sa.column("category", sa.String), sa.column("created_at", UTCDateTime()),
+                    sa.column("deleted_at", UTCDateTime()))
+    category = sa.table(
+        "catalogcategory", sa.column("id", sa.Uuid()), sa.column("created_at", UTCDateTime()),
+        sa.column("updated_at", UTCDateTime()), sa.column("version", sa.Integer()),
+        sa.column("deleted_at", UTCDateTime()), sa.column("name", sa.String()),
+        sa.column("position", sa.Integer()))
+    first: dict[str, tuple[str, object]] = {}
+    rows = op.get_bind().execute(sa.select(item.c.category, item.c.created_at)
+                                 .where(item.c.deleted_at.is_(None), item.c.category != ""))
+    for name, created in rows:
+        name = name.strip()
+        if not name:
+            continue
+        key = name.lower()
+        spelling, since = first.get(key, (name, created))
+        first[key] = (min(spelling, name), min(since, created))
+    for position, key in enumerate(sorted(first)):
+        name, since = first[key]
+        op.get_bind().execute(category.insert().values(
+            id=category_id(name), created_at=since, updated_at=since, version=1, deleted_at=None,
+            name=name[:100], position=position))
 
 
 # revision identifiers, used by Alembic.
@@ -37,6 +74,7 @@ def upgrade() -> None:
     sa.Column('position', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
+    _seed_categories()
     op.create_table('lostreason',
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', UTCDateTime(), nullable=False),
