@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from app.models import Client, Estimate, LabourRuleSet, LineItem, Project, Section
+from app.models import Client, Contact, Estimate, LabourRuleSet, LineItem, Project, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
 from app.services.labour.pay import LabourRules
@@ -30,6 +30,7 @@ from app.services.storage.database import Database
 
 CLIENT_T = Client.__table__  # type: ignore[attr-defined]
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
+CONTACT_T = Contact.__table__  # type: ignore[attr-defined]
 RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
@@ -112,7 +113,10 @@ def make_project(
     with_rules: bool = True,
 ) -> uuid.UUID:
     """A client and one project; with ``with_rules`` the project pays crew under CREW_RULES."""
-    client = _record(name=client_name, notes="")
+    client = _record(name=client_name, notes="", billing_address="1 Factory Way\nSpringfield",
+                     industry="Manufacturing")
+    contact = _record(client_id=client["id"], name="Factory contact", title="Buyer",
+                      email="buyer@factory.example", phone="", is_main=True)
     rules = _record(**{f.name: getattr(CREW_RULES, f.name) for f in fields(CREW_RULES)})
     project = _record(
         client_id=client["id"],
@@ -124,9 +128,12 @@ def make_project(
         account_manager="AM",
         project_manager="PM",
         labour_rule_set_id=rules["id"] if with_rules else None,
+        contact_id=contact["id"],
+        notes="Made by tests/factories.py",
     )
     with db.write() as conn:
         conn.execute(CLIENT_T.insert(), [client])
+        conn.execute(CONTACT_T.insert(), [contact])
         if with_rules:
             conn.execute(RULES_T.insert(), [rules])
         conn.execute(PROJECT_T.insert(), [project])
