@@ -41,7 +41,8 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("revision", migrate.revisions()[:-1])
+# The oldest file and the newest earlier one (tests/test_upgrades.py runs every path on smaller data).
+@pytest.mark.parametrize("revision", sorted({migrate.revisions()[0], migrate.revisions()[-2]}))
 def test_a_large_old_file_upgrades_whole_and_a_killed_upgrade_changes_nothing(
     revision: str, tmp_path: Path, workers: list[Worker], figures: dict[str, dict[str, Any]]
 ) -> None:
