@@ -27,6 +27,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES_FILE = ROOT / "bench" / "out" / "robustness.json"
 _FIGURES: dict[str, dict[str, Any]] = {}
+_FIGURES_KEY = "tandem_robustness_figures"
 # The figures that count a failure of the promise (each test also fails on any of them).
 _FAILURES = {"corruptions", "partial_states", "corrupt_or_partial", "lost_updates"}
 
@@ -143,9 +144,24 @@ def workers() -> Iterator[list[Worker]]:
 
 
 @pytest.fixture
-def figures() -> dict[str, dict[str, Any]]:
-    """Where a test puts what it measured: ``figures["kills"] = {...}``."""
-    return _FIGURES
+def figures(request: pytest.FixtureRequest) -> Iterator[dict[str, dict[str, Any]]]:
+    """Where a test puts what it measured: ``figures["kills"] = {...}``.
+
+    They travel in the test's report (``user_properties``), so that under pytest-xdist the
+    figures measured in a worker reach the summary printed by the controlling process.
+    """
+    measured: dict[str, dict[str, Any]] = {}
+    yield measured
+    for name, values in measured.items():
+        request.node.user_properties.append((_FIGURES_KEY, json.dumps({name: values}, default=str)))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when != "teardown":
+        return
+    for key, value in report.user_properties:
+        if key == _FIGURES_KEY:
+            _FIGURES.update(json.loads(str(value)))
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
