@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from app.services.estimate.document import ConcurrentEditError, EstimateDocument
@@ -85,6 +86,9 @@ class Estimator:
                 "quantity": line.quantity}
 
 
+MAX_EXTRA_SECONDS = 240  # past --seconds, waiting for --until-deletes or --stop-file
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="estimators")
     parser.add_argument("db")
@@ -95,6 +99,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--mix", choices=sorted(MIXES), default="all")
     parser.add_argument("--refresh", type=float, default=1.0)
     parser.add_argument("--pause", type=float, default=0.01)
+    # However slow the machine: this user goes on past --seconds until it has made this many
+    # acknowledged section deletes, then creates --stop-file; the others go on until it exists.
+    parser.add_argument("--until-deletes", type=int, default=0)
+    parser.add_argument("--stop-file", type=Path)
     args = parser.parse_args(argv)
 
     db = open_database(args.db, create=False)
@@ -104,8 +112,24 @@ def main(argv: Sequence[str] | None = None) -> None:
     say("ready")
     sys.stdin.readline()  # "go": every user starts together
     end = time.monotonic() + args.seconds
+    give_up = end + MAX_EXTRA_SECONDS
+    deletes = 0
+
+    def going() -> bool:
+        now = time.monotonic()
+        if now < end:
+            return True
+        if now >= give_up or args.stop_file is None:
+            return False
+        if args.until_deletes:
+            if deletes < args.until_deletes:
+                return True
+            args.stop_file.touch()
+            return False
+        return not args.stop_file.exists()
+
     next_refresh = time.monotonic() + rng.random() * args.refresh
-    while time.monotonic() < end:
+    while going():
         user.n += 1
         op = "refresh"
         try:
@@ -122,6 +146,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         else:
             if made is not None:
                 user.log("ack", **made)
+                deletes += made["op"] == "delete_section"
         time.sleep(rng.random() * args.pause)
     db.close()
     say("done")

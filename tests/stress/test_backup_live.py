@@ -33,6 +33,17 @@ def _whole(path: Path, estimate_id: Any, section_id: Any) -> tuple[str, int, boo
         return (integrity(conn), *bulk_state(conn, estimate_id, section_id, LINES))
 
 
+def _wait_for_a_commit_after(path: Path, tx: int, estimate_id: Any, section_id: Any) -> None:
+    """Until the live file holds a transaction newer than ``tx`` (the writer never stops by itself)."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        with read_only(path) as conn:
+            if bulk_state(conn, estimate_id, section_id, LINES)[0] > tx:
+                return
+        time.sleep(0.02)
+    raise AssertionError(f"the writer made no commit after transaction {tx} in 120 s")
+
+
 def test_backups_while_another_process_writes(
     tmp_path: Path, tandem_home: Path, workers: list[Worker], figures: dict[str, dict[str, Any]]
 ) -> None:
@@ -50,6 +61,8 @@ def test_backups_while_another_process_writes(
     try:
         copies = []
         for i in range(SNAPSHOTS):
+            if i % 3 == 0 and held:  # however slow the machine: the writer goes on between backups
+                _wait_for_a_commit_after(path, held[-1], estimate_id, section_id)
             # The backup on open (from the open Database), and of a file by its path.
             info = snapshot(db if i % 2 else path, keep=KEEP)
             copies.append(info.path)

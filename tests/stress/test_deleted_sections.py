@@ -30,22 +30,28 @@ from app.services.estimate.section_editing import LINE_T, SECTION_T
 from app.services.storage.database import is_url, open_database
 from tests.factories import make_estimate
 from tests.stress.conftest import Worker, integrity, read_only, run_together
+from tests.stress.estimators import MAX_EXTRA_SECONDS
 
 pytestmark = pytest.mark.slow
 
 SECONDS = 20  # of editing, in each run (a few more to start and check)
 
 
-def _run(target: str, workers: list[Worker], mixes: list[str]) -> tuple[list[dict[str, Any]], float]:
+def _run(target: str, workers: list[Worker], mixes: list[str], stop_file: Path,
+         deletes: int) -> tuple[list[dict[str, Any]], float]:
+    """The users edit for SECONDS, and on until the last one has made ``deletes`` section
+    deletes (a slow machine edits longer instead of proving less)."""
     db = open_database(target)
     estimate_id = make_estimate(db, lines=12, sections=4)
     db.close()
     started = time.perf_counter()
     users = [Worker(target, estimate_id, "--user", user, "--seconds", SECONDS, "--seed", 91 + user,
-                    "--mix", mix, module="tests.stress.estimators")
+                    "--mix", mix, "--stop-file", stop_file,
+                    *(("--until-deletes", deletes) if user == len(mixes) else ()),
+                    module="tests.stress.estimators")
              for user, mix in enumerate(mixes, start=1)]
     workers.extend(users)
-    events = run_together(users, timeout=SECONDS + 120)
+    events = run_together(users, timeout=SECONDS + MAX_EXTRA_SECONDS + 120)
     return events, time.perf_counter() - started
 
 
@@ -111,7 +117,7 @@ def test_four_users_on_one_estimate_lose_no_acknowledged_write(
     tmp_path: Path, workers: list[Worker], figures: dict[str, dict[str, Any]]
 ) -> None:
     target = str(tmp_path / "shared.db")
-    events, seconds = _run(target, workers, ["all"] * 4)
+    events, seconds = _run(target, workers, ["all"] * 4, tmp_path / "stop", deletes=3)
     found = _verdict(target, events)
     figures["four_users"] = {"users": 4, **found, "seconds": round(seconds, 1)}
     assert found["sections_deleted"] and found["version_conflicts"], "the users never met: nothing proved"
@@ -119,11 +125,12 @@ def test_four_users_on_one_estimate_lose_no_acknowledged_write(
 
 
 def test_sections_deleted_under_three_writers_take_no_write_with_them(
-    db_target: str, workers: list[Worker], figures: dict[str, dict[str, Any]]
+    db_target: str, tmp_path: Path, workers: list[Worker], figures: dict[str, dict[str, Any]]
 ) -> None:
     """On a file and on a PostgreSQL server (where the row locks of the writes do what
     SQLite's one write lock does)."""
-    events, seconds = _run(db_target, workers, ["writer", "writer", "writer", "deleter"])
+    events, seconds = _run(db_target, workers, ["writer", "writer", "writer", "deleter"],
+                           tmp_path / "stop", deletes=10)
     found = _verdict(db_target, events)
     name = "deleted_sections" + ("_postgresql" if is_url(db_target) else "")
     figures[name] = {"writers": 3, "deleters": 1, **found, "seconds": round(seconds, 1)}

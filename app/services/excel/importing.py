@@ -16,6 +16,7 @@ sheet said is lost; a known one is linked.
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -45,7 +46,15 @@ PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 
-IMPORT_BATCH = 2_000  # lines written per short transaction
+IMPORT_BATCH = 2_000  # at most this many lines per short transaction
+IMPORT_CHUNK = 250  # lines per INSERT statement inside a batch
+# A batch ends once it has held the write lock this long, however fast the machine is, so a
+# colleague's save waits a fraction of a second, never near its 5 s busy timeout.
+IMPORT_HOLD_S = 0.25
+# SQLite has no queue for its write lock: a waiting save retries on its own clock (at most
+# every 100 ms). Without a pause longer than that between batches, the import would take the
+# lock back each time before the waiter looked, and starve it. A server queues waiters itself.
+IMPORT_YIELD_S = 0.12
 
 
 
@@ -90,11 +99,12 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
 
     Every row is prepared before any lock is taken. The estimate is first written as a
     tombstoned *staging* estimate (invisible: every view skips ``deleted_at``), its lines
-    follow in short transactions of ``IMPORT_BATCH`` (others' saves wait a moment, never past
-    their busy timeout), and a last short transaction checks the name and makes it live. A
-    failure or ``cancelled()`` removes the staging rows; a killed process leaves them, and
-    the next import removes those older than ``STAGING_STALE``. ``progress(lines written,
-    lines)`` after each batch. This is the only function of the module that writes.
+    follow in short transactions (at most ``IMPORT_BATCH`` lines or ``IMPORT_HOLD_S`` of
+    holding the lock, then a pause: others' saves wait a moment, never past their busy
+    timeout), and a last short transaction checks the name and makes it live. A failure or
+    ``cancelled()`` removes the staging rows; a killed process leaves them, and the next
+    import removes those older than ``STAGING_STALE``. ``progress(lines written, lines)``
+    after each batch. This is the only function of the module that writes.
     """
     name = check_estimate_name(db, project_id, name)  # early: a taken name writes nothing at all
     now = utcnow()
@@ -114,13 +124,15 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
             conn.execute(PARAMETER_T.insert(), params)
         conn.execute(SECTION_T.insert(), sections)
     try:
-        for start in range(0, len(lines), IMPORT_BATCH):
+        done = 0
+        while done < len(lines):
             if cancelled is not None and cancelled():
                 raise ImportCancelled()
-            with db.write(track=False) as conn:
-                conn.execute(LINE_T.insert(), lines[start:start + IMPORT_BATCH])
+            done = _write_batch(db, lines, done)
             if progress is not None:
-                progress(min(start + IMPORT_BATCH, len(lines)), len(lines))
+                progress(done, len(lines))
+            if done < len(lines) and db.engine.dialect.name == "sqlite":
+                time.sleep(IMPORT_YIELD_S)  # let a waiting save in (see IMPORT_YIELD_S)
         with db.write() as conn:
             _check_name_free(conn, project_id, name)
             last = conn.execute(select(func.max(ESTIMATE_T.c.position)).where(
@@ -132,6 +144,23 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
             _drop_staging(conn, [estimate.id])
         raise
     return estimate.id
+
+
+def _write_batch(db: Database, lines: list[dict[str, Any]], start: int) -> int:
+    """Write lines from ``start`` in one short transaction; return where the next batch starts.
+
+    The batch ends at ``IMPORT_BATCH`` lines or once it has held the lock ``IMPORT_HOLD_S``.
+    """
+    began = time.monotonic()
+    end = min(start + IMPORT_BATCH, len(lines))
+    with db.write(track=False) as conn:
+        while start < end:
+            chunk = lines[start:min(start + IMPORT_CHUNK, end)]
+            conn.execute(LINE_T.insert(), chunk)
+            start += len(chunk)
+            if time.monotonic() - began >= IMPORT_HOLD_S:
+                break
+    return start
 
 
 def check_estimate_name(db: Database, project_id: uuid.UUID, name: str) -> str:
