@@ -185,3 +185,19 @@ def test_text_without_a_header_row_is_refused(demo_db: Database) -> None:
         clipboard.from_tsv("Wireless mic kit\t6\t3\n")
     with pytest.raises(ClipboardError, match="no rows"):
         clipboard.from_tsv("just a word")
+
+
+def test_lines_pasted_into_an_estimate_without_sections_get_a_general_section(empty_db: Database) -> None:
+    from app.services import directory
+
+    client = directory.create_client(empty_db, "Maple Health")
+    project = directory.create_project(empty_db, client, "Summit")
+    doc = EstimateDocument(empty_db, directory.create_estimate(empty_db, project, "Main room"))
+    for section in list(doc.sections):
+        doc.delete_section(section.id)
+    clip = clipboard.from_tsv("Description\tQty\tUnit cost\nPodium\t1\t120\nRiser\t4\t75\n")
+    [block] = clipboard.paste_plan(doc, clip, None).blocks
+    assert block.new_section == {"name": "General"} and len(block.lines) == 2
+    made = _paste(doc, clip, None)
+    assert [s.name for s in doc.sections] == ["General"]
+    assert [doc.line(m).description for m in made] == ["Podium", "Riser"]
