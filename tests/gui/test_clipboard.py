@@ -3,13 +3,14 @@ presses and clicks, the system clipboard (QApplication.clipboard()), undo."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QMimeData, QPoint, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QMenu
 
@@ -211,6 +212,40 @@ def test_cut_removes_the_lines_undo_brings_them_back_and_paste_puts_them_elsewhe
     moved = ws.doc.sections[0].lines[1]
     assert moved.description == "Truck, round trip, RoadRunner Freight"
     assert columns(ws.doc, moved.id) == kept
+
+
+def test_a_paste_that_fails_part_way_writes_nothing(qtbot: Any, window: MainWindow) -> None:
+    """Tandem rows whose second line is out of bounds: the first is taken back, the reason shown."""
+    before = stored(window)
+    select_lines(qtbot, window, "500 mm LED panels, owned")
+    press(qtbot, window, Qt.Key.Key_C)
+    payload = json.loads(bytes(QApplication.clipboard().mimeData().data(MIME_TYPE).data()))
+    good = payload["blocks"][0]["lines"][0]
+    payload["blocks"][0]["lines"] = [good, {**good, "quantity": "1000000000000", "quantity_formula": ""}]
+    mime = QMimeData()
+    mime.setData(MIME_TYPE, json.dumps(payload).encode("utf-8"))
+    QApplication.clipboard().setMimeData(mime)
+    press(qtbot, window, Qt.Key.Key_V)
+    assert "out of range" in window.statusBar().currentMessage()
+    assert stored(window) == before
+    assert not workspace(window).editor.undo_stack.canUndo()  # nothing to undo: nothing was done
+
+
+def test_cut_of_a_section_asks_then_undo_brings_it_back(
+    qtbot: Any, window: MainWindow, dialogs: FakeDialogs
+) -> None:
+    ws = workspace(window)
+    before = stored(window)
+    rigging = next(s for s in ws.doc.sections if s.name == "Rigging")
+    click_row(qtbot, ws.production_view, ws.production_pane.model.index_for_id(rigging.id))
+    press(qtbot, window, Qt.Key.Key_X)
+    assert dialogs.shown[-1][:2] == ("confirm", "Cut section")
+    assert "Rigging" not in [s.name for s in ws.doc.sections]
+    assert window.undo_action.text() == "Undo Cut section"
+    window.undo_action.trigger()
+    assert stored(window) == before
+    press(qtbot, window, Qt.Key.Key_V)  # the cut section, pasted: a copy after Rigging
+    assert [s.name for s in ws.doc.sections][1:3] == ["Rigging", "Rigging"]
 
 
 def test_the_keys_leave_a_cell_editor_its_own_copy_and_paste(qtbot: Any, window: MainWindow) -> None:
