@@ -201,3 +201,45 @@ def test_lines_pasted_into_an_estimate_without_sections_get_a_general_section(em
     made = _paste(doc, clip, None)
     assert [s.name for s in doc.sections] == ["General"]
     assert [doc.line(m).description for m in made] == ["Podium", "Riser"]
+
+
+def test_more_lines_than_a_paste_takes_are_refused_whole() -> None:
+    rows = "Description\tQty\n" + "".join(f"Item {n}\t1\n" for n in range(clipboard.PASTE_LINES_MAX + 1))
+    with pytest.raises(ClipboardError, match="paste at most 1,000 at once"):
+        clipboard.from_tsv(rows)
+
+
+def test_a_thousand_lines_are_added_deleted_and_restored_in_one_transaction_each(demo_db: Database) -> None:
+    """The paste's and its undo's writes: one commit each, however many lines (figures printed)."""
+    import time
+
+    doc = EstimateDocument(demo_db, estimate_id(demo_db, "Full booth"))
+    rows = "Description\tQty\tUnit cost\n" + "".join(
+        f"Item {n}\t{n % 7 + 1}\t{n % 50 + 3}\n" for n in range(1000)
+    )
+    [block] = clipboard.paste_plan(doc, clipboard.from_tsv(rows), doc.sections[0].lines[0].id).blocks
+    assert block.section_id is not None
+    commits = []
+    original = demo_db.write
+
+    def counted(*args: object, **kwargs: object) -> object:
+        commits.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    demo_db.write = counted  # type: ignore[method-assign]
+    started = time.perf_counter()
+    lines = doc.add_lines(block.section_id, block.index, block.lines)
+    added = time.perf_counter() - started
+    places = doc.delete_lines([line.id for line in lines])
+    doc.restore_lines([(line.id, *place) for line, place in reversed(list(zip(lines, places, strict=True)))])
+    elapsed = time.perf_counter() - started
+    demo_db.write = original  # type: ignore[method-assign]
+    print(f"\n1,000 pasted lines: added in {added:.2f} s; added, deleted and restored in {elapsed:.2f} s")
+    assert len(commits) == 3
+    fresh = EstimateDocument(demo_db, doc.estimate_id)
+    assert [line.id for line in fresh.sections[0].lines] == [line.id for line in doc.sections[0].lines]
+    assert [line.description for line in fresh.sections[0].lines][:3] == [
+        "500 mm LED panels, owned",
+        "Item 0",
+        "Item 1",
+    ]

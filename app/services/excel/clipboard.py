@@ -43,7 +43,7 @@ MIME_TYPE = "application/x-tandem-rows+json"
 FORMAT = "tandem-rows"
 FORMAT_VERSION = 1
 SECTION_COLUMNS = ("name", "client_description", "optional", "range_low_pct", "range_high_pct")
-PASTE_LINES_MAX = 5_000  # rows pasted at once (each is a line written in one undo step)
+PASTE_LINES_MAX = 1_000  # lines pasted at once (one transaction, one undo step: ~2 s at this size)
 # The text a spreadsheet gets: the import's own field labels, so that it maps them back by itself.
 TSV_FIELDS = tuple(name for name, _ in MAPPABLE_FIELDS)
 _ID_OF_LINK = {link: id_column for link, id_column, _ in LINKS}
@@ -325,7 +325,8 @@ def from_tsv(text: str) -> Clip:
 def _check_size(clip: Clip) -> None:
     if clip.line_count > PASTE_LINES_MAX:
         raise ClipboardError(
-            f"The clipboard holds {clip.line_count:,} lines; paste at most {PASTE_LINES_MAX:,} at once."
+            f"The clipboard holds {clip.line_count:,} lines; paste at most {PASTE_LINES_MAX:,} at once "
+            "(File › Import estimate from Excel… takes a whole sheet)."
         )
 
 

@@ -189,8 +189,8 @@ class PasteRows(DocumentCommand):
         if self._created:
             for section_id, index in self.section_places:
                 self.doc.restore_section(section_id, index)
-            for line_id, section_id, index in self.places:
-                self.doc.restore_line(line_id, section_id, index)
+            if self.places:
+                self.doc.restore_lines(self.places)
             return
         try:
             self._create()
@@ -212,17 +212,14 @@ class PasteRows(DocumentCommand):
                     self.doc.set_section_fields(new_id, extra)
                 section_id = new_id
             assert section_id is not None
-            index = block.index
-            for values, line_id in zip(block.lines, line_ids, strict=True):
-                line = self.doc.add_line(section_id, index, values, line_id=line_id)
-                if new_id is None:
-                    self.places.append((line_id, section_id, line.position))
-                index = None if index is None else line.position + 1
+            lines = self.doc.add_lines(section_id, block.index, block.lines, line_ids)
+            if new_id is None:
+                self.places.extend((line.id, section_id, line.position) for line in lines)
 
     def revert(self) -> None:
-        for line_id, _, _ in reversed(self.places):
-            if self.doc.has_line(line_id):
-                self.doc.delete_line(line_id)
+        loose = [line_id for line_id, _, _ in reversed(self.places) if self.doc.has_line(line_id)]
+        if loose:
+            self.doc.delete_lines(loose)
         for section_id, _ in reversed(self.section_places):
             if any(s.id == section_id for s in self.doc.sections):
                 self.doc.delete_section(section_id)
@@ -236,14 +233,11 @@ class DeleteLines(DocumentCommand):
         self.places: list[tuple[uuid.UUID, uuid.UUID, int]] = []
 
     def apply(self) -> None:
-        self.places = []
-        for line_id in self.line_ids:
-            section_id, index = self.doc.delete_line(line_id)
-            self.places.append((line_id, section_id, index))
+        places = self.doc.delete_lines(self.line_ids)  # one transaction
+        self.places = [(line_id, *place) for line_id, place in zip(self.line_ids, places, strict=True)]
 
     def revert(self) -> None:
-        for line_id, section_id, index in reversed(self.places):
-            self.doc.restore_line(line_id, section_id, index)
+        self.doc.restore_lines(list(reversed(self.places)))
 
 
 class MoveLine(DocumentCommand):
