@@ -28,6 +28,7 @@ from app.services.lookups import load_catalog
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.ui.company.actions import CompanyActions
+from app.ui.context_menus import install_window_menus, install_workspace_menus
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.crew.staffing_panel import StaffingPanel
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.export_actions = ExportActions(self)
         self._build_actions()
         self._build_menus()
+        install_window_menus(self)
         self.presence_label = QLabel(self)
         self.presence_label.setObjectName("presenceLabel")
         self.statusBar().addPermanentWidget(self.presence_label)
@@ -265,6 +267,7 @@ class MainWindow(QMainWindow):
         self.workspace.production_view.selectionModel().selectionChanged.connect(
             lambda *_: self.update_actions()
         )
+        install_workspace_menus(self, self.workspace)
         self.undo_group.addStack(self.workspace.editor.undo_stack)
         self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
         self.staffing.set_editor(self.workspace.editor)

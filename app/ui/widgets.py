@@ -5,9 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 ERROR_STYLE = "QLabel { color: #b91c1c; }"
 
@@ -57,3 +65,25 @@ def add_actions(menu: QMenu, actions: Iterable[QAction | None]) -> None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+def context_menu(widget: QWidget, actions: Callable[[QPoint], Iterable[QAction | None]]) -> None:
+    """A right-click on ``widget`` pops up a menu of the window's own actions (the same QActions as
+    the menu bar's: their shortcuts, enabled states and slots), ``actions(pos)`` choosing which for
+    the place clicked (a scroll area's ``pos`` is in its viewport's coordinates). None: a separator."""
+    widget.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+
+    def show(pos: QPoint) -> None:
+        chosen = list(actions(pos))
+        while chosen and chosen[-1] is None:
+            chosen.pop()
+        if not any(chosen):
+            return
+        menu = QMenu(widget)
+        menu.setObjectName("contextMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        add_actions(menu, chosen)
+        area = widget.viewport() if isinstance(widget, QAbstractScrollArea) else widget
+        menu.popup(area.mapToGlobal(pos))
+
+    widget.customContextMenuRequested.connect(show)

@@ -76,15 +76,21 @@ def dialogs() -> FakeDialogs:
     return FakeDialogs()
 
 
-@pytest.fixture
-def window(qtbot: Any, demo_db: Database, dialogs: FakeDialogs) -> MainWindow:
-    """The main window on the demo database, showing the Full booth estimate."""
+def shown_window(qtbot: Any, db: Database, dialogs: FakeDialogs) -> MainWindow:
+    """The main window on ``db``, shown, with the estimate it starts with open."""
     win = MainWindow(dialogs=dialogs)  # type: ignore[arg-type]
     qtbot.addWidget(win)
     win.resize(1500, 900)
-    win.set_database(demo_db)
+    win.set_database(db)
     win.show()
     qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def window(qtbot: Any, demo_db: Database, dialogs: FakeDialogs) -> MainWindow:
+    """The main window on the demo database, showing the Full booth estimate."""
+    win = shown_window(qtbot, demo_db, dialogs)
     assert win.workspace is not None
     assert win.workspace.doc.header.name == "Full booth"
     return win

@@ -258,32 +258,54 @@ class LineEditing(DocumentState):
         values: dict[str, Any] | None = None,
         line_id: uuid.UUID | None = None,
     ) -> LineRow:
+        return self.add_lines(section_id, index, [values or {}], None if line_id is None else [line_id])[0]
+
+    def add_lines(
+        self,
+        section_id: uuid.UUID,
+        index: int | None,
+        values: list[dict[str, Any]],
+        line_ids: list[uuid.UUID] | None = None,
+    ) -> list[LineRow]:
+        """Add lines at ``index`` of a section (None: at its end), in one transaction (a paste of
+        hundreds of lines is one commit); each is announced as inserted, in order."""
         s = self.section_index(section_id)
         section = self.sections[s]
         index = len(section.lines) if index is None else max(0, min(index, len(section.lines)))
-        data = LineItem(section_id=section_id, position=index, **(values or {}))
-        if line_id is not None:
-            data.id = line_id
-        if data.kind == LineKind.LABOUR and data.call_date is None:
-            data.call_date = self.phase_day(data.phase)  # a new crew call falls on its phase's day
-        line = _line_from_row(data)
-        spec_errors = [name for name in ("quantity", "days", "unit_cost") if getattr(line, name) < 0]
-        if spec_errors:
-            raise InputError(f"{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
-        self._price(line)
-        if line.problem is not None:
-            raise InputError(line.problem.message)
-        new_order = [*section.lines[:index], line, *section.lines[index:]]
+        made: list[tuple[LineItem, LineRow]] = []
+        for n, columns in enumerate(values):
+            data = LineItem(section_id=section_id, position=index + n, **columns)
+            if line_ids is not None:
+                data.id = line_ids[n]
+            if data.kind == LineKind.LABOUR and data.call_date is None:
+                data.call_date = self.phase_day(data.phase)  # a new crew call falls on its phase's day
+            line = _line_from_row(data)
+            about = f"“{line.description}”: " if len(values) > 1 else ""
+            spec_errors = [name for name in ("quantity", "days", "unit_cost") if getattr(line, name) < 0]
+            if spec_errors:
+                raise InputError(f"{about}{LINE_FIELDS[spec_errors[0]].label} cannot be negative.")
+            self._price(line)
+            if line.problem is not None:
+                raise InputError(f"{about}{line.problem.message}")
+            made.append((data, line))
+        if not made:
+            return []
+        lines = [line for _, line in made]
+        new_order = [*section.lines[:index], *lines, *section.lines[index:]]
         with self._write(section_id) as conn:
-            conn.execute(LINE_T.insert().values(**{
-                c.name: _db_value(getattr(data, c.name)) for c in LINE_T.columns
-            }))
-            write_order(conn, LINE_T, "section_id", section_id, new_order, moved=line.id)
-        self._replace_rows(Change(ChangeKind.LINE_INSERTED, s, index, line.id), section.lines, new_order)
-        self._lines[line.id] = line
-        self._retotal()
-        self._emit(Change(ChangeKind.LINE_INSERTED, s, index, line.id))
-        return line
+            conn.execute(LINE_T.insert(), [{c.name: _db_value(getattr(data, c.name)) for c in LINE_T.columns}
+                                           for data, _ in made])
+            write_order(conn, LINE_T, "section_id", section_id, new_order,
+                        moved=lines[0].id if len(lines) == 1 else None)
+        for n, line in enumerate(lines):
+            change = Change(ChangeKind.LINE_INSERTED, s, index + n, line.id)
+            self._replace_rows(change, section.lines, [*section.lines[:index + n], line,
+                                                       *section.lines[index + n:]])
+            self._lines[line.id] = line
+            if n == len(lines) - 1:
+                self._retotal()
+            self._emit(change)
+        return lines
 
     def add_catalog_line(
         self, section_id: uuid.UUID, entry: CatalogEntry, index: int | None = None
@@ -292,45 +314,73 @@ class LineEditing(DocumentState):
 
     def delete_line(self, line_id: uuid.UUID) -> tuple[uuid.UUID, int]:
         """Delete (tombstone) a line; return where it was, for restore_line."""
-        line = self._lines[line_id]
-        s, i = self.locate(line_id)
-        section = self.sections[s]
-        remaining = [*section.lines[:i], *section.lines[i + 1:]]
-        with self._write(section.id) as conn:
-            self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": utcnow()})
-            # Close the gap: a stale stored position would sort a later insert before these rows.
-            write_order(conn, LINE_T, "section_id", section.id, remaining)
-        line.version += 1
-        change = Change(ChangeKind.LINE_REMOVED, s, i, line_id)
-        self._replace_rows(change, section.lines, remaining)
-        del self._lines[line_id]
-        self._retotal()
-        self._emit(change)
-        return section.id, i
+        return self.delete_lines([line_id])[0]
+
+    def delete_lines(self, line_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, int]]:
+        """Delete (tombstone) lines in one transaction, in order; return where each was when it went
+        (restored in the reverse order, :meth:`restore_lines` puts them back where they were)."""
+        lines = [self._lines[line_id] for line_id in line_ids]
+        sections = {line.section_id: self.sections[self.section_index(line.section_id)] for line in lines}
+        going = set(line_ids)
+        with self._write(*sections) as conn:
+            now = utcnow()
+            for line in lines:
+                self._update_row(conn, LINE_T, line.id, line.version, {"deleted_at": now})
+            for section in sections.values():
+                # Close the gap: a stale stored position would sort a later insert before these rows.
+                write_order(conn, LINE_T, "section_id", section.id,
+                            [other for other in section.lines if other.id not in going])
+        places = []
+        for n, line in enumerate(lines):
+            s, i = self.locate(line.id)
+            section = self.sections[s]
+            line.version += 1
+            change = Change(ChangeKind.LINE_REMOVED, s, i, line.id)
+            self._replace_rows(change, section.lines, [*section.lines[:i], *section.lines[i + 1:]])
+            del self._lines[line.id]
+            if n == len(lines) - 1:
+                self._retotal()
+            self._emit(change)
+            places.append((section.id, i))
+        return places
 
     def restore_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> LineRow:
         """Bring a deleted line back at ``index`` of its section."""
-        s = self.section_index(section_id)
-        section = self.sections[s]
-        index = max(0, min(index, len(section.lines)))
-        with self._write(section_id) as conn:
-            row = conn.execute(select(LINE_T).where(LINE_T.c.id == line_id)).first()
-            if row is None:
-                raise ConcurrentEditError("That line no longer exists.")
-            self._update_row(conn, LINE_T, line_id, row.version,
-                             {"deleted_at": None, "section_id": section_id})
-            line = _line_from_row(row)
-            line.section_id = section_id
-            line.version += 1
-            new_order = [*section.lines[:index], line, *section.lines[index:]]
-            write_order(conn, LINE_T, "section_id", section_id, new_order, moved=line_id)
-        self._price(line)
-        change = Change(ChangeKind.LINE_INSERTED, s, index, line_id)
-        self._replace_rows(change, section.lines, new_order)
-        self._lines[line_id] = line
-        self._retotal()
-        self._emit(change)
-        return line
+        return self.restore_lines([(line_id, section_id, index)])[0]
+
+    def restore_lines(self, places: list[tuple[uuid.UUID, uuid.UUID, int]]) -> list[LineRow]:
+        """Bring deleted lines back, each (line, section, index) in turn, in one transaction."""
+        orders = {section_id: list(self.sections[self.section_index(section_id)].lines)
+                  for _, section_id, _ in places}
+        restored: list[tuple[LineRow, uuid.UUID, int]] = []
+        with self._write(*orders) as conn:
+            for line_id, section_id, index in places:
+                row = conn.execute(select(LINE_T).where(LINE_T.c.id == line_id)).first()
+                if row is None:
+                    raise ConcurrentEditError("That line no longer exists.")
+                self._update_row(conn, LINE_T, line_id, row.version,
+                                 {"deleted_at": None, "section_id": section_id})
+                line = _line_from_row(row)
+                line.section_id = section_id
+                line.version += 1
+                order = orders[section_id]
+                index = max(0, min(index, len(order)))
+                order.insert(index, line)
+                restored.append((line, section_id, index))
+            for section_id, order in orders.items():
+                write_order(conn, LINE_T, "section_id", section_id, order,
+                            moved=restored[0][0].id if len(restored) == 1 else None)
+        for n, (line, section_id, index) in enumerate(restored):
+            self._price(line)
+            s = self.section_index(section_id)
+            section = self.sections[s]
+            change = Change(ChangeKind.LINE_INSERTED, s, index, line.id)
+            self._replace_rows(change, section.lines, [*section.lines[:index], line, *section.lines[index:]])
+            self._lines[line.id] = line
+            if n == len(restored) - 1:
+                self._retotal()
+            self._emit(change)
+        return [line for line, _, _ in restored]
 
     def move_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> tuple[uuid.UUID, int]:
         """Move a line to ``index`` of a section (index counted after removal).

@@ -62,7 +62,7 @@ IMPORT_YIELD_S = 0.12
 def unknown_names(db: Database, imported: ImportedEstimate) -> list[RowProblem]:
     """Notes for links (supplier, role, rule set, catalog item) this database does not know."""
     with db.read() as conn:
-        known = _known_names(conn)
+        known = known_names(conn)
     notes = []
     for section in imported.sections:
         for line in section.lines:
@@ -77,7 +77,7 @@ def unknown_names(db: Database, imported: ImportedEstimate) -> list[RowProblem]:
     return notes
 
 
-def _known_names(conn: Connection) -> dict[str, dict[str, uuid.UUID]]:
+def known_names(conn: Connection) -> dict[str, dict[str, uuid.UUID]]:
     out: dict[str, dict[str, uuid.UUID]] = {}
     for link, _, table in LINKS:
         names: dict[str, uuid.UUID] = {}
@@ -109,7 +109,7 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
     name = check_estimate_name(db, project_id, name)  # early: a taken name writes nothing at all
     now = utcnow()
     with db.read() as conn:
-        known = _known_names(conn)
+        known = known_names(conn)
     estimate = Estimate(project_id=project_id, name=name, notes=STAGING_NOTES)
     for key in SETTINGS:
         setattr(estimate, key, imported.settings.get(key, Decimal(0)))
@@ -211,14 +211,14 @@ def _section_and_line_records(estimate_id: uuid.UUID, imported: ImportedEstimate
                           range_low_pct=s.range_low_pct, range_high_pct=s.range_high_pct)
         sections.append(section.model_dump())
         for l_index, values in enumerate(s.lines):
-            lines.append({**template, **_line_record(values, known, imported.source),
+            lines.append({**template, **line_record(values, known, imported.source),
                           "id": uuid.uuid4(), "section_id": section.id, "position": l_index})
     if not sections:
         sections.append(Section(estimate_id=estimate_id, name=DEFAULT_SECTION, position=0).model_dump())
     return sections, lines
 
 
-def _line_record(values: dict[str, Any], known: dict[str, dict[str, uuid.UUID]],
+def line_record(values: dict[str, Any], known: dict[str, dict[str, uuid.UUID]],
                  source: str) -> dict[str, Any]:
     data = {k: v for k, v in values.items() if k in LINE_COLUMNS}
     for link, id_column, _ in LINKS:

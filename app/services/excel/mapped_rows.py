@@ -149,14 +149,7 @@ def read_mapped(
                 if number == header_row:
                     headers = [cell_text(getattr(c, "value", None)) for c in row]
                     continue
-                longest = max((len(v) for c in row if isinstance(v := getattr(c, "value", None), str)),
-                              default=0)
-                if longest > CELL_CHARS_MAX:
-                    result: ParsedRow | None = ParsedRow(
-                        number, PROBLEM, section, reason=f"a cell holds {longest:,} characters; "
-                        f"a cell holds at most {CELL_CHARS_MAX:,}")
-                else:
-                    result = _parse_row(number, row, mapping, headers, section)
+                result = _read_row(number, row, mapping, headers, section)
                 if result is None:
                     continue
                 if result.outcome == SECTION:
@@ -177,6 +170,43 @@ def read_mapped(
             values.close()
     complete = max_rows is None or number < max_rows  # a short sheet's preview is all of it
     return MappedImport(parsed, _estimate_of(parsed, Path(path).stem), complete)
+
+
+@dataclass(frozen=True, slots=True)
+class TextCell:
+    """A cell of pasted text, read like a sheet's cell (``raw_value`` cleans and strips it)."""
+
+    value: str
+    data_type: str = "s"
+
+
+def read_text_rows(rows: Sequence[Sequence[str]], header_row: int, mapping: ColumnMapping,
+                   name: str) -> MappedImport:
+    """Rows of text (a spreadsheet's rows pasted as tab-separated text) read like a sheet's rows:
+    the same lines, section headings and problems, row numbers counted from the first row."""
+    if "description" not in mapping.columns:
+        raise ImportFailed("No column of the pasted rows holds a description.")
+    headers = list(rows[header_row - 1]) if header_row else []
+    parsed: list[ParsedRow] = []
+    section = ""
+    for number, texts in enumerate(rows[header_row:], start=header_row + 1):
+        result = _read_row(number, [TextCell(t) for t in texts], mapping, headers, section)
+        if result is None:
+            continue
+        if result.outcome == SECTION:
+            section = result.section
+        parsed.append(result)
+    return MappedImport(parsed, _estimate_of(parsed, name))
+
+
+def _read_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers: Sequence[str],
+              section: str) -> ParsedRow | None:
+    """One row: a cell too long is a problem, else :func:`_parse_row`."""
+    longest = max((len(v) for c in row if isinstance(v := getattr(c, "value", None), str)), default=0)
+    if longest > CELL_CHARS_MAX:
+        return ParsedRow(number, PROBLEM, section, reason=f"a cell holds {longest:,} characters; "
+                         f"a cell holds at most {CELL_CHARS_MAX:,}")
+    return _parse_row(number, row, mapping, headers, section)
 
 
 def _parse_row(number: int, row: Sequence[Any], mapping: ColumnMapping, headers: Sequence[str],

@@ -38,7 +38,7 @@ class EstimateActions(ShellActions):
             window, "Duplicate as scenario…", "actionDuplicateScenario", self.duplicate_as_scenario, "Ctrl+D",
             tip="Copy this estimate as another scenario of the project (\"Half booth\"), parameters and all")
         self.compare_action = window_action(
-            window, "Compare scenarios…", "actionCompareScenarios", self.compare_scenarios, "Ctrl+Shift+D",
+            window, "Compare scenarios…", "actionCompareScenarios", self.compare_scenarios, "Ctrl+Alt+C",
             tip="Price, cost, margin, labour hours and crew days of the project's scenarios side by side")
         self.send_action = window_action(
             window, "Send quote…", "actionSendQuote", self.send_quote,

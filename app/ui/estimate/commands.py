@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
 from app.services.estimate.document import EstimateDocument
+from app.services.excel.clipboard import PastePlan
 
 ErrorSink = Callable[[BaseException], None]
 
@@ -161,22 +162,82 @@ class AddLine(DocumentCommand):
         self.doc.delete_line(self.line_id)
 
 
+class PasteRows(DocumentCommand):
+    """Lines (and sections) pasted or duplicated: one undo step, whatever their number.
+
+    A failure part way takes back what was written before it (nothing is left half pasted).
+    Undo deletes the new lines and sections (tombstones); redo restores those same rows.
+    """
+
+    def __init__(self, doc: EstimateDocument, plan: PastePlan, text: str) -> None:
+        super().__init__(doc, text)
+        self.plan = plan
+        # Per block: the new section's id (None: into an existing section) and its lines' ids.
+        self.made: list[tuple[uuid.UUID | None, list[uuid.UUID]]] = [
+            (uuid.uuid4() if block.new_section is not None else None, [uuid.uuid4() for _ in block.lines])
+            for block in plan.blocks
+        ]
+        self.places: list[tuple[uuid.UUID, uuid.UUID, int]] = []  # loose lines: (line, section, index)
+        self.section_places: list[tuple[uuid.UUID, int]] = []
+        self._created = False
+
+    @property
+    def line_ids(self) -> list[uuid.UUID]:
+        return [line_id for _, ids in self.made for line_id in ids]
+
+    def apply(self) -> None:
+        if self._created:
+            for section_id, index in self.section_places:
+                self.doc.restore_section(section_id, index)
+            if self.places:
+                self.doc.restore_lines(self.places)
+            return
+        try:
+            self._create()
+        except BaseException:
+            self.revert()
+            raise
+        self._created = True
+
+    def _create(self) -> None:
+        for block, (new_id, line_ids) in zip(self.plan.blocks, self.made, strict=True):
+            section_id = block.section_id
+            if new_id is not None:
+                section = dict(block.new_section or {})
+                made = self.doc.add_section(section.pop("name"), block.section_index,
+                                            section.pop("client_description", ""), section_id=new_id)
+                self.section_places.append((new_id, made.position))
+                extra = {k: v for k, v in section.items() if v not in (None, False)}
+                if extra:
+                    self.doc.set_section_fields(new_id, extra)
+                section_id = new_id
+            assert section_id is not None
+            lines = self.doc.add_lines(section_id, block.index, block.lines, line_ids)
+            if new_id is None:
+                self.places.extend((line.id, section_id, line.position) for line in lines)
+
+    def revert(self) -> None:
+        loose = [line_id for line_id, _, _ in reversed(self.places) if self.doc.has_line(line_id)]
+        if loose:
+            self.doc.delete_lines(loose)
+        for section_id, _ in reversed(self.section_places):
+            if any(s.id == section_id for s in self.doc.sections):
+                self.doc.delete_section(section_id)
+
+
 class DeleteLines(DocumentCommand):
-    def __init__(self, doc: EstimateDocument, line_ids: list[uuid.UUID]) -> None:
+    def __init__(self, doc: EstimateDocument, line_ids: list[uuid.UUID], text: str = "") -> None:
         count = len(line_ids)
-        super().__init__(doc, "Delete line" if count == 1 else f"Delete {count} lines")
+        super().__init__(doc, text or ("Delete line" if count == 1 else f"Delete {count} lines"))
         self.line_ids = line_ids
         self.places: list[tuple[uuid.UUID, uuid.UUID, int]] = []
 
     def apply(self) -> None:
-        self.places = []
-        for line_id in self.line_ids:
-            section_id, index = self.doc.delete_line(line_id)
-            self.places.append((line_id, section_id, index))
+        places = self.doc.delete_lines(self.line_ids)  # one transaction
+        self.places = [(line_id, *place) for line_id, place in zip(self.line_ids, places, strict=True)]
 
     def revert(self) -> None:
-        for line_id, section_id, index in reversed(self.places):
-            self.doc.restore_line(line_id, section_id, index)
+        self.doc.restore_lines(list(reversed(self.places)))
 
 
 class MoveLine(DocumentCommand):
@@ -215,8 +276,8 @@ class AddSection(DocumentCommand):
 
 
 class DeleteSection(DocumentCommand):
-    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID) -> None:
-        super().__init__(doc, "Delete section")
+    def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, text: str = "Delete section") -> None:
+        super().__init__(doc, text)
         self.section_id = section_id
         self.index = 0
 

@@ -25,6 +25,7 @@ from app.services.estimate.document import (
     UnseenLines,
 )
 from app.services.estimate.line_editing import catalog_line_values
+from app.services.excel.clipboard import Clip, paste_plan
 from app.services.lookups import CatalogEntry
 from app.services.money import format_number
 from app.services.storage.errors import DatabaseLocked, ReadOnlyDatabase, StorageError
@@ -81,6 +82,7 @@ class EstimateEditor(QObject):
     rowFocusRequested = Signal(object)  # a line or section id the views should select
     editRequested = Signal(object, str, str)  # row id, column, text to put back in the editor
     masterDataChanged = Signal()  # a supplier was added from a cell: the open lists reload
+    rowsSelectionRequested = Signal(list)  # row ids (pasted lines, new sections) the views should select
 
     def __init__(self, doc: EstimateDocument, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -379,12 +381,30 @@ class EstimateEditor(QObject):
         self.rowFocusRequested.emit(command.section_id)
         return command.section_id
 
-    def delete_lines(self, line_ids: list[uuid.UUID]) -> None:
-        if line_ids:
-            self._report(self.run(commands.DeleteLines(self.doc, line_ids)))
+    def paste(self, clip: Clip, current_id: uuid.UUID | None, verb: str = "Paste") -> str | None:
+        """Rows from the clipboard (or copied for a duplicate) as new lines after ``current_id``:
+        one undo step ("Paste 3 lines"). What the database lacks (a supplier) is said after."""
+        try:
+            plan = paste_plan(self.doc, clip, current_id)
+        except StorageError as error:
+            return self._report(str(error))
+        command = commands.PasteRows(self.doc, plan, f"{verb} {clip.describe()}")
+        message = self._report(self.run(command))
+        if message:
+            return message
+        made = [section_id or line_ids[0] for section_id, line_ids in command.made if section_id or line_ids]
+        loose = [i for section_id, line_ids in command.made if section_id is None for i in line_ids]
+        self.rowsSelectionRequested.emit([*dict.fromkeys([*made, *loose])])
+        if plan.notes:
+            self.errorRaised.emit("; ".join(dict.fromkeys(plan.notes)).capitalize() + ".")
+        return None
 
-    def delete_section(self, section_id: uuid.UUID) -> None:
-        self._report(self.run(commands.DeleteSection(self.doc, section_id)))
+    def delete_lines(self, line_ids: list[uuid.UUID], text: str = "") -> None:
+        if line_ids:
+            self._report(self.run(commands.DeleteLines(self.doc, line_ids, text)))
+
+    def delete_section(self, section_id: uuid.UUID, text: str = "Delete section") -> None:
+        self._report(self.run(commands.DeleteSection(self.doc, section_id, text)))
 
     def move_line(self, line_id: uuid.UUID, section_id: uuid.UUID, index: int) -> None:
         if not self._report(self.run(commands.MoveLine(self.doc, line_id, section_id, index))):

@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QAction, QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -253,6 +253,13 @@ class ParametersPanel(QWidget):
         self.delete_button = QPushButton("Delete", self)
         self.delete_button.setObjectName("deleteParameterButton")
         self.delete_button.clicked.connect(self.delete_current)
+        # The same two commands on the table's right-click menu.
+        self.add_action = QAction("Add parameter", self)
+        self.add_action.setObjectName("actionAddParameter")
+        self.add_action.triggered.connect(self.add_parameter)
+        self.delete_action = QAction("Delete parameter", self)
+        self.delete_action.setObjectName("actionDeleteParameter")
+        self.delete_action.triggered.connect(self.delete_current)
         self.summary = QLabel(self)
         self.summary.setObjectName("parametersSummary")
         self.summary.setStyleSheet("QLabel { color: #4b5563; }")
@@ -305,6 +312,7 @@ class ParametersPanel(QWidget):
             text = f"⚠ {len(errors)} with an error" + (f" · {text}" if text else "")
         self.summary.setText(text)
         self.delete_button.setEnabled(count > 0 and self.toggle.isChecked())
+        self.delete_action.setEnabled(count > 0)
 
     def _on_toggled(self, shown: bool) -> None:
         self.view.setVisible(shown)

@@ -35,6 +35,7 @@ class EstimateWorkspace(QSplitter):
         self.client_view.selectionModel().currentRowChanged.connect(self._on_client_current)
         self.client_pane.model.modelReset.connect(self._on_client_reset)
         self.editor.rowFocusRequested.connect(self.focus_row)
+        self.editor.rowsSelectionRequested.connect(self.select_rows)
 
     @property
     def production_view(self) -> QAbstractItemView:
@@ -87,6 +88,18 @@ class EstimateWorkspace(QSplitter):
                 QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows,
             )
             self.production_view.scrollTo(index)
+
+    def select_rows(self, row_ids: list[uuid.UUID]) -> None:
+        """Select several rows (pasted lines), the first one current."""
+        if not row_ids:
+            return
+        self.focus_row(row_ids[0])
+        selection = self.production_view.selectionModel()
+        for row_id in row_ids[1:]:
+            index = self.production_pane.model.index_for_id(row_id)
+            if index.isValid():
+                selection.select(index, QItemSelectionModel.SelectionFlag.Select
+                                 | QItemSelectionModel.SelectionFlag.Rows)
 
     def _on_production_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self._mirror(current, self.client_view, self.client_pane.model.index_for_id)
