@@ -23,8 +23,11 @@ def error_label(object_name: str, parent: QWidget | None = None) -> QLabel:
 
 def record_table(model: QAbstractItemModel, object_name: str, stretch_column: int,
                  parent: QWidget | None = None) -> QTableView:
-    """A table of records edited one at a time: whole rows selected, one column takes the spare width."""
-    table = QTableView(parent)
+    """A table of records edited one at a time: whole rows selected, one column takes the spare width,
+    spreadsheet keys (app.ui.grid_keys)."""
+    from app.ui.grid_keys import GridTable
+
+    table = GridTable(parent)
     table.setObjectName(object_name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -32,6 +35,20 @@ def record_table(model: QAbstractItemModel, object_name: str, stretch_column: in
     table.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
     return table
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y on every platform, and the platform's own Redo, each once.
+
+    QKeySequence.StandardKey.Redo is already Ctrl+Shift+Z on Linux (and Ctrl+Y on Windows): given
+    beside it, one key is the action's twice and Qt refuses it ("Ambiguous shortcut overload").
+    """
+    keys: list[QKeySequence] = []
+    for key in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"),
+                *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)):
+        if not key.isEmpty() and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def window_action(window: QWidget, text: str, name: str, slot: Callable[[], Any],
