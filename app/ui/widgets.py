@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel
@@ -37,15 +37,17 @@ def record_table(model: QAbstractItemModel, object_name: str, stretch_column: in
     return table
 
 
-def redo_shortcuts() -> list[QKeySequence]:
-    """Ctrl+Shift+Z and Ctrl+Y on every platform, and the platform's own Redo, each once.
+def redo_shortcuts(platform: Sequence[QKeySequence] | None = None) -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y on every platform, and the platform's own Redo keys, each once.
 
-    QKeySequence.StandardKey.Redo is already Ctrl+Shift+Z on Linux (and Ctrl+Y on Windows): given
-    beside it, one key is the action's twice and Qt refuses it ("Ambiguous shortcut overload").
+    QKeySequence.StandardKey.Redo is already Ctrl+Shift+Z on GNOME and KDE (and Ctrl+Y on Windows):
+    given beside it, one key is the action's twice and Qt refuses it ("Ambiguous shortcut overload").
+    ``platform``: the platform's Redo keys (tests give another platform's).
     """
+    if platform is None:
+        platform = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
     keys: list[QKeySequence] = []
-    for key in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"),
-                *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)):
+    for key in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), *platform):
         if not key.isEmpty() and key not in keys:
             keys.append(key)
     return keys
