@@ -33,6 +33,7 @@ from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.services.storage.versioned import ConcurrentEditError
 from app.services.values import InputError
+from app.ui.grid_keys import GridKeys
 from app.ui.idle_reload import IdleReload
 from app.ui.widgets import error_label, record_table, redo_shortcuts
 
@@ -289,6 +290,9 @@ class RecordEditorDialog(QDialog):
 
     def _report(self, message: str) -> None:
         self.message.setText(message)
+        table = getattr(self, "table", None)
+        if isinstance(table, GridKeys):
+            table.refused()  # a cell's value refused: the cursor stays on it
         QTimer.singleShot(0, self, self.reload)
 
     # -- Add and Delete ----------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Tab / Shift+Tab commit and open the next / previous *editable* cell, wrapping to the next /
 previous row (on the last one a grid may add a row: :attr:`GridKeys.append_row`); Enter commits and
-moves down, Shift+Enter up (also when no cell is open); Esc leaves the cell as it was; F2 or typing
+moves down, Shift+Enter up (also when no cell is open); a refused value (:meth:`GridKeys.refused`)
+keeps the cursor on its cell; Esc leaves the cell as it was; F2 or typing
 starts editing; the arrow keys move, Left and Right from cell to cell. The production and client
 panes, the parameters table and every master-data editor's table are a :class:`GridTree` or a
 :class:`GridTable`.
@@ -100,6 +101,7 @@ class GridKeys:
 
     append_row: Callable[[QModelIndex], QModelIndex] | None = None
     _pending: tuple[Move, QPersistentModelIndex] | None = None
+    _stay = False
 
     def setup_grid_keys(self) -> None:
         view = self.as_view()
@@ -131,17 +133,22 @@ class GridKeys:
                     line.installEventFilter(keys)
         return bool(opened)
 
+    def refused(self, *_args: object) -> None:
+        """The value being saved was refused (its reason shown at the cell): the cursor stays on it."""
+        self._stay = True
+
     def commit_and_move(self, editor: QWidget, index: QPersistentModelIndex, move: Move) -> None:
         """Save the editor's value, close it, then move (Tab also opens the next cell's editor)."""
         view = self.as_view()
         delegate = view.itemDelegateForIndex(QModelIndex(index)) or view.itemDelegate()
-        self._pending = (move, index)
+        self._pending, self._stay = (move, index), False
         delegate.commitData.emit(editor)
         delegate.closeEditor.emit(editor, _HINTS.get(move, Hint.SubmitModelCache))
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
         view = self.as_view()
         pending, self._pending = self._pending, None
+        stay, self._stay = self._stay, False
         if pending is None and hint in (Hint.EditNextItem, Hint.EditPreviousItem):
             pending = (
                 Move.NEXT if hint == Hint.EditNextItem else Move.PREVIOUS,
@@ -153,7 +160,10 @@ class GridKeys:
         QAbstractItemView.closeEditor(
             view, editor, Hint.SubmitModelCache if hint == Hint.SubmitModelCache else Hint.NoHint
         )
-        self.move_from(QModelIndex(pending[1]), pending[0])
+        if stay:
+            view.setCurrentIndex(QModelIndex(pending[1]))
+        else:
+            self.move_from(QModelIndex(pending[1]), pending[0])
 
     # -- moving ----------------------------------------------------------------------------------
 

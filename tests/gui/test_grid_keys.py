@@ -305,3 +305,30 @@ def test_two_quick_edits_in_each_pane_are_both_saved(qtbot: Any, window: MainWin
     )
     assert [p.description for p in stored.parameters[:2]] == ["Ribbon length", "Ribbon height"]
     assert stored.line(panels).quantity == Decimal(392)  # nothing typed went into another cell
+
+
+def test_a_refused_value_keeps_the_cursor_on_its_cell(qtbot: Any, window: MainWindow) -> None:
+    ws = workspace(window)
+    view = ws.production_view
+    truss = line_id(window, "10 ft box truss, owned")
+    focus_cell(qtbot, view, cell(window, truss, "quantity"))
+    type_keys(qtbot, "lots")
+    press(qtbot, Qt.Key.Key_Tab)
+    assert at(view) == ("10 ft box truss, owned", COLUMN_INDEX["quantity"]) and not editing(view)
+    assert ws.production_pane.cell_message.isVisible() and ws.doc.line(truss).quantity == 16
+    type_keys(qtbot, "20")  # typed again where it was refused
+    press(qtbot, Qt.Key.Key_Tab)
+    assert at(view) == ("10 ft box truss, owned", COLUMN_INDEX["unit"]) and editing(view)
+    press(qtbot, Qt.Key.Key_Escape)
+    assert ws.doc.line(truss).quantity == 20
+    # In a record editor too: the line under the table says why, the cursor stays.
+    editor = window.editor_actions.show_editor("catalog")
+    assert editor is not None
+    qtbot.waitUntil(editor.isActiveWindow)
+    cost = next(n for n, f in enumerate(editor.kind.fields) if f.key == "unit_cost")
+    focus_cell(qtbot, editor.table, editor.model.index(0, cost))
+    type_keys(qtbot, "lots")
+    press(qtbot, Qt.Key.Key_Return)
+    assert editor.message.text().startswith("Unit cost must be a number")
+    assert (editor.table.currentIndex().row(), editor.table.currentIndex().column()) == (0, cost)
+    editor.close()

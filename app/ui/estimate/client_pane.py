@@ -53,6 +53,7 @@ class ClientPane(QWidget):
         self.model.modelReset.connect(lambda: expand_sections(self.view))
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self.cell_message.show_for)
+        self.model.editFailed.connect(self.view.refused)
 
         self.heading = QLabel(self)
         self.heading.setObjectName("clientHeading")

@@ -271,6 +271,7 @@ class ParametersPanel(QWidget):
         self.view.setMaximumHeight(self.view.verticalHeader().defaultSectionSize() * 6 + header.height() + 4)
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self.cell_message.show_for)
+        self.model.editFailed.connect(self.view.refused)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)

@@ -111,6 +111,7 @@ class ProductionPane(QWidget):
         expand_sections(self.view)
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self._on_editFailed)
+        self.model.editFailed.connect(self.view.refused)
         self.model.inputKept.connect(self.reopen_editor)
         editor.editRequested.connect(self._on_editRequested)
         self.model.rowsInserted.connect(self._on_rowsInserted)
