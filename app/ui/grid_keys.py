@@ -8,8 +8,8 @@ starts editing; the arrow keys move, Left and Right from cell to cell. The produ
 panes, the parameters table and every master-data editor's table are a :class:`GridTree` or a
 :class:`GridTable`.
 
-Qt's own Tab in a tree view goes down a row, not across, and its Enter commits in place; both
-commit through a queued call that a reload may overtake. Here the keys are taken from the open
+Qt's own Tab in a tree view goes down a row, not across, and its Enter commits in place, through
+a queued call (the next key may come first). Here the keys are taken from the open
 editor (before its delegate sees them) and the commit and the move are done at once, in order:
 the delegate's own ``commitData`` and ``closeEditor`` signals (what IdleReload waits for), then
 the move.
