@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from app.services.estimate.document import EstimateDocument
-from app.services.estimate.find import find_rows, next_match
+from app.services.estimate.find import find_rows, next_match, searchable
 from app.services.storage.database import Database
 
 
@@ -40,15 +40,18 @@ def test_find_looks_at_descriptions_wording_suppliers_and_roles(
 
 def test_next_match_goes_round_from_the_current_row(demo_db: Database, full_booth_id: uuid.UUID) -> None:
     doc = EstimateDocument(demo_db, full_booth_id)
-    matches = find_rows(doc, "dismantle")
+    rows = searchable(doc)
+    order = [row_id for row_id, _words in rows]
+    matches = find_rows(doc, "dismantle", rows)
+    assert matches == find_rows(doc, "dismantle")  # kept or made anew, the same
     labour, strike, riggers = matches
-    assert next_match(doc, matches, None, 1) == labour
-    assert next_match(doc, matches, None, -1) == riggers
+    assert next_match(matches, order, None, 1) == labour
+    assert next_match(matches, order, None, -1) == riggers
     first_line = doc.sections[0].lines[0].id
-    assert next_match(doc, matches, first_line, 1) == labour
-    assert next_match(doc, matches, first_line, -1) == riggers  # round, backwards
-    assert next_match(doc, matches, labour, 1) == strike
-    assert next_match(doc, matches, riggers, 1) == labour
-    assert next_match(doc, matches, strike, -1) == labour
-    assert next_match(doc, [], labour, 1) is None
-    assert next_match(doc, matches, uuid.uuid4(), 1) == labour  # a row gone: from the start
+    assert next_match(matches, order, first_line, 1) == labour
+    assert next_match(matches, order, first_line, -1) == riggers  # round, backwards
+    assert next_match(matches, order, labour, 1) == strike
+    assert next_match(matches, order, riggers, 1) == labour
+    assert next_match(matches, order, strike, -1) == labour
+    assert next_match([], order, labour, 1) is None
+    assert next_match(matches, order, uuid.uuid4(), 1) == labour  # a row gone: from the start

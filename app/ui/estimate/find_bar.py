@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
-from app.services.estimate.document import EstimateDocument
-from app.services.estimate.find import find_rows, next_match
+from app.services.estimate.document import Change, EstimateDocument
+from app.services.estimate.find import Searchable, find_rows, next_match, searchable
 
 
 class FindEdit(QLineEdit):
@@ -66,7 +66,15 @@ class FindBar(QWidget):
         self.edit.step.connect(self.find)
         self.edit.escaped.connect(self.close_bar)
         self.closed: Callable[[], None] = lambda: None
+        self._rows: Searchable | None = None  # made at the first search after a change
+        doc.subscribe(self._on_document_changed)
         self.hide()
+
+    def detach(self) -> None:
+        self.doc.unsubscribe(self._on_document_changed)
+
+    def _on_document_changed(self, _change: Change) -> None:
+        self._rows = None
 
     def _button(self, text: str, name: str, tip: str, slot: Callable[[], None]) -> QToolButton:
         button = QToolButton(self)
@@ -90,12 +98,14 @@ class FindBar(QWidget):
     def find(self, step: int) -> uuid.UUID | None:
         """Select the next (1) or previous (-1) match from the current row, or (0, while typing) the
         current row if it matches, else the next. Says which of how many; None when nothing matches."""
-        matches = find_rows(self.doc, self.edit.text())
+        if self._rows is None:
+            self._rows = searchable(self.doc)
+        matches = find_rows(self.doc, self.edit.text(), self._rows)
         current = self._current()
         if step == 0 and current in matches:
             found: uuid.UUID | None = current
         else:
-            found = next_match(self.doc, matches, current, step or 1)
+            found = next_match(matches, [row_id for row_id, _words in self._rows], current, step or 1)
         if found is None:
             self.count.setText("No match" if self.edit.text().strip() else "")
             return None

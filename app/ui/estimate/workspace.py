@@ -147,6 +147,7 @@ class EstimateWorkspace(QWidget):
         """Stop following the document (before the workspace is thrown away)."""
         self.client_pane.detach()
         self.production_pane.detach()
+        self.find_bar.detach()
 
 
 def _row_id(index: QModelIndex) -> uuid.UUID | None:
