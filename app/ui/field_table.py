@@ -11,7 +11,14 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
 from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,8 +33,9 @@ from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.services.storage.versioned import ConcurrentEditError
 from app.services.values import InputError
+from app.ui.grid_keys import GridKeys
 from app.ui.idle_reload import IdleReload
-from app.ui.widgets import error_label, record_table
+from app.ui.widgets import error_label, record_table, redo_shortcuts
 
 
 class _Field(Protocol):
@@ -127,15 +135,15 @@ class CallCommand(QUndoCommand):
 
 def add_undo_buttons(dialog: QDialog, stack: QUndoStack, prefix: str,
                      row: QHBoxLayout) -> tuple[QToolButton, QToolButton]:
-    """Undo/Redo buttons for a dialog's own stack, with Ctrl+Z / Ctrl+Shift+Z while it has focus."""
+    """Undo/Redo buttons for a dialog's own stack, with Ctrl+Z / Ctrl+Shift+Z or Ctrl+Y while it has focus."""
     made = []
     for name, action, keys in (
-        ("Undo", stack.createUndoAction(dialog, "Undo"), QKeySequence(QKeySequence.StandardKey.Undo)),
-        ("Redo", stack.createRedoAction(dialog, "Redo"), QKeySequence("Ctrl+Shift+Z")),
+        ("Undo", stack.createUndoAction(dialog, "Undo"), [QKeySequence(QKeySequence.StandardKey.Undo)]),
+        ("Redo", stack.createRedoAction(dialog, "Redo"), redo_shortcuts()),
     ):
         button = QToolButton(dialog)
         button.setObjectName(f"{prefix}{name}Button")
-        action.setShortcut(keys)
+        action.setShortcuts(keys)
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         dialog.addAction(action)
         button.setDefaultAction(action)
@@ -237,15 +245,14 @@ class RecordEditorDialog(QDialog):
 
     def _rebuild(self) -> None:
         keep, self._keep = self._keep or self.current_id(), None
+        column = max(self.table.currentIndex().column(), 0)  # Enter went down a column: stay in it
         rows = self.load_rows()
         self.model.set_rows(rows)
-        for number, row in enumerate(rows):
-            if row.id == keep:
-                self.table.selectRow(number)
-                break
-        else:
-            if rows:
-                self.table.selectRow(0)
+        number = next((n for n, row in enumerate(rows) if row.id == keep), 0)
+        if rows:
+            self.table.selectRow(number)
+            self.table.selectionModel().setCurrentIndex(self.table.model().index(number, column),
+                                                        QItemSelectionModel.SelectionFlag.NoUpdate)
         self.shown()
 
     def current(self) -> Any:
@@ -283,6 +290,9 @@ class RecordEditorDialog(QDialog):
 
     def _report(self, message: str) -> None:
         self.message.setText(message)
+        table = getattr(self, "table", None)
+        if isinstance(table, GridKeys):
+            table.refused()  # a cell's value refused: the cursor stays on it
         QTimer.singleShot(0, self, self.reload)
 
     # -- Add and Delete ----------------------------------------------------------------------

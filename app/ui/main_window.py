@@ -38,6 +38,7 @@ from app.ui.editor_actions import EditorActions
 from app.ui.estimate.actions import EstimateActions
 from app.ui.estimate.catalog_panel import CatalogPanel
 from app.ui.estimate.edit_actions import EditActions
+from app.ui.estimate.find_actions import FindActions
 from app.ui.estimate.workspace import EstimateWorkspace
 from app.ui.excel.export_actions import ExportActions
 from app.ui.excel.import_actions import ImportActions
@@ -46,7 +47,7 @@ from app.ui.navigator import NavigatorPanel
 from app.ui.projects.actions import ProjectActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
-from app.ui.widgets import add_actions, window_action
+from app.ui.widgets import add_actions, redo_shortcuts, window_action
 
 
 class MainWindow(QMainWindow):
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.undo_group.addStack(self.project_actions.undo_stack)
         self.editor_actions = EditorActions(self)
         self.edit_actions = EditActions(self)
+        self.find_actions = FindActions(self)
         self.catalog.entryChosen.connect(self.edit_actions.add_catalog_entry)
         self.estimate_actions = EstimateActions(self)
         self.import_actions = ImportActions(self)
@@ -152,7 +154,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_group.createRedoAction(self, "Redo")
         self.redo_action.setObjectName("actionRedo")
-        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.redo_action.setShortcuts(redo_shortcuts())
         for action in (self.undo_action, self.redo_action):
             self.addAction(action)
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
@@ -174,6 +176,7 @@ class MainWindow(QMainWindow):
         add_actions(edit_menu, [
             self.undo_action, self.redo_action, None,
             *self.edit_actions.actions, None,
+            *self.find_actions.actions, None,
             *self.editor_actions.actions,
         ])
         estimate_menu = bar.addMenu("E&stimate")
@@ -367,6 +370,7 @@ class MainWindow(QMainWindow):
 
     def update_actions(self) -> None:
         self.edit_actions.update_enabled()
+        self.find_actions.update_enabled()
         self.file_actions.update_enabled(self.db)
         self.company_actions.update_enabled(self.db)
         self.directory_actions.update_enabled(self.db)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
@@ -31,8 +31,11 @@ def error_label(object_name: str, parent: QWidget | None = None) -> QLabel:
 
 def record_table(model: QAbstractItemModel, object_name: str, stretch_column: int,
                  parent: QWidget | None = None) -> QTableView:
-    """A table of records edited one at a time: whole rows selected, one column takes the spare width."""
-    table = QTableView(parent)
+    """A table of records edited one at a time: whole rows selected, one column takes the spare width,
+    spreadsheet keys (app.ui.grid_keys)."""
+    from app.ui.grid_keys import GridTable
+
+    table = GridTable(parent)
     table.setObjectName(object_name)
     table.setModel(model)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -40,6 +43,22 @@ def record_table(model: QAbstractItemModel, object_name: str, stretch_column: in
     table.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
     return table
+
+
+def redo_shortcuts(platform: Sequence[QKeySequence] | None = None) -> list[QKeySequence]:
+    """Ctrl+Shift+Z and Ctrl+Y on every platform, and the platform's own Redo keys, each once.
+
+    QKeySequence.StandardKey.Redo is already Ctrl+Shift+Z on GNOME and KDE (and Ctrl+Y on Windows):
+    given beside it, one key is the action's twice and Qt refuses it ("Ambiguous shortcut overload").
+    ``platform``: the platform's Redo keys (tests give another platform's).
+    """
+    if platform is None:
+        platform = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+    keys: list[QKeySequence] = []
+    for key in (QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y"), *platform):
+        if not key.isEmpty() and key not in keys:
+            keys.append(key)
+    return keys
 
 
 def window_action(window: QWidget, text: str, name: str, slot: Callable[[], Any],

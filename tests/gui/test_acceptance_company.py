@@ -45,6 +45,8 @@ from tests.gui.helpers import (
     finish_typing,
     open_editor,
     send_drop,
+    start_typing,
+    tab_to_next_cell,
     type_into_cell,
     type_over,
     workspace,
@@ -382,10 +384,17 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     supplier_id = next(r.id for r in master_data.load(db, SUPPLIERS) if r.values["name"] == SUPPLIER)
     assert ws.doc.line(deck).supplier_id == supplier_id
     assert not [s for s in dialogs.shown if s[1] == "New supplier"]  # a known supplier: no question
-    type_into_cell(qtbot, view, cell(win, deck, "unit_cost"), DECK_COST)
-    # A line added by hand starts with no markup (sold at cost): the AM types one.
-    type_into_cell(qtbot, view, cell(win, deck, "markup_pct"), "25")
+    # A line added by hand starts with no markup (sold at cost): the AM types one. Tab goes from
+    # the unit cost over the (computed) cost to the markup, both saved.
+    unit_cost = start_typing(qtbot, view, cell(win, deck, "unit_cost"), DECK_COST)
+    finish_typing(qtbot, view, tab_to_next_cell(qtbot, view, unit_cost, "25"))
     assert ws.doc.line(deck).price.price == D("1543.20")  # 1,234.56 × 1.25
+    # Edit › Find: the supplier's name finds the line, selected in both panes.
+    win.findChild(QAction, "actionFind").trigger()
+    qtbot.keyClicks(ws.find_bar.edit, "northstar")
+    assert ws.current_id() == deck
+    assert ws.client_pane.model.id_at(ws.client_view.currentIndex()) == deck
+    qtbot.keyClick(ws.find_bar.edit, Qt.Key.Key_Escape)
     client = ws.client_pane  # what the client reads, typed in the client pane
     type_into_cell(qtbot, client.view, client.model.index_for_id(deck), "Stage decking")
     assert ws.doc.line(deck).client_description == "Stage decking"

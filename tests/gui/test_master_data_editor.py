@@ -80,6 +80,7 @@ def test_catalog_cells_are_validated_saved_and_undone(  # type: ignore[no-untype
     qtbot.waitUntil(lambda: editor.table.state() != QAbstractItemView.State.EditingState)
     assert editor.message.text() == "A labour item needs a role: pick its role first."
     assert stored(editor, "Line array element").values["kind"] == "subrental"
+    qtbot.waitUntil(editor.isActiveWindow)  # the dialog's shortcuts need it active (shown, not yet)
     editor.table.setFocus()
     qtbot.keyClick(editor.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert stored(editor, "Line array element").values["unit_cost"] == Decimal(85)
@@ -146,6 +147,7 @@ def test_add_duplicate_and_delete_with_undo(qtbot, window, dialogs) -> None:  # 
                     and editor.current().values["name"] == "Mirage Drapes")
     type_into_cell(qtbot, editor.table, index_of(editor, "Mirage Drapes", "supplies"),
                    "Drape, pipe and drape")
+    editor.table.selectRow(index_of(editor, "Mirage Drapes", "name").row())  # Enter moved down a row
     with qtbot.waitSignal(editor.changed):
         qtbot.mouseClick(editor.duplicate_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Mirage Drapes (copy)" in shown_names(editor))

@@ -7,14 +7,14 @@ import sqlite3
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView
 
 from app.models.meta import Presence
 from app.services.estimate.document import EstimateDocument
 from app.services.storage import database as storage
 from app.services.storage import presence
 from app.services.storage.database import open_database
-from tests.gui.helpers import cell, line_id, type_into_cell, workspace
+from tests.gui.helpers import cell, line_id, open_editor, type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
 
@@ -65,7 +65,7 @@ def test_edit_again_reopens_the_cell_with_what_the_user_typed(qtbot, window, dia
     dialogs.conflict_answer = "edit"
     type_into_cell(qtbot, ws.production_view, cell(window, panels, "quantity"), "400")
     qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
-    editor = ws.production_view.viewport().findChild(QLineEdit)
+    editor = open_editor(ws.production_view)  # the open one (a closed one may await deletion)
     assert editor is not None and editor.text() == "400"
     assert cell(window, panels, "quantity").data() == "300"  # theirs is what is saved now
     assert stored_quantity(window, panels) == 300
@@ -99,7 +99,7 @@ def test_a_busy_file_keeps_the_typed_value_for_a_retry(qtbot, window, monkeypatc
         assert "locked" in ws.production_pane.cell_message.text()
         assert "Your input was kept" in ws.production_pane.cell_message.text()
         qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
-        editor = ws.production_view.viewport().findChild(QLineEdit)
+        editor = open_editor(ws.production_view)  # the open one (a closed one may await deletion)
         assert editor is not None and editor.text() == "400"
         assert ws.doc.line(panels).quantity == 392
     finally:
@@ -161,7 +161,7 @@ def test_on_a_share_without_locks_with_another_computer_nothing_is_written_and_n
         assert "Sam on LAPTOP-3 has it open, so Tandem opened it read-only" in message
         assert "Your input was kept" in message
         qtbot.waitUntil(lambda: ws.production_view.state() == QAbstractItemView.State.EditingState)
-        editor = ws.production_view.viewport().findChild(QLineEdit)
+        editor = open_editor(ws.production_view)  # the open one (a closed one may await deletion)
         assert editor is not None and editor.text() == "400"
         assert ws.doc.line(panels).quantity == 392 and stored_quantity(window, panels) == 392
         window.stop_sharing()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHeaderView,
     QLabel,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +24,7 @@ from app.ui.estimate.delegates import CellMessage
 from app.ui.estimate.editor import EstimateEditor
 from app.ui.estimate.field_edit import FieldEdit
 from app.ui.estimate.production_pane import expand_sections, figure_label, pane_title
+from app.ui.grid_keys import GridTree
 from app.ui.widgets import error_label
 
 
@@ -35,16 +35,12 @@ class ClientPane(QWidget):
         self.editor = editor
         self.doc = editor.doc
         self.model = ClientQuoteModel(self.doc, self.editor, self)
-        self.view = QTreeView(self)
+        self.view = GridTree(self)
         self.view.setObjectName("clientView")
         self.view.setModel(self.model)
         self.view.setUniformRowHeights(True)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        # The AM rewords what the client reads: double-click or F2 on a section or line.
-        self.view.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
-        )
-        self.view.setAllColumnsShowFocus(True)
+        # The AM rewords what the client reads: F2, typing or a double-click on a section or line.
         header = self.view.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -57,6 +53,7 @@ class ClientPane(QWidget):
         self.model.modelReset.connect(lambda: expand_sections(self.view))
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self.cell_message.show_for)
+        self.model.editFailed.connect(self.view.refused)
 
         self.heading = QLabel(self)
         self.heading.setObjectName("clientHeading")

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -29,6 +28,7 @@ from app.services.estimate.formulas import FormulaError, compile_formula
 from app.services.money import format_number
 from app.ui.estimate.delegates import CellMessage
 from app.ui.estimate.editor import EstimateEditor
+from app.ui.grid_keys import GridTable
 
 COLUMNS = (("name", "Parameter"), ("value", "Value"), ("unit", "Unit"), ("description", "Description"),
            ("used_by", "Used by"))
@@ -264,16 +264,13 @@ class ParametersPanel(QWidget):
         self.summary.setObjectName("parametersSummary")
         self.summary.setStyleSheet("QLabel { color: #4b5563; }")
 
-        self.view = QTableView(self)
+        self.view = GridTable(self)
         self.view.setObjectName("parametersView")
         self.view.setModel(self.model)
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(self.view.fontMetrics().height() + 8)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                  | QAbstractItemView.EditTrigger.EditKeyPressed
-                                  | QAbstractItemView.EditTrigger.AnyKeyPressed)
         header = self.view.horizontalHeader()
         for column, width in (("name", 150), ("value", 90), ("unit", 60), ("used_by", 110)):
             header.resizeSection(COLUMN_INDEX[column], width)
@@ -281,6 +278,7 @@ class ParametersPanel(QWidget):
         self.view.setMaximumHeight(self.view.verticalHeader().defaultSectionSize() * 6 + header.height() + 4)
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self.cell_message.show_for)
+        self.model.editFailed.connect(self.view.refused)
 
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)

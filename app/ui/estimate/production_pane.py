@@ -30,6 +30,7 @@ from app.ui.estimate.field_edit import FieldEdit
 from app.ui.estimate.parameters_panel import ParametersPanel
 from app.ui.estimate.production_columns import COLUMN_INDEX, COLUMNS, ROW_ID_ROLE
 from app.ui.estimate.production_model import ProductionTreeModel
+from app.ui.grid_keys import GridTree
 from app.ui.widgets import error_label
 
 
@@ -75,8 +76,8 @@ class TipLabel(QLabel):
         return super().event(event)
 
 
-class ProductionView(QTreeView):
-    """The breakdown table: spreadsheet-like editing, rows dragged to reorder."""
+class ProductionView(GridTree):
+    """The breakdown table: spreadsheet keys (see app.ui.grid_keys), rows dragged to reorder."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,11 +86,6 @@ class ProductionView(QTreeView):
         self.setAlternatingRowColors(True)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
         # DragDrop rather than InternalMove: the model accepts only its own MIME type, and
         # synthetic drops (tests, automation) are not refused for lacking a QDrag source.
         self.setDragDropMode(QAbstractItemView.DragDropMode.DragDrop)
@@ -97,7 +93,6 @@ class ProductionView(QTreeView):
         self.setDragEnabled(True)
         self.setAcceptDrops(True)
         self.setDropIndicatorShown(True)
-        self.setAllColumnsShowFocus(True)
         self.setItemDelegate(ChoiceDelegate(self))
 
 
@@ -110,11 +105,13 @@ class ProductionPane(QWidget):
         self.model = ProductionTreeModel(editor, self)
         self.view = ProductionView(self)
         self.view.setModel(self.model)
+        self.view.append_row = self._append_line
         for i, column in enumerate(COLUMNS):
             self.view.setColumnWidth(i, column.width)
         expand_sections(self.view)
         self.cell_message = CellMessage(self.view)
         self.model.editFailed.connect(self._on_editFailed)
+        self.model.editFailed.connect(self.view.refused)
         self.model.inputKept.connect(self.reopen_editor)
         editor.editRequested.connect(self._on_editRequested)
         self.model.rowsInserted.connect(self._on_rowsInserted)
@@ -314,7 +311,23 @@ class ProductionPane(QWidget):
         if index.isValid():
             self.reopen_editor(index, text)
 
+    def _append_line(self, origin: QModelIndex) -> QModelIndex:
+        """Tab past the grid's last cell: a new line at the end of the last section, its description next."""
+        row_id = _row_id(origin)
+        if row_id is None:
+            return QModelIndex()
+        section_id = self.doc.line(row_id).section_id if self.doc.has_line(row_id) else row_id
+        new_id = self.editor.add_line(section_id)
+        if new_id is None:
+            return QModelIndex()
+        return self.model.index_for_id(new_id, COLUMN_INDEX["description"])
+
     def _on_rowsInserted(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
             for row in range(first, last + 1):
                 self.view.expand(self.model.index(row, 0))
+
+
+def _row_id(index: QModelIndex) -> uuid.UUID | None:
+    value = index.siblingAtColumn(0).data(ROW_ID_ROLE) if index.isValid() else None
+    return uuid.UUID(value) if value else None

@@ -1,35 +1,46 @@
-"""One estimate, two linked panes: the client view and the production breakdown, side by side."""
+"""One estimate, two linked panes: the client view and the production breakdown, side by side,
+and under them the find bar (Ctrl+F)."""
 
 from __future__ import annotations
 
 import uuid
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
-from PySide6.QtWidgets import QAbstractItemView, QSplitter, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QSplitter, QVBoxLayout, QWidget
 
 from app.services.estimate.document import EstimateDocument
 from app.ui.estimate.client_pane import ClientPane
 from app.ui.estimate.editor import EstimateEditor
+from app.ui.estimate.find_bar import FindBar
 from app.ui.estimate.production_columns import ROW_ID_ROLE
 from app.ui.estimate.production_pane import ProductionPane
 
 
-class EstimateWorkspace(QSplitter):
+class EstimateWorkspace(QWidget):
     """Selecting a section or line in either pane selects it in the other."""
 
     def __init__(self, doc: EstimateDocument, parent: QWidget | None = None) -> None:
-        super().__init__(Qt.Orientation.Horizontal, parent)
-        self.setObjectName("estimateSplitter")
+        super().__init__(parent)
+        self.setObjectName("estimateWorkspace")
         self.doc = doc
         self.editor = EstimateEditor(doc, self)
-        self.client_pane = ClientPane(self.editor, self)
-        self.production_pane = ProductionPane(self.editor, self)
-        self.addWidget(self.client_pane)
-        self.addWidget(self.production_pane)
-        self.setStretchFactor(0, 2)
-        self.setStretchFactor(1, 3)
-        self.setSizes([600, 1000])
-        self.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("estimateSplitter")
+        self.client_pane = ClientPane(self.editor, self.splitter)
+        self.production_pane = ProductionPane(self.editor, self.splitter)
+        self.splitter.addWidget(self.client_pane)
+        self.splitter.addWidget(self.production_pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([600, 1000])
+        self.splitter.setChildrenCollapsible(False)
+        self.find_bar = FindBar(doc, self.current_id, self.focus_row, self)
+        self.find_bar.closed = self.production_view.setFocus
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.find_bar)
         self._syncing = False
         self.production_view.selectionModel().currentRowChanged.connect(self._on_production_current)
         self.client_view.selectionModel().currentRowChanged.connect(self._on_client_current)
@@ -149,6 +160,7 @@ class EstimateWorkspace(QSplitter):
         """Stop following the document (before the workspace is thrown away)."""
         self.client_pane.detach()
         self.production_pane.detach()
+        self.find_bar.detach()
 
 
 def _row_id(index: QModelIndex) -> uuid.UUID | None:
