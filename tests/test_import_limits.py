@@ -508,9 +508,29 @@ def test_an_import_stopped_part_way_leaves_nothing_and_others_never_see_it(any_d
             progress=lambda d, t: (written.append(d), progress(d, t)),
             cancelled=lambda: len(written) >= 2,
         )
-    assert written == [IMPORT_BATCH, 2 * IMPORT_BATCH]
+    # Two batches written (each at most IMPORT_BATCH lines, fewer on a slow machine), then stopped.
+    assert len(written) == 2 and 0 < written[0] < written[1] <= 2 * IMPORT_BATCH
     assert seen == [before[0], before[0]]
     assert (live_estimates(demo_db), counts(demo_db)) == before
+
+
+def test_an_import_lets_go_of_the_write_lock_in_time_and_pauses_for_waiting_saves(
+    demo_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """However slow the machine, a batch ends once it has held the lock IMPORT_HOLD_S; on SQLite
+    a pause longer than the busy handler's retry interval follows each batch but the last."""
+    project_id = EstimateDocument(demo_db, estimate_id(demo_db, "Full booth")).header.project_id
+    monkeypatch.setattr(importing, "IMPORT_HOLD_S", 0.0)  # as if every statement took ages
+    pauses: list[float] = []
+    monkeypatch.setattr(importing.time, "sleep", pauses.append)
+    written: list[int] = []
+    lines = 3 * importing.IMPORT_CHUNK + 7
+    new_id = import_estimate(demo_db, project_id, "Slow machine", many_lines(lines),
+                             progress=lambda done, _total: written.append(done))
+    chunk = importing.IMPORT_CHUNK
+    assert written == [chunk, 2 * chunk, 3 * chunk, lines]
+    assert pauses == [importing.IMPORT_YIELD_S] * 3 and importing.IMPORT_YIELD_S > 0.1
+    assert len(EstimateDocument(demo_db, new_id).sections[0].lines) == lines
 
 
 def test_what_a_killed_import_left_is_removed_by_the_next(
