@@ -4,7 +4,7 @@ QActions (their shortcuts, enabled states and slots), never copies of them."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction
@@ -13,19 +13,39 @@ from app.ui.navigator import KIND_ROLE
 from app.ui.widgets import context_menu
 
 if TYPE_CHECKING:
+    from app.ui.crew.panel import CrewCalendarPanel
+    from app.ui.directory_actions import DirectoryActions
+    from app.ui.estimate.actions import EstimateActions
+    from app.ui.estimate.edit_actions import EditActions
     from app.ui.estimate.workspace import EstimateWorkspace
-    from app.ui.main_window import MainWindow
+    from app.ui.navigator import NavigatorPanel
+    from app.ui.projects.actions import ProjectActions
 
 Entries = list[QAction | None]
 
 
-def install_window_menus(window: MainWindow) -> None:
+class MenuHost(Protocol):
+    """What the menus take from the main window (which builds them, so they do not import it)."""
+
+    navigator: NavigatorPanel
+    crew_panel: CrewCalendarPanel
+    undo_action: QAction
+    redo_action: QAction
+    edit_actions: EditActions
+    estimate_actions: EstimateActions
+    project_actions: ProjectActions
+    directory_actions: DirectoryActions
+
+    def update_actions(self) -> None: ...
+
+
+def install_window_menus(window: MenuHost) -> None:
     """The navigator's and the crew calendar's menus (they live as long as the window)."""
     context_menu(window.navigator.view, lambda pos: _navigator_entries(window, pos))
     context_menu(window.crew_panel.view, lambda pos: _calendar_entries(window, pos))
 
 
-def install_workspace_menus(window: MainWindow, workspace: EstimateWorkspace) -> None:
+def install_workspace_menus(window: MenuHost, workspace: EstimateWorkspace) -> None:
     """The menus of an open estimate's two panes and its parameters table."""
     for view in (workspace.production_view, workspace.client_view):
         context_menu(view, lambda _pos: _row_entries(window))
@@ -42,7 +62,7 @@ def install_workspace_menus(window: MainWindow, workspace: EstimateWorkspace) ->
     )
 
 
-def _row_entries(window: MainWindow) -> Entries:
+def _row_entries(window: MenuHost) -> Entries:
     """The Edit menu's row commands, then the Estimate menu's alternative choice."""
     window.update_actions()  # the right-click has just changed the current row
     edit = window.edit_actions
@@ -64,7 +84,7 @@ def _row_entries(window: MainWindow) -> Entries:
     ]
 
 
-def _navigator_entries(window: MainWindow, pos: QPoint) -> Entries:
+def _navigator_entries(window: MenuHost, pos: QPoint) -> Entries:
     """What the File, Estimate and Project menus offer for the client, project or estimate clicked."""
     window.update_actions()
     index = window.navigator.view.indexAt(pos).siblingAtColumn(0)
@@ -90,7 +110,7 @@ def _navigator_entries(window: MainWindow, pos: QPoint) -> Entries:
     return [projects.new_project_action, projects.new_client_action]
 
 
-def _calendar_entries(window: MainWindow, pos: QPoint) -> Entries:
+def _calendar_entries(window: MenuHost, pos: QPoint) -> Entries:
     """On a bar: select it, then its commands; elsewhere: the calendar's zoom and Today."""
     panel = window.crew_panel
     hit = panel.view.bar_at(pos)
