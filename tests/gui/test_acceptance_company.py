@@ -34,6 +34,7 @@ from app.services.paths import default_database
 from app.services.projects import lifecycle
 from app.services.projects.clients import CONTACTS
 from app.services.projects.details import PROJECTS
+from app.ui.company.setup_dialog import CompanySetupDialog
 from app.ui.company.welcome import FirstRun
 from app.ui.estimate.parameters_panel import COLUMN_INDEX as PARAM_COLUMN
 from app.ui.main_window import MainWindow
@@ -134,13 +135,16 @@ def monday_weeks_ahead(weeks: int) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@pytest.fixture
-def fresh_window(qtbot: Any, dialogs: FakeDialogs, tandem_home: Path) -> MainWindow:
-    """The main window before the first run, as run_gui makes it: no database yet."""
-    win = MainWindow(dialogs=dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.resize(1500, 900)
-    return win
+def open_company_setup(qtbot: Any, win: MainWindow) -> CompanySetupDialog:
+    """The first run's welcome window, and its Set up my company clicked: the set-up form."""
+    first = FirstRun(win, default_database())
+    first.show()
+    qtbot.waitExposed(first.welcome)
+    qtbot.mouseClick(first.welcome.setup_button, Qt.MouseButton.LeftButton)
+    setup = win.file_actions.setup_dialog
+    assert setup is not None
+    qtbot.waitExposed(setup)
+    return setup
 
 
 def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
@@ -152,13 +156,7 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     show_start, show_end, strike = (load_in + timedelta(days=n) for n in (1, 2, 3))
 
     # -- 1. The first run: Set up my company ------------------------------------------------------
-    first = FirstRun(win, default_database())
-    first.show()
-    qtbot.waitExposed(first.welcome)
-    qtbot.mouseClick(first.welcome.setup_button, Qt.MouseButton.LeftButton)
-    setup = win.file_actions.setup_dialog
-    assert setup is not None
-    qtbot.waitExposed(setup)
+    setup = open_company_setup(qtbot, win)
     for key, text in (
         ("name", COMPANY),
         ("address", "40 Mill St\nToronto, ON M5A 3R3"),
