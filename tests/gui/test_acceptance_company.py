@@ -42,7 +42,6 @@ from app.ui.master_data import MasterDataDialog
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import (
     cell,
-    click_row,
     finish_typing,
     open_editor,
     send_drop,
@@ -348,8 +347,8 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     panel = win.catalog
     qtbot.keyClicks(panel.filter, "Wireless")
     qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1)
-    click_row(qtbot, panel.view, panel.proxy.index(0, 0))
-    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Return)  # Enter adds the match; the estimate has the focus
+    qtbot.waitUntil(lambda: win.focusWidget() is view)  # the window's focus, active or not
     (mic_line,) = ws.doc.lines()
     assert (mic_line.description, mic_line.client_description, mic_line.kind, mic_line.unit_cost) == (
         "Shure ULXD2, owned",
