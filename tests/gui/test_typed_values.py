@@ -17,6 +17,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
+from app.models.enums import LineKind
 from app.services import master_data
 from app.services.catalog.items import CATALOG_ITEMS
 from app.services.projects.details import PROJECTS
@@ -33,6 +34,8 @@ from tests.gui.test_acceptance_company import (
     param_cell,
     type_form,
 )
+from tests.gui.test_company import _settings as company_settings
+from tests.gui.test_company import _type as type_setting
 from tests.gui.test_project_dialogs import navigator_index, type_field
 
 pytestmark = pytest.mark.gui
@@ -141,3 +144,22 @@ def test_a_new_company_types_amounts_and_dates_its_own_way(
     type_into_cell(qtbot, params.view, param_cell(win, "attendees", "value"), "2m")
     (attendees,) = [p for p in ws.doc.parameters if p.name == "attendees"]
     assert attendees.value == D(2_000_000)
+
+
+def test_a_changed_currency_changes_how_short_dates_are_read(qtbot: Any, window: MainWindow) -> None:
+    ws = workspace(window)
+    view = ws.production_view
+    call = next(line.id for line in ws.doc.lines() if line.description == "Stagehands, load-in")
+    type_into_cell(qtbot, view, cell(window, call, "call_date"), "5/10/27")
+    assert ws.doc.line(call).call_date == date(2027, 5, 10)  # a US company: month first
+
+    dialog = company_settings(qtbot, window)
+    type_setting(qtbot, dialog.form, "currency", "gbp")  # saved on Enter: now a UK company
+    dialog.close()
+    qtbot.waitUntil(lambda: window.workspace is not None and window.workspace.doc.header.currency == "GBP")
+    ws = workspace(window)
+    type_into_cell(qtbot, ws.production_view, cell(window, call, "call_date"), "5/10/27")
+    assert ws.doc.line(call).call_date == date(2027, 10, 5)  # day first
+    gear = next(line.id for line in ws.doc.lines() if line.kind is LineKind.EQUIPMENT)
+    type_into_cell(qtbot, ws.production_view, cell(window, gear, "unit_cost"), "£1.5k")
+    assert ws.doc.line(gear).unit_cost == D(1500)
