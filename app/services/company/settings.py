@@ -211,7 +211,9 @@ COMPANY = RecordKind(
         FieldSpec("email", "Email", parse_email),
         FieldSpec("logo", "Logo", _parse_logo, format=lambda v: "(logo)" if v else "",
                   tip="A PNG or JPEG of at most 1 MB, shown at the top of every quote."),
-        FieldSpec("currency", "Currency", _currency, tip="The 3-letter ISO code: USD, EUR, GBP, CAD…"),
+        FieldSpec("currency", "Currency", _currency,
+                  tip="The 3-letter ISO code: USD, EUR, GBP, CAD… It also says how dates are typed: "
+                      "5/10/27 is 10 May 2027 with USD, 5 October 2027 with GBP, EUR, AUD or NZD."),
         FieldSpec("tax_label", "Tax label", text("Tax label", 40, required=True),
                   tip="What the quote calls the tax line: Tax, Sales tax, VAT, GST…"),
         FieldSpec("default_tax_pct", "Tax rate %", _percent("Tax rate", below=HUNDRED), _format_percent,
