@@ -13,6 +13,7 @@ from hypothesis import settings
 from app.services.demo import build_demo
 from app.services.storage import filesystems
 from app.services.storage.database import Database, open_database, server_url
+from app.services.values import EN_US, set_input_locale
 from tests.factories import estimate_id
 
 # Property tests are pure arithmetic; a loaded CI machine must not fail them on timing alone.
@@ -27,6 +28,14 @@ def tandem_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home.mkdir()
     monkeypatch.setenv("TANDEM_HOME", str(home))
     return home
+
+
+@pytest.fixture(autouse=True)
+def input_locale() -> Iterator[None]:
+    """Each test starts reading typed values as en-US (the default) whatever the last one opened."""
+    set_input_locale(EN_US)
+    yield
+    set_input_locale(EN_US)
 
 
 @pytest.fixture

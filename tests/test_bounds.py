@@ -327,7 +327,7 @@ def test_a_foreign_sheet_s_figures_out_of_bounds_are_problems_not_lines(tmp_path
             "Quantity × days × unit cost comes to 366,000,000,000,000.00, more than a line can come to "
             "(1,000,000,000,000)",
         ),
-        (5, "Unit cost must be typed with the digits 0–9, like 1250, 1,250.50 or $1,250; “８” is not"),
+        (5, "Unit cost must be typed with the digits 0–9, like 1250, 1,250.50, $1,250 or 1.5k; “８” is not"),
     ]
     assert [row.values["description"] for row in result.lines] == ["Riggers"]
 

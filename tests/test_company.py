@@ -144,7 +144,7 @@ def test_two_set_ups_at_once_make_one_company(db_target: str, any_db: Database) 
     ("contingency_pct", "101", "Contingency must be at most 100 %."),
     ("target_margin_pct", "100", "Target margin must be below 100 %."),
     ("margin_floor_pct", "-5", "Margin floor cannot be negative."),
-    ("default_markup_pct", "lots", "Default markup must be a number; “lots” is not."),
+    ("default_markup_pct", "lots", "Default markup must be a number like 35, 12.5 or 12.5%; “lots” is not."),
     ("quote_validity_days", "0", "Quote validity must be at least 1."),
     ("quote_validity_days", "366", "Quote validity must be at most 365."),
     ("quote_validity_days", "", "Quote validity cannot be empty."),

@@ -139,12 +139,13 @@ LOAD_IN = "Stagehands, load-in"  # 8 people × 10 h under LVCC rules, 55.00 / 85
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("quantity", "twelve", "Quantity must be a number; “twelve” is not."),
+        ("quantity", "twelve",
+         "Quantity must be a number like 1250, 1,250.50, $1,250 or 1.5k; “twelve” is not."),
         ("unit_cost", "-5", "Unit cost cannot be negative."),
         ("unit_price", "-0.01", "Unit price cannot be negative."),
         ("price", "-1", "Price cannot be negative."),
         ("price", "1.005", "Price can have at most 2 decimal places."),
-        ("markup_pct", "abc", "Markup must be a number; “abc” is not."),
+        ("markup_pct", "abc", "Markup must be a number like 35, 12.5 or 12.5%; “abc” is not."),
         ("markup_pct", "-101%", "Markup must be at least -100 %."),
         ("margin_pct", "100", "Margin must be below 100 %."),
         ("days", "", "Days cannot be empty."),

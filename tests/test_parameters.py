@@ -123,6 +123,8 @@ def test_renaming_touches_names_only() -> None:
     ("-5%", PriceRange(D(5), D(0)), "-5%"),
     ("7,000 – 9,500", PriceRange(low=D(7000), high=D(9500)), "$7,000.00 – $9,500.00"),
     ("$7000-$9500.50", PriceRange(low=D(7000), high=D("9500.50")), "$7,000.00 – $9,500.50"),
+    ("7k – 9.5k", PriceRange(low=D(7000), high=D(9500)), "$7,000.00 – $9,500.00"),
+    ("$1.2m to $1.5M", PriceRange(low=D(1_200_000), high=D(1_500_000)), "$1,200,000.00 – $1,500,000.00"),
     ("", NO_RANGE, ""),
 ])
 def test_ranges_read_as_typed_and_read_back(text: str, expected: PriceRange, shown: str) -> None:

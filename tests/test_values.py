@@ -3,14 +3,29 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.services.company.settings import company_locale
+from app.services.company.setup import set_up_company
 from app.services.money import format_money, format_number, format_percent
-from app.services.values import COMMA_DECIMAL, InputError, parse_decimal, parse_text
+from app.services.storage.database import Database
+from app.services.values import (
+    COMMA_DECIMAL,
+    EN_GB,
+    EN_US,
+    InputError,
+    InputLocale,
+    locale_for_currency,
+    parse_date,
+    parse_decimal,
+    parse_text,
+    set_input_locale,
+)
 
 D = Decimal
 
@@ -37,20 +52,26 @@ def test_accepts_what_people_type(text: object, expected: Decimal) -> None:
 def test_percent_sign_only_for_percentages() -> None:
     assert parse_decimal("40%", "Markup", percent=True) == 40
     assert parse_decimal("12.5 %", "Markup", percent=True) == D("12.5")
-    with pytest.raises(InputError, match=re.escape("Quantity must be a number; “40%” is not.")):
+    with pytest.raises(
+        InputError, match=re.escape("Quantity must be a number like 1250, 1,250.50 or $1,250; “40%” is not.")
+    ):
         parse_decimal("40%", "Quantity")
 
 
 @pytest.mark.parametrize(
     ("text", "kwargs", "message"),
     [
-        ("abc", {}, "Quantity must be a number; “abc” is not."),
+        ("abc", {}, "Quantity must be a number like 1250, 1,250.50 or $1,250; “abc” is not."),
         ("", {}, "Quantity cannot be empty."),
         ("   ", {}, "Quantity cannot be empty."),
         ("-5", {}, "Quantity cannot be negative."),
-        ("NaN", {}, "Quantity must be a number; “NaN” is not."),
-        ("inf", {}, "Quantity must be a number; “inf” is not."),
-        ("-Infinity", {"minimum": None}, "Quantity must be a number; “-Infinity” is not."),
+        ("NaN", {}, "Quantity must be a number like 1250, 1,250.50 or $1,250; “NaN” is not."),
+        ("inf", {}, "Quantity must be a number like 1250, 1,250.50 or $1,250; “inf” is not."),
+        (
+            "-Infinity",
+            {"minimum": None},
+            "Quantity must be a number like 1250, 1,250.50 or $1,250; “-Infinity” is not.",
+        ),
         ("1.23456", {}, "Quantity can have at most 4 decimal places."),
         ("1.234", {"places": 2}, "Quantity can have at most 2 decimal places."),
         ("1e12", {}, "Quantity is too large."),
@@ -168,7 +189,7 @@ def test_format_number_and_percent() -> None:
         ("-1e999999999", "Quantity is too large."),
         ("1e-999999999", "Quantity has too many decimal places."),
         ("9" * 5000, "Quantity is too large."),
-        ("1$2", "Quantity must be a number; “1$2” is not."),
+        ("1$2", "Quantity must be a number like 1250, 1,250.50 or $1,250; “1$2” is not."),
     ],
 )
 def test_refuses_what_is_ambiguous_naming_the_accepted_forms(text: str, message: str) -> None:
@@ -238,3 +259,240 @@ def test_no_text_makes_the_parser_raise_anything_but_input_error(text: str) -> N
 def test_any_stored_figure_is_shown_without_raising_or_spelling_it_out(value: Decimal, shown: str) -> None:
     assert format_number(value) == shown and format_money(value, "USD") == shown
     assert format_percent(value) == f"{shown} %"
+
+
+# -- the company's locale: short dates, currency marks, 1.5k where an amount is expected -----------
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.fixture(params=[EN_US, EN_GB], ids=["en-US", "en-GB"])
+def locale(request: pytest.FixtureRequest) -> InputLocale:
+    set_input_locale(request.param)
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    ("us", "gb", "expected"),
+    [
+        ("5/10/27", "10/05/27", date(2027, 5, 10)),
+        ("5/10/2027", "10/5/2027", date(2027, 5, 10)),
+        ("12/31/27", "31/12/27", date(2027, 12, 31)),
+        ("2/29/28", "29/02/28", date(2028, 2, 29)),
+        ("1/2/75", "2/1/75", date(2075, 1, 2)),  # two digits: within 50 years of today (2026)
+        ("1/2/76", "2/1/76", date(1976, 1, 2)),
+    ],
+)
+def test_the_locales_short_date(us: str, gb: str, expected: date) -> None:
+    set_input_locale(EN_US)
+    assert parse_date(us, "Date", today=TODAY) == expected
+    set_input_locale(EN_GB)
+    assert parse_date(gb, "Date", today=TODAY) == expected
+
+
+def test_the_same_short_date_is_read_in_each_locales_order() -> None:
+    set_input_locale(EN_US)
+    assert parse_date("5/10/27", "Start") == date(2027, 5, 10)
+    set_input_locale(EN_GB)
+    assert parse_date("5/10/27", "Start") == date(2027, 10, 5)
+
+
+@pytest.mark.parametrize("text", ["2027-05-10", "May 10 2027", "May 10, 2027", "10 May 2027", "10 May, 2027"])
+def test_iso_and_month_names_are_read_in_every_locale(locale: InputLocale, text: str) -> None:
+    assert parse_date(text, "Date") == date(2027, 5, 10)
+
+
+@pytest.mark.parametrize(
+    ("locale_", "text", "message"),
+    [
+        (
+            EN_US,
+            "13/5/27",
+            "Date must be a date like 2027-03-08 or Mar 8 2027, or 3/8/27 (month/day/year); "
+            "“13/5/27” is not.",
+        ),
+        (
+            EN_US,
+            "2/30/27",
+            "Date must be a date like 2027-03-08 or Mar 8 2027, or 3/8/27 (month/day/year); "
+            "“2/30/27” is not.",
+        ),
+        (
+            EN_GB,
+            "5/13/27",
+            "Date must be a date like 2027-03-08 or Mar 8 2027, or 8/3/27 (day/month/year); "
+            "“5/13/27” is not.",
+        ),
+        (
+            EN_GB,
+            "soon",
+            "Date must be a date like 2027-03-08 or Mar 8 2027, or 8/3/27 (day/month/year); “soon” is not.",
+        ),
+        (
+            EN_GB,
+            "10/05/027",
+            "Date must be a date like 2027-03-08 or Mar 8 2027, or 8/3/27 (day/month/year); "
+            "“10/05/027” is not.",
+        ),
+        # Canada writes short dates both ways: refused, not guessed; so for a currency Tandem does not know.
+        (
+            locale_for_currency("CAD"),
+            "5/10/27",
+            "Date must be a date like 2027-03-08 or Mar 8 2027; “5/10/27” is not.",
+        ),
+        (
+            locale_for_currency("CHF"),
+            "5/10/27",
+            "Date must be a date like 2027-03-08 or Mar 8 2027; “5/10/27” is not.",
+        ),
+    ],
+)
+def test_a_refused_date_names_the_forms_the_locale_reads(
+    locale_: InputLocale, text: str, message: str
+) -> None:
+    set_input_locale(locale_)
+    with pytest.raises(InputError) as caught:
+        parse_date(text, "Date")
+    assert str(caught.value) == message
+
+
+@settings(max_examples=200)
+@given(st.dates(min_value=date(1976, 1, 1), max_value=date(2075, 12, 31)), st.booleans())
+def test_any_date_in_the_locales_short_form_reads_back(day: date, four_digits: bool) -> None:
+    year = f"{day.year}" if four_digits else f"{day.year % 100:02d}"
+    set_input_locale(EN_US)
+    assert parse_date(f"{day.month}/{day.day}/{year}", "Date", today=TODAY) == day
+    set_input_locale(EN_GB)
+    assert parse_date(f"{day.day:02d}/{day.month:02d}/{year}", "Date", today=TODAY) == day
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.5k", D(1500)),
+        ("2m", D(2_000_000)),
+        ("2M", D(2_000_000)),
+        ("1.5K", D(1500)),
+        ("$1.5k", D(1500)),
+        ("1.25 k", D(1250)),
+        ("1,250k", D(1_250_000)),
+        ("0.0015k", D("1.5")),
+        ("-2k", D(-2000)),
+        ("$1,250.00", D("1250.00")),
+        ("1250", D(1250)),
+    ],
+)
+def test_shorthand_where_an_amount_is_expected(locale: InputLocale, text: str, expected: Decimal) -> None:
+    assert parse_decimal(text, "Unit cost", minimum=None, shorthand=True) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kwargs", "message"),
+    [
+        ("1,5k", {"shorthand": True}, "Unit cost “1,5k” is ambiguous: write 1.5k or 1,500k."),
+        ("1,5", {"shorthand": True}, "Unit cost “1,5” is ambiguous: write 1.5 or 1,500."),
+        (
+            "k",
+            {"shorthand": True},
+            "Unit cost must be a number like 1250, 1,250.50, $1,250 or 1.5k; “k” is not.",
+        ),
+        (
+            "1.5x",
+            {"shorthand": True},
+            "Unit cost must be a number like 1250, 1,250.50, $1,250 or 1.5k; “1.5x” is not.",
+        ),
+        (
+            "1.5kk",
+            {"shorthand": True},
+            "Unit cost must be a number like 1250, 1,250.50, $1,250 or 1.5k; “1.5kk” is not.",
+        ),
+        ("2m", {"shorthand": True, "maximum": D(1_000_000)}, "Unit cost must be at most 1,000,000."),
+        ("1.000005k", {"shorthand": True, "places": 2}, "Unit cost can have at most 2 decimal places."),
+        # Not an amount (days, hours, percentages): 2m might be two months; refused, naming the forms.
+        ("1.5k", {}, "Unit cost must be a number like 1250, 1,250.50 or $1,250; “1.5k” is not."),
+        ("5k%", {"percent": True}, "Unit cost must be a number like 35, 12.5 or 12.5%; “5k%” is not."),
+    ],
+)
+def test_shorthand_keeps_the_strictness(locale: InputLocale, text: str, kwargs: dict, message: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InputError) as caught:
+        parse_decimal(text, "Unit cost", **kwargs)
+    assert str(caught.value) == message
+
+
+@settings(max_examples=200)
+@given(
+    st.decimals(min_value=0, max_value=999_999, places=3, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["k", "K", "m", "M"]),
+)
+def test_shorthand_is_exact(number: Decimal, suffix: str) -> None:
+    scale = D(1000) if suffix in "kK" else D(1_000_000)
+    assert parse_decimal(f"{number}{suffix}", "Quantity", shorthand=True, places=12) == number * scale
+
+
+@settings(max_examples=200)
+@given(
+    st.decimals(min_value=0, max_value=D("99999999.99"), places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from([EN_US, EN_GB]),
+)
+def test_an_amount_as_the_locale_writes_it_reads_back(amount: Decimal, locale_: InputLocale) -> None:
+    set_input_locale(locale_)
+    sign = "$" if locale_ is EN_US else "£"
+    assert parse_decimal(f"{sign}{amount:,.2f}", "Unit cost", shorthand=True) == amount
+
+
+@pytest.mark.parametrize(
+    ("locale_", "text", "expected"),
+    [
+        (EN_US, "USD 1,250", D(1250)),
+        (EN_US, "US$1,250.50", D("1250.50")),
+        (EN_US, "1,250 usd", D(1250)),
+        (EN_GB, "£1,250.00", D("1250.00")),
+        (EN_GB, "GBP 1,250", D(1250)),
+        (EN_GB, "1,250GBP", D(1250)),
+        (locale_for_currency("CAD"), "C$1,250", D(1250)),
+        (locale_for_currency("CHF"), "CHF 1,250", D(1250)),
+    ],
+)
+def test_the_companys_currency_sign_and_code(locale_: InputLocale, text: str, expected: Decimal) -> None:
+    set_input_locale(locale_)
+    assert parse_decimal(text, "Unit cost") == expected
+
+
+def test_another_currencys_code_is_not_a_number() -> None:
+    set_input_locale(EN_GB)
+    with pytest.raises(
+        InputError,
+        match=re.escape("Unit cost must be a number like 1250, 1,250.50 or $1,250; “USD 1,250” is not."),
+    ):
+        parse_decimal("USD 1,250", "Unit cost")
+
+
+def test_one_comma_five_is_not_fifteen_in_any_locale(locale: InputLocale) -> None:
+    with pytest.raises(InputError, match=re.escape("Quantity “1,5” is ambiguous: write 1.5 or 1,500.")):
+        parse_decimal("1,5", "Quantity", shorthand=True)
+
+
+@pytest.mark.parametrize(
+    ("currency", "name", "order"),
+    [
+        ("USD", "en-US", "MDY"),
+        ("GBP", "en-GB", "DMY"),
+        ("gbp", "en-GB", "DMY"),
+        ("EUR", "en-IE", "DMY"),
+        ("AUD", "en-AU", "DMY"),
+        ("CAD", "en-CA", ""),
+        ("JPY", "(JPY)", ""),
+    ],
+)
+def test_a_companys_locale_follows_its_currency(
+    empty_db: Database, currency: str, name: str, order: str
+) -> None:
+    assert company_locale_of(empty_db) is EN_US  # not set up yet: US, as before
+    set_up_company(empty_db, {"name": "Vantage", "currency": currency})
+    locale_ = company_locale_of(empty_db)
+    assert (locale_.name, locale_.date_order) == (name, order)
+
+
+def company_locale_of(db: Database) -> InputLocale:
+    with db.read() as conn:
+        return company_locale(conn)

@@ -1,10 +1,14 @@
 """Reading numbers that people type: clear messages for bad input, exact Decimals for good.
 
-Numbers are read by a locale's rules (:class:`NumberFormat`; US by default): the decimal
-separator is the locale's, and a thousands separator (the locale's, or a space) must group
-exactly three digits, so ``1,5`` is refused as ambiguous rather than read as 15. Only the
-digits 0–9 are taken (no full-width or Arabic-Indic digits, no ``1_000``), and no text ever
-makes the parser raise anything but :class:`InputError`.
+Numbers and dates are read by the company's locale (:class:`InputLocale`, en-US until
+:func:`set_input_locale` says otherwise; :func:`app.services.company.settings.company_locale`
+names it): the decimal separator is the locale's, and a thousands separator (the locale's, or
+a space) must group exactly three digits, so ``1,5`` is refused as ambiguous rather than read
+as 15. Only the digits 0–9 are taken (no full-width or Arabic-Indic digits, no ``1_000``), and
+no text ever makes the parser raise anything but :class:`InputError`. Where an amount or a
+quantity is expected (``shorthand=True``), ``1.5k`` is 1,500 and ``2m`` is 2,000,000. A date is
+ISO (2027-05-10), has a month name (May 10 2027, 10 May 2027) or is in the locale's short
+form: ``5/10/27`` in the US, ``10/05/27`` in the UK.
 """
 
 from __future__ import annotations
@@ -52,6 +56,54 @@ COMMA_DECIMAL = NumberFormat(",", ".")
 _PATTERNS: dict[NumberFormat, re.Pattern[str]] = {}
 
 
+@dataclass(frozen=True, slots=True)
+class InputLocale:
+    """How a company's people type numbers and dates.
+
+    ``date_order`` is the order of a short date's parts (``"MDY"``: 5/10/27 is 10 May 2027;
+    ``"DMY"``: 10/05/27 is); empty where both orders are in use, so a short date is refused
+    rather than guessed. ``marks`` are the currency's own signs and code, read besides $, € and £.
+    """
+
+    name: str
+    number: NumberFormat = US
+    date_order: str = ""
+    marks: tuple[str, ...] = ()
+
+
+EN_US = InputLocale("en-US", US, "MDY", ("US$", "USD"))
+EN_GB = InputLocale("en-GB", US, "DMY", ("GBP",))
+# A company's locale, by its currency (the settings hold a currency, not a locale). Canada writes
+# short dates both ways, so there only ISO and month names are read; so too for a currency not here.
+LOCALES_BY_CURRENCY: dict[str, InputLocale] = {
+    "USD": EN_US,
+    "GBP": EN_GB,
+    "EUR": InputLocale("en-IE", US, "DMY", ("EUR",)),
+    "AUD": InputLocale("en-AU", US, "DMY", ("A$", "AU$", "AUD")),
+    "NZD": InputLocale("en-NZ", US, "DMY", ("NZ$", "NZD")),
+    "CAD": InputLocale("en-CA", US, "", ("C$", "CA$", "CAD")),
+}
+
+
+def locale_for_currency(currency: str) -> InputLocale:
+    """The locale a company with ``currency`` types in (en-US for USD, en-GB for GBP…)."""
+    code = currency.strip().upper()
+    return LOCALES_BY_CURRENCY.get(code) or InputLocale(f"({code})", US, "", (code,) if code else ())
+
+
+_active: list[InputLocale] = [EN_US]
+
+
+def set_input_locale(locale: InputLocale) -> None:
+    """Read what is typed from now on by ``locale``'s rules (the open database's company's)."""
+    _active[0] = locale
+
+
+def input_locale() -> InputLocale:
+    """The locale typed numbers and dates are read by now."""
+    return _active[0]
+
+
 def parse_decimal(
     text: object,
     label: str,
@@ -63,12 +115,15 @@ def parse_decimal(
     places: int = 4,
     allow_empty: bool = False,
     percent: bool = False,
-    style: NumberFormat = US,
+    shorthand: bool = False,
+    style: NumberFormat | None = None,
 ) -> Decimal | None:
     """Parse ``text`` as an exact number or raise :class:`InputError` saying why not.
 
-    Accepts thousands separators, a currency sign and (for percentages) a
-    trailing ``%``: ``"$1,234.50"`` → ``Decimal("1234.50")``.
+    Accepts thousands separators, a currency sign and (for percentages) a trailing ``%``:
+    ``"$1,234.50"`` → ``Decimal("1234.50")``; with ``shorthand`` (an amount or a quantity) a
+    trailing ``k`` or ``m``: ``"1.5k"`` → ``Decimal("1500")``. ``style`` is the current
+    locale's unless given.
     """
     if isinstance(text, Decimal):
         if not text.is_finite():
@@ -77,7 +132,8 @@ def parse_decimal(
     elif isinstance(text, int) and not isinstance(text, bool):
         value = Decimal(text)
     elif isinstance(text, str):
-        parsed = _read_number(text, label, percent, style)
+        locale = input_locale()
+        parsed = _read_number(text, label, percent, shorthand, style or locale.number, locale.marks)
         if parsed is None:
             if allow_empty:
                 return None
@@ -116,25 +172,44 @@ def _places(value: Decimal) -> int:
     return max(0, -(exponent + trailing)) if any(digits) else 0
 
 
-def _read_number(raw: str, label: str, percent: bool, style: NumberFormat) -> Decimal | None:
+_SCALE = {"k": 3, "m": 6}
+
+
+def _strip_mark(text: str, marks: tuple[str, ...], front: bool) -> str:
+    """``text`` without one currency sign or code at its front (or end), and the space beside it."""
+    for mark in marks:
+        if front and text[: len(mark)].upper() == mark.upper():
+            return text[len(mark) :].lstrip()
+        if not front and len(text) > len(mark) and text[-len(mark) :].upper() == mark.upper():
+            return text[: -len(mark)].rstrip()
+    return text
+
+
+def _read_number(
+    raw: str, label: str, percent: bool, shorthand: bool, style: NumberFormat, marks: tuple[str, ...]
+) -> Decimal | None:
     """Typed text → a Decimal (None when there is nothing but a sign of currency or space)."""
     text = _SPACES.sub(" ", raw).strip()
     if percent and text.endswith("%"):
         text = text[:-1].rstrip()
+    signs = tuple(sorted((*marks, *_CURRENCY), key=len, reverse=True))
     sign = ""
-    for _ in range(2):  # "-$5", "$-5", "$ 5", "5 €"
+    for _ in range(2):  # "-$5", "$-5", "$ 5", "5 €", "USD 5"
         if text[:1] in "+-" and text[:1]:
             sign, text = ("-" if text[0] == "-" else ""), text[1:].lstrip()
-        if text[:1] and text[0] in _CURRENCY:
-            text = text[1:].lstrip()
-    if text[-1:] and text[-1] in _CURRENCY:
+        text = _strip_mark(text, signs, front=True)
+    text = _strip_mark(text, signs, front=False)
+    scale = _SCALE.get(text[-1:].lower(), 0) if shorthand and text[-1:].isalpha() else 0
+    if scale:
         text = text[:-1].rstrip()
-    if text == "" and not sign:
+    if text == "" and not sign and not scale:
         return None
     pattern = _PATTERNS.get(style) or _PATTERNS.setdefault(style, style.pattern())
     match = pattern.fullmatch(text)
     if match is None or (match["int"] is None and not match["frac"]):
-        raise InputError(_why_not(raw.strip(), text, label, style))
+        suffix = raw.strip()[-1:] if scale else ""
+        kind = "percent" if percent else "shorthand" if shorthand else ""
+        raise InputError(_why_not(raw.strip(), text, label, style, kind, suffix))
     whole = (match["int"] or "0").replace(style.group, "").replace(" ", "")
     frac = match["frac"] or ""
     if len(whole.lstrip("0")) + len(frac) > _MAX_DIGITS:
@@ -147,13 +222,18 @@ def _read_number(raw: str, label: str, percent: bool, style: NumberFormat) -> De
     if match["exp"] and (exponent is None or abs(exponent) > _MAX_DIGITS):
         big = not match["exp"].startswith("-")
         raise InputError(f"{label} is too large." if big else f"{label} has too many decimal places.")
-    return Decimal(f"{sign}{whole}{'.' + frac if frac else ''}e{exponent or 0}")
+    return Decimal(f"{sign}{whole}{'.' + frac if frac else ''}e{(exponent or 0) + scale}")
 
 
-def _why_not(raw: str, text: str, label: str, style: NumberFormat) -> str:
-    """The message for text that is not a number: name the forms that are accepted."""
+def _why_not(raw: str, text: str, label: str, style: NumberFormat, kind: str = "", suffix: str = "") -> str:
+    """The message for text that is not a number: name the forms that are accepted.
+
+    ``kind`` is "percent", "shorthand" (an amount: 1.5k is read) or "" (a plain number)."""
     d, g = style.decimal, style.group
-    like = f"1250, 1{g}250{d}50 or $1{g}250"
+    like = {
+        "percent": f"35, 12{d}5 or 12{d}5%",
+        "shorthand": f"1250, 1{g}250{d}50, $1{g}250 or 1{d}5k",
+    }.get(kind, f"1250, 1{g}250{d}50 or $1{g}250")
     if any(c.isdigit() and not "0" <= c <= "9" for c in text) or any(
         c.isnumeric() and not c.isascii() for c in text
     ):
@@ -173,12 +253,14 @@ def _why_not(raw: str, text: str, label: str, style: NumberFormat) -> str:
                 if len(after) < 3
                 else f"{int(grouped[1] + after):,}".replace(",", g)
             )
-            return f"{label} “{raw}” is ambiguous: write {grouped[1]}{d}{after} or {thousands}."
+            return (
+                f"{label} “{raw}” is ambiguous: write {grouped[1]}{d}{after}{suffix} or {thousands}{suffix}."
+            )
         return (
             f"{label} “{raw}” is not a number: a {style.group_name} must separate groups of three "
             f"digits, like 1{g}234{g}567{d}5."
         )
-    return f"{label} must be a number; “{raw}” is not."
+    return f"{label} must be a number like {like}; “{raw}” is not."
 
 
 # Control characters a paste brings along: Word's line break is a vertical tab (\x0b) and its
@@ -196,8 +278,9 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     return value if multiline else _ONE_LINE.sub(" ", value)
 
 
-def parse_text(text: object, label: str, *, max_length: int, required: bool = False,
-               multiline: bool = False) -> str:
+def parse_text(
+    text: object, label: str, *, max_length: int, required: bool = False, multiline: bool = False
+) -> str:
     """Typed or imported text, cleaned (:func:`clean_text`) and stripped, within ``max_length``."""
     value = "" if text is None else clean_text(str(text), multiline=multiline).strip()
     if required and not value:
@@ -208,11 +291,23 @@ def parse_text(text: object, label: str, *, max_length: int, required: bool = Fa
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y")
+_SHORT_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+_ORDER_WORDS = {"MDY": ("3/8/27", "month/day/year"), "DMY": ("8/3/27", "day/month/year")}
 _TIME = re.compile(r"^(\d{1,2})(?:[:.h]?(\d{2}))?\s*([ap])?\.?\s*(?:m\.?)?$")
 
 
-def parse_date(text: object, label: str) -> date | None:
-    """A date typed as ISO (2027-03-08) or with a month name (Mar 8 2027, 8 March 2027); empty → None."""
+def _full_year(year: str, today: date) -> int:
+    """A two-digit year within 50 years of today: in 2026, 27 → 2027, 75 → 2075, 76 → 1976."""
+    if len(year) == 4:
+        return int(year)
+    low = today.year - 50
+    full = low - low % 100 + int(year)
+    return full if full >= low else full + 100
+
+
+def parse_date(text: object, label: str, *, today: date | None = None) -> date | None:
+    """A date typed as ISO (2027-03-08), with a month name (Mar 8 2027, 8 March 2027) or in the
+    locale's short form (3/8/27 in the US, 8/3/27 in the UK); empty → None."""
     if isinstance(text, datetime):
         return text.date()
     if isinstance(text, date):
@@ -220,13 +315,31 @@ def parse_date(text: object, label: str) -> date | None:
     raw = "" if text is None else str(text).strip()
     if raw == "":
         return None
+    order = input_locale().date_order
+    short = _SHORT_DATE.fullmatch(raw)
+    if short is not None and order in _ORDER_WORDS:
+        parts = dict(zip(order, short.groups(), strict=True))
+        try:
+            return date(_full_year(parts["Y"], today or date.today()), int(parts["M"]), int(parts["D"]))
+        except ValueError:
+            raise InputError(_not_a_date(label, raw, order)) from None
     cleaned = " ".join(raw.replace(",", " ").split())
     for fmt in _DATE_FORMATS:
         try:
             return datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
-    raise InputError(f"{label} must be a date like 2027-03-08 or Mar 8 2027; “{raw}” is not.")
+    raise InputError(_not_a_date(label, raw, order))
+
+
+def _not_a_date(label: str, raw: str, order: str) -> str:
+    """The message for text that is not a date: the forms this locale reads."""
+    if order in _ORDER_WORDS:
+        example, words = _ORDER_WORDS[order]
+        return (
+            f"{label} must be a date like 2027-03-08 or Mar 8 2027, or {example} ({words}); “{raw}” is not."
+        )
+    return f"{label} must be a date like 2027-03-08 or Mar 8 2027; “{raw}” is not."
 
 
 def parse_time(text: object, label: str) -> time | None:
@@ -258,4 +371,3 @@ def parse_email(text: object, label: str = "Email") -> str:
     if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
         raise InputError(f"“{value}” is not an email address (name@example.com).")
     return value
-

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         self._show_share_state(db)
         self.navigator.load(db)
         self.crew_panel.set_database(db)
+        self.company_actions.use_locale(db)
         with db.read() as conn:
             self.catalog.set_entries(load_catalog(conn))
         start = self._estimate_to_start_with()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -74,6 +75,15 @@ def no_leaks(qapp: QApplication) -> Iterator[None]:
 @pytest.fixture
 def dialogs() -> FakeDialogs:
     return FakeDialogs()
+
+
+@pytest.fixture
+def fresh_window(qtbot: Any, dialogs: FakeDialogs, tandem_home: Path) -> MainWindow:
+    """The main window before the first run, as run_gui makes it: no database yet."""
+    win = MainWindow(dialogs=dialogs)  # type: ignore[arg-type]
+    qtbot.addWidget(win)
+    win.resize(1500, 900)
+    return win
 
 
 def shown_window(qtbot: Any, db: Database, dialogs: FakeDialogs) -> MainWindow:

@@ -34,6 +34,7 @@ from app.services.paths import default_database
 from app.services.projects import lifecycle
 from app.services.projects.clients import CONTACTS
 from app.services.projects.details import PROJECTS
+from app.ui.company.setup_dialog import CompanySetupDialog
 from app.ui.company.welcome import FirstRun
 from app.ui.estimate.parameters_panel import COLUMN_INDEX as PARAM_COLUMN
 from app.ui.main_window import MainWindow
@@ -41,7 +42,6 @@ from app.ui.master_data import MasterDataDialog
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import (
     cell,
-    click_row,
     finish_typing,
     open_editor,
     send_drop,
@@ -136,13 +136,16 @@ def monday_weeks_ahead(weeks: int) -> date:
     return day - timedelta(days=day.weekday())
 
 
-@pytest.fixture
-def fresh_window(qtbot: Any, dialogs: FakeDialogs, tandem_home: Path) -> MainWindow:
-    """The main window before the first run, as run_gui makes it: no database yet."""
-    win = MainWindow(dialogs=dialogs)  # type: ignore[arg-type]
-    qtbot.addWidget(win)
-    win.resize(1500, 900)
-    return win
+def open_company_setup(qtbot: Any, win: MainWindow) -> CompanySetupDialog:
+    """The first run's welcome window, and its Set up my company clicked: the set-up form."""
+    first = FirstRun(win, default_database())
+    first.show()
+    qtbot.waitExposed(first.welcome)
+    qtbot.mouseClick(first.welcome.setup_button, Qt.MouseButton.LeftButton)
+    setup = win.file_actions.setup_dialog
+    assert setup is not None
+    qtbot.waitExposed(setup)
+    return setup
 
 
 def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
@@ -154,13 +157,7 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     show_start, show_end, strike = (load_in + timedelta(days=n) for n in (1, 2, 3))
 
     # -- 1. The first run: Set up my company ------------------------------------------------------
-    first = FirstRun(win, default_database())
-    first.show()
-    qtbot.waitExposed(first.welcome)
-    qtbot.mouseClick(first.welcome.setup_button, Qt.MouseButton.LeftButton)
-    setup = win.file_actions.setup_dialog
-    assert setup is not None
-    qtbot.waitExposed(setup)
+    setup = open_company_setup(qtbot, win)
     for key, text in (
         ("name", COMPANY),
         ("address", "40 Mill St\nToronto, ON M5A 3R3"),
@@ -352,8 +349,8 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     panel = win.catalog
     qtbot.keyClicks(panel.filter, "Wireless")
     qtbot.waitUntil(lambda: panel.proxy.rowCount() == 1)
-    click_row(qtbot, panel.view, panel.proxy.index(0, 0))
-    qtbot.mouseClick(panel.add_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(panel.filter, Qt.Key.Key_Return)  # Enter adds the match; the estimate has the focus
+    qtbot.waitUntil(lambda: win.focusWidget() is view)  # the window's focus, active or not
     (mic_line,) = ws.doc.lines()
     assert (mic_line.description, mic_line.client_description, mic_line.kind, mic_line.unit_cost) == (
         "Shure ULXD2, owned",

@@ -287,7 +287,7 @@ def test_bad_input_in_the_settings_is_refused_beside_the_field(qtbot: Any, windo
     before = load_company(demo_db)
     for key, text, message in (
         ("quote_validity_days", "0", "Quote validity must be at least 1."),
-        ("margin_floor_pct", "abc", "Margin floor must be a number; “abc” is not."),
+        ("margin_floor_pct", "abc", "Margin floor must be a number like 35, 12.5 or 12.5%; “abc” is not."),
         ("name", "", "Company name cannot be empty."),
         ("email", "quotes at nl", "“quotes at nl” is not an email address (name@example.com)."),
     ):

@@ -36,7 +36,8 @@ BASIS_FIGURE = {
 
 def _figure(key: str, label: str, *, optional: bool) -> Any:
     limit = LINE_LIMITS[key]
-    return lambda v: parse_decimal(v, label, places=4, allow_empty=optional, **limit.kwargs())
+    return lambda v: parse_decimal(v, label, places=4, allow_empty=optional, shorthand=not limit.percent,
+                                   **limit.kwargs())
 
 
 def money(value: Any) -> str:

@@ -28,7 +28,15 @@ from app.services import master_data
 from app.services.master_data import FieldSpec, RecordKind, RecordRow, text
 from app.services.money import HUNDRED
 from app.services.storage.database import Database
-from app.services.values import InputError, parse_decimal, parse_email, parse_text
+from app.services.values import (
+    EN_US,
+    InputError,
+    InputLocale,
+    locale_for_currency,
+    parse_decimal,
+    parse_email,
+    parse_text,
+)
 
 COMPANY_T = Company.__table__  # type: ignore[attr-defined]
 DEFAULT_PATTERN = "Q{year}-{seq:04}"
@@ -203,7 +211,9 @@ COMPANY = RecordKind(
         FieldSpec("email", "Email", parse_email),
         FieldSpec("logo", "Logo", _parse_logo, format=lambda v: "(logo)" if v else "",
                   tip="A PNG or JPEG of at most 1 MB, shown at the top of every quote."),
-        FieldSpec("currency", "Currency", _currency, tip="The 3-letter ISO code: USD, EUR, GBP, CAD…"),
+        FieldSpec("currency", "Currency", _currency,
+                  tip="The 3-letter ISO code: USD, EUR, GBP, CAD… It also says how dates are typed: "
+                      "5/10/27 is 10 May 2027 with USD, 5 October 2027 with GBP, EUR, AUD or NZD."),
         FieldSpec("tax_label", "Tax label", text("Tax label", 40, required=True),
                   tip="What the quote calls the tax line: Tax, Sales tax, VAT, GST…"),
         FieldSpec("default_tax_pct", "Tax rate %", _percent("Tax rate", below=HUNDRED), _format_percent,
@@ -283,6 +293,13 @@ def estimate_defaults(conn: Connection) -> EstimateDefaults:
         except InputError:  # a value written by another program: a new estimate starts at 0
             values.append(Decimal(0))
     return EstimateDefaults(*values)
+
+
+def company_locale(conn: Connection) -> InputLocale:
+    """The locale the company's people type numbers and dates in: its currency's (en-US without one)."""
+    currency = conn.execute(select(COMPANY_T.c.currency).where(COMPANY_T.c.deleted_at.is_(None)).limit(1)
+                            ).scalar()
+    return locale_for_currency(currency) if isinstance(currency, str) and currency.strip() else EN_US
 
 
 def valid_until(quote_date: date, validity_days: int | None) -> date | None:

@@ -102,7 +102,7 @@ def set_crew_role(db: Database, member_id: uuid.UUID, role_id: uuid.UUID,
                   cost_rate_override: Decimal | str | None = None) -> None:
     """Let a member fill a role, optionally at a personal cost rate (set again to change it)."""
     rate = parse_decimal("" if cost_rate_override is None else cost_rate_override, "Personal cost rate",
-                         places=2, allow_empty=True)
+                         places=2, allow_empty=True, shorthand=True)
     with db.write() as conn:
         _require(conn, MEMBER_T, member_id, "That crew member no longer exists.")
         _require(conn, ROLE_T, role_id, "That role no longer exists.")

@@ -80,23 +80,25 @@ def _phase(label: str) -> _Spec:
 
 
 PCT = {"percent": True, "places": 4}
+# An amount or a quantity: 1.5k and 2m are read (not days, hours or percentages: 2m is not 2 months).
+AMOUNT = {"shorthand": True}
 # How each numeric line figure is read: its decimal places, whether it may be empty, and its
 # label and bounds from app.services.bounds. The Excel import reads its numbers by these too.
 LINE_NUMBERS: dict[str, dict[str, Any]] = {
     name: {**LINE_LIMITS[name].kwargs(), "places": 4, **extra}
     for name, extra in {
-        "quantity": {},
+        "quantity": AMOUNT,
         "days": {"places": 2},
         "hours": {"places": 2, "allow_empty": True},
-        "unit_cost": {},
-        "unit_price": {},
+        "unit_cost": AMOUNT,
+        "unit_price": AMOUNT,
         "markup_pct": {},
         "margin_pct": {},
-        "price_override": {"places": 2, "allow_empty": True},
+        "price_override": {"places": 2, "allow_empty": True, **AMOUNT},
         "range_low_pct": {"allow_empty": True},
         "range_high_pct": {"allow_empty": True},
-        "range_low": {"places": 2, "allow_empty": True},
-        "range_high": {"places": 2, "allow_empty": True},
+        "range_low": {"places": 2, "allow_empty": True, **AMOUNT},
+        "range_high": {"places": 2, "allow_empty": True, **AMOUNT},
     }.items()
 }
 
@@ -145,7 +147,7 @@ SECTION_FIELDS: dict[str, _Spec] = {
 }
 PARAMETER_FIELDS: dict[str, _Spec] = {
     "name": _text("Parameter name", 64, required=True),
-    "value": _decimal("Value", minimum=None, places=6),
+    "value": _decimal("Value", minimum=None, places=6, **AMOUNT),
     "formula": _text("Formula", 500),
     "unit": _text("Unit", 20),
     "description": _text("Description", 200),

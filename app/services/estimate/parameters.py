@@ -169,7 +169,8 @@ def rename_in_formula(source: str, old: str, new: str) -> str:
 _PCT_PAIR = re.compile(r"^[-−–]\s*(?P<low>[\d.,]+)\s*%?\s*(?:/|,|;|\s)\s*\+\s*(?P<high>[\d.,]+)\s*%$")
 _PCT_BOTH = re.compile(r"^(?:±|\+/-|\+-|-/\+)?\s*(?P<both>[\d.,]+)\s*%$")
 _PCT_ONE = re.compile(r"^(?P<sign>[-−–+])\s*(?P<pct>[\d.,]+)\s*%$")
-_AMOUNTS = re.compile(r"^(?P<low>[$€£]?\s*[\d.,]+)\s*(?:-|–|—|\.\.|to)\s*(?P<high>[$€£]?\s*[\d.,]+)$")
+_AMOUNT = r"[$€£]?\s*[\d.,]+[kKmM]?"  # 7,000, $7,000 or 7k
+_AMOUNTS = re.compile(rf"^(?P<low>{_AMOUNT})\s*(?:-|–|—|\.\.|to)\s*(?P<high>{_AMOUNT})$")
 
 
 def parse_range(text: object, *, allow_amounts: bool = True) -> PriceRange:
@@ -196,8 +197,8 @@ def parse_range(text: object, *, allow_amounts: bool = True) -> PriceRange:
         return PriceRange(low_pct=both, high_pct=both)
     match = _AMOUNTS.match(raw)
     if match and allow_amounts:
-        low = parse_decimal(match["low"], "Range low", places=2, maximum=LINE_AMOUNT_MAX)
-        high = parse_decimal(match["high"], "Range high", places=2, maximum=LINE_AMOUNT_MAX)
+        low = parse_decimal(match["low"], "Range low", places=2, maximum=LINE_AMOUNT_MAX, shorthand=True)
+        high = parse_decimal(match["high"], "Range high", places=2, maximum=LINE_AMOUNT_MAX, shorthand=True)
         assert low is not None and high is not None
         if low > high:
             raise InputError("A range's low must not be above its high.")

@@ -17,7 +17,8 @@ _MAX_RATE = Decimal(1_000_000)
 
 
 def _rate(label: str, optional: bool) -> Any:
-    return lambda v: parse_decimal(v, label, places=2, allow_empty=optional, maximum=_MAX_RATE)
+    return lambda v: parse_decimal(v, label, places=2, allow_empty=optional, maximum=_MAX_RATE,
+                                   shorthand=True)
 
 
 def format_rate(value: Any) -> str:

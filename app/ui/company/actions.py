@@ -7,11 +7,11 @@ from typing import Any
 
 from PySide6.QtGui import QAction
 
-from app.services.company.settings import load_company
+from app.services.company.settings import company_locale, load_company
 from app.services.company.setup import set_up_company
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
-from app.services.values import InputError
+from app.services.values import InputError, set_input_locale
 from app.ui.company.settings_dialog import CompanySettingsDialog
 from app.ui.company.setup_dialog import CompanySetupDialog, ask_company
 from app.ui.shell import Shell, ShellActions
@@ -67,12 +67,24 @@ class CompanyActions(ShellActions):
 
         self.setup_dialog = ask_company(self.dialogs, db.display_name, self.window, set_up)
 
+    def use_locale(self, db: Database) -> None:
+        """Read typed amounts and dates as the company's people write them (its currency's locale)."""
+        try:
+            with db.read() as conn:
+                set_input_locale(company_locale(conn))
+        except StorageError as error:  # the next open or refresh tries again; typing still works
+            self.shell.statusBar().showMessage(f"Could not read the company’s locale: {error}", 10000)
+
     def refresh(self) -> None:
-        """Others' changes: the open settings show what is stored now."""
+        """Others' changes: the open settings show what is stored now, and typing follows their currency."""
+        if self.shell.db is not None:
+            self.use_locale(self.shell.db)
         if self.settings_dialog is not None and self.settings_dialog.isVisible():
             self.settings_dialog.reload()
 
     def _on_saved(self) -> None:
+        if self.shell.db is not None:
+            self.use_locale(self.shell.db)  # a new currency: amounts and dates typed its way
         self.shell.reprice.request()  # the open estimate shows the new currency and company name
 
     def close_dialogs(self) -> None:

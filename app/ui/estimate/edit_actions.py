@@ -100,12 +100,13 @@ class EditActions(ShellActions):
             section_id = self.shell.workspace.editor.add_section(entry.category or "General")
             if section_id is None:
                 return
-        self.shell.workspace.editor.add_catalog_line(section_id, entry, index)
+        if self.shell.workspace.editor.add_catalog_line(section_id, entry, index) is not None:
+            self.shell.workspace.production_view.setFocus()  # back to the estimate, on the new line
 
     def show_catalog(self) -> None:
         self.shell.catalog_dock.show()
         self.shell.catalog_dock.raise_()
-        self.shell.catalog.filter.setFocus()
+        self.shell.catalog.start_search()
 
     def delete_selected(self, cut: bool = False) -> None:
         """Delete the selected lines, or the first selected section (asked first); ``cut``: copy
