@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -28,17 +29,26 @@ from app.services.excel.workbook import (
     check,
     common_styles,
     company_of,
+    fitted_width,
     new_workbook,
     prepare,
     quote_label,
+    shown_money,
+    shown_number,
     sum_formula,
+    wrapped_lines,
 )
 from app.services.storage.database import Database
 
 COST_COLUMNS = ("Section", "Line (internal)", "Client description", "Kind", "Supplier", "Role", "Qty",
-                "Unit", "Days", "Hours/day", "ST h", "OT h", "DT h", "Units", "Unit cost", "Cost",
+                "Unit", "Days", "Hours a day", "ST h", "OT h", "DT h", "Units", "Unit cost", "Cost",
                 "Markup %", "Price", "Margin", "Margin %", "In total")
-_COST_WIDTHS = (16, 36, 30, 11, 22, 16, 7, 9, 6, 8, 7, 7, 7, 9, 11, 13, 9, 13, 13, 9, 10)
+# How each column shows (the cell style), and how wide a text column may grow before it wraps:
+# the 21 columns must fit a landscape page at a type size that can still be read (see _widths).
+_STYLES = ("text", "text", "text", "plain", "text", "text", "qty", "text", "qty", "qty", "qty", "qty",
+           "qty", "qty", "money", "money", "pct", "money", "money", "pct", "plain")
+_CAPS = {"Section": 10, "Line (internal)": 20, "Client description": 16, "Supplier": 12, "Role": 10,
+         "Unit": 7}
 _COL = {name: get_column_letter(i) for i, name in enumerate(COST_COLUMNS, 1)}
 _INCLUSION_TEXT = {INCLUDED: "yes", ADDON: "add-on", EXCLUDED: "alternative"}
 
@@ -71,14 +81,19 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
                  progress: Progress | None, cancelled: Cancelled | None) -> None:
     h = doc.header
     header_row = 5
-    s = Sheet(wb, "Cost sheet", h.currency, _COST_WIDTHS)
+    widths = _widths(doc)
+    s = Sheet(wb, "Cost sheet", h.currency, widths)
     prepare(s.ws, f"C{header_row + 1}")
     common_styles(s)
     s.append([s.text(f"INTERNAL cost sheet — {company}", "title")])
     s.append([s.text(f"{h.client_name} · {h.project_name} · {h.name}", "subtitle")])
     s.append([s.text(label, "plain"), None, s.date(date.today())])
     s.append()
-    s.append([s.text(name, "header") for name in COST_COLUMNS])
+    # Figures' headings stand right, over the figures.
+    s.append([s.text(name, "header_right" if style in ("money", "qty", "pct") else "header")
+              for name, style in zip(COST_COLUMNS, _STYLES, strict=True)],
+             lines=max(wrapped_lines(name, width, bold=True) for name, width in zip(COST_COLUMNS, widths,
+                                                                                   strict=True)))
     c = _COL
     sections_rows: list[int] = []
     done = 0
@@ -86,7 +101,7 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
         s.append([s.text(section.name + (" (optional)" if section.optional else ""), "section")])
         first = s.row + 1
         for line in section.lines:
-            _cost_line(s, doc, section, line)
+            _cost_line(s, doc, section, line, widths)
             done += 1
             if done % PROGRESS_EVERY == 0:
                 check(progress, cancelled, "Writing the cost sheet…", done, doc.line_count)
@@ -142,29 +157,73 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
     s.print_setup(header_row, f"INTERNAL — {company} — {h.project_name} — {h.name}", landscape=True)
 
 
-def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow) -> None:
+def _line_values(doc: EstimateDocument, section: SectionRow, line: LineRow) -> list[Any]:
+    """A line's value in each column (the Margin column is a formula in the sheet: price − cost)."""
     priced = line.price
     supplier = doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None
     role = doc.lookups.roles.get(line.role_id) if line.role_id else None
     call = priced.call
-    markup = priced.markup_pct
-    margin_pct = priced.margin_pct
+    markup, margin_pct = priced.markup_pct, priced.margin_pct
+    return [
+        section.name, line.description, doc.client_text(line), line.kind.value,
+        supplier.name if supplier else "", role.name if role else "", line.quantity, line.unit,
+        line.days, line.hours, call.straight if call else None, call.overtime if call else None,
+        call.double_time if call else None, priced.units, line.unit_cost, priced.cost,
+        markup.quantize(Decimal("0.01")) if markup is not None else None, priced.price,
+        priced.price - priced.cost,
+        margin_pct.quantize(Decimal("0.01")) if margin_pct is not None else None,
+        _INCLUSION_TEXT[doc.inclusion(line)],
+    ]
+
+
+def _shown(value: Any, style: str, currency: str) -> str:
+    if style == "money":
+        return shown_money(value, currency)
+    if style in ("qty", "pct"):
+        return shown_number(value, " %" if style == "pct" else "")
+    return str(value or "")
+
+
+def _widths(doc: EstimateDocument) -> list[float]:
+    """Every column as wide as its widest value (text columns up to their cap, then they wrap) and
+    its heading's longest word; the money columns also hold the totals below the lines."""
+    currency = doc.header.currency
+    shown: list[list[str]] = [[] for _ in COST_COLUMNS]
+    for section in doc.sections:
+        for line in section.lines:
+            for n, (value, style) in enumerate(zip(_line_values(doc, section, line), _STYLES, strict=True)):
+                shown[n].append(_shown(value, style, currency))
+    t = doc.totals
+    figures = [shown_money(v, currency) for v in (t.cost, t.subtotal, t.net, t.total, t.net - t.cost,
+                                                  t.contingency, t.discount, t.tax)]
+    for name in ("Cost", "Price", "Margin"):
+        n = COST_COLUMNS.index(name)
+        shown[n] += [*figures, *(shown_money(g.price, currency) for g in t.groups.values()),
+                     *(shown_money(g.cost, currency) for g in t.groups.values())]
+    shown[COST_COLUMNS.index("Markup %")] += [shown_number(v, " %") for v in (
+        doc.header.contingency_pct, doc.header.discount_pct, doc.header.tax_pct)]
+    shown[COST_COLUMNS.index("Margin %")] += ["100.00 %", shown_number(doc.header.target_margin_pct, " %")]
+    return [fitted_width(texts, name, cap=_CAPS.get(name, 60.0))
+            for name, texts in zip(COST_COLUMNS, shown, strict=True)]
+
+
+def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow,
+               widths: list[float]) -> None:
     r = s.row + 1
     c = _COL
-    s.append([
-        s.text(section.name, "plain"), s.text(line.description), s.text(doc.client_text(line)),
-        s.text(line.kind.value, "plain"), s.text(supplier.name if supplier else "", "plain"),
-        s.text(role.name if role else "", "plain"), s.number(line.quantity, "qty"),
-        s.text(line.unit, "plain"),
-        s.number(line.days, "qty"), s.number(line.hours, "qty"),
-        s.number(call.straight if call else None, "qty"), s.number(call.overtime if call else None, "qty"),
-        s.number(call.double_time if call else None, "qty"), s.number(priced.units, "qty"),
-        s.number(line.unit_cost), s.number(priced.cost),
-        s.number(markup.quantize(Decimal("0.01")) if markup is not None else None, "pct"),
-        s.number(priced.price), s.formula(f"={c['Price']}{r}-{c['Cost']}{r}"),
-        s.number(margin_pct.quantize(Decimal("0.01")) if margin_pct is not None else None, "pct"),
-        s.text(_INCLUSION_TEXT[doc.inclusion(line)], "plain"),
-    ])
+    values = _line_values(doc, section, line)
+    cells = []
+    lines = 1
+    for n, (value, style) in enumerate(zip(values, _STYLES, strict=True)):
+        if COST_COLUMNS[n] == "Margin":
+            cells.append(s.formula(f"={c['Price']}{r}-{c['Cost']}{r}"))
+        elif style in ("money", "qty", "pct"):
+            cells.append(s.number(value, style))
+        else:
+            cells.append(s.text(value, style))
+            if style == "text" and value:
+                lines = max(lines, wrapped_lines(value, widths[n]))
+    s.append(cells, lines=lines)
 
 
 CREW_COLUMNS = ("Crew member", "Role", "Call (line)", "Starts", "Ends", "Hours", "Status")
