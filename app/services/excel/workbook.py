@@ -338,17 +338,14 @@ def quote_label(db: Database, doc: EstimateDocument) -> str:
 
 def quote_label_and_date(db: Database, doc: EstimateDocument) -> tuple[str, date]:
     """The quote's label and its date: the day it was sent when it is what was last sent, else today."""
-    sent = revisions.list_revisions(db, doc.estimate_id)
-    if not sent:
-        number = doc.header.quote_number
+    now = revisions.quote_standing(db, doc)
+    if now.revision is None:
+        number = now.quote_number
         return (f"Quote {number} · Draft" if number else "Quote · Draft"), date.today()
-    last = sent[-1]
-    unchanged = revisions.diff_snapshots(revisions.load_revision(db, last.id),
-                                         revisions.snapshot_of(doc)).is_empty
-    if unchanged:  # dated the calendar day where it was sent from
-        sent_on = (last.sent_at if last.sent_at.tzinfo else last.sent_at.replace(tzinfo=UTC)).astimezone()
-        return f"Quote {last.quote_number} · Revision {last.number}", sent_on.date()
-    return f"Quote {last.quote_number} · Revision {last.number + 1} (draft)", date.today()
+    if not now.draft and now.sent_at is not None:  # dated the calendar day where it was sent from
+        sent_on = (now.sent_at if now.sent_at.tzinfo else now.sent_at.replace(tzinfo=UTC)).astimezone()
+        return f"Quote {now.quote_number} · Revision {now.revision}", sent_on.date()
+    return f"Quote {now.quote_number} · Revision {now.revision} (draft)", date.today()
 
 
 # -- saving: a temporary file beside the target, renamed into place ----------------------------------
