@@ -94,3 +94,30 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot: Any, window: QMainWin
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == []
     assert "cancelled" in window.statusBar().currentMessage()
     assert dialogs.shown == []
+
+
+def test_the_save_dialog_proposes_a_name_in_the_folder_used_last(
+        qtbot: Any, window: QMainWindow, dialogs: FakeDialogs, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from app.services.estimate.revisions import send_quote
+
+    window.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)  # type: ignore[attr-defined]
+    exports = ExportActions(window)  # type: ignore[arg-type]
+    exports.update_enabled()
+    doc = window.workspace.doc  # type: ignore[attr-defined]
+    number = send_quote(doc.db, doc, "dana").quote_number
+    folder = tmp_path / "Vantage"
+    folder.mkdir()
+    dialogs.answers.append(str(folder / "mine"))  # the user may still type a name of their own
+    exports.quote_action.trigger()
+    qtbot.waitUntil(lambda: exports.running is None, timeout=10000)
+    assert Path(dialogs.proposed[-1]).name == f"{number} rev 1 – Vantage @ MedTech Expo.xlsx"
+    assert (folder / "mine.xlsx").exists()
+    # The next export, even in a new session, starts in that folder with its own name.
+    again = ExportActions(window)  # type: ignore[arg-type]
+    again.update_enabled()
+    again.cost_sheet_action.trigger()  # the dialog is cancelled: nothing written
+    assert Path(dialogs.proposed[-1]) == folder / f"{number} rev 1 – Vantage @ MedTech Expo – cost sheet.xlsx"
+    assert window.settings.value("export/folder") == str(folder)  # type: ignore[attr-defined]
+    assert again.running is None
