@@ -96,6 +96,7 @@ class ExportActions(ShellActions):
         super().__init__(shell)
         window = self.window
         self.running: ProgressRun | None = None
+        self.stopped = False  # the window is closing: no dialog is opened any more
         self.paths = ExportPaths(self.dialogs, shell.settings)
         self.quote_action = window_action(
             window, "Export quote…", "actionExportQuote", self.export_quote,
@@ -123,27 +124,41 @@ class ExportActions(ShellActions):
         self._export(internal=True)
 
     def _export(self, internal: bool) -> None:
+        """Load the estimate and name the file off the GUI thread (whether it is still the revision
+        last sent is a comparison of every line: ~1 s for 5,000), ask where, then write it."""
         shell, workspace = self.shell, self.shell.workspace
         if workspace is None or shell.db is None or self.running is not None:
             return
         what = "cost sheet" if internal else "quote"
         db, estimate_id = shell.db, workspace.doc.estimate_id
-        proposed = estimate_file_name(db, workspace.doc, what if internal else "")
-        path = self.paths.ask(self.window, f"Export the {what} as", proposed)
-        if path is None:
-            return
+        self.stopped = False
 
         # Imported when first used: openpyxl (and the numpy it pulls in) costs ~250 ms at start-up.
         from app.services.excel import export as excel_export
         from app.services.excel.workbook import ExportResult
 
-        def work(progress: Progress) -> ExportResult:
-            doc = EstimateDocument(db, estimate_id)  # this thread's own document
-            return excel_export.export_estimate(doc, path, internal=internal, db=db, progress=progress)
+        def name(_progress: Progress) -> tuple[EstimateDocument, str]:
+            doc = EstimateDocument(db, estimate_id)  # the workers' own document (one at a time)
+            return doc, estimate_file_name(db, doc, what if internal else "")
 
-        self._run(f"Exporting the {what}…", work,
-                  lambda result: shell.statusBar().showMessage(
-                      f"Exported the {what} ({result.label}, {result.lines} lines) to {result.path}.", 10000))
+        def ask(named: tuple[EstimateDocument, str]) -> None:
+            doc, proposed = named
+            if self.stopped:
+                return  # the window closed meanwhile
+            path = self.paths.ask(self.window, f"Export the {what} as", proposed)
+            if path is None:
+                return
+
+            def work(progress: Progress) -> ExportResult:
+                return excel_export.export_estimate(doc, path, internal=internal, db=db, progress=progress)
+
+            def exported(result: ExportResult) -> None:
+                shell.statusBar().showMessage(
+                    f"Exported the {what} ({result.label}, {result.lines} lines) to {result.path}.", 10000)
+
+            self._run(f"Exporting the {what}…", work, exported)
+
+        self._run(f"Preparing the {what}…", name, ask)
 
     def _run(self, title: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None]) -> None:
         def over() -> None:
@@ -161,5 +176,6 @@ class ExportActions(ShellActions):
 
     def cancel(self) -> None:
         """Stop a running export (the window calls this when it closes)."""
+        self.stopped = True
         if self.running is not None:
             self.running.cancel()
