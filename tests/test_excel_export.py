@@ -665,6 +665,26 @@ def test_cost_sheet_prints_legibly_landscape_fitted_to_width(doc: EstimateDocume
             assert (ws.row_dimensions[row[0].row].height or 15) >= 15 * tallest, row[0].row
 
 
+def test_the_crew_and_orders_sheets_fit_their_values_and_headings(doc: EstimateDocument,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "costs.xlsx"
+    export_cost_sheet(doc, path)
+    wb = load_workbook(path)
+    for name in ("Crew", "Supplier orders"):
+        ws = wb[name]
+        assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$2:$2"
+        for cell in ws[2]:  # the headings, wrapped inside their column in a row tall enough
+            room = ws.column_dimensions[cell.column_letter].width - 0.7
+            assert all(len(word) * 1.1 <= room for word in cell.value.split()), (name, cell.value)
+            lines = len(textwrap.wrap(cell.value, int(room / 1.1)))
+            assert (ws.row_dimensions[2].height or 15) >= 15 * lines, (name, cell.value)
+    crew = wb["Crew"]
+    assert crew.column_dimensions["D"].width >= len("11 Mar 2027 18:00") + 0.7  # no ### in Starts / Ends
+    orders = wb["Supplier orders"]
+    assert orders.column_dimensions["F"].width >= len("$11,400.00") + 0.7  # the total ordered too
+    assert orders.row_dimensions[2].height >= 45  # "Lead time (days)" on three lines
+
+
 def test_find_estimates_by_name_and_id(demo_db: Database, full_booth_id: uuid.UUID) -> None:
     assert [m[0] for m in find_estimates(demo_db, "Full booth")] == [full_booth_id]
     assert [m[0] for m in find_estimates(demo_db, "full BOOTH")] == [full_booth_id]

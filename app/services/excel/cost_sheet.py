@@ -6,7 +6,8 @@ importing the workbook gives back the same estimate.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -89,11 +90,7 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
     s.append([s.text(f"{h.client_name} · {h.project_name} · {h.name}", "subtitle")])
     s.append([s.text(label, "plain"), None, s.date(date.today())])
     s.append()
-    # Figures' headings stand right, over the figures.
-    s.append([s.text(name, "header_right" if style in ("money", "qty", "pct") else "header")
-              for name, style in zip(COST_COLUMNS, _STYLES, strict=True)],
-             lines=max(wrapped_lines(name, width, bold=True) for name, width in zip(COST_COLUMNS, widths,
-                                                                                   strict=True)))
+    _header(s, COST_COLUMNS, _STYLES, widths)
     c = _COL
     sections_rows: list[int] = []
     done = 0
@@ -176,12 +173,58 @@ def _line_values(doc: EstimateDocument, section: SectionRow, line: LineRow) -> l
     ]
 
 
+_FIGURES = ("money", "qty", "pct")
+
+
 def _shown(value: Any, style: str, currency: str) -> str:
     if style == "money":
         return shown_money(value, currency)
     if style in ("qty", "pct"):
         return shown_number(value, " %" if style == "pct" else "")
+    if style in ("date", "datetime") and value is not None:
+        return f"{value.day} {value:%b %Y}" + (f" {value:%H:%M}" if style == "datetime" else "")
     return str(value or "")
+
+
+def _header(s: Sheet, columns: Sequence[str], styles: Sequence[str], widths: Sequence[float]) -> None:
+    """The heading row: every heading wrapped in its column, the row tall enough for the longest;
+    figures' headings stand right, over the figures."""
+    s.append([s.text(name, "header_right" if style in _FIGURES else "header")
+              for name, style in zip(columns, styles, strict=True)],
+             lines=max(wrapped_lines(name, width, bold=True)
+                       for name, width in zip(columns, widths, strict=True)))
+
+
+def _list_sheet(wb: Workbook, doc: EstimateDocument, name: str, title: str, columns: Sequence[str],
+                styles: Sequence[str], rows: list[list[Any]], empty: str,
+                sized: list[list[Any]] | None = None) -> Sheet:
+    """A plain list (the crew, the supplier orders) under a title: widths fitted to its values (text
+    wraps past 40; ``sized`` also counts a total the caller adds below), the heading row wrapped;
+    the caller adds the total and the print setup."""
+    currency = doc.header.currency
+    widths = [fitted_width([_shown(row[n], style, currency) for row in (sized or rows)], column, cap=40)
+              for n, (column, style) in enumerate(zip(columns, styles, strict=True))]
+    s = Sheet(wb, name, currency, widths)
+    prepare(s.ws, "A3")
+    common_styles(s)
+    s.append([s.text(title, "subtitle")])
+    _header(s, columns, styles, widths)
+    for row in rows:
+        cells = []
+        lines = 1
+        for n, (value, style) in enumerate(zip(row, styles, strict=True)):
+            if style in _FIGURES:
+                cells.append(s.number(value, style))
+            elif style in ("date", "datetime"):
+                cells.append(s.date(value, style))
+            else:
+                cells.append(s.text(value, style))
+                if style == "text" and value:
+                    lines = max(lines, wrapped_lines(value, widths[n]))
+        s.append(cells, lines=lines)
+    if not rows:
+        s.append([s.text(empty, "note")])
+    return s
 
 
 def _widths(doc: EstimateDocument) -> list[float]:
@@ -239,21 +282,16 @@ def _write_crew(wb: Workbook, doc: EstimateDocument, db: Database) -> None:
             .where(a.c.project_id == doc.header.project_id, a.c.deleted_at.is_(None))
             .order_by(a.c.starts_at, m.c.name)
         ).all()
-    s = Sheet(wb, "Crew", doc.header.currency, (24, 16, 36, 18, 18, 8, 11))
-    prepare(s.ws, "A3")
-    common_styles(s)
-    s.append([s.text(f"Crew assignments — {doc.header.project_name}", "subtitle")])
-    s.append([s.text(name, "header") for name in CREW_COLUMNS])
+    values = []
     for row in rows:
         role = doc.lookups.roles.get(row.role_id) if row.role_id else None
         line = doc.line(row.line_item_id) if row.line_item_id and doc.has_line(row.line_item_id) else None
         hours = Decimal(int((row.ends_at - row.starts_at).total_seconds())) / Decimal(3600)
-        s.append([s.text(row.name, "plain"), s.text(role.name if role else "", "plain"),
-                  s.text(line.description if line else "", "plain"), s.date(row.starts_at, "datetime"),
-                  s.date(row.ends_at, "datetime"), s.number(hours.quantize(Decimal("0.01")), "qty"),
-                  s.text(str(row.status), "plain")])
-    if not rows:
-        s.append([s.text("No crew assigned to this project yet.", "note")])
+        values.append([row.name, role.name if role else "", line.description if line else "", row.starts_at,
+                       row.ends_at, hours.quantize(Decimal("0.01")), str(row.status)])
+    s = _list_sheet(wb, doc, "Crew", f"Crew assignments — {doc.header.project_name}", CREW_COLUMNS,
+                    ("text", "text", "text", "datetime", "datetime", "qty", "plain"), values,
+                    "No crew assigned to this project yet.")
     s.print_setup(2, f"INTERNAL — crew — {doc.header.project_name}", landscape=True)
 
 
@@ -263,28 +301,24 @@ ORDER_COLUMNS = ("Supplier", "Line (internal)", "Qty", "Unit", "Days", "Cost", "
 
 def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
     """What to order from whom and by when: the lines with a supplier, order-by = needed − lead time."""
-    from datetime import timedelta
 
-    s = Sheet(wb, "Supplier orders", doc.header.currency, (26, 40, 8, 10, 6, 14, 10, 14, 14))
-    prepare(s.ws, "A3")
-    common_styles(s)
-    s.append([s.text(f"Supplier orders — {doc.header.project_name}", "subtitle")])
-    s.append([s.text(name, "header") for name in ORDER_COLUMNS])
     lines = [line for line in doc.lines() if line.supplier_id and doc.inclusion(line) != EXCLUDED]
     lines.sort(key=lambda ln: doc.lookups.suppliers[ln.supplier_id].name  # type: ignore[index]
                if ln.supplier_id in doc.lookups.suppliers else "")
-    first = s.row + 1
+    values = []
     for line in lines:
         supplier = doc.lookups.suppliers.get(line.supplier_id)  # type: ignore[arg-type]
         needed = line.call_date or doc.header.start_date
         lead = supplier.lead_time_days if supplier else 0
         order_by = needed - timedelta(days=lead) if needed else None
-        s.append([s.text(supplier.name if supplier else "", "plain"), s.text(line.description),
-                  s.number(line.quantity, "qty"), s.text(line.unit, "plain"), s.number(line.days, "qty"),
-                  s.number(line.price.cost), s.number(lead, "qty"), s.date(needed), s.date(order_by)])
+        values.append([supplier.name if supplier else "", line.description, line.quantity, line.unit,
+                       line.days, line.price.cost, lead, needed, order_by])
+    total = sum((line.price.cost for line in lines), Decimal(0))
+    values_for_width = [*values, ["", "", None, "", None, total, None, None, None]]
+    s = _list_sheet(wb, doc, "Supplier orders", f"Supplier orders — {doc.header.project_name}", ORDER_COLUMNS,
+                    ("text", "text", "qty", "text", "qty", "money", "qty", "date", "date"), values,
+                    "No supplier lines in this estimate.", values_for_width)
     if lines:
         s.append([s.text("Total ordered", "label"), None, None, None, None,
-                  s.formula(f"=SUM(F{first}:F{s.row})", "money_bold")])
-    else:
-        s.append([s.text("No supplier lines in this estimate.", "note")])
+                  s.formula(f"=SUM(F3:F{s.row})", "money_bold")])
     s.print_setup(2, f"INTERNAL — supplier orders — {doc.header.project_name}", landscape=True)

@@ -300,8 +300,9 @@ def common_styles(sheet: Sheet) -> None:
     sheet.style("qty", number_format="#,##0.####", alignment=right)
     sheet.style("pct", number_format='0.####" %"', alignment=right)
     sheet.style("pct_bold", number_format='0.00" %"', font=bold)
-    sheet.style("date", number_format="d mmm yyyy", alignment=Alignment(horizontal="left"))
-    sheet.style("datetime", number_format="d mmm yyyy hh:mm", alignment=Alignment(horizontal="left"))
+    sheet.style("date", number_format="d mmm yyyy", alignment=Alignment(horizontal="left", vertical="top"))
+    sheet.style("datetime", number_format="d mmm yyyy hh:mm",
+                alignment=Alignment(horizontal="left", vertical="top"))
 
 
 # -- shared by both workbooks: sums, progress, the company, the quote label ------------------------
