@@ -210,18 +210,7 @@ def _list_sheet(wb: Workbook, doc: EstimateDocument, name: str, title: str, colu
     s.append([s.text(title, "subtitle")])
     _header(s, columns, styles, widths)
     for row in rows:
-        cells = []
-        lines = 1
-        for n, (value, style) in enumerate(zip(row, styles, strict=True)):
-            if style in _FIGURES:
-                cells.append(s.number(value, style))
-            elif style in ("date", "datetime"):
-                cells.append(s.date(value, style))
-            else:
-                cells.append(s.text(value, style))
-                if style == "text" and value:
-                    lines = max(lines, wrapped_lines(value, widths[n]))
-        s.append(cells, lines=lines)
+        _append_row(s, row, styles, widths)
     if not rows:
         s.append([s.text(empty, "note")])
     return s
@@ -250,23 +239,31 @@ def _widths(doc: EstimateDocument) -> list[float]:
             for name, texts in zip(COST_COLUMNS, shown, strict=True)]
 
 
-def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow,
-               widths: list[float]) -> None:
-    r = s.row + 1
-    c = _COL
-    values = _line_values(doc, section, line)
+def _append_row(s: Sheet, values: Sequence[Any], styles: Sequence[str], widths: Sequence[float],
+                formulas: dict[int, str] | None = None) -> None:
+    """One row of values, each in its style (``formulas`` by column index instead), as tall as its
+    most wrapped text."""
     cells = []
     lines = 1
-    for n, (value, style) in enumerate(zip(values, _STYLES, strict=True)):
-        if COST_COLUMNS[n] == "Margin":
-            cells.append(s.formula(f"={c['Price']}{r}-{c['Cost']}{r}"))
-        elif style in ("money", "qty", "pct"):
+    for n, (value, style) in enumerate(zip(values, styles, strict=True)):
+        if formulas and n in formulas:
+            cells.append(s.formula(formulas[n], style))
+        elif style in _FIGURES:
             cells.append(s.number(value, style))
+        elif style in ("date", "datetime"):
+            cells.append(s.date(value, style))
         else:
             cells.append(s.text(value, style))
             if style == "text" and value:
                 lines = max(lines, wrapped_lines(value, widths[n]))
     s.append(cells, lines=lines)
+
+
+def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow,
+               widths: list[float]) -> None:
+    r, c = s.row + 1, _COL
+    _append_row(s, _line_values(doc, section, line), _STYLES, widths,
+                {COST_COLUMNS.index("Margin"): f"={c['Price']}{r}-{c['Cost']}{r}"})
 
 
 CREW_COLUMNS = ("Crew member", "Role", "Call (line)", "Starts", "Ends", "Hours", "Status")
