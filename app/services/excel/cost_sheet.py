@@ -279,7 +279,7 @@ def _write_crew(wb: Workbook, doc: EstimateDocument, db: Database) -> None:
             .where(a.c.project_id == doc.header.project_id, a.c.deleted_at.is_(None))
             .order_by(a.c.starts_at, m.c.name)
         ).all()
-    values = []
+    values: list[list[Any]] = []
     for row in rows:
         role = doc.lookups.roles.get(row.role_id) if row.role_id else None
         line = doc.line(row.line_item_id) if row.line_item_id and doc.has_line(row.line_item_id) else None
@@ -302,7 +302,7 @@ def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
     lines = [line for line in doc.lines() if line.supplier_id and doc.inclusion(line) != EXCLUDED]
     lines.sort(key=lambda ln: doc.lookups.suppliers[ln.supplier_id].name  # type: ignore[index]
                if ln.supplier_id in doc.lookups.suppliers else "")
-    values = []
+    values: list[list[Any]] = []
     for line in lines:
         supplier = doc.lookups.suppliers.get(line.supplier_id)  # type: ignore[arg-type]
         needed = line.call_date or doc.header.start_date
@@ -311,7 +311,7 @@ def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
         values.append([supplier.name if supplier else "", line.description, line.quantity, line.unit,
                        line.days, line.price.cost, lead, needed, order_by])
     total = sum((line.price.cost for line in lines), Decimal(0))
-    values_for_width = [*values, ["", "", None, "", None, total, None, None, None]]
+    values_for_width: list[list[Any]] = [*values, ["", "", None, "", None, total, None, None, None]]
     s = _list_sheet(wb, doc, "Supplier orders", f"Supplier orders — {doc.header.project_name}", ORDER_COLUMNS,
                     ("text", "text", "qty", "text", "qty", "money", "qty", "date", "date"), values,
                     "No supplier lines in this estimate.", values_for_width)
