@@ -9,6 +9,7 @@ import io
 import os
 import re
 import sys
+import textwrap
 import uuid
 import zipfile
 from datetime import UTC, date, datetime, timedelta
@@ -594,7 +595,7 @@ def test_cost_sheet_has_every_line_with_its_cost_basis_split_and_margin(doc: Est
     assert processors[col["Supplier"]] == "Brightline Video Rentals"
     assert processors[col["Markup %"]] == 40
     load_in = by_line["Stagehands, load-in"]
-    assert [load_in[col[k]] for k in ("Role", "Qty", "Hours/day", "ST h", "OT h", "DT h", "Units")] == \
+    assert [load_in[col[k]] for k in ("Role", "Qty", "Hours a day", "ST h", "OT h", "DT h", "Units")] == \
         ["Stagehand", 8, 10, 8, 2, 0, 88]
     assert load_in[col["Margin"]].startswith("=")
     total_cost, margin, margin_pct = (row_of(ws, label) for label in
@@ -614,6 +615,74 @@ def test_cost_sheet_has_every_line_with_its_cost_basis_split_and_margin(doc: Est
     skypoint = orders[2 + names.index("SkyPoint Rigging")]
     assert (skypoint[6], skypoint[7].date().isoformat(), skypoint[8].date().isoformat()) == \
         (14, "2027-03-08", "2027-02-22")
+
+
+def _printed_points(ws: Worksheet, paper_inches: float) -> float:
+    """The 11 pt type as printed when the sheet is fitted to the width of a landscape page."""
+    width_pt = sum(d.width for d in ws.column_dimensions.values()) * 7 * 0.75  # 7 px a width unit
+    room_pt = (paper_inches - ws.page_margins.left - ws.page_margins.right) * 72
+    return 11 * min(1.0, room_pt / width_pt)
+
+
+def test_cost_sheet_prints_legibly_landscape_fitted_to_width(doc: EstimateDocument, tmp_path: Path) -> None:
+    path = tmp_path / "costs.xlsx"
+    export_cost_sheet(doc, path)
+    ws = load_workbook(path)["Cost sheet"]
+    header = row_of(ws, "Section")
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0  # as many pages down as needed
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == f"${header}:${header}"  # the headings on every page
+    assert ws.freeze_panes == f"C{header + 1}"
+    # 21 columns across a landscape page: the type stays readable (it printed at ~5 pt).
+    letter, a4 = _printed_points(ws, 11), _printed_points(ws, 11.69)
+    print(f"cost sheet type on paper: {letter:.1f} pt (Letter), {a4:.1f} pt (A4)")
+    assert letter >= 7.5 and a4 >= 8
+    width = {c.column_letter: ws.column_dimensions[c.column_letter].width for c in ws[header]}
+    # Every heading wraps at its spaces inside its column, and the header row is tall enough for it.
+    for cell in ws[header]:
+        assert cell.alignment.wrap_text, cell.value
+        room = width[cell.column_letter] - 0.7  # less Excel's padding
+        assert all(len(word) * 1.1 <= room for word in cell.value.split()), cell.value
+        needed = len(textwrap.wrap(cell.value, int(room / 1.1)))
+        assert ws.row_dimensions[header].height >= 15 * needed, cell.value
+    # Figures fit their column (no ###), the totals below the lines too; wrapped text rows grow.
+    price_col = next(c.column_letter for c in ws[header] if c.value == "Price")
+    assert len(f"${doc.totals.total:,.2f}") + 0.7 <= width[price_col]
+    for row in ws.iter_rows(min_row=header + 1):
+        tallest = 1
+        for cell in row:
+            if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+                fmt = cell.number_format
+                shown = (f"${cell.value:,.2f}" if "$" in fmt else f"{cell.value:,} %" if "%" in fmt
+                         else f"{cell.value:,}")
+                assert len(shown) + 0.7 <= width[cell.column_letter], (cell.coordinate, shown)
+            elif isinstance(cell.value, str) and not cell.value.startswith("=") and cell.alignment.wrap_text:
+                room = width[cell.column_letter] - 0.7
+                assert all(len(word) <= room for word in cell.value.split()), cell.value  # no word cut
+                tallest = max(tallest, len(textwrap.wrap(cell.value, int(room) + 1)))
+        if tallest > 1:
+            assert (ws.row_dimensions[row[0].row].height or 15) >= 15 * tallest, row[0].row
+
+
+def test_the_crew_and_orders_sheets_fit_their_values_and_headings(doc: EstimateDocument,
+                                                                  tmp_path: Path) -> None:
+    path = tmp_path / "costs.xlsx"
+    export_cost_sheet(doc, path)
+    wb = load_workbook(path)
+    for name in ("Crew", "Supplier orders"):
+        ws = wb[name]
+        assert ws.page_setup.fitToWidth == 1 and ws.print_title_rows == "$2:$2"
+        for cell in ws[2]:  # the headings, wrapped inside their column in a row tall enough
+            room = ws.column_dimensions[cell.column_letter].width - 0.7
+            assert all(len(word) * 1.1 <= room for word in cell.value.split()), (name, cell.value)
+            lines = len(textwrap.wrap(cell.value, int(room / 1.1)))
+            assert (ws.row_dimensions[2].height or 15) >= 15 * lines, (name, cell.value)
+    crew = wb["Crew"]
+    assert crew.column_dimensions["D"].width >= len("11 Mar 2027 18:00") + 0.7  # no ### in Starts / Ends
+    orders = wb["Supplier orders"]
+    assert orders.column_dimensions["F"].width >= len("$11,400.00") + 0.7  # the total ordered too
+    assert orders.row_dimensions[2].height >= 45  # "Lead time (days)" on three lines
 
 
 def test_find_estimates_by_name_and_id(demo_db: Database, full_booth_id: uuid.UUID) -> None:

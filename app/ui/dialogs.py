@@ -71,6 +71,7 @@ class UserDialogs:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
-    def save_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, "", filters)
+    def save_file(self, parent: QWidget | None, title: str, filters: str, proposed: str = "") -> str | None:
+        """The path the user chose to save to; ``proposed`` is the folder and file name it starts with."""
+        path, _ = QFileDialog.getSaveFileName(parent, title, proposed, filters)
         return path or None

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QDockWidget, QStatusBar, QWidget
 
     from app.services.storage.database import Database
@@ -37,6 +38,11 @@ class Shell(Protocol):
 
     @property
     def navigator(self) -> NavigatorPanel: ...
+
+    @property
+    def settings(self) -> QSettings | None:
+        """The user's settings (the folder exports went to last); None in tests that keep none."""
+        ...
 
     @property
     def workspace(self) -> EstimateWorkspace | None: ...

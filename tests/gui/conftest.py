@@ -26,6 +26,7 @@ class FakeDialogs:
         self.confirm_answer = True
         self.conflict_answer = "theirs"
         self.conflicts: list[Any] = []
+        self.proposed: list[str] = []  # what each save dialog proposed (folder and file name)
 
     def error(self, parent: Any, title: str, text: str) -> None:
         self.shown.append(("error", title, text))
@@ -52,7 +53,8 @@ class FakeDialogs:
     def open_file(self, parent: Any, title: str, filters: str) -> str | None:
         return self.answers.pop(0) if self.answers else None
 
-    def save_file(self, parent: Any, title: str, filters: str) -> str | None:
+    def save_file(self, parent: Any, title: str, filters: str, proposed: str = "") -> str | None:
+        self.proposed.append(proposed)
         return self.answers.pop(0) if self.answers else None
 
 

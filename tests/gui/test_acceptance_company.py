@@ -556,6 +556,31 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
             tail = "0*" if "." in plain else r"(\.0+)?"
             assert not re.search(rf"(?<![\d.]){re.escape(plain)}{tail}(?![\d])", raw[name]), (name, figure)
             assert f"{D(figure):,.2f}" not in raw[name], (name, figure)
+    # The save dialog proposed the quote's number, its revision and the project.
+    assert re.fullmatch(r"Q\d{4}-\d{4} rev 1 – Maple Health Summit\.xlsx", Path(dialogs.proposed[-1]).name)
+
+    # -- 14. Estimate › Compare scenarios… › Export to Excel…: the options for the client ----------------
+    win.findChild(QAction, "actionCompareScenarios").trigger()
+    compare = win.estimate_actions.compare_dialog
+    assert compare is not None
+    qtbot.waitUntil(lambda: compare.comparison is not None)
+    options = tmp_path / "maple-options.xlsx"
+    dialogs.answers.append(str(options))
+    qtbot.mouseClick(compare.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: compare.exporting is None, timeout=20000)
+    assert options.exists(), dialogs.shown
+    assert Path(dialogs.proposed[-1]).name == "Maple Health Summit – options compared.xlsx"
+    sheet = load_workbook(options)["Options compared"]
+    assert [c.value for c in sheet[row_of(sheet, "Section")]][:3] == ["Section", "Full stage", "Half stage"]
+    total_row = row_of(sheet, "Total (CAD)")
+    assert recalculate(options, "Options compared", f"B{total_row}", f"C{total_row}", f"D{total_row}") == [
+        full_total, half.totals.total, half.totals.total - full_total]
+    for name, found in _xml_texts(options).items():
+        for text in found:
+            assert not re.search(r"\b(cost|costs|margin|margins|markup|hours)\b", text, re.I), (name, text)
+            for word in secrets:
+                assert word not in text, (name, word)
+    compare.close()
 
 
 def line_called(doc: Any, description: str) -> uuid.UUID:

@@ -49,9 +49,10 @@ def test_export_cost_sheet(qtbot: Any, exports: ExportActions, dialogs: FakeDial
         "Cost sheet", "Crew", "Supplier orders", "Tandem data", "Tandem parameters", "Tandem estimate"]
 
 
-def test_no_path_no_export(exports: ExportActions, dialogs: FakeDialogs) -> None:
+def test_no_path_no_export(qtbot: Any, exports: ExportActions, dialogs: FakeDialogs) -> None:
     exports.quote_action.trigger()  # the save dialog answers None: cancelled
-    assert exports.running is None
+    qtbot.waitUntil(lambda: len(dialogs.proposed) == 1)
+    assert exports.running is None and exports.quote_action.isEnabled()
 
 
 def test_an_error_is_reported(qtbot: Any, exports: ExportActions, dialogs: FakeDialogs,
@@ -94,3 +95,52 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot: Any, window: QMainWin
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".xlsx"] == []
     assert "cancelled" in window.statusBar().currentMessage()
     assert dialogs.shown == []
+
+
+def test_the_save_dialog_proposes_a_name_in_the_folder_used_last(
+        qtbot: Any, window: QMainWindow, dialogs: FakeDialogs, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from app.services.estimate.revisions import send_quote
+
+    window.settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)  # type: ignore[attr-defined]
+    exports = ExportActions(window)  # type: ignore[arg-type]
+    exports.update_enabled()
+    doc = window.workspace.doc  # type: ignore[attr-defined]
+    number = send_quote(doc.db, doc, "dana").quote_number
+    folder = tmp_path / "Vantage"
+    folder.mkdir()
+    dialogs.answers.append(str(folder / "mine"))  # the user may still type a name of their own
+    exports.quote_action.trigger()
+    qtbot.waitUntil(lambda: exports.running is None, timeout=10000)
+    assert Path(dialogs.proposed[-1]).name == f"{number} rev 1 – Vantage @ MedTech Expo.xlsx"
+    assert (folder / "mine.xlsx").exists()
+    # The next export, even in a new session, starts in that folder with its own name.
+    again = ExportActions(window)  # type: ignore[arg-type]
+    again.update_enabled()
+    again.cost_sheet_action.trigger()  # the dialog is cancelled: nothing written
+    qtbot.waitUntil(lambda: len(dialogs.proposed) == 2)
+    assert Path(dialogs.proposed[-1]) == folder / f"{number} rev 1 – Vantage @ MedTech Expo – cost sheet.xlsx"
+    assert window.settings.value("export/folder") == str(folder)  # type: ignore[attr-defined]
+    assert again.running is None
+
+
+def test_the_name_is_worked_out_off_the_gui_thread(qtbot: Any, exports: ExportActions, dialogs: FakeDialogs,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from app.ui.excel import export_actions
+
+    threads = []
+    real = export_actions.estimate_file_name
+
+    def naming(*args: Any, **kwargs: Any) -> str:
+        threads.append(threading.current_thread())  # comparing 5,000 lines with the revision sent takes ~1 s
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(export_actions, "estimate_file_name", naming)
+    exports.cost_sheet_action.trigger()
+    assert not exports.cost_sheet_action.isEnabled()  # one export at a time, from the first click
+    qtbot.waitUntil(lambda: len(dialogs.proposed) == 1)
+    assert threads and threads[0] is not threading.main_thread()
+    assert Path(dialogs.proposed[0]).name == "Vantage @ MedTech Expo – Full booth – cost sheet.xlsx"

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QBrush, QFont
-from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+from PySide6.QtWidgets import QPushButton, QStyle, QStyleOptionViewItem
 
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.scenarios import compare_estimates, duplicate_estimate
@@ -201,3 +201,35 @@ def test_models_pass_the_model_tester(qtmodeltester: Any, demo_db: Database, ful
     qtmodeltester.check(lines)
     lines.set_show_all(True)
     qtmodeltester.check(lines)
+
+
+def test_export_to_excel_writes_the_options_for_the_client(qtbot: Any, window: Any, dialogs: Any,
+                                                           demo_db: Database, tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    from app.services.excel.comparison import SHEET
+    from tests.test_excel_export import INTERNAL_WORDS, recalculate, row_of
+
+    window.estimate_actions.compare_action.trigger()
+    dlg = window.estimate_actions.compare_dialog
+    qtbot.waitExposed(dlg)
+    button = dlg.findChild(QPushButton, "scenarioExportButton")
+    assert button.isVisible() and button.isEnabled()
+    out = tmp_path / "options.xlsx"
+    dialogs.answers.append(str(out))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.exporting is None, timeout=10000)
+    assert dialogs.shown == []
+    assert dialogs.proposed[-1].endswith("Vantage @ MedTech Expo – options compared.xlsx")
+    assert str(out) in dlg.status.text()
+    ws = load_workbook(out)[SHEET]
+    total = row_of(ws, "Total (USD)")
+    assert recalculate(out, SHEET, f"B{total}", f"C{total}") == [
+        EstimateDocument(demo_db, dlg.checked_ids()[0]).totals.total,
+        EstimateDocument(demo_db, dlg.checked_ids()[1]).totals.total,
+    ]
+    assert not any(INTERNAL_WORDS.search(str(c.value)) for row in ws.iter_rows() for c in row if c.value)
+    # Fewer than two ticked: nothing to compare, nothing to export.
+    dlg.scenario_list.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert not button.isEnabled()
+    dlg.close()

@@ -276,6 +276,27 @@ def current_revision_label(db: Database, estimate_id: uuid.UUID) -> str:
             f"(draft; rev {last.number} sent {format_sent_date(last.sent_at)})")
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteStanding:
+    """Which quote a document is now: the revision last sent when nothing changed since (not a
+    draft), else the next revision as a draft; before the first send no revision at all."""
+
+    quote_number: str  # "" before the first send (unless given by hand)
+    revision: int | None
+    draft: bool
+    sent_at: datetime | None  # when the revision it is was sent (UTC)
+
+
+def quote_standing(db: Database, doc: EstimateDocument) -> QuoteStanding:
+    sent = list_revisions(db, doc.estimate_id)
+    if not sent:
+        return QuoteStanding(doc.header.quote_number, None, True, None)
+    last = sent[-1]
+    if diff_snapshots(load_revision(db, last.id), snapshot_of(doc)).is_empty:
+        return QuoteStanding(last.quote_number, last.number, False, last.sent_at)
+    return QuoteStanding(last.quote_number, last.number + 1, True, None)
+
+
 # -- differences ----------------------------------------------------------------------------------
 
 

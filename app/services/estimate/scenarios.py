@@ -25,7 +25,7 @@ from app.models.enums import LineKind
 from app.models.types import utcnow
 from app.services.estimate.document import EstimateDocument, LineRow
 from app.services.estimate.line_editing import is_day_unit
-from app.services.estimate.pricing import margin_share
+from app.services.estimate.pricing import EstimateTerms, Priced, margin_share
 from app.services.money import ZERO
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_text
@@ -204,6 +204,8 @@ class Cell:
 class ScenarioInfo:
     id: uuid.UUID
     name: str
+    terms: EstimateTerms = field(default_factory=EstimateTerms)  # its contingency, discount and tax
+    priced: Priced | None = None  # its subtotal carried through them to the total, as the app has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,6 +281,8 @@ class Comparison:
     currency: str
     rows: tuple[ComparisonRow, ...]
     lines: tuple[LineComparison, ...] = field(default=())
+    client: str = ""
+    project: str = ""
 
     @property
     def baseline(self) -> ScenarioInfo:
@@ -335,13 +339,24 @@ def compare_estimates(db: Database, estimate_ids: Sequence[uuid.UUID]) -> Compar
     if len(estimate_ids) < 1:
         raise ValueError("nothing to compare")
     docs = [EstimateDocument(db, estimate_id) for estimate_id in estimate_ids]
-    scenarios = tuple(ScenarioInfo(d.estimate_id, d.header.name) for d in docs)
+    scenarios = tuple(ScenarioInfo(d.estimate_id, d.header.name, _terms(d), _priced(d)) for d in docs)
     per_doc = [_section_figures(d) for d in docs]
     names = _ordered(name for figures in per_doc for name in figures)
     rows = [ComparisonRow(name, False, tuple(f.get(name) for f in per_doc)) for name in names]
     rows.append(ComparisonRow(TOTAL_NAME, True, tuple(_total_figures(d) for d in docs)))
-    currency = docs[0].header.currency
-    return Comparison(scenarios, currency, tuple(rows), _line_comparisons(docs))
+    first = docs[0].header
+    return Comparison(scenarios, first.currency, tuple(rows), _line_comparisons(docs), first.client_name,
+                      first.project_name)
+
+
+def _terms(doc: EstimateDocument) -> EstimateTerms:
+    h = doc.header
+    return EstimateTerms(h.contingency_pct, h.discount_pct, h.tax_pct)
+
+
+def _priced(doc: EstimateDocument) -> Priced:
+    t = doc.totals
+    return Priced(t.subtotal, t.contingency, t.discount, t.net, t.tax, t.total)
 
 
 def _section_figures(doc: EstimateDocument) -> dict[str, Figures]:

@@ -6,9 +6,11 @@ importing the workbook gives back the same estimate.
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Sequence
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
@@ -28,17 +30,26 @@ from app.services.excel.workbook import (
     check,
     common_styles,
     company_of,
+    fitted_width,
     new_workbook,
     prepare,
     quote_label,
+    shown_money,
+    shown_number,
     sum_formula,
+    wrapped_lines,
 )
 from app.services.storage.database import Database
 
 COST_COLUMNS = ("Section", "Line (internal)", "Client description", "Kind", "Supplier", "Role", "Qty",
-                "Unit", "Days", "Hours/day", "ST h", "OT h", "DT h", "Units", "Unit cost", "Cost",
+                "Unit", "Days", "Hours a day", "ST h", "OT h", "DT h", "Units", "Unit cost", "Cost",
                 "Markup %", "Price", "Margin", "Margin %", "In total")
-_COST_WIDTHS = (16, 36, 30, 11, 22, 16, 7, 9, 6, 8, 7, 7, 7, 9, 11, 13, 9, 13, 13, 9, 10)
+# How each column shows (the cell style), and how wide a text column may grow before it wraps:
+# the 21 columns must fit a landscape page at a type size that can still be read (see _widths).
+_STYLES = ("text", "text", "text", "plain", "text", "text", "qty", "text", "qty", "qty", "qty", "qty",
+           "qty", "qty", "money", "money", "pct", "money", "money", "pct", "plain")
+_CAPS = {"Section": 10, "Line (internal)": 20, "Client description": 16, "Supplier": 12, "Role": 10,
+         "Unit": 7}
 _COL = {name: get_column_letter(i) for i, name in enumerate(COST_COLUMNS, 1)}
 _INCLUSION_TEXT = {INCLUDED: "yes", ADDON: "add-on", EXCLUDED: "alternative"}
 
@@ -71,14 +82,15 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
                  progress: Progress | None, cancelled: Cancelled | None) -> None:
     h = doc.header
     header_row = 5
-    s = Sheet(wb, "Cost sheet", h.currency, _COST_WIDTHS)
+    widths = _widths(doc)
+    s = Sheet(wb, "Cost sheet", h.currency, widths)
     prepare(s.ws, f"C{header_row + 1}")
     common_styles(s)
     s.append([s.text(f"INTERNAL cost sheet — {company}", "title")])
     s.append([s.text(f"{h.client_name} · {h.project_name} · {h.name}", "subtitle")])
     s.append([s.text(label, "plain"), None, s.date(date.today())])
     s.append()
-    s.append([s.text(name, "header") for name in COST_COLUMNS])
+    _header(s, COST_COLUMNS, _STYLES, widths)
     c = _COL
     sections_rows: list[int] = []
     done = 0
@@ -86,7 +98,7 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
         s.append([s.text(section.name + (" (optional)" if section.optional else ""), "section")])
         first = s.row + 1
         for line in section.lines:
-            _cost_line(s, doc, section, line)
+            _cost_line(s, doc, section, line, widths)
             done += 1
             if done % PROGRESS_EVERY == 0:
                 check(progress, cancelled, "Writing the cost sheet…", done, doc.line_count)
@@ -142,29 +154,116 @@ def _write_costs(wb: Workbook, doc: EstimateDocument, company: str, label: str,
     s.print_setup(header_row, f"INTERNAL — {company} — {h.project_name} — {h.name}", landscape=True)
 
 
-def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow) -> None:
+def _line_values(doc: EstimateDocument, section: SectionRow, line: LineRow) -> list[Any]:
+    """A line's value in each column (the Margin column is a formula in the sheet: price − cost)."""
     priced = line.price
     supplier = doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None
     role = doc.lookups.roles.get(line.role_id) if line.role_id else None
     call = priced.call
-    markup = priced.markup_pct
-    margin_pct = priced.margin_pct
-    r = s.row + 1
-    c = _COL
-    s.append([
-        s.text(section.name, "plain"), s.text(line.description), s.text(doc.client_text(line)),
-        s.text(line.kind.value, "plain"), s.text(supplier.name if supplier else "", "plain"),
-        s.text(role.name if role else "", "plain"), s.number(line.quantity, "qty"),
-        s.text(line.unit, "plain"),
-        s.number(line.days, "qty"), s.number(line.hours, "qty"),
-        s.number(call.straight if call else None, "qty"), s.number(call.overtime if call else None, "qty"),
-        s.number(call.double_time if call else None, "qty"), s.number(priced.units, "qty"),
-        s.number(line.unit_cost), s.number(priced.cost),
-        s.number(markup.quantize(Decimal("0.01")) if markup is not None else None, "pct"),
-        s.number(priced.price), s.formula(f"={c['Price']}{r}-{c['Cost']}{r}"),
-        s.number(margin_pct.quantize(Decimal("0.01")) if margin_pct is not None else None, "pct"),
-        s.text(_INCLUSION_TEXT[doc.inclusion(line)], "plain"),
-    ])
+    markup, margin_pct = priced.markup_pct, priced.margin_pct
+    return [
+        section.name, line.description, doc.client_text(line), line.kind.value,
+        supplier.name if supplier else "", role.name if role else "", line.quantity, line.unit,
+        line.days, line.hours, call.straight if call else None, call.overtime if call else None,
+        call.double_time if call else None, priced.units, line.unit_cost, priced.cost,
+        markup.quantize(Decimal("0.01")) if markup is not None else None, priced.price,
+        priced.price - priced.cost,
+        margin_pct.quantize(Decimal("0.01")) if margin_pct is not None else None,
+        _INCLUSION_TEXT[doc.inclusion(line)],
+    ]
+
+
+_FIGURES = ("money", "qty", "pct")
+
+
+def _shown(value: Any, style: str, currency: str) -> str:
+    if style == "money":
+        return shown_money(value, currency)
+    if style in ("qty", "pct"):
+        return shown_number(value, " %" if style == "pct" else "")
+    if style in ("date", "datetime") and value is not None:
+        return f"{value.day} {value:%b %Y}" + (f" {value:%H:%M}" if style == "datetime" else "")
+    return str(value or "")
+
+
+def _header(s: Sheet, columns: Sequence[str], styles: Sequence[str], widths: Sequence[float]) -> None:
+    """The heading row: every heading wrapped in its column, the row tall enough for the longest;
+    figures' headings stand right, over the figures."""
+    s.append([s.text(name, "header_right" if style in _FIGURES else "header")
+              for name, style in zip(columns, styles, strict=True)],
+             lines=max(wrapped_lines(name, width, bold=True)
+                       for name, width in zip(columns, widths, strict=True)))
+
+
+def _list_sheet(wb: Workbook, doc: EstimateDocument, name: str, title: str, columns: Sequence[str],
+                styles: Sequence[str], rows: list[list[Any]], empty: str,
+                sized: list[list[Any]] | None = None) -> Sheet:
+    """A plain list (the crew, the supplier orders) under a title: widths fitted to its values (text
+    wraps past 40; ``sized`` also counts a total the caller adds below), the heading row wrapped;
+    the caller adds the total and the print setup."""
+    currency = doc.header.currency
+    widths = [fitted_width([_shown(row[n], style, currency) for row in (sized or rows)], column, cap=40)
+              for n, (column, style) in enumerate(zip(columns, styles, strict=True))]
+    s = Sheet(wb, name, currency, widths)
+    prepare(s.ws, "A3")
+    common_styles(s)
+    s.append([s.text(title, "subtitle")])
+    _header(s, columns, styles, widths)
+    for row in rows:
+        _append_row(s, row, styles, widths)
+    if not rows:
+        s.append([s.text(empty, "note")])
+    return s
+
+
+def _widths(doc: EstimateDocument) -> list[float]:
+    """Every column as wide as its widest value (text columns up to their cap, then they wrap) and
+    its heading's longest word; the money columns also hold the totals below the lines."""
+    currency = doc.header.currency
+    shown: list[list[str]] = [[] for _ in COST_COLUMNS]
+    for section in doc.sections:
+        for line in section.lines:
+            for n, (value, style) in enumerate(zip(_line_values(doc, section, line), _STYLES, strict=True)):
+                shown[n].append(_shown(value, style, currency))
+    t = doc.totals
+    figures = [shown_money(v, currency) for v in (t.cost, t.subtotal, t.net, t.total, t.net - t.cost,
+                                                  t.contingency, t.discount, t.tax)]
+    for name in ("Cost", "Price", "Margin"):
+        n = COST_COLUMNS.index(name)
+        shown[n] += [*figures, *(shown_money(g.price, currency) for g in t.groups.values()),
+                     *(shown_money(g.cost, currency) for g in t.groups.values())]
+    shown[COST_COLUMNS.index("Markup %")] += [shown_number(v, " %") for v in (
+        doc.header.contingency_pct, doc.header.discount_pct, doc.header.tax_pct)]
+    shown[COST_COLUMNS.index("Margin %")] += ["100.00 %", shown_number(doc.header.target_margin_pct, " %")]
+    return [fitted_width(texts, name, cap=_CAPS.get(name, 60.0))
+            for name, texts in zip(COST_COLUMNS, shown, strict=True)]
+
+
+def _append_row(s: Sheet, values: Sequence[Any], styles: Sequence[str], widths: Sequence[float],
+                formulas: dict[int, str] | None = None) -> None:
+    """One row of values, each in its style (``formulas`` by column index instead), as tall as its
+    most wrapped text."""
+    cells = []
+    lines = 1
+    for n, (value, style) in enumerate(zip(values, styles, strict=True)):
+        if formulas and n in formulas:
+            cells.append(s.formula(formulas[n], style))
+        elif style in _FIGURES:
+            cells.append(s.number(value, style))
+        elif style in ("date", "datetime"):
+            cells.append(s.date(value, style))
+        else:
+            cells.append(s.text(value, style))
+            if style == "text" and value:
+                lines = max(lines, wrapped_lines(value, widths[n]))
+    s.append(cells, lines=lines)
+
+
+def _cost_line(s: Sheet, doc: EstimateDocument, section: SectionRow, line: LineRow,
+               widths: list[float]) -> None:
+    r, c = s.row + 1, _COL
+    _append_row(s, _line_values(doc, section, line), _STYLES, widths,
+                {COST_COLUMNS.index("Margin"): f"={c['Price']}{r}-{c['Cost']}{r}"})
 
 
 CREW_COLUMNS = ("Crew member", "Role", "Call (line)", "Starts", "Ends", "Hours", "Status")
@@ -180,21 +279,16 @@ def _write_crew(wb: Workbook, doc: EstimateDocument, db: Database) -> None:
             .where(a.c.project_id == doc.header.project_id, a.c.deleted_at.is_(None))
             .order_by(a.c.starts_at, m.c.name)
         ).all()
-    s = Sheet(wb, "Crew", doc.header.currency, (24, 16, 36, 18, 18, 8, 11))
-    prepare(s.ws, "A3")
-    common_styles(s)
-    s.append([s.text(f"Crew assignments — {doc.header.project_name}", "subtitle")])
-    s.append([s.text(name, "header") for name in CREW_COLUMNS])
+    values: list[list[Any]] = []
     for row in rows:
         role = doc.lookups.roles.get(row.role_id) if row.role_id else None
         line = doc.line(row.line_item_id) if row.line_item_id and doc.has_line(row.line_item_id) else None
         hours = Decimal(int((row.ends_at - row.starts_at).total_seconds())) / Decimal(3600)
-        s.append([s.text(row.name, "plain"), s.text(role.name if role else "", "plain"),
-                  s.text(line.description if line else "", "plain"), s.date(row.starts_at, "datetime"),
-                  s.date(row.ends_at, "datetime"), s.number(hours.quantize(Decimal("0.01")), "qty"),
-                  s.text(str(row.status), "plain")])
-    if not rows:
-        s.append([s.text("No crew assigned to this project yet.", "note")])
+        values.append([row.name, role.name if role else "", line.description if line else "", row.starts_at,
+                       row.ends_at, hours.quantize(Decimal("0.01")), str(row.status)])
+    s = _list_sheet(wb, doc, "Crew", f"Crew assignments — {doc.header.project_name}", CREW_COLUMNS,
+                    ("text", "text", "text", "datetime", "datetime", "qty", "plain"), values,
+                    "No crew assigned to this project yet.")
     s.print_setup(2, f"INTERNAL — crew — {doc.header.project_name}", landscape=True)
 
 
@@ -204,28 +298,24 @@ ORDER_COLUMNS = ("Supplier", "Line (internal)", "Qty", "Unit", "Days", "Cost", "
 
 def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
     """What to order from whom and by when: the lines with a supplier, order-by = needed − lead time."""
-    from datetime import timedelta
 
-    s = Sheet(wb, "Supplier orders", doc.header.currency, (26, 40, 8, 10, 6, 14, 10, 14, 14))
-    prepare(s.ws, "A3")
-    common_styles(s)
-    s.append([s.text(f"Supplier orders — {doc.header.project_name}", "subtitle")])
-    s.append([s.text(name, "header") for name in ORDER_COLUMNS])
     lines = [line for line in doc.lines() if line.supplier_id and doc.inclusion(line) != EXCLUDED]
     lines.sort(key=lambda ln: doc.lookups.suppliers[ln.supplier_id].name  # type: ignore[index]
                if ln.supplier_id in doc.lookups.suppliers else "")
-    first = s.row + 1
+    values: list[list[Any]] = []
     for line in lines:
         supplier = doc.lookups.suppliers.get(line.supplier_id)  # type: ignore[arg-type]
         needed = line.call_date or doc.header.start_date
         lead = supplier.lead_time_days if supplier else 0
         order_by = needed - timedelta(days=lead) if needed else None
-        s.append([s.text(supplier.name if supplier else "", "plain"), s.text(line.description),
-                  s.number(line.quantity, "qty"), s.text(line.unit, "plain"), s.number(line.days, "qty"),
-                  s.number(line.price.cost), s.number(lead, "qty"), s.date(needed), s.date(order_by)])
+        values.append([supplier.name if supplier else "", line.description, line.quantity, line.unit,
+                       line.days, line.price.cost, lead, needed, order_by])
+    total = sum((line.price.cost for line in lines), Decimal(0))
+    values_for_width: list[list[Any]] = [*values, ["", "", None, "", None, total, None, None, None]]
+    s = _list_sheet(wb, doc, "Supplier orders", f"Supplier orders — {doc.header.project_name}", ORDER_COLUMNS,
+                    ("text", "text", "qty", "text", "qty", "money", "qty", "date", "date"), values,
+                    "No supplier lines in this estimate.", values_for_width)
     if lines:
         s.append([s.text("Total ordered", "label"), None, None, None, None,
-                  s.formula(f"=SUM(F{first}:F{s.row})", "money_bold")])
-    else:
-        s.append([s.text("No supplier lines in this estimate.", "note")])
+                  s.formula(f"=SUM(F3:F{s.row})", "money_bold")])
     s.print_setup(2, f"INTERNAL — supplier orders — {doc.header.project_name}", landscape=True)

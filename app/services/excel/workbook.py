@@ -28,6 +28,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.writer.excel import ExcelWriter
 from sqlalchemy import select
@@ -35,6 +36,7 @@ from sqlalchemy import select
 from app.models import Company
 from app.services.estimate import revisions
 from app.services.estimate.document import EstimateDocument
+from app.services.money import format_money, format_number
 from app.services.storage.database import Database, StorageError
 from app.services.values import clean_text
 
@@ -166,16 +168,26 @@ class Sheet:
         cell.data_type = "d"
         return cell
 
-    def append(self, cells: Iterable[Any] = ()) -> int:
-        """Write a row; returns its 1-based number (for formulas that refer to it)."""
+    def append(self, cells: Iterable[Any] = (), *, lines: int = 1) -> int:
+        """Write a row; returns its 1-based number (for formulas that refer to it).
+
+        ``lines``: the row is that many lines of text tall (wrapped headings), set before it is
+        streamed (a write-only sheet cannot change a row once written).
+        """
+        if lines > 1:
+            self.ws.row_dimensions[self.row + 1].height = LINE_HEIGHT * lines + 2
         self.ws.append(list(cells))
         self.row += 1
         return self.row
 
     def print_setup(self, header_row: int, title: str, landscape: bool = False) -> None:
-        """Fit to one page wide, repeat the header row, page numbers in the footer."""
+        """Fit to one page wide (as many pages down as it takes), repeat the header row, page numbers
+        in the footer. A landscape sheet (the wide internal ones) gets narrow margins: every
+        centimetre of paper is type a size larger."""
         ws = self.ws
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        if landscape:
+            ws.page_margins = PageMargins(left=0.4, right=0.4, top=0.75, bottom=0.6, header=0.3, footer=0.3)
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.print_title_rows = f"{header_row}:{header_row}"
@@ -200,6 +212,64 @@ def _header_text(text: str) -> str:
     return safe_text(text).replace("&", "&&")[:200]
 
 
+# -- how wide a value shows: columns that fit their contents, headings that wrap ----------------------
+
+LINE_HEIGHT = 15  # points: one line of the default 11 pt font
+_BOLD = 1.1  # bold text is about a tenth wider
+_ROOM = 1.2  # a column's padding (0.7) and a little air, in Excel's width unit (one digit's width)
+
+
+def text_width(text: str, bold: bool = False) -> float:
+    """How wide a text shows in Excel's width unit (one digit of the default font): its widest line."""
+    widest = max((len(line) for line in text.splitlines()), default=0)
+    return widest * (_BOLD if bold else 1.0)
+
+
+def fitted_width(shown: Iterable[str], heading: str = "", *, cap: float = 60.0, floor: float = 4.5) -> float:
+    """A column as wide as the widest value it shows and as the longest word of its heading (the
+    heading wraps at its spaces), but at most ``cap``: a longer text wraps, at its spaces, so the
+    column still holds its longest word (up to twice ``cap``)."""
+    texts = list(shown)
+    widest = max((text_width(text) for text in texts), default=0.0)
+    word = max((text_width(w) for text in texts for w in text.split()), default=0.0)
+    heading_word = max((text_width(w, bold=True) for w in heading.split()), default=0.0)
+    fitted = max(min(cap, widest + _ROOM), min(2 * cap, word + _ROOM))
+    return round(max(floor, fitted, heading_word + _ROOM), 1)
+
+
+def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
+    """How many lines ``text`` wraps to in a column ``width`` wide (word wrap, as Excel does)."""
+    room = max(1.0, width - _ROOM + 0.5)
+    count = 0
+    for paragraph in text.splitlines() or [""]:
+        count += 1
+        used = 0.0
+        for word in paragraph.split():
+            w = text_width(word, bold)
+            if used and used + text_width(" ", bold) + w > room:
+                count += 1
+                used = w
+            else:
+                used += (text_width(" ", bold) if used else 0.0) + w
+            while used > room:  # a word longer than the column breaks inside it
+                count += 1
+                used -= room
+    return count
+
+
+def shown_money(value: Decimal | None, currency: str) -> str:
+    """A money value as :func:`money_format` shows it."""
+    if value is None:
+        return ""
+    text = format_money(value, currency)
+    return text if currency in _SYMBOLS else f"{text} {currency[:3]}"
+
+
+def shown_number(value: Decimal | int | None, suffix: str = "") -> str:
+    """A quantity (``#,##0.####``) or with ``suffix=" %"`` a percentage as the sheet shows it."""
+    return "" if value is None else format_number(Decimal(value)) + suffix
+
+
 def prepare(ws: Any, freeze: str) -> None:
     """What a write-only sheet must know before its first row: frozen panes, fit-to-page."""
     ws.freeze_panes = freeze
@@ -211,13 +281,15 @@ def common_styles(sheet: Sheet) -> None:
     right = Alignment(horizontal="right", vertical="top")
     bold = Font(bold=True)
     sheet.style("text", alignment=wrap)
-    sheet.style("plain")
+    sheet.style("plain", alignment=Alignment(vertical="top"))  # level with wrapped text beside it
     sheet.style("label", font=Font(bold=True, color="4B5563"))
     sheet.style("title", font=Font(bold=True, size=16))
     sheet.style("subtitle", font=Font(bold=True, size=12, color="0E7490"))
     sheet.style("note", font=Font(italic=True, color="4B5563"), alignment=wrap)
     sheet.style("header", font=bold, fill=_HEADER_FILL, border=Border(bottom=_THIN),
                 alignment=Alignment(wrap_text=True, vertical="center"))
+    sheet.style("header_right", font=bold, fill=_HEADER_FILL, border=Border(bottom=_THIN),
+                alignment=Alignment(wrap_text=True, vertical="center", horizontal="right"))
     sheet.style("section", font=bold, fill=_SECTION_FILL)
     sheet.style("section_money", font=bold, fill=_SECTION_FILL, number_format=sheet.money)
     sheet.style("money", number_format=sheet.money, alignment=right)
@@ -228,8 +300,9 @@ def common_styles(sheet: Sheet) -> None:
     sheet.style("qty", number_format="#,##0.####", alignment=right)
     sheet.style("pct", number_format='0.####" %"', alignment=right)
     sheet.style("pct_bold", number_format='0.00" %"', font=bold)
-    sheet.style("date", number_format="d mmm yyyy", alignment=Alignment(horizontal="left"))
-    sheet.style("datetime", number_format="d mmm yyyy hh:mm", alignment=Alignment(horizontal="left"))
+    sheet.style("date", number_format="d mmm yyyy", alignment=Alignment(horizontal="left", vertical="top"))
+    sheet.style("datetime", number_format="d mmm yyyy hh:mm",
+                alignment=Alignment(horizontal="left", vertical="top"))
 
 
 # -- shared by both workbooks: sums, progress, the company, the quote label ------------------------
@@ -266,17 +339,14 @@ def quote_label(db: Database, doc: EstimateDocument) -> str:
 
 def quote_label_and_date(db: Database, doc: EstimateDocument) -> tuple[str, date]:
     """The quote's label and its date: the day it was sent when it is what was last sent, else today."""
-    sent = revisions.list_revisions(db, doc.estimate_id)
-    if not sent:
-        number = doc.header.quote_number
+    now = revisions.quote_standing(db, doc)
+    if now.revision is None:
+        number = now.quote_number
         return (f"Quote {number} · Draft" if number else "Quote · Draft"), date.today()
-    last = sent[-1]
-    unchanged = revisions.diff_snapshots(revisions.load_revision(db, last.id),
-                                         revisions.snapshot_of(doc)).is_empty
-    if unchanged:  # dated the calendar day where it was sent from
-        sent_on = (last.sent_at if last.sent_at.tzinfo else last.sent_at.replace(tzinfo=UTC)).astimezone()
-        return f"Quote {last.quote_number} · Revision {last.number}", sent_on.date()
-    return f"Quote {last.quote_number} · Revision {last.number + 1} (draft)", date.today()
+    if not now.draft and now.sent_at is not None:  # dated the calendar day where it was sent from
+        sent_on = (now.sent_at if now.sent_at.tzinfo else now.sent_at.replace(tzinfo=UTC)).astimezone()
+        return f"Quote {now.quote_number} · Revision {now.revision}", sent_on.date()
+    return f"Quote {now.quote_number} · Revision {now.revision} (draft)", date.today()
 
 
 # -- saving: a temporary file beside the target, renamed into place ----------------------------------

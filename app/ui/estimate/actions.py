@@ -19,6 +19,7 @@ from app.services.storage.errors import StorageError
 from app.services.values import InputError
 from app.ui.estimate.revision_history import RevisionHistoryDialog
 from app.ui.estimate.scenario_compare import ScenarioCompareDialog
+from app.ui.excel.export_actions import ExportPaths
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
@@ -130,7 +131,7 @@ class EstimateActions(ShellActions):
             self.compare_dialog.close()
             self.compare_dialog.deleteLater()
         self.compare_dialog = ScenarioCompareDialog(shell.db, workspace.doc.header.project_id, None,
-                                                    self.window)
+                                                    self.window, ExportPaths(self.dialogs, shell.settings))
         self._follow(workspace.doc)
         self.compare_dialog.show()
 

@@ -3,6 +3,10 @@
 All numbers come from :func:`app.services.estimate.scenarios.compare_estimates`; the two item models
 here only lay them out and colour the cells that differ from the baseline (the first
 estimate ticked). matplotlib is imported the first time the Chart tab is shown.
+
+*Export to Excel…* writes the comparison shown for the client (prices only:
+:mod:`app.services.excel.comparison`), like the File menu's exports: a proposed file name in
+the last export folder, the work off the GUI thread behind a progress dialog.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services.estimate.file_names import comparison_file_name
 from app.services.estimate.scenarios import (
     Comparison,
     Metric,
@@ -39,7 +44,8 @@ from app.services.estimate.scenarios import (
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.ui.estimate.scenario_compare_models import LineDifferenceModel, ScenarioComparisonModel
-from app.ui.tasks import Task, run_task
+from app.ui.excel.export_actions import ExportPaths, start_export
+from app.ui.tasks import Progress, ProgressRun, Task, run_task
 
 MIN_SCENARIOS = 2
 W = TypeVar("W", bound=QWidget)
@@ -55,9 +61,12 @@ class ScenarioCompareDialog(QDialog):
     """Tick two or more estimates of a project; see them side by side, by section and by line."""
 
     def __init__(self, db: Database, project_id: uuid.UUID,
-                 estimate_ids: Sequence[uuid.UUID] | None = None, parent: QWidget | None = None) -> None:
+                 estimate_ids: Sequence[uuid.UUID] | None = None, parent: QWidget | None = None,
+                 paths: ExportPaths | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.paths = paths  # where exports go; without it there is no Export button
+        self.exporting: ProgressRun | None = None
         self._comparing: Task | None = None
         self._again = False
         self.project_id = project_id
@@ -114,6 +123,12 @@ class ScenarioCompareDialog(QDialog):
         splitter.setSizes([200, 980])
         buttons = _named(QDialogButtonBox(QDialogButtonBox.StandardButton.Close), "scenarioButtons")
         buttons.rejected.connect(self.reject)
+        export = buttons.addButton("Export to Excel…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = _named(export, "scenarioExportButton")
+        self.export_button.setToolTip("Write the options' prices side by side to an Excel workbook for the "
+                                      "client: section prices and totals, nothing internal")
+        self.export_button.clicked.connect(self.export_to_excel)
+        self.export_button.setVisible(self.paths is not None)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
@@ -220,10 +235,45 @@ class ScenarioCompareDialog(QDialog):
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         self.comparison = comparison
+        self.export_button.setEnabled(comparison is not None and self.exporting is None)
         self.summary_model.set_comparison(comparison)
         self.lines_model.set_comparison(comparison)
         if self.figure is not None:
             self.draw_chart()
+
+    def export_to_excel(self) -> None:
+        """Ask where, then write the comparison shown (for the client) off the GUI thread."""
+        comparison = self.comparison
+        if comparison is None or self.paths is None or self.exporting is not None:
+            return
+        path = self.paths.ask(self, "Export the comparison as",
+                              comparison_file_name(comparison.client, comparison.project))
+        if path is None:
+            return
+        db = self.db
+
+        def work(progress: Progress) -> Any:
+            from app.services.excel.comparison import export_comparison  # openpyxl: when first used
+
+            return export_comparison(db, comparison, path, progress=progress)
+
+        def over() -> None:
+            self.exporting = None
+            self.export_button.setEnabled(self.comparison is not None)
+
+        def show(message: str) -> None:
+            self.status.setText(message)
+            self.status.setVisible(True)
+
+        self.exporting = start_export(self, self.paths.dialogs, "Exporting the comparison…", work,
+                                      lambda result: show(f"Exported the comparison to {result.path}."),
+                                      over, show)
+        self.export_button.setEnabled(False)
+
+    def done(self, result: int) -> None:
+        if self.exporting is not None:
+            self.exporting.cancel()  # nothing half written: the workbook is renamed into place whole
+        super().done(result)
 
     def _on_item_changed(self, _item: QListWidgetItem) -> None:
         self.refresh()
