@@ -116,7 +116,8 @@ def test_quote_totals_are_live_formulas_that_recalculate_to_the_app(doc: Estimat
     ("10", "0", "0"), ("0", "5", "0"), ("0", "0", "8.875"), ("7.5", "3.25", "8.875"),
     ("12.345", "4.5", "13")])
 def test_contingency_discount_and_tax_recalculate_to_the_cent(
-        doc: EstimateDocument, tmp_path: Path, contingency: str, discount: str, tax: str, as_line: bool) -> None:
+        doc: EstimateDocument, tmp_path: Path, contingency: str, discount: str, tax: str,
+        as_line: bool) -> None:
     doc.set_estimate_fields({"contingency_pct": Decimal(contingency), "discount_pct": Decimal(discount),
                              "tax_pct": Decimal(tax), "show_contingency_line": as_line})
     # An odd cent on one line, so the percentages land on half cents and below.

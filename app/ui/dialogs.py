@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from app.ui.estimate.editor import EDIT, KEEP_MINE, TAKE_THEIRS, ConflictView
@@ -71,6 +72,14 @@ class UserDialogs:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
-    def save_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(parent, title, "", filters)
+    def save_file(self, parent: QWidget | None, title: str, filters: str, name: str = "") -> str | None:
+        """A path to write; ``name`` is the file name proposed."""
+        path, _ = QFileDialog.getSaveFileName(parent, title, name, filters)
         return path or None
+
+    def choose_printer(self, parent: QWidget | None) -> QPrinter | None:
+        """The printer (and its settings) the user chose in the print dialog, or None."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, parent)
+        dialog.setObjectName("printDialog")
+        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None

@@ -25,6 +25,8 @@ class FakeDialogs:
         self.confirm_answer = True
         self.conflict_answer = "theirs"
         self.conflicts: list[Any] = []
+        self.proposed: list[str] = []  # the file names save dialogs proposed
+        self.printer: Any = None  # what choose_printer answers
 
     def error(self, parent: Any, title: str, text: str) -> None:
         self.shown.append(("error", title, text))
@@ -51,8 +53,14 @@ class FakeDialogs:
     def open_file(self, parent: Any, title: str, filters: str) -> str | None:
         return self.answers.pop(0) if self.answers else None
 
-    def save_file(self, parent: Any, title: str, filters: str) -> str | None:
+    def save_file(self, parent: Any, title: str, filters: str, name: str = "") -> str | None:
+        self.proposed.append(name)
         return self.answers.pop(0) if self.answers else None
+
+    def choose_printer(self, parent: Any) -> Any:
+        """The printer a test set (a QPrinter printing to a PDF file), else None: cancelled."""
+        printer, self.printer = self.printer, None
+        return printer
 
 
 @pytest.fixture(autouse=True)
