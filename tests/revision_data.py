@@ -818,9 +818,10 @@ def _generated_0005(data: DataSet, n: int) -> None:
 
 
 def _demo_0006(data: DataSet) -> None:
-    # The Full booth folds its contingency into the line prices and prints its budget range;
-    # the Half booth keeps what an upgrade gives it (both shown), as written before this revision.
+    # The Full booth folds its contingency into the line prices (and prints its budget range);
+    # the Half booth shows its contingency as a line and prints no range.
     data.set("estimate", "Full booth", show_contingency_line=False, show_budget_range=True)
+    data.set("estimate", "Half booth", show_contingency_line=True, show_budget_range=False)
 
 
 def _generated_0006(data: DataSet, n: int) -> None:
