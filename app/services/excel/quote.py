@@ -142,6 +142,7 @@ class _QuoteSheet:
         common_styles(self.s)
         wrap_bold = Font(bold=True, color="4B5563")
         self.s.style("label_wrap", font=wrap_bold, alignment=Alignment(wrap_text=True, vertical="top"))
+        self.s.style("unit", alignment=Alignment(vertical="top"))  # beside an item of several lines
 
     def row(
         self,
@@ -190,7 +191,7 @@ class _QuoteSheet:
             [
                 s.text(line.text),
                 s.number(line.quantity, "qty"),
-                s.text(line.unit, "plain"),
+                s.text(line.unit, "unit"),
                 s.number(line.unit_price) if with_unit_price else None,
                 s.number(line.price),
             ],

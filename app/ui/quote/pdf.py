@@ -61,7 +61,8 @@ body { font-family: 'DejaVu Sans', 'Helvetica', 'Arial', sans-serif; font-size: 
 .note { font-style: italic; color: #4b5563; }
 th { background-color: #e5e7eb; text-align: left; }
 .section td { background-color: #eef5ee; font-weight: bold; }
-.num { text-align: right; }
+.num { text-align: right; white-space: nowrap; }
+.unit { white-space: nowrap; }
 .total td { font-weight: bold; font-size: 11pt; border-top: 1px solid #9ca3af; }
 """
 
@@ -89,9 +90,9 @@ class _Html:
             [
                 f"<td>{_e(line.text)}</td>",
                 f"<td class='num'>{_e(format_number(line.quantity))}</td>",
-                f"<td>{_e(line.unit)}</td>",
-                f"<td class='num' nowrap>{self.money(line.unit_price) if unit_price else ''}</td>",
-                f"<td class='num' nowrap>{self.money(line.price)}</td>",
+                f"<td class='unit'>{_e(line.unit)}</td>",
+                f"<td class='num'>{self.money(line.unit_price) if unit_price else ''}</td>",
+                f"<td class='num'>{self.money(line.price)}</td>",
             ]
         )
 
@@ -100,7 +101,7 @@ class _Html:
             [
                 f"<td colspan='3' class='label'>{_e(label)}</td>",
                 f"<td class='num'>{_e(pct)}</td>",
-                f"<td class='num' nowrap><b>{self.money(amount)}</b></td>",
+                f"<td class='num'><b>{self.money(amount)}</b></td>",
             ],
             css,
         )
@@ -160,8 +161,8 @@ class _Html:
             self.row(
                 [
                     "<td colspan='2' class='label'>Budget range</td><td>from … to</td>",
-                    f"<td class='num' nowrap>{self.money(c.budget_range[0])}</td>",
-                    f"<td class='num' nowrap>{self.money(c.budget_range[1])}</td>",
+                    f"<td class='num'>{self.money(c.budget_range[0])}</td>",
+                    f"<td class='num'>{self.money(c.budget_range[1])}</td>",
                 ]
             )
             self.wide(RANGE_NOTE, "note")
