@@ -130,3 +130,30 @@ def test_the_quote_choices_are_ticks_in_the_client_pane_each_one_undo_step(
     assert not range_box.isChecked()
     window.undo_action.trigger()  # type: ignore[attr-defined]
     assert not doc.header.show_contingency_line and not line_box.isChecked()
+
+
+def test_a_pdf_that_cannot_be_written_is_one_message_and_leaves_no_file(
+    qtbot: Any, window: QMainWindow, dialogs: FakeDialogs, tmp_path: Path
+) -> None:
+    exports: ExportActions = window.export_actions  # type: ignore[attr-defined]
+    dialogs.answers.append(str(tmp_path / "no-such-folder" / "quote.pdf"))
+    exports.pdf_action.trigger()
+    qtbot.waitUntil(lambda: exports.running is None, timeout=20000)
+    assert dialogs.shown and dialogs.shown[0][0] == "error" and "does not exist" in dialogs.shown[0][2]
+    exports.pdf_action.trigger()  # the save dialog cancelled: nothing runs
+    assert exports.running is None and not list(tmp_path.glob("*.pdf"))
+
+
+def test_a_cancelled_pdf_keeps_the_older_file(
+    qapp: Any, demo_db: Database, full_booth_id: uuid.UUID, tmp_path: Path
+) -> None:
+    from app.services.excel.workbook import ExportCancelled
+
+    out = tmp_path / "sent" / "quote.pdf"
+    out.parent.mkdir()
+    out.write_bytes(b"the PDF sent last week")
+    content = quote_content(EstimateDocument(demo_db, full_booth_id))
+    with pytest.raises(ExportCancelled):
+        write_pdf(content, out, lambda step, done, total: False)
+    assert out.read_bytes() == b"the PDF sent last week"
+    assert [p.name for p in out.parent.iterdir()] == ["quote.pdf"]  # no temporary file left beside it
