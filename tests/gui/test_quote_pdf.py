@@ -119,8 +119,10 @@ def test_the_quote_choices_are_ticks_in_the_client_pane_each_one_undo_step(
     line_box = pane.findChild(QCheckBox, "showContingencyLine")
     range_box = pane.findChild(QCheckBox, "showBudgetRange")
     assert not line_box.isChecked() and not range_box.isChecked()
+    assert pane.contingency_caption.text() == "Contingency (in the quote's line prices)"
     line_box.click()
     assert doc.header.show_contingency_line and line_box.isChecked()
+    assert pane.contingency_caption.text() == "Contingency"
     range_box.click()
     assert doc.header.show_budget_range
     stored = EstimateDocument(doc.db, doc.estimate_id).header  # saved, not only shown

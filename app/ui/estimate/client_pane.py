@@ -180,6 +180,10 @@ class ClientPane(QWidget):
         self.contingency.setText(format_money(totals.contingency, currency))
         self.contingency.setVisible(totals.contingency != 0)
         self.contingency_caption.setVisible(totals.contingency != 0)
+        # Unless shown as a line, the quote carries contingency in its line prices (the client never
+        # reads the word): said here, where the prices above are before it.
+        self.contingency_caption.setText("Contingency" if header.show_contingency_line
+                                         else "Contingency (in the quote's line prices)")
         self.discount.setText(format_money(-totals.discount, currency) if totals.discount else "")
         self.tax.setText(format_money(totals.tax, currency))
         self.total.setText(format_money(totals.total, currency))
