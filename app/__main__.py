@@ -196,10 +196,10 @@ def _export_pdf(db: Any, match: tuple[Any, str], out: Any) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from app.ui.quote.pdf import pdf_work
+    from app.ui.quote.pdf import read_quote, write_pdf
 
     _app = QGuiApplication.instance() or QGuiApplication(["tandem"])  # Qt's fonts need one
-    pages = pdf_work(db, match[0], out)(lambda step, done, total: True)
+    pages = write_pdf(read_quote(db, match[0]).content, out)
     print(f"Wrote the quote of {match[1]} as a PDF ({pages} page{'s' if pages != 1 else ''}) to {out}")
     return 0
 

@@ -72,9 +72,9 @@ class UserDialogs:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
-    def save_file(self, parent: QWidget | None, title: str, filters: str, name: str = "") -> str | None:
-        """A path to write; ``name`` is the file name proposed."""
-        path, _ = QFileDialog.getSaveFileName(parent, title, name, filters)
+    def save_file(self, parent: QWidget | None, title: str, filters: str, proposed: str = "") -> str | None:
+        """The path the user chose to save to; ``proposed`` is the folder and file name it starts with."""
+        path, _ = QFileDialog.getSaveFileName(parent, title, proposed, filters)
         return path or None
 
     def choose_printer(self, parent: QWidget | None) -> QPrinter | None:

@@ -25,7 +25,7 @@ class FakeDialogs:
         self.confirm_answer = True
         self.conflict_answer = "theirs"
         self.conflicts: list[Any] = []
-        self.proposed: list[str] = []  # the file names save dialogs proposed
+        self.proposed: list[str] = []  # what each save dialog proposed (folder and file name)
         self.printer: Any = None  # what choose_printer answers
 
     def error(self, parent: Any, title: str, text: str) -> None:
@@ -53,8 +53,8 @@ class FakeDialogs:
     def open_file(self, parent: Any, title: str, filters: str) -> str | None:
         return self.answers.pop(0) if self.answers else None
 
-    def save_file(self, parent: Any, title: str, filters: str, name: str = "") -> str | None:
-        self.proposed.append(name)
+    def save_file(self, parent: Any, title: str, filters: str, proposed: str = "") -> str | None:
+        self.proposed.append(proposed)
         return self.answers.pop(0) if self.answers else None
 
     def choose_printer(self, parent: Any) -> Any:

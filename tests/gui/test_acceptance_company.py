@@ -556,7 +556,7 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     pdf_out = tmp_path / "maple-quote.pdf"
     dialogs.answers.append(str(pdf_out))
     win.findChild(QAction, "actionExportQuotePdf").trigger()
-    qtbot.waitUntil(lambda: exports.running is None, timeout=20000)
+    qtbot.waitUntil(lambda: win.quote_actions.running is None and pdf_out.exists(), timeout=20000)
     assert pdf_out.exists(), dialogs.shown
     assert_is_the_quote(half, pdf_out)  # every section and line, the total, the terms; no cost words
     on_paper = flat(pdf_text(pdf_out)[1])

@@ -25,8 +25,7 @@ def exports(window: QMainWindow) -> ExportActions:
 
 def test_export_quote_writes_the_workbook(qtbot: Any, window: QMainWindow, exports: ExportActions,
                                          dialogs: FakeDialogs, tmp_path: Path) -> None:
-    assert [a.objectName() for a in exports.actions if a] == [
-        "actionExportQuote", "actionExportQuotePdf", "actionExportCostSheet", "actionPrintQuote"]
+    assert [a.objectName() for a in exports.actions if a] == ["actionExportQuote", "actionExportCostSheet"]
     assert exports.quote_action.isEnabled() and exports.cost_sheet_action.isEnabled()
     target = tmp_path / "vantage-quote"  # the extension is added
     dialogs.answers.append(str(target))

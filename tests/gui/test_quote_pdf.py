@@ -19,7 +19,7 @@ from app.services.estimate.document import EstimateDocument
 from app.services.money import format_money
 from app.services.quote.content import quote_content
 from app.services.storage.database import Database
-from app.ui.excel.export_actions import ExportActions
+from app.ui.quote.actions import QuoteActions
 from app.ui.quote.pdf import write_pdf
 from tests.gui.conftest import FakeDialogs
 from tests.test_excel_export import COST_FIGURES, INTERNAL_WORDS, SUPPLIERS
@@ -77,16 +77,15 @@ def test_the_pdf_holds_the_quote_and_nothing_internal(
 def test_export_quote_as_pdf_from_the_file_menu(
     qtbot: Any, window: QMainWindow, dialogs: FakeDialogs, tmp_path: Path
 ) -> None:
-    exports: ExportActions = window.export_actions  # type: ignore[attr-defined]
+    exports: QuoteActions = window.quote_actions  # type: ignore[attr-defined]
     assert exports.pdf_action.isEnabled()
     dialogs.answers.append(str(tmp_path / "client-quote"))  # the extension is added
-    exports.pdf_action.trigger()
-    assert dialogs.proposed[-1].endswith(" – Vantage Medical @ Vantage @ MedTech Expo.pdf")
-    assert dialogs.proposed[-1].startswith("Quote ")
+    exports.pdf_action.trigger()  # the quote is read off the GUI thread, then the save dialog asks
     assert exports.running is not None and not exports.pdf_action.isEnabled()
-    qtbot.waitUntil(lambda: exports.running is None, timeout=20000)
-    assert dialogs.shown == []
     out = tmp_path / "client-quote.pdf"
+    qtbot.waitUntil(lambda: exports.running is None and out.exists(), timeout=20000)
+    assert dialogs.proposed == ["Quote · Draft – Vantage Medical @ Vantage @ MedTech Expo.pdf"]
+    assert dialogs.shown == [] and exports.pdf_action.isEnabled()
     assert_is_the_quote(window.workspace.doc, out)  # type: ignore[attr-defined]
     assert "Exported the quote" in window.statusBar().currentMessage()
 
@@ -94,18 +93,18 @@ def test_export_quote_as_pdf_from_the_file_menu(
 def test_print_renders_the_same_quote_on_the_printer(
     qtbot: Any, window: QMainWindow, dialogs: FakeDialogs, tmp_path: Path
 ) -> None:
-    exports: ExportActions = window.export_actions  # type: ignore[attr-defined]
+    exports: QuoteActions = window.quote_actions  # type: ignore[attr-defined]
     assert exports.print_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
     assert exports.print_action.shortcut().toString() == "Ctrl+P"
-    exports.print_action.trigger()  # the print dialog cancelled: nothing happens
-    assert exports.running is None
+    exports.print_action.trigger()  # the print dialog cancelled: nothing printed
+    qtbot.waitUntil(lambda: exports.running is None, timeout=20000)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
     dialogs.printer = printer
     exports.print_action.trigger()
-    qtbot.waitUntil(lambda: exports.running is None, timeout=20000)
+    qtbot.waitUntil(lambda: exports.running is None and out.exists(), timeout=20000)
     assert dialogs.shown == []
     assert_is_the_quote(window.workspace.doc, out)  # type: ignore[attr-defined]
     assert "Sent the quote" in window.statusBar().currentMessage()
@@ -137,13 +136,14 @@ def test_the_quote_choices_are_ticks_in_the_client_pane_each_one_undo_step(
 def test_a_pdf_that_cannot_be_written_is_one_message_and_leaves_no_file(
     qtbot: Any, window: QMainWindow, dialogs: FakeDialogs, tmp_path: Path
 ) -> None:
-    exports: ExportActions = window.export_actions  # type: ignore[attr-defined]
+    exports: QuoteActions = window.quote_actions  # type: ignore[attr-defined]
     dialogs.answers.append(str(tmp_path / "no-such-folder" / "quote.pdf"))
     exports.pdf_action.trigger()
-    qtbot.waitUntil(lambda: exports.running is None, timeout=20000)
-    assert dialogs.shown and dialogs.shown[0][0] == "error" and "does not exist" in dialogs.shown[0][2]
-    exports.pdf_action.trigger()  # the save dialog cancelled: nothing runs
-    assert exports.running is None and not list(tmp_path.glob("*.pdf"))
+    qtbot.waitUntil(lambda: bool(dialogs.shown) and exports.running is None, timeout=20000)
+    assert dialogs.shown[0][0] == "error" and "does not exist" in dialogs.shown[0][2]
+    exports.pdf_action.trigger()  # the save dialog cancelled: nothing written
+    qtbot.waitUntil(lambda: exports.running is None and len(dialogs.proposed) == 2, timeout=20000)
+    assert not list(tmp_path.glob("*.pdf"))
 
 
 def test_a_cancelled_pdf_keeps_the_older_file(

@@ -1,4 +1,4 @@
-"""The File menu's exports: the client quote (Excel, PDF, printed) and the internal cost sheet.
+"""The File menu's Excel exports: the client quote and the internal cost sheet of the open estimate.
 
 The export runs on the thread pool with its own EstimateDocument (a document is not
 shared across threads; every edit is already saved, so the database is the truth),
@@ -11,17 +11,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressDialog
 
 from app.services.estimate.document import EstimateDocument
-from app.ui.quote import pdf
 from app.ui.shell import Shell, ShellActions
 from app.ui.tasks import Progress, ProgressRun
 from app.ui.widgets import window_action
 
 XLSX_FILTER = "Excel workbooks (*.xlsx)"
-PDF_FILTER = "PDF documents (*.pdf)"
 
 
 class ExportActions(ShellActions):
@@ -35,21 +33,15 @@ class ExportActions(ShellActions):
         self.cost_sheet_action = window_action(
             window, "Export cost sheet…", "actionExportCostSheet", self.export_cost_sheet,
             tip="Write the internal cost sheet (costs, suppliers, labour, margins, crew, orders) to Excel")
-        self.pdf_action = window_action(
-            window, "Export quote as PDF…", "actionExportQuotePdf", self.export_pdf,
-            tip="Write the client quote to a PDF: the same quote as the workbook, page by page")
-        self.print_action = window_action(
-            window, "Print…", "actionPrintQuote", self.print_quote, QKeySequence.StandardKey.Print,
-            tip="Print the client quote")
 
     @property
     def actions(self) -> list[QAction | None]:
         """In menu order; None is a separator."""
-        return [self.quote_action, self.pdf_action, self.cost_sheet_action, None, self.print_action]
+        return [self.quote_action, self.cost_sheet_action]
 
     def update_enabled(self) -> None:
         has_estimate = self.shell.workspace is not None and self.shell.db is not None
-        for action in (self.quote_action, self.cost_sheet_action, self.pdf_action, self.print_action):
+        for action in (self.quote_action, self.cost_sheet_action):
             action.setEnabled(has_estimate and self.running is None)
 
     # -- the commands --------------------------------------------------------------------------
@@ -90,45 +82,6 @@ class ExportActions(ShellActions):
         self._run(f"Exporting the {what}…", work,
                   lambda result: shell.statusBar().showMessage(
                       f"Exported the {what} ({result.label}, {result.lines} lines) to {result.path}.", 10000))
-
-    def export_pdf(self) -> None:
-        """File › Export quote as PDF…: the quote's content read and rendered off the GUI thread."""
-        shell, doc = self.shell, self._quote_to_render("Export quote as PDF", "exported")
-        if doc is None or shell.db is None:
-            return
-        chosen = self.dialogs.save_file(self.window, "Export the quote as PDF", PDF_FILTER,
-                                        pdf.default_name(doc))
-        if not chosen:
-            return
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
-        self._run("Exporting the quote as PDF…", pdf.pdf_work(shell.db, doc.estimate_id, path),
-                  lambda pages: shell.statusBar().showMessage(
-                      f"Exported the quote ({pages} page{'s' if pages != 1 else ''}) to {path}.", 10000))
-
-    def _quote_to_render(self, title: str, what: str) -> EstimateDocument | None:
-        """The open estimate when its quote can be rendered now; a line in error is said, not rendered."""
-        workspace = self.shell.workspace
-        if workspace is None or self.shell.db is None or self.running is not None:
-            return None
-        why = workspace.doc.in_error_message(what)
-        if why:
-            self.dialogs.error(self.window, title, why)
-            return None
-        return workspace.doc
-
-    def print_quote(self) -> None:
-        """File › Print… (Ctrl+P): the printer chosen here, the quote rendered onto it off the GUI thread."""
-        shell, doc = self.shell, self._quote_to_render("Print", "printed")
-        if doc is None or shell.db is None:
-            return
-        printer = self.dialogs.choose_printer(self.window)
-        if printer is None:
-            return
-        self._run("Printing the quote…", pdf.print_work(shell.db, doc.estimate_id, printer),
-                  lambda pages: shell.statusBar().showMessage(
-                      f"Sent the quote ({pages} page{'s' if pages != 1 else ''}) to the printer.", 10000))
 
     def _run(self, title: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None]) -> None:
         def finish() -> None:

@@ -13,7 +13,9 @@ from __future__ import annotations
 import html
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -280,47 +282,42 @@ def write_pdf(content: QuoteContent, path: Path, progress: Progress | None = Non
     return pages
 
 
-def default_name(doc: EstimateDocument) -> str:
-    """The PDF's proposed file name: the quote's label, the client and the project."""
-    from app.services.excel.workbook import quote_label
+@dataclass(frozen=True, slots=True)
+class ReadQuote:
+    """The quote read off the GUI thread, and the file name a save dialog proposes for it."""
 
-    h = doc.header
-    return default_file_name(quote_label(doc.db, doc), h.client_name, h.project_name, ".pdf")
+    content: QuoteContent
+    file_name: str
 
 
-def _content(db: Database, estimate_id: uuid.UUID) -> QuoteContent:
+def read_quote(db: Database, estimate_id: uuid.UUID) -> ReadQuote:
+    """The estimate's quote content (refused while a line is in error, as every export is)."""
     doc = EstimateDocument(db, estimate_id)  # this thread's own document: the database is the truth
     why = doc.in_error_message("exported")
     if why:
         raise ExportError(why)
-    return quote_content(doc, db)
+    content = quote_content(doc, db)
+    top = content.heading
+    return ReadQuote(content, default_file_name(top.label, top.client, content.project, ".pdf"))
 
 
-def _guarded(work: Callable[[Progress], int]) -> Callable[[Progress], int]:
-    def run(progress: Progress) -> int:
+def guarded(work: Callable[[Progress], Any]) -> Callable[[Progress], Any]:
+    """``work`` whose unexpected failure is an ExportError (the task reports StorageErrors only;
+    anything else would leave its progress dialog up for good)."""
+
+    def run(progress: Progress) -> Any:
         try:
             return work(progress)
         except StorageError:
             raise
         except Exception as error:
-            # The task reports StorageErrors only; anything else would leave the dialog up for good.
             raise ExportError(f"The quote could not be rendered: {error}") from error
 
     return run
 
 
-def pdf_work(db: Database, estimate_id: uuid.UUID, path: Path) -> Callable[[Progress], int]:
-    """The PDF export as a task's work: read, render, write; the page count."""
-    return _guarded(lambda progress: write_pdf(_content(db, estimate_id), path, progress))
-
-
-def print_work(db: Database, estimate_id: uuid.UUID, printer: QPrinter) -> Callable[[Progress], int]:
+def print_work(content: QuoteContent, printer: QPrinter) -> Callable[[Progress], int]:
     """Printing as a task's work, onto the printer chosen (its paper; the quote's margins)."""
     printer.setPageMargins(_MARGINS_MM, QPageLayout.Unit.Millimeter)
-
-    def work(progress: Progress) -> int:
-        content = _content(db, estimate_id)
-        printer.setDocName(f"{content.heading.label} — {content.project}")
-        return render_quote(content, printer, progress)
-
-    return _guarded(work)
+    printer.setDocName(f"{content.heading.label} — {content.project}")
+    return guarded(lambda progress: render_quote(content, printer, progress))
