@@ -28,6 +28,8 @@ def width_for(texts: Iterable[str], minimum: float, scale: float = 1.0) -> float
 def wrapped_lines(text: str, width: float, scale: float = 1.0) -> int:
     """How many lines ``text`` takes wrapped in a column ``width`` characters wide."""
     per_line = max(1, int((width - 1) / scale))
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # most texts: one line, without wrapping them to find out
     return sum(
         max(1, len(textwrap.wrap(paragraph, per_line, break_long_words=True)))
         for paragraph in (text.splitlines() or [""])

@@ -16,6 +16,7 @@ document properties.
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -92,11 +93,15 @@ def column_widths(c: QuoteContent) -> tuple[float, ...]:
     """Each column's width: the widest value it shows, as it shows it, and its heading in bold."""
     lines = _every_line(c)
     money = lambda v: money_shown(v, c.currency)  # noqa: E731
+
+    def widest(values: list[Decimal]) -> list[str]:  # an amount's text grows with its size: the ends
+        return [money(min(values)), money(max(values))] if values else []
+
     qty = [format_number(ln.quantity) for ln in lines]
     units = [ln.unit for ln in lines]
-    unit_prices = [money(ln.unit_price) for ln in lines if ln.unit_price is not None]
+    unit_prices = widest([ln.unit_price for ln in lines if ln.unit_price is not None])
     unit_prices += [f"{format_number(r.pct)} %" for r in c.totals if r.pct is not None]
-    prices = [money(ln.price) for ln in lines]
+    prices = widest([ln.price for ln in lines])
     bold = [money(s.total) for s in (*c.sections, *c.options)] + [money(c.addons_total)]
     large = [money(r.amount) for r in c.totals]
     if c.budget_range is not None:
