@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from app import __version__
 
@@ -31,13 +32,15 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("--out", metavar="FILE", required=True, help="the new backup file")
     _offline_parser(sub)
     export = sub.add_parser("export", help="write an estimate's client quote (or, with --internal, its "
-                            "cost sheet) to an Excel workbook")
+                            "cost sheet) to an Excel workbook, or with --pdf the quote to a PDF")
     export.add_argument("--db", metavar="PATH", required=True, dest="sub_db")
     export.add_argument("--estimate", metavar="NAME_OR_ID", required=True,
                         help="the estimate's name (as in the navigator) or its id")
-    export.add_argument("--out", metavar="FILE.xlsx", required=True, help="the workbook to write")
-    export.add_argument("--internal", action="store_true",
-                        help="the internal cost sheet (costs, suppliers, margins, crew) instead of the quote")
+    export.add_argument("--out", metavar="FILE.xlsx", required=True, help="the workbook (or PDF) to write")
+    kind = export.add_mutually_exclusive_group()
+    kind.add_argument("--internal", action="store_true",
+                      help="the internal cost sheet (costs, suppliers, margins, crew) instead of the quote")
+    kind.add_argument("--pdf", action="store_true", help="the client quote as a PDF (FILE.pdf)")
     return parser
 
 
@@ -157,8 +160,9 @@ def _export(args: argparse.Namespace) -> int:
     from app.services.storage.errors import StorageError
 
     out = Path(args.out)
-    if out.suffix.lower() != ".xlsx":
-        return _fail(f"{out}: the workbook must end in .xlsx")
+    wanted = ".pdf" if args.pdf else ".xlsx"
+    if out.suffix.lower() != wanted:
+        return _fail(f"{out}: the {'PDF' if args.pdf else 'workbook'} must end in {wanted}")
     try:
         db = open_database(args.sub_db, create=False)
     except StorageError as error:
@@ -172,6 +176,8 @@ def _export(args: argparse.Namespace) -> int:
                              "Give the id instead.")
             names = ", ".join(dict.fromkeys(all_estimates(db))) or "none"
             return _fail(f"No estimate called “{args.estimate}”. The estimates are: {names}.")
+        if args.pdf:
+            return _export_pdf(db, matches[0], out)
         doc = EstimateDocument(db, matches[0][0])
         result = export_estimate(doc, out, internal=args.internal, db=db)
     except StorageError as error:
@@ -180,6 +186,21 @@ def _export(args: argparse.Namespace) -> int:
         db.close()
     what = "cost sheet" if args.internal else "quote"
     print(f"Wrote the {what} of {matches[0][1]} ({result.label}, {result.lines} lines) to {result.path}")
+    return 0
+
+
+def _export_pdf(db: Any, match: tuple[Any, str], out: Any) -> int:
+    """The quote as a PDF, rendered by Qt without a window (the offscreen platform unless one is set)."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from app.ui.quote.pdf import read_quote, write_pdf
+
+    _app = QGuiApplication.instance() or QGuiApplication(["tandem"])  # Qt's fonts need one
+    pages = write_pdf(read_quote(db, match[0]).content, out)
+    print(f"Wrote the quote of {match[1]} as a PDF ({pages} page{'s' if pages != 1 else ''}) to {out}")
     return 0
 
 

@@ -814,6 +814,21 @@ def _generated_0005(data: DataSet, n: int) -> None:
                  notes=f"Generated project {n}")
 
 
+# -- 0006: the client quote's choices (contingency as a line, the budget range printed) -------------
+
+
+def _demo_0006(data: DataSet) -> None:
+    # The Full booth folds its contingency into the line prices (and prints its budget range);
+    # the Half booth shows its contingency as a line and prints no range.
+    data.set("estimate", "Full booth", show_contingency_line=False, show_budget_range=True)
+    data.set("estimate", "Half booth", show_contingency_line=True, show_budget_range=False)
+
+
+def _generated_0006(data: DataSet, n: int) -> None:
+    if n % 2:
+        data.set("estimate", f"Generated estimate {n}", show_contingency_line=False, show_budget_range=False)
+
+
 LAYERS: dict[str, Layer] = {
     "0001": Layer({}, _demo_0001, _generated_0001),
     "0002": Layer({}, _demo_0002),
@@ -882,6 +897,11 @@ LAYERS: dict[str, Layer] = {
         _demo_0005,
         _generated_0005,
         _categories_0005,
+    ),
+    "0006": Layer(
+        {"estimate": {"show_contingency_line": True, "show_budget_range": True}},
+        _demo_0006,
+        _generated_0006,
     ),
 }
 

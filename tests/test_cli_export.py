@@ -48,6 +48,26 @@ def test_export_the_quote_and_the_cost_sheet(demo_file: Path, tmp_path: Path, ta
         "Cost sheet", "Crew", "Supplier orders", "Tandem data", "Tandem parameters", "Tandem estimate"]
 
 
+def test_export_the_quote_as_a_pdf(demo_file: Path, tmp_path: Path, tandem_home: Path) -> None:
+    from pypdf import PdfReader
+
+    out = tmp_path / "quote.pdf"
+    env_display = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}  # a headless machine
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "export", "--db", str(demo_file), "--estimate", "Full booth",
+         "--out", str(out), "--pdf"],
+        capture_output=True, text=True, timeout=120, env={**env_display, "TANDEM_HOME": str(tandem_home)},
+        cwd=Path(__file__).resolve().parents[1])
+    assert result.returncode == 0, result.stderr
+    assert "as a PDF (1 page" in result.stdout or "as a PDF (2 pages" in result.stdout, result.stdout
+    text = " ".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    assert "LED video panels, 500 mm (392 panels)" in " ".join(text.split())
+    wrong = tandem("export", "--db", str(demo_file), "--estimate", "Full booth", "--out",
+                   str(tmp_path / "quote.xlsx"), "--pdf", home=tandem_home)
+    assert_one_line_error(wrong, "must end in .pdf")
+    assert not (tmp_path / "quote.xlsx").exists()
+
+
 def test_an_unknown_estimate_lists_the_choices(demo_file: Path, tmp_path: Path, tandem_home: Path) -> None:
     out = tmp_path / "quote.xlsx"
     result = tandem("export", "--db", str(demo_file), "--estimate", "Quarter booth", "--out", str(out),

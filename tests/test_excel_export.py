@@ -31,7 +31,7 @@ from app.services.excel.cost_sheet import export_cost_sheet
 from app.services.excel.export import export_estimate, find_estimates
 from app.services.excel.quote import export_quote
 from app.services.excel.workbook import ExportCancelled, ExportError
-from app.services.money import CENT
+from app.services.money import CENT, ZERO
 from app.services.storage.database import Database
 from tests.factories import make_estimate
 
@@ -112,33 +112,39 @@ def test_quote_totals_are_live_formulas_that_recalculate_to_the_app(doc: Estimat
     assert got[-1] == Decimal("95580.00")
 
 
+@pytest.mark.parametrize("as_line", [True, False], ids=["contingency as a line", "contingency folded"])
 @pytest.mark.parametrize(("contingency", "discount", "tax"), [
     ("10", "0", "0"), ("0", "5", "0"), ("0", "0", "8.875"), ("7.5", "3.25", "8.875"),
     ("12.345", "4.5", "13")])
 def test_contingency_discount_and_tax_recalculate_to_the_cent(
-        doc: EstimateDocument, tmp_path: Path, contingency: str, discount: str, tax: str) -> None:
+        doc: EstimateDocument, tmp_path: Path, contingency: str, discount: str, tax: str,
+        as_line: bool) -> None:
     doc.set_estimate_fields({"contingency_pct": Decimal(contingency), "discount_pct": Decimal(discount),
-                             "tax_pct": Decimal(tax)})
+                             "tax_pct": Decimal(tax), "show_contingency_line": as_line})
     # An odd cent on one line, so the percentages land on half cents and below.
     line = doc.sections[0].lines[0]
     doc.set_line_fields(line.id, {"price_override": Decimal("54880.37")})
     t = doc.totals
     path, ws = quote(doc, tmp_path)
-    cells = {"Subtotal": t.subtotal, "Total (USD)": t.total}
-    if t.contingency:
+    shown = as_line and t.contingency
+    # Folded, the lines carry the contingency: the subtotal is the app's subtotal plus contingency.
+    cells = {"Subtotal": t.subtotal + (ZERO if shown else t.contingency), "Total (USD)": t.total}
+    if shown:
         cells["Contingency"] = t.contingency
+    else:
+        assert "Contingency" not in [r[0] for r in rows(ws)]
     if t.discount:
         cells["Discount"] = -t.discount
     if t.tax:
         cells["Sales tax"] = t.tax  # the company's tax label
-    if t.contingency or t.discount:
+    if shown or t.discount:
         cells["Net"] = t.net
     for label in cells:
         assert ws[f"E{row_of(ws, label)}"].data_type == "f", label
     got = recalculate(path, "Quote", *(f"E{row_of(ws, label)}" for label in cells))
     assert dict(zip(cells, got, strict=True)) == cells
     for label, pct in (("Contingency", contingency), ("Discount", discount), ("Sales tax", tax)):
-        if Decimal(pct):
+        if Decimal(pct) and (label != "Contingency" or as_line):
             assert Decimal(str(ws[f"D{row_of(ws, label)}"].value)) == Decimal(pct)
 
 
@@ -158,6 +164,7 @@ def test_optional_items_alternatives_and_range_stay_out_of_the_total(doc: Estima
         "markup_pct": Decimal(20), "alternative_group": "transport"})
     assert doc.inclusion(doc.line(alt.id)) == EXCLUDED
     assert doc.inclusion(addon) == ADDON and doc.totals.has_range
+    doc.set_estimate_fields({"show_budget_range": True})
     path, ws = quote(doc, tmp_path)
     values = rows(ws)
     texts = [r[0] for r in values]

@@ -110,7 +110,7 @@ def test_round_trip_keeps_terms_options_ranges_and_alternatives(
     doc = EstimateDocument(demo_db, full_booth_id)
     doc.set_estimate_fields({"discount_pct": Decimal("5"), "contingency_pct": Decimal("7.5"),
                              "tax_pct": Decimal("8.375"), "target_margin_pct": Decimal("40"),
-                             "margin_floor_pct": Decimal("30")})
+                             "margin_floor_pct": Decimal("30"), "show_budget_range": True})
     led, rigging = doc.sections[0], doc.sections[1]
     doc.set_section_fields(rigging.id, {"range_low_pct": Decimal("10"), "range_high_pct": Decimal("15")})
     truss = rigging.lines[1]
@@ -131,6 +131,7 @@ def test_round_trip_keeps_terms_options_ranges_and_alternatives(
     assert copy.totals.total == doc.totals.total
     assert copy.totals.total != Decimal("95580.00")
     assert copy.sections[-1].client_description == "=SUM(A1:A3) is not a formula"
+    assert (copy.header.show_budget_range, copy.header.show_contingency_line) == (True, False)  # the quote's
 
 
 def test_tandem_sheets_are_hidden_exact_text_and_never_formulas(

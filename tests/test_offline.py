@@ -802,3 +802,19 @@ def test_master_data_edited_offline_merges_back_with_the_new_tables(share: Datab
     assert (merged["payment_terms"], merged["notes"]) == ("Net 15, agreed at the show", "Call Dana before 10")
     assert row(share, "catalogcategory", category)["name"] == "Scenic"
     assert row(share, "lostreason", reason)["name"] == "Budget cut"
+
+
+def test_the_quote_choices_edited_offline_merge_back(share: Database, laptop: Database, laptop_path: Path,
+                                                     full_booth_id: uuid.UUID) -> None:
+    """The estimate's quote choices (schema 0006) travel: ticked on the laptop, the share's own edit
+    of another field of the same estimate kept beside them."""
+    doc = EstimateDocument(laptop, full_booth_id)
+    assert not doc.header.show_contingency_line and not doc.header.show_budget_range
+    doc.set_estimate_fields({"show_contingency_line": True, "show_budget_range": True})
+    edit(share, "estimate", full_booth_id, notes="Check the rigging plot")
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    merged = row(share, "estimate", full_booth_id)
+    assert (merged["show_contingency_line"], merged["show_budget_range"], merged["notes"]) == (
+        True, True, "Check the rigging plot")
+    assert EstimateDocument(share, full_booth_id).header.show_budget_range

@@ -231,3 +231,16 @@ def test_parameter_changes_are_listed_by_name() -> None:
         ("screen_length_ft", "160", "80"), ("show_days", None, "3"), ("rental_days", "4", None)]
     assert not diff.is_empty
     assert diff_snapshots(new, new).is_empty
+
+
+def test_a_revision_sent_before_the_quote_choices_is_still_what_was_sent(doc: EstimateDocument) -> None:
+    """A snapshot from before schema 0006 has no quote choices: its quote showed contingency as a line
+    and printed its range, which is what an upgraded estimate keeps, so nothing reads as changed."""
+    old = snapshot_of(doc)
+    for name in ("show_contingency_line", "show_budget_range"):
+        del old["header"][name]
+    doc.set_estimate_fields({"show_contingency_line": True, "show_budget_range": True})  # as upgraded
+    assert diff_snapshots(old, snapshot_of(doc)).is_empty
+    doc.set_estimate_fields({"show_budget_range": False})
+    changed = diff_snapshots(old, snapshot_of(doc)).header
+    assert [(c.label, c.old, c.new) for c in changed] == [("Print the budget range", True, False)]

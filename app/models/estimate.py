@@ -29,6 +29,11 @@ class Estimate(Record, table=True):
     based_on_id: uuid.UUID | None = Field(default=None, foreign_key="estimate.id")
     # Given when the first revision is sent ("Q2027-0001"); revisions count on from there.
     quote_number: str = Field(default="", max_length=40)
+    # The client quote: contingency as a line of its own (else folded into the line prices), and
+    # the budget range printed under the total. A new estimate shows neither; an estimate from
+    # before schema 0006 keeps both (its quotes print as they were sent).
+    show_contingency_line: bool = Field(default=False)
+    show_budget_range: bool = Field(default=False)
 
 
 class EstimateParameter(Record, table=True):

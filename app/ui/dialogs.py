@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from app.ui.estimate.editor import EDIT, KEEP_MINE, TAKE_THEIRS, ConflictView
@@ -75,3 +76,10 @@ class UserDialogs:
         """The path the user chose to save to; ``proposed`` is the folder and file name it starts with."""
         path, _ = QFileDialog.getSaveFileName(parent, title, proposed, filters)
         return path or None
+
+    def choose_printer(self, parent: QWidget | None) -> QPrinter | None:
+        """The printer (and its settings) the user chose in the print dialog, or None."""
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, parent)
+        dialog.setObjectName("printDialog")
+        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None

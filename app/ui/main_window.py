@@ -45,6 +45,7 @@ from app.ui.excel.import_actions import ImportActions
 from app.ui.idle_reload import IdleReload
 from app.ui.navigator import NavigatorPanel
 from app.ui.projects.actions import ProjectActions
+from app.ui.quote.actions import QuoteActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
 from app.ui.widgets import add_actions, redo_shortcuts, window_action
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
         self.estimate_actions = EstimateActions(self)
         self.import_actions = ImportActions(self)
         self.export_actions = ExportActions(self)
+        self.quote_actions = QuoteActions(self)  # the quote as a PDF and printed
         self._build_actions()
         self._build_menus()
         install_window_menus(self)
@@ -169,7 +171,8 @@ class MainWindow(QMainWindow):
             *self.file_actions.actions, None, *self.company_actions.actions, None,
             *self.project_actions.new_actions,
             *self.directory_actions.actions, None,
-            *self.export_actions.actions, None, *self.import_actions.actions, None,
+            *self.export_actions.actions, *self.quote_actions.actions, None,
+            *self.import_actions.actions, None,
             self.quit_action,
         ])
         edit_menu = bar.addMenu("&Edit")
@@ -380,6 +383,7 @@ class MainWindow(QMainWindow):
         self.estimate_actions.update_enabled()
         self.import_actions.update_enabled()
         self.export_actions.update_enabled()
+        self.quote_actions.update_enabled()
 
     def _reprice(self) -> None:
         """The open estimate reloaded after rules or roles were saved; a failed read is said, not raised."""
@@ -439,6 +443,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
             self.settings.sync()
         self.export_actions.cancel()
+        self.quote_actions.cancel()
         self.close_estimate()
         self.estimate_actions.close_dialogs()
         self.project_actions.close_dialogs()

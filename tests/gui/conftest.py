@@ -27,6 +27,7 @@ class FakeDialogs:
         self.conflict_answer = "theirs"
         self.conflicts: list[Any] = []
         self.proposed: list[str] = []  # what each save dialog proposed (folder and file name)
+        self.printer: Any = None  # what choose_printer answers
 
     def error(self, parent: Any, title: str, text: str) -> None:
         self.shown.append(("error", title, text))
@@ -56,6 +57,11 @@ class FakeDialogs:
     def save_file(self, parent: Any, title: str, filters: str, proposed: str = "") -> str | None:
         self.proposed.append(proposed)
         return self.answers.pop(0) if self.answers else None
+
+    def choose_printer(self, parent: Any) -> Any:
+        """The printer a test set (a QPrinter printing to a PDF file), else None: cancelled."""
+        printer, self.printer = self.printer, None
+        return printer
 
 
 @pytest.fixture(autouse=True)

@@ -52,6 +52,7 @@ from tests.gui.helpers import (
     workspace,
 )
 from tests.gui.test_project_dialogs import navigator_index, type_field
+from tests.gui.test_quote_pdf import assert_is_the_quote, flat, pdf_text
 from tests.test_excel_export import _xml_texts, recalculate, row_of
 
 pytestmark = pytest.mark.gui
@@ -581,6 +582,23 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
             for word in secrets:
                 assert word not in text, (name, word)
     compare.close()
+
+    # -- 14. File › Export quote as PDF…: the same quote on paper, nothing internal -------------------
+    pdf_out = tmp_path / "maple-quote.pdf"
+    dialogs.answers.append(str(pdf_out))
+    win.findChild(QAction, "actionExportQuotePdf").trigger()
+    qtbot.waitUntil(lambda: win.quote_actions.running is None and pdf_out.exists(), timeout=20000)
+    assert pdf_out.exists(), dialogs.shown
+    assert_is_the_quote(half, pdf_out)  # every section and line, the total, the terms; no cost words
+    on_paper = flat(pdf_text(pdf_out)[1])
+    for heading in (COMPANY, CONTACT, "40 Mill St", TERMS):
+        assert heading in on_paper, heading
+    for word in secrets:
+        assert word not in on_paper, word
+    for figure in figures:
+        plain = format(D(figure).normalize(), "f")
+        assert not re.search(rf"(?<![\d.,]){re.escape(plain)}(?![\d])", on_paper), figure
+        assert f"{D(figure):,.2f}" not in on_paper, figure
 
 
 def line_called(doc: Any, description: str) -> uuid.UUID:

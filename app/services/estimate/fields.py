@@ -158,6 +158,8 @@ ESTIMATE_FIELDS: dict[str, _Spec] = {
     "name": _text("Estimate name", 200, required=True),
     "notes": _text("Notes", 10000, multiline=True),
     **{name: _decimal(limit.label, **{**limit.kwargs(), **PCT}) for name, limit in ESTIMATE_LIMITS.items()},
+    "show_contingency_line": _flag("Show contingency as a line"),
+    "show_budget_range": _flag("Print the budget range"),
 }
 # Editing one of these makes it the line's price basis.
 BASIS_OF_FIELD = {

@@ -160,6 +160,7 @@ class Loading(DocumentState):
             company_name=company.name if company else "",
             currency=company.currency if company else "USD",
             show_start_date=row.show_start_date,
+            show_contingency_line=row.show_contingency_line, show_budget_range=row.show_budget_range,
         )
         # A stored percentage that cannot be used counts as 0 (and says so) rather than stop the load.
         self.estimate_problems = {}

@@ -65,6 +65,9 @@ LINE_COMPUTED_LABELS: dict[str, str] = {
     "role": "Role",
 }
 _HEADER_SKIP = frozenset({"id", "project_id", "version", "project_rule_set_id"})
+# Header fields a snapshot taken before they existed lacks, with the value that quote had: a quote
+# sent before schema 0006 showed contingency as a line and printed its budget range.
+_HEADER_BEFORE = {"show_contingency_line": True, "show_budget_range": True}
 _PARAMETER_SKIP = frozenset({"estimate_id", "version", "position", "error"})
 _SECTION_SKIP = frozenset({"estimate_id", "version", "lines", "position", "id"})
 # Ids a person cannot read; their names (supplier, role) are compared instead.
@@ -425,7 +428,8 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> RevisionDiff:
         for name, label in TOTAL_LABELS.items()
     ]
     # The quote number is the revisions' own bookkeeping (given on the first send), not an edit.
-    header = list(_field_changes(old.get("header", {}), new.get("header", {}), ESTIMATE_FIELDS,
+    header = list(_field_changes({**_HEADER_BEFORE, **old.get("header", {})},
+                                 {**_HEADER_BEFORE, **new.get("header", {})}, ESTIMATE_FIELDS,
                                  frozenset({"estimate_id", "quote_number", "based_on_id"})))
     parameters = _parameter_changes(old.get("parameters", []), new.get("parameters", []))
 

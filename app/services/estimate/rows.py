@@ -243,6 +243,8 @@ class EstimateHeader:
     company_name: str
     currency: str
     show_start_date: date | None = None  # the first show day (start_date is load-in, end_date strike)
+    show_contingency_line: bool = False  # the quote: contingency as a line, else in the line prices
+    show_budget_range: bool = False  # the quote: the budget range printed under the total
 
     def terms(self) -> EstimateTerms:
         return EstimateTerms(

@@ -57,6 +57,7 @@ class ImportedEstimate:
     sections: list[ImportedSection] = field(default_factory=list)
     parameters: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Decimal] = field(default_factory=dict)
+    choices: dict[str, bool] = field(default_factory=dict)  # the quote's: tandem_sheets.QUOTE_CHOICES
     notes_text: str = ""
     source: str = "tandem"  # or "mapped": a foreign sheet through a column mapping
     total_price: Decimal | None = None  # as written by the exporter, for the summary only

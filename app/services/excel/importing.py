@@ -113,6 +113,8 @@ def import_estimate(db: Database, project_id: uuid.UUID, name: str, imported: Im
     estimate = Estimate(project_id=project_id, name=name, notes=STAGING_NOTES)
     for key in SETTINGS:
         setattr(estimate, key, imported.settings.get(key, Decimal(0)))
+    for key, chosen in imported.choices.items():
+        setattr(estimate, key, chosen)
     estimate.created_at = estimate.updated_at = estimate.deleted_at = now
     params = [EstimateParameter(estimate_id=estimate.id, position=i, **p).model_dump()
               for i, p in enumerate(imported.parameters)]

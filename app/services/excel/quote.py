@@ -1,9 +1,12 @@
 """The client quote workbook: prices and live totals, nothing internal.
 
-Money cells hold the exact ``Decimal`` amounts; every total is an Excel formula (SUM of
-the line prices, ROUND to the cent for contingency, discount and tax, the same order as
-:mod:`app.services.estimate.pricing`), so a spreadsheet program that recalculates the
-workbook arrives at the app's figures to the cent.
+What it says is :func:`app.services.quote.content.quote_content` (the PDF says the same); this
+module lays it out. Money cells hold the exact ``Decimal`` amounts; every total is an Excel
+formula (SUM of the line prices, ROUND to the cent for contingency, discount and tax, the same
+order as :mod:`app.services.estimate.pricing`), so a spreadsheet program that recalculates the
+workbook arrives at the app's figures to the cent. Column widths fit the widest value written
+in them and rows of wrapped text are as tall as their lines (:mod:`.fit`): no ``###``, no text
+over the rows below.
 
 The client quote holds nothing internal: no cost, margin, markup, supplier, crew
 rate or internal description — not in hidden cells, comments, defined names or
@@ -13,19 +16,16 @@ document properties.
 from __future__ import annotations
 
 import io
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from app.models.enums import LineKind
-from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
-from app.services.estimate.pricing import ADDON, EXCLUDED, say_out_loud
-from app.services.excel.quote_heading import QuoteHeading, quote_heading
+from app.services.estimate.document import EstimateDocument
+from app.services.excel.fit import SCALE, height_for, width_for
 from app.services.excel.workbook import (
-    PROGRESS_EVERY,
     Cancelled,
     ExportResult,
     Progress,
@@ -37,90 +37,89 @@ from app.services.excel.workbook import (
     prepare,
     sum_formula,
 )
-from app.services.money import ZERO, format_number
+from app.services.money import format_number
+from app.services.quote.content import (
+    ALTERNATIVES_HEADING,
+    ALTERNATIVES_NOTE,
+    COLUMNS,
+    OPTIONAL_HEADING,
+    RANGE_NOTE,
+    QuoteContent,
+    QuoteLine,
+    money_shown,
+    quote_content,
+)
 from app.services.storage.database import Database
 
-
-def _dates(start: date | None, end: date | None) -> str:
-    def one(d: date) -> str:
-        return f"{d.day} {d:%b %Y}"
-
-    if start and end and start != end:
-        return f"{one(start)} – {one(end)}"
-    if start or end:
-        return one(start or end)  # type: ignore[arg-type]
-    return ""
-
-
 LOGO_MAX_WIDTH = 210  # px: columns D and E
-QUOTE_COLUMNS = ("Item", "Qty", "Unit", "Unit price", "Price")
-_QUOTE_WIDTHS = (58, 9, 22, 14, 16)
+ITEM_WIDTH = 58  # column A: the item texts wrap in it
+_MINIMUM = (ITEM_WIDTH, 9, 12, 13, 14)
 
 
-def client_unit(line: LineRow) -> str:
-    """The unit as a client reads it: ``panel × 4 days``, ``person × 10 h``."""
-    text = line.unit or ""
-    if line.kind is LineKind.LABOUR and line.hours is not None:
-        text += f" × {format_number(line.hours)} h"
-    if line.days != 1:
-        text += f" × {format_number(line.days)} days"
-    return text.strip()
-
-
-def client_unit_price(line: LineRow) -> Decimal | None:
-    """Price per quantity (per panel for the run, per person for the call), to 4 places."""
-    if line.quantity == 0:
-        return None
-    return (line.price.price / line.quantity).quantize(Decimal("0.0001")).normalize()
-
-
-def export_quote(doc: EstimateDocument, path: str | Path, *, db: Database | None = None,
-                 progress: Progress | None = None, cancelled: Cancelled | None = None) -> ExportResult:
-    """Write the client quote of ``doc`` to ``path`` (.xlsx); see the module docstring.
-
-    Its heading comes from the company's settings (name, address, phone, email, logo, terms,
-    tax label) and the client (billing address, contact): :func:`quote_heading`.
-    """
-    db = db or doc.db
-    top = quote_heading(db, doc)
+def export_quote(
+    doc: EstimateDocument,
+    path: str | Path,
+    *,
+    db: Database | None = None,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ExportResult:
+    """Write the client quote of ``doc`` to ``path`` (.xlsx); see the module docstring."""
     total_lines = doc.line_count
     check(progress, cancelled, "Preparing the quote…", 0, total_lines)
-    wb = new_workbook(f"{top.label} — {doc.header.project_name}", top.company)
+    content = quote_content(doc, db)
+    top = content.heading
+    wb = new_workbook(f"{top.label} — {content.project}", top.company)
 
     def write() -> None:
-        _write_quote(wb, doc, top, progress, cancelled)
+        check(progress, cancelled, "Writing the quote…", total_lines // 2, total_lines)
+        _write_quote(wb, content)
         check(progress, cancelled, "Saving the workbook…", total_lines, total_lines)
 
     build(wb, Path(path), write)
     return ExportResult(Path(path), total_lines, top.label)
 
 
-def _heading_rows(doc: EstimateDocument, top: QuoteHeading) -> list[tuple[str | None, Any, str]]:
-    """(label, value, style) of each row above the items: a label of None puts the value in column A
-    (the letterhead), "" under the label above; (None, None, "") is a blank row."""
-    h = doc.header
-    blank: tuple[str | None, Any, str] = (None, None, "")
-    rows: list[tuple[str | None, Any, str]] = [(None, top.company, "title")]
-    rows += [(None, line, "plain") for line in top.address]
-    reach = " · ".join(p for p in (top.phone, top.email) if p)
-    if reach:
-        rows.append((None, reach, "plain"))
-    # Dates as text, like the project's: a date cell would not fit the narrow column B ("###").
-    rows += [blank, (None, top.label, "subtitle"), ("Date", _dates(top.quote_date, None), "plain")]
-    if top.valid_until is not None:
-        rows.append(("Valid until", _dates(top.valid_until, None), "plain"))
-    rows += [blank, ("Client", top.client, "plain")]
-    if top.contact:
-        rows.append(("Contact", top.contact, "plain"))
-    if top.contact_reach:
-        rows.append(("" if top.contact else "Contact", top.contact_reach, "plain"))
-    rows += [("" if n else "Billing address", line, "plain") for n, line in enumerate(top.billing_address)]
-    for key, value in (("Project", h.project_name), ("Venue", h.venue),
-                       ("Dates", _dates(h.start_date, h.end_date)), ("Account manager", h.account_manager)):
-        if value:
-            rows.append((key, value, "plain"))
-    rows.append(blank)
-    return rows
+def _every_line(c: QuoteContent) -> list[QuoteLine]:
+    return [
+        *(ln for s in c.sections for ln in s.lines),
+        *c.addons,
+        *(ln for s in c.options for ln in s.lines),
+        *c.alternatives,
+    ]
+
+
+def column_widths(c: QuoteContent) -> tuple[float, ...]:
+    """Each column's width: the widest value it shows, as it shows it, and its heading in bold."""
+    lines = _every_line(c)
+    money = lambda v: money_shown(v, c.currency)  # noqa: E731
+
+    def widest(values: list[Decimal]) -> list[str]:  # an amount's text grows with its size: the ends
+        return [money(min(values)), money(max(values))] if values else []
+
+    qty = [format_number(ln.quantity) for ln in lines]
+    units = [ln.unit for ln in lines]
+    unit_prices = widest([ln.unit_price for ln in lines if ln.unit_price is not None])
+    unit_prices += [f"{format_number(r.pct)} %" for r in c.totals if r.pct is not None]
+    prices = widest([ln.price for ln in lines])
+    bold = [money(s.total) for s in (*c.sections, *c.options)] + [money(c.addons_total)]
+    large = [money(r.amount) for r in c.totals]
+    if c.budget_range is not None:
+        unit_prices.append(money(c.budget_range[0]))
+        prices.append(money(c.budget_range[1]))
+    header = [width_for([name], 0, SCALE["bold"]) for name in COLUMNS]
+    return (
+        float(ITEM_WIDTH),
+        max(header[1], width_for(qty, _MINIMUM[1])),
+        max(header[2], width_for(units, _MINIMUM[2]), width_for(["from … to"], 0)),
+        max(header[3], width_for(unit_prices, _MINIMUM[3])),
+        max(
+            header[4],
+            width_for(prices, _MINIMUM[4]),
+            width_for(bold, 0, SCALE["bold"]),
+            width_for(large, 0, SCALE["large"]),
+        ),
+    )
 
 
 def _add_logo(sheet: Sheet, logo: bytes | None) -> None:
@@ -138,128 +137,169 @@ def _add_logo(sheet: Sheet, logo: bytes | None) -> None:
     sheet.ws.add_image(image, "D1")
 
 
-def _write_quote(wb: Workbook, doc: EstimateDocument, top: QuoteHeading, progress: Progress | None,
-                 cancelled: Cancelled | None) -> None:
-    h, t = doc.header, doc.totals
-    heading = _heading_rows(doc, top)
-    header_row = len(heading) + 1
-    sheet = Sheet(wb, "Quote", h.currency, _QUOTE_WIDTHS)
-    prepare(sheet.ws, f"A{header_row + 1}")
-    common_styles(sheet)
-    _add_logo(sheet, top.logo)
-    s = sheet
-    for label, value, style in heading:
-        if label is None:
-            s.append([s.text(value, style)] if value else [])
-        else:
-            s.append([s.text(label, "label"), s.text(value, style)])
-    assert s.row + 1 == header_row
-    s.append([s.text(name, "header") for name in QUOTE_COLUMNS])
+class _QuoteSheet:
+    """The Quote sheet: rows whose wrapped text sets their height, full-width rows merged A:E."""
 
-    included: list[SectionRow] = [sec for sec in doc.sections if not sec.optional]
-    addons: list[LineRow] = []
-    alternatives: list[LineRow] = []
+    def __init__(self, wb: Workbook, c: QuoteContent) -> None:
+        self.widths = column_widths(c)
+        self.s = Sheet(wb, "Quote", c.currency, self.widths)
+        self.full = sum(self.widths)
+        common_styles(self.s)
+        wrap_bold = Font(bold=True, color="4B5563")
+        self.s.style("label_wrap", font=wrap_bold, alignment=Alignment(wrap_text=True, vertical="top"))
+        self.s.style("unit", alignment=Alignment(vertical="top"))  # beside an item of several lines
+
+    def row(
+        self,
+        cells: list[object],
+        text: str = "",
+        width: float | None = None,
+        scale: float = 1.0,
+        merge: bool = False,
+    ) -> int:
+        """Append ``cells``; ``text`` wrapped in ``width`` (column A's unless merged across A:E) sets the
+        row's height."""
+        number = self.s.row + 1
+        if text:
+            height = height_for(text, width or (self.full if merge else self.widths[0]), scale)
+            if height is not None:
+                self.s.ws.row_dimensions[number].height = height
+        if merge:
+            self.s.ws.merged_cells.add(f"A{number}:{get_column_letter(len(COLUMNS))}{number}")
+        return self.s.append(cells)
+
+    def heading(self, text: str) -> int:
+        s = self.s
+        return self.row(
+            [s.text(text, "section_wrap"), *(s.text(" ", "section") for _ in range(4))],
+            text,
+            scale=SCALE["bold"],
+            merge=True,
+        )
+
+    def note(self, text: str) -> int:
+        return self.row([self.s.text(text, "note")], text, merge=True)
+
+    def labelled(self, label: str, amount: str, style: str = "money_bold") -> int:
+        s = self.s
+        # The label wraps in A to B–D (left empty), so a long section name never runs into the price.
+        width = sum(self.widths[:4])
+        number = s.row + 1
+        if (height := height_for(label, width, SCALE["bold"])) is not None:
+            s.ws.row_dimensions[number].height = height
+        s.ws.merged_cells.add(f"A{number}:D{number}")
+        return s.append([s.text(label, "label_wrap"), None, None, None, s.formula(amount, style)])
+
+    def line(self, line: QuoteLine, with_unit_price: bool = True) -> int:
+        s = self.s
+        return self.row(
+            [
+                s.text(line.text),
+                s.number(line.quantity, "qty"),
+                s.text(line.unit, "unit"),
+                s.number(line.unit_price) if with_unit_price else None,
+                s.number(line.price),
+            ],
+            line.text,
+        )
+
+
+def _write_quote(wb: Workbook, c: QuoteContent) -> None:
+    q = _QuoteSheet(wb, c)
+    s = q.s
+    header_row = len(c.rows) + 1
+    prepare(s.ws, f"A{header_row + 1}")
+    _add_logo(s, c.heading.logo)
+    for r in c.rows:
+        if r.label is None:
+            s.append([s.text(r.value, r.style)] if r.value else [])
+        else:
+            s.append([s.text(r.label, "label"), s.text(r.value, r.style)])
+    assert s.row + 1 == header_row
+    s.append([s.text(name, "header") for name in COLUMNS])
+
     section_totals: list[str] = []
-    done = 0
-    for section in included:
-        s.append([s.text(section.name, "section"), *(s.text(" ", "section") for _ in range(4))])
-        if section.client_description:
-            s.append([s.text(doc.fill(section.client_description), "note")])
+    for section in c.sections:
+        q.heading(section.name)
+        if section.description:
+            q.note(section.description)
         first = s.row + 1
         for line in section.lines:
-            inclusion = doc.inclusion(line)
-            if inclusion == EXCLUDED:
-                alternatives.append(line)
-            elif inclusion == ADDON:
-                addons.append(line)
-            else:
-                _quote_line(s, doc, line)
-            done += 1
-            if done % PROGRESS_EVERY == 0:
-                check(progress, cancelled, "Writing the quote…", done, doc.line_count)
+            q.line(line)
         last = s.row
-        price = f"=SUM(E{first}:E{last})" if last >= first else "=0"
-        row = s.append([s.text(f"Total {section.name}", "label"), None, None, None,
-                        s.formula(price, "money_bold")])
+        row = q.labelled(f"Total {section.name}", f"=SUM(E{first}:E{last})" if last >= first else "=0")
         section_totals.append(f"E{row}")
         s.append()
 
     # The totals, in the order of app.services.estimate.pricing.carry.
-    sub = s.append([s.text("Subtotal", "total_label"), None, None, None,
-                    s.formula(sum_formula(section_totals), "total")])
-    net_parts = [f"E{sub}"]
-    cont = None
-    if h.contingency_pct:
-        cont = s.append([s.text("Contingency", "label"), None, None, s.number(h.contingency_pct, "pct"),
-                         s.formula(f"=ROUND(E{sub}*D{s.row + 1}/100,2)")])
-        net_parts.append(f"E{cont}")
-    if h.discount_pct:
-        base = f"(E{sub}+E{cont})" if cont else f"E{sub}"
-        disc = s.append([s.text("Discount", "label"), None, None, s.number(h.discount_pct, "pct"),
-                         s.formula(f"=-ROUND({base}*D{s.row + 1}/100,2)")])
-        net_parts.append(f"E{disc}")
-    net = sub
-    if len(net_parts) > 1:
-        net = s.append([s.text("Net", "label"), None, None, None, s.formula("=" + "+".join(net_parts))])
-    total_parts = [f"E{net}"]
-    if h.tax_pct:
-        tax = s.append([s.text(top.tax_label, "label"), None, None, s.number(h.tax_pct, "pct"),
-                        s.formula(f"=ROUND(E{net}*D{s.row + 1}/100,2)")])
-        total_parts.append(f"E{tax}")
-    s.append([s.text(f"Total ({h.currency})", "total_label"), None, None, None,
-              s.formula("=" + "+".join(total_parts), "total")])
-    if t.has_range:
-        low, high = say_out_loud(t.range_low, t.range_high)
+    at: dict[str, int] = {}
+    for total in c.totals:
+        at[total.key] = number = s.row + 1
+        pct = s.number(total.pct, "pct") if total.pct is not None else None
+        label_style = "total_label" if total.key in {"subtotal", "total"} else "label"
+        style = "total" if total.key in {"subtotal", "total"} else "money"
+        if total.key == "subtotal":
+            formula = sum_formula(section_totals)
+        elif total.key == "contingency":
+            formula = f"=ROUND(E{at['subtotal']}*D{number}/100,2)"
+        elif total.key == "discount":
+            base = (
+                f"(E{at['subtotal']}+E{at['contingency']})" if "contingency" in at else f"E{at['subtotal']}"
+            )
+            formula = f"=-ROUND({base}*D{number}/100,2)"
+        elif total.key == "net":
+            formula = "=" + "+".join(f"E{at[k]}" for k in ("subtotal", "contingency", "discount") if k in at)
+        elif total.key == "tax":
+            formula = f"=ROUND(E{at.get('net', at['subtotal'])}*D{number}/100,2)"
+        else:  # the total: net (or the subtotal) and tax
+            formula = "=" + "+".join(
+                f"E{at[k]}" for k in (("net" if "net" in at else "subtotal"), "tax") if k in at
+            )
+        s.append([s.text(total.label, label_style), None, None, pct, s.formula(formula, style)])
+    if c.budget_range is not None:
+        low, high = c.budget_range
         s.append()
-        s.append([s.text("Budget range", "label"), None, s.text("from … to", "plain"),
-                  s.number(low), s.number(high)])
-        s.append([s.text("The budget range is an early guide; the quote above is the price.", "note")])
+        s.append(
+            [
+                s.text("Budget range", "label"),
+                None,
+                s.text("from … to", "plain"),
+                s.number(low),
+                s.number(high),
+            ]
+        )
+        q.note(RANGE_NOTE)
 
-    options = [sec for sec in doc.sections if sec.optional]
-    if addons or options:
+    if c.addons or c.options:
         s.append()
-        s.append([s.text("Optional items — not included in the total", "section"),
-                  *(s.text(" ", "section") for _ in range(4))])
-        if addons:
+        q.heading(OPTIONAL_HEADING)
+        if c.addons:
             first = s.row + 1
-            for line in addons:
-                _quote_line(s, doc, line)
-            s.append([s.text("Total optional add-ons", "label"), None, None, None,
-                      s.formula(f"=SUM(E{first}:E{s.row})", "money_bold")])
-        for section in options:
-            s.append([s.text(f"Option: {section.name}", "label")])
-            if section.client_description:
-                s.append([s.text(doc.fill(section.client_description), "note")])
+            for line in c.addons:
+                q.line(line)
+            q.labelled("Total optional add-ons", f"=SUM(E{first}:E{s.row})")
+        for section in c.options:
+            q.row(
+                [s.text(f"Option: {section.name}", "label_wrap")],
+                f"Option: {section.name}",
+                scale=SCALE["bold"],
+            )
+            if section.description:
+                q.note(section.description)
             first = s.row + 1
             for line in section.lines:
-                if doc.inclusion(line) == EXCLUDED:
-                    alternatives.append(line)
-                    continue
-                _quote_line(s, doc, line)
-                done += 1
+                q.line(line)
             last = s.row
-            s.append([s.text(f"Total option: {section.name}", "label"), None, None, None,
-                      s.formula(f"=SUM(E{first}:E{last})" if last >= first else "=0", "money_bold")])
-    if alternatives:
+            q.labelled(f"Total option: {section.name}", f"=SUM(E{first}:E{last})" if last >= first else "=0")
+    if c.alternatives:
         s.append()
-        s.append([s.text("Alternatives — instead of an item above; the price is the difference",
-                         "section"), *(s.text(" ", "section") for _ in range(4))])
-        for line in alternatives:
-            chosen = doc.chosen_alternative(line.alternative_group)
-            instead = f" (instead of {doc.client_text(chosen)})" if chosen is not None else ""
-            delta = line.price.price - (chosen.price.price if chosen is not None else ZERO)
-            s.append([s.text(doc.client_text(line) + instead), s.number(line.quantity, "qty"),
-                      s.text(client_unit(line), "plain"), None, s.number(delta)])
-    if top.terms.strip():
+        q.heading(ALTERNATIVES_HEADING)
+        q.note(ALTERNATIVES_NOTE)
+        for line in c.alternatives:
+            q.line(line, with_unit_price=False)
+    if c.terms:
         s.append()
         s.append([s.text("Terms", "label")])
-        for paragraph in top.terms.strip().splitlines():
-            if paragraph.strip():
-                s.append([s.text(paragraph.strip(), "note")])
-    s.print_setup(header_row, f"{top.company} — {top.label}")
-
-
-def _quote_line(s: Sheet, doc: EstimateDocument, line: LineRow) -> None:
-    s.append([s.text(doc.client_text(line)), s.number(line.quantity, "qty"),
-              s.text(client_unit(line), "plain"), s.number(client_unit_price(line)),
-              s.number(line.price.price)])
+        for paragraph in c.terms:
+            q.note(paragraph)
+    s.print_setup(header_row, f"{c.heading.company} — {c.heading.label}")

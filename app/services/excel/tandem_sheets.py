@@ -34,6 +34,7 @@ from sqlalchemy import select
 from app.models import CatalogItem, LabourRuleSet, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.estimate.document import (
+    ESTIMATE_FIELDS,
     LINE_COLUMNS,
     LINE_FIELDS,
     PARAMETER_FIELDS,
@@ -72,6 +73,8 @@ SECTION_DATA_COLUMNS = ("section", "section_client_description", "section_option
 DATA_COLUMNS = ("record", *SECTION_DATA_COLUMNS, *LINE_DATA_COLUMNS)
 PARAMETER_COLUMNS = ("name", "value", "formula", "unit", "description")
 SETTINGS = ("discount_pct", "contingency_pct", "tax_pct", "target_margin_pct", "margin_floor_pct")
+# What the client quote shows, "yes" or "no"; a workbook written before them imports a new estimate's.
+QUOTE_CHOICES = ("show_contingency_line", "show_budget_range")
 _FORMULA_START = ("=", "+", "-", "@")
 
 
@@ -138,6 +141,7 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None 
                                    ("version", str(FORMAT_VERSION)), ("name", header.name),
                                    ("currency", header.currency), ("notes", header.notes)]
     rows += [(s, getattr(header, s)) for s in SETTINGS]
+    rows += [(s, "yes" if getattr(header, s) else "no") for s in QUOTE_CHOICES]
     rows += [("total_price", doc.totals.total), ("total_cost", doc.totals.cost)]
     for key, value in rows:
         estimate.append([cell(estimate, key), cell(estimate, value)])
@@ -204,6 +208,12 @@ def read_tandem_workbook(path: str | Path) -> ImportedEstimate:
         for key in SETTINGS:
             value = _exact(settings_rows.get(key), key, f"{ESTIMATE_SHEET}: {key}")
             imported.settings[key] = Decimal(0) if value is None else value
+        for key in QUOTE_CHOICES:
+            if settings_rows.get(key) is not None:
+                try:
+                    imported.choices[key] = ESTIMATE_FIELDS[key].parse(settings_rows[key])
+                except InputError as error:
+                    raise ImportFailed(f"{name}, “{ESTIMATE_SHEET}”: {error}") from None
         imported.total_price = _exact(settings_rows.get("total_price"), "total_price", "total price")
         imported.total_cost = _exact(settings_rows.get("total_cost"), "total_cost", "total cost")
         imported.parameters = _read_parameters(wb[PARAMETERS_SHEET], name)

@@ -291,6 +291,7 @@ def common_styles(sheet: Sheet) -> None:
     sheet.style("header_right", font=bold, fill=_HEADER_FILL, border=Border(bottom=_THIN),
                 alignment=Alignment(wrap_text=True, vertical="center", horizontal="right"))
     sheet.style("section", font=bold, fill=_SECTION_FILL)
+    sheet.style("section_wrap", font=bold, fill=_SECTION_FILL, alignment=wrap)
     sheet.style("section_money", font=bold, fill=_SECTION_FILL, number_format=sheet.money)
     sheet.style("money", number_format=sheet.money, alignment=right)
     sheet.style("money_bold", number_format=sheet.money, font=bold)
@@ -354,18 +355,25 @@ def quote_label_and_date(db: Database, doc: EstimateDocument) -> tuple[str, date
 
 def _save(wb: Workbook, target: Path) -> None:
     """Save to a temporary file beside the target, then rename it into place."""
+    save_through_temp(target, lambda temp: _write_workbook(wb, temp))
+
+
+def save_through_temp(target: Path, write: Callable[[Path], None]) -> None:
+    """``write`` a temporary file beside ``target``, then rename it into place: a failed or
+    cancelled write leaves no half file and never replaces a good one (the workbook, the PDF)."""
     target = Path(target)
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise ExportError(f"Cannot write {target}: the folder {folder} does not exist.")
     try:
-        handle, temp_name = tempfile.mkstemp(prefix=f".~{target.stem}-", suffix=".xlsx", dir=folder)
+        handle, temp_name = tempfile.mkstemp(prefix=f".~{target.stem}-", suffix=target.suffix or ".tmp",
+                                             dir=folder)
     except OSError as error:
         raise ExportError(f"Cannot write to {folder}: {error.strerror or error}.") from None
     os.close(handle)
     temp = Path(temp_name)
     try:
-        _write_workbook(wb, temp)
+        write(temp)
         # mkstemp makes the file private (0600); a workbook is for sharing: the permissions a
         # new file gets here (the umask), or those of the file it replaces.
         with contextlib.suppress(OSError):

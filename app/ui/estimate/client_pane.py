@@ -1,15 +1,18 @@
 """The AM's pane: the quote as the client will read it — sections, prices, options, total.
 
 It reads only client-facing values (see ClientQuoteModel); the only numbers the
-AM edits here are the discount and the tax rate.
+AM edits here are the discount and the tax rate, beside what the quote shows: contingency as a
+line (else in the line prices) and the budget range.
 """
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFrame,
     QGridLayout,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QVBoxLayout,
@@ -110,6 +113,13 @@ class ClientPane(QWidget):
         for edit in (self.discount_edit, self.tax_edit):
             edit.refused.connect(self.field_message.setText)
             edit.textEdited.connect(lambda _text: self.field_message.clear())
+        # What the client quote shows (Excel, PDF, printed): each tick is one undo step.
+        self.contingency_line_check = self._quote_choice(
+            "Contingency as a line", "showContingencyLine", "show_contingency_line",
+            "On the quote, contingency as a line of its own; unticked, it is in the line prices")
+        self.range_check = self._quote_choice(
+            "Print the budget range", "showBudgetRange", "show_budget_range",
+            "Print the budget range under the quote's total")
 
         rows: list[tuple[QWidget, QWidget | None, QWidget]] = [
             (QLabel("Subtotal"), None, self.subtotal),
@@ -126,11 +136,30 @@ class ClientPane(QWidget):
             if edit is not None:
                 grid.addWidget(edit, r, 1)
             grid.addWidget(figure, r, 2)
-        grid.addWidget(self.floor_warning, len(rows), 0, 1, 3)
-        grid.addWidget(self.formula_warning, len(rows) + 1, 0, 1, 3)
-        grid.addWidget(self.field_message, len(rows) + 2, 0, 1, 3)
+        choices = QHBoxLayout()
+        choices.addWidget(self.contingency_line_check)
+        choices.addWidget(self.range_check)
+        choices.addStretch(1)
+        grid.addLayout(choices, len(rows), 0, 1, 3)
+        grid.addWidget(self.floor_warning, len(rows) + 1, 0, 1, 3)
+        grid.addWidget(self.formula_warning, len(rows) + 2, 0, 1, 3)
+        grid.addWidget(self.field_message, len(rows) + 3, 0, 1, 3)
         grid.setColumnStretch(2, 1)
         return footer
+
+    def _quote_choice(self, text: str, name: str, field: str, tip: str) -> QCheckBox:
+        box = QCheckBox(text, self)
+        box.setObjectName(name)
+        box.setToolTip(tip)
+
+        def clicked(checked: bool) -> None:
+            message = self.editor.edit_estimate(field, checked)
+            if message:
+                self.field_message.setText(message)
+            self.refresh()  # a refused edit puts the tick back
+
+        box.clicked.connect(clicked)
+        return box
 
     def refresh(self) -> None:
         header = self.doc.header
@@ -148,6 +177,10 @@ class ClientPane(QWidget):
         self.contingency.setText(format_money(totals.contingency, currency))
         self.contingency.setVisible(totals.contingency != 0)
         self.contingency_caption.setVisible(totals.contingency != 0)
+        # Unless shown as a line, the quote carries contingency in its line prices (the client never
+        # reads the word): said here, where the prices above are before it.
+        self.contingency_caption.setText("Contingency" if header.show_contingency_line
+                                         else "Contingency (in the quote's line prices)")
         self.discount.setText(format_money(-totals.discount, currency) if totals.discount else "")
         self.tax.setText(format_money(totals.tax, currency))
         self.total.setText(format_money(totals.total, currency))
@@ -180,6 +213,8 @@ class ClientPane(QWidget):
         self.formula_warning.setVisible(bool(parts))
         self.discount_edit.refresh()
         self.tax_edit.refresh()
+        self.contingency_line_check.setChecked(header.show_contingency_line)
+        self.range_check.setChecked(header.show_budget_range)
 
     def detach(self) -> None:
         self.doc.unsubscribe(self._on_document_changed)
