@@ -141,17 +141,6 @@ def fold(prices: Sequence[Decimal], amount: Decimal) -> list[Decimal]:
     return [p + s for p, s in zip(prices, shares, strict=True)]
 
 
-_UNSAFE = str.maketrans({c: "-" for c in '/\\:*?"<>|'})
-
-
-def default_file_name(label: str, client: str, project: str, suffix: str) -> str:
-    """``Quote Q2026-0001 · Revision 2 – Vantage Medical @ MedTech Expo.pdf``: the name an export
-    proposes, without the characters a file name cannot hold on Windows, macOS or Linux."""
-    name = " – ".join(p for p in (label, " @ ".join(q for q in (client, project) if q)) if p)
-    safe = "".join(ch for ch in name.translate(_UNSAFE) if ch.isprintable()).strip(" .")
-    return f"{safe[:150] or 'Quote'}{suffix}"
-
-
 def money_shown(value: Decimal, currency: str) -> str:
     """An amount as both renderings show it: ``$1,234.50``, ``-€12.00``, ``1,234.50 CHF``."""
     from app.services.money import format_money

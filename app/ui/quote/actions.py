@@ -9,11 +9,11 @@ whose Cancel stops it (a PDF cancelled leaves no file and keeps an older one).
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from app.ui.excel.export_actions import ExportPaths
 from app.ui.quote import pdf
 from app.ui.shell import Shell, ShellActions
 from app.ui.tasks import Progress, ProgressRun
@@ -31,6 +31,7 @@ class QuoteActions(ShellActions):
         super().__init__(shell)
         self.running: ProgressRun | None = None
         self.stopped = False  # the window is closing: no dialog is opened any more
+        self.paths = ExportPaths(self.dialogs, shell.settings)  # the folder every export went to last
         self.pdf_action = window_action(
             self.window,
             "Export quote as PDF…",
@@ -80,12 +81,9 @@ class QuoteActions(ShellActions):
         )
 
     def _ask_pdf(self, read: pdf.ReadQuote) -> None:
-        chosen = self.dialogs.save_file(self.window, "Export the quote as PDF", PDF_FILTER, read.file_name)
-        if not chosen:
+        path = self.paths.ask(self.window, "Export the quote as PDF", read.file_name, ".pdf", PDF_FILTER)
+        if path is None:
             return
-        path = Path(chosen)
-        if path.suffix.lower() != ".pdf":
-            path = path.with_name(path.name + ".pdf")
 
         def done(pages: int) -> None:
             self.shell.statusBar().showMessage(f"Exported the quote ({_pages(pages)}) to {path}.", 10000)

@@ -32,6 +32,7 @@ from PySide6.QtGui import (
 from PySide6.QtPrintSupport import QPrinter
 
 from app.services.estimate.document import EstimateDocument
+from app.services.estimate.file_names import estimate_file_name
 from app.services.excel.workbook import ExportCancelled, ExportError, save_through_temp
 from app.services.money import format_number
 from app.services.quote.content import (
@@ -43,7 +44,6 @@ from app.services.quote.content import (
     QuoteContent,
     QuoteLine,
     QuoteSection,
-    default_file_name,
     money_shown,
     quote_content,
 )
@@ -296,9 +296,7 @@ def read_quote(db: Database, estimate_id: uuid.UUID) -> ReadQuote:
     why = doc.in_error_message("exported")
     if why:
         raise ExportError(why)
-    content = quote_content(doc, db)
-    top = content.heading
-    return ReadQuote(content, default_file_name(top.label, top.client, content.project, ".pdf"))
+    return ReadQuote(quote_content(doc, db), estimate_file_name(db, doc, suffix=".pdf"))
 
 
 def guarded(work: Callable[[Progress], Any]) -> Callable[[Progress], Any]:
