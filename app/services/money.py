@@ -39,6 +39,9 @@ def _scientific(value: Decimal) -> str:
     return f"{'-' if sign else ''}{mantissa}E{value.adjusted():+d}"
 
 
+CURRENCY_SIGNS = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}  # written before the amount
+
+
 def format_money(value: Decimal | None, currency: str = "") -> str:
     """``1234.5`` → ``"1,234.50"`` (with a leading ``"$"`` when currency is USD)."""
     if value is None:
@@ -46,10 +49,22 @@ def format_money(value: Decimal | None, currency: str = "") -> str:
     if _unshowable(value):
         return format_number(value)
     text = f"{round_money(value):,.2f}"
-    symbol = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}.get(currency, "")
+    symbol = CURRENCY_SIGNS.get(currency, "")
     if text.startswith("-"):
         return f"-{symbol}{text[1:]}"
     return f"{symbol}{text}"
+
+
+def shown_money(value: Decimal | None, currency: str) -> str:
+    """An amount as every export shows it (the sheets' number format, the PDF): ``$1,234.50``,
+    ``-€12.00``, and for a currency without a sign its code after: ``1,234.50 CHF``."""
+    if value is None:
+        return ""
+    text = format_money(value, currency)
+    if currency in CURRENCY_SIGNS:
+        return text
+    code = "".join(ch for ch in currency if ch.isalnum())[:3] or "USD"
+    return f"{text} {code}"
 
 
 def format_whole_money(value: Decimal, currency: str = "") -> str:

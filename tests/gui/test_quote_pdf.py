@@ -85,7 +85,8 @@ def test_export_quote_as_pdf_from_the_file_menu(
     out = tmp_path / "client-quote.pdf"
     qtbot.waitUntil(lambda: exports.running is None and out.exists(), timeout=20000)
     # Named as the Excel exports are (the demo's quote has no number yet), in the folder used last.
-    assert [Path(p).name for p in dialogs.proposed] == ["Vantage @ MedTech Expo – Full booth – quote draft.pdf"]
+    proposed = [Path(p).name for p in dialogs.proposed]
+    assert proposed == ["Vantage @ MedTech Expo – Full booth – quote draft.pdf"]
     assert dialogs.shown == [] and exports.pdf_action.isEnabled()
     assert_is_the_quote(window.workspace.doc, out)  # type: ignore[attr-defined]
     assert "Exported the quote" in window.statusBar().currentMessage()

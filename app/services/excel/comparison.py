@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 
 from app.services.company.settings import load_company
 from app.services.estimate.scenarios import Comparison, Metric
+from app.services.excel.fit import fitted_width, text_width, wrapped_lines
 from app.services.excel.workbook import (
     Cancelled,
     ExportResult,
@@ -28,14 +29,11 @@ from app.services.excel.workbook import (
     build,
     check,
     common_styles,
-    fitted_width,
     new_workbook,
     prepare,
-    shown_money,
     sum_formula,
-    text_width,
-    wrapped_lines,
 )
+from app.services.money import shown_money
 from app.services.storage.database import Database
 
 SHEET = "Options compared"

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from app.models import CrewAssignment, CrewMember
 from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
 from app.services.estimate.pricing import ADDON, EXCLUDED, INCLUDED
+from app.services.excel.fit import fitted_width, wrapped_lines
 from app.services.excel.tandem_sheets import write_tandem_data
 from app.services.excel.workbook import (
     PROGRESS_EVERY,
@@ -30,15 +31,13 @@ from app.services.excel.workbook import (
     check,
     common_styles,
     company_of,
-    fitted_width,
     new_workbook,
     prepare,
     quote_label,
-    shown_money,
     shown_number,
     sum_formula,
-    wrapped_lines,
 )
+from app.services.money import shown_money
 from app.services.storage.database import Database
 
 COST_COLUMNS = ("Section", "Line (internal)", "Client description", "Kind", "Supplier", "Role", "Qty",

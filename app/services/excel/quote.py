@@ -37,7 +37,7 @@ from app.services.excel.workbook import (
     prepare,
     sum_formula,
 )
-from app.services.money import format_number
+from app.services.money import format_number, shown_money
 from app.services.quote.content import (
     ALTERNATIVES_HEADING,
     ALTERNATIVES_NOTE,
@@ -46,7 +46,6 @@ from app.services.quote.content import (
     RANGE_NOTE,
     QuoteContent,
     QuoteLine,
-    money_shown,
     quote_content,
 )
 from app.services.storage.database import Database
@@ -92,7 +91,7 @@ def _every_line(c: QuoteContent) -> list[QuoteLine]:
 def column_widths(c: QuoteContent) -> tuple[float, ...]:
     """Each column's width: the widest value it shows, as it shows it, and its heading in bold."""
     lines = _every_line(c)
-    money = lambda v: money_shown(v, c.currency)  # noqa: E731
+    money = lambda v: shown_money(v, c.currency)  # noqa: E731
 
     def widest(values: list[Decimal]) -> list[str]:  # an amount's text grows with its size: the ends
         return [money(min(values)), money(max(values))] if values else []

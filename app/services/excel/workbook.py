@@ -36,7 +36,8 @@ from sqlalchemy import select
 from app.models import Company
 from app.services.estimate import revisions
 from app.services.estimate.document import EstimateDocument
-from app.services.money import format_money, format_number
+from app.services.excel.fit import LINE_HEIGHT
+from app.services.money import CURRENCY_SIGNS, format_number
 from app.services.storage.database import Database, StorageError
 from app.services.values import clean_text
 
@@ -46,7 +47,7 @@ Cancelled = Callable[[], bool]
 
 _MAX_TEXT = 32767  # Excel's limit on one cell's text
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-_SYMBOLS = {"USD": "$", "CAD": "$", "AUD": "$", "EUR": "€", "GBP": "£"}
+_SYMBOLS = CURRENCY_SIGNS
 PROGRESS_EVERY = 250  # lines between progress reports (and cancel checks)
 
 
@@ -210,59 +211,6 @@ def _cells_to_row(cells: Sequence[WriteOnlyCell | None], row_idx: int) -> Iterab
 def _header_text(text: str) -> str:
     # "&" starts a header code in Excel: a company called "Smith & Co" must print as typed.
     return safe_text(text).replace("&", "&&")[:200]
-
-
-# -- how wide a value shows: columns that fit their contents, headings that wrap ----------------------
-
-LINE_HEIGHT = 15  # points: one line of the default 11 pt font
-_BOLD = 1.1  # bold text is about a tenth wider
-_ROOM = 1.2  # a column's padding (0.7) and a little air, in Excel's width unit (one digit's width)
-
-
-def text_width(text: str, bold: bool = False) -> float:
-    """How wide a text shows in Excel's width unit (one digit of the default font): its widest line."""
-    widest = max((len(line) for line in text.splitlines()), default=0)
-    return widest * (_BOLD if bold else 1.0)
-
-
-def fitted_width(shown: Iterable[str], heading: str = "", *, cap: float = 60.0, floor: float = 4.5) -> float:
-    """A column as wide as the widest value it shows and as the longest word of its heading (the
-    heading wraps at its spaces), but at most ``cap``: a longer text wraps, at its spaces, so the
-    column still holds its longest word (up to twice ``cap``)."""
-    texts = list(shown)
-    widest = max((text_width(text) for text in texts), default=0.0)
-    word = max((text_width(w) for text in texts for w in text.split()), default=0.0)
-    heading_word = max((text_width(w, bold=True) for w in heading.split()), default=0.0)
-    fitted = max(min(cap, widest + _ROOM), min(2 * cap, word + _ROOM))
-    return round(max(floor, fitted, heading_word + _ROOM), 1)
-
-
-def wrapped_lines(text: str, width: float, bold: bool = False) -> int:
-    """How many lines ``text`` wraps to in a column ``width`` wide (word wrap, as Excel does)."""
-    room = max(1.0, width - _ROOM + 0.5)
-    count = 0
-    for paragraph in text.splitlines() or [""]:
-        count += 1
-        used = 0.0
-        for word in paragraph.split():
-            w = text_width(word, bold)
-            if used and used + text_width(" ", bold) + w > room:
-                count += 1
-                used = w
-            else:
-                used += (text_width(" ", bold) if used else 0.0) + w
-            while used > room:  # a word longer than the column breaks inside it
-                count += 1
-                used -= room
-    return count
-
-
-def shown_money(value: Decimal | None, currency: str) -> str:
-    """A money value as :func:`money_format` shows it."""
-    if value is None:
-        return ""
-    text = format_money(value, currency)
-    return text if currency in _SYMBOLS else f"{text} {currency[:3]}"
 
 
 def shown_number(value: Decimal | int | None, suffix: str = "") -> str:

@@ -141,17 +141,6 @@ def fold(prices: Sequence[Decimal], amount: Decimal) -> list[Decimal]:
     return [p + s for p, s in zip(prices, shares, strict=True)]
 
 
-def money_shown(value: Decimal, currency: str) -> str:
-    """An amount as both renderings show it: ``$1,234.50``, ``-€12.00``, ``1,234.50 CHF``."""
-    from app.services.money import format_money
-
-    text = format_money(value, currency)
-    if currency in {"USD", "CAD", "AUD", "EUR", "GBP"}:
-        return text
-    code = "".join(ch for ch in currency if ch.isalnum())[:3] or "USD"
-    return f"{text} {code}"
-
-
 def _heading_rows(doc: EstimateDocument, top: QuoteHeading) -> list[HeadingRow]:
     h = doc.header
     blank = HeadingRow(None, "")

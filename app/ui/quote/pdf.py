@@ -34,7 +34,7 @@ from PySide6.QtPrintSupport import QPrinter
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.file_names import estimate_file_name
 from app.services.excel.workbook import ExportCancelled, ExportError, save_through_temp
-from app.services.money import format_number
+from app.services.money import format_number, shown_money
 from app.services.quote.content import (
     ALTERNATIVES_HEADING,
     ALTERNATIVES_NOTE,
@@ -44,7 +44,6 @@ from app.services.quote.content import (
     QuoteContent,
     QuoteLine,
     QuoteSection,
-    money_shown,
     quote_content,
 )
 from app.services.storage.database import Database
@@ -79,7 +78,7 @@ class _Html:
         self.parts: list[str] = []
 
     def money(self, value: object) -> str:
-        return _e(money_shown(value, self.c.currency)) if value is not None else ""  # type: ignore[arg-type]
+        return _e(shown_money(value, self.c.currency)) if value is not None else ""  # type: ignore[arg-type]
 
     def row(self, cells: list[str], css: str = "") -> None:
         self.parts.append(f"<tr{f' class={css!r}' if css else ''}>{''.join(cells)}</tr>")
