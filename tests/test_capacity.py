@@ -77,7 +77,7 @@ def test_a_fixed_number_of_queries(world: dict[str, object]) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 5
+    assert len(selects) == 6  # roles, projects, lines, who can fill, who is away, who is assigned
 
 
 def test_bad_arguments(empty_db: Database) -> None:

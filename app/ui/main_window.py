@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -30,6 +31,7 @@ from app.services.storage.errors import StorageError
 from app.ui.company.actions import CompanyActions
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
+from app.ui.crew.place import CalendarLayout, CrewCalendarPlace, fixed_first_tab
 from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.directory_actions import DirectoryActions
@@ -73,7 +75,15 @@ class MainWindow(QMainWindow):
         self.placeholder.setObjectName("workspacePlaceholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.placeholder)
-        self.setCentralWidget(self.stack)
+        # The central area: the estimate, and the crew calendar's tab beside it once opened.
+        self.places = QTabWidget(self)
+        self.places.setObjectName("centralTabs")
+        self.places.setDocumentMode(True)
+        self.places.setTabBarAutoHide(True)
+        self.places.setTabsClosable(True)
+        self.places.addTab(self.stack, "Estimate")
+        fixed_first_tab(self.places)
+        self.setCentralWidget(self.places)
 
         self.navigator = NavigatorPanel(self)
         self.navigator.estimateActivated.connect(self.open_estimate)
@@ -95,11 +105,11 @@ class MainWindow(QMainWindow):
         self.capacity_dock.hide()
         self.resizeDocks([self.navigator_dock], [220], Qt.Orientation.Horizontal)
         self.crew_panel = CrewCalendarPanel(self.dialogs, self)
-        self.crew_dock = self._dock("Crew calendar", "crewCalendarDock", self.crew_panel,
-                                    Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.crew_dock.hide()
+        self.crew_place = CrewCalendarPlace(self.crew_panel, self.places, settings, self)
         self.undo_group.addStack(self.crew_panel.undo_stack)
         self.crew_panel.activated.connect(lambda: self.undo_group.setActiveStack(self.crew_panel.undo_stack))
+        self.crew_panel.assignmentsChanged.connect(self._on_crew_changed)
+        self.places.currentChanged.connect(lambda _index: self._follow_focus())
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus_changed)
@@ -156,7 +166,18 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
         self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
-                                        "Ctrl+Shift+C", "Show the crew calendar")
+                                        "Ctrl+Shift+C", "Show the crew calendar, on the open project's days")
+        places = QActionGroup(self)
+        self.crew_layout_actions: dict[CalendarLayout, QAction] = {}
+        for choice, text in ((CalendarLayout.TAB, "In a tab beside the estimate"),
+                             (CalendarLayout.WINDOW, "In a window of its own")):
+            action = QAction(text, self)
+            action.setObjectName(f"actionCrewCalendarIn{choice.value.capitalize()}")
+            action.setCheckable(True)
+            action.setChecked(self.crew_place.choice == choice)
+            action.triggered.connect(lambda _=False, c=choice: self.crew_place.set_choice(c))
+            places.addAction(action)
+            self.crew_layout_actions[choice] = action
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -187,6 +208,9 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.navigator_dock.toggleViewAction())
         view_menu.addAction(self.catalog_dock.toggleViewAction())
         view_menu.addAction(self.crew_action)
+        crew_in = view_menu.addMenu("Crew calendar opens")
+        for action in self.crew_layout_actions.values():
+            crew_in.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -266,10 +290,13 @@ class MainWindow(QMainWindow):
             lambda *_: self.update_actions()
         )
         self.undo_group.addStack(self.workspace.editor.undo_stack)
-        self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
         self.staffing.set_editor(self.workspace.editor)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
+        self.places.setCurrentWidget(self.stack)  # an estimate opened is an estimate shown
+        self.places.setTabText(0, doc.header.name)
+        if not self._in_calendar(QApplication.focusWidget()):
+            self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
         self.navigator.open_estimate_id = estimate_id
         self.navigator.select(estimate_id)
         header = doc.header
@@ -292,6 +319,7 @@ class MainWindow(QMainWindow):
         workspace.setParent(None)  # type: ignore[call-overload]
         workspace.deleteLater()
         self.stack.setCurrentWidget(self.placeholder)
+        self.places.setTabText(0, "Estimate")
         self.setWindowTitle("Tandem")
 
     def refresh_from_database(self) -> None:
@@ -343,22 +371,53 @@ class MainWindow(QMainWindow):
             self.sharing = None
 
     def show_crew_calendar(self) -> None:
-        self.crew_dock.show()
-        self.crew_dock.raise_()
-        self.resizeDocks([self.crew_dock], [max(420, self.height() // 2)], Qt.Orientation.Vertical)
+        """The calendar in its place (tab or window), on the open estimate's project's days."""
+        self.crew_place.show()
+        if self.workspace is not None:
+            self.crew_panel.go_to_project(self.workspace.doc.header.project_id)
         self.crew_panel.view.setFocus()
         self.undo_group.setActiveStack(self.crew_panel.undo_stack)
 
+    def _on_crew_changed(self) -> None:
+        """A calendar edit (or its undo): an open Staffing panel and Capacity view show it at once."""
+        try:
+            if self.staffing.isVisible():
+                self.staffing.refresh()
+            if self.capacity_view.isVisible():
+                self.capacity_view.refresh()
+        except StorageError as error:
+            self._show_status_error(str(error))
+
+    def _in_calendar(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self.crew_panel or self.crew_panel.isAncestorOf(widget))
+
+    def _follow_focus(self) -> None:
+        """The current tab changed: Edit › Undo follows (the calendar's steps, or the estimate's)."""
+        self._activate_stack_for(QApplication.focusWidget())
+
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """Ctrl+Z undoes where the user works: the calendar's edits or the estimate's."""
-        if new is None:
+        if new is not None:  # None: the application lost focus; what was active stays
+            self._activate_stack_for(new)
+
+    def _activate_stack_for(self, widget: QWidget | None) -> None:
+        """Edit › Undo is the step of what the user works in: the calendar, a project dialog, or the
+        estimate (the navigator, catalog and staffing work on the estimate). Elsewhere in the window
+        the current tab decides; another window (an editor with its own undo) changes nothing."""
+        stack: QUndoStack | None
+        if self._in_calendar(widget):
+            stack = self.crew_panel.undo_stack
+        elif widget is not None and any(d.isAncestorOf(widget) or d is widget
+                                        for d in self.project_actions.open_dialogs()):
+            stack = self.project_actions.undo_stack
+        elif widget is None or widget.window() is self:
+            if self.places.currentWidget() is self.crew_panel:
+                stack = self.crew_panel.undo_stack
+            else:
+                stack = self.workspace.editor.undo_stack if self.workspace is not None else None
+        else:
             return
-        if self.crew_panel.isAncestorOf(new):
-            self.undo_group.setActiveStack(self.crew_panel.undo_stack)
-        elif self.workspace is not None and self.workspace.isAncestorOf(new):
-            self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
-        elif any(d.isAncestorOf(new) or d is new for d in self.project_actions.open_dialogs()):
-            self.undo_group.setActiveStack(self.project_actions.undo_stack)
+        if stack is not self.undo_group.activeStack():
+            self.undo_group.setActiveStack(stack)  # type: ignore[arg-type]
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -431,6 +490,7 @@ class MainWindow(QMainWindow):
             self.settings.setValue("window/state", self.saveState())
             self.settings.sync()
         self.export_actions.cancel()
+        self.crew_place.close()
         self.close_estimate()
         self.estimate_actions.close_dialogs()
         self.project_actions.close_dialogs()
