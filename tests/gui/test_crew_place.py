@@ -13,8 +13,10 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
+from app.services import master_data
 from app.services.crew.board import CrewBoard
 from app.services.projects.dates import project_days
+from app.services.projects.details import PROJECTS
 from app.ui.crew.calendar import CrewCalendarView
 from app.ui.crew.calendar_style import NAME_WIDTH
 from app.ui.crew.panel import CrewCalendarPanel
@@ -96,6 +98,13 @@ def test_the_calendar_opens_in_a_tab_on_the_estimates_project_days(qtbot, scene,
     assert shows_day(panel.view, days.first) and not shows_day(panel.view, days.first - timedelta(days=3))
     assert panel.view.hasFocus()
     panel.grab().save(str(tmp_path / "calendar-tab.png"))
+    # Someone moves the strike a day later: the shaded days follow on the next refresh.
+    project = master_data.load_one(window.db, PROJECTS, days.project_id)
+    assert master_data.save_edit(
+        window.db, PROJECTS, project, "end_date", (days.last + timedelta(days=1)).isoformat()
+    )
+    window.refresh_from_database()
+    qtbot.waitUntil(lambda: panel.view.grid.project_days == (days.first, days.last + timedelta(days=1)))
     # The estimate is one click away, whole.
     bar = window.places.tabBar()
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())

@@ -60,6 +60,7 @@ class CrewCalendarPanel(QWidget):
         self.dialogs = dialogs
         self.db: Database | None = None
         self.board: CrewBoard | None = None
+        self.project_id: uuid.UUID | None = None  # the project whose days are shaded
         self.start = date.today().replace(day=1) - timedelta(days=31)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("crewUndoStack")
@@ -224,6 +225,7 @@ class CrewCalendarPanel(QWidget):
 
     def show_project(self, days: ProjectDays | None) -> None:
         """Shade a project's days and start the view a day before its load-in (None: no project)."""
+        self.project_id = days.project_id if days is not None else None
         self.view.grid.project_days = (days.first, days.last) if days is not None else None
         if days is not None:
             self.go_to_day(days.first - timedelta(days=1), centre=False)
@@ -238,8 +240,7 @@ class CrewCalendarPanel(QWidget):
         except StorageError as error:
             self.dialogs.error(self, "Cannot read the project", str(error))
             return None
-        if days is not None:
-            self.show_project(days)
+        self.show_project(days)  # a project without days: nothing shaded, the view stays
         return days
 
     def ask_date(self) -> None:
@@ -278,9 +279,17 @@ class CrewCalendarPanel(QWidget):
             self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def refresh(self) -> None:
-        """Show what others committed (the window calls this on a change elsewhere)."""
+        """Show what others committed (the window calls this on a change elsewhere), the shaded
+        project's days too (they may have moved in its details)."""
         if self.board is not None:
             self.board.reload()
+        if self.project_id is not None and self.db is not None:
+            try:
+                days = project_days(self.db, self.project_id)
+            except StorageError:
+                return  # the board's reload says so; the shading stays as it was
+            self.view.grid.project_days = (days.first, days.last) if days is not None else None
+            self.view.viewport().update()
 
     def _drop_board(self) -> None:
         if self.board is not None:
