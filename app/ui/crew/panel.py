@@ -127,8 +127,9 @@ class CrewCalendarPanel(QWidget):
                                         lambda: self.delete_assignment(self.view.selected))
         self.go_to_date_action = action("Go to date…", "actionCrewGoToDate", self.ask_date, "Ctrl+G")
         self.go_to_date_action.setToolTip("Go to a date (Ctrl+G)")
-        self.go_to_project_action = action("Go to project…", "actionCrewGoToProject", self.choose_project)
-        self.go_to_project_action.setToolTip("Show a project's days, load-in to strike")
+        self.go_to_project_action = action("Go to project", "actionCrewGoToProject", self.choose_project,
+                                           "Ctrl+Shift+G")
+        self.go_to_project_action.setToolTip("Show a project's days, load-in to strike (Ctrl+Shift+G)")
         # The calendar's own steps, whatever the window's Edit menu shows; no shortcut here (the
         # window's Ctrl+Z follows the calendar when the user works in it).
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
