@@ -105,8 +105,12 @@ def test_the_calendar_opens_in_a_tab_on_the_estimates_project_days(qtbot, scene,
     )
     window.refresh_from_database()
     qtbot.waitUntil(lambda: panel.view.grid.project_days == (days.first, days.last + timedelta(days=1)))
-    # The estimate is one click away, whole.
+    # The estimate is one key or one click away, whole.
+    qtbot.keyClick(panel.view, Qt.Key.Key_Tab, CTRL)
+    assert window.places.currentWidget() is window.stack and window.workspace.isVisible()
     bar = window.places.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    assert window.places.currentWidget() is panel
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
     assert window.places.currentWidget() is window.stack and window.workspace.isVisible()
     # Closing the calendar's tab leaves the estimate alone; the estimate's tab has no close button.

@@ -184,6 +184,7 @@ class CrewCalendarPanel(QWidget):
 
     def set_database(self, db: Database | None) -> None:
         self._drop_board()
+        self.project_id, self.view.grid.project_days = None, None
         self.db = db
         if db is not None and self.isVisible():
             self.load()
