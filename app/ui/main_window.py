@@ -119,6 +119,8 @@ class MainWindow(QMainWindow):
         self.directory_actions = DirectoryActions(self)
         self.project_actions = ProjectActions(self)
         self.undo_group.addStack(self.project_actions.undo_stack)
+        # A step just taken from the Project menu is what Edit › Undo names (until the user works elsewhere).
+        self.project_actions.undo_stack.indexChanged.connect(self._on_project_step)
         self.editor_actions = EditorActions(self)
         self.edit_actions = EditActions(self)
         self.catalog.entryChosen.connect(self.edit_actions.add_catalog_entry)
@@ -387,6 +389,11 @@ class MainWindow(QMainWindow):
                 self.capacity_view.refresh()
         except StorageError as error:
             self._show_status_error(str(error))
+
+    def _on_project_step(self, _index: int) -> None:
+        stack = self.project_actions.undo_stack
+        if stack.count():  # not a clear (another database opened)
+            self.undo_group.setActiveStack(stack)
 
     def _in_calendar(self, widget: QWidget | None) -> bool:
         return widget is not None and (widget is self.crew_panel or self.crew_panel.isAncestorOf(widget))

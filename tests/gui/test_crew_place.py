@@ -13,8 +13,10 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDockWidget, QToolBar, QWidget
 
+from app.models.enums import ProjectStatus
 from app.services import master_data
 from app.services.crew.board import CrewBoard
+from app.services.projects import lifecycle
 from app.services.projects.dates import project_days
 from app.services.projects.details import PROJECTS
 from app.ui.crew.calendar import CrewCalendarView
@@ -306,3 +308,22 @@ def test_the_place_chosen_survives_a_restart(qtbot, demo_db, dialogs, tmp_path) 
     assert panel.window() is second and second.places.currentWidget() is panel
     second.close()
     assert QSettings(path, QSettings.Format.IniFormat).value("crew_calendar/layout") == "tab"
+
+
+def test_a_project_menu_step_is_what_edit_undo_names_until_work_elsewhere(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
+    production = window.workspace.production_view
+    production.setFocus()
+    production.setCurrentIndex(production.model().index(1, 0, production.model().index(0, 0)))
+    qtbot.keyClick(production, Qt.Key.Key_N, CTRL)
+    estimate_step = window.workspace.editor.undo_stack.undoText()
+    dialogs.answers = ["Went with their usual vendor"]
+    window.project_actions.status_actions[ProjectStatus.LOST].trigger()  # Project › Mark lost…
+    assert window.undo_action.text() == f"Undo {window.project_actions.undo_stack.undoText()}"
+    assert window.undo_action.text() != f"Undo {estimate_step}"
+    window.undo_action.trigger()  # Edit › Undo: the project's move, not the estimate's line
+    assert (
+        lifecycle.load_state(window.db, window.workspace.doc.header.project_id).status is ProjectStatus.QUOTED
+    )
+    assert window.workspace.editor.undo_stack.undoText() == estimate_step
+    click(qtbot, window.navigator.view.viewport())  # back to work in the window: the estimate's again
+    assert window.undo_action.text() == f"Undo {estimate_step}"
