@@ -36,8 +36,8 @@ class CrewCalendarWindow(QWidget):
         self.setObjectName("crewCalendarWindow")
         self.setWindowTitle(f"{TITLE} — Tandem")
         self.resize(1400, 760)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        self.body = QVBoxLayout(self)
+        self.body.setContentsMargins(0, 0, 0, 0)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.hide()
@@ -85,7 +85,7 @@ class CrewCalendarPlace(QObject):
         else:
             self._take_from_tabs()
             if self.panel.parent() is not self.window:
-                self.window.layout().addWidget(self.panel)
+                self.window.body.addWidget(self.panel)
             self.panel.show()
             if self.window.isVisible():  # behind others: to the front (a new one is shown on top)
                 self.window.raise_()
@@ -115,7 +115,7 @@ class CrewCalendarPlace(QObject):
 
     def _take_from_window(self) -> None:
         if self.panel.parent() is self.window:
-            self.window.layout().removeWidget(self.panel)
+            self.window.body.removeWidget(self.panel)
             self.window.hide()
 
     def _on_tab_close(self, index: int) -> None:
