@@ -304,6 +304,8 @@ def test_the_place_chosen_survives_a_restart(qtbot, demo_db, dialogs, tmp_path) 
     assert second.crew_layout_actions[second.crew_place.choice.WINDOW].isChecked()
     panel = open_calendar(qtbot, second)
     assert panel.window() is second.crew_place.window and second.places.count() == 1
+    days = project_days(demo_db, second.workspace.doc.header.project_id)
+    assert days is not None and shows_day(panel.view, days.first)  # its window opens on them too
     second.crew_layout_actions[second.crew_place.choice.TAB].trigger()  # moves at once, and is kept
     assert panel.window() is second and second.places.currentWidget() is panel
     second.close()
