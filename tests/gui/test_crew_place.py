@@ -19,6 +19,7 @@ from app.services.crew.board import CrewBoard
 from app.services.projects import lifecycle
 from app.services.projects.dates import project_days
 from app.services.projects.details import PROJECTS
+from app.services.storage.errors import StorageError
 from app.ui.crew.calendar import CrewCalendarView
 from app.ui.crew.calendar_style import NAME_WIDTH
 from app.ui.crew.panel import CrewCalendarPanel
@@ -329,3 +330,25 @@ def test_a_project_menu_step_is_what_edit_undo_names_until_work_elsewhere(qtbot,
     assert window.workspace.editor.undo_stack.undoText() == estimate_step
     click(qtbot, window.navigator.view.viewport())  # back to work in the window: the estimate's again
     assert window.undo_action.text() == f"Undo {estimate_step}"
+
+
+def test_a_failed_read_going_far_is_said_and_nothing_moves(
+    qtbot, scene, window, dialogs, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    panel = open_calendar(qtbot, window)
+    start, span = panel.start, (panel.board.start, panel.board.end)
+
+    def fail(*_args: Any, **_kwargs: Any) -> None:
+        raise StorageError("The database could not be read (disk I/O error).")
+
+    monkeypatch.setattr(CrewBoard, "reload", fail)
+    qtbot.keyClick(panel.view, Qt.Key.Key_G, CTRL)
+    qtbot.keyClicks(panel.date_edit, "2029-01-15")
+    qtbot.keyClick(panel.date_edit, Qt.Key.Key_Return)
+    assert dialogs.shown[-1] == (
+        "error",
+        "Cannot read the calendar",
+        "The database could not be read (disk I/O error).",
+    )
+    assert (panel.start, panel.board.start, panel.board.end) == (start, *span)
+    assert panel.view.grid.start == start and shows_day(panel.view, panel.view.grid.project_days[0])

@@ -125,7 +125,7 @@ class CrewCalendarPanel(QWidget):
         self.confirm_action.setToolTip("Confirm the selected assignment (or make it tentative again)")
         self.delete_bar_action = action("Delete assignment", "actionDeleteAssignment",
                                         lambda: self.delete_assignment(self.view.selected))
-        self.go_to_date_action = action("Go to date…", "actionCrewGoToDate", self.ask_date, "Ctrl+G")
+        self.go_to_date_action = action("Go to date", "actionCrewGoToDate", self.ask_date, "Ctrl+G")
         self.go_to_date_action.setToolTip("Go to a date (Ctrl+G)")
         self.go_to_project_action = action("Go to project", "actionCrewGoToProject", self.choose_project,
                                            "Ctrl+Shift+G")
@@ -213,12 +213,23 @@ class CrewCalendarPanel(QWidget):
         """Show ``day``; a day outside the year read moves the range there (the undo steps stay)."""
         if self.db is None:
             return
-        if self.board is None:
-            self.load(self._range_start(day))
-        elif not self.start <= day < self.start + timedelta(days=DAYS_SHOWN):
-            self.start = self._range_start(day)
-            self.view.set_board(self.board, self.start, DAYS_SHOWN)
-            self.board.set_range(self.start, self.start + timedelta(days=DAYS_SHOWN - 1))
+        board = self.board
+        try:
+            if board is None:
+                self.load(self._range_start(day))
+            elif not self.start <= day < self.start + timedelta(days=DAYS_SHOWN):
+                shown = (board.start, board.end)
+                start = self._range_start(day)
+                try:
+                    board.set_range(start, start + timedelta(days=DAYS_SHOWN - 1))
+                except StorageError:
+                    board.start, board.end = shown  # its data is still that range's
+                    raise
+                self.start = start
+                self.view.set_board(board, start, DAYS_SHOWN)
+        except StorageError as error:  # a failed read: said; the calendar shows the last good one
+            self.dialogs.error(self, "Cannot read the calendar", str(error))
+            return
         self.view.scroll_to_day(day, centre)
 
     @staticmethod
