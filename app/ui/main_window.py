@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -31,7 +31,7 @@ from app.services.storage.errors import StorageError
 from app.ui.company.actions import CompanyActions
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
-from app.ui.crew.place import CalendarLayout, CrewCalendarPlace, fixed_first_tab
+from app.ui.crew.place import CrewCalendarPlace, fixed_first_tab
 from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.directory_actions import DirectoryActions
@@ -169,17 +169,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
         self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
                                         "Ctrl+Shift+C", "Show the crew calendar, on the open project's days")
-        places = QActionGroup(self)
-        self.crew_layout_actions: dict[CalendarLayout, QAction] = {}
-        for choice, text in ((CalendarLayout.TAB, "In a tab beside the estimate"),
-                             (CalendarLayout.WINDOW, "In a window of its own")):
-            action = QAction(text, self)
-            action.setObjectName(f"actionCrewCalendarIn{choice.value.capitalize()}")
-            action.setCheckable(True)
-            action.setChecked(self.crew_place.choice == choice)
-            action.triggered.connect(lambda _=False, c=choice: self.crew_place.set_choice(c))
-            places.addAction(action)
-            self.crew_layout_actions[choice] = action
+        self.crew_layout_actions = self.crew_place.choice_actions  # View › Crew calendar opens
 
     def _build_menus(self) -> None:
         bar = self.menuBar()

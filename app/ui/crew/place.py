@@ -13,7 +13,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QTabBar, QTabWidget, QVBoxLayout, QWidget
 
 from app.ui.crew.panel import CrewCalendarPanel
@@ -26,6 +26,12 @@ TITLE = "Crew calendar"
 class CalendarLayout(StrEnum):
     TAB = "tab"  # a tab beside the estimate, in the main window's central area
     WINDOW = "window"  # a window of its own (a second screen)
+
+
+CHOICES = (
+    (CalendarLayout.TAB, "In a tab beside the estimate"),
+    (CalendarLayout.WINDOW, "In a window of its own"),
+)
 
 
 class CrewCalendarWindow(QWidget):
@@ -62,6 +68,17 @@ class CrewCalendarPlace(QObject):
         if geometry is not None:
             self.window.restoreGeometry(geometry)
         panel.hide()
+        # View › Crew calendar opens: in a tab / in a window of its own (one checked).
+        group = QActionGroup(self)
+        self.choice_actions: dict[CalendarLayout, QAction] = {}
+        for choice, text in CHOICES:
+            action = QAction(text, parent)
+            action.setObjectName(f"actionCrewCalendarIn{choice.value.capitalize()}")
+            action.setCheckable(True)
+            action.setChecked(self.choice == choice)
+            action.triggered.connect(lambda _=False, c=choice: self.set_choice(c))
+            group.addAction(action)
+            self.choice_actions[choice] = action
 
     def is_shown(self) -> bool:
         return self.panel.isVisible()
