@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 from sqlalchemy import event
 
 from app.services.crew.capacity import NO_ROLE, call_hours, capacity
 from app.services.storage.database import Database
-from tests.staffing_data import add_call, add_crew, add_estimate, add_project, add_role
+from tests.staffing_data import add_call, add_crew, add_estimate, add_project, add_role, assign
 
 MON = date(2027, 3, 8)  # a Monday
 TUE, WED = date(2027, 3, 9), date(2027, 3, 10)
@@ -77,7 +77,7 @@ def test_a_fixed_number_of_queries(world: dict[str, object]) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) == 5
+    assert len(selects) == 6  # roles, projects, lines, who can fill, who is away, who is assigned
 
 
 def test_bad_arguments(empty_db: Database) -> None:
@@ -92,3 +92,24 @@ def test_call_hours_from_times_or_hours() -> None:
     assert call_hours(time(22), time(6), None) == 8  # past midnight
     assert call_hours(None, None, None) == 0
     assert str(call_hours(time(8), time(8, 30), None)) == "0.5"
+
+
+def test_people_assigned_on_the_calendar_are_counted_per_role_and_day(empty_db: Database) -> None:
+    """What the capacity view shows of the calendar: people assigned on quoted and won work."""
+    db = empty_db
+    hand, rigger = add_role(db, "Stagehand"), add_role(db, "Rigger")
+    ana, ben = add_crew(db, "Ana", [hand]), add_crew(db, "Ben", [hand, rigger])
+    won = add_project(db, "Won gala", "won", MON, TUE)
+    _, section = add_estimate(db, won)
+    call = add_call(db, section, hand, 2, MON, days=2)
+    lead = add_project(db, "Lead job", "lead", MON, MON)
+    assign(db, ana, won, call, datetime(2027, 3, 8, 7), datetime(2027, 3, 8, 17), role_id=hand)
+    assign(db, ben, won, call, datetime(2027, 3, 9, 7), datetime(2027, 3, 9, 17), role_id=hand)
+    assign(db, ben, won, None, datetime(2027, 3, 8, 18), datetime(2027, 3, 8, 23), role_id=rigger)
+    assign(db, ana, lead, None, datetime(2027, 3, 9, 7), datetime(2027, 3, 9, 17), role_id=hand)  # a lead: no
+    table = capacity(db, MON, WED)
+    assert [table.cell(d, hand).assigned for d in (MON, TUE, WED)] == [1, 1, 0]
+    assert table.cell(MON, rigger).assigned == 1
+    assert table.staffed[hand] == (2, 4)  # people-days: 2 assigned of the 2 × 2 the call needs
+    week = capacity(db, MON, MON, by="week")
+    assert week.cell(MON, hand).assigned == 1 and week.staffed[hand] == (2, 4)

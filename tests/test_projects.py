@@ -23,12 +23,14 @@ from app.services.estimate.revisions import send_quote
 from app.services.projects import lifecycle
 from app.services.projects.clients import CLIENTS, CONTACTS, contact_choices, main_contact
 from app.services.projects.counting import counting_estimate, counting_estimates
+from app.services.projects.dates import dated_projects, project_days
 from app.services.projects.details import PROJECTS
 from app.services.projects.lifecycle import LOST_REASONS, change_status, restore_state
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
 from tests.factories import estimate_id as estimate_named
+from tests.factories import make_project
 
 S = ProjectStatus
 CONTACT_T = Contact.__table__  # type: ignore[attr-defined]
@@ -289,3 +291,20 @@ def test_the_chosen_scenario_counts_for_capacity_calendar_and_staffing(any_demo_
             ESTIMATE_T.update().where(ESTIMATE_T.c.id == half).values(deleted_at=ESTIMATE_T.c.updated_at)
         )
         assert counting_estimate(conn, project) == full
+
+
+def test_a_projects_days_for_the_crew_calendar(empty_db: Database) -> None:
+    """The span the calendar opens on: load-in to strike, whichever of the four days are set."""
+    db = empty_db
+    first, late, undated = (make_project(db, project_name=n, client_name=f"{n} co") for n in "BAC")
+    with db.write() as conn:
+        for pid, days in ((first, (date(2027, 3, 6), date(2027, 3, 8), None, date(2027, 3, 11))),
+                          (late, (None, date(2027, 5, 2), date(2027, 5, 3), None))):
+            conn.execute(PROJECT_T.update().where(PROJECT_T.c.id == pid).values(
+                start_date=days[0], show_start_date=days[1], show_end_date=days[2], end_date=days[3]))
+    found = project_days(db, first)
+    assert found is not None and (found.first, found.last) == (date(2027, 3, 6), date(2027, 3, 11))
+    assert found.label() == "B — Sat 6 Mar 2027 to Thu 11 Mar 2027"
+    assert project_days(db, undated) is None
+    assert [(d.name, d.first, d.last) for d in dated_projects(db)] == [
+        ("B", date(2027, 3, 6), date(2027, 3, 11)), ("A", date(2027, 5, 2), date(2027, 5, 3))]

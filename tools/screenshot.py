@@ -127,6 +127,10 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     panel.set_database(db)
     panel.show()
     panel.load(date(2027, 2, 1))
+    from app.services.projects.dates import dated_projects
+
+    vantage = [d for d in dated_projects(db) if d.name.startswith("Vantage")]
+    panel.show_project(vantage[0] if vantage else None)  # its days shaded, as opened from its estimate
     panel.set_zoom("week")
     panel.view.today = date(2027, 3, 5)  # a fixed "today" so the picture does not change by the day
     panel.view.scroll_to_day(LOAD_IN + timedelta(days=4))  # the show week

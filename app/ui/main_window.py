@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QStackedWidget,
+    QTabWidget,
     QToolBar,
     QWidget,
 )
@@ -31,6 +32,7 @@ from app.ui.company.actions import CompanyActions
 from app.ui.context_menus import install_window_menus, install_workspace_menus
 from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
+from app.ui.crew.place import CrewCalendarPlace, fixed_first_tab
 from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.directory_actions import DirectoryActions
@@ -48,7 +50,7 @@ from app.ui.projects.actions import ProjectActions
 from app.ui.quote.actions import QuoteActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
-from app.ui.widgets import add_actions, redo_shortcuts, window_action
+from app.ui.widgets import add_actions, redo_shortcuts, status_label, window_action
 
 
 class MainWindow(QMainWindow):
@@ -76,7 +78,15 @@ class MainWindow(QMainWindow):
         self.placeholder.setObjectName("workspacePlaceholder")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack.addWidget(self.placeholder)
-        self.setCentralWidget(self.stack)
+        # The central area: the estimate, and the crew calendar's tab beside it once opened.
+        self.places = QTabWidget(self)
+        self.places.setObjectName("centralTabs")
+        self.places.setDocumentMode(True)
+        self.places.setTabBarAutoHide(True)
+        self.places.setTabsClosable(True)
+        self.places.addTab(self.stack, "Estimate")
+        fixed_first_tab(self.places)
+        self.setCentralWidget(self.places)
 
         self.navigator = NavigatorPanel(self)
         self.navigator.estimateActivated.connect(self.open_estimate)
@@ -98,11 +108,11 @@ class MainWindow(QMainWindow):
         self.capacity_dock.hide()
         self.resizeDocks([self.navigator_dock], [220], Qt.Orientation.Horizontal)
         self.crew_panel = CrewCalendarPanel(self.dialogs, self)
-        self.crew_dock = self._dock("Crew calendar", "crewCalendarDock", self.crew_panel,
-                                    Qt.DockWidgetArea.BottomDockWidgetArea)
-        self.crew_dock.hide()
+        self.crew_place = CrewCalendarPlace(self.crew_panel, self.places, settings, self)
         self.undo_group.addStack(self.crew_panel.undo_stack)
         self.crew_panel.activated.connect(lambda: self.undo_group.setActiveStack(self.crew_panel.undo_stack))
+        self.crew_panel.assignmentsChanged.connect(self._on_crew_changed)
+        self.places.currentChanged.connect(lambda _index: self._follow_focus())
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_focus_changed)
@@ -112,6 +122,8 @@ class MainWindow(QMainWindow):
         self.directory_actions = DirectoryActions(self)
         self.project_actions = ProjectActions(self)
         self.undo_group.addStack(self.project_actions.undo_stack)
+        # A step just taken from the Project menu is what Edit › Undo names (until the user works elsewhere).
+        self.project_actions.undo_stack.indexChanged.connect(self._on_project_step)
         self.editor_actions = EditorActions(self)
         self.edit_actions = EditActions(self)
         self.find_actions = FindActions(self)
@@ -123,16 +135,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         install_window_menus(self)
-        self.presence_label = QLabel(self)
-        self.presence_label.setObjectName("presenceLabel")
-        self.statusBar().addPermanentWidget(self.presence_label)
+        self.presence_label = status_label(self.statusBar(), "presenceLabel")
         # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.
-        self.share_label = QLabel(self)
-        self.share_label.setObjectName("shareLabel")
-        self.statusBar().addPermanentWidget(self.share_label)
-        self.db_label = QLabel(self)
-        self.db_label.setObjectName("databaseLabel")
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.share_label = status_label(self.statusBar(), "shareLabel")
+        self.db_label = status_label(self.statusBar(), "databaseLabel")
         self.update_actions()
         self._restore_geometry()
 
@@ -162,7 +168,8 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action("Quit", "actionQuit", self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action("About Tandem", "actionAbout", self._on_about)
         self.crew_action = self._action("Crew calendar", "actionCrewCalendar", self.show_crew_calendar,
-                                        "Ctrl+Shift+C", "Show the crew calendar")
+                                        "Ctrl+Shift+C", "Show the crew calendar, on the open project's days")
+        self.crew_layout_actions = self.crew_place.choice_actions  # View › Crew calendar opens
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -195,17 +202,16 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.navigator_dock.toggleViewAction())
         view_menu.addAction(self.catalog_dock.toggleViewAction())
         view_menu.addAction(self.crew_action)
+        crew_in = view_menu.addMenu("Crew calendar opens")
+        for action in self.crew_layout_actions.values():
+            crew_in.addAction(action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
         toolbar = QToolBar("Estimate", self)
         toolbar.setObjectName("estimateToolbar")
         toolbar.setMovable(False)
-        for action in (self.undo_action, self.redo_action):
-            toolbar.addAction(action)
-        toolbar.addSeparator()
-        for action in self.edit_actions.toolbar_actions:
-            toolbar.addAction(action)
+        add_actions(toolbar, [self.undo_action, self.redo_action, None, *self.edit_actions.toolbar_actions])
         self.addToolBar(toolbar)
 
     # -- database and estimates -------------------------------------------------------
@@ -276,10 +282,13 @@ class MainWindow(QMainWindow):
         )
         install_workspace_menus(self, self.workspace)
         self.undo_group.addStack(self.workspace.editor.undo_stack)
-        self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
         self.staffing.set_editor(self.workspace.editor)
         self.stack.addWidget(self.workspace)
         self.stack.setCurrentWidget(self.workspace)
+        self.places.setCurrentWidget(self.stack)  # an estimate opened is an estimate shown
+        self.places.setTabText(0, doc.header.name)
+        if not self._in_calendar(QApplication.focusWidget()):
+            self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
         self.navigator.open_estimate_id = estimate_id
         self.navigator.select(estimate_id)
         header = doc.header
@@ -302,6 +311,7 @@ class MainWindow(QMainWindow):
         workspace.setParent(None)  # type: ignore[call-overload]
         workspace.deleteLater()
         self.stack.setCurrentWidget(self.placeholder)
+        self.places.setTabText(0, "Estimate")
         self.setWindowTitle("Tandem")
 
     def refresh_from_database(self) -> None:
@@ -353,22 +363,58 @@ class MainWindow(QMainWindow):
             self.sharing = None
 
     def show_crew_calendar(self) -> None:
-        self.crew_dock.show()
-        self.crew_dock.raise_()
-        self.resizeDocks([self.crew_dock], [max(420, self.height() // 2)], Qt.Orientation.Vertical)
+        """The calendar in its place (tab or window), on the open estimate's project's days."""
+        self.crew_place.show()
+        if self.workspace is not None:
+            self.crew_panel.go_to_project(self.workspace.doc.header.project_id)
         self.crew_panel.view.setFocus()
         self.undo_group.setActiveStack(self.crew_panel.undo_stack)
 
+    def _on_crew_changed(self) -> None:
+        """A calendar edit (or its undo): an open Staffing panel and Capacity view show it at once."""
+        try:
+            if self.staffing.isVisible():
+                self.staffing.refresh()
+            if self.capacity_view.isVisible():
+                self.capacity_view.refresh()
+        except StorageError as error:
+            self._show_status_error(str(error))
+
+    def _on_project_step(self, _index: int) -> None:
+        stack = self.project_actions.undo_stack
+        if stack.count():  # not a clear (another database opened)
+            self.undo_group.setActiveStack(stack)
+
+    def _in_calendar(self, widget: QWidget | None) -> bool:
+        return widget is not None and (widget is self.crew_panel or self.crew_panel.isAncestorOf(widget))
+
+    def _follow_focus(self) -> None:
+        """The current tab changed: Edit › Undo follows (the calendar's steps, or the estimate's)."""
+        self._activate_stack_for(QApplication.focusWidget())
+
     def _on_focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        """Ctrl+Z undoes where the user works: the calendar's edits or the estimate's."""
-        if new is None:
+        if new is not None:  # None: the application lost focus; what was active stays
+            self._activate_stack_for(new)
+
+    def _activate_stack_for(self, widget: QWidget | None) -> None:
+        """Edit › Undo is the step of what the user works in: the calendar, a project dialog, or the
+        estimate (the navigator, catalog and staffing work on the estimate). Elsewhere in the window
+        the current tab decides; another window (an editor with its own undo) changes nothing."""
+        stack: QUndoStack | None
+        if self._in_calendar(widget):
+            stack = self.crew_panel.undo_stack
+        elif widget is not None and any(d.isAncestorOf(widget) or d is widget
+                                        for d in self.project_actions.open_dialogs()):
+            stack = self.project_actions.undo_stack
+        elif widget is None or widget.window() is self:
+            if self.places.currentWidget() is self.crew_panel:
+                stack = self.crew_panel.undo_stack
+            else:
+                stack = self.workspace.editor.undo_stack if self.workspace is not None else None
+        else:
             return
-        if self.crew_panel.isAncestorOf(new):
-            self.undo_group.setActiveStack(self.crew_panel.undo_stack)
-        elif self.workspace is not None and self.workspace.isAncestorOf(new):
-            self.undo_group.setActiveStack(self.workspace.editor.undo_stack)
-        elif any(d.isAncestorOf(new) or d is new for d in self.project_actions.open_dialogs()):
-            self.undo_group.setActiveStack(self.project_actions.undo_stack)
+        if stack is not self.undo_group.activeStack():
+            self.undo_group.setActiveStack(stack)  # type: ignore[arg-type]
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -444,6 +490,7 @@ class MainWindow(QMainWindow):
             self.settings.sync()
         self.export_actions.cancel()
         self.quote_actions.cancel()
+        self.crew_place.close()
         self.close_estimate()
         self.estimate_actions.close_dialogs()
         self.project_actions.close_dialogs()

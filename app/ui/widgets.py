@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMenu,
+    QStatusBar,
     QTableView,
+    QToolBar,
     QWidget,
 )
 
@@ -77,13 +79,21 @@ def window_action(window: QWidget, text: str, name: str, slot: Callable[[], Any]
     return action
 
 
-def add_actions(menu: QMenu, actions: Iterable[QAction | None]) -> None:
-    """Fill a menu in order; None is a separator."""
+def add_actions(menu: QMenu | QToolBar, actions: Iterable[QAction | None]) -> None:
+    """Fill a menu (or a toolbar) in order; None is a separator."""
     for action in actions:
         if action is None:
             menu.addSeparator()
         else:
             menu.addAction(action)
+
+
+def status_label(bar: QStatusBar, object_name: str) -> QLabel:
+    """A label kept at the right of a window's status bar (presence, share, database)."""
+    label = QLabel(bar)
+    label.setObjectName(object_name)
+    bar.addPermanentWidget(label)
+    return label
 
 
 def context_menu(widget: QWidget, actions: Callable[[QPoint], Iterable[QAction | None]]) -> None:

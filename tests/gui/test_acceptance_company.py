@@ -20,7 +20,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit, QToolBar, QWidget
 
 from app.models.enums import LineKind, ProjectStatus
 from app.services import master_data
@@ -36,6 +36,7 @@ from app.services.projects.clients import CONTACTS
 from app.services.projects.details import PROJECTS
 from app.ui.company.setup_dialog import CompanySetupDialog
 from app.ui.company.welcome import FirstRun
+from app.ui.crew.calendar_style import NAME_WIDTH
 from app.ui.estimate.parameters_panel import COLUMN_INDEX as PARAM_COLUMN
 from app.ui.main_window import MainWindow
 from app.ui.master_data import MasterDataDialog
@@ -479,12 +480,23 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     assert jordan.role_ids == frozenset({stagehand.id})
     crew_editor.close()
 
-    # -- 11. Dragged from the roster onto the call's day ------------------------------------------------
+    # -- 11. The crew calendar: a tab beside the estimate, on the project's days; Staffing open below -----
+    win.staffing_dock.toggleViewAction().trigger()
+    staffing = win.staffing
+    call_line = line_called(half, "Stagehands, load-in")
+
+    def staffing_rows() -> list[tuple[uuid.UUID, date, int, int]]:
+        rows = [staffing.model.row(r) for r in range(staffing.model.rowCount())]
+        return [(c.call.line_id, d.day, d.needed, d.filled) for c, d in rows]
+
+    qtbot.waitUntil(lambda: staffing_rows() == [(call_line, load_in, 4, 0)])
     win.findChild(QAction, "actionCrewCalendar").trigger()
     crew_panel = win.crew_panel
     qtbot.waitUntil(lambda: crew_panel.board is not None and jordan.id in crew_panel.view.row_of)
+    assert win.places.currentWidget() is crew_panel  # a tab, the estimate's beside it
     calendar = crew_panel.view
-    calendar.scroll_to_day(load_in)
+    assert calendar.grid.project_days == (load_in, strike)  # no scrolling: the project's days are shown
+    assert NAME_WIDTH <= calendar.x_of_day(load_in) <= calendar.viewport().width() - calendar.day_width
     roster = crew_panel.roster
     roster_row = next(
         r for r in range(roster.count()) if roster.item(r).data(Qt.ItemDataRole.UserRole) == str(jordan.id)
@@ -507,16 +519,16 @@ def test_a_new_company_from_an_empty_folder_to_a_won_staffed_job_and_its_quote(
     board = CrewBoard(db, load_in - timedelta(days=7), load_in + timedelta(days=7))
     (assignment,) = board.assignments.values()
     assert assignment.crew_member_id == jordan.id
-    assert assignment.line_item_id == line_called(half, "Stagehands, load-in")
+    assert assignment.line_item_id == call_line
+    assert win.undo_action.text() == crew_panel.undo_action.text() == f"Undo Assign to {PROJECT}"
 
-    # -- 12. Staffing: the position filled, for the chosen scenario --------------------------------------
-    win.staffing_dock.toggleViewAction().trigger()
-    staffing = win.staffing
-    qtbot.mouseClick(staffing.refresh_button, Qt.MouseButton.LeftButton)
-    rows = [staffing.model.row(r) for r in range(staffing.model.rowCount())]
-    assert [(c.call.line_id, d.day, d.needed, d.filled) for c, d in rows] == [
-        (line_called(half, "Stagehands, load-in"), load_in, 4, 1)
-    ]
+    # -- 12. Staffing: the position filled, for the chosen scenario, at once (no Refresh, no reopening) ----
+    assert staffing_rows() == [(call_line, load_in, 4, 1)]
+    toolbar = crew_panel.findChild(QToolBar, "crewToolbar")
+    qtbot.mouseClick(toolbar.widgetForAction(crew_panel.undo_action), Qt.MouseButton.LeftButton)
+    assert staffing_rows() == [(call_line, load_in, 4, 0)]
+    qtbot.mouseClick(toolbar.widgetForAction(crew_panel.redo_action), Qt.MouseButton.LeftButton)
+    assert staffing_rows() == [(call_line, load_in, 4, 1)]
 
     # -- 13. File › Export quote: the client's document ---------------------------------------------------
     out = tmp_path / "maple-quote.xlsx"

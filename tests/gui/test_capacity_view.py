@@ -69,7 +69,7 @@ def test_renders_the_heatmap_and_bars_with_the_known_day(qtbot, crewed_db) -> No
     assert (tue.demand_confirmed, tue.demand_tentative, tue.supply) == (0, 3, 2)
     assert tue.over_committed and cell_label(tue) == "3/2"
     assert cell_label(table.cell(MON, hand)) == "2/2"
-    assert view.status.text() == "1 over-committed day"
+    assert view.status.text() == "1 over-committed day · 0 of 5 crew-days assigned"
     assert [view.role_combo.itemText(i) for i in range(view.role_combo.count())] == ["All roles", "Stagehand"]
     view.canvas.draw()
     image = view.grab().toImage()

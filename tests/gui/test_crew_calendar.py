@@ -301,6 +301,10 @@ def test_the_view_action_opens_the_calendar_and_ctrl_z_follows_focus(qtbot, scen
     qtbot.keyClick(panel.view, Qt.Key.Key_Z,
                    Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert raj not in fresh(panel).assignments
-    # Back in the estimate, Ctrl+Z is the estimate's again.
+    # Back in the estimate (its tab, beside the calendar's), Ctrl+Z is the estimate's again.
+    bar = window.places.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(0).center())
+    assert window.places.currentIndex() == 0
+    assert window.undo_group.activeStack() is window.workspace.editor.undo_stack
     window.workspace.production_view.setFocus()
     assert window.undo_group.activeStack() is window.workspace.editor.undo_stack

@@ -6,6 +6,8 @@ never counted twice. A labour line is a call of ``ceil(quantity)`` people on
 ``ceil(days)`` consecutive days from its ``call_date``; a line without a date falls back
 on the project's dates by phase (load-in day, first show day, strike day).
 Quoted projects are tentative demand; won and in-production projects are confirmed.
+``assigned`` counts the people the crew calendar has put on those projects that day (by the
+assignment's role), so the view follows the calendar's drops.
 Supply is the crew who can fill a role and are not unavailable that day (a person
 with two roles counts in both). Everything loads with a fixed number of queries.
 """
@@ -16,7 +18,7 @@ import math
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -24,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import (
+    CrewAssignment,
     CrewMember,
     CrewRole,
     CrewUnavailability,
@@ -164,6 +167,7 @@ class CapacityCell:
     demand_tentative: int
     demand_confirmed: int
     supply: int
+    assigned: int = 0  # people on the calendar that day for these projects, in this role
 
     @property
     def demand(self) -> int:
@@ -192,6 +196,8 @@ class CapacityTable:
     periods: list[date]
     roles: list[tuple[uuid.UUID | None, str]]  # rows, in role-name order
     cells: dict[tuple[date, uuid.UUID | None], CapacityCell]
+    # Per role over the whole range, day by day: (people-days assigned, people-days needed).
+    staffed: dict[uuid.UUID | None, tuple[int, int]] = field(default_factory=dict)
 
     def cell(self, period: date, role_id: uuid.UUID | None) -> CapacityCell:
         return self.cells[(period, role_id)]
@@ -221,6 +227,7 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
     statuses = [s.value for s in TENTATIVE_STATUSES | CONFIRMED_STATUSES]
     r, cr = Role.__table__, CrewRole.__table__  # type: ignore[attr-defined]
     cm, cu = CrewMember.__table__, CrewUnavailability.__table__  # type: ignore[attr-defined]
+    ca = CrewAssignment.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
         role_names = {row.id: row.name for row in conn.execute(
             select(r.c.id, r.c.name).where(r.c.deleted_at.is_(None)).order_by(r.c.name))}
@@ -233,6 +240,14 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
         away = conn.execute(
             select(cu.c.crew_member_id, cu.c.day)
             .where(cu.c.deleted_at.is_(None), cu.c.day >= start, cu.c.day <= end)
+        ).all()
+        booked = conn.execute(
+            select(ca.c.role_id, ca.c.starts_at)
+            .join(_P, ca.c.project_id == _P.c.id)
+            .join(cm, ca.c.crew_member_id == cm.c.id)
+            .where(ca.c.deleted_at.is_(None), _P.c.deleted_at.is_(None), cm.c.deleted_at.is_(None),
+                   _P.c.status.in_(statuses), ca.c.starts_at >= datetime.combine(start, time()),
+                   ca.c.starts_at < datetime.combine(end + _DAY, time()))
         ).all()
 
     tentative: dict[tuple[date, uuid.UUID | None], int] = defaultdict(int)
@@ -248,6 +263,9 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
     away_on: dict[date, set[uuid.UUID]] = defaultdict(set)
     for member, day in away:
         away_on[day].add(member)
+    assigned: dict[tuple[date, uuid.UUID | None], int] = defaultdict(int)
+    for role_id, starts_at in booked:
+        assigned[(starts_at.date(), role_id)] += 1
 
     # Rows: every role with crew or demand, by name; calls without a role last.
     used = set(crew_by_role) | {role for _, role in tentative} | {role for _, role in confirmed}
@@ -261,11 +279,17 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
         (day, role_id): CapacityCell(
             day, day, role_id, name, tentative[(day, role_id)], confirmed[(day, role_id)],
             len(crew_by_role[role_id] - away_on[day]) if role_id is not None else 0,
+            assigned[(day, role_id)],
         )
         for day in days for role_id, name in roles
     }
+    staffed = {
+        role_id: (sum(daily[(d, role_id)].assigned for d in days),
+                  sum(daily[(d, role_id)].demand for d in days))
+        for role_id, _ in roles
+    }
     if by == "day":
-        return CapacityTable(start, end, by, days, roles, daily)
+        return CapacityTable(start, end, by, days, roles, daily, staffed)
     weeks = days[::7]
     cells = {}
     for monday in weeks:
@@ -274,5 +298,5 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
             worst = max(week, key=lambda c: (c.demand - c.supply, c.demand))
             cells[(monday, role_id)] = CapacityCell(
                 monday, worst.day, role_id, worst.role_name, worst.demand_tentative,
-                worst.demand_confirmed, worst.supply)
-    return CapacityTable(start, end, by, weeks, roles, cells)
+                worst.demand_confirmed, worst.supply, worst.assigned)
+    return CapacityTable(start, end, by, weeks, roles, cells, staffed)

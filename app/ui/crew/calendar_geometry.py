@@ -37,6 +37,7 @@ class CalendarGeometry:
         self.start = date.today().replace(day=1)
         self.days = 365
         self.zoom = "month"
+        self.project_days: tuple[date, date] | None = None  # the project gone to: its days are shaded
         self.day_width = MIN_DAY_WIDTH["month"]
         self.rows: list[CalendarRow] = []
         self.row_of: dict[uuid.UUID, int] = {}

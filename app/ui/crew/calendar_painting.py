@@ -37,6 +37,8 @@ from app.ui.crew.calendar_style import (
     MUTED,
     NAME_WIDTH,
     PALETTE,
+    PROJECT_BAND,
+    PROJECT_DAYS,
     ROW_HEIGHT,
     TEXT,
     TODAY,
@@ -101,10 +103,16 @@ class CalendarPainting:
         self._paint_names(p, first_row, last_row, height)
         self._paint_header(p, days, width)
 
+    def in_project(self, day: date) -> bool:
+        span = self.geometry.project_days
+        return span is not None and span[0] <= day <= span[1]
+
     def _paint_day_columns(self, p: QPainter, days: list[date], height: int) -> None:
         for day in days:
             x = self.geometry.x_of_day(day)
-            if day == self.today:
+            if self.in_project(day):
+                p.fillRect(QRectF(x, HEADER_HEIGHT, self.geometry.day_width, height), PROJECT_DAYS)
+            elif day == self.today:
                 p.fillRect(QRectF(x, HEADER_HEIGHT, self.geometry.day_width, height), TODAY)
             elif day.weekday() >= 5:
                 p.fillRect(QRectF(x, HEADER_HEIGHT, self.geometry.day_width, height), WEEKEND)
@@ -337,6 +345,8 @@ class CalendarPainting:
                 p.setPen(Qt.GlobalColor.white)
             else:
                 p.setPen(MUTED if day.weekday() >= 5 else TEXT)
+            if self.in_project(day):
+                p.fillRect(QRectF(x, HEADER_HEIGHT - 4, self.geometry.day_width, 4), PROJECT_BAND)
             text = f"{day:%a} {day.day}" if self.geometry.day_width >= 60 else f"{day:%a}"[0] + f"\n{day.day}"
             if self.geometry.day_width >= 60:
                 p.drawText(cell, Qt.AlignmentFlag.AlignCenter, text)

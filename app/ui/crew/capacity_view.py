@@ -32,6 +32,7 @@ CONFIRMED = "#2f6db5"
 TENTATIVE = "#9cc3ea"
 SUPPLY = "#222222"
 OVER = "#c62828"
+ASSIGNED = "#1b8a3a"
 ALL_ROLES = "All roles"
 
 
@@ -166,8 +167,13 @@ class CapacityView(QWidget):
         self._fill_roles()
         if self.table is not None:
             over = {c.day for c in self.table.over_committed() if self._shown(c.role_id)}
-            self.status.setText(f"{len(over)} over-committed day{'s' if len(over) != 1 else ''}"
-                                if over else "No over-committed days")
+            text = f"{len(over)} over-committed day{'s' if len(over) != 1 else ''}" if over else \
+                "No over-committed days"
+            staffed = [s for r, s in self.table.staffed.items() if self._shown(r)]
+            needed = sum(n for _, n in staffed)
+            if needed:  # the calendar's progress: people-days on the calendar of those the calls need
+                text += f" · {sum(a for a, _ in staffed)} of {needed} crew-days assigned"
+            self.status.setText(text)
         if self.figure is not None:
             self.draw()
 
@@ -291,6 +297,8 @@ class CapacityView(QWidget):
                label="Tentative (quoted)")
         ax.step(xs, [c.supply for c in cells], where="mid", color=SUPPLY, linewidth=1.5,
                 label="Crew available")
+        ax.plot(xs, [c.assigned for c in cells], linestyle="none", marker="_", markersize=14,
+                markeredgewidth=2, color=ASSIGNED, label="Assigned on the calendar")
         for x, c in zip(xs, cells, strict=True):
             if c.over_committed:
                 ax.annotate("over", (x, c.demand), ha="center", va="bottom", color=OVER, fontsize=8,

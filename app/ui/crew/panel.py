@@ -1,4 +1,5 @@
-"""The crew calendar panel: roster, filters, zoom, the calendar, the conflicts list and an undo stack."""
+"""The crew calendar panel: roster, filters, zoom, go to a date or a project, the calendar, the conflicts
+list and its own undo stack (its toolbar's Undo/Redo always name its own steps)."""
 
 from __future__ import annotations
 
@@ -23,16 +24,18 @@ from PySide6.QtWidgets import (
 
 from app.models.enums import AssignmentStatus
 from app.services.crew.board import CrewBoard
-from app.services.crew.records import BoardChange, OpenPosition
+from app.services.crew.records import BoardChange, BoardChangeKind, OpenPosition
+from app.services.projects.dates import ProjectDays, dated_projects, project_days
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.services.storage.versioned import ConcurrentEditError
-from app.services.values import InputError
+from app.services.values import InputError, parse_date
 from app.ui.crew.calendar import CrewCalendarView
 from app.ui.crew.commands import AssignCrew, DeleteAssignment, MoveAssignment, SetAssignmentStatus
 from app.ui.crew.interactions import BarEdit
 from app.ui.crew.roster import CrewRoster
 from app.ui.estimate.commands import GuardedCommand
+from app.ui.widgets import error_label
 
 DAYS_SHOWN = 366
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -48,6 +51,8 @@ class CrewCalendarPanel(QWidget):
     """Loads its CrewBoard when first shown (or asked), so a window that never opens it pays nothing."""
 
     activated = Signal()
+    # An assignment added, moved, re-timed, confirmed or deleted here (saved): Staffing and Capacity follow.
+    assignmentsChanged = Signal()
 
     def __init__(self, dialogs: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +60,7 @@ class CrewCalendarPanel(QWidget):
         self.dialogs = dialogs
         self.db: Database | None = None
         self.board: CrewBoard | None = None
+        self.project_id: uuid.UUID | None = None  # the project whose days are shaded
         self.start = date.today().replace(day=1) - timedelta(days=31)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("crewUndoStack")
@@ -72,6 +78,13 @@ class CrewCalendarPanel(QWidget):
         self.name_filter.setClearButtonEnabled(True)
         self.conflict_label = QLabel(self)
         self.conflict_label.setObjectName("crewConflictCount")
+        # Go to date (Ctrl+G): typed as every date in Tandem is (values.parse_date), Enter goes there.
+        self.date_edit = QLineEdit(self)
+        self.date_edit.setObjectName("crewGoToDate")
+        self.date_edit.setPlaceholderText("Go to date (Ctrl+G)")
+        self.date_edit.setToolTip("Type a date (2027-03-08, Mar 8 2027) and press Enter")
+        self.date_edit.setMaximumWidth(170)
+        self.date_error = error_label("crewGoToDateError", self)
 
         self._build_actions()
         self._build_layout()
@@ -82,6 +95,8 @@ class CrewCalendarPanel(QWidget):
         self.view.statusToggleRequested.connect(self.toggle_status)
         self.view.selectionChanged.connect(self._on_selection_changed)
         self.conflicts.currentItemChanged.connect(self._on_conflict_chosen)
+        self.date_edit.returnPressed.connect(self._on_date_entered)
+        self.date_edit.textEdited.connect(lambda _text: self.date_error.clear())
         self.role_filter.currentIndexChanged.connect(self._on_filter_changed)
         self.name_filter.textChanged.connect(self._on_filter_changed)
         self._on_selection_changed(None)
@@ -110,12 +125,29 @@ class CrewCalendarPanel(QWidget):
         self.confirm_action.setToolTip("Confirm the selected assignment (or make it tentative again)")
         self.delete_bar_action = action("Delete assignment", "actionDeleteAssignment",
                                         lambda: self.delete_assignment(self.view.selected))
+        self.go_to_date_action = action("Go to date", "actionCrewGoToDate", self.ask_date, "Ctrl+G")
+        self.go_to_date_action.setToolTip("Go to a date (Ctrl+G)")
+        self.go_to_project_action = action("Go to project", "actionCrewGoToProject", self.choose_project,
+                                           "Ctrl+Shift+G")
+        self.go_to_project_action.setToolTip("Show a project's days, load-in to strike (Ctrl+Shift+G)")
+        # The calendar's own steps, whatever the window's Edit menu shows; no shortcut here (the
+        # window's Ctrl+Z follows the calendar when the user works in it).
+        self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
+        self.undo_action.setObjectName("crewUndo")
+        self.redo_action = self.undo_stack.createRedoAction(self, "Redo")
+        self.redo_action.setObjectName("crewRedo")
 
     def _build_layout(self) -> None:
         toolbar = QToolBar(self)
         toolbar.setObjectName("crewToolbar")
+        for made in (self.undo_action, self.redo_action):
+            toolbar.addAction(made)
+        toolbar.addSeparator()
         for made in (self.week_action, self.month_action, self.today_action):
             toolbar.addAction(made)
+        toolbar.addWidget(self.date_edit)
+        toolbar.addWidget(self.date_error)
+        toolbar.addAction(self.go_to_project_action)
         toolbar.addSeparator()
         toolbar.addWidget(QLabel(" Role ", self))
         toolbar.addWidget(self.role_filter)
@@ -152,6 +184,7 @@ class CrewCalendarPanel(QWidget):
 
     def set_database(self, db: Database | None) -> None:
         self._drop_board()
+        self.project_id, self.view.grid.project_days = None, None
         self.db = db
         if db is not None and self.isVisible():
             self.load()
@@ -174,10 +207,102 @@ class CrewCalendarPanel(QWidget):
         upcoming = [a.starts_at.date() for a in board.assignments.values() if a.starts_at.date() >= today]
         self.view.scroll_to_day(min(upcoming, default=today), centre=False)
 
+    # -- going to a date or a project ----------------------------------------------------------
+
+    def go_to_day(self, day: date, centre: bool = True) -> None:
+        """Show ``day``; a day outside the year read moves the range there (the undo steps stay)."""
+        if self.db is None:
+            return
+        board = self.board
+        try:
+            if board is None:
+                self.load(self._range_start(day))
+            elif not self.start <= day < self.start + timedelta(days=DAYS_SHOWN):
+                shown = (board.start, board.end)
+                start = self._range_start(day)
+                try:
+                    board.set_range(start, start + timedelta(days=DAYS_SHOWN - 1))
+                except StorageError:
+                    board.start, board.end = shown  # its data is still that range's
+                    raise
+                self.start = start
+                self.view.set_board(board, start, DAYS_SHOWN)
+        except StorageError as error:  # a failed read: said; the calendar shows the last good one
+            self.dialogs.error(self, "Cannot read the calendar", str(error))
+            return
+        self.view.scroll_to_day(day, centre)
+
+    @staticmethod
+    def _range_start(day: date) -> date:
+        return day.replace(day=1) - timedelta(days=31)
+
+    def show_project(self, days: ProjectDays | None) -> None:
+        """Shade a project's days and start the view a day before its load-in (None: no project)."""
+        self.project_id = days.project_id if days is not None else None
+        self.view.grid.project_days = (days.first, days.last) if days is not None else None
+        if days is not None:
+            self.go_to_day(days.first - timedelta(days=1), centre=False)
+        self.view.viewport().update()
+
+    def go_to_project(self, project_id: uuid.UUID) -> ProjectDays | None:
+        """Open on a project's days (from load-in to strike); a project without days changes nothing."""
+        if self.db is None:
+            return None
+        try:
+            days = project_days(self.db, project_id)
+        except StorageError as error:
+            self.dialogs.error(self, "Cannot read the project", str(error))
+            return None
+        self.show_project(days)  # a project without days: nothing shaded, the view stays
+        return days
+
+    def ask_date(self) -> None:
+        """Ctrl+G: into the date box, its text selected, so the user types the date and presses Enter."""
+        self.date_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.date_edit.selectAll()
+
+    def _on_date_entered(self) -> None:
+        """Enter in the box: go there and back into the calendar; a bad date is said and goes nowhere."""
+        try:
+            day = parse_date(self.date_edit.text(), "The date")
+        except InputError as error:
+            self.date_error.setText(str(error))
+            return
+        self.date_error.clear()
+        if day is not None:
+            self.go_to_day(day)
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def choose_project(self) -> None:
+        """Go to project…: pick one of the projects with days, the calendar shows them."""
+        if self.db is None:
+            return
+        try:
+            projects = dated_projects(self.db)
+        except StorageError as error:
+            self.dialogs.error(self, "Cannot read the projects", str(error))
+            return
+        if not projects:
+            self.dialogs.info(self, "Go to project", "No project has its days set yet (Project details…).")
+            return
+        choice = self.dialogs.choose_item(self, "Go to project", "Show the days of:",
+                                          [p.label() for p in projects])
+        if choice is not None:
+            self.show_project(projects[choice])
+            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def refresh(self) -> None:
-        """Show what others committed (the window calls this on a change elsewhere)."""
+        """Show what others committed (the window calls this on a change elsewhere), the shaded
+        project's days too (they may have moved in its details)."""
         if self.board is not None:
             self.board.reload()
+        if self.project_id is not None and self.db is not None:
+            try:
+                days = project_days(self.db, self.project_id)
+            except StorageError:
+                return  # the board's reload says so; the shading stays as it was
+            self.view.grid.project_days = (days.first, days.last) if days is not None else None
+            self.view.viewport().update()
 
     def _drop_board(self) -> None:
         if self.board is not None:
@@ -331,6 +456,8 @@ class CrewCalendarPanel(QWidget):
         if change.before:
             return
         self._show_board()
+        if change.kind in (BoardChangeKind.ADDED, BoardChangeKind.CHANGED, BoardChangeKind.REMOVED):
+            self.assignmentsChanged.emit()
 
     def _on_selection_changed(self, assignment_id: uuid.UUID | None) -> None:
         has = assignment_id is not None
