@@ -31,7 +31,8 @@ def test_each_option_by_section_with_totals_that_recalculate_to_the_app(
     demo_db: Database, full_booth_id: uuid.UUID, half_booth_id: uuid.UUID, tmp_path: Path
 ) -> None:
     half = EstimateDocument(demo_db, half_booth_id)
-    half.set_estimate_fields({"contingency_pct": D("5"), "discount_pct": D("2.5"), "tax_pct": D("8.875")})
+    half.set_estimate_fields({"contingency_pct": D("5"), "discount_pct": D("2.5"), "tax_pct": D("8.875"),
+                              "show_contingency_line": True})
     path, comparison = _export(demo_db, [full_booth_id, half_booth_id], tmp_path)
     full, half = EstimateDocument(demo_db, full_booth_id), EstimateDocument(demo_db, half_booth_id)
     ws = load_workbook(path)[SHEET]
@@ -64,6 +65,37 @@ def test_each_option_by_section_with_totals_that_recalculate_to_the_app(
     assert ws.row_dimensions[header].height >= 30  # the long heading wraps onto two lines at least
     for col in "BCD":
         assert ws.column_dimensions[col].width >= len("-$39,360.00") + 0.7
+
+
+def test_an_option_folding_its_contingency_shows_the_quotes_section_prices_and_the_same_total(
+    demo_db: Database, full_booth_id: uuid.UUID, half_booth_id: uuid.UUID, tmp_path: Path
+) -> None:
+    """The half booth's quote has its 7 % contingency in the line prices: the comparison shows its
+    sections at those prices (to the cent the quote's), a contingency of 0 and the same total."""
+    from app.services.quote.content import quote_content
+
+    EstimateDocument(demo_db, half_booth_id).set_estimate_fields(
+        {"contingency_pct": D("7"), "discount_pct": D("2.5"), "show_contingency_line": False})
+    EstimateDocument(demo_db, full_booth_id).set_estimate_fields(
+        {"contingency_pct": D("5"), "show_contingency_line": True})
+    path, comparison = _export(demo_db, [full_booth_id, half_booth_id], tmp_path)
+    full, half = EstimateDocument(demo_db, full_booth_id), EstimateDocument(demo_db, half_booth_id)
+    quoted = {section.name: section.total for section in quote_content(half, demo_db).sections}
+    ws = load_workbook(path)[SHEET]
+    sections = [row.name for row in comparison.sections]  # type: ignore[attr-defined]
+    assert {name: D(str(ws[f"C{row_of(ws, name)}"].value)) for name in quoted} == quoted
+    assert quoted["LED screen"] > comparison.row("LED screen").cell(Metric.PRICE, 1).value  # type: ignore[attr-defined]
+    assert {name: D(str(ws[f"B{row_of(ws, name)}"].value)) for name in sections} == {
+        name: comparison.row(name).cell(Metric.PRICE, 0).value for name in sections  # type: ignore[attr-defined]
+    }
+    labels = ["Subtotal", "Contingency", "Total (USD)"]
+    got = recalculate(path, SHEET, *(f"{col}{row_of(ws, label)}" for label in labels for col in "BC"))
+    assert got == [
+        full.totals.subtotal, half.totals.subtotal + half.totals.contingency,
+        full.totals.contingency, D("0"),
+        full.totals.total, half.totals.total,
+    ]
+    assert any("included in the section prices of Half booth" in str(c.value) for c in ws["A"])
 
 
 def _figure(doc: EstimateDocument, label: str) -> Decimal:

@@ -7,6 +7,11 @@ runs over it too). The figures come from
 :func:`app.services.estimate.scenarios.compare_estimates`, the same the dialog shows; the
 subtotals, contingency, discount, tax, totals and the differences to the first option are
 live formulas that recalculate to the app's figures to the cent.
+
+An option whose quote folds its contingency into the line prices (the estimate does not tick
+*Contingency as a line*) shows its sections at the quote's prices — the sums of the folded line
+prices, :func:`app.services.quote.content.quote_content`, so the comparison and the quote agree
+to the cent — and no contingency of its own; its total is the same either way.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from app.services.company.settings import load_company
+from app.services.estimate.document import EstimateDocument
 from app.services.estimate.scenarios import Comparison, Metric
 from app.services.excel.fit import fitted_width, text_width, wrapped_lines
 from app.services.excel.workbook import (
@@ -33,7 +39,8 @@ from app.services.excel.workbook import (
     prepare,
     sum_formula,
 )
-from app.services.money import shown_money
+from app.services.money import ZERO, shown_money
+from app.services.quote.content import quote_content
 from app.services.storage.database import Database
 
 SHEET = "Options compared"
@@ -56,19 +63,33 @@ def export_comparison(
     tax_label = str(values.get("tax_label") or "Tax")
     count = len(comparison.scenarios)
     check(progress, cancelled, "Writing the comparison…", 0, count)
+    folded = [_folded_prices(db, info.id) for info in comparison.scenarios]
     wb = new_workbook(f"{SHEET} — {comparison.project}", name)
-    build(wb, Path(path), lambda: _write(wb, comparison, name, tax_label))
+    build(wb, Path(path), lambda: _write(wb, comparison, name, tax_label, folded))
     check(progress, cancelled, "Saved.", count, count)
     return ExportResult(Path(path), len(comparison.sections), f"{count} options compared")
 
 
-def _write(wb: Any, comparison: Comparison, company: str, tax_label: str) -> None:
+def _folded_prices(db: Database, estimate_id: Any) -> dict[str, Decimal] | None:
+    """The section prices of the estimate's quote with its contingency in them (sections of one
+    name add up, as in the comparison), or None when its quote shows contingency as a line."""
+    doc = EstimateDocument(db, estimate_id)
+    if doc.header.show_contingency_line or doc.totals.contingency == 0:
+        return None
+    prices: dict[str, Decimal] = {}
+    for section in quote_content(doc, db).sections:
+        prices[section.name] = prices.get(section.name, ZERO) + section.total
+    return prices
+
+
+def _write(wb: Any, comparison: Comparison, company: str, tax_label: str,
+           folded: list[dict[str, Decimal] | None]) -> None:
     scenarios = comparison.scenarios
     n = len(scenarios)
     figure_cols = [get_column_letter(_FIRST_FIGURES + i) for i in range(n)]
     base = scenarios[0].name
     headings = ["", *(s.name for s in scenarios), *(f"{s.name} compared with {base}" for s in scenarios[1:])]
-    widths = _widths(comparison, headings, tax_label)
+    widths = _widths(comparison, headings, tax_label, folded)
     header_row = 5
     s = Sheet(wb, SHEET, comparison.currency, widths)
     prepare(s.ws, f"B{header_row + 1}")
@@ -94,7 +115,14 @@ def _write(wb: Any, comparison: Comparison, company: str, tax_label: str) -> Non
     section_rows = []
     for section in comparison.sections:
         row = s.row + 1
-        prices = [s.number(section.cell(Metric.PRICE, i).value) for i in range(n)]
+        prices = [
+            s.number(
+                section.cell(Metric.PRICE, i).value
+                if folded[i] is None
+                else folded[i].get(section.name, ZERO)  # type: ignore[union-attr]
+            )
+            for i in range(n)
+        ]
         s.append([s.text(section.name), *prices, *deltas(row)], lines=wrapped_lines(section.name, widths[0]))
         section_rows.append(row)
     sub = s.row + 1
@@ -111,14 +139,16 @@ def _write(wb: Any, comparison: Comparison, company: str, tax_label: str) -> Non
     net_parts: list[list[str]] = [[f"{col}{sub}"] for col in figure_cols]
     terms = [info.terms for info in scenarios]
     cont: int | None = None
-    if any(t.contingency_pct for t in terms):
+    # Only the options that show contingency as a line have one here (0 for those folding it in).
+    shown = [bool(t.contingency_pct) and folded[i] is None for i, t in enumerate(terms)]
+    if any(shown):
         cont = s.row + 1
         s.append(
             [
                 s.text("Contingency", "label"),
                 *(
-                    s.formula(f"=ROUND({col}{sub}*{_pct(t.contingency_pct)}/100,2)")
-                    for col, t in zip(figure_cols, terms, strict=True)
+                    s.formula(f"=ROUND({col}{sub}*{_pct(t.contingency_pct) if on else 0}/100,2)")
+                    for col, t, on in zip(figure_cols, terms, shown, strict=True)
                 ),
                 *deltas(cont),
             ]
@@ -173,6 +203,9 @@ def _write(wb: Any, comparison: Comparison, company: str, tax_label: str) -> Non
     s.append()
     columns = "the last column is the difference" if n == 2 else "the last columns are the differences"
     s.append([s.text(f"Each option in full; {columns} to {base}.", "plain")])
+    within = [info.name for info, prices in zip(scenarios, folded, strict=True) if prices is not None]
+    if within:
+        s.append([s.text(f"Contingency is included in the section prices of {', '.join(within)}.", "plain")])
     s.print_setup(header_row, f"{company} — {SHEET} — {comparison.project}", landscape=len(headings) > 5)
 
 
@@ -180,7 +213,8 @@ def _pct(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def _widths(comparison: Comparison, headings: list[str], tax_label: str) -> list[float]:
+def _widths(comparison: Comparison, headings: list[str], tax_label: str,
+            folded: list[dict[str, Decimal] | None]) -> list[float]:
     """The section column fits the names (wrapping past 40); each option's column its amounts."""
     currency = comparison.currency
     names = [row.name for row in comparison.sections] + [
@@ -211,6 +245,7 @@ def _widths(comparison: Comparison, headings: list[str], tax_label: str) -> list
         for row in comparison.sections
         for i in range(len(comparison.scenarios))
     ]
+    amounts += [shown_money(v, currency) for prices in folded if prices for v in prices.values()]
     # A difference is at most a total's width and a minus sign; a heading takes two lines at most.
     for heading in headings[1:]:
         two_lines = min(24.0, text_width(heading, bold=True) / 2 + 2)
