@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
-from app.models import CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
+from app.models import CatalogItem, Company, LabourHoliday, LabourRuleSet, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.labour.pay import LabourRules
 
@@ -95,6 +95,15 @@ def load_lookups(conn: Connection) -> Lookups:
         for row in conn.execute(select(lr).where(lr.c.deleted_at.is_(None)).order_by(lr.c.name))
     }
     return Lookups(suppliers, roles, rule_sets)
+
+
+def default_markup(conn: Connection) -> Decimal:
+    """The company's default markup %: what a new catalog item and a hand-added line start at."""
+    company = Company.__table__  # type: ignore[attr-defined]
+    markup = conn.execute(
+        select(company.c.default_markup_pct).where(company.c.deleted_at.is_(None)).limit(1)
+    ).scalar()
+    return Decimal(markup) if markup is not None else Decimal(0)
 
 
 def rules_from_row(row: Any, holidays: Iterable[date] = ()) -> LabourRules:

@@ -37,7 +37,10 @@ def test_add_line_types_into_it_and_undo_removes_it(qtbot, window) -> None:  # t
     assert new_id is not None and ws.doc.has_line(new_id)
     assert [line.description for line in ws.doc.sections[1].lines] == [
         "Motor points, SkyPoint quote #SP-2291", "10 ft box truss, owned", "New line"]
+    # A hand-added line starts at the company's default markup (Northlight's is 40 %).
+    assert ws.doc.line(new_id).markup_pct == 40
     type_into_cell(qtbot, ws.production_view, cell(window, new_id, "unit_cost"), "100")
+    assert cell(window, new_id, "price").data() == "$140.00"
     type_into_cell(qtbot, ws.production_view, cell(window, new_id, "markup_pct"), "30")
     assert cell(window, new_id, "price").data() == "$130.00"
     assert window.findChild(type(ws.client_pane.total), "clientTotal").text() == "$95,710.00"

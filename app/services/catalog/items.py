@@ -13,9 +13,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.models import CatalogCategory, CatalogItem, Company, Role, Supplier
+from app.models import CatalogCategory, CatalogItem, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_LIMITS
+from app.services.lookups import default_markup
 from app.services.master_data import FieldSpec, RecordKind, choice_of, optional_id, text
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_decimal
@@ -24,7 +25,6 @@ ITEM_T = CatalogItem.__table__  # type: ignore[attr-defined]
 CATEGORY_T = CatalogCategory.__table__  # type: ignore[attr-defined]
 SUPPLIER_T = Supplier.__table__  # type: ignore[attr-defined]
 ROLE_T = Role.__table__  # type: ignore[attr-defined]
-COMPANY_T = Company.__table__  # type: ignore[attr-defined]
 
 BASIS_LABELS = {PriceBasis.MARKUP: "Markup", PriceBasis.UNIT_PRICE: "List price", PriceBasis.MARGIN: "Margin"}
 BASIS_FIGURE = {
@@ -126,10 +126,8 @@ def _check(conn: Connection, values: dict[str, Any]) -> None:
 def _new_item(db: Database) -> dict[str, Any]:
     """A new item sells at the company's default markup."""
     with db.read() as conn:
-        markup = conn.execute(
-            select(COMPANY_T.c.default_markup_pct).where(COMPANY_T.c.deleted_at.is_(None)).limit(1)
-        ).scalar()
-    return {"price_basis": PriceBasis.MARKUP.value, "markup_pct": markup if markup is not None else 0}
+        markup = default_markup(conn)
+    return {"price_basis": PriceBasis.MARKUP.value, "markup_pct": markup}
 
 
 CATALOG_ITEMS = RecordKind(

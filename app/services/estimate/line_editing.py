@@ -38,7 +38,7 @@ from app.services.estimate.rows import (
     write_order,
 )
 from app.services.labour.pay import day_hours
-from app.services.lookups import CatalogEntry, RoleInfo
+from app.services.lookups import CatalogEntry, RoleInfo, default_markup
 from app.services.projects.dates import phase_day
 from app.services.values import InputError
 
@@ -306,6 +306,13 @@ class LineEditing(DocumentState):
                 self._retotal()
             self._emit(change)
         return lines
+
+    def blank_line_values(self) -> dict[str, Any]:
+        """What *Edit › Add line* starts a line with: a description to type over, priced at the
+        company's default markup (as a catalog item starts)."""
+        with self.db.read() as conn:
+            markup = default_markup(conn)
+        return {"description": "New line", "price_basis": PriceBasis.MARKUP.value, "markup_pct": markup}
 
     def add_catalog_line(
         self, section_id: uuid.UUID, entry: CatalogEntry, index: int | None = None

@@ -359,7 +359,7 @@ class EstimateEditor(QObject):
 
     def add_line(self, section_id: uuid.UUID, index: int | None = None,
                  values: dict[str, Any] | None = None) -> uuid.UUID | None:
-        command = commands.AddLine(self.doc, section_id, index, values or {"description": "New line"})
+        command = commands.AddLine(self.doc, section_id, index, values or self.doc.blank_line_values())
         if self._report(self.run(command)):
             return None
         self.rowFocusRequested.emit(command.line_id)
