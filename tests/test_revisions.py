@@ -15,9 +15,9 @@ from sqlalchemy import select
 
 from app.models import Estimate, QuoteRevision
 from app.services.estimate.document import EditConflict, EstimateDocument, LineRow
+from app.services.estimate.revision_diff import diff_snapshots
 from app.services.estimate.revisions import (
     current_revision_label,
-    diff_snapshots,
     list_revisions,
     load_revision,
     send_quote,

@@ -148,7 +148,8 @@ def test_ctrl_g_goes_to_a_typed_date_even_outside_the_year_read(qtbot, scene, wi
     qtbot.keyClicks(panel.date_edit, "March 32")  # refused, said in one line, the view stays put
     qtbot.keyClick(panel.date_edit, Qt.Key.Key_Return)
     assert panel.date_error.text() == (
-        "The date must be a date like 2027-03-08 or Mar 8 2027; “March 32” is not."
+        "The date must be a date like 2027-03-08 or Mar 8 2027, or 3/8/27 (month/day/year); "
+        "“March 32” is not."
     )
     assert shows_day(view, date(2028, 11, 20)) and panel.date_edit.hasFocus()
     qtbot.keyClick(panel.date_edit, Qt.Key.Key_A, CTRL)

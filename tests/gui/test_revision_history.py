@@ -10,7 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QBrush, QFont
 
 from app.services.estimate.document import EstimateDocument, LineRow
-from app.services.estimate.revisions import diff_snapshots, send_quote, snapshot_of
+from app.services.estimate.revision_diff import diff_snapshots
+from app.services.estimate.revisions import send_quote, snapshot_of
 from app.services.storage.database import Database
 from app.ui.estimate.revision_history import DRAFT, TONE_ROLE, RevisionDiffModel, RevisionHistoryDialog
 

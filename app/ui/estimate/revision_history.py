@@ -2,7 +2,7 @@
 
 The dialog only reads: sending is :func:`app.services.estimate.revisions.send_quote`, wired to a menu by
 the main window. The differences are a tree (:class:`RevisionDiffModel`) fed by a
-:class:`~app.services.estimate.revisions.RevisionDiff`: totals first, then the estimate's terms,
+:class:`~app.services.estimate.revision_diff.RevisionDiff`: totals first, then the estimate's terms,
 sections, and the added, removed and changed lines with the fields that changed.
 """
 
@@ -33,12 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.estimate.document import EstimateDocument
+from app.services.estimate.revision_diff import FieldChange, RevisionDiff, diff_snapshots
 from app.services.estimate.revisions import (
-    FieldChange,
-    RevisionDiff,
     RevisionInfo,
     current_revision_label,
-    diff_snapshots,
     list_revisions,
     load_revision,
     snapshot_of,
