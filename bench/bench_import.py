@@ -99,7 +99,7 @@ def one_transaction(db: Database, project_id: Any, count: int) -> None:
     """The same lines written the way they were before: prepared and inserted inside one transaction."""
     estimate_id = import_estimate(db, project_id, f"One transaction {time.perf_counter()}", lines(1))
     with db.write() as conn:
-        known = importing._known_names(conn)
+        known = importing.known_names(conn)
         sections, records = importing._section_and_line_records(estimate_id, lines(count), known)
         for record in records:  # the records were built from a model each, inside the transaction
             LineItem(**{k: v for k, v in record.items() if k in LineItem.model_fields})
