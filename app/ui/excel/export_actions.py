@@ -64,9 +64,12 @@ class ExportPaths:
 
 def start_export(parent: QWidget, dialogs: UserDialogs, title: str, work: Callable[[Progress], Any],
                  on_done: Callable[[Any], None], on_over: Callable[[], None],
-                 status: Callable[[str], None]) -> ProgressRun:
+                 status: Callable[[str], None], *, error_title: str = "",
+                 stopped: Callable[[], bool] = lambda: False) -> ProgressRun:
     """Run an export's ``work`` behind a progress dialog: ``on_over`` runs when it ends however it
-    ends, then ``on_done(result)``; a failure is one message box, a cancel a ``status`` line."""
+    ends, then ``on_done(result)``; a failure is one message box (titled ``error_title``, else the
+    progress title), a cancel a ``status`` line. Once ``stopped()`` (the window closing), no
+    message box opens any more. Every export and the PDF quote and printout run through here."""
 
     def guarded(progress: Progress) -> Any:
         try:
@@ -85,8 +88,8 @@ def start_export(parent: QWidget, dialogs: UserDialogs, title: str, work: Callab
         on_over()
         if "cancelled" in message.lower():
             status(message)
-            return
-        dialogs.error(parent, title.rstrip("…"), message)
+        elif not stopped():
+            dialogs.error(parent, error_title or title.rstrip("…"), message)
 
     return ProgressRun(parent, title, guarded, done, failed, "exportProgressDialog")
 
@@ -166,7 +169,8 @@ class ExportActions(ShellActions):
             self.update_enabled()
 
         self.running = start_export(self.window, self.dialogs, title, work, on_done, over,
-                                    lambda message: self.shell.statusBar().showMessage(message, 8000))
+                                    lambda message: self.shell.statusBar().showMessage(message, 8000),
+                                    stopped=lambda: self.stopped)
         self.update_enabled()
 
     @property

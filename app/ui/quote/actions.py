@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.ui.excel.export_actions import ExportPaths
+from app.ui.excel.export_actions import ExportPaths, start_export
 from app.ui.quote import pdf
 from app.ui.shell import Shell, ShellActions
 from app.ui.tasks import Progress, ProgressRun
@@ -76,7 +76,7 @@ class QuoteActions(ShellActions):
         self._run(
             "Reading the quote…",
             title,
-            pdf.guarded(lambda _progress: pdf.read_quote(db, estimate_id)),
+            lambda _progress: pdf.read_quote(db, estimate_id),
             lambda read: None if self.stopped else then(read),
         )
 
@@ -91,7 +91,7 @@ class QuoteActions(ShellActions):
         self._run(
             "Exporting the quote as PDF…",
             "Export quote as PDF",
-            pdf.guarded(lambda progress: pdf.write_pdf(read.content, path, progress)),
+            lambda progress: pdf.write_pdf(read.content, path, progress),
             done,
         )
 
@@ -108,20 +108,15 @@ class QuoteActions(ShellActions):
     def _run(
         self, label: str, title: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None]
     ) -> None:
-        def done(result: Any) -> None:
+        def over() -> None:
             self.running = None
             self.update_enabled()
-            on_done(result)
 
-        def failed(message: str) -> None:
-            self.running = None
-            self.update_enabled()
-            if "cancelled" in message.lower():
-                self.shell.statusBar().showMessage(message, 8000)
-            elif not self.stopped:
-                self.dialogs.error(self.window, title, message)
-
-        self.running = ProgressRun(self.window, label, work, done, failed, "quoteProgressDialog")
+        self.running = start_export(
+            self.window, self.dialogs, label, work, on_done, over,
+            lambda message: self.shell.statusBar().showMessage(message, 8000),
+            error_title=title, stopped=lambda: self.stopped,
+        )
         self.update_enabled()
 
     def cancel(self) -> None:

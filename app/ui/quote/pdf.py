@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QMarginsF, QRectF, QSizeF, Qt, QUrl
 from PySide6.QtGui import (
@@ -47,7 +46,6 @@ from app.services.quote.content import (
     quote_content,
 )
 from app.services.storage.database import Database
-from app.services.storage.errors import StorageError
 
 # step, done, total → False stops the rendering (the Task's progress).
 Progress = Callable[[str, int, int], bool]
@@ -298,23 +296,8 @@ def read_quote(db: Database, estimate_id: uuid.UUID) -> ReadQuote:
     return ReadQuote(quote_content(doc, db), estimate_file_name(db, doc, suffix=".pdf"))
 
 
-def guarded(work: Callable[[Progress], Any]) -> Callable[[Progress], Any]:
-    """``work`` whose unexpected failure is an ExportError (the task reports StorageErrors only;
-    anything else would leave its progress dialog up for good)."""
-
-    def run(progress: Progress) -> Any:
-        try:
-            return work(progress)
-        except StorageError:
-            raise
-        except Exception as error:
-            raise ExportError(f"The quote could not be rendered: {error}") from error
-
-    return run
-
-
 def print_work(content: QuoteContent, printer: QPrinter) -> Callable[[Progress], int]:
     """Printing as a task's work, onto the printer chosen (its paper; the quote's margins)."""
     printer.setPageMargins(_MARGINS_MM, QPageLayout.Unit.Millimeter)
     printer.setDocName(f"{content.heading.label} — {content.project}")
-    return guarded(lambda progress: render_quote(content, printer, progress))
+    return lambda progress: render_quote(content, printer, progress)
