@@ -829,6 +829,61 @@ def _generated_0006(data: DataSet, n: int) -> None:
         data.set("estimate", f"Generated estimate {n}", show_contingency_line=False, show_budget_range=False)
 
 
+# -- 0007: equipment stock, sub-rental rates, catalog kits, kit and sub-rental links on lines ------
+
+
+def _demo_0007(data: DataSet) -> None:
+    stock = data.add(
+        "equipmentitem",
+        "panels",
+        name="ROE CB5 panel stock",
+        category="Video",
+        owned_quantity=D(400),
+        out_of_service_quantity=D(8),
+        out_of_service_from=date(2026, 2, 1),
+        out_of_service_until=date(2026, 3, 6),
+        day_cost=D("4.50"),
+        replacement_value=D("1850.00"),
+        list_price=D("35.00"),
+        weight_kg=D("7.6"),
+        catalog_item_id=ref("catalogitem", "panel"),
+        prep_days=1,
+        return_days=2,
+        notes="Two cases in repair",
+    )
+    data.add("subrentalrate", "panels from SkyPoint", equipment_item_id=stock,
+             supplier_id=ref("supplier", "SkyPoint"), day_cost=D("22.50"), notes="Quoted by phone")
+    kit = data.add(
+        "catalogitem",
+        "wall kit",
+        name="LED wall 10 × 15 kit",
+        category="Video",
+        kind="equipment",
+        client_description="LED video wall, 10 × 15 ft",
+        unit="kit",
+        unit_cost=D(0),
+        price_basis="markup",
+        markup_pct=D(0),
+        unit_price=None,
+        margin_pct=None,
+        supplier_id=None,
+        role_id=None,
+        description="",
+        notes="",
+        is_kit=True,
+        kit_shows_components=True,
+    )
+    data.add("kitcomponent", "wall kit panels", kit_id=kit, component_id=ref("catalogitem", "panel"),
+             quantity_per_kit=D(24), position=0)
+    data.add("kitcomponent", "wall kit tape", kit_id=kit, component_id=ref("catalogitem", "tape"),
+             quantity_per_kit=D("0.5"), position=1)
+    # The Full booth's tape goes with its panels (shown as lines of their own, so the client
+    # reads the quote as before); a deleted line was the sub-rental of the panels' shortage.
+    data.set("lineitem", "Panels", shows_components=True)
+    data.set("lineitem", "Tape", kit_line_id=ref("lineitem", "Panels"))
+    data.set("lineitem", "Tape, cancelled", subrental_of_id=ref("lineitem", "Panels"))
+
+
 LAYERS: dict[str, Layer] = {
     "0001": Layer({}, _demo_0001, _generated_0001),
     "0002": Layer({}, _demo_0002),
@@ -902,6 +957,13 @@ LAYERS: dict[str, Layer] = {
         {"estimate": {"show_contingency_line": True, "show_budget_range": True}},
         _demo_0006,
         _generated_0006,
+    ),
+    "0007": Layer(
+        {
+            "catalogitem": {"is_kit": False, "kit_shows_components": False},
+            "lineitem": {"kit_line_id": None, "shows_components": False, "subrental_of_id": None},
+        },
+        _demo_0007,
     ),
 }
 

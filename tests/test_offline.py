@@ -110,6 +110,7 @@ def test_record_tables_are_every_data_table_from_the_metadata() -> None:
         "supplier", "labourruleset", "company", "labourholiday",
         "crewmember", "crewrole", "crewunavailability", "crewassignment",
         "estimateparameter", "quoterevision", "catalogcategory", "lostreason",
+        "equipmentitem", "subrentalrate", "kitcomponent",
     }
     order = [t.name for t in record_tables()]
     assert order.index("client") < order.index("project") < order.index("estimate") < order.index("section")

@@ -7,6 +7,7 @@ from app.models.catalog import CatalogCategory, CatalogItem, LabourHoliday, Labo
 from app.models.crew import CrewAssignment, CrewMember, CrewRole, CrewUnavailability
 from app.models.directory import Client, Company, Contact, LostReason, Project
 from app.models.enums import AssignmentStatus, CallPhase, CrewKind, LineKind, PriceBasis, ProjectStatus
+from app.models.equipment import EquipmentItem, KitComponent, SubRentalRate
 from app.models.estimate import Estimate, EstimateParameter, LineItem, QuoteRevision, Section
 from app.models.meta import ChangeCounter, Presence
 
@@ -26,8 +27,10 @@ __all__ = [
     "CrewMember",
     "CrewRole",
     "CrewUnavailability",
+    "EquipmentItem",
     "Estimate",
     "EstimateParameter",
+    "KitComponent",
     "LabourHoliday",
     "LabourRuleSet",
     "LineItem",
@@ -41,6 +44,7 @@ __all__ = [
     "Record",
     "Role",
     "Section",
+    "SubRentalRate",
     "Supplier",
     "metadata",
 ]

@@ -88,3 +88,7 @@ class CatalogItem(Record, table=True):
     role_id: uuid.UUID | None = Field(default=None, foreign_key="role.id")
     description: str = Field(default="", max_length=500)  # internal: a line's description
     notes: str = Field(default="")
+    # A kit ("LED wall 10 × 15 kit") adds its components (KitComponent rows) as lines linked to
+    # the kit's line; the client reads the kit as one line, or its components when this says so.
+    is_kit: bool = Field(default=False)
+    kit_shows_components: bool = Field(default=False)

@@ -126,3 +126,10 @@ class LineItem(Record, table=True):
     # Lines sharing a group name are alternatives: exactly one counts (the chosen one).
     alternative_group: str = Field(default="", max_length=100)
     alternative_chosen: bool = Field(default=False)
+    # A component line of a kit: the kit's line (its quantity is ``kit`` in this line's formulas).
+    # The client reads it folded into the kit's line unless that line ``shows_components``.
+    # No foreign key (like Project.chosen_estimate_id): a link naming no live line counts as none.
+    kit_line_id: uuid.UUID | None = None
+    shows_components: bool = Field(default=False)
+    # The sub-rental of another line's shortage: the client reads the two as one item.
+    subrental_of_id: uuid.UUID | None = None
