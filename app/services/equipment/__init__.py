@@ -1,0 +1,1 @@
+"""Equipment the company owns: stock, holds derived from the projects, availability, shortages."""
