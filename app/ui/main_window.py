@@ -50,7 +50,16 @@ from app.ui.projects.actions import ProjectActions
 from app.ui.quote.actions import QuoteActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
-from app.ui.widgets import add_actions, redo_shortcuts, status_label, window_action
+from app.ui.widgets import (
+    add_actions,
+    redo_shortcuts,
+    restore_window,
+    save_window,
+    status_label,
+    store_text,
+    stored_text,
+    window_action,
+)
 
 
 class MainWindow(QMainWindow):
@@ -140,7 +149,7 @@ class MainWindow(QMainWindow):
         self.share_label = status_label(self.statusBar(), "shareLabel")
         self.db_label = status_label(self.statusBar(), "databaseLabel")
         self.update_actions()
-        self._restore_geometry()
+        restore_window(self, self.settings)
 
     # -- building ------------------------------------------------------------------
 
@@ -223,7 +232,7 @@ class MainWindow(QMainWindow):
         self.stop_sharing()
         self.db = db
         if db.path is not None:  # the file the next start opens (never a server URL: it may hold a password)
-            self._store_setting("database/last", str(db.path))
+            store_text(self.settings, "database/last", str(db.path))
         self.capacity_view.set_database(db)
         if self.backup_on_open:
             self.file_actions.snapshot_quietly(db)
@@ -247,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def _estimate_to_start_with(self) -> uuid.UUID | None:
         ids = self.navigator.first_estimate_ids()
-        last = self._setting(f"last_estimate/{self._db_key()}")
+        last = stored_text(self.settings, f"last_estimate/{self._db_key()}")
         if last and any(str(i) == last for i in ids):
             return uuid.UUID(last)
         # Otherwise the next upcoming project's first estimate: what the team works on now.
@@ -293,7 +302,7 @@ class MainWindow(QMainWindow):
         self.navigator.select(estimate_id)
         header = doc.header
         self.setWindowTitle(f"{header.name} · {header.project_name} — Tandem")
-        self._store_setting(f"last_estimate/{self._db_key()}", str(estimate_id))
+        store_text(self.settings, f"last_estimate/{self._db_key()}", str(estimate_id))
         self.estimate_actions.estimate_opened(doc)
         self.update_actions()
 
@@ -463,31 +472,8 @@ class MainWindow(QMainWindow):
             return ""
         return Path(self.db.display_name).name.replace("/", "_")
 
-    def _setting(self, key: str) -> str | None:
-        if self.settings is None:
-            return None
-        value = self.settings.value(key)
-        return str(value) if value else None
-
-    def _store_setting(self, key: str, value: str) -> None:
-        if self.settings is not None:
-            self.settings.setValue(key, value)
-
-    def _restore_geometry(self) -> None:
-        if self.settings is None:
-            return
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        state = self.settings.value("window/state")
-        if state is not None:
-            self.restoreState(state)
-
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.settings is not None:
-            self.settings.setValue("window/geometry", self.saveGeometry())
-            self.settings.setValue("window/state", self.saveState())
-            self.settings.sync()
+        save_window(self, self.settings)
         self.export_actions.cancel()
         self.quote_actions.cancel()
         self.crew_place.close()

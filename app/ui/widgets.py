@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QPoint, Qt
+from PySide6.QtCore import QAbstractItemModel, QPoint, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QMenu,
     QStatusBar,
     QTableView,
@@ -116,3 +117,36 @@ def context_menu(widget: QWidget, actions: Callable[[QPoint], Iterable[QAction |
         menu.popup(area.mapToGlobal(pos))
 
     widget.customContextMenuRequested.connect(show)
+
+
+# -- the user's settings ---------------------------------------------------------------------------
+
+
+def stored_text(settings: QSettings | None, key: str) -> str | None:
+    """A text the user's settings hold, or None (none kept, or no settings in a test)."""
+    value = settings.value(key) if settings is not None else None
+    return str(value) if value else None
+
+
+def store_text(settings: QSettings | None, key: str, value: str) -> None:
+    if settings is not None:
+        settings.setValue(key, value)
+
+
+def restore_window(window: QMainWindow, settings: QSettings | None) -> None:
+    """The window's size, place, docks and toolbars as the user left them."""
+    if settings is None:
+        return
+    geometry = settings.value("window/geometry")
+    if geometry is not None:
+        window.restoreGeometry(geometry)
+    state = settings.value("window/state")
+    if state is not None:
+        window.restoreState(state)
+
+
+def save_window(window: QMainWindow, settings: QSettings | None) -> None:
+    if settings is not None:
+        settings.setValue("window/geometry", window.saveGeometry())
+        settings.setValue("window/state", window.saveState())
+        settings.sync()

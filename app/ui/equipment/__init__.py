@@ -1,0 +1,1 @@
+"""Equipment: the stock editor, availability in the estimate, sub-rentals, shortages and the timeline."""
