@@ -1,0 +1,1 @@
+"""Equipment the company owns: sub-renting a shortage and the shortage lists."""
