@@ -27,7 +27,7 @@ from app.services.equipment.subrent import (
     revert_subrental,
     supplier_choices,
 )
-from app.services.estimate.document import LINE_COLUMNS, EstimateDocument, LineRow
+from app.services.estimate.document import LINE_COLUMNS, EditConflict, EstimateDocument, LineRow
 from app.services.storage.database import Database
 from app.services.values import InputError
 from tests import equipment_scene
@@ -148,6 +148,20 @@ def test_a_split_that_fails_half_way_writes_nothing(scene: Scene, monkeypatch: p
         apply_subrental(doc, plan, uuid.uuid4())
     assert _stored(scene.db, line_id) == before  # the owned part's change was rolled back
     assert doc.line(line_id).quantity == 392 and doc.line_count == 1  # and memory reloaded
+
+
+def test_a_line_someone_else_changed_is_not_split(scene: Scene) -> None:
+    doc, line_id = _open(scene)
+    plan = plan_subrental(doc, line_id, D(292), _zeta(scene), D("9.85"))
+    with scene.db.write() as conn:  # another user: 380 panels now
+        conn.execute(_L.update().where(_L.c.id == line_id).values(quantity=D(380), version=_L.c.version + 1))
+    new_id = uuid.uuid4()
+    with pytest.raises(EditConflict):
+        apply_subrental(doc, plan, new_id)
+    assert _stored(scene.db, line_id)["quantity"] == D(380)  # theirs kept
+    with scene.db.read() as conn:
+        assert conn.execute(select(_L.c.id).where(_L.c.id == new_id)).first() is None  # nothing added
+    assert doc.line(line_id).quantity == 380 and doc.line_count == 1  # reloaded: theirs shown
 
 
 @pytest.mark.parametrize(

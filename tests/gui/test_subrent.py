@@ -181,4 +181,11 @@ def test_the_estimates_list_and_its_model(
         "not held yet",
     ]
     assert "300 held by Orbital keynote (won)" in listing.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole)
+    ws = workspace(win)
+    panels = ws.doc.sections[0].lines[0].id
+    assert ws.editor.edit_line(panels, "quantity", "350") is None  # the list follows the typing
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 1 and listing.model.index(0, 3).data() == "250")
+    assert ws.editor.edit_line(panels, "quantity", "100") is None  # 100 free: nothing short
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 0)
+    assert listing.empty.isVisibleTo(listing) and not listing.subrent_button.isEnabled()
     listing.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
 from app.services.equipment.availability import (
@@ -39,6 +40,12 @@ class SubRentActions(ShellActions):
         self._followed: EstimateDocument | None = None
         self._generation = 0  # bumped by every change of the followed estimate
         self._checked: tuple[tuple[object, ...], HoldIndex, EstimateAvailability] | None = None
+        # An open list follows the estimate's edits and others' changes (the window reloads the
+        # estimate on those), once they pause.
+        self._list_timer = QTimer(self)
+        self._list_timer.setSingleShot(True)
+        self._list_timer.setInterval(300)
+        self._list_timer.timeout.connect(self._refresh_list)
         self.subrent_action = window_action(
             window,
             "Sub-rent the shortage…",
@@ -110,6 +117,8 @@ class SubRentActions(ShellActions):
     def _on_changed(self, change: Change) -> None:
         if not change.before:
             self._generation += 1
+            if self.shortages_dialog is not None and self.shortages_dialog.isVisible():
+                self._list_timer.start()
 
     # -- sub-renting -------------------------------------------------------------------------
 
@@ -189,6 +198,7 @@ class SubRentActions(ShellActions):
 
     def _refresh_list(self) -> bool:
         dialog, db, workspace = self.shortages_dialog, self.shell.db, self.shell.workspace
+        self._list_timer.stop()
         if dialog is None or db is None:
             return False
         try:
@@ -232,6 +242,7 @@ class SubRentActions(ShellActions):
         self._open(workspace, line_id, short)
 
     def close_dialogs(self) -> None:
+        self._list_timer.stop()
         for dialog in (self.subrent_dialog, self.shortages_dialog):
             if dialog is not None:
                 dialog.close()
