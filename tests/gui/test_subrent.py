@@ -23,7 +23,7 @@ from app.ui.main_window import MainWindow
 from tests import equipment_scene
 from tests.equipment_scene import Scene, panel_line, set_project
 from tests.gui.conftest import FakeDialogs, shown_window
-from tests.gui.helpers import cell, workspace
+from tests.gui.helpers import cell, type_into_cell, workspace
 from tests.gui.test_clipboard import POPUP_WARNINGS, choose, entries, right_click
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -189,3 +189,23 @@ def test_the_estimates_list_and_its_model(
     qtbot.waitUntil(lambda: listing.model.rowCount() == 0)
     assert listing.empty.isVisibleTo(listing) and not listing.subrent_button.isEnabled()
     listing.close()
+
+
+def test_the_action_follows_the_quantity_typed(qtbot: Any, scene: Scene, dialogs: FakeDialogs) -> None:
+    win, panels = _open(qtbot, scene, dialogs)
+    ws = workspace(win)
+    action = win.estimate_actions.subrent.subrent_action
+    ws.focus_row(panels)
+    assert action.isEnabled()  # 392 needed, 100 free
+    type_into_cell(qtbot, ws.production_view, cell(win, panels, "quantity"), "100")
+    qtbot.keyClick(ws.production_view, Qt.Key.Key_Up)  # Enter went down a row: back up to it
+    assert ws.current_id() == panels
+    qtbot.waitUntil(lambda: not action.isEnabled())  # 100 of 100 free: not short
+    assert ws.editor.edit_line(panels, "quantity", "101") is None  # changed while it stays current
+    qtbot.waitUntil(action.isEnabled)
+    action.trigger()
+    dialog = win.estimate_actions.subrent.subrent_dialog
+    assert dialog is not None and dialog.quantity_edit.text() == "1"
+    dialog.reject()
+    qtbot.waitUntil(lambda: win.estimate_actions.subrent.subrent_dialog is None)
+    assert ws.doc.line_count == 2

@@ -9,6 +9,7 @@ import uuid
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QDialog
 
+from app.models.enums import LineKind
 from app.services.equipment.availability import (
     Availability,
     EstimateAvailability,
@@ -40,12 +41,12 @@ class SubRentActions(ShellActions):
         self._followed: EstimateDocument | None = None
         self._generation = 0  # bumped by every change of the followed estimate
         self._checked: tuple[tuple[object, ...], HoldIndex, EstimateAvailability] | None = None
-        # An open list follows the estimate's edits and others' changes (the window reloads the
-        # estimate on those), once they pause.
-        self._list_timer = QTimer(self)
-        self._list_timer.setSingleShot(True)
-        self._list_timer.setInterval(300)
-        self._list_timer.timeout.connect(self._refresh_list)
+        # The action's state and an open list follow the estimate's edits and others' changes (the
+        # window reloads the estimate on those), once they pause.
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(300)
+        self._settle_timer.timeout.connect(self._settle)
         self.subrent_action = window_action(
             window,
             "Sub-rent the shortage…",
@@ -103,6 +104,9 @@ class SubRentActions(ShellActions):
     def _short_line(self, workspace: EstimateWorkspace | None, line_id: uuid.UUID) -> Availability | None:
         if workspace is None or not workspace.doc.has_line(line_id):
             return None
+        line = workspace.doc.line(line_id)
+        if line.kind is not LineKind.EQUIPMENT or line.catalog_item_id is None:
+            return None  # no stock to be short of: nothing read (moving along the rows stays cheap)
         checked = self._availability(workspace)
         found = checked[1].lines.get(line_id) if checked is not None else None
         return found if found is not None and found.short > 0 else None
@@ -117,8 +121,12 @@ class SubRentActions(ShellActions):
     def _on_changed(self, change: Change) -> None:
         if not change.before:
             self._generation += 1
-            if self.shortages_dialog is not None and self.shortages_dialog.isVisible():
-                self._list_timer.start()
+            self._settle_timer.start()
+
+    def _settle(self) -> None:
+        self.update_enabled()
+        if self.shortages_dialog is not None and self.shortages_dialog.isVisible():
+            self._refresh_list()
 
     # -- sub-renting -------------------------------------------------------------------------
 
@@ -198,7 +206,7 @@ class SubRentActions(ShellActions):
 
     def _refresh_list(self) -> bool:
         dialog, db, workspace = self.shortages_dialog, self.shell.db, self.shell.workspace
-        self._list_timer.stop()
+        self._settle_timer.stop()
         if dialog is None or db is None:
             return False
         try:
@@ -242,7 +250,7 @@ class SubRentActions(ShellActions):
         self._open(workspace, line_id, short)
 
     def close_dialogs(self) -> None:
-        self._list_timer.stop()
+        self._settle_timer.stop()
         for dialog in (self.subrent_dialog, self.shortages_dialog):
             if dialog is not None:
                 dialog.close()
