@@ -137,6 +137,7 @@ def test_the_shortage_lists_offer_the_same_action_on_the_jobs_estimate(
     win.estimate_actions.subrent.company_shortages_action.trigger()
     listing = win.estimate_actions.subrent.shortages_dialog
     assert listing is not None and listing.isVisible()
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 2)  # read on the thread pool
     rows = [[listing.model.index(r, c).data() for c in range(5)] for r in range(listing.model.rowCount())]
     assert rows == [
         [
@@ -158,7 +159,8 @@ def test_the_shortage_lists_offer_the_same_action_on_the_jobs_estimate(
     qtbot.waitUntil(lambda: win.estimate_actions.subrent.subrent_dialog is None)
     assert [line.quantity for line in ws.doc.sections[0].lines] == [100, 292, 8]
     # Vantage now holds 100 of its own and sub-rents 292: Orbital's 300 fit beside it.
-    assert listing.model.rowCount() == 0 and listing.empty.isVisibleTo(listing)
+    qtbot.waitUntil(lambda: listing.model.rowCount() == 0)
+    assert listing.empty.isVisibleTo(listing)
     listing.close()
 
 

@@ -17,6 +17,7 @@ from app.ui.widgets import record_table
 
 HEADERS = ("Item", "Project", "Days", "Short by", "Held")
 _SHORT_BY = 3
+_NOTHING_SHORT = "Nothing is short: the stock covers every job's equipment over its days."
 
 
 class ShortagesModel(QAbstractTableModel):
@@ -78,7 +79,7 @@ class ShortagesDialog(QDialog):
         self.setWindowTitle(title)
         self.model = ShortagesModel(self)
         self.view = record_table(self.model, "shortagesTable", 0, self)
-        self.empty = QLabel("Nothing is short: the stock covers every job's equipment over its days.", self)
+        self.empty = QLabel(_NOTHING_SHORT, self)
         self.empty.setObjectName("shortagesEmpty")
         self.subrent_button = QPushButton("Sub-rent the shortage…", self)
         self.subrent_button.setObjectName("shortagesSubRent")
@@ -94,7 +95,13 @@ class ShortagesDialog(QDialog):
         self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update())
         self.resize(900, 360)
 
+    def reading(self) -> None:
+        """Said while the list is being read (every job's, on the thread pool)."""
+        self.empty.setText("Reading every job's equipment…")
+        self.empty.show()
+
     def set_shortages(self, shortages: list[Shortage]) -> None:
+        self.empty.setText(_NOTHING_SHORT)
         self.model.set_shortages(shortages)
         if shortages:
             self.view.selectRow(0)

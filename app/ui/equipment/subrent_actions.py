@@ -26,6 +26,7 @@ from app.ui.equipment.shortages import ShortagesDialog
 from app.ui.equipment.subrent_dialog import SubRentDialog
 from app.ui.estimate.workspace import EstimateWorkspace
 from app.ui.shell import Shell, ShellActions
+from app.ui.tasks import run_task
 from app.ui.widgets import window_action
 
 _TITLE = "Sub-rent the shortage"
@@ -38,6 +39,7 @@ class SubRentActions(ShellActions):
         self.subrent_dialog: SubRentDialog | None = None
         self.shortages_dialog: ShortagesDialog | None = None
         self._company = False  # what the open list shows: every job's shortages, or the estimate's
+        self._list_request = 0  # the latest filling of the list (an older one's result is dropped)
         self._followed: EstimateDocument | None = None
         self._generation = 0  # bumped by every change of the followed estimate
         self._checked: tuple[tuple[object, ...], HoldIndex, EstimateAvailability] | None = None
@@ -205,25 +207,39 @@ class SubRentActions(ShellActions):
             self.shortages_dialog.activateWindow()
 
     def _refresh_list(self) -> bool:
+        """Fill the open list: the estimate's at once (one call over the open document), every
+        job's on the thread pool (it reads every holding job), the latest request winning."""
         dialog, db, workspace = self.shortages_dialog, self.shell.db, self.shell.workspace
         self._settle_timer.stop()
         if dialog is None or db is None:
             return False
+        self._list_request += 1
+        if self._company:
+            dialog.setWindowTitle("Shortages — every job")
+            request = self._list_request
+
+            def done(shortages: list[Shortage]) -> None:
+                if request == self._list_request and self.shortages_dialog is dialog:
+                    dialog.set_shortages(shortages)
+
+            def failed(message: str) -> None:
+                if request == self._list_request:
+                    self.dialogs.error(self.window, "Shortages", message)
+
+            if dialog.model.rowCount() == 0:
+                dialog.reading()
+            run_task(lambda _progress: company_shortages(hold_index(db)), done, failed, self)
+            return True
         try:
-            if self._company:
-                shortages = company_shortages(hold_index(db))
-                dialog.setWindowTitle("Shortages — every job")
-            elif workspace is not None:
-                checked = self._availability(workspace)
-                shortages = estimate_shortages(checked[0], workspace.doc) if checked is not None else []
-                dialog.setWindowTitle(
-                    f"Shortages — {workspace.doc.header.project_name}, {workspace.doc.header.name}"
-                )
-            else:
-                shortages = []
+            checked = self._availability(workspace) if workspace is not None else None
+            shortages = estimate_shortages(checked[0], workspace.doc) if checked and workspace else []
         except StorageError as error:
             self.dialogs.error(self.window, "Shortages", str(error))
             return False
+        if workspace is not None:
+            dialog.setWindowTitle(
+                f"Shortages — {workspace.doc.header.project_name}, {workspace.doc.header.name}"
+            )
         dialog.set_shortages(shortages)
         return True
 
