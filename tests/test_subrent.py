@@ -135,6 +135,20 @@ def test_a_formula_quantity_keeps_its_formula_less_the_sub_rental(scene: Scene) 
     assert doc.line(line.id).quantity == 400 - 292
 
 
+def test_the_sub_rental_runs_the_lines_days_formula_too(scene: Scene) -> None:
+    doc = EstimateDocument(scene.db, scene.ours)
+    days = doc.add_parameter("rental_days", D(3))
+    line = doc.add_line(doc.sections[0].id, None, panel_line(scene.panel, "392", days_formula="rental_days"))
+    new_id = uuid.uuid4()
+    apply_subrental(doc, plan_subrental(doc, line.id, D(292), _zeta(scene), D("9.85")), new_id)
+    sub = doc.line(new_id)
+    assert (sub.days_formula, sub.days) == ("rental_days", 3)
+    doc.set_parameter_fields(days.id, {"value": D(4)})
+    assert (doc.line(line.id).days, doc.line(new_id).days) == (4, 4)
+    # Its cost follows (292 × 4 × $9.85 = $11,504.80); its price is the split's, fixed (an override).
+    assert doc.line(new_id).price.cost == D("11504.80") and doc.line(new_id).price.price == D("14412.04")
+
+
 def test_a_split_that_fails_half_way_writes_nothing(scene: Scene, monkeypatch: pytest.MonkeyPatch) -> None:
     doc, line_id = _open(scene)
     before = _stored(scene.db, line_id)
