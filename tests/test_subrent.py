@@ -28,6 +28,7 @@ from app.services.equipment.subrent import (
     supplier_choices,
 )
 from app.services.estimate.document import LINE_COLUMNS, EditConflict, EstimateDocument, LineRow
+from app.services.quote.content import quote_content
 from app.services.storage.database import Database
 from app.services.values import InputError
 from tests import equipment_scene
@@ -72,6 +73,7 @@ def test_the_shortage_is_sub_rented_to_the_cent_and_undone_exactly(scene: Scene)
     before_total = doc.totals.total
     # 392 × 3 days × $12.37 = $14,547.12 cost; × 1.33 = $19,347.6696 → $19,347.67.
     assert doc.line(line_id).price.price == D("19347.67")
+    before_quote = quote_content(doc)
     supplier = _zeta(scene)
     plan = plan_subrental(doc, line_id, short.short, supplier, D("9.85"))
     new_id = uuid.uuid4()
@@ -96,6 +98,14 @@ def test_the_shortage_is_sub_rented_to_the_cent_and_undone_exactly(scene: Scene)
     assert doc.locate(new_id) == (0, doc.locate(line_id)[1] + 1)  # right after the line
     stored = _stored(scene.db, new_id)
     assert stored["subrental_of_id"] == line_id and stored["kind"] == "subrental"
+    # The client reads the line's own wording, never the supplier, at the same price (one line or
+    # two, as the quote folds a sub-rental into its line or not).
+    quote = quote_content(doc)
+    assert quote.total == before_quote.total
+    shown = [line for section in quote.sections for line in section.lines]
+    assert {line.text for line in shown} == {"LED video wall"}
+    assert sum(line.price for line in shown) == D("19347.67")
+    assert "Zeta" not in repr(quote) and "sub-rental" not in repr(quote).lower()
     # Not short any more: the owned part needs what is free, the sub-rental holds no stock.
     assert estimate_availability(hold_index(scene.db), doc).shortages == []
 
