@@ -63,7 +63,7 @@ def install_workspace_menus(window: MenuHost, workspace: EstimateWorkspace) -> N
 
 
 def _row_entries(window: MenuHost) -> Entries:
-    """The Edit menu's row commands, then the Estimate menu's alternative choice."""
+    """The Edit menu's row commands, then the Estimate menu's alternative choice and sub-rental."""
     window.update_actions()  # the right-click has just changed the current row
     edit = window.edit_actions
     return [
@@ -81,6 +81,7 @@ def _row_entries(window: MenuHost) -> Entries:
         edit.move_down_action,
         None,
         window.estimate_actions.choose_action,
+        window.estimate_actions.subrent.subrent_action,
     ]
 
 

@@ -200,7 +200,7 @@ class MainWindow(QMainWindow):
         ])
         estimate_menu = bar.addMenu("E&stimate")
         estimate_menu.setObjectName("estimateMenu")
-        add_actions(estimate_menu, [*self.estimate_actions.actions, None,
+        add_actions(estimate_menu, [*self.estimate_actions.menu_actions, None,
                                     self.project_actions.details_action])
         project_menu = bar.addMenu("&Project")
         project_menu.setObjectName("projectMenu")
@@ -211,6 +211,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.navigator_dock.toggleViewAction())
         view_menu.addAction(self.catalog_dock.toggleViewAction())
         view_menu.addAction(self.crew_action)
+        view_menu.addAction(self.estimate_actions.subrent.company_shortages_action)
         crew_in = view_menu.addMenu("Crew calendar opens")
         for action in self.crew_layout_actions.values():
             crew_in.addAction(action)

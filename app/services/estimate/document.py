@@ -110,6 +110,7 @@ class EstimateDocument(Loading, LineEditing, SectionEditing, ParameterEditing):
         # → why; each counts as 0 (a section range as none) until it is corrected.
         self.estimate_problems: dict[str, str] = {}
         self._unchosen: set[uuid.UUID] = set()  # alternatives that are not the chosen one
+        self._batch: Connection | None = None  # the transaction of a batch() under way
         self.reload(notify=False)
 
     # -- listeners -------------------------------------------------------------
@@ -374,12 +375,39 @@ class EstimateDocument(Loading, LineEditing, SectionEditing, ParameterEditing):
     _update_row = staticmethod(update_versioned)
 
     @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several edits in one transaction (a line split in two, and its undo): all or nothing.
+
+        Each edit is applied in memory and announced as it goes; should one fail, the
+        transaction is rolled back and the document reloads what is stored (a reset), so
+        that nothing is left half done in the database or on screen. Nested: one batch.
+        """
+        if self._batch is not None:
+            yield
+            return
+        try:
+            with self.db.write() as conn:
+                self._batch = conn
+                try:
+                    yield
+                finally:
+                    self._batch = None
+        except BaseException:
+            self.reload()
+            raise
+
+    @contextmanager
     def _write(self, *section_ids: uuid.UUID, reorder: bool = False) -> Iterator[Connection]:
         """A write transaction into this estimate (and into ``section_ids``), parents checked first.
 
         A parent someone else deleted raises :class:`ParentDeleted` and nothing is
         written; ``reorder`` for writes that renumber the sections or parameters.
+        Inside :meth:`batch` it is the batch's transaction.
         """
+        if self._batch is not None:
+            lock_parents(self._batch, self.estimate_id, section_ids, reorder=reorder)
+            yield self._batch
+            return
         with self.db.write() as conn:
             lock_parents(conn, self.estimate_id, section_ids, reorder=reorder)
             yield conn

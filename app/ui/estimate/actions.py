@@ -17,6 +17,7 @@ from app.services.estimate.document import Change, ConcurrentEditError, EditConf
 from app.services.money import format_money
 from app.services.storage.errors import StorageError
 from app.services.values import InputError
+from app.ui.equipment.subrent_actions import SubRentActions
 from app.ui.estimate.revision_history import RevisionHistoryDialog
 from app.ui.estimate.scenario_compare import ScenarioCompareDialog
 from app.ui.excel.export_actions import ExportPaths
@@ -31,6 +32,7 @@ class EstimateActions(ShellActions):
         self.compare_dialog: ScenarioCompareDialog | None = None
         self.history_dialog: RevisionHistoryDialog | None = None
         self._followed: EstimateDocument | None = None
+        self.subrent = SubRentActions(shell)  # Sub-rent the shortage…, Shortages…
         self._compare_timer = QTimer(self)
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(400)
@@ -61,6 +63,11 @@ class EstimateActions(ShellActions):
         return [self.duplicate_action, self.compare_action, None, self.send_action, self.history_action,
                 None, self.choose_action, None, self.delete_action]
 
+    @property
+    def menu_actions(self) -> list[QAction | None]:
+        """The Estimate menu's: these, then the open estimate's equipment (sub-rent, shortages)."""
+        return [*self.actions, None, *self.subrent.actions]
+
     def update_enabled(self) -> None:
         workspace = self.shell.workspace
         for action in (self.duplicate_action, self.compare_action, self.send_action, self.history_action,
@@ -70,6 +77,7 @@ class EstimateActions(ShellActions):
         alternative = (workspace is not None and current is not None and workspace.doc.has_line(current)
                        and bool(workspace.doc.line(current).alternative_group))
         self.choose_action.setEnabled(alternative)
+        self.subrent.update_enabled()
 
     # -- scenarios ----------------------------------------------------------------------
 
@@ -233,6 +241,7 @@ class EstimateActions(ShellActions):
             self.history_dialog = None
 
     def close_dialogs(self) -> None:
+        self.subrent.close_dialogs()
         self._unfollow()
         self._compare_timer.stop()
         for dialog in (self.compare_dialog, self.history_dialog):

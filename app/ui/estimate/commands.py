@@ -15,6 +15,7 @@ from PySide6.QtGui import QUndoCommand
 
 from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
+from app.services.equipment.subrent import SubRental, apply_subrental, revert_subrental
 from app.services.estimate.document import EstimateDocument
 from app.services.excel.clipboard import PastePlan
 
@@ -109,6 +110,26 @@ class AddSupplierToLine(DocumentCommand):
         assert self.supplier_id is not None
         master_data.delete(self.doc.db, SUPPLIERS, self.supplier_id)
         self.doc.refresh_lookups()
+
+
+class SubRent(DocumentCommand):
+    """A short line split into its owned part and a sub-rental line, in one transaction and one undo
+    step: undone, the line is exactly what it was and the sub-rental line is deleted (a tombstone);
+    redo restores that same row."""
+
+    def __init__(self, doc: EstimateDocument, plan: SubRental, text: str = "Sub-rent the shortage") -> None:
+        super().__init__(doc, text)
+        self.plan = plan
+        self.line_id = uuid.uuid4()  # the sub-rental line's
+        self.old: dict[str, Any] = {}
+        self._created = False
+
+    def apply(self) -> None:
+        self.old = apply_subrental(self.doc, self.plan, self.line_id, restore=self._created)
+        self._created = True
+
+    def revert(self) -> None:
+        revert_subrental(self.doc, self.plan, self.old, self.line_id)
 
 
 class SetSectionFields(DocumentCommand):

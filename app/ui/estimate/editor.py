@@ -13,6 +13,7 @@ from PySide6.QtGui import QUndoStack
 
 from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
+from app.services.equipment.subrent import SubRental
 from app.services.estimate.document import (
     ESTIMATE_FIELDS,
     LINE_FIELDS,
@@ -324,6 +325,15 @@ class EstimateEditor(QObject):
         if not changes:
             return None
         return self.run(commands.SetEstimateFields(self.doc, changes, "Edit estimate"))
+
+    def sub_rent(self, plan: SubRental) -> str | None:
+        """Split a short line as ``plan`` says (one undo step); the sub-rental line becomes current.
+        A refusal is returned for the dialog to show (it stays open), not raised."""
+        command = commands.SubRent(self.doc, plan)
+        message = self.run(command)
+        if message is None:
+            self.rowFocusRequested.emit(command.line_id)
+        return message
 
     def choose_alternative(self, line_id: uuid.UUID) -> str | None:
         return self.run(commands.SetAlternativeFlags(self.doc, line_id))
