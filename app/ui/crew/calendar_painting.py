@@ -320,6 +320,10 @@ class CalendarPainting:
         p.setPen(WEEK_LINE)
         p.drawLine(NAME_WIDTH - 1, 0, NAME_WIDTH - 1, height)
 
+    def header_title(self) -> str:
+        """What the corner above the names says."""
+        return f"Crew · {sum(1 for r in self.geometry.rows if r.kind == 'crew')}"
+
     def _paint_header(self, p: QPainter, days: list[date], width: int) -> None:
         p.fillRect(QRect(0, 0, width, HEADER_HEIGHT), QColor("#f7f8fa"))
         p.setClipRect(QRect(NAME_WIDTH, 0, width - NAME_WIDTH, HEADER_HEIGHT))
@@ -359,8 +363,7 @@ class CalendarPainting:
         p.drawLine(0, HEADER_HEIGHT - 1, width, HEADER_HEIGHT - 1)
         p.setFont(self._bold)
         p.setPen(TEXT)
-        count = sum(1 for r in self.geometry.rows if r.kind == "crew")
         p.drawText(QRect(10, 0, NAME_WIDTH - 20, HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
-                   f"Crew · {count}")
+                   self.header_title())
         p.drawLine(NAME_WIDTH - 1, 0, NAME_WIDTH - 1, HEADER_HEIGHT)
 
