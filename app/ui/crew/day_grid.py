@@ -8,15 +8,18 @@ derived from it) and answers :meth:`tooltip_at`; ``grid`` is its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QPoint, Qt
-from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QHelpEvent, QKeySequence, QPainter, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QLineEdit, QToolTip, QWidget
 
+from app.services.values import InputError, parse_date
 from app.ui.crew.calendar_geometry import CalendarGeometry
 from app.ui.crew.calendar_style import HEADER_HEIGHT, NAME_WIDTH, ROW_HEIGHT
+from app.ui.widgets import error_label
 
 if TYPE_CHECKING:
     from app.ui.crew.calendar_painting import CalendarPainting
@@ -126,3 +129,61 @@ class DayGridView(QAbstractScrollArea):
     def tooltip_at(self, pos: QPoint) -> str:
         """What the tooltip says at a point of the viewport ("": none)."""
         return ""
+
+
+class GoToDateBox(QLineEdit):
+    """Go to date (Ctrl+G): typed as every date in Tandem is (values.parse_date); Enter emits
+    ``dayChosen``; a date refused is said in ``error`` (a red line beside it) and goes nowhere."""
+
+    dayChosen = Signal(object)  # date
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.setPlaceholderText("Go to date (Ctrl+G)")
+        self.setToolTip("Type a date (2027-03-08, Mar 8 2027) and press Enter")
+        self.setMaximumWidth(170)
+        self.error = error_label(f"{name}Error", parent)
+        self.returnPressed.connect(self._on_entered)
+        self.textEdited.connect(lambda _text: self.error.clear())
+
+    def ask(self) -> None:
+        """Ctrl+G: into the box, its text selected, so the user types the date and presses Enter."""
+        self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.selectAll()
+
+    def _on_entered(self) -> None:
+        try:
+            day = parse_date(self.text(), "The date")
+        except InputError as error:
+            self.error.setText(str(error))
+            return
+        self.error.clear()
+        if day is not None:
+            self.dayChosen.emit(day)
+
+
+def panel_action(
+    panel: QWidget, text: str, name: str, slot: Callable[[], Any], shortcut: str | None = None
+) -> QAction:
+    """An action of a place's panel; its key works only while the user is in the panel."""
+    made = QAction(text, panel)
+    made.setObjectName(name)
+    if shortcut:
+        made.setShortcut(QKeySequence(shortcut))
+        made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    made.triggered.connect(slot)
+    panel.addAction(made)
+    return made
+
+
+def zoom_actions(panel: QWidget, prefix: str, set_zoom: Callable[[str], None]) -> tuple[QAction, QAction]:
+    """Week and Month, one checked (Month to start with)."""
+    week = panel_action(panel, "Week", f"{prefix}ZoomWeek", lambda: set_zoom("week"))
+    month = panel_action(panel, "Month", f"{prefix}ZoomMonth", lambda: set_zoom("month"))
+    group = QActionGroup(panel)
+    for made in (week, month):
+        made.setCheckable(True)
+        group.addAction(made)
+    month.setChecked(True)
+    return week, month

@@ -1,0 +1,1 @@
+"""Equipment: the stock editors, availability while estimating, the timeline, shortages."""
