@@ -17,6 +17,7 @@ from app.services.equipment.timeline import (
     equipment_capacity,
     equipment_timeline,
     lanes,
+    level_steps,
 )
 from app.services.storage.database import Database
 from tests.equipment_scene import MARCH, build_equipment_scene
@@ -92,7 +93,54 @@ def test_holds_outside_the_range_count_only_on_the_days_shown() -> None:
         hold(panel, GALA, "quoted", MARCH(25), MARCH(30), 5),
     ]
     assert [lv.held for lv in day_levels(panel, holds, MARCH(19), MARCH(21))] == [10, 10, 0]
-    assert day_levels(panel, holds, MARCH(21), MARCH(20)) == ()
+    assert day_levels(panel, holds, MARCH(21), MARCH(20)) == []
+
+
+def test_levels_are_steps_where_a_hold_or_the_out_of_service_period_begins_or_ends() -> None:
+    panel = stock(owned=400, out=20, out_from=MARCH(10), out_until=MARCH(11))
+    holds = [
+        hold(panel, ORBITAL, "won", MARCH(8), MARCH(10), 300),
+        hold(panel, GALA, "quoted", MARCH(10), MARCH(12), 60),
+    ]
+    steps = level_steps(panel, holds, MARCH(7), MARCH(31))
+    # The range's start; Orbital from the 8th; Gala and the repair from the 10th; Orbital gone on the
+    # 11th; the repair over on the 12th; the Gala gone on the 13th. Nothing changes after: no more steps.
+    assert [(s.day.day, s.confirmed, s.tentative, s.out_of_service) for s in steps] == [
+        (7, 0, 0, 0),
+        (8, 300, 0, 0),
+        (10, 300, 60, 20),
+        (11, 0, 60, 20),
+        (12, 0, 60, 0),
+        (13, 0, 0, 0),
+    ]
+    timeline = equipment_timeline(HoldIndex({panel.id: panel}, holds), MARCH(7), MARCH(31))
+    row = timeline.row(panel.id)
+    assert row.short == () and not row.short_between(MARCH(1), MARCH(31))
+    assert row.level(MARCH(30)).held == 0 and row.level(MARCH(10)).available == 400 - 20
+
+
+def test_a_timeline_read_again_reuses_the_rows_whose_holds_did_not_change() -> None:
+    panel, truss = stock(), stock(owned=40, name="Box truss 3 m", category="Rigging")
+    items = {s.id: s for s in (panel, truss)}
+    orbital = hold(panel, ORBITAL, "won", MARCH(8), MARCH(10), 300)
+    rigging = hold(truss, GALA, "quoted", MARCH(9), MARCH(9), 4)
+    before = equipment_timeline(HoldIndex(items, [orbital, rigging]), MARCH(1), MARCH(31))
+    more = Hold(
+        orbital.item_id,
+        ORBITAL,
+        orbital.project_name,
+        "won",
+        orbital.estimate_id,
+        orbital.first,
+        orbital.last,
+        D(450),
+    )  # a quantity typed on the keynote's line: 300 → 450
+    after = equipment_timeline(HoldIndex(items, [more, rigging]), MARCH(1), MARCH(31), before)
+    assert after.row(truss.id) is before.row(truss.id)
+    assert after.level(panel.id, MARCH(9)).short == 450 - 400
+    assert after.row(panel.id).short == ((MARCH(8), MARCH(10)),)
+    moved = equipment_timeline(HoldIndex(items, [more, rigging]), MARCH(2), MARCH(31), after)
+    assert moved.row(truss.id) is not after.row(truss.id)  # other days: every row read afresh
 
 
 def test_overlapping_holds_take_lanes_one_above_the_other() -> None:

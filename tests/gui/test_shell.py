@@ -15,7 +15,8 @@ pytestmark = pytest.mark.gui
 ACTION_MODULES = ["ui/directory_actions.py", "ui/editor_actions.py", "ui/estimate/actions.py",
                   "ui/estimate/edit_actions.py", "ui/excel/export_actions.py", "ui/excel/import_actions.py",
                   "ui/storage/file_actions.py", "ui/projects/actions.py", "ui/company/actions.py",
-                  "ui/equipment/timeline_actions.py", "ui/shell.py"]  # ShellActions, which every one starts from
+                  "ui/equipment/timeline_actions.py",
+                  "ui/shell.py"]  # ShellActions, which every one starts from
 
 
 def shell_members() -> set[str]:

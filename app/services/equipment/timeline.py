@@ -3,22 +3,27 @@ much is held each day against what can go out (owned less out of service).
 
 Built from the hold index (:mod:`app.services.equipment.availability`): the same holds, derived from
 the counting estimates and the projects' statuses, that the estimate's availability column reads.
-Each item's day levels are one pass over its holds (a quantity added on the first day of a hold and
-taken off the day after its last), so a year of an item with many holds costs its holds plus its
-days. The capacity view's equipment mode is the same levels as a :class:`CapacityTable` (an item
+Each item's levels are a step function from a sweep over its holds' start and end events (a
+quantity added on the first day of a hold, taken off the day after its last; out of service
+starting and ending are steps too), so an item costs its holds, not its days: a day's level is a
+bisect into the steps, and the days short are the steps above what can go out. A timeline read
+again after a change reuses the rows of the items whose stock and holds did not change.
+The capacity view's equipment mode is the same levels as a :class:`CapacityTable` (an item
 per row, held against available per day or per week's worst day).
 """
 
 from __future__ import annotations
 
 import uuid
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
 from app.services.crew.capacity import CapacityCell, CapacityTable, table_range, week_cells
-from app.services.equipment.availability import Hold, HoldIndex, Stock
+from app.services.equipment.availability import CONFIRMED_STATUSES, Hold, HoldIndex, Stock
 from app.services.money import ZERO
 
 _DAY = timedelta(days=1)
@@ -89,17 +94,59 @@ class DayLevel:
 
 
 @dataclass(frozen=True, slots=True)
+class Step:
+    """An item's levels from ``day`` to the day before the next step."""
+
+    day: date
+    confirmed: Decimal
+    tentative: Decimal
+    out_of_service: Decimal
+
+
+@dataclass(frozen=True, slots=True)
 class TimelineRow:
-    """An item over the timeline's days: its bars (lanes for overlaps) and a level for each day."""
+    """An item over the timeline's days: its bars (lanes for overlaps) and its levels as steps."""
 
     stock: Stock
     bars: tuple[TimelineBar, ...]
     lanes: int
-    levels: tuple[DayLevel, ...]  # one per day, from the timeline's start
+    steps: tuple[Step, ...]  # the first on the timeline's start
+    end: date  # the timeline's last day
+    step_days: tuple[date, ...] = ()
+    holds: tuple[Hold, ...] = ()  # what it was made of (a row is reused while they stay the same)
+    short: tuple[tuple[date, date], ...] = ()  # the spans of days held beyond what can go out
+
+    def level(self, day: date) -> DayLevel:
+        step = self.steps[bisect_right(self.step_days or tuple(s.day for s in self.steps), day) - 1]
+        return DayLevel(day, self.stock.owned, step.out_of_service, step.confirmed, step.tentative)
+
+    def spans(self) -> list[tuple[date, date, DayLevel]]:
+        """Each step as (first day, last day, its level on the first)."""
+        ends = [s.day - _DAY for s in self.steps[1:]] + [self.end]
+        return [(s.day, last, self.level(s.day)) for s, last in zip(self.steps, ends, strict=True)]
+
+    @property
+    def levels(self) -> list[DayLevel]:
+        """A level for every day (for short ranges: the capacity view's, the tests')."""
+        return [
+            self.level(first + i * _DAY)
+            for first, last, _ in self.spans()
+            for i in range((last - first).days + 1)
+        ]
 
     @property
     def short_days(self) -> list[DayLevel]:
-        return [level for level in self.levels if level.short > 0]
+        return [
+            self.level(first + i * _DAY) for first, last in self.short for i in range((last - first).days + 1)
+        ]
+
+    def short_between(self, first: date, last: date) -> bool:
+        """Whether a day of ``first``–``last`` is short."""
+        return any(a <= last and first <= b for a, b in self.short)
+
+    @property
+    def peak_held(self) -> Decimal:
+        return max((s.confirmed + s.tentative for s in self.steps), default=ZERO)
 
     def detail(self) -> str:
         """``"400 owned · 20 out of service"``: what the names column says under the item."""
@@ -123,7 +170,7 @@ class EquipmentTimeline:
         return next(r for r in self.rows if r.stock.id == item_id)
 
     def level(self, item_id: uuid.UUID, day: date) -> DayLevel:
-        return self.row(item_id).levels[(day - self.start).days]
+        return self.row(item_id).level(day)
 
     def project_ids(self) -> set[uuid.UUID]:
         return {bar.hold.project_id for row in self.rows for bar in row.bars}
@@ -137,30 +184,58 @@ def quantity_text(value: Decimal) -> str:
     return f"{int(value):,}" if value == value.to_integral_value() else format(value.normalize(), "f")
 
 
-def day_levels(stock: Stock, holds: Iterable[Hold], start: date, end: date) -> tuple[DayLevel, ...]:
-    """Held per day over ``start``–``end``: each hold adds its quantity from its first day and takes it
-    off the day after its last (one pass over the holds, one over the days)."""
-    days = (end - start).days + 1
-    if days <= 0:
+def level_steps(stock: Stock, holds: Iterable[Hold], start: date, end: date) -> tuple[Step, ...]:
+    """An item's levels over ``start``–``end`` as steps: a sweep over the holds' first days and the
+    days after their last (and out of service beginning and ending), sorted once."""
+    if end < start:
         return ()
-    confirmed = [ZERO] * (days + 1)
-    tentative = [ZERO] * (days + 1)
+    confirmed_at: dict[date, Decimal] = defaultdict(lambda: ZERO)  # the change on that day
+    tentative_at: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    days = {start}
     for hold in holds:
         if hold.last < start or hold.first > end:
             continue
-        steps = confirmed if hold.confirmed else tentative
-        steps[max((hold.first - start).days, 0)] += hold.quantity
-        steps[min((hold.last - start).days, days - 1) + 1] -= hold.quantity
-    levels = []
-    held_confirmed = held_tentative = ZERO
-    for i in range(days):
-        held_confirmed += confirmed[i]
-        held_tentative += tentative[i]
-        day = start + i * _DAY
-        levels.append(
-            DayLevel(day, stock.owned, stock.out_of_service_on(day, day), held_confirmed, held_tentative)
-        )
-    return tuple(levels)
+        at = confirmed_at if hold.status in CONFIRMED_STATUSES else tentative_at
+        first = hold.first if hold.first > start else start
+        at[first] += hold.quantity
+        days.add(first)
+        if hold.last < end:
+            after = hold.last + _DAY
+            at[after] -= hold.quantity
+            days.add(after)
+    for edge in (stock.out_of_service_from, stock.out_of_service_until and stock.out_of_service_until + _DAY):
+        if edge is not None and start < edge <= end:
+            days.add(edge)
+    steps = []
+    confirmed = tentative = ZERO
+    out = stock.out_of_service_on
+    for day in sorted(days):
+        if day in confirmed_at:
+            confirmed += confirmed_at[day]
+        if day in tentative_at:
+            tentative += tentative_at[day]
+        steps.append(Step(day, confirmed, tentative, out(day, day)))
+    return tuple(steps)
+
+
+def timeline_row(stock: Stock, holds: Iterable[Hold], start: date, end: date) -> TimelineRow:
+    held = tuple(holds)
+    steps = level_steps(stock, held, start, end)
+    bars, count = lanes(held)
+    ends = [s.day - _DAY for s in steps[1:]] + [end]
+    short = tuple(
+        (s.day, last)
+        for s, last in zip(steps, ends, strict=True)
+        if s.confirmed + s.tentative > max(stock.owned - s.out_of_service, ZERO)
+    )
+    return TimelineRow(stock, bars, count, steps, end, tuple(s.day for s in steps), held, short)
+
+
+def day_levels(stock: Stock, holds: Iterable[Hold], start: date, end: date) -> list[DayLevel]:
+    """Held per day over ``start``–``end`` (every day: for short ranges)."""
+    if end < start:
+        return []
+    return timeline_row(stock, list(holds), start, end).levels
 
 
 def lanes(holds: Iterable[Hold]) -> tuple[tuple[TimelineBar, ...], int]:
@@ -178,13 +253,22 @@ def lanes(holds: Iterable[Hold]) -> tuple[tuple[TimelineBar, ...], int]:
     return tuple(bars), len(ends)
 
 
-def equipment_timeline(index: HoldIndex, start: date, end: date) -> EquipmentTimeline:
-    """Every stock item over ``start``–``end`` (inclusive), by category then name."""
+def equipment_timeline(
+    index: HoldIndex, start: date, end: date, previous: EquipmentTimeline | None = None
+) -> EquipmentTimeline:
+    """Every stock item over ``start``–``end`` (inclusive), by category then name. ``previous`` (the
+    same days read before) lends the rows of items whose stock and holds are unchanged."""
+    before: dict[uuid.UUID, TimelineRow] = {}
+    if previous is not None and (previous.start, previous.end) == (start, end):
+        before = {row.stock.id: row for row in previous.rows}
     rows = []
     for stock in sorted(index.stock.values(), key=lambda s: (s.category.lower(), s.name.lower(), s.id)):
-        holds = [h for h in index.holds_of(stock.id) if h.last >= start and h.first <= end]
-        bars, count = lanes(holds)
-        rows.append(TimelineRow(stock, bars, count, day_levels(stock, holds, start, end)))
+        holds = tuple(h for h in index.holds_of(stock.id) if h.last >= start and h.first <= end)
+        old = before.get(stock.id)
+        if old is not None and old.stock == stock and old.holds == holds:
+            rows.append(old)
+        else:
+            rows.append(timeline_row(stock, holds, start, end))
     return EquipmentTimeline(start, end, rows)
 
 

@@ -118,9 +118,9 @@ class EquipmentTimelinePanel(QWidget):
         """Read the holds again and show them; a failed read is said, the last timeline stays."""
         if self.db is None:
             return
-        try:
+        try:  # the rows of items whose holds did not change are the last read's
             timeline = equipment_timeline(
-                hold_index(self.db), self.start, self.start + timedelta(days=DAYS_SHOWN - 1)
+                hold_index(self.db), self.start, self.start + timedelta(days=DAYS_SHOWN - 1), self.timeline
             )
         except StorageError as error:
             self.status.setText(f"Could not read the equipment: {error}")
@@ -159,13 +159,20 @@ class EquipmentTimelinePanel(QWidget):
 
     def _show_count(self) -> None:
         assert self.timeline is not None
-        rows = [r for r in self.timeline.rows if r.short_days]
+        rows = [r for r in self.timeline.rows if r.short]
         if not self.timeline.rows:
             text = "No equipment yet: Edit › Equipment… adds the stock the company owns."
         elif not rows:
             text = "No shortages in this year"
         else:
-            days = len({lv.day for r in rows for lv in r.short_days})
+            days = len(
+                {
+                    first + timedelta(days=i)
+                    for r in rows
+                    for first, last in r.short
+                    for i in range((last - first).days + 1)
+                }
+            )
             text = (
                 f"{len(rows)} item{'s' if len(rows) != 1 else ''} short on {days} "
                 f"day{'s' if days != 1 else ''}: {', '.join(r.stock.name for r in rows[:3])}"

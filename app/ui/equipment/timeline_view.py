@@ -234,9 +234,7 @@ class EquipmentTimelineView(DayGridView):
         for item in self.timeline.rows if self.timeline is not None else ():
             if self.category and item.stock.category != self.category:
                 continue
-            if (needle and needle not in item.stock.name.casefold()) or (
-                self.short_only and not item.short_days
-            ):
+            if (needle and needle not in item.stock.name.casefold()) or (self.short_only and not item.short):
                 continue
             groups.setdefault(item.stock.category, []).append(item)
         for category, items in groups.items():
@@ -257,15 +255,13 @@ class EquipmentTimelineView(DayGridView):
         return [d.item.stock.id for d in self.row_data if d.item is not None and d.lane is None]
 
     def level(self, item: TimelineRow, day: date) -> DayLevel:
-        assert self.timeline is not None
-        return item.levels[(day - self.timeline.start).days]
+        return item.level(day)
 
     def scale(self, item: TimelineRow) -> float:
         """The quantity a levels row is tall: the owned or the most held on a day, whichever is more."""
         found = self._scales.get(item.stock.id)
         if found is None:
-            peak = max((lv.held for lv in item.levels), default=item.stock.owned)
-            found = self._scales[item.stock.id] = float(max(item.stock.owned, peak)) or 1.0
+            found = self._scales[item.stock.id] = float(max(item.stock.owned, item.peak_held)) or 1.0
         return found
 
     def bars_on(self, item: TimelineRow, day: date) -> list[TimelineBar]:
@@ -283,7 +279,7 @@ class EquipmentTimelineView(DayGridView):
         return by_day.get(day, [])
 
     def bar_is_short(self, item: TimelineRow, bar: TimelineBar) -> bool:
-        return any(bar in self.bars_on(item, lv.day) for lv in item.short_days)
+        return item.short_between(bar.hold.first, bar.hold.last)
 
     def bar_rect(self, bar: TimelineBar, y: float) -> QRectF:
         x0 = self.grid.x_of_day(bar.hold.first) + 2
