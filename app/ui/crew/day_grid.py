@@ -8,6 +8,7 @@ derived from it) and answers :meth:`tooltip_at`; ``grid`` is its
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -76,7 +77,8 @@ class DayGridView(QAbstractScrollArea):
         x = (day - self.grid.start).days * self.day_width
         if centre:
             x -= (self.viewport().width() - NAME_WIDTH) / 2 - self.day_width / 2
-        self.horizontalScrollBar().setValue(int(x))
+        # Up to the whole pixel: at the left edge, none of the day before peeks in (nor its month's name).
+        self.horizontalScrollBar().setValue(math.ceil(x))
 
     def scroll_to_row(self, row: int) -> None:
         """Bring a row into view (to the middle when it was out of it)."""
