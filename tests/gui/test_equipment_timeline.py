@@ -223,3 +223,34 @@ def test_the_capacity_view_has_an_equipment_mode(
     assert view.figure.axes[0].get_title(loc="left") == "500 mm LED panel: held against what can go out"
     mode.setCurrentIndex(mode.findData("crew"))
     assert view.role_combo.itemText(0) == "All roles"
+
+
+def test_from_an_empty_database_the_timeline_says_how_to_add_stock(
+    qtbot: Any, empty_db: Database, dialogs: FakeDialogs
+) -> None:
+    window = shown_window(qtbot, empty_db, dialogs)
+    assert window.workspace is None
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    qtbot.keyClick(window, Qt.Key.Key_E, CTRL | SHIFT)
+    panel = window.equipment_timeline.panel
+    qtbot.waitUntil(lambda: panel.is_loaded() and panel.view.isVisible())
+    assert panel.view.grid.rows == [] and panel.view.grid.project_days is None
+    assert panel.status.text() == "No equipment yet: Edit › Equipment… adds the stock the company owns."
+    assert panel.view.tooltip_at(QPoint(NAME_WIDTH + 5, HEADER_HEIGHT + 5)) == ""
+
+
+def test_the_capacity_views_equipment_mode_follows_a_quantity_typed(
+    qtbot: Any, eq_window: MainWindow, scene: EquipmentScene
+) -> None:
+    eq_window.capacity_dock.toggleViewAction().trigger()
+    view = eq_window.capacity_view
+    qtbot.waitUntil(lambda: view.canvas is not None)
+    view.set_range(MARCH(6), MARCH(17))
+    mode = view.findChild(QComboBox, "capacityMode")
+    mode.setCurrentIndex(mode.findData("equipment"))
+    assert view.status.text() == "3 days short"
+    production = eq_window.workspace.production_view
+    type_into_cell(qtbot, production, cell(eq_window, scene.lines["Vantage booth"], "quantity"), "100")
+    qtbot.waitUntil(lambda: view.status.text() == "No shortages")
+    assert view.table is not None and view.table.cell(MARCH(9), scene.panel_id).demand_tentative == 100

@@ -198,7 +198,7 @@ class CapacityTable:
     roles: list[tuple[uuid.UUID | None, str]]  # rows, in role-name order
     cells: dict[tuple[date, uuid.UUID | None], CapacityCell]
     # Per role over the whole range, day by day: (people-days assigned, people-days needed).
-    staffed: dict[uuid.UUID | None, tuple[int, int]] = field(default_factory=dict)
+    staffed: dict[uuid.UUID | None, tuple[int, Count]] = field(default_factory=dict)
 
     def cell(self, period: date, role_id: uuid.UUID | None) -> CapacityCell:
         return self.cells[(period, role_id)]
