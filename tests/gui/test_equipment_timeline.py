@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QComboBox
 
@@ -254,3 +254,43 @@ def test_the_capacity_views_equipment_mode_follows_a_quantity_typed(
     type_into_cell(qtbot, production, cell(eq_window, scene.lines["Vantage booth"], "quantity"), "100")
     qtbot.waitUntil(lambda: view.status.text() == "No shortages")
     assert view.table is not None and view.table.cell(MARCH(9), scene.panel_id).demand_tentative == 100
+
+
+def test_where_the_timeline_opens_survives_a_restart(
+    qtbot: Any, empty_db: Database, scene: EquipmentScene, dialogs: FakeDialogs, tmp_path: Any
+) -> None:
+    path = str(tmp_path / "settings" / "tandem.ini")
+
+    def start() -> MainWindow:
+        win = MainWindow(
+            dialogs=dialogs,
+            settings=QSettings(path, QSettings.Format.IniFormat),  # type: ignore[arg-type]
+            watch_sharing=False,
+            backup_on_open=False,
+        )
+        qtbot.addWidget(win)
+        win.resize(1500, 900)
+        win.set_database(empty_db)
+        win.show()
+        qtbot.waitExposed(win)
+        return win
+
+    first = start()
+    view_menu = next(a.menu() for a in first.menuBar().actions() if a.text() == "&View")
+    assert "Equipment timeline" in [a.text() for a in view_menu.actions()]
+    opens = next(a.menu() for a in view_menu.actions() if a.text() == "Equipment timeline opens")
+    next(a for a in opens.actions() if a.text() == "In a window of its own").trigger()
+    place = first.equipment_timeline.place
+    open_timeline(qtbot, first)
+    assert place.window.isVisible() and place.window.objectName() == "equipmentTimelineWindow"
+    assert first.places.count() == 1  # no tab: the estimate alone
+    first.close()
+    assert not place.window.isVisible()
+    QApplication.processEvents()
+    assert QSettings(path, QSettings.Format.IniFormat).value("equipment_timeline/layout") == "window"
+    assert QSettings(path, QSettings.Format.IniFormat).value("crew_calendar/layout") is None  # its own key
+
+    second = start()
+    panel = open_timeline(qtbot, second)
+    assert panel.window() is second.equipment_timeline.place.window
+    second.close()
