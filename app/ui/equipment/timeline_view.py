@@ -81,7 +81,7 @@ class TimelinePainting(CalendarPainting):
                 p.fillRect(QRect(0, y, width, ROW_HEIGHT), GROUP_BG)
             else:
                 for day in days:
-                    if self.view.level(data.item, day).short > 0:
+                    if data.item.short_between(day, day):
                         p.fillRect(QRectF(grid.x_of_day(day), y, grid.day_width, ROW_HEIGHT), SHORT_DAY)
             p.setPen(GRID)
             p.drawLine(0, y + ROW_HEIGHT - 1, width, y + ROW_HEIGHT - 1)
