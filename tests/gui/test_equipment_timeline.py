@@ -122,6 +122,12 @@ def test_the_timeline_opens_in_a_tab_on_the_projects_days_with_bars_levels_and_s
     assert not any(is_red(image.pixelColor(point(view, panels, MARCH(12), dy))) for dy in range(ROW_HEIGHT))
     assert top > HEADER_HEIGHT and point(view, panels, MARCH(9)).x() > NAME_WIDTH
 
+    # Week zoom: wide days also say their figures ("692 of 400"); the day kept at the left edge stays.
+    view.scroll_to_day(MARCH(8), centre=False)
+    panel.set_zoom("week")
+    assert view.grid.day_at_x(NAME_WIDTH + 1) == MARCH(8) and view.day_width >= 90
+    assert not view.viewport().grab().isNull()
+
     # Filters: the short items only; then by category.
     panel.short_only.setChecked(True)
     assert view.visible_items() == [view.row_data[panels].item.stock.id]  # type: ignore[union-attr]

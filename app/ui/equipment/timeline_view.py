@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QFontMetrics, QMouseEvent, QPainter, QPen, QStaticText
+from PySide6.QtGui import QColor, QFontMetrics, QMouseEvent, QPainter, QPen, QStaticText
 from PySide6.QtWidgets import QWidget
 
 from app.models.enums import ProjectStatus
@@ -43,6 +43,8 @@ from app.ui.crew.calendar_style import (
 from app.ui.crew.day_grid import DayGridView
 
 SHORT_DAY = faint(CONFLICT)  # the days an item is short, behind its rows
+FIGURES_WIDTH = 90.0  # a day at least this wide says its figures (week zoom)
+FIGURE_BG = QColor(255, 255, 255, 220)
 CHART_PAD = 3
 
 
@@ -120,6 +122,30 @@ class TimelinePainting(CalendarPainting):
         p.setBrush(Qt.BrushStyle.NoBrush)
         p.drawRects(short_bars)
         draw_bars(p, {}, {}, labels, 0.0, False)
+        if self.geometry.day_width >= FIGURES_WIDTH:
+            self._figures(p, first, last, days, metrics)
+
+    def _figures(self, p: QPainter, first: int, last: int, days: list[date], metrics: QFontMetrics) -> None:
+        """Wide days (week zoom): each levels cell says "692 of 400" in its corner, red when short."""
+        for row in range(first, last):
+            data = self.view.row_data[row]
+            if data.item is None or data.lane is not None:
+                continue
+            for day in days:
+                level = data.item.level(day)
+                if not level.held:
+                    continue
+                text = f"{quantity_text(level.held)} of {quantity_text(level.available)}"
+                width = metrics.horizontalAdvance(text) + 6
+                box = QRectF(
+                    self.geometry.x_of_day(day) + self.geometry.day_width - width - 3,
+                    self.geometry.y_of_row(row) + 2,
+                    width,
+                    metrics.height(),
+                )
+                p.fillRect(box, CONFLICT if level.short else FIGURE_BG)
+                p.setPen(QColor(Qt.GlobalColor.white) if level.short else TEXT)
+                p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
 
     def _chart(
         self,
