@@ -106,6 +106,7 @@ def main() -> int:
         for path in company_shots(app, db, out):
             print(path)
         _calendar(app, db, out)  # last: its crew scene would change the other pictures
+        print(equipment_timeline_shot(db, out))  # after it: without stock it adds the equipment scene
         window.close()
         db.close()
     return 0
@@ -145,6 +146,40 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     print(out / "calendar.png")
     panel.close()
     panel.deleteLater()
+
+
+def equipment_timeline_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The equipment timeline on the Vantage booth's days, a shortage of panels in red (the demo's
+    inventory when it has one, else the equipment scene the GUI tests use)."""
+    from datetime import date, timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.services.equipment.availability import hold_index
+    from app.services.projects.dates import dated_projects
+    from app.ui.equipment.timeline_panel import EquipmentTimelinePanel
+    from tests.timeline_scene import build_equipment_scene
+
+    if not hold_index(db).stock:
+        build_equipment_scene(db)
+    panel = EquipmentTimelinePanel()
+    panel.resize(1500, 560)
+    panel.set_database(db)
+    panel.show()
+    panel.load(date(2027, 2, 1))
+    vantage = [d for d in dated_projects(db) if d.name.startswith("Vantage")]
+    panel.show_project((vantage[0].first, vantage[0].last) if vantage else None)
+    panel.view.painting.today = date(2027, 3, 1)  # a fixed "today" so the picture does not change by the day
+    QApplication.processEvents()  # laid out: the day width is final before scrolling
+    if vantage:
+        panel.view.scroll_to_day(vantage[0].first - timedelta(days=5), centre=False)
+    panel.view.setFocus()
+    QApplication.processEvents()
+    path = out / "equipment-timeline.png"
+    panel.grab().save(str(path))
+    panel.close()
+    panel.deleteLater()
+    return path
 
 
 if __name__ == "__main__":

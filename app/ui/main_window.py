@@ -37,6 +37,7 @@ from app.ui.crew.staffing_panel import StaffingPanel
 from app.ui.dialogs import UserDialogs
 from app.ui.directory_actions import DirectoryActions
 from app.ui.editor_actions import EditorActions
+from app.ui.equipment.timeline_actions import EquipmentTimelineActions
 from app.ui.estimate.actions import EstimateActions
 from app.ui.estimate.catalog_panel import CatalogPanel
 from app.ui.estimate.edit_actions import EditActions
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.quote_actions = QuoteActions(self)  # the quote as a PDF and printed
         self._build_actions()
         self._build_menus()
+        self.equipment_timeline = EquipmentTimelineActions(self)  # View › Equipment timeline (its place)
         install_window_menus(self)
         self.presence_label = status_label(self.statusBar(), "presenceLabel")
         # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         self._show_share_state(db)
         self.navigator.load(db)
         self.crew_panel.set_database(db)
+        self.equipment_timeline.set_database(db)
         self.company_actions.use_locale(db)
         with db.read() as conn:
             self.catalog.set_entries(load_catalog(conn))
@@ -342,6 +345,7 @@ class MainWindow(QMainWindow):
         try:
             self.navigator.load(self.db)
             self.crew_panel.refresh()
+            self.equipment_timeline.refresh()
             self.project_actions.refresh()
             self.company_actions.refresh()
             self.editor_actions.refresh()

@@ -15,9 +15,11 @@ from PySide6.QtCore import QObject
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QDockWidget, QStatusBar, QWidget
+    from PySide6.QtGui import QUndoGroup
+    from PySide6.QtWidgets import QDockWidget, QMenuBar, QStatusBar, QTabWidget, QWidget
 
     from app.services.storage.database import Database
+    from app.ui.crew.capacity_view import CapacityView
     from app.ui.crew.panel import CrewCalendarPanel
     from app.ui.dialogs import UserDialogs
     from app.ui.estimate.catalog_panel import CatalogPanel
@@ -57,6 +59,19 @@ class Shell(Protocol):
     def crew_panel(self) -> CrewCalendarPanel: ...
 
     @property
+    def places(self) -> QTabWidget:
+        """The central tabs: the estimate, and the places beside it (crew calendar, equipment timeline)."""
+        ...
+
+    @property
+    def undo_group(self) -> QUndoGroup:
+        """Every undo stack of the window; its index changes with each step taken, undone or redone."""
+        ...
+
+    @property
+    def capacity_view(self) -> CapacityView: ...
+
+    @property
     def reprice(self) -> IdleReload:
         """Reload (and so reprice) the open estimate once no cell is being edited."""
         ...
@@ -66,6 +81,8 @@ class Shell(Protocol):
         ...
 
     def statusBar(self) -> QStatusBar: ...
+
+    def menuBar(self) -> QMenuBar: ...
 
     def set_database(self, db: Database) -> None: ...
 

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.gui
 ACTION_MODULES = ["ui/directory_actions.py", "ui/editor_actions.py", "ui/estimate/actions.py",
                   "ui/estimate/edit_actions.py", "ui/excel/export_actions.py", "ui/excel/import_actions.py",
                   "ui/storage/file_actions.py", "ui/projects/actions.py", "ui/company/actions.py",
+                  "ui/equipment/timeline_actions.py",
                   "ui/shell.py"]  # ShellActions, which every one starts from
 
 
@@ -42,6 +43,6 @@ def test_the_shell_lists_exactly_what_the_actions_use() -> None:
 def test_every_action_is_built_on_the_shell(window: MainWindow) -> None:
     for actions in (window.file_actions, window.directory_actions, window.editor_actions, window.edit_actions,
                     window.estimate_actions, window.import_actions, window.export_actions,
-                    window.project_actions, window.company_actions):
+                    window.project_actions, window.company_actions, window.equipment_timeline):
         assert isinstance(actions, ShellActions)
         assert actions.shell is window and actions.window is window and actions.parent() is window

@@ -46,6 +46,7 @@ NO_ROLE = "No role"
 TENTATIVE_STATUSES = frozenset({ProjectStatus.QUOTED})
 CONFIRMED_STATUSES = frozenset({ProjectStatus.WON, ProjectStatus.IN_PRODUCTION})
 _DAY = timedelta(days=1)
+Count = int | Decimal  # people (crew), or a quantity of an item (the equipment mode)
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,15 +163,15 @@ class CapacityCell:
 
     period: date  # the day, or the Monday of the week
     day: date
-    role_id: uuid.UUID | None
+    role_id: uuid.UUID | None  # (the equipment mode: the item's id)
     role_name: str
-    demand_tentative: int
-    demand_confirmed: int
-    supply: int
+    demand_tentative: Count
+    demand_confirmed: Count
+    supply: Count
     assigned: int = 0  # people on the calendar that day for these projects, in this role
 
     @property
-    def demand(self) -> int:
+    def demand(self) -> Count:
         return self.demand_tentative + self.demand_confirmed
 
     @property
@@ -184,7 +185,7 @@ class CapacityCell:
         return self.demand > self.supply
 
     @property
-    def shortfall(self) -> int:
+    def shortfall(self) -> Count:
         return max(self.demand - self.supply, 0)
 
 
@@ -197,7 +198,7 @@ class CapacityTable:
     roles: list[tuple[uuid.UUID | None, str]]  # rows, in role-name order
     cells: dict[tuple[date, uuid.UUID | None], CapacityCell]
     # Per role over the whole range, day by day: (people-days assigned, people-days needed).
-    staffed: dict[uuid.UUID | None, tuple[int, int]] = field(default_factory=dict)
+    staffed: dict[uuid.UUID | None, tuple[int, Count]] = field(default_factory=dict)
 
     def cell(self, period: date, role_id: uuid.UUID | None) -> CapacityCell:
         return self.cells[(period, role_id)]
@@ -214,8 +215,8 @@ def _days(start: date, end: date) -> list[date]:
     return [start + i * _DAY for i in range((end - start).days + 1)]
 
 
-def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityTable:
-    """Demand (tentative, confirmed) against supply per period and role, ``by`` "day" or "week"."""
+def table_range(start: date, end: date, by: str) -> tuple[date, date]:
+    """The days a table by ``by`` ("day" or "week": whole weeks, Monday to Sunday) covers."""
     if by not in {"day", "week"}:
         raise ValueError('by must be "day" or "week"')
     if end < start:
@@ -223,6 +224,12 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
     if by == "week":
         start -= start.weekday() * _DAY
         end += (6 - end.weekday()) * _DAY
+    return start, end
+
+
+def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityTable:
+    """Demand (tentative, confirmed) against supply per period and role, ``by`` "day" or "week"."""
+    start, end = table_range(start, end, by)
     days = _days(start, end)
     statuses = [s.value for s in TENTATIVE_STATUSES | CONFIRMED_STATUSES]
     r, cr = Role.__table__, CrewRole.__table__  # type: ignore[attr-defined]
@@ -291,12 +298,18 @@ def capacity(db: Database, start: date, end: date, by: str = "day") -> CapacityT
     if by == "day":
         return CapacityTable(start, end, by, days, roles, daily, staffed)
     weeks = days[::7]
+    return CapacityTable(start, end, by, weeks, roles, week_cells(daily, weeks, roles), staffed)
+
+
+def week_cells(daily: dict[tuple[date, uuid.UUID | None], CapacityCell], weeks: list[date],
+               rows: list[tuple[uuid.UUID | None, str]]) -> dict[tuple[date, uuid.UUID | None], CapacityCell]:
+    """Each week of each row as its worst day (the most over, then the most needed)."""
     cells = {}
     for monday in weeks:
-        for role_id, _ in roles:
+        for role_id, _ in rows:
             week = [daily[(monday + i * _DAY, role_id)] for i in range(7)]
             worst = max(week, key=lambda c: (c.demand - c.supply, c.demand))
             cells[(monday, role_id)] = CapacityCell(
                 monday, worst.day, role_id, worst.role_name, worst.demand_tentative,
                 worst.demand_confirmed, worst.supply, worst.assigned)
-    return CapacityTable(start, end, by, weeks, roles, cells, staffed)
+    return cells

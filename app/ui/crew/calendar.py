@@ -1,8 +1,8 @@
 """The crew calendar: people down the side grouped by role, days across, assignments as bars.
 
-A QAbstractScrollArea that paints only the rows and days in view, so a year of
-hundreds of people scrolls smoothly. It reads a CrewBoard and never writes: drags
-and keys become requests (signals) that the panel turns into undo commands.
+A DayGridView (app/ui/crew/day_grid.py, shared with the equipment timeline) that paints only the
+rows and days in view, so a year of hundreds of people scrolls smoothly. It reads a CrewBoard and
+never writes: drags and keys become requests (signals) that the panel turns into undo commands.
 
 The view owns the rest: its ``grid`` (a CalendarGeometry: where things are, hit-testing;
 not ``geometry``, which is QWidget's), its ``painting`` (which reads the grid and the
@@ -23,24 +23,18 @@ from PySide6.QtGui import (
     QDragLeaveEvent,
     QDragMoveEvent,
     QDropEvent,
-    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
-    QPainter,
-    QPaintEvent,
-    QResizeEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QWidget
 
-from app.ui.crew.calendar_geometry import CalendarGeometry
 from app.ui.crew.calendar_painting import CalendarPainting
 from app.ui.crew.calendar_style import (
     HEADER_HEIGHT,
-    NAME_WIDTH,
-    ROW_HEIGHT,
     CalendarRow,
     project_colours,
 )
+from app.ui.crew.day_grid import DayGridView
 from app.ui.crew.interactions import BarDrag, BarEdit
 from app.ui.crew.roster import crew_from_mime
 
@@ -51,7 +45,7 @@ if TYPE_CHECKING:
     from app.services.crew.records import AssignmentInfo
 
 
-class CrewCalendarView(QAbstractScrollArea):
+class CrewCalendarView(DayGridView):
     selectionChanged = Signal(object)  # assignment id or None
     editRequested = Signal(object)  # BarEdit
     deleteRequested = Signal(object)  # assignment id
@@ -64,9 +58,6 @@ class CrewCalendarView(QAbstractScrollArea):
         self.viewport().setObjectName("crewCalendarViewport")
         self.setAcceptDrops(True)
         self.viewport().setAcceptDrops(True)
-        self.viewport().setMouseTracking(True)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.grid = CalendarGeometry()
         self.role_filter: uuid.UUID | None = None
         self.name_filter = ""
         self.selected: uuid.UUID | None = None
@@ -74,8 +65,6 @@ class CrewCalendarView(QAbstractScrollArea):
         self.drop_target: tuple[uuid.UUID, date] | None = None
         self._drag: BarDrag | None = None
         self.painting = CalendarPainting(self.grid, self, self.font())
-        self.horizontalScrollBar().valueChanged.connect(self._on_hscroll)
-        self.verticalScrollBar().valueChanged.connect(self._on_vscroll)
 
     # -- what the geometry knows, asked of the view ------------------------------------------
 
@@ -92,22 +81,8 @@ class CrewCalendarView(QAbstractScrollArea):
         return self.grid.row_of
 
     @property
-    def zoom(self) -> str:
-        return self.grid.zoom
-
-    @property
-    def day_width(self) -> float:
-        return self.grid.day_width
-
-    @property
     def hour_width(self) -> float:
         return self.grid.hour_width
-
-    def x_of_day(self, day: date) -> float:
-        return self.grid.x_of_day(day)
-
-    def y_of_row(self, row: int) -> int:
-        return self.grid.y_of_row(row)
 
     def crew_at_y(self, y: int) -> uuid.UUID | None:
         return self.grid.crew_at_y(y)
@@ -125,14 +100,6 @@ class CrewCalendarView(QAbstractScrollArea):
         return self.painting.bar_colour(a)
 
     # -- data ------------------------------------------------------------------------------
-
-    def _on_hscroll(self, value: int) -> None:
-        self.grid.hscroll = value
-        self.viewport().update()
-
-    def _on_vscroll(self, value: int) -> None:
-        self.grid.vscroll = value
-        self.viewport().update()
 
     def set_board(self, board: CrewBoard | None, start: date, days: int) -> None:
         self.grid.board = board
@@ -193,24 +160,11 @@ class CrewCalendarView(QAbstractScrollArea):
         self.name_filter = name
         self.refresh()
 
-    def set_zoom(self, zoom: str) -> None:
-        left = self.grid.day_at_x(NAME_WIDTH + 1)
-        self.grid.zoom = zoom
+    def _relayout(self) -> None:
         self.grid.layout_lanes()
-        self._update_day_width()
-        self._update_scrollbars()
-        if left is not None:
-            self.scroll_to_day(left, centre=False)
-        self.viewport().update()
 
     def visible_crew(self) -> list[uuid.UUID]:
         return [r.id for r in self.rows if r.kind == "crew" and r.id is not None]
-
-    def scroll_to_day(self, day: date, centre: bool = True) -> None:
-        x = (day - self.grid.start).days * self.day_width
-        if centre:
-            x -= (self.viewport().width() - NAME_WIDTH) / 2 - self.day_width / 2
-        self.horizontalScrollBar().setValue(int(x))
 
     def scroll_to_assignment(self, assignment_id: uuid.UUID) -> None:
         if self.board is None or assignment_id not in self.board.assignments:
@@ -223,11 +177,7 @@ class CrewCalendarView(QAbstractScrollArea):
             if row is None:
                 return
         self.scroll_to_day(a.starts_at.date())
-        vbar = self.verticalScrollBar()
-        top = row * ROW_HEIGHT
-        visible = self.viewport().height() - HEADER_HEIGHT
-        if not vbar.value() <= top <= vbar.value() + visible - ROW_HEIGHT:
-            vbar.setValue(top - visible // 2)
+        self.scroll_to_row(row)
 
     def select(self, assignment_id: uuid.UUID | None) -> None:
         if assignment_id != self.selected:
@@ -239,49 +189,7 @@ class CrewCalendarView(QAbstractScrollArea):
         self.preview = edit
         self.viewport().update()
 
-    # -- painting ---------------------------------------------------------------------------
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self.viewport())
-        try:
-            self.painting.paint(painter, self.viewport().rect())
-        finally:
-            painter.end()
-
     # -- events ------------------------------------------------------------------------------
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._update_day_width()
-        self._update_scrollbars()
-
-    def _update_day_width(self) -> None:
-        self.grid.fit_day_width(self.viewport().width())
-
-    def _update_scrollbars(self) -> None:
-        grid = self.grid
-        vw, vh = self.viewport().width(), self.viewport().height()
-        content_w = int(grid.days * grid.day_width)
-        hbar = self.horizontalScrollBar()
-        hbar.setRange(0, max(0, content_w - (vw - NAME_WIDTH)))
-        hbar.setPageStep(max(1, vw - NAME_WIDTH))
-        hbar.setSingleStep(max(1, int(grid.day_width / 3)))
-        vbar = self.verticalScrollBar()
-        vbar.setRange(0, max(0, len(grid.rows) * ROW_HEIGHT - (vh - HEADER_HEIGHT)))
-        vbar.setPageStep(max(1, vh - HEADER_HEIGHT))
-        vbar.setSingleStep(ROW_HEIGHT // 2)
-
-    def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip:
-            assert isinstance(event, QHelpEvent)
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-                event.ignore()
-            return True
-        return super().viewportEvent(event)
 
     def tooltip_at(self, pos: QPoint) -> str:
         hit = self.bar_at(pos)

@@ -52,6 +52,28 @@ from app.ui.crew.calendar_style import (
 )
 
 
+def draw_bars(p: QPainter, filled: dict[int, list[QRectF]], hatched: dict[int, list[QRectF]],
+              labels: dict[int, list[tuple[QPointF, QStaticText]]], radius: float, smooth: bool) -> None:
+    """Bars batched by colour (rgba → rects): confirmed ones filled, tentative ones a tint, an outline
+    and diagonal hatching in their colour; then the labels, batched by their text colour."""
+    p.setPen(Qt.PenStyle.NoPen)
+    for key, rects in filled.items():
+        p.setBrush(QColor.fromRgba(key))
+        draw_rects(p, rects, radius)
+    for key, rects in hatched.items():
+        tint, stripes, _ = tentative_rgb(key)
+        p.setPen(QPen(QColor.fromRgba(key), 1.5 if smooth else 1))
+        p.setBrush(tint)
+        draw_rects(p, [r.adjusted(0.5, 0.5, -0.5, -0.5) for r in rects], radius)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(stripes)
+        p.drawRects([r.adjusted(1.5, 1.5, -1.5, -1.5) for r in rects])
+    for key, items in labels.items():
+        p.setPen(QColor.fromRgba(key))
+        for point, text in items:
+            p.drawStaticText(point, text)
+
+
 class CalendarMarks(Protocol):
     """What the view marks on the calendar (the view is one)."""
 
@@ -185,22 +207,7 @@ class CalendarPainting:
                     text_key = 0xFFFFFFFF if confirmed else tentative_rgb(key)[2].rgba()
                     at = QPointF(rect.x() + 5, rect.y() + (rect.height() - text_height) / 2)
                     labels[text_key].append((at, self._static(metrics, label, int(rect.width()) - 9)))
-        p.setPen(Qt.PenStyle.NoPen)
-        for key, rects in filled.items():
-            p.setBrush(QColor.fromRgba(key))
-            draw_rects(p, rects, radius)
-        for key, rects in hatched.items():
-            tint, stripes, _ = tentative_rgb(key)
-            p.setPen(QPen(QColor.fromRgba(key), 1.5 if smooth else 1))
-            p.setBrush(tint)
-            draw_rects(p, [r.adjusted(0.5, 0.5, -0.5, -0.5) for r in rects], radius)
-            p.setPen(Qt.PenStyle.NoPen)
-            p.setBrush(stripes)
-            p.drawRects([r.adjusted(1.5, 1.5, -1.5, -1.5) for r in rects])
-        for key, items in labels.items():
-            p.setPen(QColor.fromRgba(key))
-            for point, text in items:
-                p.drawStaticText(point, text)
+        draw_bars(p, filled, hatched, labels, radius, smooth)
         for a in ghosts:
             rect = self.geometry.bar_rect(a.crew_member_id, a.starts_at, a.ends_at, a.id)
             self._paint_bar(p, a, rect, metrics, smooth, ghost=True)
@@ -320,6 +327,10 @@ class CalendarPainting:
         p.setPen(WEEK_LINE)
         p.drawLine(NAME_WIDTH - 1, 0, NAME_WIDTH - 1, height)
 
+    def header_title(self) -> str:
+        """What the corner above the names says."""
+        return f"Crew · {sum(1 for r in self.geometry.rows if r.kind == 'crew')}"
+
     def _paint_header(self, p: QPainter, days: list[date], width: int) -> None:
         p.fillRect(QRect(0, 0, width, HEADER_HEIGHT), QColor("#f7f8fa"))
         p.setClipRect(QRect(NAME_WIDTH, 0, width - NAME_WIDTH, HEADER_HEIGHT))
@@ -359,8 +370,7 @@ class CalendarPainting:
         p.drawLine(0, HEADER_HEIGHT - 1, width, HEADER_HEIGHT - 1)
         p.setFont(self._bold)
         p.setPen(TEXT)
-        count = sum(1 for r in self.geometry.rows if r.kind == "crew")
         p.drawText(QRect(10, 0, NAME_WIDTH - 20, HEADER_HEIGHT), Qt.AlignmentFlag.AlignVCenter,
-                   f"Crew · {count}")
+                   self.header_title())
         p.drawLine(NAME_WIDTH - 1, 0, NAME_WIDTH - 1, HEADER_HEIGHT)
 

@@ -1,15 +1,19 @@
-"""The capacity view: crew demand against supply per role and day (or week), drawn with matplotlib.
+"""The capacity view: crew demand against supply per role and day (or week), drawn with matplotlib;
+in its equipment mode, the equipment held against what can go out per item, from the same service
+as the equipment timeline (app.services.equipment.timeline.equipment_capacity).
 
 matplotlib is imported the first time the view is shown, so that starting the app
-does not pay for it. All roles: a heatmap of demand ÷ supply, each cell labelled
-"needed/available", over-committed cells red and outlined. One role: stacked bars
-of confirmed and tentative demand against a line of the crew available.
+does not pay for it. All roles (items): a heatmap of demand ÷ supply, each cell labelled
+"needed/available", over-committed (short) cells red and outlined. One role (item): stacked bars
+of confirmed and tentative demand against a line of the crew (the quantity) available.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QDate
@@ -24,7 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.crew.capacity import CapacityCell, CapacityTable, capacity
+from app.services.crew.capacity import CapacityCell, CapacityTable, Count, capacity
+from app.services.equipment.availability import hold_index
+from app.services.equipment.timeline import equipment_capacity, quantity_text
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 
@@ -34,6 +40,38 @@ SUPPLY = "#222222"
 OVER = "#c62828"
 ASSIGNED = "#1b8a3a"
 ALL_ROLES = "All roles"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """What the view says in a mode: crew (people per role) or equipment (quantities per item)."""
+
+    key: str
+    label: str
+    all_rows: str
+    empty: str
+    heatmap_title: str
+    bar_title: str  # formatted with the row's name
+    supply_label: str
+    y_label: str
+    over: str  # the word on an over-committed bar
+    some_over: str  # formatted with the count of days and its plural "s"
+    none_over: str
+
+
+CREW = Mode("crew", "Crew", ALL_ROLES, "No crew or labour calls in this range",
+            "Crew needed / available (quoted and won work); red: over-committed",
+            "{}: crew needed against crew available", "Crew available", "People", "over",
+            "{} over-committed day{}", "No over-committed days")
+EQUIPMENT = Mode("equipment", "Equipment", "All items", "No equipment held in this range",
+                 "Equipment held / available (quoted and won work); red: short",
+                 "{}: held against what can go out", "Available (owned less out of service)", "Quantity",
+                 "short", "{} day{} short", "No shortages")
+MODES = {mode.key: mode for mode in (CREW, EQUIPMENT)}
+
+
+def count_text(value: Count) -> str:
+    return quantity_text(value) if isinstance(value, Decimal) else str(value)
 
 
 def _qdate(day: date) -> QDate:
@@ -46,7 +84,7 @@ def _pydate(day: QDate) -> date:
 
 def cell_label(cell: CapacityCell) -> str:
     """What a heatmap cell says: people needed / crew available."""
-    return f"{cell.demand}/{cell.supply}" if cell.demand else ""
+    return f"{count_text(cell.demand)}/{count_text(cell.supply)}" if cell.demand else ""
 
 
 class CapacityView(QWidget):
@@ -73,6 +111,11 @@ class CapacityView(QWidget):
         self.by_combo.addItem("By day", "day")
         self.by_combo.addItem("By week", "week")
         self.by_combo.currentIndexChanged.connect(self._on_filter_changed)
+        self.mode_combo = QComboBox(self)  # crew, or equipment: the switch between the two
+        self.mode_combo.setObjectName("capacityMode")
+        for mode in MODES.values():
+            self.mode_combo.addItem(mode.label, mode.key)
+        self.mode_combo.currentIndexChanged.connect(self._on_mode_changed)
         self.role_combo = QComboBox(self)
         self.role_combo.setObjectName("capacityRole")
         self.role_combo.addItem(ALL_ROLES, None)
@@ -84,8 +127,8 @@ class CapacityView(QWidget):
         self.status = QLabel(self)
         self.status.setObjectName("capacityStatus")
         controls = QHBoxLayout()
-        for text, widget in (("From", self.start_edit), ("to", self.end_edit), ("", self.by_combo),
-                             ("Role", self.role_combo)):
+        for text, widget in (("", self.mode_combo), ("From", self.start_edit), ("to", self.end_edit),
+                             ("", self.by_combo), ("", self.role_combo)):
             if text:
                 controls.addWidget(QLabel(text, self))
             controls.addWidget(widget)
@@ -122,6 +165,17 @@ class CapacityView(QWidget):
     def selected_role(self) -> uuid.UUID | None:
         data = self.role_combo.currentData()
         return uuid.UUID(data) if data else None
+
+    @property
+    def mode(self) -> Mode:
+        return MODES[self.mode_combo.currentData() or CREW.key]
+
+    def _on_mode_changed(self, *_args: Any) -> None:
+        self.role_combo.blockSignals(True)
+        self.role_combo.setCurrentIndex(0)
+        self.role_combo.setItemText(0, self.mode.all_rows)
+        self.role_combo.blockSignals(False)
+        self._on_filter_changed()
 
     def _on_filter_changed(self, *_args: Any) -> None:
         if not self._updating and self.canvas is not None:
@@ -160,15 +214,18 @@ class CapacityView(QWidget):
             self.status.setText("Choose a range that ends after it starts." if self.db else "")
         else:
             try:
-                self.table = capacity(self.db, start, end, by)
+                if self.mode is EQUIPMENT:
+                    self.table = equipment_capacity(hold_index(self.db), start, end, by)
+                else:
+                    self.table = capacity(self.db, start, end, by)
             except StorageError as error:
                 self.table = None
                 self.status.setText(str(error))
         self._fill_roles()
         if self.table is not None:
             over = {c.day for c in self.table.over_committed() if self._shown(c.role_id)}
-            text = f"{len(over)} over-committed day{'s' if len(over) != 1 else ''}" if over else \
-                "No over-committed days"
+            mode = self.mode
+            text = mode.some_over.format(len(over), "s" if len(over) != 1 else "") if over else mode.none_over
             staffed = [s for r, s in self.table.staffed.items() if self._shown(r)]
             needed = sum(n for _, n in staffed)
             if needed:  # the calendar's progress: people-days on the calendar of those the calls need
@@ -211,7 +268,7 @@ class CapacityView(QWidget):
         if self.table is None or not roles or not self.table.periods:
             ax = self.figure.add_subplot()
             ax.set_axis_off()
-            ax.text(0.5, 0.5, "No crew or labour calls in this range", ha="center", va="center",
+            ax.text(0.5, 0.5, self.mode.empty, ha="center", va="center",
                     fontsize=12, color="#666666", transform=ax.transAxes)
         elif self.role_combo.currentData():
             self._draw_bars(roles[0])
@@ -247,10 +304,11 @@ class CapacityView(QWidget):
         for i, (role_id, _) in enumerate(roles):
             for j, period in enumerate(table.periods):
                 cell = table.cell(period, role_id)
+                demand, supply = float(cell.demand), float(cell.supply)
                 if cell.over_committed:  # over: always on the red side of "full"
-                    ratio[i, j] = min(max(cell.demand / cell.supply, 1.1), 2.0) if cell.supply else 2.0
-                elif cell.demand:
-                    ratio[i, j] = min(cell.demand / cell.supply, 0.98)
+                    ratio[i, j] = min(max(demand / supply, 1.1), 2.0) if supply else 2.0
+                elif demand:
+                    ratio[i, j] = min(demand / supply, 0.98)
         cmap = LinearSegmentedColormap.from_list(
             "capacity", [(0, "#ffffff"), (0.25, "#dcebf7"), (0.5, "#f6c768"), (0.5001, "#f19a8a"),
                          (1, OVER)])
@@ -280,8 +338,7 @@ class CapacityView(QWidget):
         ax.set_yticks(np.arange(-0.5, len(roles), 1), minor=True)
         ax.grid(which="minor", color="#e0e0e0", linewidth=0.5)
         ax.tick_params(which="minor", length=0)
-        ax.set_title("Crew needed / available (quoted and won work); red: over-committed",
-                     fontsize=10, loc="left")
+        ax.set_title(self.mode.heatmap_title, fontsize=10, loc="left")
         bar = self.figure.colorbar(image, ax=ax, ticks=[0, 1, 2], shrink=0.8, pad=0.01)
         bar.ax.set_yticklabels(["idle", "full", "2× over"], fontsize=8)
 
@@ -291,21 +348,23 @@ class CapacityView(QWidget):
         cells = [table.cell(p, role[0]) for p in table.periods]
         xs = range(len(cells))
         ax = self.figure.add_subplot()
-        confirmed = [c.demand_confirmed for c in cells]
+        mode = self.mode
+        confirmed = [float(c.demand_confirmed) for c in cells]
         ax.bar(xs, confirmed, color=CONFIRMED, label="Confirmed (won)")
-        ax.bar(xs, [c.demand_tentative for c in cells], bottom=confirmed, color=TENTATIVE,
+        ax.bar(xs, [float(c.demand_tentative) for c in cells], bottom=confirmed, color=TENTATIVE,
                label="Tentative (quoted)")
-        ax.step(xs, [c.supply for c in cells], where="mid", color=SUPPLY, linewidth=1.5,
-                label="Crew available")
-        ax.plot(xs, [c.assigned for c in cells], linestyle="none", marker="_", markersize=14,
-                markeredgewidth=2, color=ASSIGNED, label="Assigned on the calendar")
+        ax.step(xs, [float(c.supply) for c in cells], where="mid", color=SUPPLY, linewidth=1.5,
+                label=mode.supply_label)
+        if mode is CREW:
+            ax.plot(xs, [c.assigned for c in cells], linestyle="none", marker="_", markersize=14,
+                    markeredgewidth=2, color=ASSIGNED, label="Assigned on the calendar")
         for x, c in zip(xs, cells, strict=True):
             if c.over_committed:
-                ax.annotate("over", (x, c.demand), ha="center", va="bottom", color=OVER, fontsize=8,
+                ax.annotate(mode.over, (x, float(c.demand)), ha="center", va="bottom", color=OVER, fontsize=8,
                             fontweight="bold", xytext=(0, 2), textcoords="offset points")
         step = self._tick_step()
         ax.set_xticks(range(0, len(cells), step), self._period_labels(step), fontsize=8)
-        ax.set_ylabel("People")
-        ax.set_title(f"{role[1]}: crew needed against crew available", fontsize=10, loc="left")
+        ax.set_ylabel(mode.y_label)
+        ax.set_title(mode.bar_title.format(role[1]), fontsize=10, loc="left")
         ax.legend(loc="upper right", fontsize=8, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -29,13 +29,13 @@ from app.services.projects.dates import ProjectDays, dated_projects, project_day
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.services.storage.versioned import ConcurrentEditError
-from app.services.values import InputError, parse_date
+from app.services.values import InputError
 from app.ui.crew.calendar import CrewCalendarView
 from app.ui.crew.commands import AssignCrew, DeleteAssignment, MoveAssignment, SetAssignmentStatus
+from app.ui.crew.day_grid import GoToDateBox, panel_action, zoom_actions
 from app.ui.crew.interactions import BarEdit
 from app.ui.crew.roster import CrewRoster
 from app.ui.estimate.commands import GuardedCommand
-from app.ui.widgets import error_label
 
 DAYS_SHOWN = 366
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -78,13 +78,8 @@ class CrewCalendarPanel(QWidget):
         self.name_filter.setClearButtonEnabled(True)
         self.conflict_label = QLabel(self)
         self.conflict_label.setObjectName("crewConflictCount")
-        # Go to date (Ctrl+G): typed as every date in Tandem is (values.parse_date), Enter goes there.
-        self.date_edit = QLineEdit(self)
-        self.date_edit.setObjectName("crewGoToDate")
-        self.date_edit.setPlaceholderText("Go to date (Ctrl+G)")
-        self.date_edit.setToolTip("Type a date (2027-03-08, Mar 8 2027) and press Enter")
-        self.date_edit.setMaximumWidth(170)
-        self.date_error = error_label("crewGoToDateError", self)
+        self.date_edit = GoToDateBox("crewGoToDate", self)
+        self.date_error = self.date_edit.error
 
         self._build_actions()
         self._build_layout()
@@ -95,37 +90,23 @@ class CrewCalendarPanel(QWidget):
         self.view.statusToggleRequested.connect(self.toggle_status)
         self.view.selectionChanged.connect(self._on_selection_changed)
         self.conflicts.currentItemChanged.connect(self._on_conflict_chosen)
-        self.date_edit.returnPressed.connect(self._on_date_entered)
-        self.date_edit.textEdited.connect(lambda _text: self.date_error.clear())
+        self.date_edit.dayChosen.connect(self._on_date_entered)
         self.role_filter.currentIndexChanged.connect(self._on_filter_changed)
         self.name_filter.textChanged.connect(self._on_filter_changed)
         self._on_selection_changed(None)
 
     def _build_actions(self) -> None:
         def action(text: str, name: str, slot: Any, shortcut: str | None = None) -> QAction:
-            made = QAction(text, self)
-            made.setObjectName(name)
-            if shortcut:
-                made.setShortcut(QKeySequence(shortcut))
-                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            made.triggered.connect(slot)
-            self.addAction(made)
-            return made
+            return panel_action(self, text, name, slot, shortcut)
 
-        self.week_action = action("Week", "crewZoomWeek", lambda: self.set_zoom("week"))
-        self.month_action = action("Month", "crewZoomMonth", lambda: self.set_zoom("month"))
-        zoom = QActionGroup(self)
-        for made in (self.week_action, self.month_action):
-            made.setCheckable(True)
-            zoom.addAction(made)
-        self.month_action.setChecked(True)
+        self.week_action, self.month_action = zoom_actions(self, "crew", self.set_zoom)
         self.today_action = action("Today", "crewToday", lambda: self.view.scroll_to_day(date.today()))
         self.confirm_action = action("Confirm", "actionConfirmAssignment",
                                      lambda: self.toggle_status(self.view.selected), "Ctrl+Return")
         self.confirm_action.setToolTip("Confirm the selected assignment (or make it tentative again)")
         self.delete_bar_action = action("Delete assignment", "actionDeleteAssignment",
                                         lambda: self.delete_assignment(self.view.selected))
-        self.go_to_date_action = action("Go to date", "actionCrewGoToDate", self.ask_date, "Ctrl+G")
+        self.go_to_date_action = action("Go to date", "actionCrewGoToDate", self.date_edit.ask, "Ctrl+G")
         self.go_to_date_action.setToolTip("Go to a date (Ctrl+G)")
         self.go_to_project_action = action("Go to project", "actionCrewGoToProject", self.choose_project,
                                            "Ctrl+Shift+G")
@@ -256,22 +237,10 @@ class CrewCalendarPanel(QWidget):
         self.show_project(days)  # a project without days: nothing shaded, the view stays
         return days
 
-    def ask_date(self) -> None:
-        """Ctrl+G: into the date box, its text selected, so the user types the date and presses Enter."""
-        self.date_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.date_edit.selectAll()
-
-    def _on_date_entered(self) -> None:
-        """Enter in the box: go there and back into the calendar; a bad date is said and goes nowhere."""
-        try:
-            day = parse_date(self.date_edit.text(), "The date")
-        except InputError as error:
-            self.date_error.setText(str(error))
-            return
-        self.date_error.clear()
-        if day is not None:
-            self.go_to_day(day)
-            self.view.setFocus(Qt.FocusReason.OtherFocusReason)
+    def _on_date_entered(self, day: date) -> None:
+        """A date entered in the box: go there and back into the calendar."""
+        self.go_to_day(day)
+        self.view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def choose_project(self) -> None:
         """Go to project…: pick one of the projects with days, the calendar shows them."""

@@ -1,26 +1,38 @@
-"""Where the crew calendar lives: a tab beside the estimate, or a window of its own (the user's
-choice, kept in QSettings), never a dock that squeezes the estimate.
+"""Where a calendar-like view lives: a tab beside the estimate, or a window of its own (the user's
+choice, kept in QSettings), never a dock that squeezes the estimate. The crew calendar and the
+equipment timeline are the two such places; each names itself with a :class:`PlaceSpec`.
 
-:class:`CrewCalendarPlace` moves the one :class:`~app.ui.crew.panel.CrewCalendarPanel` between
-the main window's central tabs and a :class:`CrewCalendarWindow`. In its own window the
-calendar has no Edit menu, so its toolbar's Undo/Redo take the keys there (Ctrl+Z,
-Ctrl+Shift+Z, Ctrl+Y); in a tab the main window's Edit › Undo follows it instead (two
-Ctrl+Z in one window would be ambiguous, and Qt would run neither).
+:class:`ViewPlace` moves its one panel (the :class:`~app.ui.crew.panel.CrewCalendarPanel`, the
+equipment timeline's panel) between the main window's central tabs and a :class:`PlaceWindow`.
+In its own window the crew calendar has no Edit menu, so its toolbar's Undo/Redo take the keys
+there (Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y); in a tab the main window's Edit › Undo follows it instead
+(two Ctrl+Z in one window would be ambiguous, and Qt would run neither). A panel without undo
+steps (the timeline only reads) has no keys to take.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from PySide6.QtCore import QObject, QSettings, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QTabBar, QTabWidget, QVBoxLayout, QWidget
 
-from app.ui.crew.panel import CrewCalendarPanel
 
-LAYOUT_KEY = "crew_calendar/layout"
-GEOMETRY_KEY = "crew_calendar/geometry"
-TITLE = "Crew calendar"
+@dataclass(frozen=True)
+class PlaceSpec:
+    """What a place is called: its settings' keys, its title, its objects' names and its tab's tip."""
+
+    key: str  # QSettings prefix: "<key>/layout", "<key>/geometry"
+    title: str
+    name: str  # CamelCase stem: the window "<stem>Window", the actions "action<Stem>InTab"…
+    tip: str
+
+
+CREW_CALENDAR = PlaceSpec(
+    "crew_calendar", "Crew calendar", "CrewCalendar",
+    "The crew calendar (Ctrl+Shift+C); View › Crew calendar opens in… puts it in a window of its own")
 
 
 class CalendarLayout(StrEnum):
@@ -34,13 +46,13 @@ CHOICES = (
 )
 
 
-class CrewCalendarWindow(QWidget):
-    """The calendar's own top-level window; closing it hides it (the panel and its undo steps stay)."""
+class PlaceWindow(QWidget):
+    """A place's own top-level window; closing it hides it (the panel and its undo steps stay)."""
 
-    def __init__(self, parent: QWidget) -> None:
+    def __init__(self, parent: QWidget, spec: PlaceSpec) -> None:
         super().__init__(parent, Qt.WindowType.Window)
-        self.setObjectName("crewCalendarWindow")
-        self.setWindowTitle(f"{TITLE} — Tandem")
+        self.setObjectName(f"{spec.name[0].lower()}{spec.name[1:]}Window")
+        self.setWindowTitle(f"{spec.title} — Tandem")
         self.resize(1400, 760)
         self.body = QVBoxLayout(self)
         self.body.setContentsMargins(0, 0, 0, 0)
@@ -50,30 +62,32 @@ class CrewCalendarWindow(QWidget):
         event.ignore()
 
 
-class CrewCalendarPlace(QObject):
-    """Shows the calendar in the chosen place and moves it when the choice changes."""
+class ViewPlace(QObject):
+    """Shows a panel in the chosen place and moves it when the choice changes."""
 
     def __init__(
-        self, panel: CrewCalendarPanel, tabs: QTabWidget, settings: QSettings | None, parent: QWidget
+        self, panel: QWidget, tabs: QTabWidget, settings: QSettings | None, parent: QWidget,
+        spec: PlaceSpec = CREW_CALENDAR,
     ) -> None:
         super().__init__(parent)
         self.panel = panel
         self.tabs = tabs
         self.settings = settings
-        self.window = CrewCalendarWindow(parent)
+        self.spec = spec
+        self.window = PlaceWindow(parent, spec)
         tabs.tabCloseRequested.connect(self._on_tab_close)
-        saved = settings.value(LAYOUT_KEY) if settings is not None else None
+        saved = settings.value(f"{spec.key}/layout") if settings is not None else None
         self.choice = CalendarLayout(saved) if saved in set(CalendarLayout) else CalendarLayout.TAB
-        geometry = settings.value(GEOMETRY_KEY) if settings is not None else None
+        geometry = settings.value(f"{spec.key}/geometry") if settings is not None else None
         if geometry is not None:
             self.window.restoreGeometry(geometry)
         panel.hide()
-        # View › Crew calendar opens: in a tab / in a window of its own (one checked).
+        # View › <title> opens: in a tab / in a window of its own (one checked).
         group = QActionGroup(self)
         self.choice_actions: dict[CalendarLayout, QAction] = {}
         for choice, text in CHOICES:
             action = QAction(text, parent)
-            action.setObjectName(f"actionCrewCalendarIn{choice.value.capitalize()}")
+            action.setObjectName(f"action{spec.name}In{choice.value.capitalize()}")
             action.setCheckable(True)
             action.setChecked(self.choice == choice)
             action.triggered.connect(lambda _=False, c=choice: self.set_choice(c))
@@ -87,16 +101,12 @@ class CrewCalendarPlace(QObject):
         return self.tabs.indexOf(self.panel) >= 0
 
     def show(self) -> None:
-        """Bring the calendar up where the user chose: its tab made current, or its window raised."""
+        """Bring the panel up where the user chose: its tab made current, or its window raised."""
         if self.choice == CalendarLayout.TAB:
             self._take_from_window()
             if not self.in_tab():
-                index = self.tabs.addTab(self.panel, TITLE)
-                self.tabs.setTabToolTip(
-                    index,
-                    "The crew calendar (Ctrl+Shift+C); View › Crew calendar "
-                    "opens in… puts it in a window of its own",
-                )
+                index = self.tabs.addTab(self.panel, self.spec.title)
+                self.tabs.setTabToolTip(index, self.spec.tip)
             self.tabs.setCurrentWidget(self.panel)
             self.panel.show()
         else:
@@ -115,14 +125,14 @@ class CrewCalendarPlace(QObject):
         shown = self.is_shown()
         self.choice = choice
         if self.settings is not None:
-            self.settings.setValue(LAYOUT_KEY, choice.value)
+            self.settings.setValue(f"{self.spec.key}/layout", choice.value)
         if shown:
             self.show()
 
     def close(self) -> None:
         """The main window closes: keep where the window was, and close it."""
         if self.settings is not None:
-            self.settings.setValue(GEOMETRY_KEY, self.window.saveGeometry())
+            self.settings.setValue(f"{self.spec.key}/geometry", self.window.saveGeometry())
         self.window.hide()
 
     def _take_from_tabs(self) -> None:
@@ -142,9 +152,14 @@ class CrewCalendarPlace(QObject):
 
     def _own_keys(self, own: bool) -> None:
         """Ctrl+Z and redo on the calendar's own actions in its window only (see the module doc)."""
-        undo, redo = self.panel.undo_action, self.panel.redo_action
+        undo, redo = getattr(self.panel, "undo_action", None), getattr(self.panel, "redo_action", None)
+        if undo is None or redo is None:
+            return
         undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)] if own else [])
         redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")] if own else [])
+
+
+CrewCalendarPlace = ViewPlace  # the crew calendar's place: the default spec
 
 
 def fixed_first_tab(tabs: QTabWidget) -> None:
