@@ -20,9 +20,9 @@ from app.ui.crew.calendar_style import CONFLICT, HEADER_HEIGHT, NAME_WIDTH, ROW_
 from app.ui.equipment.timeline_panel import EquipmentTimelinePanel
 from app.ui.equipment.timeline_view import EquipmentTimelineView
 from app.ui.main_window import MainWindow
-from tests.timeline_scene import MARCH, EquipmentScene, build_equipment_scene
 from tests.gui.conftest import FakeDialogs, shown_window
 from tests.gui.helpers import cell, type_into_cell
+from tests.timeline_scene import MARCH, EquipmentScene, build_equipment_scene
 
 pytestmark = pytest.mark.gui
 
