@@ -55,6 +55,7 @@ from app.services.estimate.pricing import (
 from app.services.estimate.rows import (  # noqa: F401 - re-exported: callers import them from here
     _LINE_SELECT,
     LINE_COLUMNS,
+    LINK_COLUMNS,
     PARAMETER_CHANGES,
     Change,
     ChangeKind,
@@ -72,6 +73,7 @@ from app.services.estimate.rows import (  # noqa: F401 - re-exported: callers im
     _Recalculation,
     _section_from_row,
     lock_parents,
+    relinked,
     update_versioned,
     write_order,
 )

@@ -29,6 +29,7 @@ from app.services.estimate.parameters import parse_range
 from app.services.estimate.rows import (
     _LINE_SELECT,
     LINE_COLUMNS,
+    LINK_COLUMNS,
     Change,
     ChangeKind,
     ConcurrentEditError,
@@ -193,7 +194,7 @@ class LineEditing(DocumentState):
     def set_line_fields(self, line_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
         """Write ``changes`` to a line; return the previous values (for undo)."""
         line = self._lines[line_id]
-        unknown = set(changes) - set(LINE_COLUMNS)
+        unknown = set(changes) - set(LINE_COLUMNS) - set(LINK_COLUMNS)
         if unknown:
             raise ValueError(f"not line columns: {sorted(unknown)}")
         for column, formula_column in FORMULA_OF.items():
@@ -432,7 +433,7 @@ class LineEditing(DocumentState):
             return
         fresh = _lines_from_rows([tuple(row)])[0]
         line = self._lines[line_id]
-        for name in LINE_COLUMNS:
+        for name in (*LINE_COLUMNS, *LINK_COLUMNS):
             setattr(line, name, getattr(fresh, name))
         line.version = fresh.version
         self._price(line)

@@ -16,7 +16,7 @@ from PySide6.QtGui import QUndoCommand
 from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
 from app.services.estimate.document import EstimateDocument
-from app.services.excel.clipboard import PastePlan
+from app.services.excel.clipboard import PastePlan, with_new_ids
 
 ErrorSink = Callable[[BaseException], None]
 
@@ -200,7 +200,8 @@ class PasteRows(DocumentCommand):
         self._created = True
 
     def _create(self) -> None:
-        for block, (new_id, line_ids) in zip(self.plan.blocks, self.made, strict=True):
+        written = with_new_ids(self.plan, [line_ids for _, line_ids in self.made])
+        for block, lines, (new_id, line_ids) in zip(self.plan.blocks, written, self.made, strict=True):
             section_id = block.section_id
             if new_id is not None:
                 section = dict(block.new_section or {})
@@ -212,9 +213,9 @@ class PasteRows(DocumentCommand):
                     self.doc.set_section_fields(new_id, extra)
                 section_id = new_id
             assert section_id is not None
-            lines = self.doc.add_lines(section_id, block.index, block.lines, line_ids)
+            added = self.doc.add_lines(section_id, block.index, lines, line_ids)
             if new_id is None:
-                self.places.extend((line.id, section_id, line.position) for line in lines)
+                self.places.extend((line.id, section_id, line.position) for line in added)
 
     def revert(self) -> None:
         loose = [line_id for line_id, _, _ in reversed(self.places) if self.doc.has_line(line_id)]
