@@ -52,6 +52,23 @@ def text(label: str, length: int, *, required: bool = False, multiline: bool = F
     return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
 
 
+def flag(label: str) -> Callable[[Any], bool]:
+    """The parser of a yes/no field: yes, y, true, 1, x or no, n, false, 0, empty (any case)."""
+    def parse(value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        typed = "" if value is None else str(value).strip().lower()
+        if typed in {"yes", "y", "true", "1", "x"}:
+            return True
+        if typed in {"no", "n", "false", "0", ""}:
+            return False
+        raise InputError(f"{label} must be yes or no.")
+    return parse
+
+
+YES_NO: list[tuple[Any, str]] = [(True, "Yes"), (False, "No")]
+
+
 def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
     """The parser of a field holding one of ``enum``: its value or its label, any case."""
     def parse(value: Any) -> Any:
@@ -345,7 +362,8 @@ def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
         if row is None:
             raise InputError(f"That {kind.noun} no longer exists.")
         values = {c.name: getattr(row, c.name) for c in table.columns if c.name not in _BOOKKEEPING}
-        values[kind.name_key] = copy_name(kind, conn, str(values[kind.name_key]))
+        if kind.unique_names:  # else the copy keeps the name (a kit's component: the same item)
+            values[kind.name_key] = copy_name(kind, conn, str(values[kind.name_key]))
         new_id = _insert(conn, kind, values)
         for child, column in kind.children:
             for child_row in conn.execute(select(child).where(child.c[column] == row_id,
@@ -370,6 +388,7 @@ _USERS: dict[str, tuple[tuple[str, str], str | None]] = {
     "crewassignment": (("crew assignment", "crew assignments"), None),
     "contact": (("contact", "contacts"), "name"),
     "estimate": (("estimate", "estimates"), "name"),
+    "kitcomponent": (("kit component", "kit components"), None),
 }
 
 

@@ -17,7 +17,7 @@ from app.models import CatalogCategory, CatalogItem, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_LIMITS
 from app.services.lookups import default_markup
-from app.services.master_data import FieldSpec, RecordKind, choice_of, optional_id, text
+from app.services.master_data import YES_NO, FieldSpec, RecordKind, choice_of, flag, optional_id, text
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_decimal
 
@@ -198,6 +198,20 @@ CATALOG_ITEMS = RecordKind(
             optional_id("Role"),
             choices=_role_choices,
             tip="The crew role of a labour item (its rates price the line).",
+        ),
+        FieldSpec(
+            "is_kit",
+            "Kit",
+            flag("Kit"),
+            choices=lambda db: YES_NO,
+            tip="A kit adds its components with it (Components… lists them); its price is the kit line's.",
+        ),
+        FieldSpec(
+            "kit_shows_components",
+            "Client sees components",
+            flag("Client sees components"),
+            choices=lambda db: YES_NO,
+            tip="The quote lists a kit's components; otherwise the kit is one line priced as their sum.",
         ),
         FieldSpec("notes", "Notes", text("Notes", 2000, multiline=True), multiline=True),
     ),

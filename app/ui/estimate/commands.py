@@ -139,27 +139,32 @@ class SetEstimateFields(DocumentCommand):
 
 
 class AddLine(DocumentCommand):
-    """Add a line; undo deletes it (a tombstone), redo restores that same row."""
+    """Add a line (or several together: a kit's line and its components', ``values`` a list, their
+    ``line_ids`` given); undo deletes them (tombstones), redo restores those same rows."""
 
     def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int | None,
-                 values: dict[str, Any], text: str = "Add line") -> None:
+                 values: dict[str, Any] | list[dict[str, Any]], text: str = "Add line",
+                 line_ids: list[uuid.UUID] | None = None) -> None:
         super().__init__(doc, text)
         self.section_id = section_id
         self.index = index
-        self.values = values
-        self.line_id = uuid.uuid4()
+        self.values = values if isinstance(values, list) else [values]
+        self.line_ids = line_ids or [uuid.uuid4() for _ in self.values]
+        self.line_id = self.line_ids[0]
         self._created = False
 
     def apply(self) -> None:
         if self._created:
-            self.doc.restore_line(self.line_id, self.section_id, self.index or 0)
+            index = self.index or 0
+            self.doc.restore_lines([(line_id, self.section_id, index + n)
+                                    for n, line_id in enumerate(self.line_ids)])
             return
-        line = self.doc.add_line(self.section_id, self.index, self.values, line_id=self.line_id)
-        self.index = line.position
+        lines = self.doc.add_lines(self.section_id, self.index, self.values, self.line_ids)
+        self.index = lines[0].position
         self._created = True
 
     def revert(self) -> None:
-        self.doc.delete_line(self.line_id)
+        self.doc.delete_lines(self.line_ids)
 
 
 class PasteRows(DocumentCommand):
