@@ -1,19 +1,25 @@
 """A line's links to other lines of its estimate (a kit's component, a sub-rental of a shortage)
 and the kit line's "client sees components": stored, loaded, and kept right when lines are copied
-(clipboard, duplicate, a scenario copy), frozen in a sent revision."""
+(clipboard, duplicate, a scenario copy, a Tandem workbook), frozen in a sent revision."""
 
 from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import load_workbook
 
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.revision_diff import diff_snapshots
 from app.services.estimate.revisions import snapshot_of
 from app.services.estimate.scenarios import duplicate_estimate
 from app.services.excel import clipboard
+from app.services.excel.importing import import_estimate
+from app.services.excel.tandem_sheets import DATA_COLUMNS, DATA_SHEET, LINK_DATA_COLUMNS, read_tandem_workbook
 from app.services.storage.database import Database
 from tests.factories import estimate_id
+from tests.test_excel_import import export_tandem
 
 D = Decimal
 PANELS = "500 mm LED panels, owned"
@@ -88,3 +94,29 @@ def test_a_revision_keeps_the_links_and_one_sent_before_them_reads_unchanged(dem
     assert [(c.description, [(f.name, f.old, f.new) for f in c.changes]) for c in changed] == [
         (PANELS, [("shows_components", False, True)])
     ]
+
+
+def test_a_tandem_workbook_carries_the_links_and_an_older_one_imports_without(
+    demo_db: Database, tmp_path: Path
+) -> None:
+    doc = EstimateDocument(demo_db, estimate_id(demo_db, "Full booth"))
+    kit, _part = _linked(doc)
+    path = export_tandem(doc, tmp_path / "linked.xlsx")
+    copy = EstimateDocument(
+        demo_db, import_estimate(demo_db, doc.header.project_id, "From Excel", read_tandem_workbook(path))
+    )
+    new_kit, new_part = _id(copy, PANELS), _id(copy, PROCESSORS)
+    assert new_kit != kit and copy.line(new_kit).shows_components is True
+    assert (copy.line(new_part).kit_line_id, copy.line(new_part).subrental_of_id) == (new_kit, new_kit)
+    assert copy.totals.total == doc.totals.total
+    wb = load_workbook(path)  # as written before the links: without their four columns
+    wb[DATA_SHEET].delete_cols(len(DATA_COLUMNS) - len(LINK_DATA_COLUMNS) + 1, len(LINK_DATA_COLUMNS))
+    wb.save(tmp_path / "older.xlsx")
+    older = EstimateDocument(
+        demo_db,
+        import_estimate(
+            demo_db, doc.header.project_id, "From older Excel", read_tandem_workbook(tmp_path / "older.xlsx")
+        ),
+    )
+    assert all(line.kit_line_id is None and not line.shows_components for line in older.lines())
+    assert older.totals.total == doc.totals.total

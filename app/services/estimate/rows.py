@@ -165,6 +165,7 @@ _NOT_STORED = {"priced", "formula_error", "problem", "unreadable"}
 # kit line's choice of what the client reads. set_line_fields takes them like LINE_COLUMNS.
 LINK_COLUMNS = ("kit_line_id", "shows_components", "subrental_of_id")
 _LINE_LINKS = ("kit_line_id", "subrental_of_id")
+COPIED_ID = "copied_id"  # a copied line's values: the id it had, what its copies' links name
 # Columns a user edits on a line; everything else is identity, bookkeeping or a link.
 LINE_COLUMNS = tuple(
     f.name for f in fields(LineRow)
@@ -174,10 +175,11 @@ LINE_COLUMNS = tuple(
 
 def relinked(values: list[dict[str, Any]], new_ids: dict[uuid.UUID, uuid.UUID]) -> list[dict[str, Any]]:
     """Copied lines' values with their links to other lines moved onto those lines' copies
-    (``new_ids``: old id → new id); a link to a line not copied with them is dropped."""
+    (``new_ids``: old id → new id); a link to a line not copied with them is dropped, and so is
+    the :data:`COPIED_ID` a copy carried."""
     out = []
     for line in values:
-        line = dict(line)
+        line = {k: v for k, v in line.items() if k != COPIED_ID}
         for name in _LINE_LINKS:
             if line.get(name) is not None:
                 line[name] = new_ids.get(line[name])

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.estimate.fields import LINE_FIELDS, SECTION_FIELDS
-from app.services.estimate.rows import LINE_COLUMNS, LINK_COLUMNS, LineRow, SectionRow, relinked
+from app.services.estimate.rows import COPIED_ID, LINE_COLUMNS, LINK_COLUMNS, LineRow, SectionRow, relinked
 from app.services.excel.imported import DEFAULT_SECTION, ImportFailed, RowProblem
 from app.services.excel.importing import known_names, line_record
 from app.services.excel.mapped_rows import read_text_rows
@@ -47,7 +47,6 @@ PASTE_LINES_MAX = 1_000  # lines pasted at once (one transaction, one undo step:
 # The text a spreadsheet gets: the import's own field labels, so that it maps them back by itself.
 TSV_FIELDS = tuple(name for name, _ in MAPPABLE_FIELDS)
 _ID_OF_LINK = {link: id_column for link, id_column, _ in LINKS}
-COPIED_ID = "copied_id"  # the id of the line a copied row was: what its links to other lines name
 _COPIED_COLUMNS = (*LINE_COLUMNS, *LINK_COLUMNS, COPIED_ID)
 
 
@@ -461,10 +460,7 @@ def with_new_ids(plan: PastePlan, line_ids: list[list[uuid.UUID]]) -> list[list[
         for values, new_id in zip(block.lines, ids, strict=True)
         if values.get(COPIED_ID) is not None
     }
-    return [
-        [{k: v for k, v in values.items() if k != COPIED_ID} for values in relinked(block.lines, new_ids)]
-        for block in plan.blocks
-    ]
+    return [relinked(block.lines, new_ids) for block in plan.blocks]
 
 
 def problems_text(problems: Sequence[RowProblem], limit: int = 8) -> str:
