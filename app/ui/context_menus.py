@@ -81,6 +81,7 @@ def _row_entries(window: MenuHost) -> Entries:
         edit.move_down_action,
         None,
         window.estimate_actions.choose_action,
+        window.estimate_actions.components_action,
     ]
 
 

@@ -13,12 +13,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox
 
 from app.services.catalog.kits import KIT_COMPONENTS
+from app.services.lookups import load_catalog
 from app.services.money import ZERO, format_money
 from app.ui.catalog.editors import open_components
 from app.ui.main_window import MainWindow
 from app.ui.master_data import MasterDataDialog
 from tests.gui.helpers import cell, click_row, line_id, type_into_cell, workspace
 from tests.gui.test_master_data_editor import index_of, open_editor
+from tests.test_kits import make_kit
 
 pytestmark = pytest.mark.gui
 D = Decimal
@@ -117,3 +119,27 @@ def test_a_kit_made_in_the_catalog_is_added_with_its_components(  # type: ignore
     assert not any(ws.doc.has_line(line.id) for line in (kit, panels, processors))
     ws.editor.undo_stack.undo()
     assert [line.id for line in section.lines[2:5]] == [kit.id, panels.id, processors.id]
+
+
+def test_the_estimate_menu_shows_a_kit_s_components_to_the_client(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    ws = workspace(window)
+    kit_item = make_kit(ws.doc.db)
+    with ws.doc.db.read() as conn:
+        entry = next(e for e in load_catalog(conn) if e.id == kit_item)
+    section = ws.doc.sections[0]
+    kit_id = ws.editor.add_catalog_line(section.id, entry)
+    assert kit_id is not None
+    action = window.estimate_actions.components_action
+    click_row(qtbot, ws.production_view, cell(window, line_id(window, "Stagehands, strike"), "description"))
+    assert not action.isEnabled()  # not a kit's line
+    click_row(qtbot, ws.production_view, cell(window, kit_id, "description"))
+    assert action.isEnabled() and not action.isChecked()
+    client = ws.client_pane.model
+    parts = [line.id for line in ws.doc.lines() if line.kit_line_id == kit_id]
+    assert len(parts) == 4 and not any(client.index_for_id(p).isValid() for p in parts)
+    action.trigger()
+    assert ws.doc.line(kit_id).shows_components and action.isChecked()
+    assert all(client.index_for_id(p).isValid() for p in parts)  # each component its own line now
+    ws.editor.undo_stack.undo()
+    assert not ws.doc.line(kit_id).shows_components
+    assert not any(client.index_for_id(p).isValid() for p in parts)

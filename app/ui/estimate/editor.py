@@ -328,6 +328,11 @@ class EstimateEditor(QObject):
     def choose_alternative(self, line_id: uuid.UUID) -> str | None:
         return self.run(commands.SetAlternativeFlags(self.doc, line_id))
 
+    def show_components(self, kit_line_id: uuid.UUID, shown: bool) -> str | None:
+        """Whether the client reads a kit line's components (else the kit as one line): one step."""
+        text = "Show the kit's components" if shown else "Show the kit as one line"
+        return self.run(commands.SetLineFields(self.doc, kit_line_id, {"shows_components": shown}, text))
+
     # -- parameters --------------------------------------------------------------
 
     def edit_parameter(self, parameter_id: uuid.UUID, column: str, value: Any) -> str | None:
