@@ -25,7 +25,7 @@ from app.services.estimate.pricing import EXCLUDED
 from app.services.money import ZERO
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: made once per line the client reads, ~2.5× cheaper to make
 class ClientItem:
     """A line the client reads (``line``) and the lines folded into it, in the estimate's order."""
 
@@ -38,11 +38,15 @@ class ClientItem:
 
     @property
     def price(self) -> Decimal:
+        if not self.folded:  # most items: one line
+            return self.line.price.price
         return sum((line.price.price for line in self.lines), ZERO)
 
     @property
     def quantity(self) -> Decimal:
         """The line's quantity and its sub-rentals' (a kit's components are in its price only)."""
+        if not self.folded:
+            return self.line.quantity
         return self.line.quantity + sum(
             (line.quantity for line in self.folded if line.subrental_of_id == self.line.id), ZERO
         )
@@ -76,6 +80,8 @@ def fold_step(doc: EstimateDocument, line: LineRow) -> LineRow | None:
 
 def client_host(doc: EstimateDocument, line: LineRow) -> LineRow | None:
     """The line the client reads ``line`` in (folds followed to the end), None when it shows itself."""
+    if line.subrental_of_id is None and line.kit_line_id is None:
+        return None  # most lines: linked to none
     seen = {line.id}
     host = None
     step = fold_step(doc, line)
@@ -92,9 +98,12 @@ def client_items(doc: EstimateDocument, lines: Iterable[LineRow]) -> list[Client
     """``lines`` (a section's, the add-ons…) as the client reads them, in order; a line whose host
     is not among ``lines`` shows on its own."""
     lines = list(lines)
+    linked = [line for line in lines if line.subrental_of_id is not None or line.kit_line_id is not None]
+    if not linked:
+        return [ClientItem(line) for line in lines]
     given = {line.id for line in lines}
     hosts = {}
-    for line in lines:
+    for line in linked:
         host = client_host(doc, line)
         if host is not None and host.id in given:
             hosts[line.id] = host.id

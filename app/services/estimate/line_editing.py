@@ -227,7 +227,9 @@ class LineEditing(DocumentState):
         if "quantity" in changes:
             planned = {kit.id: {"quantity": changes["quantity"]}}
             for other in self.lines():
-                if other.kit_line_id != kit.id or other is kit or not other.has_formula:
+                if other.kit_line_id is None or other.kit_line_id != kit.id:  # most lines: no kit
+                    continue
+                if other is kit or not other.has_formula:
                     continue
                 values = self.formula_values(other, planned=planned)
                 for column, formula_column in FORMULA_OF.items():
