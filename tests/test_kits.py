@@ -158,3 +158,23 @@ def test_deleting_a_kit_takes_its_components(demo_db: Database, full_booth_id: u
     first = section.lines[0].id
     assert with_components(doc.lines(), [first, kit.id]) == [first, kit.id, *parts]
     assert with_components(doc.lines(), [parts[0]]) == [parts[0]]  # a component alone goes alone
+
+
+def test_a_kit_is_copied_and_deleted_with_its_components_and_a_component_stays_in_use(
+    demo_db: Database,
+) -> None:
+    kit = make_kit(demo_db)
+    copy = master_data.duplicate(demo_db, CATALOG_ITEMS, kit)
+    assert [r.values["quantity_per_kit"] for r in master_data.load(demo_db, KIT_COMPONENTS, copy)] == [
+        D(150),
+        D("0.5"),
+        D(2),
+        D(3),
+    ]
+    master_data.delete(demo_db, CATALOG_ITEMS, copy)  # its own components do not keep it, and go with it
+    assert master_data.load(demo_db, KIT_COMPONENTS, copy) == []
+    master_data.restore(demo_db, CATALOG_ITEMS, copy)  # the undo: back with them
+    assert len(master_data.load(demo_db, KIT_COMPONENTS, copy)) == 4
+    master_data.delete(demo_db, CATALOG_ITEMS, copy)
+    with pytest.raises(master_data.InUse, match="1 kit component"):  # the items they take are kept
+        master_data.delete(demo_db, CATALOG_ITEMS, _item(demo_db, "LED technician"))

@@ -420,14 +420,16 @@ def _live(table: Table) -> Any:
 
 def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
     """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
-    owned = {child.name for child, _ in kind.children}
+    # The row's own children do not keep it (its holidays; a kit's components), though their other
+    # links may keep another row (a kit's component keeps the item it takes).
+    owned = {(child.name, column) for child, column in kind.children}
     found: list[Use] = []
     with db.read() as conn:
         for table in metadata.sorted_tables:
-            if table.name in owned:
-                continue
             for fk in table.foreign_keys:
                 if fk.column.table is not kind.table or fk.parent.table is kind.table:
+                    continue
+                if (table.name, fk.parent.name) in owned:
                     continue
                 users = select(table.c.id).where(fk.parent == row_id, _live(table))
                 ids = list(conn.execute(users).scalars())
@@ -468,8 +470,22 @@ def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | Non
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         if in_use:
             raise InUse(kind, str(name), in_use)
-        update_versioned(conn, kind.table, row_id, seen, {"deleted_at": utcnow()})
+        now = utcnow()
+        update_versioned(conn, kind.table, row_id, seen, {"deleted_at": now})
+        _children_deleted(conn, kind, row_id, None, now)  # its own rows go with it (and come back)
         _settle(conn, kind, row_id)
+
+
+def _children_deleted(conn: Connection, kind: RecordKind, row_id: uuid.UUID, was: Any, now: Any) -> None:
+    """The live rows a row owns tombstoned with it (``was`` None), or those tombstoned with it (at
+    ``was``) brought back with it: a kit's components, which else would keep what they take in use."""
+    for child, column in kind.children:
+        conn.execute(
+            update(child)
+            .where(child.c[column] == row_id,
+                   child.c.deleted_at.is_(None) if was is None else child.c.deleted_at == was)
+            .values(deleted_at=now, version=child.c.version + 1, updated_at=utcnow())
+        )
 
 
 def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
@@ -478,7 +494,10 @@ def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
         version = _version(conn, kind, row_id)
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         _check_unique(conn, kind, str(name), row_id)
+        was = conn.execute(select(kind.table.c.deleted_at).where(kind.table.c.id == row_id)).scalar()
         update_versioned(conn, kind.table, row_id, version, {"deleted_at": None})
+        if was is not None:
+            _children_deleted(conn, kind, row_id, was, None)
         _settle(conn, kind, row_id)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.models import CatalogCategory, CatalogItem, Role, Supplier
+from app.models import CatalogCategory, CatalogItem, KitComponent, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_LIMITS
 from app.services.lookups import default_markup
@@ -218,4 +218,5 @@ CATALOG_ITEMS = RecordKind(
     order_by=("category", "name"),
     new_values=_new_item,
     check=_check,
+    children=((KitComponent.__table__, "kit_id"),),  # type: ignore[attr-defined]  # a copy takes them
 )
