@@ -33,7 +33,7 @@ from app.models import metadata
 from app.models.types import utcnow
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
-from app.services.values import InputError, parse_text
+from app.services.values import InputError, parse_flag, parse_text
 
 
 def format_value(value: Any) -> str:
@@ -53,20 +53,8 @@ def text(label: str, length: int, *, required: bool = False, multiline: bool = F
 
 
 def flag(label: str) -> Callable[[Any], bool]:
-    """The parser of a yes/no field: yes, y, true, 1, x or no, n, false, 0, empty (any case)."""
-    def parse(value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        typed = "" if value is None else str(value).strip().lower()
-        if typed in {"yes", "y", "true", "1", "x"}:
-            return True
-        if typed in {"no", "n", "false", "0", ""}:
-            return False
-        raise InputError(f"{label} must be yes or no.")
-    return parse
-
-
-YES_NO: list[tuple[Any, str]] = [(True, "Yes"), (False, "No")]
+    """The parser of a yes/no field (see values.parse_flag)."""
+    return lambda v: parse_flag(v, label)
 
 
 def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
@@ -420,8 +408,7 @@ def _live(table: Table) -> Any:
 
 def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
     """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
-    # The row's own children do not keep it (its holidays; a kit's components), though their other
-    # links may keep another row (a kit's component keeps the item it takes).
+    # Its own children do not keep it; their other links keep what they name (a component its item).
     owned = {(child.name, column) for child, column in kind.children}
     found: list[Use] = []
     with db.read() as conn:
@@ -472,20 +459,16 @@ def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | Non
             raise InUse(kind, str(name), in_use)
         now = utcnow()
         update_versioned(conn, kind.table, row_id, seen, {"deleted_at": now})
-        _children_deleted(conn, kind, row_id, None, now)  # its own rows go with it (and come back)
+        _children_deleted(conn, kind, row_id, None, now)  # else a kit's components keep their items
         _settle(conn, kind, row_id)
 
 
 def _children_deleted(conn: Connection, kind: RecordKind, row_id: uuid.UUID, was: Any, now: Any) -> None:
-    """The live rows a row owns tombstoned with it (``was`` None), or those tombstoned with it (at
-    ``was``) brought back with it: a kit's components, which else would keep what they take in use."""
+    """The rows a row owns tombstoned with it (``was`` None), or those tombstoned with it brought back."""
     for child, column in kind.children:
-        conn.execute(
-            update(child)
-            .where(child.c[column] == row_id,
-                   child.c.deleted_at.is_(None) if was is None else child.c.deleted_at == was)
-            .values(deleted_at=now, version=child.c.version + 1, updated_at=utcnow())
-        )
+        gone = child.c.deleted_at.is_(None) if was is None else child.c.deleted_at == was
+        conn.execute(update(child).where(child.c[column] == row_id, gone)
+                     .values(deleted_at=now, version=child.c.version + 1, updated_at=utcnow()))
 
 
 def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
@@ -496,7 +479,7 @@ def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
         _check_unique(conn, kind, str(name), row_id)
         was = conn.execute(select(kind.table.c.deleted_at).where(kind.table.c.id == row_id)).scalar()
         update_versioned(conn, kind.table, row_id, version, {"deleted_at": None})
-        if was is not None:
+        if was is not None:  # a delete's undo: what went with it comes back
             _children_deleted(conn, kind, row_id, was, None)
         _settle(conn, kind, row_id)
 

@@ -17,7 +17,7 @@ from app.models import CatalogCategory, CatalogItem, KitComponent, Role, Supplie
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_LIMITS
 from app.services.lookups import default_markup
-from app.services.master_data import YES_NO, FieldSpec, RecordKind, choice_of, flag, optional_id, text
+from app.services.master_data import FieldSpec, RecordKind, choice_of, flag, optional_id, text
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_decimal
 
@@ -26,6 +26,7 @@ CATEGORY_T = CatalogCategory.__table__  # type: ignore[attr-defined]
 SUPPLIER_T = Supplier.__table__  # type: ignore[attr-defined]
 ROLE_T = Role.__table__  # type: ignore[attr-defined]
 
+YES_NO: list[tuple[Any, str]] = [(True, "Yes"), (False, "No")]
 BASIS_LABELS = {PriceBasis.MARKUP: "Markup", PriceBasis.UNIT_PRICE: "List price", PriceBasis.MARGIN: "Margin"}
 BASIS_FIGURE = {
     PriceBasis.MARKUP: "markup_pct",
