@@ -311,6 +311,7 @@ def test_the_panes_menus_offer_the_edit_commands_and_run_them(qtbot: Any, window
         "actionMoveUp",
         "actionMoveDown",
         "actionChooseAlternative",
+        "actionShowKitComponents",
     ]
     shown = [a for a in menu.actions() if not a.isSeparator()]
     assert shown[2] is window.findChild(QAction, "actionCut")  # the window's own actions
