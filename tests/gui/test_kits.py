@@ -121,7 +121,9 @@ def test_a_kit_made_in_the_catalog_is_added_with_its_components(  # type: ignore
     assert [line.id for line in section.lines[2:5]] == [kit.id, panels.id, processors.id]
 
 
-def test_the_estimate_menu_shows_a_kit_s_components_to_the_client(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+def test_the_estimate_menu_shows_a_kit_s_components_to_the_client(
+    qtbot, window: MainWindow, qtmodeltester
+) -> None:  # type: ignore[no-untyped-def]
     ws = workspace(window)
     kit_item = make_kit(ws.doc.db)
     with ws.doc.db.read() as conn:
@@ -137,6 +139,7 @@ def test_the_estimate_menu_shows_a_kit_s_components_to_the_client(qtbot, window:
     client = ws.client_pane.model
     parts = [line.id for line in ws.doc.lines() if line.kit_line_id == kit_id]
     assert len(parts) == 4 and not any(client.index_for_id(p).isValid() for p in parts)
+    qtmodeltester.check(client, force_py=False)  # the folded pane is a sound model, and stays one
     action.trigger()
     assert ws.doc.line(kit_id).shows_components and action.isChecked()
     assert all(client.index_for_id(p).isValid() for p in parts)  # each component its own line now
