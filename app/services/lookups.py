@@ -55,6 +55,8 @@ class CatalogEntry:
     supplier_id: uuid.UUID | None
     role_id: uuid.UUID | None
     description: str = ""  # internal: what a line made from it is called by the team (else its name)
+    is_kit: bool = False  # a kit: adding it adds its components too (app.services.catalog.kits)
+    kit_shows_components: bool = False  # the client reads the kit's components, else one line
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,27 +127,31 @@ def rules_from_row(row: Any, holidays: Iterable[date] = ()) -> LabourRules:
     )
 
 
+def catalog_entry(row: Any) -> CatalogEntry:
+    """A catalog item's row (its columns as attributes) as a CatalogEntry."""
+    return CatalogEntry(
+        id=row.id,
+        name=row.name,
+        category=row.category,
+        kind=LineKind(row.kind),
+        client_description=row.client_description,
+        unit=row.unit,
+        unit_cost=row.unit_cost,
+        price_basis=PriceBasis(row.price_basis),
+        markup_pct=row.markup_pct,
+        unit_price=row.unit_price,
+        margin_pct=row.margin_pct,
+        supplier_id=row.supplier_id,
+        role_id=row.role_id,
+        description=row.description,
+        is_kit=bool(row.is_kit),
+        kit_shows_components=bool(row.kit_shows_components),
+    )
+
+
 def load_catalog(conn: Connection) -> list[CatalogEntry]:
     c = CatalogItem.__table__  # type: ignore[attr-defined]
     rows = conn.execute(
         select(c).where(c.c.deleted_at.is_(None)).order_by(c.c.category, c.c.name)
     )
-    return [
-        CatalogEntry(
-            id=row.id,
-            name=row.name,
-            category=row.category,
-            kind=LineKind(row.kind),
-            client_description=row.client_description,
-            unit=row.unit,
-            unit_cost=row.unit_cost,
-            price_basis=PriceBasis(row.price_basis),
-            markup_pct=row.markup_pct,
-            unit_price=row.unit_price,
-            margin_pct=row.margin_pct,
-            supplier_id=row.supplier_id,
-            role_id=row.role_id,
-            description=row.description,
-        )
-        for row in rows
-    ]
+    return [catalog_entry(row) for row in rows]

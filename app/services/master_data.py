@@ -33,7 +33,7 @@ from app.models import metadata
 from app.models.types import utcnow
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
-from app.services.values import InputError, parse_text
+from app.services.values import InputError, parse_flag, parse_text
 
 
 def format_value(value: Any) -> str:
@@ -50,6 +50,11 @@ def format_value(value: Any) -> str:
 def text(label: str, length: int, *, required: bool = False, multiline: bool = False) -> Callable[[Any], str]:
     """The parser of a text field: cleaned, stripped, at most ``length`` characters."""
     return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
+
+
+def flag(label: str) -> Callable[[Any], bool]:
+    """The parser of a yes/no field (see values.parse_flag)."""
+    return lambda v: parse_flag(v, label)
 
 
 def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
@@ -345,7 +350,8 @@ def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
         if row is None:
             raise InputError(f"That {kind.noun} no longer exists.")
         values = {c.name: getattr(row, c.name) for c in table.columns if c.name not in _BOOKKEEPING}
-        values[kind.name_key] = copy_name(kind, conn, str(values[kind.name_key]))
+        if kind.unique_names:  # else the copy keeps the name (a kit's component: the same item)
+            values[kind.name_key] = copy_name(kind, conn, str(values[kind.name_key]))
         new_id = _insert(conn, kind, values)
         for child, column in kind.children:
             for child_row in conn.execute(select(child).where(child.c[column] == row_id,
@@ -370,6 +376,7 @@ _USERS: dict[str, tuple[tuple[str, str], str | None]] = {
     "crewassignment": (("crew assignment", "crew assignments"), None),
     "contact": (("contact", "contacts"), "name"),
     "estimate": (("estimate", "estimates"), "name"),
+    "kitcomponent": (("kit component", "kit components"), None),
 }
 
 
@@ -401,14 +408,15 @@ def _live(table: Table) -> Any:
 
 def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
     """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
-    owned = {child.name for child, _ in kind.children}
+    # Its own children do not keep it; their other links keep what they name (a component its item).
+    owned = {(child.name, column) for child, column in kind.children}
     found: list[Use] = []
     with db.read() as conn:
         for table in metadata.sorted_tables:
-            if table.name in owned:
-                continue
             for fk in table.foreign_keys:
                 if fk.column.table is not kind.table or fk.parent.table is kind.table:
+                    continue
+                if (table.name, fk.parent.name) in owned:
                     continue
                 users = select(table.c.id).where(fk.parent == row_id, _live(table))
                 ids = list(conn.execute(users).scalars())
@@ -449,8 +457,18 @@ def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | Non
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         if in_use:
             raise InUse(kind, str(name), in_use)
-        update_versioned(conn, kind.table, row_id, seen, {"deleted_at": utcnow()})
+        now = utcnow()
+        update_versioned(conn, kind.table, row_id, seen, {"deleted_at": now})
+        _children_deleted(conn, kind, row_id, None, now)  # else a kit's components keep their items
         _settle(conn, kind, row_id)
+
+
+def _children_deleted(conn: Connection, kind: RecordKind, row_id: uuid.UUID, was: Any, now: Any) -> None:
+    """The rows a row owns tombstoned with it (``was`` None), or those tombstoned with it brought back."""
+    for child, column in kind.children:
+        gone = child.c.deleted_at.is_(None) if was is None else child.c.deleted_at == was
+        conn.execute(update(child).where(child.c[column] == row_id, gone)
+                     .values(deleted_at=now, version=child.c.version + 1, updated_at=utcnow()))
 
 
 def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
@@ -459,7 +477,10 @@ def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
         version = _version(conn, kind, row_id)
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         _check_unique(conn, kind, str(name), row_id)
+        was = conn.execute(select(kind.table.c.deleted_at).where(kind.table.c.id == row_id)).scalar()
         update_versioned(conn, kind.table, row_id, version, {"deleted_at": None})
+        if was is not None:  # a delete's undo: what went with it comes back
+            _children_deleted(conn, kind, row_id, was, None)
         _settle(conn, kind, row_id)
 
 

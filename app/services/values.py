@@ -278,6 +278,18 @@ def clean_text(text: str, *, multiline: bool = False) -> str:
     return value if multiline else _ONE_LINE.sub(" ", value)
 
 
+def parse_flag(value: object, label: str) -> bool:
+    """Yes or no as typed: yes, y, true, 1, x or no, n, false, 0, empty (any case); InputError else."""
+    if isinstance(value, bool):
+        return value
+    typed = "" if value is None else str(value).strip().lower()
+    if typed in {"yes", "y", "true", "1", "x"}:
+        return True
+    if typed in {"no", "n", "false", "0", ""}:
+        return False
+    raise InputError(f"{label} must be yes or no.")
+
+
 def parse_text(
     text: object, label: str, *, max_length: int, required: bool = False, multiline: bool = False
 ) -> str:

@@ -163,12 +163,17 @@ class MasterDataDialog(RecordEditorDialog):
         stretch: str | None = None,
         note: Callable[[list[RecordRow]], str] | None = None,
         size: tuple[int, int] = (900, 480),
+        owner: uuid.UUID | None = None,
     ) -> None:
         super().__init__(db, prefix, parent)
         self.setWindowTitle(title)
         self.resize(*size)
         self.kind, self.note, self.noun = kind, note, kind.noun
+        self.owner = owner  # a kind with an owner (a kit's components): the rows of this one
+        self.dialogs = dialogs
         self.ask_name = lambda: dialogs.ask_text(self, f"Add {kind.noun}", "Name:")
+        if kind.field_by_key[kind.name_key].choices is not None:  # named by a pick: a component's item
+            self.ask_name = self._pick_name
         self.confirm = lambda text: dialogs.confirm(self, f"Delete {kind.noun}", text)
         keys = [f.key for f in kind.fields]
         self.place_table(RecordTableModel(self), keys.index(stretch or kind.name_key))
@@ -218,14 +223,23 @@ class MasterDataDialog(RecordEditorDialog):
 
     def load_rows(self) -> list[RecordRow]:
         """The rows as stored, those the search finds, in the order chosen (a column, else stored)."""
-        self._stored = master_data.load(self.db, self.kind)
+        self._stored = master_data.load(self.db, self.kind, self.owner)
         self.model.set_choices({f.key: f.choices(self.db) for f in self.kind.fields if f.choices})
         typed = self.search.text()
         found = [r for r in self._stored if master_data.matches(self.kind, r, typed, self.model.labels)]
         return self.model.arranged(found, stored=self._stored)
 
     def add_record(self, name: str) -> uuid.UUID:
-        return master_data.add(self.db, self.kind, name)
+        return master_data.add(self.db, self.kind, name, owner=self.owner)
+
+    def _pick_name(self) -> str | None:
+        """The new row's name picked from its field's choices (its value, as text), or None."""
+        spec = self.kind.field_by_key[self.kind.name_key]
+        assert spec.choices is not None
+        options = [(value, label) for value, label in spec.choices(self.db) if value not in (None, "")]
+        picked = self.dialogs.choose_item(self, f"Add {self.kind.noun}", f"{spec.title}:",
+                                          [label for _, label in options])
+        return None if picked is None else str(options[picked][0])
 
     def delete_record(self, record_id: uuid.UUID, version: int | None = None) -> None:
         master_data.delete(self.db, self.kind, record_id, version)
@@ -234,7 +248,8 @@ class MasterDataDialog(RecordEditorDialog):
         master_data.restore(self.db, self.kind, record_id)
 
     def delete_question(self, row: RecordRow) -> str:
-        return f"Delete the {self.kind.noun} “{row.name(self.kind)}”? You can undo this."
+        name = self.model.cell_text(self.kind.name_key, row.values.get(self.kind.name_key))  # a pick: label
+        return f"Delete the {self.kind.noun} “{name}”? You can undo this."
 
     def shown(self) -> None:
         super().shown()

@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.models import CatalogCategory, CatalogItem, Role, Supplier
+from app.models import CatalogCategory, CatalogItem, KitComponent, Role, Supplier
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_LIMITS
 from app.services.lookups import default_markup
-from app.services.master_data import FieldSpec, RecordKind, choice_of, optional_id, text
+from app.services.master_data import FieldSpec, RecordKind, choice_of, flag, optional_id, text
 from app.services.storage.database import Database
 from app.services.values import InputError, parse_decimal
 
@@ -26,6 +26,7 @@ CATEGORY_T = CatalogCategory.__table__  # type: ignore[attr-defined]
 SUPPLIER_T = Supplier.__table__  # type: ignore[attr-defined]
 ROLE_T = Role.__table__  # type: ignore[attr-defined]
 
+YES_NO: list[tuple[Any, str]] = [(True, "Yes"), (False, "No")]
 BASIS_LABELS = {PriceBasis.MARKUP: "Markup", PriceBasis.UNIT_PRICE: "List price", PriceBasis.MARGIN: "Margin"}
 BASIS_FIGURE = {
     PriceBasis.MARKUP: "markup_pct",
@@ -199,9 +200,24 @@ CATALOG_ITEMS = RecordKind(
             choices=_role_choices,
             tip="The crew role of a labour item (its rates price the line).",
         ),
+        FieldSpec(
+            "is_kit",
+            "Kit",
+            flag("Kit"),
+            choices=lambda db: YES_NO,
+            tip="A kit adds its components with it (Components… lists them); its price is the kit line's.",
+        ),
+        FieldSpec(
+            "kit_shows_components",
+            "Client sees components",
+            flag("Client sees components"),
+            choices=lambda db: YES_NO,
+            tip="The quote lists a kit's components; otherwise the kit is one line priced as their sum.",
+        ),
         FieldSpec("notes", "Notes", text("Notes", 2000, multiline=True), multiline=True),
     ),
     order_by=("category", "name"),
     new_values=_new_item,
     check=_check,
+    children=((KitComponent.__table__, "kit_id"),),  # type: ignore[attr-defined]  # a copy takes them
 )

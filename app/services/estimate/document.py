@@ -39,6 +39,7 @@ from app.services.estimate.line_editing import LineEditing
 from app.services.estimate.loading import Loading
 from app.services.estimate.parameter_editing import ParameterEditing
 from app.services.estimate.parameters import (
+    KIT,
     FormulaCache,
     ParameterSpec,
     resolve,
@@ -55,6 +56,7 @@ from app.services.estimate.pricing import (
 from app.services.estimate.rows import (  # noqa: F401 - re-exported: callers import them from here
     _LINE_SELECT,
     LINE_COLUMNS,
+    LINK_COLUMNS,
     PARAMETER_CHANGES,
     Change,
     ChangeKind,
@@ -72,6 +74,7 @@ from app.services.estimate.rows import (  # noqa: F401 - re-exported: callers im
     _Recalculation,
     _section_from_row,
     lock_parents,
+    relinked,
     update_versioned,
     write_order,
 )
@@ -326,7 +329,7 @@ class EstimateDocument(Loading, LineEditing, SectionEditing, ParameterEditing):
                 if not source:
                     continue
                 try:
-                    setattr(line, column, self._formula_result(source, column))
+                    setattr(line, column, self._formula_result(source, column, self.formula_values(line)))
                 except FormulaError as error:
                     label = LINE_FIELDS[column].label
                     line.formula_error = (f"{label} formula “{source}”: {error}. The line keeps its last "
@@ -353,6 +356,17 @@ class EstimateDocument(Loading, LineEditing, SectionEditing, ParameterEditing):
         if problem is None or (line.problem is not None and problem.field not in changes):
             return None
         return problem
+
+    def formula_values(self, line: LineRow, values: dict[str, Decimal] | None = None,
+                       planned: dict[uuid.UUID, dict[str, Decimal]] | None = None) -> dict[str, Decimal]:
+        """What a line's formulas may name: the parameters (``values``, default the current ones) and,
+        on a kit's component, ``kit``: the kit line's quantity (as ``planned``, when it changes)."""
+        values = self.values if values is None else values
+        kit = self._lines.get(line.kit_line_id) if line.kit_line_id is not None else None
+        if kit is None or kit is line:
+            return values
+        quantity = (planned or {}).get(kit.id, {}).get("quantity", kit.quantity)
+        return {**values, KIT: quantity}
 
     def _formula_result(self, source: str, column: str, values: dict[str, Decimal] | None = None) -> Decimal:
         """A quantity or days formula's value, to 4 places (half up); negative results are refused."""

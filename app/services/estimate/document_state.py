@@ -20,7 +20,14 @@ from sqlalchemy.engine import Connection
 
 from app.services.bounds import LineProblem
 from app.services.estimate.parameters import ParameterSpec
-from app.services.estimate.rows import Change, EstimateHeader, LineRow, ParameterRow, SectionRow
+from app.services.estimate.rows import (
+    Change,
+    EstimateHeader,
+    LineRow,
+    ParameterRow,
+    SectionRow,
+    _Recalculation,
+)
 from app.services.labour.pay import LabourRules
 from app.services.lookups import Lookups
 from app.services.storage.database import Database
@@ -76,6 +83,9 @@ class DocumentState(Protocol):
     def _formula_result(self, source: str, column: str,
                         values: dict[str, Decimal] | None = None) -> Decimal: ...
 
+    def formula_values(self, line: LineRow, values: dict[str, Decimal] | None = None,
+                       planned: dict[uuid.UUID, dict[str, Decimal]] | None = None) -> dict[str, Decimal]: ...
+
     def _replace_rows(self, change: Change, rows: list[Any], new_order: list[Any]) -> None: ...
 
     # -- writing -------------------------------------------------------------------
@@ -86,3 +96,5 @@ class DocumentState(Protocol):
 
     def _write(self, *section_ids: uuid.UUID,
                reorder: bool = False) -> AbstractContextManager[Connection]: ...
+
+    def _write_results(self, conn: Connection, plan: _Recalculation) -> None: ...

@@ -13,7 +13,7 @@ from typing import Any
 
 from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.services.bounds import ESTIMATE_LIMITS, LINE_LIMITS
-from app.services.master_data import optional_id
+from app.services.master_data import flag, optional_id
 from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
 
 
@@ -44,17 +44,7 @@ def _choice(label: str, enum: type[StrEnum]) -> _Spec:
 
 
 def _flag(label: str) -> _Spec:
-    def parse(value: Any) -> bool:
-        if isinstance(value, bool):
-            return value
-        text = str(value).strip().lower()
-        if text in {"yes", "y", "true", "1", "x"}:
-            return True
-        if text in {"no", "n", "false", "0", ""}:
-            return False
-        raise InputError(f"{label} must be yes or no.")
-
-    return _Spec(label, parse)
+    return _Spec(label, flag(label))
 
 
 def _optional_id(label: str) -> _Spec:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from app.models import LineItem
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
+from app.services.estimate.catalog_lines import catalog_line_values, catalog_lines  # noqa: F401 - re-exported
 from app.services.estimate.document_state import DocumentState
 from app.services.estimate.fields import (
     BASIS_OF_FIELD,
@@ -29,12 +30,14 @@ from app.services.estimate.parameters import parse_range
 from app.services.estimate.rows import (
     _LINE_SELECT,
     LINE_COLUMNS,
+    LINK_COLUMNS,
     Change,
     ChangeKind,
     ConcurrentEditError,
     LineRow,
     _line_from_row,
     _lines_from_rows,
+    _Recalculation,
     write_order,
 )
 from app.services.labour.pay import day_hours
@@ -43,27 +46,6 @@ from app.services.projects.dates import phase_day
 from app.services.values import InputError
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
-
-
-def catalog_line_values(entry: CatalogEntry) -> dict[str, Any]:
-    """The column values of a new line made from a catalog item."""
-    values: dict[str, Any] = {
-        "kind": entry.kind.value,
-        "description": entry.description or entry.name,
-        "client_description": entry.client_description,
-        "unit": entry.unit,
-        "unit_cost": entry.unit_cost,
-        "price_basis": entry.price_basis.value,
-        "markup_pct": entry.markup_pct,
-        "unit_price": entry.unit_price,
-        "margin_pct": entry.margin_pct,
-        "supplier_id": entry.supplier_id,
-        "role_id": entry.role_id,
-        "catalog_item_id": entry.id,
-    }
-    if entry.kind is LineKind.LABOUR and entry.unit not in {"h", "hr", "hour", "hours"}:
-        values["hours"] = Decimal(8)  # a crew call: people × one 8-hour day until told otherwise
-    return values
 
 
 def _db_value(value: Any) -> Any:
@@ -174,13 +156,14 @@ class LineEditing(DocumentState):
             raise InputError("Type a formula after “=”, e.g. =ceil(screen_length_ft / 10), or a number.")
         try:
             formula = compile_formula(source)
-            missing = [name for name in formula.names if name not in self.values]
+            values = self.formula_values(line)  # a kit's component may name ``kit`` too
+            missing = [name for name in formula.names if name not in values]
             if missing:
-                formula.evaluate(self.values)  # raises with "did you mean …"
+                formula.evaluate(values)  # raises with "did you mean …"
             broken = [name for name in formula.names if self.parameter_error(name)]
             if broken:
                 raise FormulaError(f"parameter '{broken[0]}' has an error: {self.parameter_error(broken[0])}")
-            value = self._formula_result(source, column)
+            value = self._formula_result(source, column, values)
         except FormulaError as error:
             raise InputError(f"{label} formula: {error}.") from None
         changes = {FORMULA_OF[column]: source, column: value}
@@ -193,7 +176,7 @@ class LineEditing(DocumentState):
     def set_line_fields(self, line_id: uuid.UUID, changes: dict[str, Any]) -> dict[str, Any]:
         """Write ``changes`` to a line; return the previous values (for undo)."""
         line = self._lines[line_id]
-        unknown = set(changes) - set(LINE_COLUMNS)
+        unknown = set(changes) - set(LINE_COLUMNS) - set(LINK_COLUMNS)
         if unknown:
             raise ValueError(f"not line columns: {sorted(unknown)}")
         for column, formula_column in FORMULA_OF.items():
@@ -204,9 +187,12 @@ class LineEditing(DocumentState):
         if not changes:
             return old
         self._check_figures(line, changes)
+        components = self._components_following(line, changes)
         with self._write(line.section_id) as conn:
             self._update_row(conn, LINE_T, line.id, line.version,
                              {k: _db_value(v) for k, v in changes.items()})
+            if components.lines:
+                self._write_results(conn, components)
         groups = {line.alternative_group} if "alternative_group" in changes else set()
         for k, v in changes.items():
             setattr(line, k, v)
@@ -214,9 +200,16 @@ class LineEditing(DocumentState):
             line.unreadable = None  # chosen now
         line.version += 1
         self._price(line)
+        for component_id, values in components.lines.items():
+            component = self._lines[component_id]
+            for column, value in values.items():
+                setattr(component, column, value)
+            self._price_figures(component)
         self._retotal()
         s, i = self.locate(line_id)
         self._emit(Change(ChangeKind.LINE_CHANGED, s, i, line_id))
+        if components.lines:
+            self._emit(Change(ChangeKind.LINES_RECALCULATED, row_ids=tuple(components.lines)))
         groups.add(line.alternative_group)
         groups.discard("")
         if groups:  # the other alternatives of the old and new group may count differently now
@@ -224,6 +217,36 @@ class LineEditing(DocumentState):
             if others:
                 self._emit(Change(ChangeKind.ALTERNATIVES_CHANGED, row_ids=others))
         return old
+
+    def _components_following(self, kit: LineRow, changes: dict[str, Any]) -> _Recalculation:
+        """A kit line's new quantity in its components' formulas (``kit``): their new quantity and
+        days, written with the kit's (a number typed over a formula stays). Refused (InputError,
+        nothing written) when it would put one out of bounds."""
+        lines: dict[uuid.UUID, dict[str, Decimal]] = {}
+        sources: dict[uuid.UUID, tuple[str, str]] = {}
+        if "quantity" in changes:
+            planned = {kit.id: {"quantity": changes["quantity"]}}
+            for other in self.lines():
+                if other.kit_line_id is None or other.kit_line_id != kit.id:  # most lines: no kit
+                    continue
+                if other is kit or not other.has_formula:
+                    continue
+                values = self.formula_values(other, planned=planned)
+                for column, formula_column in FORMULA_OF.items():
+                    source = getattr(other, formula_column)
+                    try:
+                        value = self._formula_result(source, column, values) if source else None
+                    except FormulaError:
+                        continue  # shown on the line; it keeps its last value
+                    if value is not None and value != getattr(other, column):
+                        lines.setdefault(other.id, {})[column] = value
+                        sources[other.id] = (other.quantity_formula, other.days_formula)
+        for component_id, values in lines.items():
+            problem = self._new_problem(self._lines[component_id], values)
+            if problem is not None:
+                raise InputError(f"That would put its component “{self._lines[component_id].description}” "
+                                 f"out of range: {problem.message} Nothing was changed.")
+        return _Recalculation(self.values, {}, lines, sources=sources)
 
     def choose_alternative(self, line_id: uuid.UUID) -> dict[uuid.UUID, bool]:
         """Make a line the chosen one of its alternatives; return the flags before (for undo)."""
@@ -317,7 +340,11 @@ class LineEditing(DocumentState):
     def add_catalog_line(
         self, section_id: uuid.UUID, entry: CatalogEntry, index: int | None = None
     ) -> LineRow:
-        return self.add_line(section_id, index, catalog_line_values(entry))
+        """A line of a catalog item; a kit's line with its components' lines (one transaction)."""
+        kit_id = uuid.uuid4()
+        with self.db.read() as conn:
+            values = catalog_lines(conn, entry, kit_id)
+        return self.add_lines(section_id, index, values, [kit_id, *(uuid.uuid4() for _ in values[1:])])[0]
 
     def delete_line(self, line_id: uuid.UUID) -> tuple[uuid.UUID, int]:
         """Delete (tombstone) a line; return where it was, for restore_line."""
@@ -432,7 +459,7 @@ class LineEditing(DocumentState):
             return
         fresh = _lines_from_rows([tuple(row)])[0]
         line = self._lines[line_id]
-        for name in LINE_COLUMNS:
+        for name in (*LINE_COLUMNS, *LINK_COLUMNS):
             setattr(line, name, getattr(fresh, name))
         line.version = fresh.version
         self._price(line)

@@ -269,7 +269,8 @@ class ParameterEditing(DocumentState):
         resolved = resolve(specs)
         lines: dict[uuid.UUID, dict[str, Decimal]] = {}
         failing: set[uuid.UUID] = set()
-        for line in self.lines():
+        every = list(self.lines())  # kits' components last: their ``kit`` may change with the kit line
+        for line in sorted(every, key=lambda ln: ln.kit_line_id is not None):  # stable: else in order
             if not (line.quantity_formula or line.days_formula or line.id in line_formulas):
                 continue
             formulas = line_formulas.get(line.id, {})
@@ -278,7 +279,8 @@ class ParameterEditing(DocumentState):
                 if not source:
                     continue
                 try:
-                    value = self._formula_result(source, column, resolved.values)
+                    value = self._formula_result(source, column,
+                                                 self.formula_values(line, resolved.values, lines))
                 except FormulaError:
                     failing.add(line.id)  # shown on the line; it keeps its last value
                     continue

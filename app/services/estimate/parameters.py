@@ -26,6 +26,8 @@ from app.services.money import format_money, format_number
 from app.services.values import InputError, parse_decimal
 
 NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+# In a kit component line's formulas, the kit line's quantity ("ceil(kit * 0.5)"): not a parameter.
+KIT = "kit"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,8 @@ def check_name(name: str, taken: Iterable[str]) -> str:
         )
     if name in FUNCTIONS or keyword.iskeyword(name) or name in {"True", "False", "None"}:
         raise InputError(f"“{name}” is a reserved word in formulas; choose another name.")
+    if name == KIT:
+        raise InputError(f"“{KIT}” is a kit's quantity in its components' formulas; choose another name.")
     lowered = name.lower()
     for other in taken:
         if other.lower() == lowered:

@@ -36,8 +36,12 @@ LINE_COMPUTED_LABELS: dict[str, str] = {
 # Header fields a snapshot taken before they existed lacks, with the value that quote had: a quote
 # sent before schema 0006 showed contingency as a line and printed its budget range.
 _HEADER_BEFORE = {"show_contingency_line": True, "show_budget_range": True}
-# Ids a person cannot read; their names (supplier, role) are compared instead.
-_LINE_SKIP_IN_DIFF = frozenset({"supplier_id", "role_id", "labour_rule_set_id", "catalog_item_id"})
+# Line fields a snapshot taken before schema 0007 lacks, with the value every line had then.
+_LINE_BEFORE = {"shows_components": False}
+# Ids a person cannot read; their names (supplier, role) are compared instead (links to other
+# lines: what the client reads of them shows in the price and wording of the lines themselves).
+_LINE_SKIP_IN_DIFF = frozenset({"supplier_id", "role_id", "labour_rule_set_id", "catalog_item_id",
+                                "kit_line_id", "subrental_of_id"})
 
 # -- differences ----------------------------------------------------------------------------------
 
@@ -214,7 +218,7 @@ def diff_snapshots(old: dict[str, Any], new: dict[str, Any]) -> RevisionDiff:
         before = old_lines.get(k)
         if before is None:
             continue
-        changes = _field_changes(before, v, LINE_FIELDS, skip)
+        changes = _field_changes({**_LINE_BEFORE, **before}, {**_LINE_BEFORE, **v}, LINE_FIELDS, skip)
         was_moved = k in moved or before["section_id"] != v["section_id"]
         if changes or was_moved:
             changed.append(LineChange(

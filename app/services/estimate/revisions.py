@@ -24,6 +24,7 @@ from app.models.types import utcnow
 from app.services.company.settings import format_quote_number, stored_pattern
 from app.services.estimate.document import (
     LINE_COLUMNS,
+    LINK_COLUMNS,
     EstimateDocument,
     SectionRow,
     update_versioned,
@@ -91,7 +92,7 @@ def snapshot_of(doc: EstimateDocument) -> dict[str, Any]:
         }
         for line in section.lines:
             entry: dict[str, Any] = {"id": str(line.id), "section_id": str(section.id)}
-            entry.update({name: _json_value(getattr(line, name)) for name in LINE_COLUMNS})
+            entry.update({name: _json_value(getattr(line, name)) for name in (*LINE_COLUMNS, *LINK_COLUMNS)})
             supplier = doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None
             role = doc.lookups.roles.get(line.role_id) if line.role_id else None
             entry["supplier"] = supplier.name if supplier else ""

@@ -99,6 +99,12 @@ class LineRow:
     alternative_group: str
     alternative_chosen: bool
     version: int
+    # How the line goes with others of its estimate (see LINK_COLUMNS): the kit line it is a
+    # component of, whether this kit line shows the client its components, the line whose
+    # shortage this sub-rental covers. A link naming no live line of the estimate counts as none.
+    kit_line_id: uuid.UUID | None = None
+    shows_components: bool = False
+    subrental_of_id: uuid.UUID | None = None
     priced: LinePrice | None = None
     # Why a formula of this line cannot be evaluated now (it keeps its last quantity/days).
     formula_error: str | None = None
@@ -154,11 +160,31 @@ class LineRow:
 
 
 _NOT_STORED = {"priced", "formula_error", "problem", "unreadable"}
-# Columns a user edits on a line; everything else is identity or bookkeeping.
+# Stored with a line and copied with it, but not typed into a cell nor carried by a spreadsheet:
+# links to other lines of the same estimate (remapped when lines are copied: see relinked) and the
+# kit line's choice of what the client reads. set_line_fields takes them like LINE_COLUMNS.
+LINK_COLUMNS = ("kit_line_id", "shows_components", "subrental_of_id")
+_LINE_LINKS = ("kit_line_id", "subrental_of_id")
+COPIED_ID = "copied_id"  # a copied line's values: the id it had, what its copies' links name
+# Columns a user edits on a line; everything else is identity, bookkeeping or a link.
 LINE_COLUMNS = tuple(
     f.name for f in fields(LineRow)
-    if f.name not in {"id", "section_id", "position", "version"} | _NOT_STORED
+    if f.name not in {"id", "section_id", "position", "version", *LINK_COLUMNS} | _NOT_STORED
 )
+
+
+def relinked(values: list[dict[str, Any]], new_ids: dict[uuid.UUID, uuid.UUID]) -> list[dict[str, Any]]:
+    """Copied lines' values with their links to other lines moved onto those lines' copies
+    (``new_ids``: old id → new id); a link to a line not copied with them is dropped, and so is
+    the :data:`COPIED_ID` a copy carried."""
+    out = []
+    for line in values:
+        line = {k: v for k, v in line.items() if k != COPIED_ID}
+        for name in _LINE_LINKS:
+            if line.get(name) is not None:
+                line[name] = new_ids.get(line[name])
+        out.append(line)
+    return out
 
 
 @dataclass(slots=True)
@@ -306,8 +332,9 @@ _LINE_FIELDS = tuple(f.name for f in fields(LineRow) if f.name not in _NOT_STORE
 _LINE_SELECT = tuple(LINE_T.c[name] for name in _LINE_FIELDS)
 _KINDS = {k.value: k for k in LineKind}
 _BASES = {b.value: b for b in PriceBasis}
-_AT_KIND, _AT_BASIS, _AT_OPTIONAL, _AT_CHOSEN = (
-    _LINE_FIELDS.index(n) for n in ("kind", "price_basis", "optional", "alternative_chosen")
+_AT_KIND, _AT_BASIS, _AT_OPTIONAL, _AT_CHOSEN, _AT_SHOWS = (
+    _LINE_FIELDS.index(n)
+    for n in ("kind", "price_basis", "optional", "alternative_chosen", "shows_components")
 )
 
 
@@ -324,6 +351,7 @@ def _lines_from_rows(rows: Iterable[tuple[Any, ...]]) -> list[LineRow]:
             line.unreadable = f"{what} “{value}” is not one this Tandem knows."
         line.optional = bool(row[_AT_OPTIONAL])
         line.alternative_chosen = bool(row[_AT_CHOSEN])
+        line.shows_components = bool(row[_AT_SHOWS])
         out.append(line)
     return out
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import Connection
 from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind
 from app.models.types import utcnow
-from app.services.estimate.document import EstimateDocument, LineRow
+from app.services.estimate.document import EstimateDocument, LineRow, relinked
 from app.services.estimate.line_editing import is_day_unit
 from app.services.estimate.pricing import EstimateTerms, Priced, margin_share
 from app.services.money import ZERO
@@ -93,9 +93,12 @@ def duplicate_estimate(db: Database, estimate_id: uuid.UUID, name: str) -> uuid.
         ])
         if new_section:
             lines = _live_rows(conn, LINE_T, LINE_T.c.section_id.in_(list(new_section)))
-            _insert(conn, LINE_T, [
-                _copied(LINE_T, line, now, section_id=new_section[line.section_id]) for line in lines
-            ])
+            new_line = {line.id: uuid.uuid4() for line in lines}
+            copies = [
+                _copied(LINE_T, line, now, id=new_line[line.id], section_id=new_section[line.section_id])
+                for line in lines
+            ]
+            _insert(conn, LINE_T, relinked(copies, new_line))  # a kit's components stay the copy's
     return new_id
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from app.models.enums import LineKind, PriceBasis
 from app.services.estimate.fields import LINE_FIELDS, SECTION_FIELDS
-from app.services.estimate.rows import LINE_COLUMNS, LineRow, SectionRow
+from app.services.estimate.rows import COPIED_ID, LINE_COLUMNS, LINK_COLUMNS, LineRow, SectionRow, relinked
 from app.services.excel.imported import DEFAULT_SECTION, ImportFailed, RowProblem
 from app.services.excel.importing import known_names, line_record
 from app.services.excel.mapped_rows import read_text_rows
@@ -47,6 +47,7 @@ PASTE_LINES_MAX = 1_000  # lines pasted at once (one transaction, one undo step:
 # The text a spreadsheet gets: the import's own field labels, so that it maps them back by itself.
 TSV_FIELDS = tuple(name for name, _ in MAPPABLE_FIELDS)
 _ID_OF_LINK = {link: id_column for link, id_column, _ in LINKS}
+_COPIED_COLUMNS = (*LINE_COLUMNS, *LINK_COLUMNS, COPIED_ID)
 
 
 class ClipboardError(InputError):
@@ -132,8 +133,10 @@ def _section_values(section: SectionRow) -> dict[str, Any]:
 
 
 def _line_values(doc: EstimateDocument, line: LineRow) -> dict[str, Any]:
-    """Every column a user edits, and the names of its links (so another database can match them)."""
-    values = {name: getattr(line, name) for name in LINE_COLUMNS}
+    """Every column a user edits, the names of its links (so another database can match them), and
+    its links to other lines with its own id (a kit's components pasted with it stay its components)."""
+    values = {name: getattr(line, name) for name in (*LINE_COLUMNS, *LINK_COLUMNS)}
+    values[COPIED_ID] = line.id
     names = {
         "supplier": doc.lookups.suppliers.get(line.supplier_id) if line.supplier_id else None,
         "role": doc.lookups.roles.get(line.role_id) if line.role_id else None,
@@ -229,12 +232,12 @@ def decode(payload: str | bytes) -> Clip:
     return clip
 
 
-_HINTS = typing.get_type_hints(LineRow)
+_HINTS = {**typing.get_type_hints(LineRow), COPIED_ID: uuid.UUID | None}
 
 
 def _decoded_line(raw: dict[str, Any]) -> dict[str, Any]:
     line: dict[str, Any] = {}
-    for name in LINE_COLUMNS:
+    for name in _COPIED_COLUMNS:
         if name not in raw:
             continue
         line[name] = _typed(name, raw[name], _HINTS[name])
@@ -414,7 +417,7 @@ def _linker(doc: EstimateDocument, clip: Clip, notes: list[str]) -> Any:
             )
 
     def tandem_line(values: dict[str, Any]) -> dict[str, Any]:
-        line = {k: v for k, v in values.items() if k in LINE_COLUMNS}
+        line = {k: v for k, v in values.items() if k in _COPIED_COLUMNS}
         for link, id_column, _ in LINKS:
             given = line.get(id_column)
             if given is None or given in ids[link]:
@@ -446,6 +449,18 @@ def _linker(doc: EstimateDocument, clip: Clip, notes: list[str]) -> Any:
         return out
 
     return lines_of
+
+
+def with_new_ids(plan: PastePlan, line_ids: list[list[uuid.UUID]]) -> list[list[dict[str, Any]]]:
+    """Each block's lines as they are written, given the new lines' ids (per block, in order): a
+    link to another pasted line names that line's copy, a link to a line not pasted is dropped."""
+    new_ids = {
+        values[COPIED_ID]: new_id
+        for block, ids in zip(plan.blocks, line_ids, strict=True)
+        for values, new_id in zip(block.lines, ids, strict=True)
+        if values.get(COPIED_ID) is not None
+    }
+    return [relinked(block.lines, new_ids) for block in plan.blocks]
 
 
 def problems_text(problems: Sequence[RowProblem], limit: int = 8) -> str:

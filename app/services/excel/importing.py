@@ -29,7 +29,8 @@ from sqlalchemy.engine import Connection
 from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind, PriceBasis
 from app.models.types import utcnow
-from app.services.estimate.document import LINE_COLUMNS
+from app.services.estimate.document import LINE_COLUMNS, LINK_COLUMNS
+from app.services.estimate.rows import COPIED_ID, relinked
 from app.services.excel.imported import (
     DEFAULT_SECTION,
     NAME_MAX,
@@ -207,6 +208,7 @@ def _section_and_line_records(estimate_id: uuid.UUID, imported: ImportedEstimate
     sections: list[dict[str, Any]] = []
     lines: list[dict[str, Any]] = []
     template = LineItem(section_id=estimate_id, position=0).model_dump()
+    new_ids: dict[uuid.UUID, uuid.UUID] = {}
     for s_index, s in enumerate(imported.sections):
         section = Section(estimate_id=estimate_id, position=s_index, name=s.name,
                           client_description=s.client_description, optional=s.optional,
@@ -215,14 +217,16 @@ def _section_and_line_records(estimate_id: uuid.UUID, imported: ImportedEstimate
         for l_index, values in enumerate(s.lines):
             lines.append({**template, **line_record(values, known, imported.source),
                           "id": uuid.uuid4(), "section_id": section.id, "position": l_index})
+            if values.get(COPIED_ID) is not None:  # a Tandem sheet's line: its links name it so
+                new_ids[values[COPIED_ID]] = lines[-1]["id"]
     if not sections:
         sections.append(Section(estimate_id=estimate_id, name=DEFAULT_SECTION, position=0).model_dump())
-    return sections, lines
+    return sections, relinked(lines, new_ids)
 
 
 def line_record(values: dict[str, Any], known: dict[str, dict[str, uuid.UUID]],
                  source: str) -> dict[str, Any]:
-    data = {k: v for k, v in values.items() if k in LINE_COLUMNS}
+    data = {k: v for k, v in values.items() if k in LINE_COLUMNS or k in LINK_COLUMNS}
     for link, id_column, _ in LINKS:
         text = values.get(link) or ""
         data[id_column] = known[link].get(text.casefold()) if text else None

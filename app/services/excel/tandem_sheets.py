@@ -41,6 +41,7 @@ from app.services.estimate.document import (
     SECTION_FIELDS,
     EstimateDocument,
 )
+from app.services.estimate.rows import COPIED_ID
 from app.services.excel.imported import (
     ImportedEstimate,
     ImportedSection,
@@ -49,6 +50,7 @@ from app.services.excel.imported import (
     checked_line,
 )
 from app.services.excel.reading import open_workbook, sheet_rows
+from app.services.master_data import flag
 from app.services.storage.database import Database
 from app.services.values import InputError, clean_text
 
@@ -70,7 +72,12 @@ _LINK_OF_ID = {id_column: name for name, id_column, _ in LINKS}
 LINE_DATA_COLUMNS = tuple(_LINK_OF_ID.get(c, c) for c in LINE_COLUMNS)
 SECTION_DATA_COLUMNS = ("section", "section_client_description", "section_optional",
                         "section_range_low_pct", "section_range_high_pct")
-DATA_COLUMNS = ("record", *SECTION_DATA_COLUMNS, *LINE_DATA_COLUMNS)
+# How a line goes with others (a kit's components, a sub-rental): each line's own reference (its
+# id as text) and the references its links name. Last, and optional: a workbook written before
+# them reads as lines without links.
+LINK_DATA_COLUMNS = ("line_ref", "kit_line_ref", "subrental_of_ref", "shows_components")
+DATA_COLUMNS = ("record", *SECTION_DATA_COLUMNS, *LINE_DATA_COLUMNS, *LINK_DATA_COLUMNS)
+_REQUIRED_DATA_COLUMNS = DATA_COLUMNS[: -len(LINK_DATA_COLUMNS)]
 PARAMETER_COLUMNS = ("name", "value", "formula", "unit", "description")
 SETTINGS = ("discount_pct", "contingency_pct", "tax_pct", "target_margin_pct", "margin_floor_pct")
 # What the client quote shows, "yes" or "no"; a workbook written before them imports a new estimate's.
@@ -122,7 +129,8 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None 
     for section in doc.sections:
         head = [section.name, section.client_description, section.optional,
                 section.range_low_pct, section.range_high_pct]
-        data.append([cell(data, v) for v in ["section", *head, *([None] * len(LINE_DATA_COLUMNS))]])
+        data.append([cell(data, v) for v in ["section", *head,
+                                             *([None] * (len(LINE_DATA_COLUMNS) + len(LINK_DATA_COLUMNS)))]])
         for line in section.lines:
             values = []
             for column in LINE_COLUMNS:
@@ -130,7 +138,8 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None 
                 if column in names:
                     value = names[column].get(value, "") if value is not None else None
                 values.append(value)
-            data.append([cell(data, v) for v in ["line", *head, *values]])
+            links = [str(line.id), _ref(line.kit_line_id), _ref(line.subrental_of_id), line.shows_components]
+            data.append([cell(data, v) for v in ["line", *head, *values, *links]])
     params = sheet(PARAMETERS_SHEET)
     params.append([cell(params, c) for c in PARAMETER_COLUMNS])
     for p in doc.parameters:
@@ -276,7 +285,7 @@ def _read_data(ws: Any, name: str, problems: list[RowProblem]) -> list[ImportedS
     header = next(rows, None)
     if header is None:
         return []
-    index = _header_index(header, DATA_COLUMNS, DATA_SHEET)
+    index = _header_index(header, _REQUIRED_DATA_COLUMNS, DATA_SHEET)
     sections: list[ImportedSection] = []
     for number, row in enumerate(rows, start=2):
         record = _cell(row, index["record"])
@@ -350,6 +359,29 @@ def _tandem_line(row: Sequence[Any], index: dict[str, int]) -> dict[str, Any]:
         else:  # kind, optional, phase, alternative_chosen: the edit rules
             parsed = LINE_FIELDS[column].parse("" if raw is None else raw)
             values[column] = parsed.value if isinstance(parsed, LineKind) else parsed
+    values.update(_links(row, index))
+    return values
+
+
+def _ref(line_id: uuid.UUID | None) -> str | None:
+    return None if line_id is None else str(line_id)
+
+
+def _links(row: Sequence[Any], index: dict[str, int]) -> dict[str, Any]:
+    """A line's references (see LINK_DATA_COLUMNS) as the import relinks them: its own as
+    ``copied_id``; a reference that is not one is no link."""
+    def ref(column: str) -> uuid.UUID | None:
+        raw = _cell(row, index[column]) if column in index else None
+        try:
+            return uuid.UUID(str(raw).strip()) if raw not in (None, "") else None
+        except ValueError:
+            return None
+
+    values: dict[str, Any] = {COPIED_ID: ref("line_ref"), "kit_line_id": ref("kit_line_ref"),
+                              "subrental_of_id": ref("subrental_of_ref")}
+    if "shows_components" in index:
+        raw = _cell(row, index["shows_components"])
+        values["shows_components"] = flag("Client sees components")("" if raw is None else raw)
     return values
 
 

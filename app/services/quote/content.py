@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 
 from app.models.enums import LineKind
+from app.services.estimate.client_items import ClientItem, client_items, client_price
 from app.services.estimate.document import EstimateDocument, LineRow
 from app.services.estimate.pricing import ADDON, EXCLUDED, say_out_loud
 from app.services.excel.quote_heading import QuoteHeading, quote_heading
@@ -173,12 +174,12 @@ def _heading_rows(doc: EstimateDocument, top: QuoteHeading) -> list[HeadingRow]:
     return rows
 
 
-def _line(doc: EstimateDocument, line: LineRow, price: Decimal, text: str | None = None) -> QuoteLine:
+def _line(doc: EstimateDocument, item: ClientItem, price: Decimal) -> QuoteLine:
     return QuoteLine(
-        text if text is not None else doc.client_text(line),
-        line.quantity,
-        client_unit(line),
-        unit_price(price, line.quantity),
+        doc.client_text(item.line),
+        item.quantity,
+        client_unit(item.line),
+        unit_price(price, item.quantity),
         price,
     )
 
@@ -193,35 +194,41 @@ def quote_content(doc: EstimateDocument, db: Database | None = None) -> QuoteCon
     def with_rate(price: Decimal) -> Decimal:  # a price the client may add, its contingency in it
         return price + round_money(price * h.contingency_pct / HUNDRED) if folded else price
 
-    included: list[tuple[str, str, list[LineRow]]] = []
-    addons: list[LineRow] = []
-    alternatives: list[LineRow] = []
+    included: list[tuple[str, str, list[ClientItem]]] = []
+    addons: list[ClientItem] = []
+    alternatives: list[ClientItem] = []
     options: list[QuoteSection] = []
     for section in doc.sections:
         kept: list[LineRow] = []
+        section_addons: list[LineRow] = []
+        section_alternatives: list[LineRow] = []
         for line in section.lines:
             inclusion = doc.inclusion(line)
             if inclusion == EXCLUDED:
-                alternatives.append(line)
+                section_alternatives.append(line)
             elif inclusion == ADDON and not section.optional:
-                addons.append(line)
+                section_addons.append(line)
             else:
                 kept.append(line)
+        # A kit's components and a sub-rental fold into their line (client_items: same section).
+        addons += client_items(doc, section_addons)
+        alternatives += client_items(doc, section_alternatives)
+        items = client_items(doc, kept)
         description = doc.fill(section.client_description)
         if section.optional:
             options.append(
                 QuoteSection(
-                    section.name, description, tuple(_line(doc, ln, with_rate(ln.price.price)) for ln in kept)
+                    section.name, description, tuple(_line(doc, i, with_rate(i.price)) for i in items)
                 )
             )
         else:
-            included.append((section.name, description, kept))
+            included.append((section.name, description, items))
 
-    every = [line for _name, _text, lines in included for line in lines]
-    prices = iter(fold([line.price.price for line in every], t.contingency if folded else ZERO))
+    every = [item for _name, _text, items in included for item in items]
+    prices = iter(fold([item.price for item in every], t.contingency if folded else ZERO))
     sections = tuple(
-        QuoteSection(name, text, tuple(_line(doc, line, next(prices)) for line in lines))
-        for name, text, lines in included
+        QuoteSection(name, text, tuple(_line(doc, item, next(prices)) for item in items))
+        for name, text, items in included
     )
 
     subtotal = sum((s.total for s in sections), ZERO)
@@ -237,13 +244,14 @@ def quote_content(doc: EstimateDocument, db: Database | None = None) -> QuoteCon
     totals.append(TotalRow("total", f"Total ({h.currency})", None, t.total))
 
     alternative_lines = []
-    for line in alternatives:
+    for item in alternatives:
+        line = item.line
         chosen = doc.chosen_alternative(line.alternative_group)
         instead = f" (instead of {doc.client_text(chosen)})" if chosen is not None else ""
-        delta = line.price.price - (chosen.price.price if chosen is not None else ZERO)
+        delta = item.price - (client_price(doc, chosen) if chosen is not None else ZERO)
         alternative_lines.append(
             QuoteLine(
-                doc.client_text(line) + instead, line.quantity, client_unit(line), None, with_rate(delta)
+                doc.client_text(line) + instead, item.quantity, client_unit(line), None, with_rate(delta)
             )
         )
     budget = say_out_loud(t.range_low, t.range_high) if h.show_budget_range and t.has_range else None
@@ -254,7 +262,7 @@ def quote_content(doc: EstimateDocument, db: Database | None = None) -> QuoteCon
         project=h.project_name,
         sections=sections,
         totals=tuple(totals),
-        addons=tuple(_line(doc, line, with_rate(line.price.price)) for line in addons),
+        addons=tuple(_line(doc, item, with_rate(item.price)) for item in addons),
         options=tuple(options),
         alternatives=tuple(alternative_lines),
         budget_range=budget,

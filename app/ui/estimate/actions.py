@@ -56,12 +56,17 @@ class EstimateActions(ShellActions):
             window, "Choose this alternative", "actionChooseAlternative", self.choose_alternative,
             "Ctrl+Alt+A",
             tip="Make the current line the chosen one of its alternatives")
+        self.components_action = window_action(
+            window, "Client sees the kit's components", "actionShowKitComponents",
+            lambda: self.show_components(self.components_action.isChecked()),
+            tip="On a kit's line: the quote lists its components, else the kit as one line at their sum")
+        self.components_action.setCheckable(True)
 
     @property
     def actions(self) -> list[QAction | None]:
         """In menu order; None is a separator."""
         return [self.duplicate_action, self.compare_action, None, self.send_action, self.history_action,
-                None, self.choose_action, None, self.delete_action]
+                None, self.choose_action, self.components_action, None, self.delete_action]
 
     @property
     def menu_actions(self) -> list[QAction | None]:
@@ -78,6 +83,12 @@ class EstimateActions(ShellActions):
                        and bool(workspace.doc.line(current).alternative_group))
         self.choose_action.setEnabled(alternative)
         self.subrent.update_enabled()
+        # Client sees the kit's components: on a kit's line (one with components), checked as it says.
+        doc = workspace.doc if workspace is not None else None
+        kit = doc.line(current) if doc is not None and current is not None and doc.has_line(current) else None
+        is_kit = doc is not None and kit is not None and any(ln.kit_line_id == kit.id for ln in doc.lines())
+        self.components_action.setEnabled(is_kit)
+        self.components_action.setChecked(bool(kit is not None and is_kit and kit.shows_components))
 
     # -- scenarios ----------------------------------------------------------------------
 
@@ -223,6 +234,15 @@ class EstimateActions(ShellActions):
         if current is None or not workspace.doc.has_line(current):
             return
         message = workspace.editor.choose_alternative(current)
+        if message:
+            self.shell.statusBar().showMessage(message, 8000)
+
+    def show_components(self, shown: bool) -> None:
+        workspace = self.shell.workspace
+        current = workspace.current_id() if workspace is not None else None
+        if workspace is None or current is None or not workspace.doc.has_line(current):
+            return
+        message = workspace.editor.show_components(current, shown)
         if message:
             self.shell.statusBar().showMessage(message, 8000)
 

@@ -5,7 +5,8 @@ descriptions, a line's client description (never its internal description,
 which may name a supplier), quantities and prices. Optional lines are listed
 apart as add-ons, each optional section as an option of its own, and the
 alternatives not chosen last, with what they would change; none of them is in
-the total.
+the total. A kit's components and a sub-rental show in their line, as the quote
+shows them (app.services.estimate.client_items).
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import functools
 import uuid
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.enums import LineKind
+from app.services.estimate.client_items import ClientItem, client_host, client_items, client_price, linked_to
 from app.services.estimate.document import (
     PARAMETER_CHANGES,
     Change,
@@ -77,6 +80,9 @@ class ClientQuoteModel(QAbstractItemModel):
         self._groups: list[_Group] = []
         self._where: dict[uuid.UUID, tuple[int, int]] = {}
         self._placed: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}
+        self._items: dict[uuid.UUID, ClientItem] = {}  # shown line → it with the lines folded into it
+        self._host: dict[uuid.UUID, uuid.UUID] = {}  # folded line → the line it shows in
+        self._linked: dict[uuid.UUID, list[uuid.UUID]] = {}
         self._build()
         doc.subscribe(self._on_document_changed)
 
@@ -100,13 +106,22 @@ class ClientQuoteModel(QAbstractItemModel):
         options: list[_Group] = []
         addons, alternatives = _Group(ADDONS), _Group(ALTERNATIVES)
         placed: dict[uuid.UUID, tuple[str, uuid.UUID | None]] = {}
+        self._items = {}
+        self._host = {}
         for section in self.doc.sections:
             group = _Group(OPTION if section.optional else SECTION, section.id)
             (options if section.optional else sections).append(group)
+            by_group: dict[str, list[LineRow]] = {}
             for line in section.lines:
                 place = placed[line.id] = self._placement(line)
-                {SECTION: group, OPTION: group, ADDONS: addons, ALTERNATIVES: alternatives}[place[0]] \
-                    .line_ids.append(line.id)
+                by_group.setdefault(place[0], []).append(line)
+            for kind, lines in by_group.items():  # a kit's components, a sub-rental: in their line
+                target = {SECTION: group, OPTION: group, ADDONS: addons, ALTERNATIVES: alternatives}[kind]
+                for item in client_items(self.doc, lines):
+                    target.line_ids.append(item.line.id)
+                    self._items[item.line.id] = item
+                    self._host.update((folded.id, item.line.id) for folded in item.folded)
+        self._linked = linked_to(self.doc)
         groups = sections + ([addons] if addons.line_ids else []) + options
         if alternatives.line_ids:
             groups.append(alternatives)
@@ -118,10 +133,38 @@ class ClientQuoteModel(QAbstractItemModel):
         self._where.update({g.section_id: (i, -1) for i, g in enumerate(groups) if g.section_id})
 
     def _grouped_right(self, line_id: uuid.UUID) -> bool:
-        """True while a line sits in the right group (it may have become optional, or not chosen)."""
-        if line_id not in self._where or not self.doc.has_line(line_id):
+        """True while a line sits in the right group (it may have become optional, or not chosen)
+        and the lines linked to it still fold as they did (into it, or into nothing)."""
+        if not self.doc.has_line(line_id) or (line_id not in self._where and line_id not in self._host):
             return False
-        return self._placed.get(line_id) == self._placement(self.doc.line(line_id))
+        if self._placed.get(line_id) != self._placement(self.doc.line(line_id)):
+            return False
+        return self._folds_right(line_id)
+
+    def _folds_right(self, line_id: uuid.UUID) -> bool:
+        """True while a line and the lines linked to it, and theirs, fold into what they did."""
+        todo, seen = [line_id], set()
+        while todo:
+            current = todo.pop()
+            if current in seen or not self.doc.has_line(current):
+                continue
+            seen.add(current)
+            host = client_host(self.doc, self.doc.line(current))
+            if (host.id if host is not None else None) != self._host.get(current):
+                return False
+            todo.extend(self._linked.get(current, ()))
+        return True
+
+    def _shown_id(self, line_id: uuid.UUID) -> uuid.UUID:
+        """The line the client reads ``line_id`` in (itself when it is shown)."""
+        return self._host.get(line_id, line_id)
+
+    def _item(self, line: LineRow) -> ClientItem:
+        """The line as the client reads it, with the current rows of the lines folded into it."""
+        item = self._items.get(line.id)
+        if item is None or item.line is not line:
+            return ClientItem(line)
+        return item
 
     # -- structure -----------------------------------------------------------------
 
@@ -239,7 +282,7 @@ class ClientQuoteModel(QAbstractItemModel):
             if role == Qt.ItemDataRole.DisplayRole and column == 0:
                 return ADDONS_TITLE
             if role == Qt.ItemDataRole.DisplayRole and column == 2:
-                price = sum((self.doc.line(i).price.price for i in group.line_ids), ZERO)
+                price = sum((self._item(self.doc.line(i)).price for i in group.line_ids), ZERO)
                 return format_money(price, currency)
             if role == Qt.ItemDataRole.ToolTipRole:
                 return "Options the client can add; not included in the total."
@@ -273,22 +316,24 @@ class ClientQuoteModel(QAbstractItemModel):
         return None
 
     def _line_data(self, line: LineRow, kind: str, column: int, role: int) -> Any:
+        item = self._item(line)
         if role == ROW_KIND_ROLE:
             return "line"
         if role == ROW_ID_ROLE:
             return str(line.id)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return _LEFT if column == 0 else _RIGHT
-        if line.problem is not None and role == Qt.ItemDataRole.ForegroundRole:
+        problem = next((ln.problem for ln in item.lines if ln.problem is not None), None)
+        if problem is not None and role == Qt.ItemDataRole.ForegroundRole:
             return LOSS_FG
-        if line.problem is not None and role == Qt.ItemDataRole.ToolTipRole and column != 0:
-            return f"⚠ {line.problem.client_message}\n{IN_ERROR_NOTE}"
+        if problem is not None and role == Qt.ItemDataRole.ToolTipRole and column != 0:
+            return f"⚠ {problem.client_message}\n{IN_ERROR_NOTE}"
         if role == Qt.ItemDataRole.ForegroundRole and kind != SECTION:
             return _ADDON_FG
         if role == Qt.ItemDataRole.EditRole:
             return line.client_description if column == 0 else None
         if role == Qt.ItemDataRole.ToolTipRole and kind == ALTERNATIVES and column == 2:
-            return f"Its own price: {format_money(line.price.price, self.doc.header.currency)}"
+            return f"Its own price: {format_money(item.price, self.doc.header.currency)}"
         if role == Qt.ItemDataRole.ToolTipRole and column == 0:
             role = Qt.ItemDataRole.DisplayRole  # the whole wording, where the column cuts it short
         if role != Qt.ItemDataRole.DisplayRole:
@@ -300,16 +345,16 @@ class ClientQuoteModel(QAbstractItemModel):
                 return f"{self.doc.client_text(line)}{instead}"
             return self.doc.client_text(line)
         if column == 1:
-            return client_quantity(line)
+            return client_quantity(line, item.quantity)
         if column == 2:
-            if line.problem is not None:
+            if problem is not None:
                 return "in error"
             currency = self.doc.header.currency
             if kind == ALTERNATIVES:
                 chosen = self.doc.chosen_alternative(line.alternative_group)
-                delta = line.price.price - (chosen.price.price if chosen is not None else ZERO)
+                delta = item.price - (client_price(self.doc, chosen) if chosen is not None else ZERO)
                 return ("+" if delta >= 0 else "") + format_money(delta, currency)
-            return format_money(line.price.price, currency)
+            return format_money(item.price, currency)
         return None
 
     # -- following the document ----------------------------------------------------------
@@ -335,7 +380,7 @@ class ClientQuoteModel(QAbstractItemModel):
                 self._build()
                 self.endResetModel()
                 return
-            index = self.index_for_id(change.row_id)
+            index = self.index_for_id(self._shown_id(change.row_id))  # a folded line: its kit's row
             if index.isValid():
                 self.dataChanged.emit(index, index.siblingAtColumn(len(COLUMNS) - 1))
             self._groups_changed()
@@ -396,7 +441,7 @@ class ClientQuoteModel(QAbstractItemModel):
     def _lines_changed(self, row_ids: tuple[uuid.UUID, ...]) -> None:
         spans: dict[int, list[int]] = {}
         for row_id in row_ids:
-            place = self._where.get(row_id)
+            place = self._where.get(self._shown_id(row_id))
             if place is None:
                 continue
             span = spans.setdefault(place[0], [place[1], place[1]])
@@ -409,9 +454,10 @@ class ClientQuoteModel(QAbstractItemModel):
         self._groups_changed()
 
 
-def client_quantity(line: LineRow) -> str:
-    """Quantity as the client reads it: ``392 panel × 4 days``, ``8 person × 10 h``."""
-    text = f"{format_number(line.quantity)} {line.unit}".strip()
+def client_quantity(line: LineRow, quantity: Decimal | None = None) -> str:
+    """Quantity as the client reads it: ``392 panel × 4 days``, ``8 person × 10 h`` (``quantity``:
+    the line's with its sub-rentals', when they fold into it)."""
+    text = f"{format_number(line.quantity if quantity is None else quantity)} {line.unit}".strip()
     if line.kind is LineKind.LABOUR and line.hours is not None:
         text += f" × {format_number(line.hours)} h"
     if line.days != 1:

@@ -17,7 +17,7 @@ from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
 from app.services.equipment.subrent import SubRental, apply_subrental, revert_subrental
 from app.services.estimate.document import EstimateDocument
-from app.services.excel.clipboard import PastePlan
+from app.services.excel.clipboard import PastePlan, with_new_ids
 
 ErrorSink = Callable[[BaseException], None]
 
@@ -160,27 +160,32 @@ class SetEstimateFields(DocumentCommand):
 
 
 class AddLine(DocumentCommand):
-    """Add a line; undo deletes it (a tombstone), redo restores that same row."""
+    """Add a line (or several together: a kit's line and its components', ``values`` a list, their
+    ``line_ids`` given); undo deletes them (tombstones), redo restores those same rows."""
 
     def __init__(self, doc: EstimateDocument, section_id: uuid.UUID, index: int | None,
-                 values: dict[str, Any], text: str = "Add line") -> None:
+                 values: dict[str, Any] | list[dict[str, Any]], text: str = "Add line",
+                 line_ids: list[uuid.UUID] | None = None) -> None:
         super().__init__(doc, text)
         self.section_id = section_id
         self.index = index
-        self.values = values
-        self.line_id = uuid.uuid4()
+        self.values = values if isinstance(values, list) else [values]
+        self.line_ids = line_ids or [uuid.uuid4() for _ in self.values]
+        self.line_id = self.line_ids[0]
         self._created = False
 
     def apply(self) -> None:
         if self._created:
-            self.doc.restore_line(self.line_id, self.section_id, self.index or 0)
+            index = self.index or 0
+            self.doc.restore_lines([(line_id, self.section_id, index + n)
+                                    for n, line_id in enumerate(self.line_ids)])
             return
-        line = self.doc.add_line(self.section_id, self.index, self.values, line_id=self.line_id)
-        self.index = line.position
+        lines = self.doc.add_lines(self.section_id, self.index, self.values, self.line_ids)
+        self.index = lines[0].position
         self._created = True
 
     def revert(self) -> None:
-        self.doc.delete_line(self.line_id)
+        self.doc.delete_lines(self.line_ids)
 
 
 class PasteRows(DocumentCommand):
@@ -221,7 +226,8 @@ class PasteRows(DocumentCommand):
         self._created = True
 
     def _create(self) -> None:
-        for block, (new_id, line_ids) in zip(self.plan.blocks, self.made, strict=True):
+        written = with_new_ids(self.plan, [line_ids for _, line_ids in self.made])
+        for block, lines, (new_id, line_ids) in zip(self.plan.blocks, written, self.made, strict=True):
             section_id = block.section_id
             if new_id is not None:
                 section = dict(block.new_section or {})
@@ -233,9 +239,9 @@ class PasteRows(DocumentCommand):
                     self.doc.set_section_fields(new_id, extra)
                 section_id = new_id
             assert section_id is not None
-            lines = self.doc.add_lines(section_id, block.index, block.lines, line_ids)
+            added = self.doc.add_lines(section_id, block.index, lines, line_ids)
             if new_id is None:
-                self.places.extend((line.id, section_id, line.position) for line in lines)
+                self.places.extend((line.id, section_id, line.position) for line in added)
 
     def revert(self) -> None:
         loose = [line_id for line_id, _, _ in reversed(self.places) if self.doc.has_line(line_id)]

@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoStack
 from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
 from app.services.equipment.subrent import SubRental
+from app.services.estimate.catalog_lines import catalog_lines, with_components
 from app.services.estimate.document import (
     ESTIMATE_FIELDS,
     LINE_FIELDS,
@@ -25,7 +26,6 @@ from app.services.estimate.document import (
     ParentDeleted,
     UnseenLines,
 )
-from app.services.estimate.line_editing import catalog_line_values
 from app.services.excel.clipboard import Clip, paste_plan
 from app.services.lookups import CatalogEntry
 from app.services.money import format_number
@@ -338,6 +338,11 @@ class EstimateEditor(QObject):
     def choose_alternative(self, line_id: uuid.UUID) -> str | None:
         return self.run(commands.SetAlternativeFlags(self.doc, line_id))
 
+    def show_components(self, kit_line_id: uuid.UUID, shown: bool) -> str | None:
+        """Whether the client reads a kit line's components (else the kit as one line): one step."""
+        text = "Show the kit's components" if shown else "Show the kit as one line"
+        return self.run(commands.SetLineFields(self.doc, kit_line_id, {"shows_components": shown}, text))
+
     # -- parameters --------------------------------------------------------------
 
     def edit_parameter(self, parameter_id: uuid.UUID, column: str, value: Any) -> str | None:
@@ -377,8 +382,15 @@ class EstimateEditor(QObject):
 
     def add_catalog_line(self, section_id: uuid.UUID, entry: CatalogEntry,
                          index: int | None = None) -> uuid.UUID | None:
-        values = catalog_line_values(entry)
-        command = commands.AddLine(self.doc, section_id, index, values, f"Add {entry.name}")
+        kit_id = uuid.uuid4()  # a kit: its line and its components' lines, linked to it, one step
+        try:
+            with self.doc.db.read() as conn:
+                values = catalog_lines(conn, entry, kit_id)
+        except StorageError as error:
+            self._report(str(error))
+            return None
+        ids = [kit_id, *(uuid.uuid4() for _ in values[1:])]
+        command = commands.AddLine(self.doc, section_id, index, values, f"Add {entry.name}", ids)
         if self._report(self.run(command)):
             return None
         self.rowFocusRequested.emit(command.line_id)
@@ -410,8 +422,10 @@ class EstimateEditor(QObject):
         return None
 
     def delete_lines(self, line_ids: list[uuid.UUID], text: str = "") -> None:
+        """Delete lines, a kit's components with it (one undo step)."""
         if line_ids:
-            self._report(self.run(commands.DeleteLines(self.doc, line_ids, text)))
+            ids = with_components(self.doc.lines(), line_ids)
+            self._report(self.run(commands.DeleteLines(self.doc, ids, text)))
 
     def delete_section(self, section_id: uuid.UUID, text: str = "Delete section") -> None:
         self._report(self.run(commands.DeleteSection(self.doc, section_id, text)))
