@@ -1,0 +1,1 @@
+"""Equipment the company owns: the stock and sub-rental rate editors."""
