@@ -144,7 +144,8 @@ def test_others_changes_reload_the_open_stock_and_rate_editors(qtbot, window) ->
                     if r.values["name"] == "Wireless handheld microphone")
         master_data.save_edit(other, EQUIPMENT_ITEMS, mics, "owned_quantity", "32")
         master_data.save_edit(other, EQUIPMENT_ITEMS, mics, "name", "Handheld radio mic")
-        wash = next(r for r in master_data.load(other, CATALOG_ITEMS) if r.values["name"] == "Moving head wash")
+        wash = next(r for r in master_data.load(other, CATALOG_ITEMS)
+                    if r.values["name"] == "Moving head wash")
         master_data.save_edit(other, CATALOG_ITEMS, wash, "name", "LED wash fixture")
     finally:
         other.close()
