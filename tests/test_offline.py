@@ -868,3 +868,31 @@ def test_stock_quantity_edited_on_both_sides_is_a_conflict(share: Database, lapt
     assert (conflict.base_text, conflict.laptop_text, conflict.share_text) == ("400", "420", "380")
     assert conflict.label == "“500 mm LED panel”"
     assert row(share, "equipmentitem", stock["id"])["owned_quantity"] == 380
+
+
+def test_a_merge_leaving_more_out_of_service_than_owned_loses_nothing_and_says_what_to_fix(
+        share: Database, laptop: Database, laptop_path: Path) -> None:
+    """Two fields merged cleanly can break a rule across them: 5 owned (laptop) but 10 out of
+    service (share). Both are kept as merged; availability reads 0 free, never negative; the
+    editor refuses other edits of the row saying what to fix, and fixing it is saved."""
+    from app.services import master_data
+    from app.services.equipment.availability import estimate_availability, hold_index
+    from app.services.equipment.items import EQUIPMENT_ITEMS
+    from app.services.values import InputError
+
+    stock = next(r for r in dump(share)["equipmentitem"].values() if r["name"] == "500 mm LED panel")
+    edit(laptop, "equipmentitem", stock["id"], owned_quantity=Decimal(5))
+    edit(share, "equipmentitem", stock["id"], out_of_service_quantity=Decimal(10))
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    merged = row(share, "equipmentitem", stock["id"])
+    assert (merged["owned_quantity"], merged["out_of_service_quantity"]) == (5, 10)
+    doc = EstimateDocument(share, estimate_id(share, "Full booth"))
+    (panels,) = [a for a in estimate_availability(hold_index(share), doc).lines.values()
+                 if a.stock.name == "500 mm LED panel"]
+    assert (panels.free, panels.short) == (0, 392)
+    item = master_data.load_one(share, EQUIPMENT_ITEMS, stock["id"])
+    with pytest.raises(InputError, match=r"^Out of service \(10\) cannot be more than owned \(5\)\.$"):
+        master_data.save_edit(share, EQUIPMENT_ITEMS, item, "notes", "Check the cases")
+    assert master_data.save_edit(share, EQUIPMENT_ITEMS, item, "owned_quantity", "410")
+    assert master_data.save_edit(share, EQUIPMENT_ITEMS, item, "notes", "Check the cases")
