@@ -884,6 +884,38 @@ def _demo_0007(data: DataSet) -> None:
     data.set("lineitem", "Tape, cancelled", subrental_of_id=ref("lineitem", "Panels"))
 
 
+def _generated_0007(data: DataSet, n: int) -> None:
+    """Each generated project has a stock item (unlinked: the demo's panels are sold by the catalog
+    item) with a sub-rental rate; every fourth estimate's service line is a component of its panels
+    line, shown to the client (the totals do not change)."""
+    project = f"Generated {n // GENERATED_PER_PROJECT}"
+    if n % GENERATED_PER_PROJECT == 0:
+        stock = data.add(
+            "equipmentitem",
+            project,
+            name=f"Stock of {project}",
+            category="Video",
+            owned_quantity=D(10 + n // GENERATED_PER_PROJECT),
+            out_of_service_quantity=D(1),
+            out_of_service_from=None,
+            out_of_service_until=date(2026, 4, 30),
+            day_cost=D("3.25"),
+            replacement_value=D("900.00"),
+            list_price=None,
+            weight_kg=None,
+            catalog_item_id=None,
+            prep_days=n % 3,
+            return_days=0,
+            notes="",
+        )
+        data.add("subrentalrate", project, equipment_item_id=stock, supplier_id=ref("supplier", "SkyPoint"),
+                 day_cost=D("5.75"), notes="")
+    if n % 4 == 0:
+        key = f"Generated estimate {n}"
+        data.set("lineitem", f"{key} panels", shows_components=True)
+        data.set("lineitem", f"{key} service", kit_line_id=ref("lineitem", f"{key} panels"))
+
+
 LAYERS: dict[str, Layer] = {
     "0001": Layer({}, _demo_0001, _generated_0001),
     "0002": Layer({}, _demo_0002),
@@ -964,6 +996,7 @@ LAYERS: dict[str, Layer] = {
             "lineitem": {"kit_line_id": None, "shows_components": False, "subrental_of_id": None},
         },
         _demo_0007,
+        _generated_0007,
     ),
 }
 

@@ -120,7 +120,7 @@ def test_a_newer_schema_is_refused_untouched(db_target: str, other: Engine) -> N
         open_database(db_target)
     assert "newer Tandem" in str(caught.value) and "9999" in str(caught.value)
     assert _scalar(other, text("SELECT version_num FROM alembic_version")) == "9999"
-    assert _scalar(other, text("SELECT count(*) FROM lineitem")) == 35
+    assert _scalar(other, text("SELECT count(*) FROM lineitem")) == 36
     report = check_database(db_target)
     assert (report.revision, report.ok) == ("9999", False)
     assert "newer than this Tandem" in report.lines()[1]

@@ -10,6 +10,7 @@ import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -216,6 +217,35 @@ def test_restore_into_a_new_file(demo_file: Path, tmp_path: Path) -> None:
     db.close()
     assert _company(restored) == "Northlight Productions"
     assert check_database(restored).ok
+
+
+def test_a_restored_backup_has_the_stock_rates_and_holds(demo_file: Path, tmp_path: Path) -> None:
+    """The equipment tables come back whole: the same stock and rates, and so the same availability
+    (the Full booth's 392 panels: 100 of 400 free in the Orbital partner summit's week)."""
+    from app.services import master_data
+    from app.services.equipment.availability import estimate_availability, hold_index
+    from app.services.equipment.items import EQUIPMENT_ITEMS, SUBRENTAL_RATES
+    from app.services.estimate.document import EstimateDocument
+    from tests.factories import estimate_id
+
+    def equipment(path: Path) -> tuple[Any, ...]:
+        db = open_database(path, create=False)
+        try:
+            doc = EstimateDocument(db, estimate_id(db, "Full booth"))
+            cells = sorted(a.cell() for a in estimate_availability(hold_index(db), doc).lines.values())
+            return (
+                [(r.id, r.version, r.values) for r in master_data.load(db, EQUIPMENT_ITEMS)],
+                [(r.id, r.values) for r in master_data.load(db, SUBRENTAL_RATES)],
+                cells,
+            )
+        finally:
+            db.close()
+
+    taken = snapshot(demo_file)
+    restored = restore_backup(taken.path, tmp_path / "restored.db")
+    stock, rates, cells = equipment(restored)
+    assert (len(stock), len(rates), cells) == (5, 3, ["100 / 400", "40 / 40"])
+    assert (stock, rates, cells) == equipment(demo_file)
 
 
 def test_a_damaged_backup_is_not_restored(demo_file: Path, tmp_path: Path) -> None:

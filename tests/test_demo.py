@@ -12,25 +12,33 @@ from app.models import (
     CatalogItem,
     Client,
     Company,
+    EquipmentItem,
     LabourRuleSet,
     LineItem,
+    Project,
     Role,
     Section,
     Supplier,
 )
+from app.models.enums import ProjectStatus
 from app.services.demo import build_demo, is_empty, load_recipe
+from app.services.equipment.availability import estimate_availability, hold_index
+from app.services.equipment.rates import load_rates
+from app.services.estimate.document import EstimateDocument
 from app.services.paths import data_dir, default_database, resources_dir
+from app.services.projects import lifecycle
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from tests.factories import estimate_id
 
 EXPECTED_COUNTS = {
     "company": 1,
     "client": 4,
     "contact": 4,
-    "project": 3,
-    "estimate": 4,
-    "section": 17,
-    "lineitem": 35,
+    "project": 4,
+    "estimate": 5,
+    "section": 18,
+    "lineitem": 36,
     "catalogitem": 15,
     "role": 7,
     "labourruleset": 3,
@@ -39,6 +47,8 @@ EXPECTED_COUNTS = {
     "crewrole": 29,
     "crewunavailability": 6,
     "crewassignment": 36,
+    "equipmentitem": 5,
+    "subrentalrate": 3,
 }
 
 
@@ -117,6 +127,53 @@ def test_demo_lines_are_positioned_in_recipe_order(demo_db: Database) -> None:
         "Logistics",
         "Management",
     ]
+
+
+def test_demo_stock_is_sold_by_its_catalog_items_with_sub_rental_rates(demo_db: Database) -> None:
+    with demo_db.session() as session:
+        catalog = {row.id: row.name for row in session.scalars(select(CatalogItem))}
+        stock = {row.name: row for row in session.scalars(select(EquipmentItem))}
+    assert {name: catalog[item.catalog_item_id] for name, item in stock.items() if item.catalog_item_id} == {
+        name: name for name in stock
+    }
+    panels = stock["500 mm LED panel"]
+    assert (panels.owned_quantity, panels.out_of_service_quantity, panels.prep_days) == (400, 8, 1)
+    with demo_db.read() as conn:
+        rates = load_rates(conn)
+    assert [(r.supplier_name, r.day_cost) for r in rates[panels.id]] == [("Brightline Video Rentals", 22)]
+
+
+def _panels(db: Database, estimate: str):  # type: ignore[no-untyped-def]
+    doc = EstimateDocument(db, estimate_id(db, estimate))
+    (panels,) = [a for a in estimate_availability(hold_index(db), doc).lines.values()
+                 if a.stock.name == "500 mm LED panel"]
+    return panels
+
+
+def test_demo_full_booth_is_short_of_panels_in_the_partner_summit_week(any_demo_db: Database) -> None:
+    """392 panels needed (EXAMPLE.md); the Orbital partner summit (quoted, 9–10 Mar) holds 300 of
+    the 400 during the MedTech week (8–11 Mar): 400 − 300 = 100 free, short 392 − 100 = 292 while it
+    is quoted (tentative), confirmed once it is won, none once it is cancelled. The 8 panels in repair
+    are back by 3 Mar, before the booth's prep day (7 Mar)."""
+    panels = _panels(any_demo_db, "Full booth")
+    assert (panels.needed, panels.owned, panels.free) == (392, 400, 400 - 300)
+    assert (panels.short, panels.short_confirmed) == (392 - 100, 0)
+    assert panels.cell() == "100 / 400"
+    assert "300 tentatively by Orbital partner summit (quoted)" in panels.explain()
+    with any_demo_db.session() as session:
+        summit = session.scalars(select(Project).where(Project.name == "Orbital partner summit")).one()
+        summit_id, version = summit.id, summit.version
+    scenario = lifecycle.estimate_choices(any_demo_db, summit_id)[0][0]
+    lifecycle.change_status(any_demo_db, summit_id, version, ProjectStatus.WON, chosen_estimate_id=scenario)
+    panels = _panels(any_demo_db, "Full booth")
+    assert (panels.free, panels.short, panels.short_confirmed) == (100, 292, 292)
+    state = lifecycle.load_state(any_demo_db, summit_id)
+    lifecycle.change_status(any_demo_db, summit_id, state.version, ProjectStatus.CANCELLED)
+    panels = _panels(any_demo_db, "Full booth")
+    assert (panels.free, panels.short) == (400, 0)
+    # The Orbital keynote (May, a lead) holds nothing, and its 144 panels are free.
+    keynote = _panels(any_demo_db, "Keynote package")
+    assert (keynote.needed, keynote.short) == (144, 0)
 
 
 def test_demo_refuses_a_database_that_holds_a_company(demo_db: Database) -> None:

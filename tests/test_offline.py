@@ -819,3 +819,80 @@ def test_the_quote_choices_edited_offline_merge_back(share: Database, laptop: Da
     assert (merged["show_contingency_line"], merged["show_budget_range"], merged["notes"]) == (
         True, True, "Check the rigging plot")
     assert EstimateDocument(share, full_booth_id).header.show_budget_range
+
+
+def test_stock_rates_and_kits_edited_offline_merge_back(share: Database, laptop: Database,
+                                                        laptop_path: Path) -> None:
+    """The equipment tables (schema 0007) travel: stock edited on both sides (different fields
+    merge, the same field is a conflict named by the stock item), a rate added on the laptop, a kit
+    component added on the share, a line's kit link set on the laptop."""
+    from app.services import master_data
+    from app.services.equipment.items import EQUIPMENT_ITEMS, SUBRENTAL_RATES
+
+    panels = next(r for r in master_data.load(laptop, EQUIPMENT_ITEMS)
+                  if r.values["name"] == "500 mm LED panel")
+    master_data.save_edit(laptop, EQUIPMENT_ITEMS, panels, "owned_quantity", "420")
+    rate = master_data.add(laptop, SUBRENTAL_RATES, str(panels.id), {"day_cost": "19.75"})
+    edit(share, "equipmentitem", panels.id, notes="20 bought at the show")
+    catalog = {r["name"]: r["id"] for r in dump(share)["catalogitem"].values()}
+    component = uuid.uuid4()
+    with share.write() as conn:
+        now = utcnow()
+        conn.execute(metadata.tables["kitcomponent"].insert().values(
+            id=component, created_at=now, updated_at=now, version=1, deleted_at=None,
+            kit_id=catalog["500 mm LED panel"], component_id=catalog["10 ft box truss"],
+            quantity_per_kit=Decimal("0.5"), position=0))
+    panel_line, truss_line = line_ids(laptop)[0], line_ids(laptop)[3]
+    edit(laptop, LINE, truss_line, kit_line_id=panel_line)
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    merged = row(share, "equipmentitem", panels.id)
+    assert (merged["owned_quantity"], merged["notes"]) == (420, "20 bought at the show")
+    apex = next(r["id"] for r in dump(share)["supplier"].values() if r["name"] == "Apex Audio Rental")
+    added = row(share, "subrentalrate", rate)
+    assert (added["equipment_item_id"], added["supplier_id"]) == (panels.id, apex)
+    assert added["day_cost"] == Decimal("19.75")
+    assert row(share, "kitcomponent", component)["quantity_per_kit"] == Decimal("0.5")
+    assert row(share, LINE, truss_line)["kit_line_id"] == panel_line
+
+
+def test_stock_quantity_edited_on_both_sides_is_a_conflict(share: Database, laptop: Database,
+                                                           laptop_path: Path) -> None:
+    stock = next(r for r in dump(share)["equipmentitem"].values() if r["name"] == "500 mm LED panel")
+    edit(laptop, "equipmentitem", stock["id"], owned_quantity=Decimal(420))
+    edit(share, "equipmentitem", stock["id"], owned_quantity=Decimal(380))
+    report = merge_back(laptop_path, share)
+    assert not report.written
+    (conflict,) = report.conflicts
+    assert conflict.key == ("equipmentitem", stock["id"], "owned_quantity")
+    assert (conflict.base_text, conflict.laptop_text, conflict.share_text) == ("400", "420", "380")
+    assert conflict.label == "“500 mm LED panel”"
+    assert row(share, "equipmentitem", stock["id"])["owned_quantity"] == 380
+
+
+def test_a_merge_leaving_more_out_of_service_than_owned_loses_nothing_and_says_what_to_fix(
+        share: Database, laptop: Database, laptop_path: Path) -> None:
+    """Two fields merged cleanly can break a rule across them: 5 owned (laptop) but 10 out of
+    service (share). Both are kept as merged; availability reads 0 free, never negative; the
+    editor refuses other edits of the row saying what to fix, and fixing it is saved."""
+    from app.services import master_data
+    from app.services.equipment.availability import estimate_availability, hold_index
+    from app.services.equipment.items import EQUIPMENT_ITEMS
+    from app.services.values import InputError
+
+    stock = next(r for r in dump(share)["equipmentitem"].values() if r["name"] == "500 mm LED panel")
+    edit(laptop, "equipmentitem", stock["id"], owned_quantity=Decimal(5))
+    edit(share, "equipmentitem", stock["id"], out_of_service_quantity=Decimal(10))
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    merged = row(share, "equipmentitem", stock["id"])
+    assert (merged["owned_quantity"], merged["out_of_service_quantity"]) == (5, 10)
+    doc = EstimateDocument(share, estimate_id(share, "Full booth"))
+    (panels,) = [a for a in estimate_availability(hold_index(share), doc).lines.values()
+                 if a.stock.name == "500 mm LED panel"]
+    assert (panels.free, panels.short) == (0, 392)
+    item = master_data.load_one(share, EQUIPMENT_ITEMS, stock["id"])
+    with pytest.raises(InputError, match=r"^Out of service \(10\) cannot be more than owned \(5\)\.$"):
+        master_data.save_edit(share, EQUIPMENT_ITEMS, item, "notes", "Check the cases")
+    assert master_data.save_edit(share, EQUIPMENT_ITEMS, item, "owned_quantity", "410")
+    assert master_data.save_edit(share, EQUIPMENT_ITEMS, item, "notes", "Check the cases")

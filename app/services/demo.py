@@ -21,6 +21,7 @@ from app.models import (
     CrewMember,
     CrewRole,
     CrewUnavailability,
+    EquipmentItem,
     Estimate,
     EstimateParameter,
     LabourHoliday,
@@ -29,6 +30,7 @@ from app.models import (
     Project,
     Role,
     Section,
+    SubRentalRate,
     Supplier,
 )
 from app.services.company.settings import logo_from_file
@@ -47,6 +49,7 @@ _DECIMAL_FIELDS = {
     "weekly_overtime_after_hours", "weekend_multiplier", "holiday_multiplier",
     "meal_break_after_hours", "min_turnaround_hours", "margin_floor_pct", "value",
     "range_low_pct", "range_high_pct", "range_low", "range_high", "default_markup_pct",
+    "owned_quantity", "out_of_service_quantity", "day_cost", "replacement_value", "list_price", "weight_kg",
 }
 
 
@@ -110,6 +113,7 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
         headings = dict.fromkeys(item.category for item in catalog.values() if item.category)
         session.add_all(CatalogCategory(name=name, position=n) for n, name in enumerate(headings, 1))
         session.flush()
+        _add_stock(session, recipe, catalog, suppliers)
         for raw_client in recipe["clients"]:
             client = Client(name=raw_client["name"], notes=raw_client.get("notes", ""))
             session.add(client)
@@ -138,6 +142,27 @@ def open_demo(path: Path | None = None) -> Database:
         db.close()
         raise
     return db
+
+
+def _add_stock(session: Any, recipe: dict[str, Any], catalog: dict[str, CatalogItem],
+               suppliers: dict[str, Supplier]) -> None:
+    """The equipment the company owns, each sold by a catalog item, and the sub-rental rates."""
+    stock: dict[str, EquipmentItem] = {}
+    for raw in recipe.get("equipment", []):
+        spec = _exact(raw)
+        sold_as = spec.pop("catalog", None)
+        for key in ("out_of_service_from", "out_of_service_until"):
+            if spec.get(key):
+                spec[key] = date.fromisoformat(spec[key])
+        item = EquipmentItem(**spec, catalog_item_id=catalog[sold_as].id if sold_as else None)
+        stock[item.name] = item
+    session.add_all(stock.values())
+    session.flush()
+    session.add_all(
+        SubRentalRate(equipment_item_id=stock[r["item"]].id, supplier_id=suppliers[r["supplier"]].id,
+                      day_cost=Decimal(r["day_cost"]), notes=r.get("notes", ""))
+        for r in recipe.get("subrental_rates", [])
+    )
 
 
 def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: dict[str, LabourRuleSet],

@@ -131,6 +131,8 @@ class RecordKind:
     # client): called with the row's id after the write; an InputError undoes the change. It
     # leaves the row's own version alone (the change already moved it) and bumps others'.
     settle: Callable[[Connection, uuid.UUID], None] | None = None
+    # Columns a duplicate leaves empty (a link only one row may hold: a stock item's catalog item).
+    not_copied: tuple[str, ...] = ()
     field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -350,8 +352,11 @@ def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
         if row is None:
             raise InputError(f"That {kind.noun} no longer exists.")
         values = {c.name: getattr(row, c.name) for c in table.columns if c.name not in _BOOKKEEPING}
-        if kind.unique_names:  # else the copy keeps the name (a kit's component: the same item)
-            values[kind.name_key] = copy_name(kind, conn, str(values[kind.name_key]))
+        # The copy keeps the name where names repeat (a kit's component: the same item) or the row
+        # is named by a reference (a rate's stock item).
+        if kind.unique_names and isinstance(values[kind.name_key], str):
+            values[kind.name_key] = copy_name(kind, conn, values[kind.name_key])
+        values.update(dict.fromkeys(kind.not_copied))
         new_id = _insert(conn, kind, values)
         for child, column in kind.children:
             for child_row in conn.execute(select(child).where(child.c[column] == row_id,
@@ -377,6 +382,8 @@ _USERS: dict[str, tuple[tuple[str, str], str | None]] = {
     "contact": (("contact", "contacts"), "name"),
     "estimate": (("estimate", "estimates"), "name"),
     "kitcomponent": (("kit component", "kit components"), None),
+    "equipmentitem": (("stock item", "stock items"), "name"),
+    "subrentalrate": (("sub-rental rate", "sub-rental rates"), None),
 }
 
 

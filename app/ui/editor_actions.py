@@ -1,8 +1,10 @@
-"""The Edit menu's setup editors: catalog, suppliers, categories, labour rules, roles, crew members.
+"""The Edit menu's setup editors: catalog, suppliers, categories, equipment, sub-rental rates, labour
+rules, roles, crew members.
 
 Each opens non-blocking. A save in any of them reaches the window: the open estimate
 reprices (rules, roles, suppliers), the catalog panel reloads (catalog, categories,
-suppliers), the crew calendar follows (crew members). Others' changes reload the open
+suppliers), the crew calendar follows (crew members), the open estimate's availability follows
+(stock, rates). Others' changes reload the open
 editors (:meth:`EditorActions.refresh`).
 """
 
@@ -17,6 +19,7 @@ from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.ui.catalog.editors import catalog_editor, categories_editor, suppliers_editor
 from app.ui.crew.editor import CrewEditorDialog
+from app.ui.equipment.editors import equipment_editor, subrental_rates_editor
 from app.ui.labour.editors import labour_rules_editor, roles_editor
 from app.ui.master_data import MasterDataDialog
 from app.ui.projects.editors import lost_reasons_editor
@@ -36,6 +39,8 @@ class EditorActions(ShellActions):
             "labour_rules": (labour_rules_editor, self._on_labour_rules_saved),
             "roles": (roles_editor, self._on_labour_rules_saved),
             "lost_reasons": (lost_reasons_editor, self._on_lost_reasons_changed),
+            "equipment": (equipment_editor, self._on_labour_rules_saved),
+            "subrental_rates": (subrental_rates_editor, self._on_labour_rules_saved),
         }
         self.master_editors: dict[str, MasterDataDialog] = {}
         self.catalog_action = self._editor_action(
@@ -47,6 +52,12 @@ class EditorActions(ShellActions):
         self.categories_action = self._editor_action(
             "Catalog categories…", "actionCatalogCategories", "categories",
             "The headings the catalog is listed under")
+        self.equipment_action = self._editor_action(
+            "Equipment…", "actionEquipment", "equipment",
+            "The stock the company owns: quantities, out of service, costs, the catalog item that sells it")
+        self.subrental_rates_action = self._editor_action(
+            "Sub-rental rates…", "actionSubrentalRates", "subrental_rates",
+            "What each supplier charges per day to sub-rent a stock item")
         self.labour_rules_action = self._editor_action(
             "Labour rules…", "actionLabourRules", "labour_rules",
             "Minimum call, overtime, weekend and holiday rates, meal breaks of each rule set")
@@ -67,6 +78,7 @@ class EditorActions(ShellActions):
     def actions(self) -> list[QAction | None]:
         """In menu order."""
         return [self.catalog_action, self.categories_action, self.suppliers_action, None,
+                self.equipment_action, self.subrental_rates_action, None,
                 self.labour_rules_action, self.crew_editor_action, self.roles_action, None,
                 self.lost_reasons_action]
 

@@ -248,8 +248,11 @@ class MasterDataDialog(RecordEditorDialog):
         master_data.restore(self.db, self.kind, record_id)
 
     def delete_question(self, row: RecordRow) -> str:
-        name = self.model.cell_text(self.kind.name_key, row.values.get(self.kind.name_key))  # a pick: label
-        return f"Delete the {self.kind.noun} “{name}”? You can undo this."
+        return f"Delete the {self.kind.noun} “{self.name_of(row)}”? You can undo this."
+
+    def name_of(self, row: RecordRow) -> str:
+        """The row's name as its cell shows it (a rate's stock item by name, not its id)."""
+        return self.model.cell_text(self.kind.name_key, row.values.get(self.kind.name_key))
 
     def shown(self) -> None:
         super().shown()
@@ -310,7 +313,7 @@ class MasterDataDialog(RecordEditorDialog):
     def conflict_text(self, conflict: EditConflict, row: RecordRow, key: str, value: Any) -> str:
         """Theirs named, mine quoted (to type again): the row then shows what is stored."""
         title = self.kind.field_by_key[key].title.lower()
-        what = f"the {self.kind.noun} “{row.name(self.kind)}”"
+        what = f"the {self.kind.noun} “{self.name_of(row)}”"
         if conflict.theirs is None:
             return f"Someone else deleted {what} meanwhile; your {title} was not saved."
         stored = master_data.load_one(self.db, self.kind, row.id).values.get(key)
@@ -342,7 +345,7 @@ class MasterDataDialog(RecordEditorDialog):
             self._report(str(error))
             return
         if uses:
-            self._report(str(master_data.InUse(self.kind, row.name(self.kind), uses)))
+            self._report(str(master_data.InUse(self.kind, self.name_of(row), uses)))
             return
         super()._on_delete_button_clicked()
 

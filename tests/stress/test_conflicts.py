@@ -1,4 +1,5 @@
-"""Two processes edit the same lines at once, each through its own EstimateDocument.
+"""Two processes edit the same lines at once, each through its own EstimateDocument (and the same
+stock items, each through Edit › Equipment…'s saves).
 
 On each conflict a user chooses by a fixed rule (keep mine: write it again over
 theirs; take theirs) and logs what it chose. From the two logs the history of every
@@ -54,9 +55,17 @@ def test_two_users_editing_the_same_lines_lose_no_update(
     events = run_together(users)
     seconds = time.perf_counter() - started
 
+    figures["conflicts"] = {
+        "users": 2, "edits_per_user": ROUNDS, "lines": LINES,
+        **no_lost_update(initial, events, _lines(path, estimate_id), ROUNDS), "seconds": round(seconds, 1),
+    }
+
+
+def no_lost_update(initial: dict[str, tuple[Decimal, int]], events: list[dict[str, Any]],
+                   final: dict[str, tuple[Decimal, int]], rounds: int) -> dict[str, int]:
+    """Rebuild each row's history from the two users' logs and check it; the counts, for the figures."""
     saves = [e for e in events if e["event"] == "saved"]
     conflicts = [e for e in events if e["event"] == "conflict"]
-    final = _lines(path, estimate_id)
     breaks = 0
     for line_id, (start_value, start_version) in initial.items():
         history = sorted((e for e in saves if e["line"] == line_id), key=lambda e: e["version"])
@@ -79,14 +88,52 @@ def test_two_users_editing_the_same_lines_lose_no_update(
     for user in (1, 2):
         settled = {(e["round"]) for e in events if e["user"] == user and (
             e["event"] == "saved" or (e["event"] == "conflict" and e["choice"] == "theirs"))}
-        assert settled == set(range(ROUNDS))
+        assert settled == set(range(rounds))
     assert conflicts, "the two users never met: the test proved nothing"
-
-    figures["conflicts"] = {
-        "users": 2, "edits_per_user": ROUNDS, "lines": LINES, "saves": len(saves),
-        "conflicts_detected": len(conflicts),
+    return {
+        "saves": len(saves), "conflicts_detected": len(conflicts),
         "kept_mine": sum(c["choice"] == "mine" for c in conflicts),
         "took_theirs": sum(c["choice"] == "theirs" for c in conflicts),
         "busy": sum(e["event"] == "busy" for e in events),
-        "lost_updates": breaks, "seconds": round(seconds, 1),
+        "lost_updates": breaks,
+    }
+
+
+STOCK_ROUNDS = 150
+
+
+def _stock(path: Path) -> dict[str, tuple[Decimal, int]]:
+    from app.services import master_data
+    from app.services.equipment.items import EQUIPMENT_ITEMS
+
+    db = open_database(path, create=False)
+    try:
+        rows = master_data.load(db, EQUIPMENT_ITEMS)
+        return {str(r.id): (r.values["owned_quantity"], r.version) for r in rows}
+    finally:
+        db.close()
+
+
+def test_two_users_editing_the_same_stock_lose_no_update(
+    tmp_path: Path, workers: list[Worker], figures: dict[str, dict[str, Any]]
+) -> None:
+    """Two Edit › Equipment… users type owned quantities of the same three items at once."""
+    from app.services import master_data
+    from app.services.equipment.items import EQUIPMENT_ITEMS
+
+    path = tmp_path / "shared.db"
+    db = open_database(path)
+    for name in ("LED panels", "Truss", "Mics"):
+        master_data.add(db, EQUIPMENT_ITEMS, name, {"owned_quantity": "10"})
+    db.close()
+    initial = _stock(path)
+    started = time.perf_counter()
+    users = [Worker("stock-editor", path, "--user", user, "--rounds", STOCK_ROUNDS, "--seed", 11 + user)
+             for user in (1, 2)]
+    workers.extend(users)
+    events = run_together(users)
+    seconds = time.perf_counter() - started
+    figures["stock_conflicts"] = {
+        "users": 2, "edits_per_user": STOCK_ROUNDS, "items": len(initial),
+        **no_lost_update(initial, events, _stock(path), STOCK_ROUNDS), "seconds": round(seconds, 1),
     }

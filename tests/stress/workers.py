@@ -7,7 +7,8 @@ before a SIGKILL reaches the test; the test answers on stdin where a role waits.
   say ``tx N``, and the bulk section holds exactly ``LINES`` lines ``tx N line p``),
   until killed or until a stop file appears.
 - ``editor``: a user editing the same lines as another user through an
-  EstimateDocument, choosing by a fixed rule on each conflict, logging as JSON.
+  EstimateDocument, choosing by a fixed rule on each conflict, logging as JSON;
+  ``stock-editor`` the same with stock items' owned quantities, as Edit › Equipment… saves them.
 - ``lock-holder``: holds a lock on the file (exclusive, reserved or shared) until told.
 - ``upgrader``: opens (so upgrades) an old file and says how long it took; with
   ``--pause-at SQL`` it stops inside the upgrade before that statement, pages spilled.
@@ -109,12 +110,15 @@ def choose(user: int, round_no: int) -> str:
     return "mine" if (user + round_no) % 2 else "theirs"
 
 
-def _editor(args: argparse.Namespace) -> None:
-    from app.services.estimate.document import EditConflict, EstimateDocument
+def _edit_rounds(args: argparse.Namespace, row_ids: list[uuid.UUID], key: str,
+                 save: Any, seen: Any) -> None:
+    """The rounds of one user: each picks a row and saves a value unique to the user and turn.
 
-    db = open_database(args.db, create=False)
-    doc = EstimateDocument(db, uuid.UUID(args.estimate))
-    line_ids = [line.id for line in doc.lines()]
+    ``save(row_id, value)`` returns (the value it replaced, the version it made) or raises
+    EditConflict; ``seen(row_id)`` refreshes the row as the GUI shows theirs: (value, version).
+    """
+    from app.services.storage.versioned import EditConflict
+
     rng = random.Random(args.seed)
 
     def log(event: str, **data: Any) -> None:
@@ -123,30 +127,68 @@ def _editor(args: argparse.Namespace) -> None:
     say("ready")
     sys.stdin.readline()  # "go": both users start together
     for round_no in range(args.rounds):
-        line_id = rng.choice(line_ids)
+        row_id = rng.choice(row_ids)
         mine = Decimal(f"{args.user}{round_no:04d}")  # unique to this user and turn
         for _attempt in range(100):
             try:
-                old = doc.set_line_fields(line_id, {"quantity": mine})
+                old, version = save(row_id, mine)
             except EditConflict as conflict:
-                theirs = conflict.theirs["quantity"] if conflict.theirs else None
+                theirs = conflict.theirs[key] if conflict.theirs else None
                 choice = choose(args.user, round_no)
-                doc.refresh_line(line_id)  # what the GUI does: theirs is shown
-                seen = doc.line(line_id)
-                log("conflict", round=round_no, line=line_id, mine=mine, theirs=theirs, choice=choice,
-                    seen=seen.quantity, seen_version=seen.version)
+                value, seen_version = seen(row_id)
+                log("conflict", round=round_no, line=row_id, mine=mine, theirs=theirs, choice=choice,
+                    seen=value, seen_version=seen_version)
                 if choice == "theirs":
                     break
                 continue
             except DatabaseLocked:
-                log("busy", round=round_no, line=line_id)
+                log("busy", round=round_no, line=row_id)
                 continue
-            log("saved", round=round_no, line=line_id, old=old["quantity"], new=mine,
-                version=doc.line(line_id).version)
+            log("saved", round=round_no, line=row_id, old=old, new=mine, version=version)
             break
         else:
             raise RuntimeError("a hundred conflicts in a row")
         time.sleep(rng.random() * args.pause)
+
+
+def _editor(args: argparse.Namespace) -> None:
+    from app.services.estimate.document import EstimateDocument
+
+    db = open_database(args.db, create=False)
+    doc = EstimateDocument(db, uuid.UUID(args.estimate))
+
+    def save(line_id: uuid.UUID, value: Decimal) -> tuple[Any, int]:
+        old = doc.set_line_fields(line_id, {"quantity": value})
+        return old["quantity"], doc.line(line_id).version
+
+    def seen(line_id: uuid.UUID) -> tuple[Any, int]:
+        doc.refresh_line(line_id)  # what the GUI does: theirs is shown
+        return doc.line(line_id).quantity, doc.line(line_id).version
+
+    _edit_rounds(args, [line.id for line in doc.lines()], "quantity", save, seen)
+    db.close()
+    say("done")
+
+
+def _stock_editor(args: argparse.Namespace) -> None:
+    """A user of Edit › Equipment… typing owned quantities, as the editor saves them."""
+    from app.services import master_data
+    from app.services.equipment.items import EQUIPMENT_ITEMS
+
+    db = open_database(args.db, create=False)
+    rows = {row.id: row for row in master_data.load(db, EQUIPMENT_ITEMS)}
+
+    def save(item_id: uuid.UUID, value: Decimal) -> tuple[Any, int]:
+        row = rows[item_id]
+        old = row.values["owned_quantity"]
+        master_data.save_edit(db, EQUIPMENT_ITEMS, row, "owned_quantity", value)
+        return old, row.version
+
+    def seen(item_id: uuid.UUID) -> tuple[Any, int]:
+        rows[item_id] = master_data.load_one(db, EQUIPMENT_ITEMS, item_id)  # the editor reloads the row
+        return rows[item_id].values["owned_quantity"], rows[item_id].version
+
+    _edit_rounds(args, list(rows), "owned_quantity", save, seen)
     db.close()
     say("done")
 
@@ -208,10 +250,13 @@ def main(argv: Sequence[str] | None = None) -> None:
     editor = roles.add_parser("editor")
     editor.add_argument("db")
     editor.add_argument("estimate")
-    editor.add_argument("--user", type=int, required=True)
-    editor.add_argument("--rounds", type=int, required=True)
-    editor.add_argument("--seed", type=int, required=True)
-    editor.add_argument("--pause", type=float, default=0.002)
+    stock_editor = roles.add_parser("stock-editor")
+    stock_editor.add_argument("db")
+    for user in (editor, stock_editor):
+        user.add_argument("--user", type=int, required=True)
+        user.add_argument("--rounds", type=int, required=True)
+        user.add_argument("--seed", type=int, required=True)
+        user.add_argument("--pause", type=float, default=0.002)
     holder = roles.add_parser("lock-holder")
     holder.add_argument("db")
     holder.add_argument("mode", choices=["exclusive", "reserved", "shared"])
@@ -219,8 +264,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     upgrader.add_argument("db")
     upgrader.add_argument("--pause-at", default="")
     args = parser.parse_args(argv)
-    {"bulk-writer": _bulk_writer, "editor": _editor, "lock-holder": _lock_holder,
-     "upgrader": _upgrader}[args.role](args)
+    {"bulk-writer": _bulk_writer, "editor": _editor, "stock-editor": _stock_editor,
+     "lock-holder": _lock_holder, "upgrader": _upgrader}[args.role](args)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Catalog categories: the headings items are listed under; renaming one carries its items along."""
+"""Catalog categories: the headings items and stock are listed under; renaming one carries them along."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from app.models import CatalogCategory, CatalogItem
+from app.models import CatalogCategory, CatalogItem, EquipmentItem
 from app.services.master_data import FieldSpec, RecordKind, text
 from app.services.storage.database import Database
 from app.services.values import parse_decimal
@@ -38,5 +38,8 @@ CATEGORIES = RecordKind(
     ),
     order_by=("position", "name"),
     new_values=_last,
-    named_by=((CatalogItem.__table__, "category", ("catalog item", "catalog items")),),  # type: ignore[attr-defined]
+    named_by=(
+        (CatalogItem.__table__, "category", ("catalog item", "catalog items")),  # type: ignore[attr-defined]
+        (EquipmentItem.__table__, "category", ("stock item", "stock items")),  # type: ignore[attr-defined]
+    ),
 )
