@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Table, func, select, update
@@ -33,7 +32,7 @@ from app.models import metadata
 from app.models.types import utcnow
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
-from app.services.values import InputError, parse_flag, parse_text
+from app.services.values import InputError, parse_text
 
 
 def format_value(value: Any) -> str:
@@ -50,35 +49,6 @@ def format_value(value: Any) -> str:
 def text(label: str, length: int, *, required: bool = False, multiline: bool = False) -> Callable[[Any], str]:
     """The parser of a text field: cleaned, stripped, at most ``length`` characters."""
     return lambda v: parse_text(v, label, max_length=length, required=required, multiline=multiline)
-
-
-def flag(label: str) -> Callable[[Any], bool]:
-    """The parser of a yes/no field (see values.parse_flag)."""
-    return lambda v: parse_flag(v, label)
-
-
-def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
-    """The parser of a field holding one of ``enum``: its value or its label, any case."""
-    def parse(value: Any) -> Any:
-        typed = str(getattr(value, "value", value) or "").strip().lower()
-        for member in enum:
-            if typed in (member.value, str(getattr(member, "label", member.value)).lower()):
-                return member.value
-        names = ", ".join(str(getattr(m, "label", m.value)) for m in enum)
-        raise InputError(f"{label} must be one of: {names}.")
-    return parse
-
-
-def optional_id(label: str) -> Callable[[Any], uuid.UUID | None]:
-    """The parser of a reference picked from a list (empty: none)."""
-    def parse(value: Any) -> uuid.UUID | None:
-        if value in (None, ""):
-            return None
-        try:
-            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-        except ValueError:
-            raise InputError(f"{label} is not a known choice.") from None
-    return parse
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,13 @@ form: ``5/10/27`` in the US, ``10/05/27`` in the UK.
 from __future__ import annotations
 
 import re
+import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
 _LIMIT = Decimal("1e12")
 _MAX_DIGITS = 40  # more digits than any bound allows: refused before any arithmetic
@@ -383,3 +387,35 @@ def parse_email(text: object, label: str = "Email") -> str:
     if value and ("@" not in value or " " in value or value.startswith("@") or value.endswith("@")):
         raise InputError(f"“{value}” is not an email address (name@example.com).")
     return value
+
+
+# -- parsers of a field, for the master-data editors and the line fields ---------------------------
+
+
+def flag(label: str) -> Callable[[Any], bool]:
+    """The parser of a yes/no field (see values.parse_flag)."""
+    return lambda v: parse_flag(v, label)
+
+
+def choice_of(label: str, enum: type[StrEnum]) -> Callable[[Any], Any]:
+    """The parser of a field holding one of ``enum``: its value or its label, any case."""
+    def parse(value: Any) -> Any:
+        typed = str(getattr(value, "value", value) or "").strip().lower()
+        for member in enum:
+            if typed in (member.value, str(getattr(member, "label", member.value)).lower()):
+                return member.value
+        names = ", ".join(str(getattr(m, "label", m.value)) for m in enum)
+        raise InputError(f"{label} must be one of: {names}.")
+    return parse
+
+
+def optional_id(label: str) -> Callable[[Any], uuid.UUID | None]:
+    """The parser of a reference picked from a list (empty: none)."""
+    def parse(value: Any) -> uuid.UUID | None:
+        if value in (None, ""):
+            return None
+        try:
+            return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+        except ValueError:
+            raise InputError(f"{label} is not a known choice.") from None
+    return parse

@@ -17,9 +17,9 @@ from app.models import CatalogCategory, CatalogItem, KitComponent, Role, Supplie
 from app.models.enums import LineKind, PriceBasis
 from app.services.bounds import LINE_LIMITS
 from app.services.lookups import default_markup
-from app.services.master_data import FieldSpec, RecordKind, choice_of, flag, optional_id, text
+from app.services.master_data import FieldSpec, RecordKind, text
 from app.services.storage.database import Database
-from app.services.values import InputError, parse_decimal
+from app.services.values import InputError, choice_of, flag, optional_id, parse_decimal
 
 ITEM_T = CatalogItem.__table__  # type: ignore[attr-defined]
 CATEGORY_T = CatalogCategory.__table__  # type: ignore[attr-defined]

@@ -25,10 +25,10 @@ from app.models import CatalogItem, EquipmentItem, SubRentalRate, Supplier
 from app.models.enums import LineKind
 from app.services.bounds import QUANTITY_MAX, UNIT_AMOUNT_MAX
 from app.services.catalog.items import category_names, money
-from app.services.master_data import FieldSpec, RecordKind, optional_id, text
+from app.services.master_data import FieldSpec, RecordKind, text
 from app.services.projects.details import parse_id
 from app.services.storage.database import Database
-from app.services.values import InputError, parse_date, parse_decimal
+from app.services.values import InputError, optional_id, parse_date, parse_decimal
 
 ITEM_T = EquipmentItem.__table__  # type: ignore[attr-defined]
 RATE_T = SubRentalRate.__table__  # type: ignore[attr-defined]

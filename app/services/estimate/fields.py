@@ -13,8 +13,15 @@ from typing import Any
 
 from app.models.enums import CallPhase, LineKind, PriceBasis
 from app.services.bounds import ESTIMATE_LIMITS, LINE_LIMITS
-from app.services.master_data import flag, optional_id
-from app.services.values import InputError, parse_date, parse_decimal, parse_text, parse_time
+from app.services.values import (
+    InputError,
+    flag,
+    optional_id,
+    parse_date,
+    parse_decimal,
+    parse_text,
+    parse_time,
+)
 
 
 @dataclass(frozen=True, slots=True)

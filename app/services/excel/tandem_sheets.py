@@ -50,9 +50,8 @@ from app.services.excel.imported import (
     checked_line,
 )
 from app.services.excel.reading import open_workbook, sheet_rows
-from app.services.master_data import flag
 from app.services.storage.database import Database
-from app.services.values import InputError, clean_text
+from app.services.values import InputError, clean_text, flag
 
 FORMAT_NAME = "tandem-estimate"
 FORMAT_VERSION = 1

@@ -16,11 +16,11 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
 from app.models import LabourRuleSet, Project
-from app.services.master_data import FieldSpec, RecordKind, format_value, optional_id, text
+from app.services.master_data import FieldSpec, RecordKind, format_value, text
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
 from app.services.projects.dates import check_day_order
 from app.services.storage.database import Database
-from app.services.values import InputError, parse_date
+from app.services.values import InputError, optional_id, parse_date
 
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
 RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]
