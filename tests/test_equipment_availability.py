@@ -226,6 +226,9 @@ def test_add_ons_and_unchosen_alternatives_hold_nothing(empty_db: Database) -> N
     co.line(section, panels, 70, alternative_group="wall")
     co.line(section, panels, 11, alternative_group="floor")
     co.line(section, panels, 13, alternative_group="floor", alternative_chosen=True)
+    co.line(section, None, 1, kind="labour", alternative_group="rig", alternative_chosen=True)  # crew chosen
+    co.line(section, panels, 40, alternative_group="rig")  # so these panels are not taken
+    co.line(section, panels, 0)  # nothing held by an empty line
     addons = Section(estimate_id=other_estimate, name="Add-ons", position=1, optional=True)  # all add-ons
     _add(empty_db, addons)
     co.line(addons.id, panels, 999)

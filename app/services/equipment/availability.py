@@ -24,12 +24,15 @@ import uuid
 import weakref
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
+from itertools import groupby
+from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, and_, or_, select, type_coerce
 from sqlalchemy.engine import Connection
 
 from app.models import (
@@ -103,25 +106,52 @@ def project_span(*days: date | None) -> tuple[date, date] | None:
 
 def counted_line_ids(lines: Iterable[tuple[uuid.UUID, str, bool, bool, bool]]) -> set[uuid.UUID]:
     """Lines that count in the total, from (id, alternative_group, alternative_chosen, line optional,
-    section optional) in estimate order: no add-on, and of each alternative group the chosen line
-    (the first marked chosen, else the group's first), as the estimate document counts them."""
+    section optional) in estimate order (see :func:`counts_in_total`)."""
     rows = list(lines)
-    first_marked: dict[str, uuid.UUID] = {}
-    first: dict[str, uuid.UUID] = {}
-    for line_id, group, is_chosen, _, _ in rows:
+    counts = counts_in_total([r[1:] for r in rows])
+    return {row[0] for row, counted in zip(rows, counts, strict=True) if counted}
+
+
+def counts_in_total(lines: list[tuple[str, bool, bool, bool]]) -> list[bool]:
+    """For each line, from (alternative_group, alternative_chosen, line optional, section optional)
+    in estimate order: does it count in the total? No add-on does, and of each alternative group the
+    chosen line (the first marked chosen, else the group's first), as the estimate document counts."""
+    first_marked: dict[str, int] = {}
+    first: dict[str, int] = {}
+    for n, (group, is_chosen, _, _) in enumerate(lines):
         if group:
-            first.setdefault(group, line_id)
+            first.setdefault(group, n)
             if is_chosen:
-                first_marked.setdefault(group, line_id)
+                first_marked.setdefault(group, n)
     chosen = {**first, **first_marked}
-    return {
-        line_id for line_id, group, _, line_optional, section_optional in rows
-        if not line_optional and not section_optional and (not group or chosen[group] == line_id)
-    }
+    return [not line_optional and not section_optional and (not group or chosen[group] == n)
+            for n, (group, _, line_optional, section_optional) in enumerate(lines)]
+
+
+_UNSEEN: Any = object()
+
+
+def _uuids() -> Callable[[Any], Any]:
+    """Read stored ids as the driver gives them (a UUID from a server, hex text from SQLite), each
+    distinct one parsed once: 50,000 lines name only a few thousand items and estimates."""
+    seen: dict[Any, uuid.UUID] = {}
+
+    def read(raw: Any) -> Any:
+        if raw is None or isinstance(raw, uuid.UUID):
+            return raw
+        found = seen.get(raw)
+        if found is None:
+            found = seen[raw] = uuid.UUID(hex=raw)
+        return found
+
+    return read
 
 
 def load_holds(conn: Connection, stock: dict[uuid.UUID, Stock]) -> list[Hold]:
-    """Every hold, from the counting estimate of each quoted, won or in-production project with dates."""
+    """Every hold, from the counting estimate of each quoted, won or in-production project with dates.
+
+    Only the lines that can hold are read: equipment lines naming a catalog item, and every line of
+    an alternative group (which of them is chosen decides whether its equipment line counts)."""
     holding = sorted(TENTATIVE_STATUSES | CONFIRMED_STATUSES)
     projects = {
         r.id: r for r in conn.execute(
@@ -136,36 +166,42 @@ def load_holds(conn: Connection, stock: dict[uuid.UUID, Stock]) -> list[Hold]:
         .join(_P, _E.c.project_id == _P.c.id)
         .where(_E.c.deleted_at.is_(None), _P.c.id.in_(list(projects)))
         .order_by(*ESTIMATE_ORDER))
-    counting = {project: row.id for project, row in pick_counting(estimates).items()}
+    project_of = {row.id: project for project, row in pick_counting(estimates).items()}
     by_catalog = stock_by_catalog_item(stock.values())
+    read_id = _uuids()
     lines = conn.execute(
-        select(_L.c.id, _L.c.kind, _L.c.quantity, _L.c.catalog_item_id, _L.c.alternative_group,
-               _L.c.alternative_chosen, _L.c.optional, _S.c.optional.label("section_optional"),
-               _S.c.estimate_id)
+        select(type_coerce(_S.c.estimate_id, String).label("estimate"),
+               type_coerce(_L.c.catalog_item_id, String).label("catalog"), _L.c.kind, _L.c.quantity,
+               _L.c.alternative_group, _L.c.alternative_chosen, _L.c.optional,
+               _S.c.optional.label("section_optional"))
         .join(_S, _L.c.section_id == _S.c.id)
-        .where(_L.c.deleted_at.is_(None), _S.c.deleted_at.is_(None),
-               _S.c.estimate_id.in_(list(counting.values())))
+        .where(_L.c.deleted_at.is_(None), _S.c.deleted_at.is_(None), _S.c.estimate_id.in_(list(project_of)),
+               or_(and_(_L.c.kind == LineKind.EQUIPMENT.value, _L.c.catalog_item_id.is_not(None)),
+                   _L.c.alternative_group != ""))
         .order_by(_S.c.estimate_id, _S.c.position, _S.c.id, _L.c.position, _L.c.id))
-    per_estimate: dict[uuid.UUID, list] = defaultdict(list)
-    for row in lines:
-        per_estimate[row.estimate_id].append(row)
     holds: list[Hold] = []
-    for project_id, estimate_id in counting.items():
-        p = projects[project_id]
+    equipment = LineKind.EQUIPMENT.value
+    item_of: dict[Any, Stock | None] = {}  # by the stored catalog id, as read: no UUID parsed or hashed
+    # By position: a Row's attributes by name cost more than the rest of the loop together.
+    for raw_estimate, grouped in groupby(lines, key=itemgetter(0)):
+        estimate_id = read_id(raw_estimate)
+        p = projects[project_of[estimate_id]]
         span = project_span(p.start_date, p.show_start_date, p.show_end_date, p.end_date)
-        rows = per_estimate.get(estimate_id, [])
-        if span is None or not rows:
+        if span is None:
             continue
-        counted = counted_line_ids((r.id, r.alternative_group, r.alternative_chosen, r.optional,
-                                    r.section_optional) for r in rows)
+        rows = list(grouped)
         needs: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
-        for r in rows:
-            item = by_catalog.get(r.catalog_item_id) if r.catalog_item_id else None
-            if item is not None and r.kind == LineKind.EQUIPMENT.value and r.id in counted and r.quantity > 0:
-                needs[item.id] += r.quantity
+        for (_, catalog, kind, quantity, *_), counted in zip(rows, counts_in_total([r[4:] for r in rows]),
+                                                             strict=True):
+            if counted and kind == equipment and quantity > 0:
+                item = item_of.get(catalog, _UNSEEN)
+                if item is _UNSEEN:
+                    item = item_of[catalog] = by_catalog.get(read_id(catalog))
+                if item is not None:
+                    needs[item.id] += quantity
         for item_id, quantity in needs.items():
             first, last = stock[item_id].hold_span(*span)
-            holds.append(Hold(item_id, project_id, p.name, p.status, estimate_id, first, last, quantity))
+            holds.append(Hold(item_id, p.id, p.name, p.status, estimate_id, first, last, quantity))
     return holds
 
 
@@ -209,17 +245,14 @@ class HoldIndex:
     counter: int | None = None
     by_catalog_item: dict[uuid.UUID, Stock] = field(init=False)
     _by_item: dict[uuid.UUID, list[Hold]] = field(init=False)
-    _by_project: dict[tuple[uuid.UUID, uuid.UUID], list[Hold]] = field(init=False)
     _items: dict[uuid.UUID, _ItemHolds] = field(init=False)
-    _own: dict[tuple[uuid.UUID, uuid.UUID], Steps] = field(init=False)
+    _own: dict[tuple[uuid.UUID, uuid.UUID], Steps | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_catalog_item = stock_by_catalog_item(self.stock.values())
         self._by_item = defaultdict(list)
-        self._by_project = defaultdict(list)
         for hold in self.holds:
             self._by_item[hold.item_id].append(hold)
-            self._by_project[hold.item_id, hold.project_id].append(hold)
         self._items = {}  # built on first use: a question about 300 items sweeps those 300 only
         self._own = {}
 
@@ -241,14 +274,13 @@ class HoldIndex:
         return found
 
     def _own_steps(self, item_id: uuid.UUID, project_id: uuid.UUID) -> Steps | None:
+        """One project's holds of one item as a step function, None when it holds none."""
         key = (item_id, project_id)
-        if key not in self._by_project:
-            return None
-        found = self._own.get(key)
-        if found is None:
-            found = self._own[key] = build_steps((h.first.toordinal(), h.last.toordinal(), h.quantity,
-                                                  h.confirmed) for h in self._by_project[key])
-        return found
+        if key not in self._own:
+            own = [(h.first.toordinal(), h.last.toordinal(), h.quantity, h.confirmed)
+                   for h in self._by_item.get(item_id, ()) if h.project_id == project_id]
+            self._own[key] = build_steps(own) if own else None
+        return self._own[key]
 
     def busy_runs(self, item_id: uuid.UUID, first: date, last: date) -> list[tuple[date, date, Decimal,
                                                                                   Decimal]]:
@@ -349,29 +381,31 @@ def estimate_availability(index: HoldIndex, doc: EstimateDocument) -> EstimateAv
     if span is None:
         return EstimateAvailability(None, {}, {})
     needs: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
-    stock_of: dict[uuid.UUID, Stock] = {}
+    entries: list[tuple[LineRow, Stock, bool]] = []  # each line once: ids are slow to hash
     for line in doc.lines():
-        item = index.by_catalog_item.get(line.catalog_item_id) if line.catalog_item_id else None
-        if item is None or line.kind is not LineKind.EQUIPMENT:
+        if line.catalog_item_id is None or line.kind is not LineKind.EQUIPMENT:
             continue
-        stock_of[line.id] = item
-        if doc.counts_in_total(line):
+        item = index.by_catalog_item.get(line.catalog_item_id)
+        if item is None:
+            continue
+        counts = doc.counts_in_total(line)
+        entries.append((line, item, counts))
+        if counts:
             needs[item.id] += max(line.quantity, ZERO)
     per_item: dict[uuid.UUID, Availability] = {}
     lines: dict[uuid.UUID, Availability] = {}
     if_chosen: dict[uuid.UUID, Availability] = {}
-    for line_id, item in stock_of.items():
-        first, last = item.hold_span(*span)
-        if item.id not in per_item:
-            per_item[item.id] = index.availability(item.id, first, last, needs[item.id], header.project_id)
-        base = per_item[item.id]
-        line = doc.line(line_id)
-        if doc.counts_in_total(line):
-            lines[line_id] = base
+    for line, item, counts in entries:
+        base = per_item.get(item.id)
+        if base is None:
+            first, last = item.hold_span(*span)
+            base = per_item[item.id] = index.availability(item.id, first, last, needs[item.id],
+                                                          header.project_id)
+        if counts:
+            lines[line.id] = base
         else:
-            extra = max(line.quantity, ZERO)
-            if_chosen[line_id] = replace(base, needed=base.needed + extra)
-    return EstimateAvailability(span, lines, if_chosen, _kits(index, doc, stock_of, per_item))
+            if_chosen[line.id] = replace(base, needed=base.needed + max(line.quantity, ZERO))
+    return EstimateAvailability(span, lines, if_chosen, _kits(index, doc, entries, per_item))
 
 
 def _kit_links(doc: EstimateDocument) -> dict[uuid.UUID, uuid.UUID]:
@@ -387,23 +421,23 @@ def _kit_links(doc: EstimateDocument) -> dict[uuid.UUID, uuid.UUID]:
         return {row.id: row.kit_line_id for row in rows}
 
 
-def _kits(index: HoldIndex, doc: EstimateDocument, stock_of: dict[uuid.UUID, Stock],
+def _kits(index: HoldIndex, doc: EstimateDocument, entries: list[tuple[LineRow, Stock, bool]],
           per_item: dict[uuid.UUID, Availability]) -> dict[uuid.UUID, KitAvailability]:
     """Kit line → its availability, from its component lines that need stock. How many one kit
     takes is the catalog kit's (KitComponent), else the lines' own ratio (component ÷ kit quantity)."""
-    links = _kit_links(doc) if stock_of else {}
+    links = _kit_links(doc) if entries else {}
     parts: dict[uuid.UUID, list[KitComponentAvailability]] = defaultdict(list)
-    for line_id, item in stock_of.items():
-        kit_id = links.get(line_id)
+    for line, item, _ in entries if links else ():
+        kit_id = links.get(line.id)
         if kit_id is None or not doc.has_line(kit_id):
             continue  # a link naming no live line counts as none
-        line, kit = doc.line(line_id), doc.line(kit_id)
+        kit = doc.line(kit_id)
         per_kit = index.kit_components.get(kit.catalog_item_id, {}).get(line.catalog_item_id) \
             if kit.catalog_item_id and line.catalog_item_id else None
         if per_kit is None and kit.quantity > 0 and line.quantity > 0:
             per_kit = line.quantity / kit.quantity
         if per_kit is not None and per_kit > 0:
-            parts[kit_id].append(KitComponentAvailability(line_id, per_kit, per_item[item.id]))
+            parts[kit_id].append(KitComponentAvailability(line.id, per_kit, per_item[item.id]))
     return {kit_id: KitAvailability(kit_id, max(doc.line(kit_id).quantity, ZERO), tuple(found))
             for kit_id, found in parts.items()}
 
