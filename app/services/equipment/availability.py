@@ -223,10 +223,20 @@ def load_kit_components(conn: Connection) -> dict[uuid.UUID, dict[uuid.UUID, Dec
 class _ItemHolds:
     """One item's holds as the index asks them: the step function, and the holds by first day."""
 
+    stock: Stock
     steps: Steps
     by_first: list[Hold]
     firsts: list[int]
     longest: int  # the most days any hold spans less one: a hold overlapping day d starts ≥ d − longest
+    own: dict[uuid.UUID, Steps | None] = field(default_factory=dict)  # by project, on first need
+
+    def own_steps(self, project_id: uuid.UUID) -> Steps | None:
+        """One project's holds of this item as a step function, None when it holds none."""
+        if project_id not in self.own:
+            own = [(h.first.toordinal(), h.last.toordinal(), h.quantity, h.confirmed)
+                   for h in self.by_first if h.project_id == project_id]
+            self.own[project_id] = build_steps(own) if own else None
+        return self.own[project_id]
 
 
 @dataclass
@@ -246,7 +256,6 @@ class HoldIndex:
     by_catalog_item: dict[uuid.UUID, Stock] = field(init=False)
     _by_item: dict[uuid.UUID, list[Hold]] = field(init=False)
     _items: dict[uuid.UUID, _ItemHolds] = field(init=False)
-    _own: dict[tuple[uuid.UUID, uuid.UUID], Steps | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_catalog_item = stock_by_catalog_item(self.stock.values())
@@ -254,7 +263,6 @@ class HoldIndex:
         for hold in self.holds:
             self._by_item[hold.item_id].append(hold)
         self._items = {}  # built on first use: a question about 300 items sweeps those 300 only
-        self._own = {}
 
     def holds_of(self, item_id: uuid.UUID) -> list[Hold]:
         return list(self._by_item.get(item_id, ()))
@@ -268,19 +276,10 @@ class HoldIndex:
                 spans.append(out_of_service_span(stock.out_of_service, stock.out_of_service_from,
                                                  stock.out_of_service_until))
             by_first = sorted(holds, key=lambda h: h.first)
-            found = _ItemHolds(build_steps(spans), by_first, [h.first.toordinal() for h in by_first],
+            found = _ItemHolds(stock, build_steps(spans), by_first, [h.first.toordinal() for h in by_first],
                                max((h.last.toordinal() - h.first.toordinal() for h in holds), default=0))
             self._items[item_id] = found
         return found
-
-    def _own_steps(self, item_id: uuid.UUID, project_id: uuid.UUID) -> Steps | None:
-        """One project's holds of one item as a step function, None when it holds none."""
-        key = (item_id, project_id)
-        if key not in self._own:
-            own = [(h.first.toordinal(), h.last.toordinal(), h.quantity, h.confirmed)
-                   for h in self._by_item.get(item_id, ()) if h.project_id == project_id]
-            self._own[key] = build_steps(own) if own else None
-        return self._own[key]
 
     def busy_runs(self, item_id: uuid.UUID, first: date, last: date) -> list[tuple[date, date, Decimal,
                                                                                   Decimal]]:
@@ -293,11 +292,12 @@ class HoldIndex:
     def availability(self, item_id: uuid.UUID, first: date, last: date, needed: Decimal = ZERO,
                      exclude_project: uuid.UUID | None = None) -> Availability:
         """How busy ``item_id`` is over ``first``–``last`` (inclusive), leaving out one project's holds."""
-        stock, item = self.stock[item_id], self._item(item_id)
+        item = self._items.get(item_id) or self._item(item_id)
+        stock = item.stock
         a, b = first.toordinal(), last.toordinal()
         busy = busy_confirmed = ZERO
         if a <= b:
-            own = self._own_steps(item_id, exclude_project) if exclude_project is not None else None
+            own = item.own_steps(exclude_project) if exclude_project is not None else None
             steps = item.steps
             busy, busy_confirmed = steps.peak(a, b) if own is None else steps.peak_without(own, a, b)
         holders: dict[uuid.UUID, Holder] = {}
@@ -308,7 +308,9 @@ class HoldIndex:
             held = holders.get(h.project_id)
             quantity = h.quantity if held is None else max(held.quantity, h.quantity)
             holders[h.project_id] = Holder(h.project_id, h.project_name, h.status, h.confirmed, quantity)
-        ordered = sorted(holders.values(), key=lambda x: (not x.confirmed, -x.quantity, x.project_name))
+        ordered = list(holders.values())
+        if len(ordered) > 1:
+            ordered.sort(key=lambda x: (not x.confirmed, -x.quantity, x.project_name))
         return Availability(stock, first, last, needed, busy, busy_confirmed,
                             stock.out_of_service_on(first, last), tuple(ordered))
 
