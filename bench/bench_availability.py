@@ -68,34 +68,65 @@ def build(db: Database, seed: int = 13) -> tuple[uuid.UUID, list[uuid.UUID]]:
     """The company above; returns the measured estimate's id and the item ids."""
     rng = random.Random(seed)
     catalog = [CatalogItem(name=f"Item {n}") for n in range(ITEMS)]
-    items = [EquipmentItem(name=f"Item {n}", owned_quantity=Decimal(rng.randrange(20, 600)),
-                           out_of_service_quantity=Decimal(rng.choice((0, 0, 0, 5))),
-                           prep_days=rng.randrange(3), return_days=rng.randrange(3), catalog_item_id=c.id)
-             for n, c in enumerate(catalog)]
+    items = [
+        EquipmentItem(
+            name=f"Item {n}",
+            owned_quantity=Decimal(rng.randrange(20, 600)),
+            out_of_service_quantity=Decimal(rng.choice((0, 0, 0, 5))),
+            prep_days=rng.randrange(3),
+            return_days=rng.randrange(3),
+            catalog_item_id=c.id,
+        )
+        for n, c in enumerate(catalog)
+    ]
     client = Client(name="Bench client")
     projects, estimates, sections, lines = [], [], [], []
     template = LineItem(section_id=uuid.uuid4(), position=0, **line_values(0)).model_dump()
 
     def project(name: str, status: str, first: date, days: int, item_picks: list[int]) -> uuid.UUID:
-        p = Project(client_id=client.id, name=name, status=status, start_date=first,
-                    end_date=first + timedelta(days=days - 1))
+        p = Project(
+            client_id=client.id,
+            name=name,
+            status=status,
+            start_date=first,
+            end_date=first + timedelta(days=days - 1),
+        )
         e = Estimate(project_id=p.id, name="Main", position=0)
         s = Section(estimate_id=e.id, name="Equipment", position=0)
         projects.append(p)
         estimates.append(e)
         sections.append(s)
         for position, n in enumerate(item_picks):  # rows as dicts: 50,000 models take a minute
-            lines.append({**template, "id": uuid.uuid4(), "section_id": s.id, "position": position,
-                          "quantity": Decimal(rng.randrange(1, 60)), "catalog_item_id": catalog[n].id})
+            lines.append(
+                {
+                    **template,
+                    "id": uuid.uuid4(),
+                    "section_id": s.id,
+                    "position": position,
+                    "quantity": Decimal(rng.randrange(1, 60)),
+                    "catalog_item_id": catalog[n].id,
+                }
+            )
         return e.id
 
     for n in range(HOLDS // LINES_PER_PROJECT):
-        project(f"Project {n}", rng.choice(STATUSES), YEAR + timedelta(days=rng.randrange(360)),
-                rng.randrange(2, 7), rng.sample(range(ITEMS), LINES_PER_PROJECT))
+        project(
+            f"Project {n}",
+            rng.choice(STATUSES),
+            YEAR + timedelta(days=rng.randrange(360)),
+            rng.randrange(2, 7),
+            rng.sample(range(ITEMS), LINES_PER_PROJECT),
+        )
     measured = project("Measured", "estimating", date(2027, 6, 14), 5, rng.sample(range(ITEMS), LINES))
     with db.write() as conn:
-        for model, records in ((Client, [client]), (CatalogItem, catalog), (EquipmentItem, items),
-                               (Project, projects), (Estimate, estimates), (Section, sections)):
+        for model, records in (
+            (Client, [client]),
+            (CatalogItem, catalog),
+            (EquipmentItem, items),
+            (Project, projects),
+            (Estimate, estimates),
+            (Section, sections),
+        ):
             conn.execute(model.__table__.insert(), [r.model_dump() for r in records])  # type: ignore[attr-defined]
         conn.execute(LineItem.__table__.insert(), lines)  # type: ignore[attr-defined]
     return measured, [i.id for i in items]
@@ -110,8 +141,18 @@ def memory_holds(stock: dict[uuid.UUID, Any], count: int, seed: int = 29) -> lis
         first = YEAR + timedelta(days=rng.randrange(360))
         item = stock[ids[rng.randrange(len(ids))]]
         span = item.hold_span(first, first + timedelta(days=rng.randrange(1, 6)))
-        holds.append(Hold(item.id, uuid.UUID(int=n % 2_500 + 1), f"P{n % 2_500}", rng.choice(STATUSES),
-                          uuid.UUID(int=n + 1), span[0], span[1], Decimal(rng.randrange(1, 60))))
+        holds.append(
+            Hold(
+                item.id,
+                uuid.UUID(int=n % 2_500 + 1),
+                f"P{n % 2_500}",
+                rng.choice(STATUSES),
+                uuid.UUID(int=n + 1),
+                span[0],
+                span[1],
+                Decimal(rng.randrange(1, 60)),
+            )
+        )
     return holds
 
 
@@ -125,8 +166,11 @@ def first_version(index: HoldIndex, doc: EstimateDocument) -> Decimal:
         if item is None:
             continue
         first, last = item.hold_span(*span)  # type: ignore[arg-type]
-        holds = [h for h in index.holds_of(item.id)
-                 if h.project_id != header.project_id and h.first <= last and h.last >= first]
+        holds = [
+            h
+            for h in index.holds_of(item.id)
+            if h.project_id != header.project_id and h.first <= last and h.last >= first
+        ]
         busy, day = Decimal(0), first
         while day <= last:
             held = sum((h.quantity for h in holds if h.first <= day <= h.last), Decimal(0))
@@ -177,8 +221,11 @@ def main() -> int:
             check = sum((a.busy for a in found.lines.values()), Decimal(0))
             assert check == first_version(index, doc), "the sweep and the brute force disagree"
             warm = timed(runs, lambda: estimate_availability(index, doc))
-            cold = timed(runs, lambda fresh: estimate_availability(fresh, doc),
-                         lambda: HoldIndex(index.stock, index.holds, index.rates, index.kit_components))
+            cold = timed(
+                runs,
+                lambda fresh: estimate_availability(fresh, doc),
+                lambda: HoldIndex(index.stock, index.holds, index.rates, index.kit_components),
+            )
             brute = timed(runs, lambda: first_version(index, doc))
             plain_sort = timed(runs, lambda: sorted(index.holds, key=_sort_key))
             unchanged = timed(runs, lambda: hold_index(db))
@@ -199,8 +246,11 @@ def main() -> int:
                 estimate_availability(grown, doc)  # its 300 items swept: what the pane then asks
                 growth[count] = {
                     "sweep_all_items": timed(runs, full_sweep, lambda h=holds: HoldIndex(stock, h)),
-                    "estimate_fresh": timed(runs, lambda fresh: estimate_availability(fresh, doc),
-                                            lambda h=holds: HoldIndex(stock, h)),
+                    "estimate_fresh": timed(
+                        runs,
+                        lambda fresh: estimate_availability(fresh, doc),
+                        lambda h=holds: HoldIndex(stock, h),
+                    ),
                     "estimate_cached": timed(runs, lambda g=grown: estimate_availability(g, doc)),
                     "brute_force": timed(runs, lambda g=grown: first_version(g, doc)),
                     "sort": timed(runs, lambda h=holds: sorted(h, key=_sort_key)),
@@ -208,38 +258,83 @@ def main() -> int:
         finally:
             db.close()
 
-    print(f"{ITEMS:,} items, {HOLDS:,} holds from {HOLDS // LINES_PER_PROJECT:,} projects, a {LINES}-line "
-          f"estimate (built in {built_s:.1f} s); median of {runs}, ms")
-    rows = (("estimate_availability, cached index", warm),
-            ("estimate_availability, fresh index (300 items swept)", cold),
-            ("baseline: day-by-day count (first version)", brute),
-            (f"baseline: sorted() of the {HOLDS:,} holds", plain_sort),
-            ("hold_index(db), nothing changed", unchanged),
-            ("hold_index(db) after a commit (all read again)", reread),
-            ("  of which load_holds", read_rows))
-    print_table(f"a./b. The 300-line estimate (target <= {TARGET_MS} ms)",
-                ["measure", "median", "min", "max", "CPU median"],
-                [[name, ms(s["median_ms"]), ms(s["min_ms"]), ms(s["max_ms"]), ms(s["cpu_median_ms"])]
-                 for name, s in rows])
+    print(
+        f"{ITEMS:,} items, {HOLDS:,} holds from {HOLDS // LINES_PER_PROJECT:,} projects, a {LINES}-line "
+        f"estimate (built in {built_s:.1f} s); median of {runs}, ms"
+    )
+    rows = (
+        ("estimate_availability, cached index", warm),
+        ("estimate_availability, fresh index (300 items swept)", cold),
+        ("baseline: day-by-day count (first version)", brute),
+        (f"baseline: sorted() of the {HOLDS:,} holds", plain_sort),
+        ("hold_index(db), nothing changed", unchanged),
+        ("hold_index(db) after a commit (all read again)", reread),
+        ("  of which load_holds", read_rows),
+    )
+    print_table(
+        f"a./b. The 300-line estimate (target <= {TARGET_MS} ms)",
+        ["measure", "median", "min", "max", "CPU median"],
+        [
+            [name, ms(s["median_ms"]), ms(s["min_ms"]), ms(s["max_ms"]), ms(s["cpu_median_ms"])]
+            for name, s in rows
+        ],
+    )
     for clock in ("median_ms", "cpu_median_ms"):
-        print(f"{'wall' if clock == 'median_ms' else 'CPU'}: cached / brute force "
-              f"{ratio(warm[clock], brute[clock])}x, "
-              f"fresh / brute force {ratio(cold[clock], brute[clock])}x, "
-              f"cached / sort {ratio(warm[clock], plain_sort[clock])}x")
+        print(
+            f"{'wall' if clock == 'median_ms' else 'CPU'}: cached / brute force "
+            f"{ratio(warm[clock], brute[clock])}x, "
+            f"fresh / brute force {ratio(cold[clock], brute[clock])}x, "
+            f"cached / sort {ratio(warm[clock], plain_sort[clock])}x"
+        )
     base = growth[GROWTH[0]]
     print_table(
         "c. Growth (in-memory holds, same items and year), CPU median ms (x: against 5,000 holds)",
-        ["holds", "sweep all items", "x", "300 lines, fresh", "x", "300 lines, cached", "x",
-         "day-by-day count", "x", "sorted()", "x"],
-        [[f"{count:,}", *(cell for key in GROWTH_COLUMNS for cell in (
-            ms(g[key]["cpu_median_ms"]), ratio(g[key]["cpu_median_ms"], base[key]["cpu_median_ms"])))]
-         for count, g in growth.items()])
-    write_json("availability", {
-        "machine": machine(), "items": ITEMS, "holds": HOLDS, "lines": LINES, "target_ms": TARGET_MS,
-        "estimate_cached": warm, "estimate_fresh_index": cold, "brute_force": brute, "sort": plain_sort,
-        "hold_index_unchanged": unchanged, "hold_index_after_commit": reread, "load_holds": read_rows,
-        "growth": {str(k): v for k, v in growth.items()},
-    })
+        [
+            "holds",
+            "sweep all items",
+            "x",
+            "300 lines, fresh",
+            "x",
+            "300 lines, cached",
+            "x",
+            "day-by-day count",
+            "x",
+            "sorted()",
+            "x",
+        ],
+        [
+            [
+                f"{count:,}",
+                *(
+                    cell
+                    for key in GROWTH_COLUMNS
+                    for cell in (
+                        ms(g[key]["cpu_median_ms"]),
+                        ratio(g[key]["cpu_median_ms"], base[key]["cpu_median_ms"]),
+                    )
+                ),
+            ]
+            for count, g in growth.items()
+        ],
+    )
+    write_json(
+        "availability",
+        {
+            "machine": machine(),
+            "items": ITEMS,
+            "holds": HOLDS,
+            "lines": LINES,
+            "target_ms": TARGET_MS,
+            "estimate_cached": warm,
+            "estimate_fresh_index": cold,
+            "brute_force": brute,
+            "sort": plain_sort,
+            "hold_index_unchanged": unchanged,
+            "hold_index_after_commit": reread,
+            "load_holds": read_rows,
+            "growth": {str(k): v for k, v in growth.items()},
+        },
+    )
     return 0
 
 

@@ -82,8 +82,9 @@ class Company:
             return conn.execute(query).scalar_one()
 
     def project(self, name: str, status: str, first: date, last: date, **values: Any) -> uuid.UUID:
-        project = Project(client_id=self.client.id, name=name, status=status, start_date=first,
-                          end_date=last, **values)
+        project = Project(
+            client_id=self.client.id, name=name, status=status, start_date=first, end_date=last, **values
+        )
         _add(self.db, project)
         return project.id
 
@@ -94,12 +95,14 @@ class Company:
         _add(self.db, estimate, section)
         return estimate.id, section.id
 
-    def line(self, section_id: uuid.UUID, item_id: uuid.UUID | None, quantity: int | str,
-             **values: Any) -> uuid.UUID:
+    def line(
+        self, section_id: uuid.UUID, item_id: uuid.UUID | None, quantity: int | str, **values: Any
+    ) -> uuid.UUID:
         base = line_values(0)  # an equipment line
         catalog = values.pop("catalog_item_id", None) or (self.sells(item_id) if item_id else None)
-        base.update(description=f"line of {quantity}", quantity=D(quantity), catalog_item_id=catalog,
-                    **values)
+        base.update(
+            description=f"line of {quantity}", quantity=D(quantity), catalog_item_id=catalog, **values
+        )
         with self.db.read() as conn:
             position = len(conn.execute(select(LineItem.id).where(LineItem.section_id == section_id)).all())  # type: ignore[arg-type]
         line = LineItem(section_id=section_id, position=position, **base)
@@ -111,8 +114,9 @@ class Company:
         with self.db.write() as conn:
             conn.execute(update(table).where(table.c.id == row_id).values(**values))
 
-    def holding(self, name: str, status: str, first: date, last: date, item_id: uuid.UUID,
-                quantity: int) -> uuid.UUID:
+    def holding(
+        self, name: str, status: str, first: date, last: date, item_id: uuid.UUID, quantity: int
+    ) -> uuid.UUID:
         """A project on ``first``–``last`` whose one estimate has one line of ``quantity`` of the item."""
         project = self.project(name, status, first, last)
         _, section = self.estimate(project, "Main")
@@ -164,9 +168,11 @@ def test_a_tentative_hold_overlapping_a_confirmed_one_counts_apart(empty_db: Dat
     assert got.free == 400 - 360 == 40 and got.free_if_tentative_lost == 100
     assert got.short == 392 - 40 == 352 and got.short_confirmed == 392 - 100 == 292
     assert got.cell() == "40 / 400"
-    assert got.explain() == ("392 needed: 400 owned, 300 held by Orbital keynote (won), 60 tentatively by "
-                             "Spring Gala (quoted), 60 tentatively by Spring fair (quoted) → 40 free, "
-                             "short 352 / 292 if the tentative holds are lost")
+    assert got.explain() == (
+        "392 needed: 400 owned, 300 held by Orbital keynote (won), 60 tentatively by "
+        "Spring Gala (quoted), 60 tentatively by Spring fair (quoted) → 40 free, "
+        "short 352 / 292 if the tentative holds are lost"
+    )
 
 
 def test_prep_and_return_days_reach_the_neighbours(empty_db: Database) -> None:
@@ -178,14 +184,23 @@ def test_prep_and_return_days_reach_the_neighbours(empty_db: Database) -> None:
     # 17 March: Late 100 + Gala 60; 8–9: Early 100.
     assert (got.first, got.last) == (MAR[8], MAR[17])
     assert got.busy == 300 + 60 and got.busy_confirmed == 300
-    assert [h.project_name for h in got.holders] == ["Orbital keynote", "Early show", "Late show",
-                                                     "Spring Gala"]
+    assert [h.project_name for h in got.holders] == [
+        "Orbital keynote",
+        "Early show",
+        "Late show",
+        "Spring Gala",
+    ]
 
 
 def test_out_of_service_counts_only_during_its_dates_and_free_never_goes_negative(empty_db: Database) -> None:
     co, panels, _, estimate, line = _booth_week(empty_db)
-    co.set(EquipmentItem, panels, out_of_service_quantity=D(150), out_of_service_from=MAR[14],
-           out_of_service_until=None)
+    co.set(
+        EquipmentItem,
+        panels,
+        out_of_service_quantity=D(150),
+        out_of_service_from=MAR[14],
+        out_of_service_until=None,
+    )
     got = availability_of(empty_db, estimate, line)
     # 14–15 March: Orbital 300 + 150 in repair = 450 > 400 owned: none free (not −50).
     assert got.busy == 300 + 150 and got.out_of_service == 150
@@ -271,8 +286,11 @@ def test_the_other_scenario_of_the_same_project_counts_only_against_itself(empty
 
 def estimate_of(db: Database, project_name: str) -> uuid.UUID:
     with db.read() as conn:
-        return conn.execute(select(Estimate.id).join(Project, Estimate.project_id == Project.id)  # type: ignore[arg-type]
-                            .where(Project.name == project_name)).scalar_one()
+        return conn.execute(
+            select(Estimate.id)
+            .join(Project, Estimate.project_id == Project.id)  # type: ignore[arg-type]
+            .where(Project.name == project_name)
+        ).scalar_one()
 
 
 def only_line(db: Database, estimate_id: uuid.UUID) -> uuid.UUID:
@@ -284,9 +302,11 @@ def test_leaving_a_project_out_subtracts_its_holds_day_by_day() -> None:
     peak is B's 80 (the naive 100 − 100 would say 0)."""
     a, b = uuid.uuid4(), uuid.uuid4()
     item = Stock(uuid.uuid4(), "Panel", "", D(100), ZERO, None, None, 0, 0, ZERO, None)
-    holds = [Hold(item.id, a, "A", "won", uuid.uuid4(), MAR[1], MAR[1], D(100)),
-             Hold(item.id, a, "A", "won", uuid.uuid4(), MAR[3], MAR[4], D(10)),
-             Hold(item.id, b, "B", "quoted", uuid.uuid4(), MAR[2], MAR[3], D(80))]
+    holds = [
+        Hold(item.id, a, "A", "won", uuid.uuid4(), MAR[1], MAR[1], D(100)),
+        Hold(item.id, a, "A", "won", uuid.uuid4(), MAR[3], MAR[4], D(10)),
+        Hold(item.id, b, "B", "quoted", uuid.uuid4(), MAR[2], MAR[3], D(80)),
+    ]
     index = HoldIndex({item.id: item}, holds)
     # By day: 1 March A 100; 2 March B 80; 3 March B 80 + A 10; 4 March A 10.
     assert index.availability(item.id, MAR[1], MAR[4]).busy == 100
@@ -299,15 +319,20 @@ def test_leaving_a_project_out_subtracts_its_holds_day_by_day() -> None:
     without_b = index.availability(item.id, MAR[1], MAR[4], exclude_project=b)
     assert (without_b.busy, without_b.busy_confirmed) == (D(100), D(100))
     assert index.busy_runs(item.id, MAR[1], MAR[5]) == [
-        (MAR[1], MAR[1], D(100), D(100)), (MAR[2], MAR[2], D(80), ZERO), (MAR[3], MAR[3], D(90), D(10)),
-        (MAR[4], MAR[4], D(10), D(10)), (MAR[5], MAR[5], ZERO, ZERO)]
+        (MAR[1], MAR[1], D(100), D(100)),
+        (MAR[2], MAR[2], D(80), ZERO),
+        (MAR[3], MAR[3], D(90), D(10)),
+        (MAR[4], MAR[4], D(10), D(10)),
+        (MAR[5], MAR[5], ZERO, ZERO),
+    ]
 
 
 # -- the sweep against a brute-force day count ---------------------------------------------------
 
 
-def brute_force(stock: Stock, holds: list[Hold], first: date, last: date,
-                exclude: uuid.UUID | None) -> tuple[D, D]:
+def brute_force(
+    stock: Stock, holds: list[Hold], first: date, last: date, exclude: uuid.UUID | None
+) -> tuple[D, D]:
     """Day by day: out of service that day plus every hold covering it (the first version's scan)."""
     busy = busy_confirmed = ZERO
     day = first
@@ -323,22 +348,42 @@ def brute_force(stock: Stock, holds: list[Hold], first: date, last: date,
 PROJECTS = [uuid.UUID(int=n) for n in range(1, 5)]
 RawHold = tuple[uuid.UUID, str, date, int, Decimal]  # project, status, first day, days more, quantity
 _day = st.integers(min_value=1, max_value=20).map(lambda n: date(2027, 3, 1) + timedelta(days=n))
-_hold = st.tuples(st.sampled_from(PROJECTS), st.sampled_from(["won", "quoted", "in_production"]), _day,
-                  st.integers(0, 6), st.decimals(min_value=0, max_value=80, places=1,
-                                                 allow_nan=False, allow_infinity=False))
+_hold = st.tuples(
+    st.sampled_from(PROJECTS),
+    st.sampled_from(["won", "quoted", "in_production"]),
+    _day,
+    st.integers(0, 6),
+    st.decimals(min_value=0, max_value=80, places=1, allow_nan=False, allow_infinity=False),
+)
 
 
 # 500 examples: a project's own peak off the busiest day (what exact exclusion is about) is rare
 @settings(max_examples=500)
-@given(owned=st.integers(0, 200), out=st.integers(0, 60), out_from=st.none() | _day,
-       out_until=st.none() | _day, raw=st.lists(_hold, max_size=16), first=_day, length=st.integers(0, 12),
-       exclude=st.none() | st.sampled_from(PROJECTS))
-def test_the_sweep_equals_a_day_by_day_count(owned: int, out: int, out_from: date | None,
-                                            out_until: date | None, raw: list[RawHold], first: date,
-                                            length: int, exclude: uuid.UUID | None) -> None:
+@given(
+    owned=st.integers(0, 200),
+    out=st.integers(0, 60),
+    out_from=st.none() | _day,
+    out_until=st.none() | _day,
+    raw=st.lists(_hold, max_size=16),
+    first=_day,
+    length=st.integers(0, 12),
+    exclude=st.none() | st.sampled_from(PROJECTS),
+)
+def test_the_sweep_equals_a_day_by_day_count(
+    owned: int,
+    out: int,
+    out_from: date | None,
+    out_until: date | None,
+    raw: list[RawHold],
+    first: date,
+    length: int,
+    exclude: uuid.UUID | None,
+) -> None:
     stock = Stock(uuid.uuid4(), "Item", "", D(owned), D(out), out_from, out_until, 0, 0, ZERO, None)
-    holds = [Hold(stock.id, p, str(p), status, uuid.uuid4(), start, start + timedelta(days=n), q)
-             for p, status, start, n, q in raw]
+    holds = [
+        Hold(stock.id, p, str(p), status, uuid.uuid4(), start, start + timedelta(days=n), q)
+        for p, status, start, n, q in raw
+    ]
     last = first + timedelta(days=length)
     got = HoldIndex({stock.id: stock}, holds).availability(stock.id, first, last, D(10), exclude)
     assert (got.busy, got.busy_confirmed) == brute_force(stock, holds, first, last, exclude)
@@ -347,7 +392,8 @@ def test_the_sweep_equals_a_day_by_day_count(owned: int, out: int, out_from: dat
     assert got.busy >= got.busy_confirmed >= ZERO
     assert ZERO <= got.free <= got.free_if_tentative_lost <= owned
     assert {h.project_id for h in got.holders} == {
-        h.project_id for h in holds if h.project_id != exclude and h.first <= last and h.last >= first}
+        h.project_id for h in holds if h.project_id != exclude and h.first <= last and h.last >= first
+    }
 
 
 # -- load_holds on both backends, and the cache ----------------------------------------------------
@@ -391,8 +437,11 @@ def test_a_kit_is_as_free_as_its_scarcest_component(empty_db: Database) -> None:
     co = Company(empty_db)
     panels, processors = co.stock("Panel", 400), co.stock("Processor", 3)
     kit = co.catalog("LED wall kit", is_kit=True)
-    _add(empty_db, KitComponent(kit_id=kit, component_id=co.sells(panels), quantity_per_kit=D(50)),
-         KitComponent(kit_id=kit, component_id=co.sells(processors), quantity_per_kit=D("0.5")))
+    _add(
+        empty_db,
+        KitComponent(kit_id=kit, component_id=co.sells(panels), quantity_per_kit=D(50)),
+        KitComponent(kit_id=kit, component_id=co.sells(processors), quantity_per_kit=D("0.5")),
+    )
     co.holding("Orbital", "won", MAR[12], MAR[13], panels, 300)
     co.holding("Gala", "quoted", MAR[12], MAR[12], processors, 1)
     mine = co.project("Mine", "lead", MAR[12], MAR[12])
@@ -415,9 +464,13 @@ def test_a_scenario_s_shortage_and_what_sub_hiring_it_costs(empty_db: Database) 
     co, panels, _, estimate, line = _booth_week(empty_db)
     co.holding("Spring fair", "quoted", MAR[14], MAR[15], panels, 60)  # 40 free, as in the issue
     cheap, dear = Supplier(name="Cheap rentals"), Supplier(name="Dear rentals")
-    _add(empty_db, cheap, dear,
-         SubRentalRate(equipment_item_id=panels, supplier_id=dear.id, day_cost=D("4.00")),
-         SubRentalRate(equipment_item_id=panels, supplier_id=cheap.id, day_cost=D("3.50")))
+    _add(
+        empty_db,
+        cheap,
+        dear,
+        SubRentalRate(equipment_item_id=panels, supplier_id=dear.id, day_cost=D("4.00")),
+        SubRentalRate(equipment_item_id=panels, supplier_id=cheap.id, day_cost=D("3.50")),
+    )
     hoists = co.stock("Chain hoist", 2)
     section = EstimateDocument(empty_db, estimate).line(line).section_id
     co.line(section, hoists, 6, days=D(2))  # 2 owned, none held: short 4, and nobody rents hoists

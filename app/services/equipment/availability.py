@@ -24,31 +24,18 @@ import uuid
 import weakref
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
-from itertools import groupby
-from operator import itemgetter
-from typing import Any
 
-from sqlalchemy import String, and_, or_, select, type_coerce
-from sqlalchemy.engine import Connection
+from sqlalchemy import select
 
-from app.models import (
-    CatalogItem,
-    ChangeCounter,
-    EquipmentItem,
-    Estimate,
-    KitComponent,
-    LineItem,
-    Project,
-    Section,
-)
+from app.models import ChangeCounter, LineItem, Section
 from app.models.enums import LineKind
 from app.services.equipment.holds import (  # re-exported: callers import them from here
-    CONFIRMED_STATUSES,
-    TENTATIVE_STATUSES,
+    CONFIRMED_STATUSES,  # noqa: F401
+    TENTATIVE_STATUSES,  # noqa: F401
     Availability,
     Hold,
     Holder,
@@ -58,162 +45,25 @@ from app.services.equipment.holds import (  # re-exported: callers import them f
     quantity_text,  # noqa: F401
 )
 from app.services.equipment.rates import Rate, cheapest, load_rates
+from app.services.equipment.reading import (  # re-exported: callers import them from here
+    counted_line_ids,  # noqa: F401
+    counts_in_total,  # noqa: F401
+    load_holds,
+    load_kit_components,
+    load_stock,
+    project_span,
+    stock_by_catalog_item,
+)
 from app.services.equipment.sweep import Steps, build_steps, out_of_service_span
 from app.services.estimate.document import EstimateDocument
 from app.services.estimate.rows import LineRow
 from app.services.money import ZERO
-from app.services.projects.counting import ESTIMATE_ORDER, pick_counting
 from app.services.storage.database import Database
 
-_ITEM = EquipmentItem.__table__  # type: ignore[attr-defined]
-_CAT = CatalogItem.__table__  # type: ignore[attr-defined]
-_P = Project.__table__  # type: ignore[attr-defined]
-_E = Estimate.__table__  # type: ignore[attr-defined]
 _S = Section.__table__  # type: ignore[attr-defined]
 _L = LineItem.__table__  # type: ignore[attr-defined]
-_KIT = KitComponent.__table__  # type: ignore[attr-defined]
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
 _LINE_HAS_KIT = "kit_line_id" in {f.name for f in fields(LineRow)}
-
-
-# -- reading ---------------------------------------------------------------------------------------
-
-
-def load_stock(conn: Connection) -> dict[uuid.UUID, Stock]:
-    rows = conn.execute(select(_ITEM).where(_ITEM.c.deleted_at.is_(None)))
-    return {
-        r.id: Stock(r.id, r.name, r.category, r.owned_quantity, r.out_of_service_quantity,
-                    r.out_of_service_from, r.out_of_service_until, r.prep_days, r.return_days,
-                    r.day_cost, r.catalog_item_id)
-        for r in rows
-    }
-
-
-def stock_by_catalog_item(stock: Iterable[Stock]) -> dict[uuid.UUID, Stock]:
-    """Catalog item → the stock it sells (the first by name when two name one item)."""
-    by_item: dict[uuid.UUID, Stock] = {}
-    for item in sorted(stock, key=lambda s: (s.name.lower(), s.id)):
-        if item.catalog_item_id is not None:
-            by_item.setdefault(item.catalog_item_id, item)
-    return by_item
-
-
-def project_span(*days: date | None) -> tuple[date, date] | None:
-    """The first and last of the set days (load-in to strike), or None when none is set."""
-    known = [d for d in days if d is not None]
-    return (min(known), max(known)) if known else None
-
-
-def counted_line_ids(lines: Iterable[tuple[uuid.UUID, str, bool, bool, bool]]) -> set[uuid.UUID]:
-    """Lines that count in the total, from (id, alternative_group, alternative_chosen, line optional,
-    section optional) in estimate order (see :func:`counts_in_total`)."""
-    rows = list(lines)
-    counts = counts_in_total([r[1:] for r in rows])
-    return {row[0] for row, counted in zip(rows, counts, strict=True) if counted}
-
-
-def counts_in_total(lines: list[tuple[str, bool, bool, bool]]) -> list[bool]:
-    """For each line, from (alternative_group, alternative_chosen, line optional, section optional)
-    in estimate order: does it count in the total? No add-on does, and of each alternative group the
-    chosen line (the first marked chosen, else the group's first), as the estimate document counts."""
-    first_marked: dict[str, int] = {}
-    first: dict[str, int] = {}
-    for n, (group, is_chosen, _, _) in enumerate(lines):
-        if group:
-            first.setdefault(group, n)
-            if is_chosen:
-                first_marked.setdefault(group, n)
-    chosen = {**first, **first_marked}
-    return [not line_optional and not section_optional and (not group or chosen[group] == n)
-            for n, (group, _, line_optional, section_optional) in enumerate(lines)]
-
-
-_UNSEEN: Any = object()
-
-
-def _uuids() -> Callable[[Any], Any]:
-    """Read stored ids as the driver gives them (a UUID from a server, hex text from SQLite), each
-    distinct one parsed once: 50,000 lines name only a few thousand items and estimates."""
-    seen: dict[Any, uuid.UUID] = {}
-
-    def read(raw: Any) -> Any:
-        if raw is None or isinstance(raw, uuid.UUID):
-            return raw
-        found = seen.get(raw)
-        if found is None:
-            found = seen[raw] = uuid.UUID(hex=raw)
-        return found
-
-    return read
-
-
-def load_holds(conn: Connection, stock: dict[uuid.UUID, Stock]) -> list[Hold]:
-    """Every hold, from the counting estimate of each quoted, won or in-production project with dates.
-
-    Only the lines that can hold are read: equipment lines naming a catalog item, and every line of
-    an alternative group (which of them is chosen decides whether its equipment line counts)."""
-    holding = sorted(TENTATIVE_STATUSES | CONFIRMED_STATUSES)
-    projects = {
-        r.id: r for r in conn.execute(
-            select(_P.c.id, _P.c.name, _P.c.status, _P.c.start_date, _P.c.show_start_date,
-                   _P.c.show_end_date, _P.c.end_date)
-            .where(_P.c.deleted_at.is_(None), _P.c.status.in_(holding)))
-    }
-    if not projects or not stock:
-        return []
-    estimates = conn.execute(
-        select(_E.c.id, _E.c.project_id, _P.c.chosen_estimate_id)
-        .join(_P, _E.c.project_id == _P.c.id)
-        .where(_E.c.deleted_at.is_(None), _P.c.id.in_(list(projects)))
-        .order_by(*ESTIMATE_ORDER))
-    project_of = {row.id: project for project, row in pick_counting(estimates).items()}
-    by_catalog = stock_by_catalog_item(stock.values())
-    read_id = _uuids()
-    lines = conn.execute(
-        select(type_coerce(_S.c.estimate_id, String).label("estimate"),
-               type_coerce(_L.c.catalog_item_id, String).label("catalog"), _L.c.kind, _L.c.quantity,
-               _L.c.alternative_group, _L.c.alternative_chosen, _L.c.optional,
-               _S.c.optional.label("section_optional"))
-        .join(_S, _L.c.section_id == _S.c.id)
-        .where(_L.c.deleted_at.is_(None), _S.c.deleted_at.is_(None), _S.c.estimate_id.in_(list(project_of)),
-               or_(and_(_L.c.kind == LineKind.EQUIPMENT.value, _L.c.catalog_item_id.is_not(None)),
-                   _L.c.alternative_group != ""))
-        .order_by(_S.c.estimate_id, _S.c.position, _S.c.id, _L.c.position, _L.c.id))
-    holds: list[Hold] = []
-    equipment = LineKind.EQUIPMENT.value
-    item_of: dict[Any, Stock | None] = {}  # by the stored catalog id, as read: no UUID parsed or hashed
-    # By position: a Row's attributes by name cost more than the rest of the loop together.
-    for raw_estimate, grouped in groupby(lines, key=itemgetter(0)):
-        estimate_id = read_id(raw_estimate)
-        p = projects[project_of[estimate_id]]
-        span = project_span(p.start_date, p.show_start_date, p.show_end_date, p.end_date)
-        if span is None:
-            continue
-        rows = list(grouped)
-        needs: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
-        for (_, catalog, kind, quantity, *_), counted in zip(rows, counts_in_total([r[4:] for r in rows]),
-                                                             strict=True):
-            if counted and kind == equipment and quantity > 0:
-                item = item_of.get(catalog, _UNSEEN)
-                if item is _UNSEEN:
-                    item = item_of[catalog] = by_catalog.get(read_id(catalog))
-                if item is not None:
-                    needs[item.id] += quantity
-        for item_id, quantity in needs.items():
-            first, last = stock[item_id].hold_span(*span)
-            holds.append(Hold(item_id, p.id, p.name, p.status, estimate_id, first, last, quantity))
-    return holds
-
-
-def load_kit_components(conn: Connection) -> dict[uuid.UUID, dict[uuid.UUID, Decimal]]:
-    """Kit (catalog item) → its components (catalog items) → how many of each one kit takes."""
-    rows = conn.execute(select(_KIT.c.kit_id, _KIT.c.component_id, _KIT.c.quantity_per_kit)
-                        .where(_KIT.c.deleted_at.is_(None)))
-    kits: dict[uuid.UUID, dict[uuid.UUID, Decimal]] = defaultdict(dict)
-    for row in rows:
-        parts = kits[row.kit_id]
-        parts[row.component_id] = parts.get(row.component_id, ZERO) + row.quantity_per_kit
-    return dict(kits)
 
 
 # -- the index -------------------------------------------------------------------------------------
@@ -233,8 +83,11 @@ class _ItemHolds:
     def own_steps(self, project_id: uuid.UUID) -> Steps | None:
         """One project's holds of this item as a step function, None when it holds none."""
         if project_id not in self.own:
-            own = [(h.first.toordinal(), h.last.toordinal(), h.quantity, h.confirmed)
-                   for h in self.by_first if h.project_id == project_id]
+            own = [
+                (h.first.toordinal(), h.last.toordinal(), h.quantity, h.confirmed)
+                for h in self.by_first
+                if h.project_id == project_id
+            ]
             self.own[project_id] = build_steps(own) if own else None
         return self.own[project_id]
 
@@ -273,24 +126,40 @@ class HoldIndex:
             stock, holds = self.stock[item_id], self._by_item.get(item_id, [])
             spans = [(h.first.toordinal(), h.last.toordinal(), h.quantity, h.confirmed) for h in holds]
             if stock.out_of_service > 0:
-                spans.append(out_of_service_span(stock.out_of_service, stock.out_of_service_from,
-                                                 stock.out_of_service_until))
+                spans.append(
+                    out_of_service_span(
+                        stock.out_of_service, stock.out_of_service_from, stock.out_of_service_until
+                    )
+                )
             by_first = sorted(holds, key=lambda h: h.first)
-            found = _ItemHolds(stock, build_steps(spans), by_first, [h.first.toordinal() for h in by_first],
-                               max((h.last.toordinal() - h.first.toordinal() for h in holds), default=0))
+            found = _ItemHolds(
+                stock,
+                build_steps(spans),
+                by_first,
+                [h.first.toordinal() for h in by_first],
+                max((h.last.toordinal() - h.first.toordinal() for h in holds), default=0),
+            )
             self._items[item_id] = found
         return found
 
-    def busy_runs(self, item_id: uuid.UUID, first: date, last: date) -> list[tuple[date, date, Decimal,
-                                                                                  Decimal]]:
+    def busy_runs(
+        self, item_id: uuid.UUID, first: date, last: date
+    ) -> list[tuple[date, date, Decimal, Decimal]]:
         """The runs of days of one level over ``first``–``last``: (first, last, busy, busy confirmed),
         out of service included, every project counted (for a timeline or a capacity view)."""
         runs = self._item(item_id).steps.runs(first.toordinal(), last.toordinal())
-        return [(date.fromordinal(a), date.fromordinal(b), level, confirmed)
-                for a, b, level, confirmed in runs]
+        return [
+            (date.fromordinal(a), date.fromordinal(b), level, confirmed) for a, b, level, confirmed in runs
+        ]
 
-    def availability(self, item_id: uuid.UUID, first: date, last: date, needed: Decimal = ZERO,
-                     exclude_project: uuid.UUID | None = None) -> Availability:
+    def availability(
+        self,
+        item_id: uuid.UUID,
+        first: date,
+        last: date,
+        needed: Decimal = ZERO,
+        exclude_project: uuid.UUID | None = None,
+    ) -> Availability:
         """How busy ``item_id`` is over ``first``–``last`` (inclusive), leaving out one project's holds."""
         item = self._items.get(item_id) or self._item(item_id)
         stock = item.stock
@@ -311,8 +180,16 @@ class HoldIndex:
         ordered = list(holders.values())
         if len(ordered) > 1:
             ordered.sort(key=lambda x: (not x.confirmed, -x.quantity, x.project_name))
-        return Availability(stock, first, last, needed, busy, busy_confirmed,
-                            stock.out_of_service_on(first, last), tuple(ordered))
+        return Availability(
+            stock,
+            first,
+            last,
+            needed,
+            busy,
+            busy_confirmed,
+            stock.out_of_service_on(first, last),
+            tuple(ordered),
+        )
 
 
 _CACHE_LOCK = threading.Lock()
@@ -334,8 +211,9 @@ def hold_index(db: Database) -> HoldIndex:
         if cached is not None and cached[0]() is db and cached[1].counter == counter:
             return cached[1]
         stock = load_stock(conn)
-        index = HoldIndex(stock, load_holds(conn, stock), load_rates(conn), load_kit_components(conn),
-                          counter)
+        index = HoldIndex(
+            stock, load_holds(conn, stock), load_rates(conn), load_kit_components(conn), counter
+        )
     with _CACHE_LOCK:
         _CACHE[key] = (weakref.ref(db, lambda _ref: _forget(key, _ref)), index)
     return index
@@ -401,8 +279,9 @@ def estimate_availability(index: HoldIndex, doc: EstimateDocument) -> EstimateAv
         base = per_item.get(item.id)
         if base is None:
             first, last = item.hold_span(*span)
-            base = per_item[item.id] = index.availability(item.id, first, last, needs[item.id],
-                                                          header.project_id)
+            base = per_item[item.id] = index.availability(
+                item.id, first, last, needs[item.id], header.project_id
+            )
         if counts:
             lines[line.id] = base
         else:
@@ -417,14 +296,25 @@ def _kit_links(doc: EstimateDocument) -> dict[uuid.UUID, uuid.UUID]:
         links = ((line.id, getattr(line, "kit_line_id", None)) for line in doc.lines())
         return {line_id: kit_id for line_id, kit_id in links if kit_id is not None}
     with doc.db.read() as conn:
-        rows = conn.execute(select(_L.c.id, _L.c.kit_line_id).join(_S, _L.c.section_id == _S.c.id)
-                            .where(_S.c.estimate_id == doc.estimate_id, _L.c.kit_line_id.is_not(None),
-                                   _L.c.deleted_at.is_(None), _S.c.deleted_at.is_(None)))
+        rows = conn.execute(
+            select(_L.c.id, _L.c.kit_line_id)
+            .join(_S, _L.c.section_id == _S.c.id)
+            .where(
+                _S.c.estimate_id == doc.estimate_id,
+                _L.c.kit_line_id.is_not(None),
+                _L.c.deleted_at.is_(None),
+                _S.c.deleted_at.is_(None),
+            )
+        )
         return {row.id: row.kit_line_id for row in rows}
 
 
-def _kits(index: HoldIndex, doc: EstimateDocument, entries: list[tuple[LineRow, Stock, bool]],
-          per_item: dict[uuid.UUID, Availability]) -> dict[uuid.UUID, KitAvailability]:
+def _kits(
+    index: HoldIndex,
+    doc: EstimateDocument,
+    entries: list[tuple[LineRow, Stock, bool]],
+    per_item: dict[uuid.UUID, Availability],
+) -> dict[uuid.UUID, KitAvailability]:
     """Kit line → its availability, from its component lines that need stock. How many one kit
     takes is the catalog kit's (KitComponent), else the lines' own ratio (component ÷ kit quantity)."""
     links = _kit_links(doc) if entries else {}
@@ -434,14 +324,19 @@ def _kits(index: HoldIndex, doc: EstimateDocument, entries: list[tuple[LineRow, 
         if kit_id is None or not doc.has_line(kit_id):
             continue  # a link naming no live line counts as none
         kit = doc.line(kit_id)
-        per_kit = index.kit_components.get(kit.catalog_item_id, {}).get(line.catalog_item_id) \
-            if kit.catalog_item_id and line.catalog_item_id else None
+        per_kit = (
+            index.kit_components.get(kit.catalog_item_id, {}).get(line.catalog_item_id)
+            if kit.catalog_item_id and line.catalog_item_id
+            else None
+        )
         if per_kit is None and kit.quantity > 0 and line.quantity > 0:
             per_kit = line.quantity / kit.quantity
         if per_kit is not None and per_kit > 0:
             parts[kit_id].append(KitComponentAvailability(line.id, per_kit, per_item[item.id]))
-    return {kit_id: KitAvailability(kit_id, max(doc.line(kit_id).quantity, ZERO), tuple(found))
-            for kit_id, found in parts.items()}
+    return {
+        kit_id: KitAvailability(kit_id, max(doc.line(kit_id).quantity, ZERO), tuple(found))
+        for kit_id, found in parts.items()
+    }
 
 
 # -- a scenario's equipment, for the scenario comparison ---------------------------------------------
@@ -471,8 +366,14 @@ class ScenarioEquipment:
 def scenario_equipment(index: HoldIndex, doc: EstimateDocument) -> ScenarioEquipment:
     """Units short and the sub-rental cost of one scenario (one estimate of the project)."""
     found = estimate_availability(index, doc)
-    cost = sum((line.priced.cost for line in doc.lines() if line.kind is LineKind.SUBRENTAL
-                and line.priced is not None and doc.counts_in_total(line)), ZERO)
+    cost = sum(
+        (
+            line.priced.cost
+            for line in doc.lines()
+            if line.kind is LineKind.SUBRENTAL and line.priced is not None and doc.counts_in_total(line)
+        ),
+        ZERO,
+    )
     days: dict[uuid.UUID, Decimal] = defaultdict(lambda: ZERO)
     for line_id, availability in found.lines.items():
         item_id = availability.stock.id
@@ -484,5 +385,9 @@ def scenario_equipment(index: HoldIndex, doc: EstimateDocument) -> ScenarioEquip
             no_rate.append(shortage.stock.name)
         else:
             cost += rate.cost(shortage.short, days[shortage.stock.id])
-    return ScenarioEquipment(sum((s.short for s in found.shortages), ZERO),
-                             sum((s.short_confirmed for s in found.shortages), ZERO), cost, tuple(no_rate))
+    return ScenarioEquipment(
+        sum((s.short for s in found.shortages), ZERO),
+        sum((s.short_confirmed for s in found.shortages), ZERO),
+        cost,
+        tuple(no_rate),
+    )

@@ -154,7 +154,7 @@ class Availability(Shortfall):
         return max(self.stock.owned - self.busy_confirmed, ZERO)
 
     def explain(self) -> str:
-        """"392 needed: 400 owned, 300 held by Orbital keynote (won), 60 tentatively by Spring Gala
+        """ "392 needed: 400 owned, 300 held by Orbital keynote (won), 60 tentatively by Spring Gala
         → 40 free, short 352 / 292 if the tentative holds are lost" (internal: the PM's pane only)."""
         parts = [f"{quantity_text(self.stock.owned)} owned"]
         if self.out_of_service > 0:
@@ -217,11 +217,13 @@ class KitAvailability(Shortfall):
         return min(c.kits_owned for c in self.components)
 
     def explain(self) -> str:
-        """"4 kits needed: 2 free (LED panel: 100 free, 50 per kit), short 2" (internal)."""
+        """ "4 kits needed: 2 free (LED panel: 100 free, 50 per kit), short 2" (internal)."""
         low = self.scarcest
-        return (f"{quantity_text(self.needed)} kits needed: {quantity_text(self.free)} free "
-                f"({low.availability.stock.name}: {quantity_text(low.availability.free)} free, "
-                f"{quantity_text(low.per_kit)} per kit){self._short_text()}")
+        return (
+            f"{quantity_text(self.needed)} kits needed: {quantity_text(self.free)} free "
+            f"({low.availability.stock.name}: {quantity_text(low.availability.free)} free, "
+            f"{quantity_text(low.per_kit)} per kit){self._short_text()}"
+        )
 
 
 def quantity_text(value: Decimal) -> str:

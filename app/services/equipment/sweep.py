@@ -65,7 +65,7 @@ class Steps:
         ``own`` is constant between its own starts, so the span is cut there and each piece's peak
         is taken less ``own``'s level on it: max over days of (busy − own), not max busy − max own.
         """
-        cuts = own.starts[bisect_right(own.starts, first):bisect_right(own.starts, last)]
+        cuts = own.starts[bisect_right(own.starts, first) : bisect_right(own.starts, last)]
         best = best_confirmed = None
         start = first
         for end in [*(c - 1 for c in cuts), last]:
