@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMenu
+from sqlalchemy import update
 
 from app.services.estimate.document import EstimateDocument
 from app.services.storage.database import Database
@@ -22,6 +23,7 @@ from app.ui.equipment.subrent_dialog import SubRentDialog
 from app.ui.main_window import MainWindow
 from tests import equipment_scene
 from tests.equipment_scene import Scene, panel_line, set_project
+from tests.factories import PROJECT_T
 from tests.gui.conftest import FakeDialogs, shown_window
 from tests.gui.helpers import cell, type_into_cell, workspace
 from tests.gui.test_clipboard import POPUP_WARNINGS, choose, entries, right_click
@@ -132,6 +134,9 @@ def test_the_shortage_lists_offer_the_same_action_on_the_jobs_estimate(
     qtbot: Any, scene: Scene, dialogs: FakeDialogs
 ) -> None:
     set_project(scene.db, scene.ours_project, status="quoted")
+    with scene.db.write() as conn:  # the demo's own jobs hold nothing here: only the scene's are listed
+        scene_jobs = [scene.ours_project, scene.theirs_project]
+        conn.execute(update(PROJECT_T).where(PROJECT_T.c.id.not_in(scene_jobs)).values(status="lead"))
     win, panels = _open(qtbot, scene, dialogs)
     win.open_estimate(scene.theirs)  # another estimate open: the list opens Vantage's
     win.estimate_actions.subrent.company_shortages_action.trigger()
