@@ -13,15 +13,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
+from app.services.equipment.estimate_view import EquipmentWatch, LineAvailability
 from app.services.estimate.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
 from app.ui.estimate.delegates import NewName
 from app.ui.estimate.editor import BusyMessage, EstimateEditor
 from app.ui.estimate.production_cells import line_data, section_data
 from app.ui.estimate.production_columns import (
     COLUMN_COUNT,
+    COLUMN_INDEX,
     COLUMNS,
     LEFT,
     LINE_FLAGS,
@@ -41,6 +44,7 @@ class ProductionTreeModel(QAbstractItemModel):
 
     editFailed = Signal(QModelIndex, str)
     inputKept = Signal(QModelIndex, str)  # a busy database refused it: reopen with this text
+    availabilityChanged = Signal()  # the equipment figures were worked out again
 
     def __init__(self, editor: EstimateEditor, parent: Any = None) -> None:
         super().__init__(parent)
@@ -48,10 +52,19 @@ class ProductionTreeModel(QAbstractItemModel):
         self.doc: EstimateDocument = editor.doc
         self._key_of: dict[uuid.UUID, int] = {}
         self._section_of_key: dict[int, uuid.UUID] = {}
+        # Equipment availability: worked out when asked for after a change; the cells whose text or
+        # colour moved are announced once the event loop runs (a paste of many lines: once).
+        self.equipment = EquipmentWatch(self.doc)
+        self._shown: dict[uuid.UUID, LineAvailability] = self.equipment.lines
+        self._announce = QTimer(self)
+        self._announce.setSingleShot(True)
+        self._announce.setInterval(0)
+        self._announce.timeout.connect(self._announce_availability)
         self.doc.subscribe(self._on_document_changed)
 
     def detach(self) -> None:
         self.doc.unsubscribe(self._on_document_changed)
+        self._announce.stop()
 
     # -- structure -----------------------------------------------------------
 
@@ -172,7 +185,7 @@ class ProductionTreeModel(QAbstractItemModel):
             return None
         if isinstance(row, SectionRow):
             return section_data(self.doc, row, index.column(), role)
-        return line_data(self.doc, row, index.column(), role)
+        return line_data(self.doc, row, index.column(), role, self.equipment.line(row.id))
 
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
@@ -294,6 +307,8 @@ class ProductionTreeModel(QAbstractItemModel):
     # -- following the document ----------------------------------------------------
 
     def _on_document_changed(self, change: Change) -> None:
+        if self.equipment.follow(change):  # first: the views' reads below see fresh figures
+            self._announce.start()
         kind = change.kind
         if kind is ChangeKind.RESET:
             if change.before:
@@ -339,7 +354,16 @@ class ProductionTreeModel(QAbstractItemModel):
         elif kind is ChangeKind.ALTERNATIVES_CHANGED:
             self._lines_changed(change.row_ids)
 
-    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...], first_column: int = 0) -> None:
+    def _announce_availability(self) -> None:
+        """The availability cells that show something else now, and the footer's sentence."""
+        before, after = self._shown, self.equipment.lines
+        self._shown = after
+        moved = tuple(i for i in before.keys() | after.keys() if before.get(i) != after.get(i))
+        self._lines_changed(moved, COLUMN_INDEX["availability"], COLUMN_INDEX["availability"], totals=False)
+        self.availabilityChanged.emit()
+
+    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...], first_column: int = 0,
+                       last_column: int = COLUMN_COUNT - 1, totals: bool = True) -> None:
         """One dataChanged per section over the span of its changed lines, and its subtotal row.
 
         Recalculated quantities leave the description alone: their range starts at column 1,
@@ -355,8 +379,9 @@ class ProductionTreeModel(QAbstractItemModel):
         for s, (first, last) in sorted(spans.items()):
             parent = self.index(s, 0)
             self.dataChanged.emit(self.index(first, first_column, parent),
-                                  self.index(last, COLUMN_COUNT - 1, parent))
-            self._section_totals_changed(s)
+                                  self.index(last, last_column, parent))
+            if totals:
+                self._section_totals_changed(s)
 
     def _section_totals_changed(self, section_index: int) -> None:
         if 0 <= section_index < len(self.doc.sections):
