@@ -176,3 +176,35 @@ def test_the_client_pane_shows_no_stock_or_holds(short_window: MainWindow) -> No
     assert "$54,880.00" in texts  # the panels' price is there
     for needle in ("40 / 400", "/ 400", "free", "Short", "short", "Orbital", "Spring Gala", "held"):
         assert not any(needle in text for text in texts), needle
+
+
+def test_the_comparison_adds_equipment_rows_the_client_export_leaves_out(
+    qtbot: Any, short_window: MainWindow, dialogs: FakeDialogs, demo_db: Database, tmp_path: Any
+) -> None:
+    """Full booth 352 short and half booth 156 (see tests/test_equipment_view.py for the arithmetic);
+    sub-rental cost $1,800.00 and $1,200.00 (no rate for the panels: named in the tooltip)."""
+    from openpyxl import load_workbook
+    from PySide6.QtWidgets import QPushButton
+
+    short_window.estimate_actions.compare_action.trigger()
+    dlg = short_window.estimate_actions.compare_dialog
+    qtbot.waitExposed(dlg)
+    model = dlg.summary_model
+    rows = {model.index(r, 0).data(): r for r in range(model.rowCount())}
+    assert list(rows)[-3:] == ["Total", "Equipment short", "Sub-rental cost"]
+    short = [model.index(rows["Equipment short"], c).data() for c in range(model.columnCount())]
+    cost = [model.index(rows["Sub-rental cost"], c).data() for c in range(model.columnCount())]
+    assert short == ["Equipment short", "352", "156", "-196"]
+    assert cost == ["Sub-rental cost", "$1,800.00", "$1,200.00", "-$600.00"]
+    tip = model.index(rows["Sub-rental cost"], 1).data(TIP)
+    assert tip == "No sub-rental rate for 500 mm LED panel: left out"
+    assert model.rowCount(model.index(rows["Equipment short"], 0)) == 0
+
+    out = tmp_path / "options.xlsx"
+    dialogs.answers.append(str(out))
+    qtbot.mouseClick(dlg.findChild(QPushButton, "scenarioExportButton"), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.exporting is None, timeout=10000)
+    texts = [str(c.value) for row in load_workbook(out).active.iter_rows() for c in row if c.value]
+    assert any("Total" in text for text in texts)
+    assert not [t for t in texts if "short" in t.lower() or "sub-rental" in t.lower() or "352" in t]
+    dlg.close()

@@ -13,7 +13,7 @@ nothing here is client-facing.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from app.models.enums import LineKind
@@ -40,9 +40,10 @@ _MANY_LINES = frozenset({ChangeKind.LINES_RECALCULATED, ChangeKind.ALTERNATIVES_
 class LineAvailability:
     """What the production pane shows for one equipment line with stock.
 
-    A ``counted`` line (in the total) is short when its item is. An add-on or an unchosen
-    alternative is short when choosing it would leave its item short by ``added_short`` more,
-    which a sub-hire of ``subhire`` would cover (None: no supplier has a rate).
+    A ``counted`` line (in the total) is short when its item is. For an add-on or an unchosen
+    alternative, ``availability`` is its item's were it chosen (its need added, its chosen
+    alternative's taken away): it is short when choosing it leaves the item ``added_short`` shorter
+    than now, which a sub-hire of ``subhire`` would cover (None: no supplier has a rate).
     """
 
     availability: Availability
@@ -58,11 +59,14 @@ class LineAvailability:
         return self.availability.cell()
 
     def if_chosen(self, currency: str) -> str:
-        """ "if chosen: short 6 × LED processor, sub-hire $840.00", or "" when it would fit."""
+        """ "if chosen: short 6 × LED processor, sub-hire $840.00", or "" when it adds no shortage
+        ("short 6 more" when the item is short already)."""
         if self.counted or self.added_short <= 0:
             return ""
+        more = " more" if self.availability.short > self.added_short else ""
         cost = NO_RATE if self.subhire is None else f"sub-hire {format_money(self.subhire, currency)}"
-        return f"if chosen: short {format_number(self.added_short)} × {self.availability.stock.name}, {cost}"
+        name = self.availability.stock.name
+        return f"if chosen: short {format_number(self.added_short)}{more} × {name}, {cost}"
 
     def tooltip(self, currency: str) -> str:
         explained = self.availability.explain()
@@ -71,7 +75,9 @@ class LineAvailability:
         said = self.if_chosen(currency)
         if said:
             return f"{said[0].upper()}{said[1:]}\n{explained}"
-        return f"If chosen, it fits: {explained}"
+        if self.availability.short > 0:
+            return f"If chosen, no shorter than now:\n{explained}"
+        return f"If chosen, it fits:\n{explained}"
 
 
 def _released(doc: EstimateDocument, line: LineRow, stock: Stock, index: HoldIndex) -> Decimal:
@@ -97,12 +103,11 @@ def line_availabilities(
     for line_id, a in found.if_chosen.items():
         line = doc.line(line_id)
         quantity = max(line.quantity, ZERO)
-        without = a.needed - quantity  # the item's need in the total, this line left out
-        short_now = max(without - a.free, ZERO)
-        short_if = max(without + quantity - _released(doc, line, a.stock, index) - a.free, ZERO)
-        added = max(short_if - short_now, ZERO)
+        now = replace(a, needed=a.needed - quantity)  # the item's need in the total, without this line
+        chosen = replace(a, needed=now.needed + quantity - _released(doc, line, a.stock, index))
+        added = max(chosen.short - now.short, ZERO)
         cost = subhire_cost(rates, a.stock.id, added, line.days) if added > 0 else None
-        out[line_id] = LineAvailability(a, False, added, cost)
+        out[line_id] = LineAvailability(chosen, False, added, cost)
     return out
 
 
