@@ -95,20 +95,27 @@ def _released(doc: EstimateDocument, line: LineRow, stock: Stock, index: HoldInd
     return max(chosen.quantity, ZERO)
 
 
-def line_availabilities(
-    index: HoldIndex, doc: EstimateDocument, found: EstimateAvailability, rates: dict[uuid.UUID, list[Rate]]
-) -> dict[uuid.UUID, LineAvailability]:
-    """Every equipment line with stock → what its availability cell shows."""
-    out = {line_id: LineAvailability(a, True) for line_id, a in found.lines.items()}
-    for line_id, a in found.if_chosen.items():
-        line = doc.line(line_id)
-        quantity = max(line.quantity, ZERO)
-        now = replace(a, needed=a.needed - quantity)  # the item's need in the total, without this line
-        chosen = replace(a, needed=now.needed + quantity - _released(doc, line, a.stock, index))
-        added = max(chosen.short - now.short, ZERO)
-        cost = subhire_cost(rates, a.stock.id, added, line.days) if added > 0 else None
-        out[line_id] = LineAvailability(chosen, False, added, cost)
-    return out
+def line_availability(
+    index: HoldIndex,
+    doc: EstimateDocument,
+    found: EstimateAvailability,
+    rates: dict[uuid.UUID, list[Rate]],
+    line_id: uuid.UUID,
+) -> LineAvailability | None:
+    """What one line's availability cell shows (None: no stock sells it)."""
+    counted = found.lines.get(line_id)
+    if counted is not None:
+        return LineAvailability(counted, True)
+    a = found.if_chosen.get(line_id)
+    if a is None:
+        return None
+    line = doc.line(line_id)
+    quantity = max(line.quantity, ZERO)
+    now = replace(a, needed=a.needed - quantity)  # the item's need in the total, without this line
+    chosen = replace(a, needed=now.needed + quantity - _released(doc, line, a.stock, index))
+    added = max(chosen.short - now.short, ZERO)
+    cost = subhire_cost(rates, a.stock.id, added, line.days) if added > 0 else None
+    return LineAvailability(chosen, False, added, cost)
 
 
 def shortage_sentence(found: EstimateAvailability) -> str:
@@ -132,7 +139,7 @@ class EquipmentWatch:
         self.rates: dict[uuid.UUID, list[Rate]] = {}
         self.problem = ""  # why the stock could not be read last time ("" when it was)
         self._found = EstimateAvailability(None, {}, {})
-        self._lines: dict[uuid.UUID, LineAvailability] = {}
+        self._shown: dict[uuid.UUID, LineAvailability | None] = {}  # made when a cell asks
         self._stale = True
         self.read()
 
@@ -173,7 +180,7 @@ class EquipmentWatch:
 
     def _concerns(self, line_id: uuid.UUID | None) -> bool:
         """A line shown with stock before, or one that needs stock now (a removed one was shown)."""
-        if line_id is None or line_id in self._lines:
+        if line_id is None or line_id in self._found.lines or line_id in self._found.if_chosen:
             return True
         if not self.doc.has_line(line_id):
             return False
@@ -188,20 +195,41 @@ class EquipmentWatch:
         if self._stale:
             self._stale = False
             self._found = estimate_availability(self.index, self.doc)
-            self._lines = line_availabilities(self.index, self.doc, self._found, self.rates)
+            self._shown = {}
 
     @property
     def found(self) -> EstimateAvailability:
         self._fresh()
         return self._found
 
+    def stocked_ids(self) -> set[uuid.UUID]:
+        """The lines with an availability cell (stock sells them)."""
+        found = self.found
+        return found.lines.keys() | found.if_chosen.keys()
+
+    def shown_keys(self) -> dict[uuid.UUID, tuple[object, ...]]:
+        """Per line with a cell, what its text and colour follow from: when a key is unchanged, so is
+        the cell (cheaper than making every cell: a line's edit moves the figures of its whole item)."""
+        found = self.found
+        keys: dict[uuid.UUID, tuple[object, ...]] = {
+            line_id: (a.free, a.stock.owned, a.short > 0) for line_id, a in found.lines.items()
+        }
+        for line_id in found.if_chosen:
+            shown = self.line(line_id)
+            keys[line_id] = (shown.cell(), shown.short) if shown else ()
+        return keys
+
     @property
     def lines(self) -> dict[uuid.UUID, LineAvailability]:
-        self._fresh()
-        return self._lines
+        """Every line with an availability cell → what it shows."""
+        return {line_id: shown for line_id in self.stocked_ids() if (shown := self.line(line_id))}
 
     def line(self, line_id: uuid.UUID) -> LineAvailability | None:
-        return self.lines.get(line_id)
+        """What one line's cell shows (None: no stock sells it); made the first time it is asked for."""
+        self._fresh()
+        if line_id not in self._shown:
+            self._shown[line_id] = line_availability(self.index, self.doc, self._found, self.rates, line_id)
+        return self._shown[line_id]
 
     def shortage_sentence(self) -> str:
         return shortage_sentence(self.found)
@@ -209,5 +237,5 @@ class EquipmentWatch:
     def if_chosen_sentences(self) -> list[str]:
         """One "if chosen: …" per add-on or unchosen alternative that would make its item short."""
         currency = self.doc.header.currency
-        said = (shown.if_chosen(currency) for shown in self.lines.values())
-        return [text for text in said if text]
+        said = (self.line(line_id) for line_id in self.found.if_chosen)
+        return [text for shown in said if shown and (text := shown.if_chosen(currency))]

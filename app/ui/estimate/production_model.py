@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from app.services.equipment.estimate_view import EquipmentWatch, LineAvailability
+from app.services.equipment.estimate_view import EquipmentWatch
 from app.services.estimate.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
 from app.ui.estimate.delegates import NewName
 from app.ui.estimate.editor import BusyMessage, EstimateEditor
@@ -52,10 +52,11 @@ class ProductionTreeModel(QAbstractItemModel):
         self.doc: EstimateDocument = editor.doc
         self._key_of: dict[uuid.UUID, int] = {}
         self._section_of_key: dict[int, uuid.UUID] = {}
-        # Equipment availability: worked out when asked for after a change; the cells whose text or
-        # colour moved are announced once the event loop runs (a paste of many lines: once).
+        # Equipment availability: worked out when asked for after a change; the cells that moved are
+        # announced once the event loop runs (a paste of many lines: once).
         self.equipment = EquipmentWatch(self.doc)
-        self._shown: dict[uuid.UUID, LineAvailability] = self.equipment.lines
+        self._shown = self.equipment.shown_keys()
+        self._reset = False  # a reset re-reads every cell: nothing to announce but the footer
         self._announce = QTimer(self)
         self._announce.setSingleShot(True)
         self._announce.setInterval(0)
@@ -308,6 +309,7 @@ class ProductionTreeModel(QAbstractItemModel):
 
     def _on_document_changed(self, change: Change) -> None:
         if self.equipment.follow(change):  # first: the views' reads below see fresh figures
+            self._reset = self._reset or change.kind is ChangeKind.RESET
             self._announce.start()
         kind = change.kind
         if kind is ChangeKind.RESET:
@@ -355,15 +357,23 @@ class ProductionTreeModel(QAbstractItemModel):
             self._lines_changed(change.row_ids)
 
     def _announce_availability(self) -> None:
-        """The availability cells that show something else now, and the footer's sentence."""
-        before, after = self._shown, self.equipment.lines
-        self._shown = after
-        moved = tuple(i for i in before.keys() | after.keys() if before.get(i) != after.get(i))
-        self._lines_changed(moved, COLUMN_INDEX["availability"], COLUMN_INDEX["availability"], totals=False)
+        """The availability cells that show something else now, one by one, then the footer.
+
+        One line's quantity moves the figures of every line of its item; only the cells whose text
+        or colour changed are announced, each alone (a range makes the tree view look up every row).
+        """
+        before, self._shown = self._shown, self.equipment.shown_keys()
+        if not self._reset:
+            column = COLUMN_INDEX["availability"]
+            for line_id in before.keys() | self._shown.keys():
+                if before.get(line_id) != self._shown.get(line_id):
+                    index = self.index_for_id(line_id, column)
+                    if index.isValid():
+                        self.dataChanged.emit(index, index)
+        self._reset = False
         self.availabilityChanged.emit()
 
-    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...], first_column: int = 0,
-                       last_column: int = COLUMN_COUNT - 1, totals: bool = True) -> None:
+    def _lines_changed(self, row_ids: tuple[uuid.UUID, ...], first_column: int = 0) -> None:
         """One dataChanged per section over the span of its changed lines, and its subtotal row.
 
         Recalculated quantities leave the description alone: their range starts at column 1,
@@ -379,9 +389,8 @@ class ProductionTreeModel(QAbstractItemModel):
         for s, (first, last) in sorted(spans.items()):
             parent = self.index(s, 0)
             self.dataChanged.emit(self.index(first, first_column, parent),
-                                  self.index(last, last_column, parent))
-            if totals:
-                self._section_totals_changed(s)
+                                  self.index(last, COLUMN_COUNT - 1, parent))
+            self._section_totals_changed(s)
 
     def _section_totals_changed(self, section_index: int) -> None:
         if 0 <= section_index < len(self.doc.sections):
