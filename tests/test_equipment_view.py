@@ -133,3 +133,15 @@ def test_no_stock_no_equipment_rows(
     demo_db: Database, full_booth_id: uuid.UUID, half_booth_id: uuid.UUID
 ) -> None:
     assert compare_estimates(demo_db, [full_booth_id, half_booth_id]).equipment_rows() == ()
+
+
+def test_the_comparison_figures_on_either_backend(any_demo_db: Database) -> None:
+    """The same arithmetic as above, on SQLite and on PostgreSQL."""
+    from tests.factories import estimate_id
+
+    scene = panel_scene(any_demo_db)
+    add_rate(any_demo_db, scene["panel"], supplier(any_demo_db, "Brightline"), "20.00")
+    full, half = estimate_id(any_demo_db, "Full booth"), estimate_id(any_demo_db, "Half booth")
+    short, cost = compare_estimates(any_demo_db, [full, half]).equipment_rows()
+    assert short.values == (D(352), D(156))
+    assert cost.values == (D("29960.00"), D("13680.00"))
