@@ -77,6 +77,34 @@ def company_shots(app, db, out: Path) -> list[Path]:  # type: ignore[no-untyped-
     return made
 
 
+def availability_shot(app, db, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """The full booth's production pane, its panels short (the demo's stock, else the equipment scene
+    of the tests: 400 owned, 300 held by a won project and 60 by a quoted one that week)."""
+    from app.services.equipment.availability import hold_index
+    from app.ui.main_window import MainWindow
+    from tests.availability_scene import add_stock, catalog_item, panel_scene
+    from tests.factories import estimate_id
+
+    if not hold_index(db).holds:
+        panel_scene(db)
+        add_stock(db, "10 ft box truss", 40, catalog_item(db, "10 ft box truss"))  # one that fits
+    window = MainWindow()
+    window.resize(1920, 1000)
+    window.set_database(db)
+    window.show()
+    window.open_estimate(estimate_id(db, "Full booth"))
+    workspace = window.workspace
+    assert workspace is not None
+    workspace.splitter.setSizes([560, 1360])
+    workspace.focus_row(workspace.doc.sections[-1].lines[0].id)  # the selection would hide the red
+    app.processEvents()
+    path = out / "availability.png"
+    workspace.production_pane.grab().save(str(path))
+    window.close()
+    window.deleteLater()
+    return path
+
+
 def main() -> int:
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     out.mkdir(parents=True, exist_ok=True)
@@ -105,6 +133,7 @@ def main() -> int:
         print(capacity_shot(db, out))
         for path in company_shots(app, db, out):
             print(path)
+        print(availability_shot(app, db, out))  # its holding projects are not in the pictures above
         _calendar(app, db, out)  # last: its crew scene would change the other pictures
         print(equipment_timeline_shot(db, out))  # after it: without stock it adds the equipment scene
         window.close()

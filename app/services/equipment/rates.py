@@ -50,3 +50,11 @@ def load_rates(conn: Connection) -> dict[uuid.UUID, list[Rate]]:
 def cheapest(rates: dict[uuid.UUID, list[Rate]], item_id: uuid.UUID) -> Rate | None:
     found = rates.get(item_id)
     return found[0] if found else None
+
+
+def subhire_cost(
+    rates: dict[uuid.UUID, list[Rate]], item_id: uuid.UUID, short: Decimal, days: Decimal
+) -> Decimal | None:
+    """The cheapest sub-hire of ``short`` units for ``days``; None when no supplier has a rate."""
+    rate = cheapest(rates, item_id)
+    return None if rate is None else rate.cost(short, max(days, Decimal(0)))

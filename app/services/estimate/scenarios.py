@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 from app.models import Estimate, EstimateParameter, LineItem, Section
 from app.models.enums import LineKind
 from app.models.types import utcnow
+from app.services.equipment.availability import ScenarioEquipment, hold_index, scenario_equipment
 from app.services.estimate.document import EstimateDocument, LineRow, relinked
 from app.services.estimate.line_editing import is_day_unit
 from app.services.estimate.pricing import EstimateTerms, Priced, margin_share
@@ -277,8 +278,33 @@ class LineComparison:
 
 
 @dataclass(frozen=True, slots=True)
+class EquipmentRow:
+    """"Equipment short" or "Sub-rental cost", one value per scenario (internal: never exported)."""
+
+    name: str
+    is_money: bool
+    values: tuple[Decimal, ...]
+    notes: tuple[str, ...]  # per scenario: what the value leaves out ("" when nothing)
+
+    def cell(self, scenario: int) -> Cell:
+        return Cell(self.values[scenario], self.values[0])
+
+    @property
+    def differs(self) -> bool:
+        return any(value != self.values[0] for value in self.values[1:])
+
+
+EQUIPMENT_SHORT = "Equipment short"
+SUBRENTAL_COST = "Sub-rental cost"
+
+
+@dataclass(frozen=True, slots=True)
 class Comparison:
-    """Scenarios side by side: section rows then the Total row, and every matched line."""
+    """Scenarios side by side: section rows then the Total row, and every matched line.
+
+    ``equipment`` (when the company keeps stock) has one figure per scenario for the PM: units short
+    against the other projects' holds, and the sub-rental cost. The client's export leaves it out.
+    """
 
     scenarios: tuple[ScenarioInfo, ...]
     currency: str
@@ -286,6 +312,20 @@ class Comparison:
     lines: tuple[LineComparison, ...] = field(default=())
     client: str = ""
     project: str = ""
+    equipment: tuple[ScenarioEquipment, ...] = field(default=())
+
+    def equipment_rows(self) -> tuple[EquipmentRow, ...]:
+        if not self.equipment:
+            return ()
+        unpriced = tuple(
+            f"No sub-rental rate for {', '.join(e.no_rate)}: left out" if e.no_rate else ""
+            for e in self.equipment
+        )
+        return (
+            EquipmentRow(EQUIPMENT_SHORT, False, tuple(e.short for e in self.equipment),
+                         tuple("" for _ in self.equipment)),
+            EquipmentRow(SUBRENTAL_COST, True, tuple(e.subrental_cost for e in self.equipment), unpriced),
+        )
 
     @property
     def baseline(self) -> ScenarioInfo:
@@ -349,7 +389,15 @@ def compare_estimates(db: Database, estimate_ids: Sequence[uuid.UUID]) -> Compar
     rows.append(ComparisonRow(TOTAL_NAME, True, tuple(_total_figures(d) for d in docs)))
     first = docs[0].header
     return Comparison(scenarios, first.currency, tuple(rows), _line_comparisons(docs), first.client_name,
-                      first.project_name)
+                      first.project_name, _equipment(db, docs))
+
+
+def _equipment(db: Database, docs: list[EstimateDocument]) -> tuple[ScenarioEquipment, ...]:
+    """Each scenario's equipment against the other projects' holds (none when there is no stock)."""
+    index = hold_index(db)
+    if not index.by_catalog_item:
+        return ()
+    return tuple(scenario_equipment(index, doc) for doc in docs)
 
 
 def _terms(doc: EstimateDocument) -> EstimateTerms:

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.models.enums import CallPhase, LineKind, PriceBasis
+from app.services.equipment.estimate_view import LineAvailability
 from app.services.estimate.document import EstimateDocument, LineRow, SectionRow
 from app.services.estimate.parameters import format_range
 from app.services.estimate.pricing import EXCLUDED
@@ -34,6 +35,7 @@ _OVERRIDE_FG = QBrush(QColor("#9a3412"))
 _FORMULA_FG = QBrush(QColor("#1d4ed8"))
 _EXCLUDED_FG = QBrush(QColor("#9ca3af"))
 _CALL_KEYS = {"phase", "call_date", "start_time", "end_time", "paid"}
+SHORT_BG = QBrush(QColor("#fee2e2"))  # a line whose item is short over the project's days
 
 
 @functools.cache
@@ -93,12 +95,16 @@ def section_data(doc: EstimateDocument, section: SectionRow, column: int, role: 
         return f"{count} line{'s' if count != 1 else ''}"
     return None
 
-def line_data(doc: EstimateDocument, line: LineRow, column: int, role: int) -> Any:
+def line_data(doc: EstimateDocument, line: LineRow, column: int, role: int,
+              stock: LineAvailability | None = None) -> Any:
+    """One cell of a line; ``stock`` is the line's availability (None: no stock sells it)."""
     key = COLUMNS[column].key
     if role == ROW_ID_ROLE:
         return str(line.id)
     if role == ROW_KIND_ROLE:
         return "line"
+    if key == "availability":
+        return _availability_data(doc, stock, role)
     if role == Qt.ItemDataRole.CheckStateRole:
         if key == "optional":
             return Qt.CheckState.Checked if line.optional else Qt.CheckState.Unchecked
@@ -129,6 +135,24 @@ def line_data(doc: EstimateDocument, line: LineRow, column: int, role: int) -> A
     if role == Qt.ItemDataRole.DisplayRole:
         return _line_display(doc, line, key)
     return None
+
+def _availability_data(doc: EstimateDocument, stock: LineAvailability | None, role: int) -> Any:
+    """``free / owned``, the sentence behind it as its tooltip, red when the line is short (an add-on's
+    or an unchosen alternative's red: choosing it would make its item short)."""
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return RIGHT
+    if stock is None:
+        return "" if role == Qt.ItemDataRole.DisplayRole else None
+    if role == Qt.ItemDataRole.DisplayRole:
+        return stock.cell()
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return stock.tooltip(doc.header.currency)
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return LOSS_FG if stock.short else _DERIVED_FG if not stock.counted else None
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return SHORT_BG if stock.short and stock.counted else None
+    return None
+
 
 def _line_display(doc: EstimateDocument, line: LineRow, key: str) -> str | None:
     priced = line.price

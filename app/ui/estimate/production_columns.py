@@ -25,12 +25,13 @@ class Column:
 
 
 COLUMNS = (
-    # What it is and how much, then the money (visible without scrolling), then the call's
-    # schedule and split, then who supplies or fills it.
+    # What it is and how much (and how many of it are free), then the money (visible without
+    # scrolling), then the call's schedule and split, then who supplies or fills it.
     Column("description", "Description", width=220),
     Column("kind", "Kind", width=78),
     Column("quantity", "Qty", True, 48),
     Column("unit", "Unit", width=58),
+    Column("availability", "Availability", True, 88),  # free / owned of stock over the project's days
     Column("days", "Days", True, 42),
     Column("hours", "Hours", True, 46),
     Column("unit_cost", "Unit cost", True, 78),
@@ -51,7 +52,7 @@ COLUMNS = (
     Column("alternative", "Alternative", width=110),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional", "paid"}
+_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional", "paid", "availability"}
 _SECTION_EDITABLE = {"description", "range"}
 COLUMN_COUNT = len(COLUMNS)
 

@@ -13,15 +13,18 @@ from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 
+from app.services.equipment.estimate_view import EquipmentWatch
 from app.services.estimate.document import Change, ChangeKind, EstimateDocument, LineRow, SectionRow
 from app.ui.estimate.delegates import NewName
 from app.ui.estimate.editor import BusyMessage, EstimateEditor
 from app.ui.estimate.production_cells import line_data, section_data
 from app.ui.estimate.production_columns import (
     COLUMN_COUNT,
+    COLUMN_INDEX,
     COLUMNS,
     LEFT,
     LINE_FLAGS,
@@ -41,6 +44,7 @@ class ProductionTreeModel(QAbstractItemModel):
 
     editFailed = Signal(QModelIndex, str)
     inputKept = Signal(QModelIndex, str)  # a busy database refused it: reopen with this text
+    availabilityChanged = Signal()  # the equipment figures were worked out again
 
     def __init__(self, editor: EstimateEditor, parent: Any = None) -> None:
         super().__init__(parent)
@@ -48,10 +52,20 @@ class ProductionTreeModel(QAbstractItemModel):
         self.doc: EstimateDocument = editor.doc
         self._key_of: dict[uuid.UUID, int] = {}
         self._section_of_key: dict[int, uuid.UUID] = {}
+        # Equipment availability: worked out when asked for after a change; the cells that moved are
+        # announced once the event loop runs (a paste of many lines: once).
+        self.equipment = EquipmentWatch(self.doc)
+        self._shown = self.equipment.shown_keys()
+        self._reset = False  # a reset re-reads every cell: nothing to announce but the footer
+        self._announce = QTimer(self)
+        self._announce.setSingleShot(True)
+        self._announce.setInterval(0)
+        self._announce.timeout.connect(self._announce_availability)
         self.doc.subscribe(self._on_document_changed)
 
     def detach(self) -> None:
         self.doc.unsubscribe(self._on_document_changed)
+        self._announce.stop()
 
     # -- structure -----------------------------------------------------------
 
@@ -172,7 +186,7 @@ class ProductionTreeModel(QAbstractItemModel):
             return None
         if isinstance(row, SectionRow):
             return section_data(self.doc, row, index.column(), role)
-        return line_data(self.doc, row, index.column(), role)
+        return line_data(self.doc, row, index.column(), role, self.equipment.line(row.id))
 
 
     def setData(self, index: QModelIndex | QPersistentModelIndex, value: Any,
@@ -294,6 +308,9 @@ class ProductionTreeModel(QAbstractItemModel):
     # -- following the document ----------------------------------------------------
 
     def _on_document_changed(self, change: Change) -> None:
+        if self.equipment.follow(change):  # first: the views' reads below see fresh figures
+            self._reset = self._reset or change.kind is ChangeKind.RESET
+            self._announce.start()
         kind = change.kind
         if kind is ChangeKind.RESET:
             if change.before:
@@ -338,6 +355,23 @@ class ProductionTreeModel(QAbstractItemModel):
             self._lines_changed(change.row_ids, first_column=1)
         elif kind is ChangeKind.ALTERNATIVES_CHANGED:
             self._lines_changed(change.row_ids)
+
+    def _announce_availability(self) -> None:
+        """The availability cells that show something else now, one by one, then the footer.
+
+        One line's quantity moves the figures of every line of its item; only the cells whose text
+        or colour changed are announced, each alone (a range makes the tree view look up every row).
+        """
+        before, self._shown = self._shown, self.equipment.shown_keys()
+        if not self._reset:
+            column = COLUMN_INDEX["availability"]
+            for line_id in before.keys() | self._shown.keys():
+                if before.get(line_id) != self._shown.get(line_id):
+                    index = self.index_for_id(line_id, column)
+                    if index.isValid():
+                        self.dataChanged.emit(index, index)
+        self._reset = False
+        self.availabilityChanged.emit()
 
     def _lines_changed(self, row_ids: tuple[uuid.UUID, ...], first_column: int = 0) -> None:
         """One dataChanged per section over the span of its changed lines, and its subtotal row.

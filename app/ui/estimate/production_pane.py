@@ -125,7 +125,9 @@ class ProductionPane(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self._build_footer())
         self.doc.subscribe(self._on_document_changed)
+        self.model.availabilityChanged.connect(self.refresh_equipment)
         self.refresh_totals()
+        self.refresh_equipment()
 
     def _build_footer(self) -> QWidget:
         footer = QFrame(self)
@@ -156,6 +158,9 @@ class ProductionPane(QWidget):
         self.formula_warning.setStyleSheet(
             "QLabel { color: #991b1b; background: #fee2e2; border-radius: 3px; padding: 2px 6px; }"
         )
+        self.equipment_warning = QLabel(footer)  # "Short: 352 × 500 mm LED panel (…)"
+        self.equipment_warning.setObjectName("equipmentShortage")
+        self.equipment_warning.setStyleSheet(self.formula_warning.styleSheet())
         for edit in (self.target_edit, self.contingency_edit, self.floor_edit):
             edit.refused.connect(self.field_message.setText)
             edit.textEdited.connect(lambda _text: self.field_message.clear())
@@ -188,6 +193,7 @@ class ProductionPane(QWidget):
         notes.addWidget(self.formula_warning)
         notes.addStretch(1)
         grid.addLayout(notes, 2, 0, 1, 6)
+        grid.addWidget(self.equipment_warning, 3, 0, 1, 6)
         return footer
 
     def refresh_totals(self) -> None:
@@ -236,6 +242,16 @@ class ProductionPane(QWidget):
         self.target_edit.refresh()
         self.contingency_edit.refresh()
         self.floor_edit.refresh()
+
+    def refresh_equipment(self) -> None:
+        """The estimate's equipment shortages, and what an add-on or an alternative would leave short."""
+        watch = self.model.equipment
+        said = [text for text in (watch.shortage_sentence(), *watch.if_chosen_sentences()) if text]
+        if watch.problem:
+            said.append(f"Stock not read: {watch.problem}")
+        self.equipment_warning.setText("⚠ " + "; ".join(said) if said else "")
+        self.equipment_warning.setToolTip("\n".join(a.explain() for a in watch.found.shortages))
+        self.equipment_warning.setVisible(bool(said))
 
     def _refresh_range(self, currency: str) -> None:
         """The budget range and where it comes from: the lines and sections that carry one."""

@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.services.estimate.scenarios import (
     Cell,
     Comparison,
+    EquipmentRow,
     LineComparison,
     LineMetric,
     Metric,
@@ -34,6 +35,10 @@ TOTAL_BACKGROUND = QColor("#eef1f5")
 NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CHILD_METRICS = (Metric.COST, Metric.MARGIN, Metric.MARGIN_PCT, Metric.HOURS, Metric.CREW_DAYS)
 MISSING = "—"
+_SHORT_TIP = ("Units of stock short over the project's days against the other projects' holds "
+              "(tentative holds counted); internal, not in the client's export")
+_COST_TIP = ("The sub-rental lines' cost plus the cheapest sub-hire of what is still short "
+             "(rate × units × the line's days); internal, not in the client's export")
 
 
 def _format(value: Decimal | None, money: bool, percent: bool, currency: str, signed: bool = False) -> str:
@@ -65,21 +70,46 @@ def _difference_brush(cell: Cell, directional: bool) -> QBrush | None:
     return QBrush(CHANGED)
 
 
+def _number_data(cell: Cell, is_delta: bool, role: int, directional: bool) -> Any:
+    """A number cell's value, difference flag, alignment, colour and weight."""
+    if role == VALUE_ROLE:
+        return cell.delta if is_delta else cell.value
+    if role == DIFFERS_ROLE:
+        return cell.differs
+    if role == Qt.ItemDataRole.TextAlignmentRole:
+        return int(NUMBER_ALIGN)
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return _difference_brush(cell, directional)
+    if role == Qt.ItemDataRole.FontRole and cell.differs:
+        return _bold()
+    return None
+
+
 class ScenarioComparisonModel(QAbstractItemModel):
-    """Sections then Total; each row shows the price, its children the other metrics.
+    """Sections then Total; each row shows the price, its children the other metrics. When the
+    company keeps stock, "Equipment short" and "Sub-rental cost" follow the Total (no children).
 
     Columns: the name, one per scenario, then "Δ vs <baseline>" per other scenario.
-    Internal ids: 0 for a section row, ``section row + 1`` for a metric row under it.
+    Internal ids: 0 for a top row, ``section row + 1`` for a metric row under it.
     """
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.comparison: Comparison | None = None
+        self.equipment: tuple[EquipmentRow, ...] = ()
 
     def set_comparison(self, comparison: Comparison | None) -> None:
         self.beginResetModel()
         self.comparison = comparison
+        self.equipment = comparison.equipment_rows() if comparison is not None else ()
         self.endResetModel()
+
+    def equipment_row(self, index: AnyIndex) -> EquipmentRow | None:
+        """The equipment row an index is on (None for a section, the Total or a metric)."""
+        if self.comparison is None or index.internalId() != 0:
+            return None
+        offset = index.row() - len(self.comparison.rows)
+        return self.equipment[offset] if 0 <= offset < len(self.equipment) else None
 
     # -- shape ---------------------------------------------------------------------
 
@@ -91,8 +121,10 @@ class ScenarioComparisonModel(QAbstractItemModel):
         if self.comparison is None or parent.column() > 0:
             return 0
         if not parent.isValid():
-            return len(self.comparison.rows)
-        return len(CHILD_METRICS) if parent.internalId() == 0 else 0
+            return len(self.comparison.rows) + len(self.equipment)
+        if parent.internalId() != 0 or parent.row() >= len(self.comparison.rows):
+            return 0
+        return len(CHILD_METRICS)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         n = self.scenario_count
@@ -150,6 +182,9 @@ class ScenarioComparisonModel(QAbstractItemModel):
     def data(self, index: AnyIndex, role: int = DISPLAY) -> Any:
         if not index.isValid() or self.comparison is None:
             return None
+        equipment = self.equipment_row(index)
+        if equipment is not None:
+            return self._equipment_data(equipment, index.column(), role)
         row, metric = self.locate(index)
         is_total = self.comparison.rows[row].is_total
         found = self.cell(index)
@@ -158,20 +193,30 @@ class ScenarioComparisonModel(QAbstractItemModel):
         cell, is_delta = found
         if role in (DISPLAY, Qt.ItemDataRole.ToolTipRole):
             return self._text(cell, metric, is_delta, tooltip=role != DISPLAY)
-        if role == VALUE_ROLE:
-            return cell.delta if is_delta else cell.value
-        if role == DIFFERS_ROLE:
-            return cell.differs
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(NUMBER_ALIGN)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            brush = _difference_brush(cell, metric is Metric.PRICE)
-            if brush is None and is_total and index.internalId() == 0:
-                return QBrush(TOTAL_BACKGROUND)
-            return brush
-        if role == Qt.ItemDataRole.FontRole and (cell.differs or (is_total and index.internalId() == 0)):
+        total_row = is_total and index.internalId() == 0
+        if role == Qt.ItemDataRole.BackgroundRole and total_row and not cell.differs:
+            return QBrush(TOTAL_BACKGROUND)
+        if role == Qt.ItemDataRole.FontRole and total_row:
             return _bold()
-        return None
+        return _number_data(cell, is_delta, role, metric is Metric.PRICE)
+
+    def _equipment_data(self, row: EquipmentRow, column: int, role: int) -> Any:
+        assert self.comparison is not None
+        n = self.scenario_count
+        if column == 0:
+            tip = _COST_TIP if row.is_money else _SHORT_TIP
+            names = {DISPLAY: row.name, Qt.ItemDataRole.ToolTipRole: tip, DIFFERS_ROLE: row.differs}
+            return names.get(role)
+        scenario = column - 1 if column <= n else column - n
+        cell, is_delta = row.cell(scenario), column > n
+        currency = self.comparison.currency
+        if role == DISPLAY:
+            if is_delta:
+                return _format(cell.delta, row.is_money, False, currency, signed=True) if cell.delta else ""
+            return _format(cell.value, row.is_money, False, currency)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return row.notes[scenario] or None
+        return _number_data(cell, is_delta, role, False)
 
     def _name_data(self, index: AnyIndex, row: int, metric: Metric, role: int) -> Any:
         assert self.comparison is not None
@@ -273,15 +318,5 @@ class LineDifferenceModel(QAbstractTableModel):
         cell = line.cell(metric, scenario)
         if role == DISPLAY:
             return _format(cell.value, metric.is_money, False, self.comparison.currency)
-        if role == VALUE_ROLE:
-            return cell.value
-        if role == DIFFERS_ROLE:
-            return cell.differs
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(NUMBER_ALIGN)
-        if role == Qt.ItemDataRole.BackgroundRole:
-            return _difference_brush(cell, metric is LineMetric.PRICE)
-        if role == Qt.ItemDataRole.FontRole and cell.differs:
-            return _bold()
-        return None
+        return _number_data(cell, False, role, metric is LineMetric.PRICE)
 
