@@ -15,9 +15,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.models import CatalogItem, EquipmentItem, SubRentalRate, Supplier
+from app.models.types import utcnow
 from app.services.storage.database import Database
 from tests.factories import ESTIMATE_T, LINE_T, PROJECT_T, SECTION_T, _record, make_estimate, make_project
 
@@ -103,8 +104,20 @@ def add_holding_project(
     return project_id
 
 
+def without_demo_stock(db: Database) -> None:
+    """The demo as it was before it kept stock: its stock items deleted, and its partner summit
+    (quoted, holding panels) made a lead."""
+    with db.write() as conn:
+        conn.execute(update(ITEM_T).where(ITEM_T.c.deleted_at.is_(None)).values(deleted_at=utcnow()))
+        summit = PROJECT_T.c.name == "Orbital partner summit"
+        conn.execute(update(PROJECT_T).where(summit).values(status="lead"))
+
+
 def panel_scene(db: Database) -> dict[str, uuid.UUID]:
-    """400 panels owned; Orbital keynote (won) holds 300, Spring Gala (quoted) 60, that week."""
+    """400 panels owned; Orbital keynote (won) holds 300, Spring Gala (quoted) 60, that week.
+
+    The demo's own stock is taken away first: the scene's figures are the only ones."""
+    without_demo_stock(db)
     panel = catalog_item(db, PANEL)
     ids = {"panel_catalog": panel, "panel": add_stock(db, PANEL, 400, panel)}
     ids["orbital"] = add_holding_project(db, "Orbital keynote", "won", panel, 300)

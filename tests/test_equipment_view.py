@@ -15,7 +15,7 @@ from app.services.equipment.estimate_view import EquipmentWatch
 from app.services.estimate.document import Change, ChangeKind, EstimateDocument
 from app.services.estimate.scenarios import EQUIPMENT_SHORT, SUBRENTAL_COST, compare_estimates
 from app.services.storage.database import Database
-from tests.availability_scene import add_rate, panel_scene, supplier
+from tests.availability_scene import add_rate, panel_scene, supplier, without_demo_stock
 
 D = Decimal
 PANELS = "500 mm LED panels, owned"
@@ -132,6 +132,7 @@ def test_a_shortage_without_a_rate_is_named_not_priced(
 def test_no_stock_no_equipment_rows(
     demo_db: Database, full_booth_id: uuid.UUID, half_booth_id: uuid.UUID
 ) -> None:
+    without_demo_stock(demo_db)
     assert compare_estimates(demo_db, [full_booth_id, half_booth_id]).equipment_rows() == ()
 
 

@@ -135,9 +135,10 @@ def test_an_add_on_says_what_choosing_it_would_leave_short(
 
 def test_others_holds_arrive_with_the_reload(qtbot: Any, demo_db: Database, dialogs: FakeDialogs) -> None:
     """No hold at first (400 free); another user's won project is seen at the next reload."""
-    from tests.availability_scene import PANEL, add_holding_project
+    from tests.availability_scene import PANEL, add_holding_project, without_demo_stock
     from tests.availability_scene import add_stock as stock
 
+    without_demo_stock(demo_db)
     panel = catalog_item(demo_db, PANEL)
     stock(demo_db, PANEL, 400, panel)
     win = shown_window(qtbot, demo_db, dialogs)
