@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialogButtonBox
 
 from app.services import master_data
 from app.services.equipment.availability import estimate_availability, hold_index
@@ -35,6 +36,7 @@ from tests.gui.test_acceptance_company import (
     open_company_setup,
     type_form,
 )
+from tests.gui.test_models import assert_nothing_internal, client_pane_text
 from tests.gui.test_project_dialogs import type_field
 
 pytestmark = pytest.mark.gui
@@ -171,5 +173,40 @@ def test_a_new_company_stocks_an_item_and_its_estimate_line_shows_availability(
     assert found.short == 16 - 10
     assert found.cell() == "10 / 12"
     assert found.explain() == "16 needed: 12 owned, 2 out of service → 10 free, short 6"
+    # The production pane says the same, red, and its footer names the shortage.
+    shown = cell(win, line.id, "availability")
+    assert shown.data() == "10 / 12" and shown.data(Qt.ItemDataRole.ToolTipRole) == found.explain()
+    assert shown.data(Qt.ItemDataRole.BackgroundRole) is not None
+    assert ws.production_pane.equipment_warning.text().startswith(f"⚠ Short: 6 × {STOCK}")
     type_into_cell(qtbot, ws.production_view, cell(win, line.id, "quantity"), "8")
     assert (spots().needed, spots().short) == (8, 0)
+    assert cell(win, line.id, "availability").data() == "10 / 12"
+    assert cell(win, line.id, "availability").data(Qt.ItemDataRole.BackgroundRole) is None
+
+    # -- 7. Short again: sub-rent the shortage from the supplier with a rate ----------------------
+    type_into_cell(qtbot, ws.production_view, cell(win, line.id, "quantity"), "16")
+    price, total = ws.doc.line(line.id).price.price, ws.doc.totals.total
+    client_total = ws.client_pane.total.text()
+    subrent = win.estimate_actions.subrent
+    qtbot.waitUntil(subrent.subrent_action.isEnabled)
+    subrent.subrent_action.trigger()
+    dialog = subrent.subrent_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    assert dialog.quantity_edit.text() == "6" and dialog.supplier_box.currentText().startswith(SUPPLIER)
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: subrent.subrent_dialog is None)
+    owned, rented = ws.doc.sections[0].lines
+    assert (owned.quantity, rented.quantity, rented.supplier_id is not None) == (10, 6, True)
+    assert owned.price.price + rented.price.price == price and ws.doc.totals.total == total
+    assert ws.client_pane.total.text() == client_total
+    # The client reads one item; nothing of the supplier or the stock.
+    client = workspace(win).client_pane.model
+    assert client.rowCount(client.index(0, 0)) == 1
+    texts = client_pane_text(win)
+    assert_nothing_internal(texts)
+    assert not [t for t in texts if t and (SUPPLIER in t or STOCK in t or "sub-rental" in t.lower())]
+    assert win.undo_action.text() == "Undo Sub-rent the shortage"
+    win.undo_action.trigger()  # Edit › Undo: one step
+    assert [ln.quantity for ln in ws.doc.lines()] == [16]
