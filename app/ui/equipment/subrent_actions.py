@@ -14,7 +14,6 @@ from app.services.equipment.availability import (
     Availability,
     EstimateAvailability,
     HoldIndex,
-    estimate_availability,
     hold_index,
 )
 from app.services.equipment.rates import load_rates
@@ -41,8 +40,6 @@ class SubRentActions(ShellActions):
         self._company = False  # what the open list shows: every job's shortages, or the estimate's
         self._list_request = 0  # the latest filling of the list (an older one's result is dropped)
         self._followed: EstimateDocument | None = None
-        self._generation = 0  # bumped by every change of the followed estimate
-        self._checked: tuple[tuple[object, ...], HoldIndex, EstimateAvailability] | None = None
         # The action's state and an open list follow the estimate's edits and others' changes (the
         # window reloads the estimate on those), once they pause.
         self._settle_timer = QTimer(self)
@@ -87,21 +84,12 @@ class SubRentActions(ShellActions):
 
     # -- the open estimate's availability, kept while nothing changes ---------------------------
 
-    def _availability(self, workspace: EstimateWorkspace) -> tuple[HoldIndex, EstimateAvailability] | None:
-        """The open estimate against everyone's holds, read again after any change (its own, or
-        anyone's commit); None when the database cannot be read now."""
-        db = self.shell.db
-        if db is None:
-            return None
+    def _availability(self, workspace: EstimateWorkspace) -> tuple[HoldIndex, EstimateAvailability]:
+        """The open estimate against everyone's holds: the figures the production pane's
+        Availability column shows (its EquipmentWatch keeps them current), not a second copy."""
         self._follow(workspace.doc)
-        try:
-            key = (workspace.doc, db.read_counter(), self._generation)
-            if self._checked is None or self._checked[0] != key:
-                index = hold_index(db)
-                self._checked = (key, index, estimate_availability(index, workspace.doc))
-        except StorageError:
-            return None
-        return self._checked[1], self._checked[2]
+        watch = workspace.production_pane.model.equipment
+        return watch.index, watch.found
 
     def _short_line(self, workspace: EstimateWorkspace | None, line_id: uuid.UUID) -> Availability | None:
         if workspace is None or not workspace.doc.has_line(line_id):
@@ -109,8 +97,7 @@ class SubRentActions(ShellActions):
         line = workspace.doc.line(line_id)
         if line.kind is not LineKind.EQUIPMENT or line.catalog_item_id is None:
             return None  # no stock to be short of: nothing read (moving along the rows stays cheap)
-        checked = self._availability(workspace)
-        found = checked[1].lines.get(line_id) if checked is not None else None
+        found = self._availability(workspace)[1].lines.get(line_id)
         return found if found is not None and found.short > 0 else None
 
     def _follow(self, doc: EstimateDocument) -> None:
@@ -122,7 +109,6 @@ class SubRentActions(ShellActions):
 
     def _on_changed(self, change: Change) -> None:
         if not change.before:
-            self._generation += 1
             self._settle_timer.start()
 
     def _settle(self) -> None:
@@ -252,8 +238,6 @@ class SubRentActions(ShellActions):
             if workspace is None or workspace.doc.estimate_id != shortage.estimate_id:
                 return
         checked = self._availability(workspace)
-        if checked is None:
-            return
         line_id = line_to_subrent(checked[0], workspace.doc, shortage.availability.stock.id)
         short = checked[1].lines.get(line_id) if line_id is not None else None
         if line_id is None or short is None or short.short <= 0:
