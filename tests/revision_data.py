@@ -34,6 +34,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from app.models import metadata
 from app.models.types import ExactDecimal, UTCDateTime
 from app.services.estimate.document import EstimateDocument
 from app.services.storage import database as storage
@@ -916,6 +917,63 @@ def _generated_0007(data: DataSet, n: int) -> None:
         data.set("lineitem", f"{key} service", kit_line_id=ref("lineitem", f"{key} panels"))
 
 
+# -- 0008: supplier quotes, line quote candidates, orders, project types, milestones ------------
+
+
+def _demo_0008(data: DataSet) -> None:
+    """SkyPoint quoted the motors (the line follows the item at its stored cost, so totals do not
+    change; a rival item stays a candidate); the Full booth has a sent sub-rental order, HIMSS is an
+    exhibit booth with two milestones from its template, one done."""
+    data.set("supplier", "SkyPoint", weekdays_only=True)
+    quote = data.add("supplierquote", "SkyPoint motors", supplier_id=ref("supplier", "SkyPoint"),
+                     number="SP-2041", quote_date=date(2026, 1, 12), valid_until=date(2026, 2, 11),
+                     lead_time_days=7, transit_days=2, notes="Call Dana before ordering",
+                     file_path="//share/quotes/SP-2041.pdf")
+    motors = data.add("supplierquoteitem", "SkyPoint motors", supplier_quote_id=quote, position=0,
+                      description="1-ton chain motor, per day", unit="ea", unit_cost=D("150.00"),
+                      catalog_item_id=ref("catalogitem", "motor"))
+    rival = data.add("supplierquoteitem", "SkyPoint motors, fewer", supplier_quote_id=quote, position=1,
+                     description="Half-ton motor", unit="ea", unit_cost=D("120.00"), catalog_item_id=None)
+    data.add("supplierquotebreak", "SkyPoint motors 10+", item_id=motors, min_quantity=D(10),
+             unit_cost=D("140.00"))
+    data.set("lineitem", "Motors", supplier_quote_item_id=motors)
+    data.add("linequotecandidate", "Motors SkyPoint", line_item_id=ref("lineitem", "Motors"),
+             supplier_quote_item_id=motors, position=0, notes="")
+    data.add("linequotecandidate", "Motors rival", line_item_id=ref("lineitem", "Motors"),
+             supplier_quote_item_id=rival, position=1, notes="Cheaper, too light")
+    order = data.add("supplierorder", "Full booth SkyPoint", project_id=ref("project", "HIMSS"),
+                     estimate_id=ref("estimate", "Full booth"), supplier_id=ref("supplier", "SkyPoint"),
+                     kind="subrental", number="PO-2026-0001", status="sent", need_by=date(2026, 3, 4),
+                     order_by=date(2026, 2, 23), delivery_address="Venetian Expo, Hall C",
+                     notes="Deliver to dock 4", sent_at=_EDITED)
+    data.add("supplierorderline", "Full booth SkyPoint motors", order_id=order,
+             line_item_id=ref("lineitem", "Motors"), position=0, description="Motors", quantity=D(8),
+             unit="ea", days=D(3), unit_cost=D("150.00"), cost=D("3600.00"))
+    booth = data.add("projecttype", "Exhibit booth", name="Exhibit booth", position=0)
+    data.add("milestonetemplate", "Booth design approval", project_type_id=booth, position=0,
+             name="Design approval", kind="design_approval", anchor="load_in", offset_days=-42,
+             duration_days=0, owner="AM")
+    data.add("milestonetemplate", "Booth freight", project_type_id=booth, position=1,
+             name="Advance freight window", kind="freight_window", anchor="load_in", offset_days=-30,
+             duration_days=25, owner="PM")
+    data.set("project", "HIMSS", project_type_id=booth)
+    data.add("milestone", "HIMSS design approval", project_id=ref("project", "HIMSS"), position=0,
+             name="Design approval", kind="design_approval", anchor="load_in", offset_days=-42,
+             fixed_date=None, duration_days=0, owner="AM", done=True, done_at=_EDITED, notes="Signed")
+    data.add("milestone", "HIMSS invoice", project_id=ref("project", "HIMSS"), position=1,
+             name="Invoice", kind="invoice", anchor="", offset_days=0, fixed_date=date(2026, 3, 20),
+             duration_days=0, owner="AM", done=False, done_at=None, notes="")
+
+
+def _generated_0008(data: DataSet, n: int) -> None:
+    """Each generated project has one open milestone two weeks before load-in."""
+    project = f"Generated {n // GENERATED_PER_PROJECT}"
+    if n % GENERATED_PER_PROJECT == 0:
+        data.add("milestone", project, project_id=ref("project", project), position=0, name="Ship",
+                 kind="ship", anchor="load_in", offset_days=-14, fixed_date=None, duration_days=0,
+                 owner="PM", done=False, done_at=None, notes="")
+
+
 LAYERS: dict[str, Layer] = {
     "0001": Layer({}, _demo_0001, _generated_0001),
     "0002": Layer({}, _demo_0002),
@@ -998,6 +1056,15 @@ LAYERS: dict[str, Layer] = {
         _demo_0007,
         _generated_0007,
     ),
+    "0008": Layer(
+        {
+            "lineitem": {"supplier_quote_item_id": None},
+            "project": {"project_type_id": None},
+            "supplier": {"weekdays_only": False},
+        },
+        _demo_0008,
+        _generated_0008,
+    ),
 }
 
 
@@ -1064,8 +1131,12 @@ def table_of(name: str, rows: list[Row]) -> sa.TableClause:
 
 
 def write(conn: Connection, data: DataSet) -> None:
-    """Replace the rows of every table ``data`` has, parents first, with plain INSERTs."""
-    for name, by_id in data.tables.items():
+    """Replace the rows of every table ``data`` has, parents first, with plain INSERTs.
+
+    Parents first by the head schema's keys (a later layer may give an earlier table a key to a
+    table it adds, as 0008 gives project one to projecttype)."""
+    order = {table.name: n for n, table in enumerate(metadata.sorted_tables)}
+    for name, by_id in sorted(data.tables.items(), key=lambda item: order.get(item[0], len(order))):
         rows = list(by_id.values())
         table = table_of(name, rows)
         conn.execute(sa.delete(table))

@@ -111,6 +111,8 @@ def test_record_tables_are_every_data_table_from_the_metadata() -> None:
         "crewmember", "crewrole", "crewunavailability", "crewassignment",
         "estimateparameter", "quoterevision", "catalogcategory", "lostreason",
         "equipmentitem", "subrentalrate", "kitcomponent",
+        "supplierquote", "supplierquoteitem", "supplierquotebreak", "linequotecandidate",
+        "supplierorder", "supplierorderline", "projecttype", "milestonetemplate", "milestone",
     }
     order = [t.name for t in record_tables()]
     assert order.index("client") < order.index("project") < order.index("estimate") < order.index("section")

@@ -6,10 +6,31 @@ from app.models.base import Record
 from app.models.catalog import CatalogCategory, CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
 from app.models.crew import CrewAssignment, CrewMember, CrewRole, CrewUnavailability
 from app.models.directory import Client, Company, Contact, LostReason, Project
-from app.models.enums import AssignmentStatus, CallPhase, CrewKind, LineKind, PriceBasis, ProjectStatus
+from app.models.enums import (
+    AssignmentStatus,
+    CallPhase,
+    CrewKind,
+    DateAnchor,
+    LineKind,
+    MilestoneKind,
+    MilestoneOwner,
+    OrderKind,
+    OrderStatus,
+    PriceBasis,
+    ProjectStatus,
+)
 from app.models.equipment import EquipmentItem, KitComponent, SubRentalRate
 from app.models.estimate import Estimate, EstimateParameter, LineItem, QuoteRevision, Section
 from app.models.meta import ChangeCounter, Presence
+from app.models.schedule import Milestone, MilestoneTemplate, ProjectType
+from app.models.supply import (
+    LineQuoteCandidate,
+    SupplierOrder,
+    SupplierOrderLine,
+    SupplierQuote,
+    SupplierQuoteBreak,
+    SupplierQuoteItem,
+)
 
 metadata = SQLModel.metadata
 
@@ -27,6 +48,7 @@ __all__ = [
     "CrewMember",
     "CrewRole",
     "CrewUnavailability",
+    "DateAnchor",
     "EquipmentItem",
     "Estimate",
     "EstimateParameter",
@@ -35,16 +57,29 @@ __all__ = [
     "LabourRuleSet",
     "LineItem",
     "LineKind",
+    "LineQuoteCandidate",
     "LostReason",
+    "Milestone",
+    "MilestoneKind",
+    "MilestoneOwner",
+    "MilestoneTemplate",
+    "OrderKind",
+    "OrderStatus",
     "Presence",
     "PriceBasis",
     "Project",
     "ProjectStatus",
+    "ProjectType",
     "QuoteRevision",
     "Record",
     "Role",
     "Section",
     "SubRentalRate",
     "Supplier",
+    "SupplierOrder",
+    "SupplierOrderLine",
+    "SupplierQuote",
+    "SupplierQuoteBreak",
+    "SupplierQuoteItem",
     "metadata",
 ]

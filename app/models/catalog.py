@@ -22,6 +22,9 @@ class Supplier(Record, table=True):
     supplies: str = Field(default="", max_length=500)  # what they supply, for the search
     payment_terms: str = Field(default="", max_length=200)
     notes: str = Field(default="")
+    # Works Monday to Friday only: its lead and transit times count working days, and an
+    # order-by or need-by date never falls on a weekend.
+    weekdays_only: bool = Field(default=False)
 
 
 class CatalogCategory(Record, table=True):

@@ -87,3 +87,5 @@ class Project(Record, table=True):
     # key (an estimate belongs to its project, so one would make a cycle the merge cannot
     # order); a choice that names no live estimate of the project counts as none.
     chosen_estimate_id: uuid.UUID | None = None
+    # Exhibit booth, conference, concert: the template its milestones start from.
+    project_type_id: uuid.UUID | None = Field(default=None, foreign_key="projecttype.id")

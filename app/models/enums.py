@@ -95,3 +95,76 @@ class CrewKind(StrEnum):
 class AssignmentStatus(StrEnum):
     TENTATIVE = "tentative"
     CONFIRMED = "confirmed"
+
+
+class OrderKind(StrEnum):
+    SUBRENTAL = "subrental"
+    PURCHASE = "purchase"
+
+    @property
+    def label(self) -> str:
+        return {"subrental": "Sub-rental", "purchase": "Purchase"}[self.value]
+
+
+class OrderStatus(StrEnum):
+    """draft → sent → confirmed → received → returned (sub-rentals only) → closed."""
+
+    DRAFT = "draft"
+    SENT = "sent"
+    CONFIRMED = "confirmed"
+    RECEIVED = "received"
+    RETURNED = "returned"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class MilestoneKind(StrEnum):
+    DESIGN_APPROVAL = "design_approval"
+    ORDER_BY = "order_by"  # an order's order-by date: derived from the orders, never stored
+    SHIP = "ship"
+    FREIGHT_WINDOW = "freight_window"
+    LOAD_IN = "load_in"
+    SHOW_OPEN = "show_open"
+    STRIKE = "strike"
+    INVOICE = "invoice"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return _MILESTONE_LABELS[self]
+
+
+_MILESTONE_LABELS = {
+    MilestoneKind.DESIGN_APPROVAL: "Design approval",
+    MilestoneKind.ORDER_BY: "Order by",
+    MilestoneKind.SHIP: "Ship",
+    MilestoneKind.FREIGHT_WINDOW: "Advance freight",
+    MilestoneKind.LOAD_IN: "Load-in",
+    MilestoneKind.SHOW_OPEN: "Show open",
+    MilestoneKind.STRIKE: "Strike",
+    MilestoneKind.INVOICE: "Invoice",
+    MilestoneKind.OTHER: "Other",
+}
+
+
+class DateAnchor(StrEnum):
+    """The project day a relative milestone counts from; FIXED: its own date."""
+
+    LOAD_IN = "load_in"  # Project.start_date
+    SHOW_START = "show_start"
+    SHOW_END = "show_end"
+    STRIKE = "strike"  # Project.end_date
+    FIXED = ""
+
+    @property
+    def label(self) -> str:
+        return {"load_in": "Load-in", "show_start": "Show start", "show_end": "Show end",
+                "strike": "Strike", "": "Fixed date"}[self.value]
+
+
+class MilestoneOwner(StrEnum):
+    AM = "AM"
+    PM = "PM"

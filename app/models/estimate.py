@@ -133,3 +133,6 @@ class LineItem(Record, table=True):
     shows_components: bool = Field(default=False)
     # The sub-rental of another line's shortage: the client reads the two as one item.
     subrental_of_id: uuid.UUID | None = None
+    # The supplier quote item whose cost this line follows (its unit cost holds the last value,
+    # at the line's quantity); LineQuoteCandidate rows keep the others it was compared with.
+    supplier_quote_item_id: uuid.UUID | None = Field(default=None, foreign_key="supplierquoteitem.id")

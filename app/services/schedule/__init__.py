@@ -1,0 +1,1 @@
+"""Project types, milestone templates, a project's milestones and the deadlines list."""
