@@ -37,6 +37,7 @@ class SupplierInfo:
     id: uuid.UUID
     name: str
     lead_time_days: int
+    weekdays_only: bool = False  # its lead time counts working days (app.services.supply.timing)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +71,9 @@ def load_lookups(conn: Connection) -> Lookups:
     """Four small queries, whatever the size of the estimate."""
     s, r, lr = Supplier.__table__, Role.__table__, LabourRuleSet.__table__  # type: ignore[attr-defined]
     suppliers = {
-        row.id: SupplierInfo(row.id, row.name, row.lead_time_days)
+        row.id: SupplierInfo(row.id, row.name, row.lead_time_days, bool(row.weekdays_only))
         for row in conn.execute(
-            select(s.c.id, s.c.name, s.c.lead_time_days)
+            select(s.c.id, s.c.name, s.c.lead_time_days, s.c.weekdays_only)
             .where(s.c.deleted_at.is_(None))
             .order_by(s.c.name)
         )

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -92,3 +93,16 @@ def load_quote_items(conn: Connection) -> dict[uuid.UUID, QuoteItemInfo]:
             items[row.id] = QuoteItemInfo(row.id, quote, row.description, row.unit, row.unit_cost,
                                           row.catalog_item_id, tuple(breaks.get(row.id, ())))
     return items
+
+
+def line_timing(supplier_id: uuid.UUID | None, quote_item_id: uuid.UUID | None,
+                items: dict[uuid.UUID, QuoteItemInfo], suppliers: dict[uuid.UUID, Any]) -> Timing | None:
+    """A line's supplier timing: its quote item's (the quote's lead and transit), else its supplier's
+    lead time with no transit; None without either. ``suppliers`` is Lookups.suppliers."""
+    item = items.get(quote_item_id) if quote_item_id is not None else None
+    if item is not None:
+        return item.quote.timing
+    supplier = suppliers.get(supplier_id) if supplier_id is not None else None
+    if supplier is None:
+        return None
+    return Timing(supplier.lead_time_days, 0, supplier.weekdays_only)
