@@ -25,13 +25,13 @@ import weakref
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.models import ChangeCounter, LineItem, Section
+from app.models import ChangeCounter
 from app.models.enums import LineKind
 from app.services.equipment.holds import (  # re-exported: callers import them from here
     CONFIRMED_STATUSES,  # noqa: F401
@@ -56,14 +56,12 @@ from app.services.equipment.reading import (  # re-exported: callers import them
 )
 from app.services.equipment.sweep import Steps, build_steps, out_of_service_span
 from app.services.estimate.document import EstimateDocument
+from app.services.estimate.line_links import line_links
 from app.services.estimate.rows import LineRow
 from app.services.money import ZERO
 from app.services.storage.database import Database
 
-_S = Section.__table__  # type: ignore[attr-defined]
-_L = LineItem.__table__  # type: ignore[attr-defined]
 _COUNTER = ChangeCounter.__table__  # type: ignore[attr-defined]
-_LINE_HAS_KIT = "kit_line_id" in {f.name for f in fields(LineRow)}
 
 
 # -- the index -------------------------------------------------------------------------------------
@@ -290,23 +288,8 @@ def estimate_availability(index: HoldIndex, doc: EstimateDocument) -> EstimateAv
 
 
 def _kit_links(doc: EstimateDocument) -> dict[uuid.UUID, uuid.UUID]:
-    """Component line → the kit line it names: from the lines once LineRow carries ``kit_line_id``
-    (the kits work), until then from the stored lines of the estimate (one query)."""
-    if _LINE_HAS_KIT:
-        links = ((line.id, getattr(line, "kit_line_id", None)) for line in doc.lines())
-        return {line_id: kit_id for line_id, kit_id in links if kit_id is not None}
-    with doc.db.read() as conn:
-        rows = conn.execute(
-            select(_L.c.id, _L.c.kit_line_id)
-            .join(_S, _L.c.section_id == _S.c.id)
-            .where(
-                _S.c.estimate_id == doc.estimate_id,
-                _L.c.kit_line_id.is_not(None),
-                _L.c.deleted_at.is_(None),
-                _S.c.deleted_at.is_(None),
-            )
-        )
-        return {row.id: row.kit_line_id for row in rows}
+    """Component line → the kit line it names."""
+    return line_links(doc, "kit_line_id")
 
 
 def _kits(
