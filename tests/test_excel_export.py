@@ -620,8 +620,8 @@ def test_cost_sheet_has_every_line_with_its_cost_basis_split_and_margin(doc: Est
     names = [r[0] for r in orders[2:-1]]
     assert names == ["Brightline Video Rentals", "RoadRunner Freight", "SkyPoint Rigging"]
     skypoint = orders[2 + names.index("SkyPoint Rigging")]
-    assert (skypoint[6], skypoint[7].date().isoformat(), skypoint[8].date().isoformat()) == \
-        (14, "2027-03-08", "2027-02-22")
+    assert (skypoint[6], skypoint[7], skypoint[8].date().isoformat(), skypoint[9].date().isoformat()) == \
+        (14, 0, "2027-03-08", "2027-02-22")
 
 
 def _printed_points(ws: Worksheet, paper_inches: float) -> float:

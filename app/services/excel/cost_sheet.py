@@ -6,8 +6,9 @@ importing the workbook gives back the same estimate.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,8 @@ from app.services.excel.workbook import (
 )
 from app.services.money import shown_money
 from app.services.storage.database import Database
+from app.services.supply.quote_items import QuoteItemInfo, load_quote_items
+from app.services.supply.validity import supplied_lines
 
 COST_COLUMNS = ("Section", "Line (internal)", "Client description", "Kind", "Supplier", "Role", "Qty",
                 "Unit", "Days", "Hours a day", "ST h", "OT h", "DT h", "Units", "Unit cost", "Cost",
@@ -67,7 +70,9 @@ def export_cost_sheet(doc: EstimateDocument, path: str | Path, *, db: Database |
     def write() -> None:
         _write_costs(wb, doc, company, label, progress, cancelled)
         _write_crew(wb, doc, db)
-        _write_orders(wb, doc)
+        with db.read() as conn:
+            items = load_quote_items(conn)
+        _write_orders(wb, doc, items)
         # The estimate again, exactly and machine-readably (hidden sheets), so that importing
         # this workbook gives back the same estimate. Never in the client quote.
         write_tandem_data(wb, doc, db=db)
@@ -292,27 +297,29 @@ def _write_crew(wb: Workbook, doc: EstimateDocument, db: Database) -> None:
 
 
 ORDER_COLUMNS = ("Supplier", "Line (internal)", "Qty", "Unit", "Days", "Cost", "Lead time (days)",
-                 "Needed by", "Order by")
+                 "Transit (days)", "Need by", "Order by")
 
 
-def _write_orders(wb: Workbook, doc: EstimateDocument) -> None:
-    """What to order from whom and by when: the lines with a supplier, order-by = needed − lead time."""
-
-    lines = [line for line in doc.lines() if line.supplier_id and doc.inclusion(line) != EXCLUDED]
-    lines.sort(key=lambda ln: doc.lookups.suppliers[ln.supplier_id].name  # type: ignore[index]
-               if ln.supplier_id in doc.lookups.suppliers else "")
+def _write_orders(wb: Workbook, doc: EstimateDocument, items: dict[uuid.UUID, QuoteItemInfo]) -> None:
+    """What to order from whom and by when: the lines with a supplier (the total's and the add-ons'),
+    need-by = load-in − transit, order-by = need-by − lead time, as the orders and the validity guard
+    work them out (a quote's times over the supplier's; working days for a weekdays-only supplier)."""
+    supplied = sorted(supplied_lines(doc, items), key=lambda supply: supply.supplier_name)
+    load_in = doc.header.start_date
     values: list[list[Any]] = []
-    for line in lines:
-        supplier = doc.lookups.suppliers.get(line.supplier_id)  # type: ignore[arg-type]
-        needed = line.call_date or doc.header.start_date
-        lead = supplier.lead_time_days if supplier else 0
-        order_by = needed - timedelta(days=lead) if needed else None
-        values.append([supplier.name if supplier else "", line.description, line.quantity, line.unit,
-                       line.days, line.price.cost, lead, needed, order_by])
+    for supply in supplied:
+        line, timing = supply.line, supply.timing
+        need_by = order_by = None
+        if timing is not None and load_in is not None:
+            need_by, order_by = timing.need_by(load_in), timing.order_by(load_in)
+        values.append([supply.supplier_name, line.description, line.quantity, line.unit, line.days,
+                       line.price.cost, timing.lead_days if timing else None,
+                       timing.transit_days if timing else None, need_by, order_by])
+    lines = [supply.line for supply in supplied]
     total = sum((line.price.cost for line in lines), Decimal(0))
-    values_for_width: list[list[Any]] = [*values, ["", "", None, "", None, total, None, None, None]]
+    values_for_width: list[list[Any]] = [*values, ["", "", None, "", None, total, None, None, None, None]]
     s = _list_sheet(wb, doc, "Supplier orders", f"Supplier orders — {doc.header.project_name}", ORDER_COLUMNS,
-                    ("text", "text", "qty", "text", "qty", "money", "qty", "date", "date"), values,
+                    ("text", "text", "qty", "text", "qty", "money", "qty", "qty", "date", "date"), values,
                     "No supplier lines in this estimate.", values_for_width)
     if lines:
         s.append([s.text("Total ordered", "label"), None, None, None, None,
