@@ -7,6 +7,7 @@ window's UserDialogs, so tests answer them.
 from __future__ import annotations
 
 import getpass
+from datetime import date
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
@@ -16,6 +17,7 @@ from app.services.estimate import revisions, scenarios
 from app.services.estimate.document import Change, ConcurrentEditError, EditConflict, EstimateDocument
 from app.services.money import format_money
 from app.services.storage.errors import StorageError
+from app.services.supply import validity
 from app.services.values import InputError
 from app.ui.equipment.subrent_actions import SubRentActions
 from app.ui.estimate.revision_history import RevisionHistoryDialog
@@ -184,8 +186,15 @@ class EstimateActions(ShellActions):
         if why:
             self.dialogs.error(self.window, "Send quote", why)
             return
-        if doc.totals.below_floor and not self.dialogs.confirm(
-                self.window, "Send quote", "This quote is below the floor. Send it anyway?"):
+        try:  # one question for all that speaks against sending: the floor, the suppliers' dates
+            reasons = [w.message for w in validity.send_warnings(shell.db, doc, date.today())]
+        except StorageError as error:
+            self.dialogs.error(self.window, "Send quote", str(error))
+            return
+        if doc.totals.below_floor:
+            reasons.insert(0, "This quote is below the floor.")
+        if reasons and not self.dialogs.confirm(self.window, "Send quote",
+                                                "\n\n".join([*reasons, "Send it anyway?"])):
             return
         default = doc.header.account_manager or getpass.getuser()
         sent_by = self.dialogs.ask_text(self.window, "Send quote", "Sent by:", default)
