@@ -13,6 +13,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from app.services.company.setup import set_up_company
 from app.services.estimate.document import EstimateDocument
 from app.services.excel.cost_sheet import export_cost_sheet
 from app.services.storage.database import Database
@@ -205,6 +206,8 @@ def test_sending_reads_the_company_validity_and_the_stored_quotes(any_db: Databa
     # No company set up yet: quotes hold the default 30 days.
     assert [w.kind for w in send_warnings(any_db, doc, TODAY)] == [WarningKind.EXPIRES]
     assert send_warnings(any_db, doc, date(2027, 1, 31)) == []  # sent a day earlier: valid until 2 Mar
+    set_up_company(any_db, {"name": "Northlight Productions", "quote_validity_days": 27})
+    assert send_warnings(any_db, doc, TODAY) == []  # 27 days: valid until 28 Feb, SkyPoint's holds longer
 
 
 def test_the_cost_sheet_orders_by_the_same_dates(empty_db: Database, tmp_path: Path) -> None:

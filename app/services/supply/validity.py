@@ -194,12 +194,15 @@ def validity_warnings(
 
 
 def company_validity_days(db: Database) -> int | None:
-    """How many days the company's quotes hold (its settings; the default without a company)."""
+    """How many days the company's quotes hold (the default without a company or a usable value;
+    None when it states none), as the printed quote's valid-until reads it."""
     company = load_company(db)
-    days = (
-        company.values.get("quote_validity_days", DEFAULT_VALIDITY_DAYS) if company else DEFAULT_VALIDITY_DAYS
-    )
-    return int(days) if days else None
+    value = company.values.get("quote_validity_days") if company is not None else None
+    try:
+        days = int(value) if value is not None else DEFAULT_VALIDITY_DAYS
+    except (TypeError, ValueError):  # written by another program: the default, as a new company's
+        days = DEFAULT_VALIDITY_DAYS
+    return days if days >= 1 else None
 
 
 def send_warnings(db: Database, doc: EstimateDocument, today: date) -> list[ValidityWarning]:
