@@ -19,7 +19,14 @@ from app.services.excel.cost_sheet import export_cost_sheet
 from app.services.storage.database import Database
 from app.services.supply.quote_items import load_quote_items
 from app.services.supply.timing import Timing
-from app.services.supply.validity import ValidityWarning, WarningKind, send_warnings, validity_warnings
+from app.services.supply.validity import (
+    WARNINGS_SHOWN,
+    ValidityWarning,
+    WarningKind,
+    confirm_lines,
+    send_warnings,
+    validity_warnings,
+)
 from tests.guard_scene import Scene, add_quote_item, add_supplier, follow, supplied_estimate
 
 TODAY = date(2027, 2, 1)  # a Monday
@@ -172,7 +179,7 @@ def test_a_project_without_load_in_says_the_order_dates_cannot_be_checked(empty_
     scene = supplied_estimate(
         empty_db, None, [{"description": "Motors", "supplier_id": skypoint, "supplier_quote_item_id": short}]
     )
-    expires, no_load_in = _warnings(empty_db, scene)
+    no_load_in, expires = _warnings(empty_db, scene)
     assert expires.kind is WarningKind.EXPIRES  # the quotes' own dates are still checked
     assert no_load_in == ValidityWarning(
         WarningKind.NO_LOAD_IN,
@@ -188,12 +195,26 @@ def test_a_quote_without_validity_outlasts_every_supplier_quote(empty_db: Databa
     scene = supplied_estimate(
         empty_db, LOAD_IN, [{"description": "Motors", "supplier_id": skypoint, "supplier_quote_item_id": far}]
     )
-    expires, accept = _warnings(empty_db, scene, validity=None)
+    accept, expires = _warnings(empty_db, scene, validity=None)
     assert expires.message == (
         "Supplier quote SP-9 (SkyPoint Rigging) expires 1 Jan 2030, and this quote "
         "states no valid-until day: Motors."
     )
     assert (accept.kind, accept.day) == (WarningKind.ACCEPT_BY, LOAD_IN)
+
+
+def test_many_quotes_ending_first_make_one_question_of_bounded_length(empty_db: Database) -> None:
+    supplier = add_supplier(empty_db, "Brightline Video Rentals", 60)  # order by 14 Jan: past already
+    lines = []
+    for n in range(8, 0, -1):  # ending 8 Feb … 1 Feb, made latest first
+        item = add_quote_item(empty_db, supplier, f"BL-{n}", date(2027, 2, n))
+        lines.append({"description": f"Item {n}", "supplier_id": supplier, "supplier_quote_item_id": item})
+    scene = supplied_estimate(empty_db, LOAD_IN, lines)
+    shown = confirm_lines(_warnings(empty_db, scene))
+    assert len(shown) == WARNINGS_SHOWN + 1
+    assert shown[0].startswith("Too late to order already")  # the timing first
+    assert [line.split()[2] for line in shown[1:WARNINGS_SHOWN]] == ["BL-1", "BL-2", "BL-3", "BL-4", "BL-5"]
+    assert shown[-1] == "And 3 more supplier quotes ending before this quote does."
 
 
 def test_sending_reads_the_company_validity_and_the_stored_quotes(any_db: Database) -> None:

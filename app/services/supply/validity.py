@@ -31,6 +31,7 @@ from app.services.supply.quote_items import QuoteInfo, QuoteItemInfo, line_timin
 from app.services.supply.timing import Timing
 
 NAMES_SHOWN = 5  # a warning names this many lines, then "and N more"
+WARNINGS_SHOWN = 6  # Send quote's question shows this many warnings, then how many more
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,21 +121,32 @@ def validity_warnings(
     doc: EstimateDocument, items: dict[uuid.UUID, QuoteItemInfo], validity_days: int | None, today: date
 ) -> list[ValidityWarning]:
     """What to tell before sending ``doc`` today, a client quote valid for ``validity_days``
-    (None or 0: it states no end, so every supplier end comes first); empty when all is well."""
+    (None or 0: it states no end, so every supplier end comes first); empty when all is well.
+
+    The timing first (an order-by past, accept-by, no load-in: one warning each at most), then one
+    warning per supplier quote that ends first, the earliest end first.
+    """
     client_until = valid_until(today, validity_days)
-    holds_until = client_until or date.max
     until = (
         f"this quote is valid until {shown_day(client_until, today)}"
         if client_until
         else "this quote states no valid-until day"
     )
     supplied = supplied_lines(doc, items)
-    warnings: list[ValidityWarning] = []
+    return [
+        *_timing_warnings(supplied, doc.header.start_date, today, client_until or date.max, until),
+        *_expiry_warnings(supplied, today, client_until or date.max, until),
+    ]
 
+
+def _expiry_warnings(
+    supplied: list[SuppliedLine], today: date, holds_until: date, until: str
+) -> list[ValidityWarning]:
     by_quote: dict[uuid.UUID, list[SuppliedLine]] = {}
     for s in supplied:
         if s.quote is not None and s.quote.valid_until is not None and s.quote.valid_until < holds_until:
             by_quote.setdefault(s.quote.id, []).append(s)
+    warnings = []
     for group in by_quote.values():
         quote = group[0].quote
         assert quote is not None and quote.valid_until is not None
@@ -148,23 +160,27 @@ def validity_warnings(
                 f"{_names(group)}.",
             )
         )
+    return sorted(warnings, key=lambda w: w.day or date.min)
 
+
+def _timing_warnings(
+    supplied: list[SuppliedLine], load_in: date | None, today: date, holds_until: date, until: str
+) -> list[ValidityWarning]:
     timed = [s for s in supplied if s.timing is not None]
-    load_in = doc.header.start_date
-    if timed and load_in is None:
-        warnings.append(
+    if not timed:
+        return []
+    if load_in is None:
+        return [
             ValidityWarning(
                 WarningKind.NO_LOAD_IN,
                 None,
                 _ids(timed),
                 f"The project has no load-in day, so when to order cannot be checked: {_names(timed)}.",
             )
-        )
-        return warnings
-    if not timed or load_in is None:
-        return warnings
+        ]
     order_by = {s.line.id: s.timing.order_by(load_in) for s in timed if s.timing is not None}
     arrive = f"by load-in ({shown_day(load_in, today)})"
+    warnings = []
     passed = sorted((s for s in timed if order_by[s.line.id] < today), key=lambda s: order_by[s.line.id])
     if passed:
         warnings.append(
@@ -177,20 +193,30 @@ def validity_warnings(
             )
         )
     rest = [s for s in timed if order_by[s.line.id] >= today]
-    if rest:
-        accept_by = min(order_by[s.line.id] for s in rest)
-        if accept_by < holds_until:
-            first = [s for s in rest if order_by[s.line.id] == accept_by]
-            warnings.append(
-                ValidityWarning(
-                    WarningKind.ACCEPT_BY,
-                    accept_by,
-                    _ids(first),
-                    f"Accept by {shown_day(accept_by, today)} or {_names(first)} cannot arrive {arrive}; "
-                    f"{until}.",
-                )
+    accept_by = min((order_by[s.line.id] for s in rest), default=None)
+    if accept_by is not None and accept_by < holds_until:
+        first = [s for s in rest if order_by[s.line.id] == accept_by]
+        warnings.append(
+            ValidityWarning(
+                WarningKind.ACCEPT_BY,
+                accept_by,
+                _ids(first),
+                f"Accept by {shown_day(accept_by, today)} or {_names(first)} cannot arrive {arrive}; "
+                f"{until}.",
             )
+        )
     return warnings
+
+
+def confirm_lines(warnings: list[ValidityWarning], shown: int = WARNINGS_SHOWN) -> list[str]:
+    """The warnings as a question can hold them: the first ``shown``, then how many more."""
+    lines = [w.message for w in warnings[:shown]]
+    more = len(warnings) - shown
+    if more > 0:
+        lines.append(
+            f"And {more} more supplier quote{'s' if more > 1 else ''} ending before this quote does."
+        )
+    return lines
 
 
 def company_validity_days(db: Database) -> int | None:

@@ -187,7 +187,7 @@ class EstimateActions(ShellActions):
             self.dialogs.error(self.window, "Send quote", why)
             return
         try:  # one question for all that speaks against sending: the floor, the suppliers' dates
-            reasons = [w.message for w in validity.send_warnings(shell.db, doc, date.today())]
+            reasons = validity.confirm_lines(validity.send_warnings(shell.db, doc, date.today()))
         except StorageError as error:
             self.dialogs.error(self.window, "Send quote", str(error))
             return
