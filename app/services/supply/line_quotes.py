@@ -104,7 +104,7 @@ def quote_cell(line: Any, items: Items, today: date) -> QuoteCell | None:
              f"valid until {short_date(quote.valid_until)}") if quote.valid_until else "no valid-until date"
     days = "working days" if quote.timing.weekdays_only else "days"
     tip = (f"{quote.supplier_name}, quote {quote.number or 'with no number'}: {item.description}\n"
-           f"{'⚠ ' if expired else ''}{valid.capitalize()}\n"
+           f"{'⚠ ' if expired else ''}{valid[0].upper()}{valid[1:]}\n"
            f"Lead time {quote.timing.lead_days} {days}, transit {quote.timing.transit_days} {days}\n"
            "Its unit cost follows the quote; type one to stop following it.")
     return QuoteCell(quote.number or "no number", tip, expired)
