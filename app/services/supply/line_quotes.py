@@ -34,7 +34,7 @@ Items = Mapping[uuid.UUID, QuoteItemInfo]
 
 
 def short_date(day: date) -> str:
-    """"11 Feb", with the year when it is not this year's ("11 Feb 2027")."""
+    """ "11 Feb", with the year when it is not this year's ("11 Feb 2027")."""
     text = f"{day.day} {day:%b}"
     return text if day.year == date.today().year else f"{text} {day.year}"
 
@@ -73,8 +73,11 @@ def drifted(lines: Iterable[Any], items: Items) -> dict[uuid.UUID, Decimal]:
 def follow_changes(line: Any, item: QuoteItemInfo) -> dict[str, Any]:
     """What *Use this one* writes on a line: the item it follows, its cost at the line's quantity and
     the quote's supplier (who the order goes to)."""
-    changes = {QUOTE_ITEM: item.id, "unit_cost": item.unit_cost_at(line.quantity),
-               "supplier_id": item.quote.supplier_id}
+    changes = {
+        QUOTE_ITEM: item.id,
+        "unit_cost": item.unit_cost_at(line.quantity),
+        "supplier_id": item.quote.supplier_id,
+    }
     return {k: v for k, v in changes.items() if getattr(line, k) != v}
 
 
@@ -96,17 +99,29 @@ def quote_cell(line: Any, items: Items, today: date) -> QuoteCell | None:
         return None
     item = followed_item(line, items)
     if item is None:
-        return QuoteCell("—", "The supplier quote item this line followed is gone; the line keeps its "
-                         "last unit cost.", False)
+        return QuoteCell(
+            "—",
+            "The supplier quote item this line followed is gone; the line keeps its last unit cost.",
+            False,
+        )
     quote = item.quote
     expired = quote.expired(today)
-    valid = (f"expired {short_date(quote.valid_until)}" if expired else
-             f"valid until {short_date(quote.valid_until)}") if quote.valid_until else "no valid-until date"
+    valid = (
+        (
+            f"expired {short_date(quote.valid_until)}"
+            if expired
+            else f"valid until {short_date(quote.valid_until)}"
+        )
+        if quote.valid_until
+        else "no valid-until date"
+    )
     days = "working days" if quote.timing.weekdays_only else "days"
-    tip = (f"{quote.supplier_name}, quote {quote.number or 'with no number'}: {item.description}\n"
-           f"{'⚠ ' if expired else ''}{valid[0].upper()}{valid[1:]}\n"
-           f"Lead time {quote.timing.lead_days} {days}, transit {quote.timing.transit_days} {days}\n"
-           "Its unit cost follows the quote; type one to stop following it.")
+    tip = (
+        f"{quote.supplier_name}, quote {quote.number or 'with no number'}: {item.description}\n"
+        f"{'⚠ ' if expired else ''}{valid[0].upper()}{valid[1:]}\n"
+        f"Lead time {quote.timing.lead_days} {days}, transit {quote.timing.transit_days} {days}\n"
+        "Its unit cost follows the quote; type one to stop following it."
+    )
     return QuoteCell(quote.number or "no number", tip, expired)
 
 
@@ -131,8 +146,10 @@ def expired_sentence(lines: Iterable[Any], items: Items, today: date) -> str:
     for quote_id, names in by_quote.items():
         quote = quotes[quote_id]
         assert quote.valid_until is not None
-        parts.append(f"Supplier quote {quote.number or 'with no number'} expired "
-                     f"{short_date(quote.valid_until)}: {', '.join(names)}")
+        parts.append(
+            f"Supplier quote {quote.number or 'with no number'} expired "
+            f"{short_date(quote.valid_until)}: {', '.join(names)}"
+        )
     return "⚠ " + "; ".join(parts) if parts else ""
 
 
@@ -148,11 +165,14 @@ class Candidate:
 
 def load_candidates(conn: Connection, line_id: uuid.UUID) -> list[Candidate]:
     """A line's live candidate items, in their order."""
-    return [Candidate(row.id, row.supplier_quote_item_id, row.notes) for row in conn.execute(
-        select(CANDIDATE_T.c.id, CANDIDATE_T.c.supplier_quote_item_id, CANDIDATE_T.c.notes)
-        .where(CANDIDATE_T.c.line_item_id == line_id, CANDIDATE_T.c.deleted_at.is_(None))
-        .order_by(CANDIDATE_T.c.position, CANDIDATE_T.c.created_at)
-    )]
+    return [
+        Candidate(row.id, row.supplier_quote_item_id, row.notes)
+        for row in conn.execute(
+            select(CANDIDATE_T.c.id, CANDIDATE_T.c.supplier_quote_item_id, CANDIDATE_T.c.notes)
+            .where(CANDIDATE_T.c.line_item_id == line_id, CANDIDATE_T.c.deleted_at.is_(None))
+            .order_by(CANDIDATE_T.c.position, CANDIDATE_T.c.created_at)
+        )
+    ]
 
 
 def add_candidate(db: Database, line_id: uuid.UUID, item_id: uuid.UUID, items: Items) -> uuid.UUID:
@@ -166,10 +186,16 @@ def add_candidate(db: Database, line_id: uuid.UUID, item_id: uuid.UUID, items: I
             raise InputError("That line no longer exists; someone may have deleted it.")
         if any(c.item_id == item_id for c in load_candidates(conn, line_id)):
             raise InputError(f"{item.quote.label}: {item.description} is already compared on this line.")
-        last = conn.execute(select(func.max(CANDIDATE_T.c.position)).where(
-            CANDIDATE_T.c.line_item_id == line_id, CANDIDATE_T.c.deleted_at.is_(None))).scalar()
-        row = LineQuoteCandidate(line_item_id=line_id, supplier_quote_item_id=item_id,
-                                 position=(last if last is not None else -1) + 1)
+        last = conn.execute(
+            select(func.max(CANDIDATE_T.c.position)).where(
+                CANDIDATE_T.c.line_item_id == line_id, CANDIDATE_T.c.deleted_at.is_(None)
+            )
+        ).scalar()
+        row = LineQuoteCandidate(
+            line_item_id=line_id,
+            supplier_quote_item_id=item_id,
+            position=(last if last is not None else -1) + 1,
+        )
         conn.execute(CANDIDATE_T.insert(), [{c.name: getattr(row, c.name) for c in CANDIDATE_T.columns}])
     return row.id
 
@@ -177,9 +203,11 @@ def add_candidate(db: Database, line_id: uuid.UUID, item_id: uuid.UUID, items: I
 def remove_candidate(db: Database, candidate_id: uuid.UUID) -> None:
     """Stop comparing one candidate (a tombstone: the record stays in the database)."""
     with db.write() as conn:
-        conn.execute(update(CANDIDATE_T).where(CANDIDATE_T.c.id == candidate_id,
-                                               CANDIDATE_T.c.deleted_at.is_(None))
-                     .values(deleted_at=utcnow(), updated_at=utcnow()))
+        conn.execute(
+            update(CANDIDATE_T)
+            .where(CANDIDATE_T.c.id == candidate_id, CANDIDATE_T.c.deleted_at.is_(None))
+            .values(deleted_at=utcnow(), updated_at=utcnow())
+        )
 
 
 def copy_candidates(conn: Connection, new_line_ids: Mapping[uuid.UUID, uuid.UUID]) -> None:
@@ -188,11 +216,19 @@ def copy_candidates(conn: Connection, new_line_ids: Mapping[uuid.UUID, uuid.UUID
         return
     now = utcnow()
     rows = [
-        {**{c.name: row._mapping[c.name] for c in CANDIDATE_T.columns},
-         "id": uuid.uuid4(), "line_item_id": new_line_ids[row.line_item_id],
-         "created_at": now, "updated_at": now, "version": 1}
-        for row in conn.execute(select(CANDIDATE_T).where(
-            CANDIDATE_T.c.line_item_id.in_(list(new_line_ids)), CANDIDATE_T.c.deleted_at.is_(None)))
+        {
+            **{c.name: row._mapping[c.name] for c in CANDIDATE_T.columns},
+            "id": uuid.uuid4(),
+            "line_item_id": new_line_ids[row.line_item_id],
+            "created_at": now,
+            "updated_at": now,
+            "version": 1,
+        }
+        for row in conn.execute(
+            select(CANDIDATE_T).where(
+                CANDIDATE_T.c.line_item_id.in_(list(new_line_ids)), CANDIDATE_T.c.deleted_at.is_(None)
+            )
+        )
     ]
     if rows:
         conn.execute(CANDIDATE_T.insert(), rows)
@@ -205,8 +241,12 @@ def offered_items(line: Any, items: Items, compared: Iterable[uuid.UUID] = ()) -
     catalog = line.catalog_item_id
     return sorted(
         (item for item in items.values() if item.id not in taken),
-        key=lambda i: (catalog is None or i.catalog_item_id != catalog, i.quote.supplier_name.casefold(),
-                       i.quote.number, i.description.casefold()),
+        key=lambda i: (
+            catalog is None or i.catalog_item_id != catalog,
+            i.quote.supplier_name.casefold(),
+            i.quote.number,
+            i.description.casefold(),
+        ),
     )
 
 
@@ -226,8 +266,9 @@ class Compared:
     expired: bool
 
 
-def comparison(line: Any, units: Decimal, candidates: list[Candidate], items: Items,
-               load_in: date | None, today: date) -> list[Compared]:
+def comparison(
+    line: Any, units: Decimal, candidates: list[Candidate], items: Items, load_in: date | None, today: date
+) -> list[Compared]:
     """The line's candidates side by side (the followed item first when it is none of them);
     ``units`` are the line's priced units (quantity × days, or a call's). A candidate whose item
     is gone is left out."""
@@ -240,6 +281,15 @@ def comparison(line: Any, units: Decimal, candidates: list[Candidate], items: It
     for item, candidate_id in entries:
         unit_cost = item.unit_cost_at(line.quantity)
         order_by = item.quote.timing.order_by(load_in) if load_in is not None else None
-        out.append(Compared(item, candidate_id, item.id == followed, unit_cost,
-                            round_money(units * unit_cost), order_by, item.quote.expired(today)))
+        out.append(
+            Compared(
+                item,
+                candidate_id,
+                item.id == followed,
+                unit_cost,
+                round_money(units * unit_cost),
+                order_by,
+                item.quote.expired(today),
+            )
+        )
     return out
