@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QTableView
 
 from app.services.excel.quote import export_quote
 from app.services.quote.content import quote_content
-from app.services.storage.database import Database
+from app.services.storage.database import Database, open_database
 from app.services.supply.line_quotes import short_date
 from app.ui.estimate.production_cells import LOSS_FG
 from app.ui.main_window import MainWindow
@@ -31,7 +31,7 @@ from tests.gui.conftest import FakeDialogs, shown_window
 from tests.gui.helpers import all_model_text, cell, workspace
 from tests.gui.test_clipboard import POPUP_WARNINGS, choose, right_click
 from tests.gui.test_quote_pdf import pdf_text
-from tests.supply_scene import SupplyScene, make_supply_scene
+from tests.supply_scene import SupplyScene, make_supply_scene, set_item_cost
 from tests.test_excel_export import _xml_texts
 
 pytestmark = pytest.mark.gui
@@ -131,6 +131,18 @@ def test_pick_one_of_three_the_cost_follows_and_undo_restores_it(
     assert dialog.add_choice.currentText().startswith("SR-9 (Summit Rigging): 1 t chain motor, $102.00")
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
     assert [r[1] for r in _rows(dialog)] == ["SP-2041", "AH-77", "SR-9"] and dialog.add_choice.count() == 0
+    # Apex re-quotes (the quote editor, or another user): the line follows at the next poll.
+    _pick(qtbot, dialog, "AH-77")
+    qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)
+    other = open_database(demo_db.path)  # another user's session
+    try:
+        set_item_cost(other, scene.items["AH-77"], "84")
+    finally:
+        other.close()
+    win.sharing.poll()
+    qtbot.waitUntil(lambda: ws.doc.line(scene.line_id).unit_cost == D(84), timeout=5000)
+    assert cell(win, scene.line_id, "cost").data() == "$2,016.00"  # 24 × 84
+    assert _rows(dialog)[1][2:4] == ["$84.00", "$2,016.00"]
     dialog.close()
 
 

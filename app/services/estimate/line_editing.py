@@ -43,7 +43,7 @@ from app.services.estimate.rows import (
 from app.services.labour.pay import day_hours
 from app.services.lookups import CatalogEntry, RoleInfo, default_markup
 from app.services.projects.dates import phase_day
-from app.services.supply.line_quotes import QUOTE_ITEM, followed_cost
+from app.services.supply.line_quotes import QUOTE_ITEM, follow_quantities, followed_cost
 from app.services.values import InputError
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
@@ -248,6 +248,7 @@ class LineEditing(DocumentState):
                     if value is not None and value != getattr(other, column):
                         lines.setdefault(other.id, {})[column] = value
                         sources[other.id] = (other.quantity_formula, other.days_formula)
+        follow_quantities(lines, self._lines, self.quote_items)  # a component following a quote
         for component_id, values in lines.items():
             problem = self._new_problem(self._lines[component_id], values)
             if problem is not None:

@@ -30,7 +30,7 @@ from app.services.estimate.rows import (
     _Recalculation,
     write_order,
 )
-from app.services.supply.line_quotes import followed_cost
+from app.services.supply.line_quotes import follow_quantities
 from app.services.values import InputError
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
@@ -287,10 +287,7 @@ class ParameterEditing(DocumentState):
                     continue
                 if value != getattr(line, column):
                     lines.setdefault(line.id, {})[column] = value
-        for line_id, values in lines.items():  # a following line's quantity break
-            if "quantity" in values and (cost := followed_cost(self._lines[line_id], self.quote_items,
-                                                               values["quantity"])) is not None:
-                values["unit_cost"] = cost
+        follow_quantities(lines, self._lines, self.quote_items)  # a following line's quantity break
         sources = {}
         for line_id in lines:
             line, renamed = self._lines[line_id], line_formulas.get(line_id, {})

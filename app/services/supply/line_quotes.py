@@ -58,6 +58,18 @@ def followed_cost(line: Any, items: Items, quantity: Decimal | None = None) -> D
     return None if cost == line.unit_cost else cost
 
 
+def follow_quantities(
+    planned: dict[uuid.UUID, dict[str, Decimal]], lines: Mapping[uuid.UUID, Any], items: Items
+) -> None:
+    """Planned new quantities (line id → new values) with the unit cost each following line takes
+    at its new quantity added, where a quantity break changes it."""
+    for line_id, values in planned.items():
+        if "quantity" in values:
+            cost = followed_cost(lines[line_id], items, values["quantity"])
+            if cost is not None:
+                values["unit_cost"] = cost
+
+
 def drifted(lines: Iterable[Any], items: Items) -> dict[uuid.UUID, Decimal]:
     """Lines whose followed item costs something else now (it was edited, or a break applies):
     line id → the cost they take."""
