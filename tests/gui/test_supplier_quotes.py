@@ -113,6 +113,9 @@ def test_pick_one_of_three_the_cost_follows_and_undo_restores_it(
     assert (line.unit_cost, line.supplier_quote_item_id) == (D(88), scene.items["AH-77"])
     assert ws.production_pane.model.data(cell(win, line.id, "quote")) == "AH-77"
     assert ws.production_pane.model.data(cell(win, line.id, "supplier_id")) == "Apex Hoist"
+    assert cell(win, line.id, "unit_cost").data(Qt.ItemDataRole.ToolTipRole) == (
+        "Follows supplier quote AH-77 (Apex Hoist) at 8 ea; type a cost to stop following it."
+    )
     assert _rows(dialog)[1][0] == "✓ Apex Hoist" and not dialog.use_button.isEnabled()
     assert win.undo_action.text() == "Undo Use supplier quote AH-77"
     _pick(qtbot, dialog, "SR-9")

@@ -17,7 +17,7 @@ from app.services.estimate.parameters import format_range
 from app.services.estimate.pricing import EXCLUDED
 from app.services.labour.pay import CallSplit, LabourRules
 from app.services.money import format_money, format_number, format_percent
-from app.services.supply.line_quotes import quote_cell
+from app.services.supply.line_quotes import followed_item, quote_cell
 from app.ui.estimate.production_columns import (
     CHOICES_ROLE,
     COLUMNS,
@@ -336,6 +336,9 @@ def _line_tooltip(doc: EstimateDocument, line: LineRow, key: str) -> str | None:
         return "Price basis of this line."
     if key == "cost":
         return f"{format_number(priced.units)} units × {format_money(line.unit_cost, currency)}"
+    if key == "unit_cost" and (item := followed_item(line, doc.quote_items)) is not None:
+        return (f"Follows supplier quote {item.quote.label} at {format_number(line.quantity)} {line.unit}; "
+                "type a cost to stop following it.")
     return None
 
 def _choices(doc: EstimateDocument, key: str) -> list[tuple[str, str]] | None:
