@@ -20,7 +20,7 @@ from app.services.estimate.scenarios import duplicate_estimate
 from app.services.excel import clipboard
 from app.services.excel.importing import import_estimate
 from app.services.excel.tandem_sheets import read_tandem_workbook
-from app.services.storage.database import Database
+from app.services.storage.database import Database, open_database
 from app.services.supply import line_quotes
 from app.services.supply.line_quotes import short_date
 from app.services.values import InputError
@@ -230,3 +230,17 @@ def test_a_revision_sent_before_quotes_reads_unchanged(empty_db: Database) -> No
     for line in old["lines"]:
         del line["supplier_quote_item_id"]
     assert diff_snapshots(old, snapshot_of(doc)).is_empty
+
+
+def test_a_read_only_database_shows_the_quote_cost_and_writes_nothing(empty_db: Database) -> None:
+    scene = make_supply_scene(empty_db)
+    _follow(EstimateDocument(empty_db, scene.estimate_id), scene.line_id, scene.items["SR-9"])
+    set_item_cost(empty_db, scene.items["SR-9"], "99")
+    other = open_database(empty_db.path)
+    try:
+        other.read_only = "Opened read-only for the test."
+        doc = EstimateDocument(other, scene.estimate_id)
+        assert doc.line(scene.line_id).unit_cost == D(99)
+    finally:
+        other.close()
+    assert _stored(empty_db, scene.line_id) == (D(102), scene.items["SR-9"])
