@@ -82,6 +82,7 @@ def _row_entries(window: MenuHost) -> Entries:
         None,
         window.estimate_actions.choose_action,
         window.estimate_actions.subrent.subrent_action,
+        window.estimate_actions.supply.compare_action,
         window.estimate_actions.components_action,
     ]
 

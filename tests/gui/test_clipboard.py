@@ -312,6 +312,7 @@ def test_the_panes_menus_offer_the_edit_commands_and_run_them(qtbot: Any, window
         "actionMoveDown",
         "actionChooseAlternative",
         "actionSubRent",
+        "actionCompareSupplierQuotes",
         "actionShowKitComponents",
     ]
     shown = [a for a in menu.actions() if not a.isSeparator()]

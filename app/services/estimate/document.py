@@ -83,6 +83,7 @@ from app.services.labour.pay import LabourRules
 from app.services.lookups import Lookups
 from app.services.money import format_number
 from app.services.storage.database import Database
+from app.services.supply.quote_items import QuoteItemInfo
 from app.services.values import InputError
 
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
@@ -101,6 +102,7 @@ class EstimateDocument(Loading, LineEditing, SectionEditing, ParameterEditing):
         self.header: EstimateHeader
         self.sections: list[SectionRow] = []
         self.lookups: Lookups
+        self.quote_items: dict[uuid.UUID, QuoteItemInfo] = {}
         self.totals: EstimateTotals
         self.parameters: list[ParameterRow] = []
         self.values: dict[str, Decimal] = {}  # every parameter's resolved value, by name

@@ -31,6 +31,7 @@ from app.services.estimate.rows import (
 from app.services.labour.pay import LabourRules
 from app.services.lookups import Lookups
 from app.services.storage.database import Database
+from app.services.supply.quote_items import QuoteItemInfo
 
 
 class DocumentState(Protocol):
@@ -40,6 +41,7 @@ class DocumentState(Protocol):
     estimate_id: uuid.UUID
     header: EstimateHeader
     lookups: Lookups
+    quote_items: dict[uuid.UUID, QuoteItemInfo]  # the supplier quote items lines may follow
     sections: list[SectionRow]
     parameters: list[ParameterRow]
     values: dict[str, Decimal]  # every parameter's resolved value, by name

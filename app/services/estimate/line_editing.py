@@ -43,6 +43,7 @@ from app.services.estimate.rows import (
 from app.services.labour.pay import day_hours
 from app.services.lookups import CatalogEntry, RoleInfo, default_markup
 from app.services.projects.dates import phase_day
+from app.services.supply.line_quotes import QUOTE_ITEM, follow_quantities, followed_cost
 from app.services.values import InputError
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
@@ -121,6 +122,8 @@ class LineEditing(DocumentState):
             role = self.lookups.roles.get(line.role_id)
             if role is not None and role.has_day_rates:
                 changes.update(_day_rate_changes(role))
+        elif name == "unit_cost" and line.supplier_quote_item_id is not None:
+            changes[QUOTE_ITEM] = None  # a cost typed by hand: the line stops following its quote
         elif name == "supplier_id" and parsed is not None and parsed not in self.lookups.suppliers:
             raise InputError("That supplier no longer exists.")
         elif name == "kind" and parsed is LineKind.LABOUR and line.hours is None:
@@ -183,6 +186,10 @@ class LineEditing(DocumentState):
             # A quantity (or days) given as a number replaces the formula that made it.
             if column in changes and formula_column not in changes and getattr(line, formula_column):
                 changes = {**changes, formula_column: ""}
+        if "quantity" in changes and "unit_cost" not in changes and QUOTE_ITEM not in changes:
+            cost = followed_cost(line, self.quote_items, changes["quantity"])  # a quantity break
+            if cost is not None:
+                changes = {**changes, "unit_cost": cost}
         old = {k: getattr(line, k) for k in changes}
         if not changes:
             return old
@@ -241,6 +248,7 @@ class LineEditing(DocumentState):
                     if value is not None and value != getattr(other, column):
                         lines.setdefault(other.id, {})[column] = value
                         sources[other.id] = (other.quantity_formula, other.days_formula)
+        follow_quantities(lines, self._lines, self.quote_items)  # a component following a quote
         for component_id, values in lines.items():
             problem = self._new_problem(self._lines[component_id], values)
             if problem is not None:

@@ -34,7 +34,10 @@ from app.services.estimate.rows import (
 )
 from app.services.lookups import load_lookups
 from app.services.storage.database import Database
-from app.services.storage.errors import DamagedRead
+from app.services.storage.errors import DamagedRead, StorageError
+from app.services.storage.versioned import update_versioned
+from app.services.supply.line_quotes import drifted
+from app.services.supply.quote_items import load_quote_items
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
@@ -74,6 +77,12 @@ class Loading(DocumentState):
         """Read the suppliers, roles and rule sets again (one was just added, e.g. from a line's cell)."""
         with self.db.read() as conn:
             self.lookups = load_lookups(conn)
+            self.quote_items = load_quote_items(conn)
+
+    def refresh_quote_items(self) -> None:
+        """Read every supplier quote item again (before comparing quotes on a line)."""
+        with self.db.read() as conn:
+            self.quote_items = load_quote_items(conn)
 
     def reload(self, notify: bool = True) -> None:
         """Read the whole estimate again (a fixed number of queries, whatever its size)."""
@@ -109,6 +118,9 @@ class Loading(DocumentState):
                 .order_by(LINE_T.c.position, LINE_T.c.created_at)
             )
             lines = _lines_from_rows(rows)
+            # Read only when a line follows one (three more queries); the comparison reads them all.
+            following = any(line.supplier_quote_item_id is not None for line in lines)
+            quote_items = load_quote_items(conn) if following else {}
             _check_read(self.db, sections, lines)  # before anything in memory is touched
             for line in lines:
                 by_id[line.section_id].lines.append(line)
@@ -122,15 +134,38 @@ class Loading(DocumentState):
                     self.estimate_problems[f"{section.id}:{name}"] = why
                     setattr(section, name, None)
         self.header, self.lookups, self.sections = header, lookups, sections
+        self.quote_items = quote_items
         self.parameters = parameters
         self._index_sections()
         self._resolve_parameters()
         self._lines = {line.id: line for s in sections for line in s.lines}
+        self._follow_quotes()
         for line in self._lines.values():
             self._price(line)
         self._retotal()
         if notify:
             self._emit(Change(ChangeKind.RESET))
+
+    def _follow_quotes(self) -> None:
+        """Lines following a supplier quote item take its cost at their quantity now (the item was
+        edited since, say). Stored too when the database can be written, so that every reader of
+        the line agrees; a line changed meanwhile by someone else keeps theirs until the next read."""
+        costs = drifted(self._lines.values(), self.quote_items)
+        for line_id, cost in costs.items():
+            self._lines[line_id].unit_cost = cost
+        if not costs or self.db.read_only is not None:
+            return
+        stored = []
+        try:
+            with self.db.write() as conn:
+                for line_id in costs:
+                    line = self._lines[line_id]
+                    update_versioned(conn, LINE_T, line_id, line.version, {"unit_cost": line.unit_cost})
+                    stored.append(line)
+        except (ConcurrentEditError, StorageError):
+            return  # shown as followed; stored at a later read
+        for line in stored:
+            line.version += 1
 
     def _load_header(self, conn: Connection) -> EstimateHeader:
         e, p, c = ESTIMATE_T, Project.__table__, Client.__table__  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from app.services.estimate.rows import (
     _Recalculation,
     write_order,
 )
+from app.services.supply.line_quotes import follow_quantities
 from app.services.values import InputError
 
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
@@ -286,6 +287,7 @@ class ParameterEditing(DocumentState):
                     continue
                 if value != getattr(line, column):
                     lines.setdefault(line.id, {})[column] = value
+        follow_quantities(lines, self._lines, self.quote_items)  # a following line's quantity break
         sources = {}
         for line_id in lines:
             line, renamed = self._lines[line_id], line_formulas.get(line_id, {})

@@ -37,11 +37,12 @@ LINE_COMPUTED_LABELS: dict[str, str] = {
 # sent before schema 0006 showed contingency as a line and printed its budget range.
 _HEADER_BEFORE = {"show_contingency_line": True, "show_budget_range": True}
 # Line fields a snapshot taken before schema 0007 lacks, with the value every line had then.
-_LINE_BEFORE = {"shows_components": False}
+_LINE_BEFORE = {"shows_components": False, "supplier_quote_item_id": None}
 # Ids a person cannot read; their names (supplier, role) are compared instead (links to other
-# lines: what the client reads of them shows in the price and wording of the lines themselves).
+# lines: what the client reads of them shows in the price and wording of the lines themselves; the
+# quote item followed shows in the unit cost).
 _LINE_SKIP_IN_DIFF = frozenset({"supplier_id", "role_id", "labour_rule_set_id", "catalog_item_id",
-                                "kit_line_id", "subrental_of_id"})
+                                "kit_line_id", "subrental_of_id", "supplier_quote_item_id"})
 
 # -- differences ----------------------------------------------------------------------------------
 

@@ -105,6 +105,8 @@ class LineRow:
     kit_line_id: uuid.UUID | None = None
     shows_components: bool = False
     subrental_of_id: uuid.UUID | None = None
+    # The supplier quote item whose unit cost the line follows (app.services.supply.line_quotes).
+    supplier_quote_item_id: uuid.UUID | None = None
     priced: LinePrice | None = None
     # Why a formula of this line cannot be evaluated now (it keeps its last quantity/days).
     formula_error: str | None = None
@@ -161,9 +163,10 @@ class LineRow:
 
 _NOT_STORED = {"priced", "formula_error", "problem", "unreadable"}
 # Stored with a line and copied with it, but not typed into a cell nor carried by a spreadsheet:
-# links to other lines of the same estimate (remapped when lines are copied: see relinked) and the
-# kit line's choice of what the client reads. set_line_fields takes them like LINE_COLUMNS.
-LINK_COLUMNS = ("kit_line_id", "shows_components", "subrental_of_id")
+# links to other lines of the same estimate (remapped when lines are copied: see relinked), the
+# kit line's choice of what the client reads and the supplier quote item the line's cost follows
+# (copied as it is: the same item). set_line_fields takes them like LINE_COLUMNS.
+LINK_COLUMNS = ("kit_line_id", "shows_components", "subrental_of_id", "supplier_quote_item_id")
 _LINE_LINKS = ("kit_line_id", "subrental_of_id")
 COPIED_ID = "copied_id"  # a copied line's values: the id it had, what its copies' links name
 # Columns a user edits on a line; everything else is identity, bookkeeping or a link.

@@ -29,6 +29,7 @@ from app.services.estimate.line_editing import is_day_unit
 from app.services.estimate.pricing import EstimateTerms, Priced, margin_share
 from app.services.money import ZERO
 from app.services.storage.database import Database
+from app.services.supply.line_quotes import copy_candidates
 from app.services.values import InputError, parse_text
 
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
@@ -100,6 +101,7 @@ def duplicate_estimate(db: Database, estimate_id: uuid.UUID, name: str) -> uuid.
                 for line in lines
             ]
             _insert(conn, LINE_T, relinked(copies, new_line))  # a kit's components stay the copy's
+            copy_candidates(conn, new_line)  # the supplier quotes each line was compared with
     return new_id
 
 

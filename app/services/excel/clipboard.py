@@ -29,11 +29,12 @@ from app.models.enums import LineKind, PriceBasis
 from app.services.estimate.fields import LINE_FIELDS, SECTION_FIELDS
 from app.services.estimate.rows import COPIED_ID, LINE_COLUMNS, LINK_COLUMNS, LineRow, SectionRow, relinked
 from app.services.excel.imported import DEFAULT_SECTION, ImportFailed, RowProblem
-from app.services.excel.importing import known_names, line_record
+from app.services.excel.importing import QUOTE_ITEMS, known_names, line_record
 from app.services.excel.mapped_rows import read_text_rows
 from app.services.excel.mapping import FIELD_LABELS, MAPPABLE_FIELDS, guess_header_row, guess_mapping
 from app.services.excel.tandem_sheets import LINKS
 from app.services.money import format_number
+from app.services.supply.line_quotes import QUOTE_ITEM
 from app.services.values import InputError
 
 if typing.TYPE_CHECKING:
@@ -418,6 +419,8 @@ def _linker(doc: EstimateDocument, clip: Clip, notes: list[str]) -> Any:
 
     def tandem_line(values: dict[str, Any]) -> dict[str, Any]:
         line = {k: v for k, v in values.items() if k in _COPIED_COLUMNS}
+        if line.get(QUOTE_ITEM) is not None and str(line[QUOTE_ITEM]) not in known[QUOTE_ITEMS]:
+            line[QUOTE_ITEM] = None  # another database's supplier quote: the line keeps its cost
         for link, id_column, _ in LINKS:
             given = line.get(id_column)
             if given is None or given in ids[link]:

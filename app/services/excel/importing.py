@@ -40,12 +40,15 @@ from app.services.excel.imported import (
 )
 from app.services.excel.tandem_sheets import LINKS, SETTINGS
 from app.services.storage.database import Database
+from app.services.supply.line_quotes import QUOTE_ITEM
+from app.services.supply.quote_items import ITEM_T as QUOTE_ITEM_T
 from app.services.values import InputError, parse_text
 
 ESTIMATE_T = Estimate.__table__  # type: ignore[attr-defined]
 PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 SECTION_T = Section.__table__  # type: ignore[attr-defined]
 LINE_T = LineItem.__table__  # type: ignore[attr-defined]
+QUOTE_ITEMS = "supplier_quote_item"  # known_names' key of the live supplier quote items
 
 IMPORT_BATCH = 2_000  # at most this many lines per short transaction
 IMPORT_CHUNK = 250  # lines per INSERT statement inside a batch
@@ -86,6 +89,10 @@ def known_names(conn: Connection) -> dict[str, dict[str, uuid.UUID]]:
                                 .order_by(table.c.created_at)):
             names.setdefault(str(row.name).casefold(), row.id)
         out[link] = names
+    # The supplier quote items a line may follow, by id as text (a line naming one this database
+    # does not have, e.g. copied from another office's file, follows none).
+    out[QUOTE_ITEMS] = {str(item_id): item_id for item_id in conn.execute(
+        select(QUOTE_ITEM_T.c.id).where(QUOTE_ITEM_T.c.deleted_at.is_(None))).scalars()}
     return out
 
 
@@ -227,6 +234,8 @@ def _section_and_line_records(estimate_id: uuid.UUID, imported: ImportedEstimate
 def line_record(values: dict[str, Any], known: dict[str, dict[str, uuid.UUID]],
                  source: str) -> dict[str, Any]:
     data = {k: v for k, v in values.items() if k in LINE_COLUMNS or k in LINK_COLUMNS}
+    if data.get(QUOTE_ITEM) is not None and str(data[QUOTE_ITEM]) not in known.get(QUOTE_ITEMS, {}):
+        data[QUOTE_ITEM] = None
     for link, id_column, _ in LINKS:
         text = values.get(link) or ""
         data[id_column] = known[link].get(text.casefold()) if text else None

@@ -73,8 +73,10 @@ SECTION_DATA_COLUMNS = ("section", "section_client_description", "section_option
                         "section_range_low_pct", "section_range_high_pct")
 # How a line goes with others (a kit's components, a sub-rental): each line's own reference (its
 # id as text) and the references its links name. Last, and optional: a workbook written before
-# them reads as lines without links.
-LINK_DATA_COLUMNS = ("line_ref", "kit_line_ref", "subrental_of_ref", "shows_components")
+# them reads as lines without links. ``supplier_quote_item_ref``: the supplier quote item the line's
+# cost follows (its id; imported into a database without that item, the line follows none).
+LINK_DATA_COLUMNS = ("line_ref", "kit_line_ref", "subrental_of_ref", "shows_components",
+                     "supplier_quote_item_ref")
 DATA_COLUMNS = ("record", *SECTION_DATA_COLUMNS, *LINE_DATA_COLUMNS, *LINK_DATA_COLUMNS)
 _REQUIRED_DATA_COLUMNS = DATA_COLUMNS[: -len(LINK_DATA_COLUMNS)]
 PARAMETER_COLUMNS = ("name", "value", "formula", "unit", "description")
@@ -137,7 +139,8 @@ def write_tandem_data(workbook: Any, doc: EstimateDocument, db: Database | None 
                 if column in names:
                     value = names[column].get(value, "") if value is not None else None
                 values.append(value)
-            links = [str(line.id), _ref(line.kit_line_id), _ref(line.subrental_of_id), line.shows_components]
+            links = [str(line.id), _ref(line.kit_line_id), _ref(line.subrental_of_id), line.shows_components,
+                     _ref(line.supplier_quote_item_id)]
             data.append([cell(data, v) for v in ["line", *head, *values, *links]])
     params = sheet(PARAMETERS_SHEET)
     params.append([cell(params, c) for c in PARAMETER_COLUMNS])
@@ -377,7 +380,8 @@ def _links(row: Sequence[Any], index: dict[str, int]) -> dict[str, Any]:
             return None
 
     values: dict[str, Any] = {COPIED_ID: ref("line_ref"), "kit_line_id": ref("kit_line_ref"),
-                              "subrental_of_id": ref("subrental_of_ref")}
+                              "subrental_of_id": ref("subrental_of_ref"),
+                              "supplier_quote_item_id": ref("supplier_quote_item_ref")}
     if "shows_components" in index:
         raw = _cell(row, index["shows_components"])
         values["shows_components"] = flag("Client sees components")("" if raw is None else raw)

@@ -24,6 +24,7 @@ from app.ui.estimate.revision_history import RevisionHistoryDialog
 from app.ui.estimate.scenario_compare import ScenarioCompareDialog
 from app.ui.excel.export_actions import ExportPaths
 from app.ui.shell import Shell, ShellActions
+from app.ui.supply.compare_actions import SupplierQuoteActions
 from app.ui.widgets import window_action
 
 
@@ -35,6 +36,7 @@ class EstimateActions(ShellActions):
         self.history_dialog: RevisionHistoryDialog | None = None
         self._followed: EstimateDocument | None = None
         self.subrent = SubRentActions(shell)  # Sub-rent the shortage…, Shortages…
+        self.supply = SupplierQuoteActions(shell)  # Compare supplier quotes…
         self._compare_timer = QTimer(self)
         self._compare_timer.setSingleShot(True)
         self._compare_timer.setInterval(400)
@@ -73,7 +75,7 @@ class EstimateActions(ShellActions):
     @property
     def menu_actions(self) -> list[QAction | None]:
         """The Estimate menu's: these, then the open estimate's equipment (sub-rent, shortages)."""
-        return [*self.actions, None, *self.subrent.actions]
+        return [*self.actions, None, *self.subrent.actions, *self.supply.actions]
 
     def update_enabled(self) -> None:
         workspace = self.shell.workspace
@@ -85,6 +87,7 @@ class EstimateActions(ShellActions):
                        and bool(workspace.doc.line(current).alternative_group))
         self.choose_action.setEnabled(alternative)
         self.subrent.update_enabled()
+        self.supply.update_enabled()
         # Client sees the kit's components: on a kit's line (one with components), checked as it says.
         doc = workspace.doc if workspace is not None else None
         kit = doc.line(current) if doc is not None and current is not None and doc.has_line(current) else None
@@ -262,7 +265,9 @@ class EstimateActions(ShellActions):
             self._compare_timer.start()
 
     def close_history(self) -> None:
-        """The history shows the open estimate: it goes when the estimate closes (a comparison stays)."""
+        """The history shows the open estimate: it goes when the estimate closes (a comparison stays;
+        a line's supplier quotes go too)."""
+        self.supply.close_dialogs()
         self._unfollow()
         if self.history_dialog is not None:
             self.history_dialog.close()
@@ -271,6 +276,7 @@ class EstimateActions(ShellActions):
 
     def close_dialogs(self) -> None:
         self.subrent.close_dialogs()
+        self.supply.close_dialogs()
         self._unfollow()
         self._compare_timer.stop()
         for dialog in (self.compare_dialog, self.history_dialog):

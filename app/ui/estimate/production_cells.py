@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +17,7 @@ from app.services.estimate.parameters import format_range
 from app.services.estimate.pricing import EXCLUDED
 from app.services.labour.pay import CallSplit, LabourRules
 from app.services.money import format_money, format_number, format_percent
+from app.services.supply.line_quotes import followed_item, quote_cell
 from app.ui.estimate.production_columns import (
     CHOICES_ROLE,
     COLUMNS,
@@ -105,6 +107,8 @@ def line_data(doc: EstimateDocument, line: LineRow, column: int, role: int,
         return "line"
     if key == "availability":
         return _availability_data(doc, stock, role)
+    if key == "quote":
+        return _quote_data(doc, line, role)
     if role == Qt.ItemDataRole.CheckStateRole:
         if key == "optional":
             return Qt.CheckState.Checked if line.optional else Qt.CheckState.Unchecked
@@ -151,6 +155,23 @@ def _availability_data(doc: EstimateDocument, stock: LineAvailability | None, ro
         return LOSS_FG if stock.short else _DERIVED_FG if not stock.counted else None
     if role == Qt.ItemDataRole.BackgroundRole:
         return SHORT_BG if stock.short and stock.counted else None
+    return None
+
+
+def _quote_data(doc: EstimateDocument, line: LineRow, role: int) -> Any:
+    """The supplier quote a line's unit cost follows: its number, its terms as the tooltip, red
+    once it has expired (Estimate › Compare supplier quotes… picks another)."""
+    cell = quote_cell(line, doc.quote_items, date.today())
+    if cell is None:
+        return "" if role == Qt.ItemDataRole.DisplayRole else None
+    if role == Qt.ItemDataRole.DisplayRole:
+        return cell.text
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return cell.tooltip
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return LOSS_FG if cell.expired else None
+    if role == Qt.ItemDataRole.BackgroundRole:
+        return SHORT_BG if cell.expired else None
     return None
 
 
@@ -315,6 +336,9 @@ def _line_tooltip(doc: EstimateDocument, line: LineRow, key: str) -> str | None:
         return "Price basis of this line."
     if key == "cost":
         return f"{format_number(priced.units)} units × {format_money(line.unit_cost, currency)}"
+    if key == "unit_cost" and (item := followed_item(line, doc.quote_items)) is not None:
+        return (f"Follows supplier quote {item.quote.label} at {format_number(line.quantity)} {line.unit}; "
+                "type a cost to stop following it.")
     return None
 
 def _choices(doc: EstimateDocument, key: str) -> list[tuple[str, str]] | None:

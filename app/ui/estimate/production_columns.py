@@ -47,12 +47,13 @@ COLUMNS = (
     Column("end_time", "End", width=50),
     Column("paid", "Paid", width=120),
     Column("supplier_id", "Supplier", width=150),
+    Column("quote", "Quote", width=80),  # the supplier quote the unit cost follows (red: expired)
     Column("role_id", "Role", width=110),
     Column("optional", "Optional", width=64),
     Column("alternative", "Alternative", width=110),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional", "paid", "availability"}
+_LINE_EDITABLE = {c.key for c in COLUMNS} - {"cost", "optional", "paid", "availability", "quote"}
 _SECTION_EDITABLE = {"description", "range"}
 COLUMN_COUNT = len(COLUMNS)
 

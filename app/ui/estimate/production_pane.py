@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QHelpEvent
@@ -24,6 +25,7 @@ from app.services.bounds import ESTIMATE_LIMITS
 from app.services.estimate.document import PARAMETER_CHANGES, Change
 from app.services.estimate.pricing import say_out_loud
 from app.services.money import format_money, format_number, format_percent, format_whole_money
+from app.services.supply.line_quotes import expired_sentence
 from app.ui.estimate.delegates import CellMessage, ChoiceDelegate
 from app.ui.estimate.editor import EstimateEditor
 from app.ui.estimate.field_edit import FieldEdit
@@ -161,6 +163,9 @@ class ProductionPane(QWidget):
         self.equipment_warning = QLabel(footer)  # "Short: 352 × 500 mm LED panel (…)"
         self.equipment_warning.setObjectName("equipmentShortage")
         self.equipment_warning.setStyleSheet(self.formula_warning.styleSheet())
+        self.quote_warning = QLabel(footer)  # "⚠ Supplier quote SP-2041 expired 11 Feb: Motors"
+        self.quote_warning.setObjectName("supplierQuoteWarning")
+        self.quote_warning.setStyleSheet(self.formula_warning.styleSheet())
         for edit in (self.target_edit, self.contingency_edit, self.floor_edit):
             edit.refused.connect(self.field_message.setText)
             edit.textEdited.connect(lambda _text: self.field_message.clear())
@@ -194,6 +199,7 @@ class ProductionPane(QWidget):
         notes.addStretch(1)
         grid.addLayout(notes, 2, 0, 1, 6)
         grid.addWidget(self.equipment_warning, 3, 0, 1, 6)
+        grid.addWidget(self.quote_warning, 4, 0, 1, 6)
         return footer
 
     def refresh_totals(self) -> None:
@@ -239,6 +245,9 @@ class ProductionPane(QWidget):
             self.formula_warning.show()
         else:
             self.formula_warning.hide()
+        expired = expired_sentence(self.doc.lines(), self.doc.quote_items, date.today())
+        self.quote_warning.setText(expired)
+        self.quote_warning.setVisible(bool(expired))
         self.target_edit.refresh()
         self.contingency_edit.refresh()
         self.floor_edit.refresh()
