@@ -4,23 +4,29 @@ PostgreSQL where storage is involved."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
 from app.models.enums import LineKind, OrderKind, OrderStatus, ProjectStatus
 from app.services.estimate.document import EstimateDocument
+from app.services.excel.order_sheet import export_orders
 from app.services.lookups import SupplierInfo
-from app.services.storage.database import Database
+from app.services.storage.database import Database, open_database
 from app.services.storage.versioned import EditConflict
 from app.services.supply import order_status
+from app.services.supply.order_content import COLUMNS, order_contents
 from app.services.supply.orders import (
     ORDER_LINE_T,
     ORDER_T,
+    Prepared,
     load_orders,
     order_changes,
     plan_orders,
@@ -30,6 +36,7 @@ from app.services.supply.orders import (
 from app.services.supply.quote_items import QuoteInfo, QuoteItemInfo
 from app.services.supply.timing import Timing
 from app.services.values import InputError
+from app.ui.supply.order_pdf import order_html
 from tests.orders_scene import LOAD_IN, TODAY, VENUE, OrdersScene, make_scene
 
 D = Decimal
@@ -206,3 +213,64 @@ def test_an_order_takes_its_lines_earliest_timing_quote_item_first() -> None:
     assert (order.need_by, order.order_by) == (date(2027, 3, 6), date(2027, 2, 26))
     (order,) = plan_orders([following], {item.id: item}, {sky.id: sky}, None)
     assert (order.need_by, order.order_by) == (None, None)
+
+
+def test_two_preparing_at_once_make_one_set_of_orders(any_db: Database, db_target: str) -> None:
+    """Two Tandems press Prepare orders together: the second reads the first's drafts (the server's
+    lock, SQLite's one writer), so there is one order per supplier and kind, numbered once."""
+    scene = make_scene(any_db)
+    other = open_database(db_target)
+    start = threading.Barrier(2)
+    done: list[Prepared] = []
+
+    def prepare(db: Database) -> None:
+        start.wait()
+        done.append(prepare_orders(db, scene.project_id, today=TODAY))
+
+    try:
+        threads = [threading.Thread(target=prepare, args=(db,)) for db in (any_db, other)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        other.close()
+    assert sorted(len(d.made) for d in done) == [0, 4]
+    assert [o.number for o in load_orders(any_db, scene.project_id)] == [
+        "PO-2027-0001",
+        "PO-2027-0002",
+        "PO-2027-0003",
+        "PO-2027-0004",
+    ]
+
+
+def test_the_exports_say_the_suppliers_cost_never_the_price(empty_db: Database, tmp_path: Path) -> None:
+    """The Excel sheet and the PDF's text of an order: its heading, lines and total at cost; none
+    of the client prices (40 % markup: 1,428.00 and 504.00 for the sub-rental lines)."""
+    scene = make_scene(empty_db)
+    prepare_orders(empty_db, scene.project_id, today=TODAY)
+    order = load_orders(empty_db, scene.project_id)[2]
+    (content,) = order_contents(empty_db, [order])
+    assert content.title == "Sub-rental order PO-2027-0003"
+    assert dict(content.rows) == {
+        "To": "SkyPoint Rigging",
+        "Project": "Vantage booth (Factory client)",
+        "Deliver to": VENUE,
+        "Needed by": "Mon 8 Mar 2027",
+        "Order by": "Fri 26 Feb 2027",
+        "Status": "Draft",
+    }
+    path = export_orders(empty_db, [order], tmp_path / "orders.xlsx")
+    sheet = openpyxl.load_workbook(path)["PO-2027-0003"]
+    rows = [[v for v in row if v is not None] for row in sheet.iter_rows(values_only=True)]
+    header = rows.index(list(COLUMNS))
+    assert rows[header + 1 : header + 4] == [
+        ["Motors", 8, "ea", 3, 42.5, 1020],
+        ["Truss towers (chosen)", 2, "ea", 3, 60, 360],
+        ["Total", f"=SUM(F{header + 2}:F{header + 3})"],
+    ]
+    text = order_html(content)
+    assert "1,020.00" in text and "360.00" in text and "1,380.00" in text
+    everything = " ".join(str(v) for row in rows for v in row) + text
+    for price in ("1428", "1,428.00", "504", "1,932.00", "Client:"):
+        assert price not in everything

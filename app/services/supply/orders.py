@@ -17,8 +17,9 @@ the PM sees an order out of date. Everything is written in one transaction, and
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -350,17 +351,14 @@ class Prepared:
         )
 
 
-def _next_numbers(conn: Connection, year: int) -> Iterable[str]:
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
+def _next_numbers(conn: Connection, year: int) -> Iterator[str]:
+    """PO-{year}-{seq:04} from one past the highest of the year, read now."""
     prefix = f"PO-{year}-"
     taken = conn.execute(
         select(ORDER_T.c.number).where(ORDER_T.c.number.like(prefix + "%"), ORDER_T.c.deleted_at.is_(None))
     ).scalars()
     seq = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0)
-    while True:
-        seq += 1
-        yield f"{prefix}{seq:04}"
+    return (f"{prefix}{n:04}" for n in itertools.count(seq + 1))
 
 
 def _line_rows(order_id: uuid.UUID, lines: Sequence[OrderLine]) -> list[dict[str, Any]]:
@@ -391,6 +389,9 @@ def prepare_orders(db: Database, project_id: uuid.UUID, *, today: date | None = 
     year = (today or date.today()).year
     done = Prepared()
     with db.write() as conn:
+        if conn.dialect.name == "postgresql":  # SQLite's write is one at a time already
+            # Two preparing at once on a server: the second reads the first's orders and numbers.
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_KEY})")
         existing = _orders(conn, ORDER_T.c.project_id == project_id)
         drafts = {o.key: o for o in existing if o.status is OrderStatus.DRAFT}
         placed = {o.key for o in existing if o.status is not OrderStatus.DRAFT}
