@@ -222,10 +222,14 @@ def test_two_preparing_at_once_make_one_set_of_orders(any_db: Database, db_targe
     other = open_database(db_target)
     start = threading.Barrier(2)
     done: list[Prepared] = []
+    failed: list[BaseException] = []
 
     def prepare(db: Database) -> None:
-        start.wait()
-        done.append(prepare_orders(db, scene.project_id, today=TODAY))
+        try:
+            start.wait(timeout=30)
+            done.append(prepare_orders(db, scene.project_id, today=TODAY))
+        except BaseException as error:  # said by the test, not lost in the thread
+            failed.append(error)
 
     try:
         threads = [threading.Thread(target=prepare, args=(db,)) for db in (any_db, other)]
@@ -235,6 +239,7 @@ def test_two_preparing_at_once_make_one_set_of_orders(any_db: Database, db_targe
             thread.join()
     finally:
         other.close()
+    assert failed == []
     assert sorted(len(d.made) for d in done) == [0, 4]
     assert [o.number for o in load_orders(any_db, scene.project_id)] == [
         "PO-2027-0001",

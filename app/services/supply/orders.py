@@ -250,14 +250,6 @@ def load_orders(db: Database, project_id: uuid.UUID) -> list[Order]:
         return _orders(conn, ORDER_T.c.project_id == project_id)
 
 
-def load_order(db: Database, order_id: uuid.UUID) -> Order:
-    with db.read() as conn:
-        found = _orders(conn, ORDER_T.c.id == order_id)
-    if not found:
-        raise InputError("That order no longer exists.")
-    return found[0]
-
-
 # -- what changed since it was sent --------------------------------------------------------------------
 
 
