@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication
 
 from app.models.enums import OrderStatus
 from app.services.estimate.document import EstimateDocument
@@ -66,7 +67,7 @@ def test_prepare_send_out_of_date_undo_and_export(
     EstimateDocument(demo_db, scene.estimate_id).set_line_fields(
         scene.lines["Motors"], {"quantity": Decimal(10)}
     )
-    win.project_actions.orders.reload()
+    QApplication.sendEvent(dialog, QEvent(QEvent.Type.WindowActivate))  # back in the dialog: it reads again
     row = _row(dialog, motors.number)
     assert dialog.orders.index(row, 7).data() == OUT_OF_DATE
     assert dialog.orders.index(row, 7).data(Qt.ItemDataRole.ToolTipRole) == "Motors: quantity 8 → 10"

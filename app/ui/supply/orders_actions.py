@@ -46,6 +46,7 @@ class OrdersActions(ShellActions):
         self.dialog: OrdersDialog | None = None
         self.project_id: uuid.UUID | None = None  # the dialog's
         self.running: ProgressRun | None = None
+        self.read_at = -1  # the change counter when the dialog last read (a read compares an estimate)
         self.paths = ExportPaths(self.dialogs, shell.settings)
         self.orders_action = window_action(
             self.window,
@@ -83,7 +84,7 @@ class OrdersActions(ShellActions):
             self.dialog.moveRequested.connect(self.move)
             self.dialog.excelRequested.connect(self.export_excel)
             self.dialog.pdfRequested.connect(self.export_pdf)
-            self.dialog.activated.connect(self.reload)
+            self.dialog.activated.connect(self._reload_if_changed)
         self.project_id = project_id
         if self.dialog.isVisible():  # behind others: to the front (a new one is shown on top)
             self.dialog.raise_()
@@ -91,12 +92,22 @@ class OrdersActions(ShellActions):
         self.dialog.activateWindow()
         self.reload()
 
+    def _reload_if_changed(self) -> None:
+        """Back in the dialog: read again only if anything was saved since (an edit of the estimate)."""
+        db = self.shell.db
+        try:
+            if db is not None and db.read_counter() != self.read_at:
+                self.reload()
+        except EDIT_ERRORS as error:
+            self.shell.statusBar().showMessage(str(error), 8000)
+
     def reload(self) -> None:
         """The dialog shows what is stored now (after a step, its undo, another user's change)."""
         db, dialog, project_id = self.shell.db, self.dialog, self.project_id
         if db is None or dialog is None or project_id is None or not dialog.isVisible():
             return
         try:
+            self.read_at = db.read_counter()
             orders = load_orders(db, project_id)
             changes = order_changes(db, project_id, orders)
             with db.read() as conn:
@@ -172,7 +183,7 @@ class OrdersActions(ShellActions):
     def export_excel(self) -> None:
         if self.dialog is None or self.shell.db is None or self.project_id is None:
             return
-        orders = list(self.dialog.orders._rows)
+        orders = self.dialog.orders.rows()
         if not orders:
             return
         path = self.paths.ask(
