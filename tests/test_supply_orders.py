@@ -37,6 +37,7 @@ from app.services.supply.quote_items import QuoteInfo, QuoteItemInfo
 from app.services.supply.timing import Timing
 from app.services.values import InputError
 from app.ui.supply.order_pdf import order_html
+from tests.factories import PROJECT_T
 from tests.orders_scene import LOAD_IN, TODAY, VENUE, OrdersScene, make_scene
 
 D = Decimal
@@ -279,3 +280,21 @@ def test_the_exports_say_the_suppliers_cost_never_the_price(empty_db: Database, 
     everything = " ".join(str(v) for row in rows for v in row) + text
     for price in ("1428", "1,428.00", "504", "1,932.00", "Client:"):
         assert price not in everything
+
+
+def test_a_moved_load_in_and_venue_put_a_sent_order_out_of_date(empty_db: Database) -> None:
+    """Load-in moved to Sunday 7 March: Brightline works weekdays only, so its need-by is the
+    Friday before, 5 March; the venue moved too."""
+    scene = make_scene(empty_db)
+    prepare_orders(empty_db, scene.project_id, today=TODAY)
+    order = load_orders(empty_db, scene.project_id)[0]
+    order_status.move_order(empty_db, order.id, order.version, OS.SENT)
+    with empty_db.write() as conn:
+        conn.execute(
+            PROJECT_T.update()
+            .where(PROJECT_T.c.id == scene.project_id)
+            .values(start_date=date(2027, 3, 7), venue="Hall 5")
+        )
+    assert order_changes(empty_db, scene.project_id) == {
+        order.id: ["need by 8 Mar 2027 → 5 Mar 2027", f"delivery address: {VENUE} → Hall 5"]
+    }
