@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QPoint, QSettings, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSettings,
+    Qt,
+)
+from PySide6.QtGui import QAction, QBrush, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -21,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 ERROR_STYLE = "QLabel { color: #b91c1c; }"
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
 
 def error_label(object_name: str, parent: QWidget | None = None) -> QLabel:
@@ -46,6 +55,65 @@ def record_table(model: QAbstractItemModel, object_name: str, stretch_column: in
     table.horizontalHeader().setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
     table.verticalHeader().hide()
     return table
+
+
+class RowsModel(QAbstractTableModel):
+    """Read-only rows under ``headers``, each shown as ``cells(row)``; ``right`` columns are figures;
+    ``flag(row)`` is the row's tooltip, and a row with one has its ``flag_column`` in ``flag_brush``."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        cells: Callable[[Any], Sequence[str]],
+        right: set[int],
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self.headers, self.cells, self.right = tuple(headers), cells, right
+        self.flag: Callable[[Any], str] = lambda _row: ""
+        self.flag_column = -1
+        self.flag_brush: QBrush | None = None
+        self._rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Any:
+        return self._rows[row]
+
+    def rows(self) -> list[Any]:
+        return list(self._rows)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section] if 0 <= section < len(self.headers) else None
+        return None
+
+    def data(
+        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row, column = self._rows[index.row()], index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cells(row)[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in self.right:
+            return RIGHT
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.flag(row) or None
+        if role == Qt.ItemDataRole.BackgroundRole and column == self.flag_column and self.flag(row):
+            return self.flag_brush
+        return None
 
 
 def redo_shortcuts(platform: Sequence[QKeySequence] | None = None) -> list[QKeySequence]:

@@ -6,66 +6,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.services.equipment.shortages import Shortage
 from app.services.projects.dates import format_day
 from app.ui.crew.staffing_model import SHORT
-from app.ui.widgets import record_table
+from app.ui.widgets import RowsModel, record_table
 
 HEADERS = ("Item", "Project", "Days", "Short by", "Held")
 _SHORT_BY = 3
 _NOTHING_SHORT = "Nothing is short: the stock covers every job's equipment over its days."
 
 
-class ShortagesModel(QAbstractTableModel):
+def _cells(shortage: Shortage) -> tuple[Any, ...]:
+    days = format_day(shortage.first)
+    if shortage.last != shortage.first:
+        days += f" – {format_day(shortage.last)}"
+    return (shortage.item_name, shortage.project_name, days, shortage.short, shortage.hold)
+
+
+class ShortagesModel(RowsModel):
     """One row per item a job is short of; the explanation as the row's tooltip."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Shortage] = []
+        super().__init__(HEADERS, _cells, {_SHORT_BY}, parent)
+        self.flag = lambda shortage: shortage.availability.explain()
+        self.flag_column, self.flag_brush = _SHORT_BY, QBrush(SHORT)
 
     def set_shortages(self, shortages: list[Shortage]) -> None:
-        self.beginResetModel()
-        self._rows = list(shortages)
-        self.endResetModel()
+        self.set_rows(shortages)
 
     def shortage(self, row: int) -> Shortage:
-        return self._rows[row]
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return None
-
-    def data(
-        self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        shortage, column = self._rows[index.row()], index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            days = format_day(shortage.first)
-            if shortage.last != shortage.first:
-                days += f" – {format_day(shortage.last)}"
-            return (shortage.item_name, shortage.project_name, days, shortage.short, shortage.hold)[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return shortage.availability.explain()
-        if role == Qt.ItemDataRole.BackgroundRole and column == _SHORT_BY:
-            return QBrush(SHORT)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == _SHORT_BY:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return self.row_at(row)  # type: ignore[no-any-return]
 
 
 class ShortagesDialog(QDialog):

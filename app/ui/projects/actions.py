@@ -20,6 +20,7 @@ from app.ui.projects.client_dialog import ClientDialog
 from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
 from app.ui.shell import Shell, ShellActions
+from app.ui.supply.orders_actions import OrdersActions
 from app.ui.widgets import window_action
 
 S = ProjectStatus
@@ -62,6 +63,8 @@ class ProjectActions(ShellActions):
             self.status_actions[target] = window_action(
                 window, VERBS[target], name, lambda _checked=False, t=target: self.move(t)
             )
+        # Project › Orders… and Prepare orders: their steps on this stack too.
+        self.orders = OrdersActions(shell, self.undo_stack, self.current_project)
         shell.navigator.projectActivated.connect(self.show_details)
         shell.navigator.clientActivated.connect(self.show_client)
         shell.navigator.view.selectionModel().currentChanged.connect(lambda *_: self.update_enabled())
@@ -74,7 +77,7 @@ class ProjectActions(ShellActions):
     @property
     def actions(self) -> list[QAction | None]:
         """The Project menu, in order."""
-        return [self.details_action, None, *self.status_actions.values()]
+        return [self.details_action, None, *self.status_actions.values(), None, *self.orders.actions]
 
     # -- which project ---------------------------------------------------------------------------
 
@@ -99,6 +102,7 @@ class ProjectActions(ShellActions):
                 allowed = ()
         for target, action in self.status_actions.items():
             action.setEnabled(target in allowed)
+        self.orders.update_enabled(project is not None)
 
     # -- dialogs ---------------------------------------------------------------------------------
 
@@ -150,6 +154,7 @@ class ProjectActions(ShellActions):
         """Another user's change: every open dialog shows what is stored now."""
         for dialog in self.open_dialogs():
             dialog.reload()
+        self.orders.reload()
         self.update_enabled()
 
     def close_dialogs(self) -> None:
@@ -159,6 +164,7 @@ class ProjectActions(ShellActions):
                 dialog.deleteLater()
         self.project_dialogs.clear()
         self.client_dialogs.clear()
+        self.orders.close_dialog()
         self.undo_stack.clear()
 
     # -- status ----------------------------------------------------------------------------------

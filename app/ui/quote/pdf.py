@@ -52,7 +52,7 @@ Progress = Callable[[str, int, int], bool]
 _LOGO = QUrl("tandem:logo")
 _MARGINS_MM = QMarginsF(15, 14, 15, 14)
 _LETTER = {"USD", "CAD"}  # companies quoting in these print on Letter, the others on A4
-_STYLE = """
+STYLE = """
 body { font-family: 'DejaVu Sans', 'Helvetica', 'Arial', sans-serif; font-size: 9pt; color: #111827; }
 .title { font-size: 16pt; font-weight: bold; }
 .subtitle { font-size: 12pt; font-weight: bold; color: #0e7490; }
@@ -184,11 +184,16 @@ class _Html:
         if c.terms:
             p.append("<p class='label'>Terms</p>")
             p += [f"<p class='note'>{_e(paragraph)}</p>" for paragraph in c.terms]
-        return f"<html><head><style>{_STYLE}</style></head><body>{''.join(p)}</body></html>"
+        return f"<html><head><style>{STYLE}</style></head><body>{''.join(p)}</body></html>"
 
 
 def page_layout(content: QuoteContent) -> QPageLayout:
-    size = QPageSize.PageSizeId.Letter if content.currency in _LETTER else QPageSize.PageSizeId.A4
+    return currency_page(content.currency)
+
+
+def currency_page(currency: str) -> QPageLayout:
+    """Portrait Letter for a company quoting in USD or CAD, else A4, the quote's margins."""
+    size = QPageSize.PageSizeId.Letter if currency in _LETTER else QPageSize.PageSizeId.A4
     return QPageLayout(
         QPageSize(size), QPageLayout.Orientation.Portrait, _MARGINS_MM, QPageLayout.Unit.Millimeter
     )
@@ -199,21 +204,45 @@ def render_quote(content: QuoteContent, device: QPagedPaintDevice, progress: Pro
     logo = QImage.fromData(content.heading.logo) if content.heading.logo else None
     if logo is not None and (logo.isNull() or not logo.width() or not logo.height()):
         logo = None  # a stored logo that cannot be read is left out, as in the workbook
+    top = content.heading
+    return render_html(
+        _Html(content).build(logo),
+        f"{top.company} — {top.label}",
+        device,
+        logo,
+        progress,
+        "Rendering the quote…",
+    )
+
+
+def render_html(
+    text: str,
+    heading: str,
+    device: QPagedPaintDevice,
+    logo: QImage | None = None,
+    progress: Progress | None = None,
+    step: str = "Rendering…",
+) -> int:
+    """Paint a rich-text document onto ``device`` page by page, each page headed with ``heading``
+    and numbered *Page n of N* (the quote's layout; an order to a supplier uses it too); the page
+    count. ``logo`` is the image ``tandem:logo`` names in the text."""
     painter = QPainter()
     if not painter.begin(device):
         raise ExportError("Cannot start the PDF or the printer (is the file or the printer available?).")
     try:
-        return _paint(content, device, painter, logo, progress)
+        return _paint(text, heading, device, painter, logo, progress, step)
     finally:
         painter.end()
 
 
 def _paint(
-    content: QuoteContent,
+    text: str,
+    heading: str,
     device: QPagedPaintDevice,
     painter: QPainter,
     logo: QImage | None,
     progress: Progress | None,
+    step: str,
 ) -> int:
     dpi = device.resolution() if isinstance(device, QPdfWriter) else device.logicalDpiY()
     page = device.pageLayout().paintRectPixels(dpi)
@@ -226,14 +255,13 @@ def _paint(
     doc.documentLayout().setPaintDevice(device)
     if logo is not None:
         doc.addResource(QTextDocument.ResourceType.ImageResource, _LOGO, logo)
-    doc.setHtml(_Html(content).build(logo))
+    doc.setHtml(text)
     doc.setDocumentMargin(0)
     body = height - 2 * band
     doc.setPageSize(QSizeF(width, body))
     pages = doc.pageCount()
-    top = content.heading
     for number in range(pages):
-        if progress is not None and progress("Rendering the quote…", number, pages) is False:
+        if progress is not None and progress(step, number, pages) is False:
             raise ExportCancelled("Export cancelled; nothing was written.")
         if number:
             device.newPage()
@@ -250,7 +278,7 @@ def _paint(
         painter.drawText(
             QRectF(0, 0, width, band * 0.7),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
-            f"{top.company} — {top.label}",
+            heading,
         )
         painter.drawText(
             QRectF(0, height - band * 0.7, width, band * 0.7),
@@ -263,16 +291,29 @@ def _paint(
 def write_pdf(content: QuoteContent, path: Path, progress: Progress | None = None) -> int:
     """The quote as a PDF file at ``path``, through a temporary file (a failed or cancelled write
     leaves no half file and keeps an older one); the page count."""
+    return write_paged_pdf(
+        path,
+        page_layout(content),
+        f"{content.heading.label} — {content.project}",
+        content.heading.company or "Tandem",
+        lambda writer: render_quote(content, writer, progress),
+    )
+
+
+def write_paged_pdf(
+    path: Path, layout: QPageLayout, title: str, creator: str, render: Callable[[QPdfWriter], int]
+) -> int:
+    """A PDF at ``path`` that ``render`` paints (the page count it returns), through a temporary file."""
     pages = 0
 
     def write(temp: Path) -> None:
         nonlocal pages
         writer = QPdfWriter(str(temp))
-        writer.setPageLayout(page_layout(content))
+        writer.setPageLayout(layout)
         writer.setResolution(300)
-        writer.setTitle(f"{content.heading.label} — {content.project}")
-        writer.setCreator(content.heading.company or "Tandem")
-        pages = render_quote(content, writer, progress)
+        writer.setTitle(title)
+        writer.setCreator(creator)
+        pages = render(writer)
         del writer  # the file is complete once the writer is gone
 
     save_through_temp(path, write)
