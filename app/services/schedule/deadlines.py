@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
 
@@ -150,6 +150,15 @@ class DeadlineList:
                 continue
             buckets[group].append(row)
         return [(g, buckets[g]) for g in GROUPS if buckets[g]]
+
+    def mark(self, row_id: uuid.UUID, done: bool, version: int) -> bool:
+        """A milestone ticked done (or opened again) here: its row says so until the list is read
+        again (which leaves a done one out). False when the list does not hold it."""
+        for i, row in enumerate(self.rows):
+            if row.row_id == row_id:
+                self.rows[i] = replace(row, done=done, version=version)
+                return True
+        return False
 
     def overdue(self) -> int:
         """How many open deadlines are overdue (what the status bar says)."""
