@@ -45,7 +45,7 @@ def open_deadlines(qtbot: Any, win: MainWindow) -> DeadlinesPanel:
     win.navigator.view.setFocus()
     qtbot.keyClick(win.navigator.view, Qt.Key.Key_D, CTRL_ALT)
     panel = win.deadlines.panel
-    qtbot.waitUntil(lambda: panel.view.isVisible())
+    qtbot.waitUntil(lambda: panel.is_loaded() and panel.view.isVisible())  # read off the GUI thread
     qtbot.waitExposed(panel.view)
     return panel
 

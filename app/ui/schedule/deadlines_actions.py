@@ -97,14 +97,11 @@ class DeadlinesActions(ShellActions):
         self._take_undo()
 
     def refresh(self) -> None:
-        """Read the deadlines again (the count in the status bar too); a failed read is said."""
-        try:
-            if self.panel.db is not self.shell.db:
-                self.panel.set_database(self.shell.db)  # another database: its list, no old steps
-            else:
-                self.panel.refresh()
-        except StorageError as error:
-            self.shell.statusBar().showMessage(f"Could not read the deadlines: {error}", 8000)
+        """Read the deadlines again (the count in the status bar too), off the GUI thread."""
+        if self.panel.db is not self.shell.db:
+            self.panel.set_database(self.shell.db)  # another database: its list, no old steps
+        else:
+            self.panel.refresh()
 
     def _after_step(self, _index: int) -> None:
         # Its own ticks are shown as made; any other step may move a deadline.

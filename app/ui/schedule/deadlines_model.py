@@ -9,6 +9,7 @@ through) until the list is read again.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -45,25 +46,27 @@ class DeadlinesTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.entries: list[Group | Deadline] = []
         self.counts: dict[Group, int] = {}
+        self.headers: list[int] = []  # the rows that are group headers
 
     def set_groups(self, groups: list[tuple[Group, list[Deadline]]]) -> None:
         self.beginResetModel()
         self.entries = []
         self.counts = {}
+        self.headers: list[int] = []
         for group, rows in groups:
+            self.headers.append(len(self.entries))
             self.entries.append(group)
             self.entries.extend(rows)
             self.counts[group] = len(rows)
         self.endResetModel()
 
     def header_rows(self) -> list[int]:
-        return [i for i, e in enumerate(self.entries) if isinstance(e, Group)]
+        return list(self.headers)
 
     def group_of_row(self, row: int) -> Group | None:
-        for entry in reversed(self.entries[: row + 1]):
-            if isinstance(entry, Group):
-                return entry
-        return None
+        at = bisect_right(self.headers, row) - 1
+        entry = self.entries[self.headers[at]] if at >= 0 else None
+        return entry if isinstance(entry, Group) else None
 
     def row_of(self, deadline_id: Any) -> int:
         return next(

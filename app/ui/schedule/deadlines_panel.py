@@ -1,8 +1,9 @@
 """The deadlines list's panel: filters above the table of groups, a Done tick that Edit › Undo takes back.
 
 Every filter change walks the rows read once (:class:`~app.services.schedule.deadlines.DeadlineList`)
-and resets the model; reading the database again is :meth:`DeadlinesPanel.refresh`, which the
-window's actions call after a step and when others' changes are shown. The filters the user set
+and resets the model; reading the database again is :meth:`DeadlinesPanel.refresh` (on the thread
+pool: a big company's list takes a second to read), which the window's actions call after a step
+and when others' changes are shown. The filters the user set
 survive a refresh (a project or person that left the list falls back to "all").
 """
 
@@ -32,6 +33,7 @@ from app.services.schedule.deadlines import Deadline, DeadlineList, Filter, coun
 from app.services.storage.database import Database
 from app.ui.field_table import EDIT_ERRORS, CallCommand
 from app.ui.schedule.deadlines_model import COLUMNS, DEADLINE_ROLE, DeadlinesTableModel
+from app.ui.tasks import run_task
 
 
 class DeadlinesPanel(QWidget):
@@ -47,6 +49,7 @@ class DeadlinesPanel(QWidget):
         self.today: Callable[[], date] = date.today
         self.listing = DeadlineList([], date.today())
         self.undo_stack = QUndoStack(self)
+        self._reading = self._again = False
         self.model = DeadlinesTableModel(self)
         self.model.doneRequested.connect(self._on_done_requested)
         self.text_filter = QLineEdit(self)
@@ -113,13 +116,46 @@ class DeadlinesPanel(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        """Read every deadline again (StorageError when the read fails: nothing shown changes)."""
-        if self.db is None:
-            self.listing = DeadlineList([], self.today())
-        else:
-            self.listing = load_deadlines(self.db, self.today())
+        """Read every deadline again, off the GUI thread (40,000 rows take a second); the list and
+        the count follow when the read is in. Asked again meanwhile: read once more after it."""
+        db = self.db
+        if db is None:
+            self._show(DeadlineList([], self.today()))
+            return
+        if self._reading:
+            self._again = True
+            return
+        self._reading, self._again = True, False
+        today = self.today()
+        run_task(
+            lambda _progress: load_deadlines(db, today),
+            lambda listing: self._on_read(db, listing),
+            self._on_read_failed,
+            self,
+        )
+
+    def is_loaded(self) -> bool:
+        """No read under way (what tests wait for)."""
+        return not self._reading
+
+    def _on_read(self, db: Database, listing: DeadlineList) -> None:
+        self._reading = False
+        if self._again or db is not self.db:  # asked again meanwhile, or another database: read anew
+            self.refresh()
+            return
+        self._show(listing)
+
+    def _on_read_failed(self, message: str) -> None:
+        self._reading = False
+        self.problem.emit(f"Could not read the deadlines: {message}")
+        if self._again:
+            self.refresh()
+
+    def _show(self, listing: DeadlineList) -> None:
+        self.listing = listing
         self._fill_choices()
         self.apply_filter()
+        self.overdueChanged.emit(listing.overdue())
 
     def _fill_choices(self) -> None:
         owners: list[tuple[str, str]] = [
@@ -157,7 +193,6 @@ class DeadlinesPanel(QWidget):
             self.view.setSpan(row, 0, 1, len(COLUMNS))
         shown, total = counted(groups), len(self.listing.rows)
         self.summary.setText(f"{shown} of {total} deadlines" if shown != total else f"{total} deadlines")
-        self.overdueChanged.emit(self.listing.overdue())
 
     # -- the Done tick --------------------------------------------------------------------------
 
