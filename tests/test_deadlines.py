@@ -146,3 +146,42 @@ def test_done_is_a_version_checked_write_and_leaves_the_list(any_db: Database, s
         stored = conn.execute(select(MILESTONE_T).where(MILESTONE_T.c.id == row.row_id)).one()
     assert (stored.done, stored.done_at) == (False, None)
     assert load_deadlines(any_db, TODAY).overdue() == 2
+
+
+def test_typing_on_narrows_to_what_a_fresh_filter_keeps(any_db: Database, scene: DeadlinesScene) -> None:
+    listing = load_deadlines(any_db, TODAY)
+    fresh = load_deadlines(any_db, TODAY)
+    for typed in ("s", "sh", "sho", "show", "sh", "", "i", "in", "inv o", "in"):  # on, back, on again
+        spec = Filter(owner="PM", text=typed)
+        assert listing.filtered(spec) == fresh.filtered(spec), typed
+        fresh = load_deadlines(any_db, TODAY)  # never filtered before: no earlier keystroke to narrow
+    assert names(listing.filtered(Filter(owner="PM", text="inv o"))) == [
+        (G.OVERDUE, ["Spring gala/Deposit invoice"])
+    ]
+
+
+def test_a_projects_timeline_shows_its_milestones_by_day_then_its_orders(
+    any_db: Database, scene: DeadlinesScene
+) -> None:
+    from app.services.schedule.project_timeline import load_project_schedule
+
+    schedule = load_project_schedule(any_db, scene.projects["Vantage booth"])
+    assert (schedule.load_in, schedule.strike) == (MARCH(8), MARCH(13))
+    assert [(i.label, i.first, i.done) for i in schedule.items if not i.order] == [
+        ("Design approval", date(2027, 2, 22), False),
+        ("Advance freight", date(2027, 2, 26), False),
+        ("Venue walk", MARCH(1), True),  # done: on the chart, ticked
+        ("Ship", MARCH(7), False),
+        ("Load-in", MARCH(8), False),
+        ("Show open", MARCH(10), False),
+        ("Strike", MARCH(13), False),
+        ("Invoice", MARCH(15), False),
+        ("Rigging plot", None, False),
+    ]
+    orders = [(i.label, i.first, i.last, i.done) for i in schedule.items if i.order]
+    assert orders == [
+        ("Order PO-2027-0002 · Skyline Rigging (purchase) — sent", MARCH(1), MARCH(1), True),
+        ("Order PO-2027-0001 · Skyline Rigging (sub-rental) — draft", MARCH(4), MARCH(8), False),
+        ("Order PO-2027-0003 · Skyline Rigging (purchase) — draft", None, None, False),
+    ]
+    assert schedule.span() == (date(2027, 2, 22), MARCH(15))

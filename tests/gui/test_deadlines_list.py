@@ -174,4 +174,6 @@ def test_the_count_follows_others_changes_and_a_double_click_opens_the_project(
         "Deposit invoice",
         "Design approval",
     ]
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]  # drawn bottom up
+    assert labels == ["Design approval", "Deposit invoice"]  # undated, then fixed 2 March: by day
     chart.close()

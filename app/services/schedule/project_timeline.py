@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.models.enums import MilestoneKind
+from app.models.enums import MilestoneKind, OrderStatus
 from app.services.schedule.deadlines import MILESTONE_T, ORDER_T, PROJECT_T, SUPPLIER_T, order_name
 from app.services.schedule.due import due
 from app.services.storage.database import Database
@@ -49,7 +49,7 @@ class ProjectSchedule:
 
 
 def load_project_schedule(db: Database, project_id: uuid.UUID) -> ProjectSchedule:
-    """The project's days, milestones (in position order) and orders (by order-by)."""
+    """The project's days, its milestones by day (undated last), then its orders by order-by."""
     with db.read() as conn:
         project = conn.execute(
             select(PROJECT_T).where(PROJECT_T.c.id == project_id, PROJECT_T.c.deleted_at.is_(None))
@@ -84,10 +84,11 @@ def load_project_schedule(db: Database, project_id: uuid.UUID) -> ProjectSchedul
                 "PM",
                 first,
                 o.need_by or first,
-                o.status != "draft",
+                o.status != OrderStatus.DRAFT.value,
                 True,
             )
         )
+    items.sort(key=lambda i: (i.order, i.first or date.max, i.last or date.max))  # by day, orders below
     return ProjectSchedule(
         project.name,
         project.start_date,

@@ -8,6 +8,7 @@ Drawn on the GUI thread, as the capacity view is: one project's few dozen marks 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -76,8 +77,8 @@ def draw_schedule(figure: Any, schedule: ProjectSchedule, today: date) -> None:
     axes.set_ylim(-0.8, len(items) + 0.2)
     axes.set_xlim(date2num(start), date2num(end + timedelta(days=1)))
     if start <= today <= end:
-        axes.axvline(date2num(today), color=TODAY_RED, linestyle="--", linewidth=1, zorder=4)
-        axes.text(date2num(today), -0.75, " today", color=TODAY_RED, fontsize=8)
+        axes.axvline(date2num(today) + 0.5, color=TODAY_RED, linestyle="--", linewidth=1, zorder=4)
+        axes.text(date2num(today) + 0.5, -0.75, " today", color=TODAY_RED, fontsize=8)
     axes.xaxis.set_major_formatter(DateFormatter("%d %b"))
     axes.grid(axis="x", color="#dddddd", linewidth=0.5)
     axes.set_axisbelow(True)
@@ -88,7 +89,13 @@ def draw_schedule(figure: Any, schedule: ProjectSchedule, today: date) -> None:
 class ProjectTimelineDialog(QDialog):
     """The chart of one project, drawn again on :meth:`refresh`."""
 
-    def __init__(self, db: Database, project_id: uuid.UUID, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        project_id: uuid.UUID,
+        parent: QWidget | None = None,
+        today: Callable[[], date] = date.today,
+    ) -> None:
         super().__init__(parent)
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
@@ -96,6 +103,7 @@ class ProjectTimelineDialog(QDialog):
         self.setObjectName("projectTimelineDialog")
         self.db = db
         self.project_id = project_id
+        self.today = today  # the day the red line marks (fixed in tests and screenshots)
         self.resize(1000, 560)
         self.figure = Figure(figsize=(10, 5.5))
         self.canvas = FigureCanvasQTAgg(self.figure)
@@ -117,5 +125,5 @@ class ProjectTimelineDialog(QDialog):
         """Read the project again and redraw (InputError or StorageError: the chart stays)."""
         self.schedule = load_project_schedule(self.db, self.project_id)
         self.setWindowTitle(f"Timeline · {self.schedule.name} — Tandem")
-        draw_schedule(self.figure, self.schedule, date.today())
+        draw_schedule(self.figure, self.schedule, self.today())
         self.canvas.draw_idle()
