@@ -115,6 +115,19 @@ def test_tick_a_deadline_done_with_a_click_and_undo_it(
     win.redo_action.trigger()
     assert stored_done(empty_db, scene, "Spring gala/Deposit invoice")
     assert win.deadlines.overdue_label.text() == "1 overdue"
+    # Someone else edits the booth's design approval meanwhile: the tick says so and writes nothing.
+    with empty_db.write() as conn:
+        conn.execute(
+            update(MILESTONE_T)
+            .where(MILESTONE_T.c.id == scene.milestones["Vantage booth/Design approval"])
+            .values(notes="moved by Sam", version=MILESTONE_T.c.version + 1)
+        )
+    index = panel.model.index(row_of(panel, "Vantage booth/Design approval"), DONE)
+    qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=check_centre(panel.view, index))
+    assert "nothing was saved" in win.statusBar().currentMessage()
+    assert not stored_done(empty_db, scene, "Vantage booth/Design approval")
+    assert index.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
+    assert "Deposit invoice" in win.undo_action.text()  # nothing pushed
     # An order's order-by has no tick: sending the order meets it.
     order_row = row_of(panel, "Vantage booth/Order PO-2027-0001 · Skyline Rigging (sub-rental)")
     assert not panel.model.flags(panel.model.index(order_row, DONE)) & Qt.ItemFlag.ItemIsUserCheckable

@@ -3,10 +3,11 @@
 The list is a place like the equipment timeline (a tab beside the estimate or a window of its
 own). It is read again whenever the navigator reads the directory again (the database opened,
 others' changes shown at the next poll) and after every step taken elsewhere in the window
-(a project's days moved, a milestone edited); the status bar's "3 overdue" follows it, shown
-or not. Its Done ticks are steps on its own stack in the window's undo group: Edit › Undo takes
-them back while the user works in the list. A double click opens the deadline's project: an
-order's in Project › Orders… when the window has it, otherwise the project's details.
+(a project's days moved) and when the window is activated again (back from the milestones
+editor); the status bar's "3 overdue" follows it, shown or not. Its Done ticks are steps on its
+own stack in the window's undo group: Edit › Undo takes them back while the user works in the
+list. A double click opens the deadline's project: an order's in Project › Orders… when the window
+has it, otherwise the project's details.
 """
 
 from __future__ import annotations
@@ -157,7 +158,13 @@ class DeadlinesActions(ShellActions):
         dialog.show()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
+        if (
+            watched is self.window
+            and event.type() == QEvent.Type.WindowActivate
+            and self.shell.db is not None
+        ):
+            self.refresh()  # back from an editor window (Project › Milestones…): what it ticked or moved
+        elif watched is self.window and event.type() == QEvent.Type.Close:
             self.place.close()
             for dialog in self.timelines.values():
                 dialog.close()

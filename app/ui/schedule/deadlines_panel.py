@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -127,11 +128,11 @@ class DeadlinesPanel(QWidget):
             return
         self._reading, self._again = True, False
         today = self.today()
+        # No parent: the read must outlive a window closed while it runs (it then does nothing).
         run_task(
             lambda _progress: load_deadlines(db, today),
             lambda listing: self._on_read(db, listing),
             self._on_read_failed,
-            self,
         )
 
     def is_loaded(self) -> bool:
@@ -139,6 +140,8 @@ class DeadlinesPanel(QWidget):
         return not self._reading
 
     def _on_read(self, db: Database, listing: DeadlineList) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._reading = False
         if self._again or db is not self.db:  # asked again meanwhile, or another database: read anew
             self.refresh()
@@ -146,6 +149,8 @@ class DeadlinesPanel(QWidget):
         self._show(listing)
 
     def _on_read_failed(self, message: str) -> None:
+        if not shiboken6.isValid(self):
+            return
         self._reading = False
         self.problem.emit(f"Could not read the deadlines: {message}")
         if self._again:
