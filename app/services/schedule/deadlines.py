@@ -280,8 +280,8 @@ def _rows(conn: Connection) -> Iterable[Deadline]:
         project = projects.get(raw)
         if project is None:
             continue
-        pid, p_name, client, am, pm, days, p_text = project
-        when = due(anchor, offset, fixed, duration, days)
+        pid, p_name, client, am, pm, anchor_days, p_text = project
+        when = due(anchor, offset, fixed, duration, anchor_days)
         person = am if owner == am_role else pm
         yield Deadline(
             MILESTONE,

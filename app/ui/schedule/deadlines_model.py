@@ -52,7 +52,7 @@ class DeadlinesTableModel(QAbstractTableModel):
         self.beginResetModel()
         self.entries = []
         self.counts = {}
-        self.headers: list[int] = []
+        self.headers = []
         for group, rows in groups:
             self.headers.append(len(self.entries))
             self.entries.append(group)
