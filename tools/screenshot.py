@@ -136,6 +136,8 @@ def main() -> int:
         print(availability_shot(app, db, out))  # its holding projects are not in the pictures above
         _calendar(app, db, out)  # last: its crew scene would change the other pictures
         print(equipment_timeline_shot(db, out))  # after it: without stock it adds the equipment scene
+        for path in deadlines_shots(db, out):  # last: without milestones it adds the deadlines scene
+            print(path)
         window.close()
         db.close()
     return 0
@@ -209,6 +211,49 @@ def equipment_timeline_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-d
     panel.close()
     panel.deleteLater()
     return path
+
+
+def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """View › Deadlines and Project › Timeline… seen on 3 March 2027, from the demo's milestones and
+    orders (else the deadlines scene the tests use); the timeline is the project with most of them."""
+    from collections import Counter
+
+    from PySide6.QtWidgets import QApplication
+    from sqlalchemy import select
+
+    from app.services.schedule.deadlines import MILESTONE_T, load_deadlines
+    from app.ui.schedule.deadlines_panel import DeadlinesPanel
+    from app.ui.schedule.project_timeline import ProjectTimelineDialog
+    from tests.deadlines_scene import TODAY, build_deadlines_scene
+
+    with db.read() as conn:
+        has_milestones = conn.execute(select(MILESTONE_T.c.id).limit(1)).first() is not None
+    if not has_milestones:
+        build_deadlines_scene(db)
+    panel = DeadlinesPanel()
+    panel.resize(1500, 640)
+    panel.today = lambda: TODAY
+    panel.set_database(db)
+    panel.show()
+    while not panel.is_loaded():  # read off the GUI thread
+        QApplication.processEvents()
+    panel.view.setFocus()
+    QApplication.processEvents()
+    made = [out / "deadlines.png"]
+    panel.grab().save(str(made[0]))
+    panel.close()
+    panel.deleteLater()
+    busiest = Counter(r.project_id for r in load_deadlines(db, TODAY).rows).most_common(1)[0][0]
+    dialog = ProjectTimelineDialog(db, busiest, today=lambda: TODAY)
+    dialog.resize(1200, 620)
+    dialog.show()
+    dialog.canvas.draw()
+    QApplication.processEvents()
+    made.append(out / "project-timeline.png")
+    dialog.grab().save(str(made[1]))
+    dialog.close()
+    dialog.deleteLater()
+    return made
 
 
 if __name__ == "__main__":

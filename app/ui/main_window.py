@@ -49,6 +49,7 @@ from app.ui.idle_reload import IdleReload
 from app.ui.navigator import NavigatorPanel
 from app.ui.projects.actions import ProjectActions
 from app.ui.quote.actions import QuoteActions
+from app.ui.schedule.deadlines_actions import DeadlinesActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
 from app.ui.widgets import (
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.equipment_timeline = EquipmentTimelineActions(self)  # View › Equipment timeline (its place)
+        self.deadlines = DeadlinesActions(self)  # View › Deadlines, the overdue count, Project › Timeline…
         install_window_menus(self)
         self.presence_label = status_label(self.statusBar(), "presenceLabel")
         # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.

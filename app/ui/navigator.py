@@ -92,6 +92,7 @@ class NavigatorPanel(QWidget):
     projectActivated = Signal(object)  # uuid of the project whose details to show (double-click)
     clientActivated = Signal(object)  # uuid of the client whose details to show (double-click)
     renameFailed = Signal(str)
+    loaded = Signal()  # the directory was read again (a database opened, others' changes shown)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -171,6 +172,7 @@ class NavigatorPanel(QWidget):
         self.view.expandAll()
         if self.open_estimate_id:
             self.select(self.open_estimate_id)
+        self.loaded.emit()
 
     def first_estimate_ids(self) -> list[uuid.UUID]:
         ids: list[uuid.UUID] = []

@@ -20,6 +20,9 @@ ANCHOR_COLUMNS: Mapping[DateAnchor, str] = {
     DateAnchor.SHOW_END: "show_end_date",
     DateAnchor.STRIKE: "end_date",
 }
+# By the anchor's stored value: the deadlines list asks this for 30,000 milestones at a time.
+_COLUMN_OF = {anchor.value: column for anchor, column in ANCHOR_COLUMNS.items()}
+_FIXED = DateAnchor.FIXED.value
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,17 +33,22 @@ class Due:
     last: date
 
 
-def due(anchor: str, offset_days: int, fixed_date: date | None, duration_days: int,
-        project: Mapping[str, Any] | Any) -> Due | None:
+def due(
+    anchor: str,
+    offset_days: int,
+    fixed_date: date | None,
+    duration_days: int,
+    project: Mapping[str, Any] | Any,
+) -> Due | None:
     """The milestone's days, from ``project``'s days (a mapping or a row with the Project columns).
 
     ``anchor`` empty: ``fixed_date`` (None: undated). Otherwise the anchor day + ``offset_days``
     (negative: before it); a window of ``duration_days`` > 0 ends that many days later.
     """
-    if anchor == DateAnchor.FIXED.value:
+    if anchor == _FIXED:
         start = fixed_date
     else:
-        column = ANCHOR_COLUMNS[DateAnchor(anchor)]
+        column = _COLUMN_OF.get(anchor) or ANCHOR_COLUMNS[DateAnchor(anchor)]  # unknown: ValueError
         day = project.get(column) if isinstance(project, Mapping) else getattr(project, column)
         start = day + timedelta(days=offset_days) if day is not None else None
     if start is None:
