@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import String, Table, func, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
@@ -103,6 +103,13 @@ class RecordKind:
     settle: Callable[[Connection, uuid.UUID], None] | None = None
     # Columns a duplicate leaves empty (a link only one row may hold: a stock item's catalog item).
     not_copied: tuple[str, ...] = ()
+    # Rows its children own (a quote's items' breaks): (table, column naming the child); copied,
+    # deleted and restored with the children.
+    nested: tuple[tuple[Table, str], ...] = ()
+    # What uses the rows it owns keeps it too (a quote whose item a line follows).
+    kept_by_children: bool = False
+    # A copy is named “… (copy)” although names may repeat (a quote's number: unique per supplier).
+    copy_renamed: bool = False
     field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -160,7 +167,8 @@ def _column_keys(kind: RecordKind) -> list[str]:
 def load(db: Database, kind: RecordKind, owner: uuid.UUID | None = None) -> list[RecordRow]:
     """Every live row (of ``owner``, for a kind with one), in the kind's order (names case-insensitively)."""
     table = kind.table
-    order = [func.lower(table.c[k]) if k == kind.name_key else table.c[k] for k in kind.order_by]
+    order = [func.lower(table.c[k]) if k == kind.name_key and isinstance(table.c[k].type, String)
+             else table.c[k] for k in kind.order_by]
     live = select(table).where(table.c.deleted_at.is_(None))
     if kind.owner_key and owner is not None:
         live = live.where(table.c[kind.owner_key] == owner)
@@ -189,6 +197,16 @@ def _version(conn: Connection, kind: RecordKind, row_id: uuid.UUID) -> int:
     if version is None:
         raise InputError(f"That {kind.noun} no longer exists.")
     return int(version)
+
+
+def live_names(conn: Connection, table: Table, *where: Any) -> list[tuple[Any, str]]:
+    """The live rows of ``table`` (that meet ``where``) as (id, name), A→Z: the choices of a pick."""
+    rows = conn.execute(
+        select(table.c.id, table.c.name)
+        .where(table.c.deleted_at.is_(None), *where)
+        .order_by(func.lower(table.c.name), table.c.id)
+    )
+    return [(row.id, str(row.name)) for row in rows]
 
 
 # -- editing ---------------------------------------------------------------------------------------
@@ -324,20 +342,31 @@ def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
         values = {c.name: getattr(row, c.name) for c in table.columns if c.name not in _BOOKKEEPING}
         # The copy keeps the name where names repeat (a kit's component: the same item) or the row
         # is named by a reference (a rate's stock item).
-        if kind.unique_names and isinstance(values[kind.name_key], str):
+        if (kind.unique_names or kind.copy_renamed) and isinstance(values[kind.name_key], str):
             values[kind.name_key] = copy_name(kind, conn, values[kind.name_key])
         values.update(dict.fromkeys(kind.not_copied))
         new_id = _insert(conn, kind, values)
         for child, column in kind.children:
-            for child_row in conn.execute(select(child).where(child.c[column] == row_id,
-                                                              child.c.deleted_at.is_(None))):
-                copied = {c.name: getattr(child_row, c.name) for c in child.columns}
-                now = utcnow()
-                copied.update({column: new_id, "id": uuid.uuid4(), "created_at": now, "updated_at": now,
-                               "version": 1})
-                conn.execute(child.insert().values(**copied))
+            for old_child, new_child in _copy_rows(conn, child, column, row_id, new_id):
+                for nested, nested_column in kind.nested:
+                    _copy_rows(conn, nested, nested_column, old_child, new_child)
         _settle(conn, kind, new_id)
     return new_id
+
+
+def _copy_rows(conn: Connection, table: Table, column: str, old_owner: uuid.UUID,
+               new_owner: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Fresh copies of the live rows of ``table`` ``old_owner`` owns, for ``new_owner``: (old id, new id)."""
+    pairs = []
+    live = select(table).where(table.c[column] == old_owner, table.c.deleted_at.is_(None))
+    for owned in conn.execute(live):
+        copied = {c.name: getattr(owned, c.name) for c in table.columns}
+        now = utcnow()
+        copied.update({column: new_owner, "id": uuid.uuid4(), "created_at": now, "updated_at": now,
+                       "version": 1})
+        conn.execute(table.insert().values(**copied))
+        pairs.append((owned.id, copied["id"]))
+    return pairs
 
 
 # -- where a row is used ---------------------------------------------------------------------------
@@ -354,6 +383,8 @@ _USERS: dict[str, tuple[tuple[str, str], str | None]] = {
     "kitcomponent": (("kit component", "kit components"), None),
     "equipmentitem": (("stock item", "stock items"), "name"),
     "subrentalrate": (("sub-rental rate", "sub-rental rates"), None),
+    "supplierquote": (("supplier quote", "supplier quotes"), "number"),
+    "linequotecandidate": (("line's candidate quote", "lines' candidate quotes"), None),
 }
 
 
@@ -386,19 +417,15 @@ def _live(table: Table) -> Any:
 def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
     """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
     # Its own children do not keep it; their other links keep what they name (a component its item).
-    owned = {(child.name, column) for child, column in kind.children}
+    owned = {(child.name, column) for child, column in (*kind.children, *kind.nested)}
     found: list[Use] = []
     with db.read() as conn:
-        for table in metadata.sorted_tables:
-            for fk in table.foreign_keys:
-                if fk.column.table is not kind.table or fk.parent.table is kind.table:
-                    continue
-                if (table.name, fk.parent.name) in owned:
-                    continue
-                users = select(table.c.id).where(fk.parent == row_id, _live(table))
-                ids = list(conn.execute(users).scalars())
-                if ids:
-                    found.append(_use(conn, table, ids, examples))
+        found += _users(conn, kind.table, [row_id], owned, examples)
+        if kind.kept_by_children:
+            for child, column in kind.children:
+                ids = list(conn.execute(select(child.c.id).where(child.c[column] == row_id,
+                                                                 child.c.deleted_at.is_(None))).scalars())
+                found += _users(conn, child, ids, owned, examples) if ids else []
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         for table, column, what in kind.named_by:
             rows = conn.execute(select(table.c.name).where(table.c[column] == name, _live(table))
@@ -409,10 +436,34 @@ def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3
     return found
 
 
+def _users(conn: Connection, target: Table, target_ids: list[uuid.UUID], owned: set[tuple[str, str]],
+           examples: int) -> list[Use]:
+    """The live rows of other tables that refer by key to one of ``target_ids`` of ``target``; a row
+    that belongs to a line counts while its line is live (a deleted line's candidate quote does not)."""
+    line = metadata.tables["lineitem"]
+    found = []
+    for table in metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.column.table is not target or fk.parent.table is target:
+                continue
+            if (table.name, fk.parent.name) in owned:
+                continue
+            users = select(table.c.id).where(fk.parent.in_(target_ids), _live(table))
+            if table.name == "linequotecandidate":
+                users = users.join(line, line.c.id == table.c.line_item_id).where(line.c.deleted_at.is_(None))
+            ids = list(conn.execute(users).scalars())
+            if ids:
+                found.append(_use(conn, table, ids, examples))
+    return found
+
+
 def _use(conn: Connection, table: Table, ids: list[uuid.UUID], examples: int) -> Use:
     what, name_column = _USERS.get(table.name, ((f"{table.name} row", f"{table.name} rows"), None))
     if table.name == "lineitem":
         places = _line_places(conn, ids)
+    elif table.name == "linequotecandidate":  # the estimates of the lines
+        line_ids = list(conn.execute(select(table.c.line_item_id).where(table.c.id.in_(ids))).scalars())
+        places = _line_places(conn, line_ids)
     elif "crew_member_id" in table.c:
         places = _crew_names(conn, table, ids)
     elif name_column is not None:
@@ -441,11 +492,19 @@ def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | Non
 
 
 def _children_deleted(conn: Connection, kind: RecordKind, row_id: uuid.UUID, was: Any, now: Any) -> None:
-    """The rows a row owns tombstoned with it (``was`` None), or those tombstoned with it brought back."""
+    """The rows a row owns tombstoned with it (``was`` None), or those tombstoned with it brought back
+    (and the rows those own in turn: a quote's items' breaks)."""
     for child, column in kind.children:
         gone = child.c.deleted_at.is_(None) if was is None else child.c.deleted_at == was
-        conn.execute(update(child).where(child.c[column] == row_id, gone)
+        ids = list(conn.execute(select(child.c.id).where(child.c[column] == row_id, gone)).scalars())
+        if not ids:
+            continue
+        conn.execute(update(child).where(child.c.id.in_(ids))
                      .values(deleted_at=now, version=child.c.version + 1, updated_at=utcnow()))
+        for nested, nested_column in kind.nested:
+            still = nested.c.deleted_at.is_(None) if was is None else nested.c.deleted_at == was
+            conn.execute(update(nested).where(nested.c[nested_column].in_(ids), still)
+                         .values(deleted_at=now, version=nested.c.version + 1, updated_at=utcnow()))
 
 
 def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
