@@ -9,7 +9,8 @@ all of them:
   :class:`InputError` changes nothing), then written in one short transaction with an
   optimistic version check (someone else's change in between raises ``EditConflict``);
 - :func:`add` and :func:`duplicate` (owned rows, e.g. a rule set's holidays, come along);
-- :func:`delete`, refused while live rows use the row (:class:`InUse` says where), and
+- :func:`delete`, refused while live rows use the row (:class:`InUse` says where: see
+  app/services/master_data/uses.py), and
   :func:`restore`, the undo of a delete or an add.
 
 Deleting tombstones (``deleted_at``), so undo, merge and backups see it like any other
@@ -28,8 +29,8 @@ from sqlalchemy import String, Table, func, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from app.models import metadata
 from app.models.types import utcnow
+from app.services.master_data.uses import Use, live, users_by_key
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
 from app.services.values import InputError, parse_text
@@ -133,21 +134,6 @@ class RecordRow:
         return str(self.values.get(kind.name_key) or "")
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
-    """Live rows of one table that use a row: how many, and a few of them by name."""
-
-    what: tuple[str, str]  # ("estimate line", "estimate lines")
-    count: int
-    examples: tuple[str, ...]  # a few of them, or the places they are in
-    more: bool = False  # more than these
-
-    def __str__(self) -> str:
-        noun = self.what[0] if self.count == 1 else self.what[1]
-        shown = f" ({', '.join(self.examples)}{', …' if self.more else ''})" if self.examples else ""
-        return f"{self.count} {noun}{shown}"
-
-
 class InUse(InputError):
     """A delete refused: live rows use the row. ``uses`` says which; nothing was changed."""
 
@@ -157,6 +143,7 @@ class InUse(InputError):
         super().__init__(f"The {kind.noun} “{name}” is in use, so it was not deleted: {listed}.")
 
 
+# How the rows of a table that use something are called, and how one of them is named.
 # -- reading ---------------------------------------------------------------------------------------
 
 
@@ -371,48 +358,6 @@ def _copy_rows(conn: Connection, table: Table, column: str, old_owner: uuid.UUID
 
 # -- where a row is used ---------------------------------------------------------------------------
 
-# How the rows of a table that use something are called, and how one of them is named.
-_USERS: dict[str, tuple[tuple[str, str], str | None]] = {
-    "lineitem": (("estimate line", "estimate lines"), None),
-    "catalogitem": (("catalog item", "catalog items"), "name"),
-    "project": (("project", "projects"), "name"),
-    "crewrole": (("crew member", "crew members"), None),
-    "crewassignment": (("crew assignment", "crew assignments"), None),
-    "contact": (("contact", "contacts"), "name"),
-    "estimate": (("estimate", "estimates"), "name"),
-    "kitcomponent": (("kit component", "kit components"), None),
-    "equipmentitem": (("stock item", "stock items"), "name"),
-    "subrentalrate": (("sub-rental rate", "sub-rental rates"), None),
-    "supplierquote": (("supplier quote", "supplier quotes"), "number"),
-    "linequotecandidate": (("line's candidate quote", "lines' candidate quotes"), None),
-}
-
-
-def _line_places(conn: Connection, ids: list[uuid.UUID]) -> list[str]:
-    """“Project › Estimate” for lines, each place once."""
-    tables = metadata.tables
-    line, section, estimate, project = (tables[n] for n in ("lineitem", "section", "estimate", "project"))
-    rows = conn.execute(
-        select(project.c.name, estimate.c.name)
-        .select_from(line.join(section, line.c.section_id == section.c.id)
-                     .join(estimate, section.c.estimate_id == estimate.c.id)
-                     .join(project, estimate.c.project_id == project.c.id))
-        .where(line.c.id.in_(ids)).order_by(project.c.name, estimate.c.name)
-    )
-    return list(dict.fromkeys(f"{p} › {e}" for p, e in rows))
-
-
-def _crew_names(conn: Connection, table: Table, ids: list[uuid.UUID]) -> list[str]:
-    member = metadata.tables["crewmember"]
-    joined = table.join(member, table.c.crew_member_id == member.c.id)
-    rows = conn.execute(select(member.c.name).select_from(joined)
-                        .where(table.c.id.in_(ids)).order_by(member.c.name))
-    return list(dict.fromkeys(str(n) for n in rows.scalars()))
-
-
-def _live(table: Table) -> Any:
-    return table.c.deleted_at.is_(None) if "deleted_at" in table.c else True
-
 
 def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
     """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
@@ -420,58 +365,20 @@ def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3
     owned = {(child.name, column) for child, column in (*kind.children, *kind.nested)}
     found: list[Use] = []
     with db.read() as conn:
-        found += _users(conn, kind.table, [row_id], owned, examples)
+        found += users_by_key(conn, kind.table, [row_id], owned, examples)
         if kind.kept_by_children:
             for child, column in kind.children:
                 ids = list(conn.execute(select(child.c.id).where(child.c[column] == row_id,
                                                                  child.c.deleted_at.is_(None))).scalars())
-                found += _users(conn, child, ids, owned, examples) if ids else []
+                found += users_by_key(conn, child, ids, owned, examples) if ids else []
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         for table, column, what in kind.named_by:
-            rows = conn.execute(select(table.c.name).where(table.c[column] == name, _live(table))
+            rows = conn.execute(select(table.c.name).where(table.c[column] == name, live(table))
                                 .order_by(table.c.name)).scalars().all()
             if rows:
                 shown = tuple(str(r) for r in rows[:examples])
                 found.append(Use(what, len(rows), shown, len(rows) > examples))
     return found
-
-
-def _users(conn: Connection, target: Table, target_ids: list[uuid.UUID], owned: set[tuple[str, str]],
-           examples: int) -> list[Use]:
-    """The live rows of other tables that refer by key to one of ``target_ids`` of ``target``; a row
-    that belongs to a line counts while its line is live (a deleted line's candidate quote does not)."""
-    line = metadata.tables["lineitem"]
-    found = []
-    for table in metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.column.table is not target or fk.parent.table is target:
-                continue
-            if (table.name, fk.parent.name) in owned:
-                continue
-            users = select(table.c.id).where(fk.parent.in_(target_ids), _live(table))
-            if table.name == "linequotecandidate":
-                users = users.join(line, line.c.id == table.c.line_item_id).where(line.c.deleted_at.is_(None))
-            ids = list(conn.execute(users).scalars())
-            if ids:
-                found.append(_use(conn, table, ids, examples))
-    return found
-
-
-def _use(conn: Connection, table: Table, ids: list[uuid.UUID], examples: int) -> Use:
-    what, name_column = _USERS.get(table.name, ((f"{table.name} row", f"{table.name} rows"), None))
-    if table.name == "lineitem":
-        places = _line_places(conn, ids)
-    elif table.name == "linequotecandidate":  # the estimates of the lines
-        line_ids = list(conn.execute(select(table.c.line_item_id).where(table.c.id.in_(ids))).scalars())
-        places = _line_places(conn, line_ids)
-    elif "crew_member_id" in table.c:
-        places = _crew_names(conn, table, ids)
-    elif name_column is not None:
-        places = [str(n) for n in conn.execute(select(table.c[name_column]).where(table.c.id.in_(ids))
-                                               .order_by(table.c[name_column])).scalars()]
-    else:
-        places = []
-    return Use(what, len(ids), tuple(places[:examples]), len(places) > examples)
 
 
 def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | None = None) -> None:
