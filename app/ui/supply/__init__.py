@@ -1,0 +1,1 @@
+"""Suppliers' quotes, line quotes, the validity guard and orders: the windows."""
