@@ -17,6 +17,7 @@ from app.services import master_data
 from app.services.catalog.suppliers import SUPPLIERS
 from app.services.lookups import load_lookups
 from app.services.storage.database import Database
+from app.services.storage.versioned import EditConflict
 from app.services.supply.quote_items import load_quote_items
 from app.services.supply.quotes import SUPPLIER_QUOTE_BREAKS, SUPPLIER_QUOTE_ITEMS, SUPPLIER_QUOTES
 from app.services.values import InputError
@@ -237,3 +238,15 @@ def test_a_supplier_works_weekdays_only(quoted: Quoted) -> None:
     with quoted.db.read() as conn:
         assert load_lookups(conn).suppliers[quoted.supplier].weekdays_only
         assert load_quote_items(conn)[quoted.motors].quote.timing.weekdays_only
+
+
+def test_a_quote_changed_meanwhile_is_not_written_over(quoted: Quoted) -> None:
+    """Two people edit the same quote: the second save, against the version it saw, is refused."""
+    mine, theirs = _quote(quoted), _quote(quoted)
+    assert master_data.save_edit(quoted.db, SUPPLIER_QUOTES, theirs, "valid_until", "2027-02-28")
+    with pytest.raises(EditConflict):
+        master_data.save_edit(quoted.db, SUPPLIER_QUOTES, mine, "valid_until", "2027-03-15")
+    assert _quote(quoted).values["valid_until"] == date(2027, 2, 28)
+    with pytest.raises(EditConflict):
+        master_data.delete(quoted.db, SUPPLIER_QUOTES, quoted.quote, version=mine.version)
+    assert _quote(quoted).values["number"] == "SP-2041"

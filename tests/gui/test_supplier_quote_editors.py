@@ -110,6 +110,15 @@ def test_a_quote_is_added_checked_and_given_items_and_breaks(  # type: ignore[no
     breaks.undo_stack.undo()
     qtbot.waitUntil(lambda: breaks.model.rowCount() == 0)
 
+    select(quotes, "SP-2291")  # the demo's motor points follow it: refused at once, saying where
+    qtbot.mouseClick(quotes.delete_button, Qt.MouseButton.LeftButton)
+    assert quotes.message.text() == (
+        "The supplier quote “SP-2291” is in use, so it was not deleted: "
+        "1 estimate line (Vantage @ MedTech Expo › Full booth); "
+        "1 line's candidate quote (Vantage @ MedTech Expo › Full booth)."
+    )
+    assert any(r.values["number"] == "SP-2291" for r in master_data.load(quotes.db, SUPPLIER_QUOTES))
+
 
 def test_the_quote_file_is_browsed_and_opened(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, dialogs, tmp_path: Path
