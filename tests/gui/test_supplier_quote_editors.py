@@ -20,7 +20,7 @@ from app.services.supply.quotes import SUPPLIER_QUOTE_ITEMS, SUPPLIER_QUOTES
 from app.ui.main_window import MainWindow
 from app.ui.master_data import MasterDataDialog
 from app.ui.supply.editors import SupplierQuotesDialog
-from tests.gui.helpers import type_into_cell
+from tests.gui.helpers import type_into_cell, workspace
 
 pytestmark = pytest.mark.gui
 
@@ -152,12 +152,17 @@ def test_the_quote_file_is_browsed_and_opened(  # type: ignore[no-untyped-def]
 def test_others_changes_reach_the_open_quote_editors(  # type: ignore[no-untyped-def]
     qtbot, window: MainWindow, dialogs
 ) -> None:
+    """Made before the editors open (so no save of theirs is pending a reload), changed by another
+    session while they are open: the quotes editor and its items editor show it at the next poll."""
+    db = workspace(window).doc.db
+    supplier = next(r.id for r in master_data.load(db, SUPPLIERS) if r.values["name"] == "SkyPoint Rigging")
+    quote_id = master_data.add(db, SUPPLIER_QUOTES, "SR-902", {"supplier_id": str(supplier)})
+    master_data.add(db, SUPPLIER_QUOTE_ITEMS, "Truss, 3 m", owner=quote_id)
     quotes = open_quotes(window)
-    add(qtbot, quotes, dialogs, skypoint(quotes), "SR-902")
     select(quotes, "SR-902")
     click(qtbot, quotes, "supplierQuoteItemsButton")
     items = quotes.child_editors["supplierQuoteItems"]
-    add(qtbot, items, dialogs, "Truss, 3 m")
+    assert cell_of(items, "Truss, 3 m", "unit_cost").data() == "0.00"
     other = open_database(quotes.db.path)
     try:
         (quote,) = [r for r in master_data.load(other, SUPPLIER_QUOTES) if r.values["number"] == "SR-902"]
