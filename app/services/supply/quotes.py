@@ -172,7 +172,7 @@ SUPPLIER_QUOTES = RecordKind(
             tip="Where the quote as sent is kept (Browse… picks it, Open file opens it).",
         ),
     ),
-    order_by=("valid_until", "number"),
+    order_by=("number",),
     name_key="number",
     unique_names=False,
     new_values=_first_supplier,
