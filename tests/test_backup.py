@@ -248,6 +248,38 @@ def test_a_restored_backup_has_the_stock_rates_and_holds(demo_file: Path, tmp_pa
     assert (stock, rates, cells) == equipment(demo_file)
 
 
+def test_a_restored_backup_has_the_supplier_quotes_and_the_lines_that_follow_them(
+        demo_file: Path, tmp_path: Path) -> None:
+    """The supplier quote tables come back whole: the three rigging quotes with their items and
+    break, the motor line following SkyPoint's item, its three candidates."""
+    from sqlalchemy import select
+
+    from app.models import LineItem, LineQuoteCandidate
+    from app.services.supply.quote_items import load_quote_items
+
+    def quoted(path: Path) -> tuple[Any, ...]:
+        db = open_database(path, create=False)
+        try:
+            with db.read() as conn:
+                items = load_quote_items(conn)
+                followed = conn.execute(select(LineItem.id, LineItem.supplier_quote_item_id).where(
+                    LineItem.supplier_quote_item_id.is_not(None))).all()  # type: ignore[union-attr]
+                candidates = conn.execute(select(LineQuoteCandidate.line_item_id,
+                                                 LineQuoteCandidate.supplier_quote_item_id,
+                                                 LineQuoteCandidate.position)).all()
+            return items, sorted(followed), sorted(candidates)
+        finally:
+            db.close()
+
+    taken = snapshot(demo_file)
+    restored = restore_backup(taken.path, tmp_path / "restored.db")
+    items, followed, candidates = quoted(restored)
+    assert sorted(i.quote.number for i in items.values()) == ["SH-0488", "SP-2291", "VRS-5120"]
+    assert [items[i].quote.number for _line, i in followed] == ["SP-2291"]
+    assert len(candidates) == 3 and sum(len(i.breaks) for i in items.values()) == 1
+    assert (items, followed, candidates) == quoted(demo_file)
+
+
 def test_a_damaged_backup_is_not_restored(demo_file: Path, tmp_path: Path) -> None:
     taken = snapshot(demo_file)
     _scribbled(taken.path)

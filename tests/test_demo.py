@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from app.models import (
     EquipmentItem,
     LabourRuleSet,
     LineItem,
+    LineQuoteCandidate,
     Project,
     Role,
     Section,
@@ -29,6 +32,8 @@ from app.services.paths import data_dir, default_database, resources_dir
 from app.services.projects import lifecycle
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
+from app.services.supply.quote_items import load_quote_items
+from app.services.supply.timing import Timing
 from tests.factories import estimate_id
 
 EXPECTED_COUNTS = {
@@ -42,13 +47,17 @@ EXPECTED_COUNTS = {
     "catalogitem": 15,
     "role": 7,
     "labourruleset": 3,
-    "supplier": 5,
+    "supplier": 7,
     "crewmember": 25,
     "crewrole": 29,
     "crewunavailability": 6,
     "crewassignment": 36,
     "equipmentitem": 5,
     "subrentalrate": 3,
+    "supplierquote": 3,
+    "supplierquoteitem": 3,
+    "supplierquotebreak": 1,
+    "linequotecandidate": 3,
 }
 
 
@@ -87,6 +96,8 @@ def test_demo_builds_the_company(demo_db: Database) -> None:
         "Desert Staging Co.",
         "RoadRunner Freight",
         "SkyPoint Rigging",
+        "Summit Hoist & Rigging",
+        "Vegas Rigging Services",
     ]
     assert "Stagehand" in _names(demo_db, Role) and "Rigger" in _names(demo_db, Role)
     assert _names(demo_db, LabourRuleSet) == [
@@ -195,3 +206,38 @@ def test_paths_follow_tandem_home(tandem_home: Path) -> None:
     assert data_dir() == tandem_home
     assert default_database() == tandem_home / "tandem.db"
     assert (resources_dir() / "demo" / "northlight.json").is_file()
+
+
+def test_demo_motor_points_follow_one_of_three_rigging_quotes(any_demo_db: Database) -> None:
+    """The Full booth's 16 motor points follow SkyPoint's SP-2291 at the line's own 450.00 (so every
+    demo total stays), 420.00 only from 20 points; SkyPoint's quote holds 20 more days, less than the
+    client quote's 30; Summit's expired 15 days ago; Vegas Rigging's holds 85 days. The line keeps all
+    three as candidates, SkyPoint's first."""
+    today = date.today()
+    doc = EstimateDocument(any_demo_db, estimate_id(any_demo_db, "Full booth"))
+    (motors,) = [ln for ln in doc.lines() if ln.description == "Motor points, SkyPoint quote #SP-2291"]
+    with any_demo_db.read() as conn:
+        items = load_quote_items(conn)
+        followed = conn.execute(
+            select(LineItem.supplier_quote_item_id).where(LineItem.id == motors.id)  # type: ignore[arg-type]
+        ).scalar()
+        candidates = conn.execute(
+            select(LineQuoteCandidate.supplier_quote_item_id)
+            .where(LineQuoteCandidate.line_item_id == motors.id)
+            .order_by(LineQuoteCandidate.position)
+        ).scalars().all()
+        validity = conn.execute(select(Company.quote_validity_days)).scalar_one()
+    item = items[followed]
+    assert (item.quote.number, item.quote.supplier_name) == ("SP-2291", "SkyPoint Rigging")
+    assert motors.quantity == 16
+    assert item.unit_cost_at(motors.quantity) == motors.unit_cost == Decimal("450.00")
+    assert item.unit_cost_at(Decimal(20)) == Decimal("420.00")
+    assert item.quote.timing == Timing(10, 1, False)
+    shown = [(items[c].quote.number, items[c].quote.valid_until - today, items[c].quote.expired(today))
+             for c in candidates]
+    assert shown == [
+        ("SP-2291", timedelta(days=20), False),
+        ("SH-0488", timedelta(days=-15), True),
+        ("VRS-5120", timedelta(days=85), False),
+    ]
+    assert item.quote.valid_until < today + timedelta(days=validity)

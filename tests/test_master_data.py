@@ -81,8 +81,8 @@ def test_a_supplier_in_use_is_not_deleted_and_the_message_says_where(demo_db: Da
         master_data.delete(demo_db, SUPPLIERS, row.id, row.version)
     assert str(refused.value) == (
         "The supplier “SkyPoint Rigging” is in use, so it was not deleted: 1 catalog item (Motor point "
-        "(1 t chain hoist)); 2 estimate lines (Vantage @ MedTech Expo › Full booth, Vantage @ MedTech Expo "
-        "› Half booth).")
+        "(1 t chain hoist)); 1 supplier quote (SP-2291); 2 estimate lines (Vantage @ MedTech Expo › Full "
+        "booth, Vantage @ MedTech Expo › Half booth).")
     assert master_data.load_one(demo_db, SUPPLIERS, row.id) == row
     with demo_db.read() as conn:
         lines = conn.execute(select(LineItem.__table__.c.id).where(  # type: ignore[attr-defined]

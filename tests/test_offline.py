@@ -9,6 +9,7 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -856,6 +857,75 @@ def test_stock_rates_and_kits_edited_offline_merge_back(share: Database, laptop:
     assert added["day_cost"] == Decimal("19.75")
     assert row(share, "kitcomponent", component)["quantity_per_kit"] == Decimal("0.5")
     assert row(share, LINE, truss_line)["kit_line_id"] == panel_line
+
+
+def _insert(db: Database, table: str, **values: Any) -> uuid.UUID:
+    """A new row the way every Tandem writer makes one: fresh id, version 1."""
+    row_id, now = uuid.uuid4(), utcnow()
+    with db.write() as conn:
+        conn.execute(metadata.tables[table].insert().values(
+            id=row_id, created_at=now, updated_at=now, version=1, deleted_at=None, **values))
+    return row_id
+
+
+def test_supplier_quotes_orders_and_milestones_edited_offline_merge_back(share: Database, laptop: Database,
+                                                                         laptop_path: Path) -> None:
+    """The nine tables of schema 0008 travel. On the laptop: SkyPoint's quote held longer, a break
+    added to Vegas Rigging's item, the motor line following it, Summit's expired candidate dropped, a
+    project type with a milestone template, a milestone. On the share meanwhile: the same quote's notes,
+    SkyPoint's item cost, an order with its line. Everything merges; nothing is a conflict."""
+    from app.services import master_data
+    from app.services.supply.quote_items import load_quote_items
+    from app.services.supply.quotes import SUPPLIER_QUOTE_BREAKS, SUPPLIER_QUOTE_ITEMS, SUPPLIER_QUOTES
+
+    quotes = {r.values["number"]: r for r in master_data.load(laptop, SUPPLIER_QUOTES)}
+    master_data.save_edit(laptop, SUPPLIER_QUOTES, quotes["SP-2291"], "valid_until", "2030-06-30")
+    (vegas,) = master_data.load(laptop, SUPPLIER_QUOTE_ITEMS, quotes["VRS-5120"].id)
+    ten_up = master_data.add(laptop, SUPPLIER_QUOTE_BREAKS, "12", {"unit_cost": "455"}, owner=vegas.id)
+    (skypoint,) = master_data.load(laptop, SUPPLIER_QUOTE_ITEMS, quotes["SP-2291"].id)
+    (summit,) = master_data.load(laptop, SUPPLIER_QUOTE_ITEMS, quotes["SH-0488"].id)
+    doc = EstimateDocument(laptop, estimate_id(laptop, "Full booth"))
+    motors = next(ln.id for ln in doc.lines() if ln.description.startswith("Motor points"))
+    edit(laptop, LINE, motors, supplier_quote_item_id=vegas.id)
+    (dropped,) = [r["id"] for r in dump(laptop)["linequotecandidate"].values()
+                  if r["supplier_quote_item_id"] == summit.id]
+    delete(laptop, "linequotecandidate", dropped)
+    project = next(r["id"] for r in dump(laptop)["project"].values() if r["name"] == "Vantage @ MedTech Expo")
+    booth = _insert(laptop, "projecttype", name="Exhibit booth", position=0)
+    template = _insert(laptop, "milestonetemplate", project_type_id=booth, position=0, name="Ship",
+                       kind="ship", anchor="load_in", offset_days=-5, duration_days=0, owner="PM")
+    edit(laptop, "project", project, project_type_id=booth)
+    milestone = _insert(laptop, "milestone", project_id=project, position=0, name="Ship", kind="ship",
+                        anchor="load_in", offset_days=-5, fixed_date=None, duration_days=0, owner="PM",
+                        done=False, done_at=None, notes="")
+
+    edit(share, "supplierquote", quotes["SP-2291"].id, notes="Ana: motors held for us")
+    edit(share, "supplierquoteitem", skypoint.id, unit_cost=Decimal("445.00"))
+    order = _insert(share, "supplierorder", project_id=project, estimate_id=estimate_id(share, "Full booth"),
+                    supplier_id=quotes["SP-2291"].values["supplier_id"], kind="subrental",
+                    number="PO-2027-0001", status="draft", need_by=date(2027, 3, 7),
+                    order_by=date(2027, 2, 23), delivery_address="Las Vegas Convention Center", notes="",
+                    sent_at=None)
+    order_line = _insert(share, "supplierorderline", order_id=order, line_item_id=motors, position=0,
+                         description="Motor points", quantity=Decimal(16), unit="point", days=Decimal(1),
+                         unit_cost=Decimal("450.00"), cost=Decimal("7200.00"))
+
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    merged = row(share, "supplierquote", quotes["SP-2291"].id)
+    assert (merged["valid_until"], merged["notes"]) == (date(2030, 6, 30), "Ana: motors held for us")
+    assert row(share, LINE, motors)["supplier_quote_item_id"] == vegas.id
+    assert row(share, "linequotecandidate", dropped)["deleted_at"] is not None
+    with share.read() as conn:
+        items = load_quote_items(conn)
+    assert items[vegas.id].unit_cost_at(Decimal(16)) == Decimal(455)  # the laptop's break
+    assert items[skypoint.id].unit_cost == Decimal("445.00")  # the share's cost
+    assert row(share, "supplierquotebreak", ten_up)["min_quantity"] == 12
+    assert row(share, "milestonetemplate", template)["project_type_id"] == booth
+    assert row(share, "project", project)["project_type_id"] == booth
+    assert row(share, "milestone", milestone)["offset_days"] == -5
+    assert row(share, "supplierorderline", order_line)["cost"] == Decimal("7200.00")
+    assert row(share, "supplierorder", order)["number"] == "PO-2027-0001"
 
 
 def test_stock_quantity_edited_on_both_sides_is_a_conflict(share: Database, laptop: Database,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -27,11 +27,15 @@ from app.models import (
     LabourHoliday,
     LabourRuleSet,
     LineItem,
+    LineQuoteCandidate,
     Project,
     Role,
     Section,
     SubRentalRate,
     Supplier,
+    SupplierQuote,
+    SupplierQuoteBreak,
+    SupplierQuoteItem,
 )
 from app.services.company.settings import logo_from_file
 from app.services.crew.board import call_hours
@@ -114,6 +118,7 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
         session.add_all(CatalogCategory(name=name, position=n) for n, name in enumerate(headings, 1))
         session.flush()
         _add_stock(session, recipe, catalog, suppliers)
+        quoted = _add_supplier_quotes(session, recipe, catalog, suppliers)
         for raw_client in recipe["clients"]:
             client = Client(name=raw_client["name"], notes=raw_client.get("notes", ""))
             session.add(client)
@@ -121,7 +126,7 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
             for contact in raw_client.get("contacts", []):
                 session.add(Contact(client_id=client.id, **contact))
             for raw_project in raw_client.get("projects", []):
-                _add_project(session, client, raw_project, rule_sets, roles, catalog)
+                _add_project(session, client, raw_project, rule_sets, roles, catalog, quoted)
         session.flush()
         _add_crew(session, recipe, roles)
         session.commit()
@@ -165,8 +170,37 @@ def _add_stock(session: Any, recipe: dict[str, Any], catalog: dict[str, CatalogI
     )
 
 
+def _add_supplier_quotes(session: Any, recipe: dict[str, Any], catalog: dict[str, CatalogItem],
+                         suppliers: dict[str, Supplier]) -> dict[str, SupplierQuoteItem]:
+    """Suppliers' quotes dated from today (one expired, one short: the demo stays current), with their
+    items and breaks; returns each quote's (first) item by the quote's number, for the lines."""
+    items: dict[str, SupplierQuoteItem] = {}
+    for raw in recipe.get("supplier_quotes", []):
+        spec = dict(raw)
+        quoted_on = date.today() - timedelta(days=spec.pop("dated_days_ago"))
+        valid_until = quoted_on + timedelta(days=spec.pop("valid_for_days"))
+        quote = SupplierQuote(**{k: v for k, v in spec.items() if k not in ("supplier", "items")},
+                              supplier_id=suppliers[spec["supplier"]].id, quote_date=quoted_on,
+                              valid_until=valid_until)
+        session.add(quote)
+        session.flush()
+        for position, raw_item in enumerate(spec["items"]):
+            item_spec = _exact({k: v for k, v in raw_item.items() if k not in ("catalog", "breaks")})
+            priced = catalog[raw_item["catalog"]].id if "catalog" in raw_item else None
+            item = SupplierQuoteItem(**item_spec, supplier_quote_id=quote.id, position=position,
+                                     catalog_item_id=priced)
+            session.add(item)
+            session.flush()
+            items.setdefault(quote.number, item)
+            session.add_all(SupplierQuoteBreak(item_id=item.id, min_quantity=Decimal(b["min_quantity"]),
+                                               unit_cost=Decimal(b["unit_cost"]))
+                            for b in raw_item.get("breaks", []))
+    return items
+
+
 def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: dict[str, LabourRuleSet],
-                 roles: dict[str, Role], catalog: dict[str, CatalogItem]) -> None:
+                 roles: dict[str, Role], catalog: dict[str, CatalogItem],
+                 quoted: dict[str, SupplierQuoteItem]) -> None:
     data = dict(raw)
     estimates = data.pop("estimates", [])
     rule_set = data.pop("rule_set", None)
@@ -202,7 +236,15 @@ def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: d
             session.add(section)
             session.flush()
             for l_pos, raw_line in enumerate(lines):
-                session.add(_line(section, l_pos, raw_line, roles, catalog))
+                spec = dict(raw_line)
+                follows, candidates = spec.pop("follows_quote", None), spec.pop("candidate_quotes", [])
+                line = _line(section, l_pos, spec, roles, catalog)
+                line.supplier_quote_item_id = quoted[follows].id if follows else None
+                session.add(line)
+                if candidates:
+                    session.flush()  # the line before the quotes it keeps (no ORM relationships)
+                session.add_all(LineQuoteCandidate(line_item_id=line.id, supplier_quote_item_id=quoted[n].id,
+                                                   position=p) for p, n in enumerate(candidates))
 
 
 def _line(section: Section, position: int, raw: dict[str, Any], roles: dict[str, Role],

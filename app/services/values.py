@@ -358,6 +358,11 @@ def _not_a_date(label: str, raw: str, order: str) -> str:
     return f"{label} must be a date like 2027-03-08 or Mar 8 2027; “{raw}” is not."
 
 
+def format_day(value: date | None) -> str:
+    """A day as a cell shows it, and :func:`parse_date` reads back unchanged: 8 Mar 2027."""
+    return f"{value.day} {value:%b %Y}" if value is not None else ""
+
+
 def parse_time(text: object, label: str) -> time | None:
     """A time of day: 07:00, 7am, 7:30 pm, 19:30; 24:00 is midnight (an end past midnight)."""
     if isinstance(text, time):

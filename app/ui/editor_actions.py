@@ -1,8 +1,8 @@
-"""The Edit menu's setup editors: catalog, suppliers, categories, equipment, sub-rental rates, labour
-rules, roles, crew members.
+"""The Edit menu's setup editors: catalog, suppliers, supplier quotes, categories, equipment, sub-rental
+rates, labour rules, roles, crew members.
 
 Each opens non-blocking. A save in any of them reaches the window: the open estimate
-reprices (rules, roles, suppliers), the catalog panel reloads (catalog, categories,
+reprices (rules, roles, suppliers, their quotes), the catalog panel reloads (catalog, categories,
 suppliers), the crew calendar follows (crew members), the open estimate's availability follows
 (stock, rates). Others' changes reload the open
 editors (:meth:`EditorActions.refresh`).
@@ -24,6 +24,7 @@ from app.ui.labour.editors import labour_rules_editor, roles_editor
 from app.ui.master_data import MasterDataDialog
 from app.ui.projects.editors import lost_reasons_editor
 from app.ui.shell import Shell, ShellActions
+from app.ui.supply.editors import supplier_quotes_editor
 from app.ui.widgets import window_action
 
 
@@ -41,6 +42,7 @@ class EditorActions(ShellActions):
             "lost_reasons": (lost_reasons_editor, self._on_lost_reasons_changed),
             "equipment": (equipment_editor, self._on_labour_rules_saved),
             "subrental_rates": (subrental_rates_editor, self._on_labour_rules_saved),
+            "supplier_quotes": (supplier_quotes_editor, self._on_labour_rules_saved),  # lines follow them
         }
         self.master_editors: dict[str, MasterDataDialog] = {}
         self.catalog_action = self._editor_action(
@@ -49,6 +51,9 @@ class EditorActions(ShellActions):
         self.suppliers_action = self._editor_action(
             "Suppliers…", "actionSuppliers", "suppliers",
             "Who the company buys and sub-rents from: contact, what they supply, payment terms")
+        self.supplier_quotes_action = self._editor_action(
+            "Supplier quotes…", "actionSupplierQuotes", "supplier_quotes",
+            "What suppliers quoted: number, validity, lead and transit times, the file, items and breaks")
         self.categories_action = self._editor_action(
             "Catalog categories…", "actionCatalogCategories", "categories",
             "The headings the catalog is listed under")
@@ -77,7 +82,8 @@ class EditorActions(ShellActions):
     @property
     def actions(self) -> list[QAction | None]:
         """In menu order."""
-        return [self.catalog_action, self.categories_action, self.suppliers_action, None,
+        return [self.catalog_action, self.categories_action, self.suppliers_action,
+                self.supplier_quotes_action, None,
                 self.equipment_action, self.subrental_rates_action, None,
                 self.labour_rules_action, self.crew_editor_action, self.roles_action, None,
                 self.lost_reasons_action]

@@ -166,6 +166,8 @@ class MasterDataDialog(RecordEditorDialog):
         owner: uuid.UUID | None = None,
     ) -> None:
         super().__init__(db, prefix, parent)
+        # The editors of rows its rows own, by prefix (a kit's components, a quote's items): see open_child.
+        self.child_editors: dict[str, MasterDataDialog] = {}
         self.setWindowTitle(title)
         self.resize(*size)
         self.kind, self.note, self.noun = kind, note, kind.noun
@@ -272,6 +274,25 @@ class MasterDataDialog(RecordEditorDialog):
 
     def announce(self) -> None:
         self.changed.emit()
+
+    def reload(self, keep: uuid.UUID | None = None) -> None:
+        """As stored, and so are the open editors of its rows' rows (others' changes reach them too)."""
+        super().reload(keep)
+        for child in self.child_editors.values():
+            if child.isVisible():
+                child.reload()
+
+    def open_child(self, editor: MasterDataDialog) -> MasterDataDialog:
+        """Open ``editor`` (made with this one as parent, over the rows one of its rows owns) in place of
+        the one before with its prefix: reloaded with this one, its saves this one's ``changed``."""
+        old = self.child_editors.pop(editor.prefix, None)
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        editor.changed.connect(self.changed)
+        self.child_editors[editor.prefix] = editor
+        editor.open()
+        return editor
 
     def _plural(self, count: int) -> str:
         noun = self.kind.noun

@@ -7,7 +7,7 @@ from typing import Any
 
 from app.models import Supplier
 from app.services.master_data import FieldSpec, RecordKind, text
-from app.services.values import parse_decimal, parse_email
+from app.services.values import flag, parse_decimal, parse_email
 
 
 def _lead_days(value: Any) -> int:
@@ -27,6 +27,13 @@ SUPPLIERS = RecordKind(
                   tip="What they supply: the search finds a supplier by it."),
         FieldSpec("lead_time_days", "Lead time (days)", _lead_days, numeric=True,
                   tip="Days between ordering and delivery."),
+        FieldSpec(
+            "weekdays_only",
+            "Works weekdays only",
+            flag("Works weekdays only"),
+            choices=lambda db: [(True, "Yes"), (False, "No")],
+            tip="Its lead time counts working days: an order-by date skips weekends.",
+        ),
         FieldSpec("payment_terms", "Payment terms", text("Payment terms", 200)),
         FieldSpec("notes", "Notes", text("Notes", 2000, multiline=True), multiline=True),
     ),

@@ -18,14 +18,14 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import CatalogItem, EquipmentItem, SubRentalRate, Supplier
 from app.models.enums import LineKind
 from app.services.bounds import QUANTITY_MAX, UNIT_AMOUNT_MAX
 from app.services.catalog.items import category_names, money
-from app.services.master_data import FieldSpec, RecordKind, text
+from app.services.master_data import FieldSpec, RecordKind, live_names, text
 from app.services.projects.details import parse_id
 from app.services.storage.database import Database
 from app.services.values import InputError, optional_id, parse_date, parse_decimal
@@ -77,12 +77,7 @@ def _day_cost(tip: str) -> FieldSpec:
 
 
 def _names(conn: Connection, table: Any, *where: Any) -> list[tuple[Any, str]]:
-    rows = conn.execute(
-        select(table.c.id, table.c.name)
-        .where(table.c.deleted_at.is_(None), *where)
-        .order_by(func.lower(table.c.name), table.c.id)
-    )
-    return [(row.id, str(row.name)) for row in rows]
+    return live_names(conn, table, *where)
 
 
 def _category_choices(db: Database) -> list[tuple[Any, str]]:

@@ -43,12 +43,11 @@ def open_components(catalog: MasterDataDialog, dialogs: Any) -> MasterDataDialog
     if not row.values.get("is_kit"):
         catalog.message.setText(f"“{name}” is not a kit: set its Kit to Yes to give it components.")
         return None
-    editor = MasterDataDialog(
+    editor = catalog.open_child(MasterDataDialog(
         catalog.db, KIT_COMPONENTS, dialogs, "kitComponents", f"Components of {name}", catalog,
         stretch="component_id", size=(640, 400), owner=row.id,
-    )
-    catalog.components_editor = editor  # type: ignore[attr-defined]  # kept while open
-    editor.open()
+    ))
+    catalog.components_editor = editor  # type: ignore[attr-defined]  # the tests' handle on it
     return editor
 
 

@@ -9,7 +9,8 @@ all of them:
   :class:`InputError` changes nothing), then written in one short transaction with an
   optimistic version check (someone else's change in between raises ``EditConflict``);
 - :func:`add` and :func:`duplicate` (owned rows, e.g. a rule set's holidays, come along);
-- :func:`delete`, refused while live rows use the row (:class:`InUse` says where), and
+- :func:`delete`, refused while live rows use the row (:class:`InUse` says where: see
+  app/services/master_data/uses.py), and
   :func:`restore`, the undo of a delete or an add.
 
 Deleting tombstones (``deleted_at``), so undo, merge and backups see it like any other
@@ -24,12 +25,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import String, Table, func, select, update
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
-from app.models import metadata
 from app.models.types import utcnow
+from app.services.master_data.uses import Use, live, users_by_key
 from app.services.storage.database import Database
 from app.services.storage.versioned import EditConflict, update_versioned
 from app.services.values import InputError, parse_text
@@ -103,6 +104,13 @@ class RecordKind:
     settle: Callable[[Connection, uuid.UUID], None] | None = None
     # Columns a duplicate leaves empty (a link only one row may hold: a stock item's catalog item).
     not_copied: tuple[str, ...] = ()
+    # Rows its children own (a quote's items' breaks): (table, column naming the child); copied,
+    # deleted and restored with the children.
+    nested: tuple[tuple[Table, str], ...] = ()
+    # What uses the rows it owns keeps it too (a quote whose item a line follows).
+    kept_by_children: bool = False
+    # A copy is named “… (copy)” although names may repeat (a quote's number: unique per supplier).
+    copy_renamed: bool = False
     field_by_key: dict[str, FieldSpec] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -126,21 +134,6 @@ class RecordRow:
         return str(self.values.get(kind.name_key) or "")
 
 
-@dataclass(frozen=True, slots=True)
-class Use:
-    """Live rows of one table that use a row: how many, and a few of them by name."""
-
-    what: tuple[str, str]  # ("estimate line", "estimate lines")
-    count: int
-    examples: tuple[str, ...]  # a few of them, or the places they are in
-    more: bool = False  # more than these
-
-    def __str__(self) -> str:
-        noun = self.what[0] if self.count == 1 else self.what[1]
-        shown = f" ({', '.join(self.examples)}{', …' if self.more else ''})" if self.examples else ""
-        return f"{self.count} {noun}{shown}"
-
-
 class InUse(InputError):
     """A delete refused: live rows use the row. ``uses`` says which; nothing was changed."""
 
@@ -150,6 +143,7 @@ class InUse(InputError):
         super().__init__(f"The {kind.noun} “{name}” is in use, so it was not deleted: {listed}.")
 
 
+# How the rows of a table that use something are called, and how one of them is named.
 # -- reading ---------------------------------------------------------------------------------------
 
 
@@ -160,7 +154,8 @@ def _column_keys(kind: RecordKind) -> list[str]:
 def load(db: Database, kind: RecordKind, owner: uuid.UUID | None = None) -> list[RecordRow]:
     """Every live row (of ``owner``, for a kind with one), in the kind's order (names case-insensitively)."""
     table = kind.table
-    order = [func.lower(table.c[k]) if k == kind.name_key else table.c[k] for k in kind.order_by]
+    order = [func.lower(table.c[k]) if k == kind.name_key and isinstance(table.c[k].type, String)
+             else table.c[k] for k in kind.order_by]
     live = select(table).where(table.c.deleted_at.is_(None))
     if kind.owner_key and owner is not None:
         live = live.where(table.c[kind.owner_key] == owner)
@@ -189,6 +184,16 @@ def _version(conn: Connection, kind: RecordKind, row_id: uuid.UUID) -> int:
     if version is None:
         raise InputError(f"That {kind.noun} no longer exists.")
     return int(version)
+
+
+def live_names(conn: Connection, table: Table, *where: Any) -> list[tuple[Any, str]]:
+    """The live rows of ``table`` (that meet ``where``) as (id, name), A→Z: the choices of a pick."""
+    rows = conn.execute(
+        select(table.c.id, table.c.name)
+        .where(table.c.deleted_at.is_(None), *where)
+        .order_by(func.lower(table.c.name), table.c.id)
+    )
+    return [(row.id, str(row.name)) for row in rows]
 
 
 # -- editing ---------------------------------------------------------------------------------------
@@ -324,103 +329,56 @@ def duplicate(db: Database, kind: RecordKind, row_id: uuid.UUID) -> uuid.UUID:
         values = {c.name: getattr(row, c.name) for c in table.columns if c.name not in _BOOKKEEPING}
         # The copy keeps the name where names repeat (a kit's component: the same item) or the row
         # is named by a reference (a rate's stock item).
-        if kind.unique_names and isinstance(values[kind.name_key], str):
+        if (kind.unique_names or kind.copy_renamed) and isinstance(values[kind.name_key], str):
             values[kind.name_key] = copy_name(kind, conn, values[kind.name_key])
         values.update(dict.fromkeys(kind.not_copied))
         new_id = _insert(conn, kind, values)
         for child, column in kind.children:
-            for child_row in conn.execute(select(child).where(child.c[column] == row_id,
-                                                              child.c.deleted_at.is_(None))):
-                copied = {c.name: getattr(child_row, c.name) for c in child.columns}
-                now = utcnow()
-                copied.update({column: new_id, "id": uuid.uuid4(), "created_at": now, "updated_at": now,
-                               "version": 1})
-                conn.execute(child.insert().values(**copied))
+            for old_child, new_child in _copy_rows(conn, child, column, row_id, new_id):
+                for nested, nested_column in kind.nested:
+                    _copy_rows(conn, nested, nested_column, old_child, new_child)
         _settle(conn, kind, new_id)
     return new_id
 
 
+def _copy_rows(conn: Connection, table: Table, column: str, old_owner: uuid.UUID,
+               new_owner: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Fresh copies of the live rows of ``table`` ``old_owner`` owns, for ``new_owner``: (old id, new id)."""
+    pairs = []
+    live = select(table).where(table.c[column] == old_owner, table.c.deleted_at.is_(None))
+    for owned in conn.execute(live):
+        copied = {c.name: getattr(owned, c.name) for c in table.columns}
+        now = utcnow()
+        copied.update({column: new_owner, "id": uuid.uuid4(), "created_at": now, "updated_at": now,
+                       "version": 1})
+        conn.execute(table.insert().values(**copied))
+        pairs.append((owned.id, copied["id"]))
+    return pairs
+
+
 # -- where a row is used ---------------------------------------------------------------------------
-
-# How the rows of a table that use something are called, and how one of them is named.
-_USERS: dict[str, tuple[tuple[str, str], str | None]] = {
-    "lineitem": (("estimate line", "estimate lines"), None),
-    "catalogitem": (("catalog item", "catalog items"), "name"),
-    "project": (("project", "projects"), "name"),
-    "crewrole": (("crew member", "crew members"), None),
-    "crewassignment": (("crew assignment", "crew assignments"), None),
-    "contact": (("contact", "contacts"), "name"),
-    "estimate": (("estimate", "estimates"), "name"),
-    "kitcomponent": (("kit component", "kit components"), None),
-    "equipmentitem": (("stock item", "stock items"), "name"),
-    "subrentalrate": (("sub-rental rate", "sub-rental rates"), None),
-}
-
-
-def _line_places(conn: Connection, ids: list[uuid.UUID]) -> list[str]:
-    """“Project › Estimate” for lines, each place once."""
-    tables = metadata.tables
-    line, section, estimate, project = (tables[n] for n in ("lineitem", "section", "estimate", "project"))
-    rows = conn.execute(
-        select(project.c.name, estimate.c.name)
-        .select_from(line.join(section, line.c.section_id == section.c.id)
-                     .join(estimate, section.c.estimate_id == estimate.c.id)
-                     .join(project, estimate.c.project_id == project.c.id))
-        .where(line.c.id.in_(ids)).order_by(project.c.name, estimate.c.name)
-    )
-    return list(dict.fromkeys(f"{p} › {e}" for p, e in rows))
-
-
-def _crew_names(conn: Connection, table: Table, ids: list[uuid.UUID]) -> list[str]:
-    member = metadata.tables["crewmember"]
-    joined = table.join(member, table.c.crew_member_id == member.c.id)
-    rows = conn.execute(select(member.c.name).select_from(joined)
-                        .where(table.c.id.in_(ids)).order_by(member.c.name))
-    return list(dict.fromkeys(str(n) for n in rows.scalars()))
-
-
-def _live(table: Table) -> Any:
-    return table.c.deleted_at.is_(None) if "deleted_at" in table.c else True
 
 
 def uses(db: Database, kind: RecordKind, row_id: uuid.UUID, *, examples: int = 3) -> list[Use]:
     """The live rows that refer to ``row_id`` (by key or, for ``named_by``, by name)."""
     # Its own children do not keep it; their other links keep what they name (a component its item).
-    owned = {(child.name, column) for child, column in kind.children}
+    owned = {(child.name, column) for child, column in (*kind.children, *kind.nested)}
     found: list[Use] = []
     with db.read() as conn:
-        for table in metadata.sorted_tables:
-            for fk in table.foreign_keys:
-                if fk.column.table is not kind.table or fk.parent.table is kind.table:
-                    continue
-                if (table.name, fk.parent.name) in owned:
-                    continue
-                users = select(table.c.id).where(fk.parent == row_id, _live(table))
-                ids = list(conn.execute(users).scalars())
-                if ids:
-                    found.append(_use(conn, table, ids, examples))
+        found += users_by_key(conn, kind.table, [row_id], owned, examples)
+        if kind.kept_by_children:
+            for child, column in kind.children:
+                ids = list(conn.execute(select(child.c.id).where(child.c[column] == row_id,
+                                                                 child.c.deleted_at.is_(None))).scalars())
+                found += users_by_key(conn, child, ids, owned, examples) if ids else []
         name = conn.execute(select(kind.table.c[kind.name_key]).where(kind.table.c.id == row_id)).scalar()
         for table, column, what in kind.named_by:
-            rows = conn.execute(select(table.c.name).where(table.c[column] == name, _live(table))
+            rows = conn.execute(select(table.c.name).where(table.c[column] == name, live(table))
                                 .order_by(table.c.name)).scalars().all()
             if rows:
                 shown = tuple(str(r) for r in rows[:examples])
                 found.append(Use(what, len(rows), shown, len(rows) > examples))
     return found
-
-
-def _use(conn: Connection, table: Table, ids: list[uuid.UUID], examples: int) -> Use:
-    what, name_column = _USERS.get(table.name, ((f"{table.name} row", f"{table.name} rows"), None))
-    if table.name == "lineitem":
-        places = _line_places(conn, ids)
-    elif "crew_member_id" in table.c:
-        places = _crew_names(conn, table, ids)
-    elif name_column is not None:
-        places = [str(n) for n in conn.execute(select(table.c[name_column]).where(table.c.id.in_(ids))
-                                               .order_by(table.c[name_column])).scalars()]
-    else:
-        places = []
-    return Use(what, len(ids), tuple(places[:examples]), len(places) > examples)
 
 
 def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | None = None) -> None:
@@ -441,11 +399,19 @@ def delete(db: Database, kind: RecordKind, row_id: uuid.UUID, version: int | Non
 
 
 def _children_deleted(conn: Connection, kind: RecordKind, row_id: uuid.UUID, was: Any, now: Any) -> None:
-    """The rows a row owns tombstoned with it (``was`` None), or those tombstoned with it brought back."""
+    """The rows a row owns tombstoned with it (``was`` None), or those tombstoned with it brought back
+    (and the rows those own in turn: a quote's items' breaks)."""
     for child, column in kind.children:
         gone = child.c.deleted_at.is_(None) if was is None else child.c.deleted_at == was
-        conn.execute(update(child).where(child.c[column] == row_id, gone)
+        ids = list(conn.execute(select(child.c.id).where(child.c[column] == row_id, gone)).scalars())
+        if not ids:
+            continue
+        conn.execute(update(child).where(child.c.id.in_(ids))
                      .values(deleted_at=now, version=child.c.version + 1, updated_at=utcnow()))
+        for nested, nested_column in kind.nested:
+            still = nested.c.deleted_at.is_(None) if was is None else nested.c.deleted_at == was
+            conn.execute(update(nested).where(nested.c[nested_column].in_(ids), still)
+                         .values(deleted_at=now, version=nested.c.version + 1, updated_at=utcnow()))
 
 
 def restore(db: Database, kind: RecordKind, row_id: uuid.UUID) -> None:
