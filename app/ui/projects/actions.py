@@ -19,6 +19,7 @@ from app.ui.field_table import EDIT_ERRORS
 from app.ui.projects.client_dialog import ClientDialog
 from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
+from app.ui.schedule.milestones import MilestoneEditors
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
@@ -56,6 +57,15 @@ class ProjectActions(ShellActions):
             "Ctrl+Shift+P",
             "Client and contact, venue, days, AM/PM, labour rules, status",
         )
+        self.milestones = MilestoneEditors(self.dialogs, window)
+        self.milestones_action = window_action(
+            window,
+            "Milestones…",
+            "actionMilestones",
+            self.show_milestones,
+            tip="Design approval, ship, freight window, load-in, show, strike, invoice: when each is due, "
+            "who keeps it, done",
+        )
         self.status_actions: dict[ProjectStatus, QAction] = {}
         for target in MENU_MOVES:
             name = "actionProject" + "".join(w.capitalize() for w in target.value.split("_"))
@@ -74,7 +84,7 @@ class ProjectActions(ShellActions):
     @property
     def actions(self) -> list[QAction | None]:
         """The Project menu, in order."""
-        return [self.details_action, None, *self.status_actions.values()]
+        return [self.details_action, self.milestones_action, None, *self.status_actions.values()]
 
     # -- which project ---------------------------------------------------------------------------
 
@@ -91,6 +101,7 @@ class ProjectActions(ShellActions):
             action.setEnabled(db is not None)
         project = self.current_project() if db is not None else None
         self.details_action.setEnabled(project is not None)
+        self.milestones_action.setEnabled(project is not None)
         allowed: tuple[ProjectStatus, ...] = ()
         if project is not None:
             try:
@@ -131,6 +142,12 @@ class ProjectActions(ShellActions):
             return
         self._open_project(project_id, None)
 
+    def show_milestones(self) -> None:
+        """Project › Milestones…: the current project's, non-blocking."""
+        project_id = self.current_project()
+        if self.shell.db is not None and project_id is not None:
+            self.milestones.show(self.shell.db, project_id)
+
     def _open_project(self, project_id: uuid.UUID | None, client_id: uuid.UUID | None) -> ProjectDialog:
         db = self.shell.db
         dialog = self.project_dialogs.get(project_id) if project_id is not None else None
@@ -150,6 +167,7 @@ class ProjectActions(ShellActions):
         """Another user's change: every open dialog shows what is stored now."""
         for dialog in self.open_dialogs():
             dialog.reload()
+        self.milestones.refresh()
         self.update_enabled()
 
     def close_dialogs(self) -> None:
@@ -159,6 +177,7 @@ class ProjectActions(ShellActions):
                 dialog.deleteLater()
         self.project_dialogs.clear()
         self.client_dialogs.clear()
+        self.milestones.close()
         self.undo_stack.clear()
 
     # -- status ----------------------------------------------------------------------------------
@@ -194,6 +213,7 @@ class ProjectActions(ShellActions):
         self.shell.navigator.load(db)
         for dialog in self.open_dialogs():
             dialog.reload()
+        self.milestones.refresh()  # a project's days moved: its milestones' due days with them
         self.shell.crew_panel.refresh()  # the chosen scenario's calls, a project's new days
         self.shell.reprice.request()  # the open estimate's header (name, days) and its staffing
         self.update_enabled()

@@ -1,0 +1,1 @@
+"""Project types, milestones and the deadlines list: the windows."""
