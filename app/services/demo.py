@@ -222,7 +222,8 @@ def _add_milestones(session: Any, project: Project, changes: list[dict[str, Any]
     """The project's type's template, then the recipe's changes: one of them by name, or one more."""
     if project.project_type_id is not None:
         add_from_template(session.connection(), project.id)
-    own = {m.name: m for m in session.scalars(select(Milestone).where(col(Milestone.project_id) == project.id))}
+    listed = session.scalars(select(Milestone).where(col(Milestone.project_id) == project.id))
+    own = {m.name: m for m in listed}
     for raw in changes:
         spec = dict(raw)
         if spec.get("fixed_date"):

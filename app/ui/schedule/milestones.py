@@ -34,9 +34,15 @@ def _button(dialog: MasterDataDialog, text: str, name: str, tip: str) -> QPushBu
 
 
 def project_types_editor(db: Database, dialogs: Any, parent: QWidget | None = None) -> MasterDataDialog:
-    dialog = MasterDataDialog(db, PROJECT_TYPES, dialogs, "projectTypes", "Project types", parent, size=(520, 380))
-    button = _button(dialog, "Milestones…", "projectTypesMilestonesButton",
-                     "The selected type's template: the milestones its projects start from.")
+    dialog = MasterDataDialog(
+        db, PROJECT_TYPES, dialogs, "projectTypes", "Project types", parent, size=(520, 380)
+    )
+    button = _button(
+        dialog,
+        "Milestones…",
+        "projectTypesMilestonesButton",
+        "The selected type's template: the milestones its projects start from.",
+    )
     button.clicked.connect(lambda: open_templates(dialog, dialogs))
     return dialog
 
@@ -45,24 +51,47 @@ def open_templates(types: MasterDataDialog, dialogs: Any) -> MasterDataDialog | 
     """The template of the types editor's current type, in the same editor (None: no type selected)."""
     row = types.current()
     if row is None:
-        types.message.setText("Add a project type first: its template is the milestones its projects start from.")
+        types.message.setText(
+            "Add a project type first: its template is the milestones its projects start from."
+        )
         return None
     name = row.name(PROJECT_TYPES)
-    editor = MasterDataDialog(types.db, MILESTONE_TEMPLATES, dialogs, "milestoneTemplates",
-                              f"Milestones of {name}", types, size=(900, 400), owner=row.id)
+    editor = MasterDataDialog(
+        types.db,
+        MILESTONE_TEMPLATES,
+        dialogs,
+        "milestoneTemplates",
+        f"Milestones of {name}",
+        types,
+        size=(900, 400),
+        owner=row.id,
+    )
     types.templates_editor = editor  # type: ignore[attr-defined]  # kept while open
     editor.open()
     return editor
 
 
-def milestones_editor(db: Database, dialogs: Any, project_id: uuid.UUID,
-                      parent: QWidget | None = None) -> MasterDataDialog:
+def milestones_editor(
+    db: Database, dialogs: Any, project_id: uuid.UUID, parent: QWidget | None = None
+) -> MasterDataDialog:
     """Project › Milestones…: the project's milestones, sorted by when they are due."""
     name = master_data.load_one(db, PROJECTS, project_id).values["name"]
-    dialog = MasterDataDialog(db, MILESTONES, dialogs, "milestones", f"Milestones — {name}", parent,
-                              size=(1240, 460), owner=project_id)
-    button = _button(dialog, "From template", "milestonesFromTemplateButton",
-                     "Add the milestones of the project's type (Project details › Type) it does not have yet.")
+    dialog = MasterDataDialog(
+        db,
+        MILESTONES,
+        dialogs,
+        "milestones",
+        f"Milestones — {name}",
+        parent,
+        size=(1240, 460),
+        owner=project_id,
+    )
+    button = _button(
+        dialog,
+        "From template",
+        "milestonesFromTemplateButton",
+        "Add the milestones of the project's type (Project details › Type) it does not have yet.",
+    )
     button.clicked.connect(lambda: from_template(dialog, project_id))
     due = next(n for n, f in enumerate(MILESTONES.fields) if f.key == "due")
     dialog.table.sortByColumn(due, Qt.SortOrder.AscendingOrder)
@@ -80,8 +109,9 @@ def from_template(dialog: MasterDataDialog, project_id: uuid.UUID) -> bool:
         else:
             added.extend(apply_template(db, project_id))
             if not added:
-                raise InputError(f"The project already has every milestone of the {template_of(db, project_id)} "
-                                 "template.")
+                raise InputError(
+                    f"The project already has every milestone of the {template_of(db, project_id)} template."
+                )
         dialog.reload()
 
     def undo() -> None:
