@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from app.models import Milestone, Project
 from app.models.enums import DateAnchor
 from app.models.types import utcnow
+from app.services.catalog.items import YES_NO
 from app.services.master_data import FieldSpec, RecordKind, format_value, text
 from app.services.schedule.due import due
 from app.services.schedule.templates import TEMPLATE_T, TYPE_T, milestone_fields, window_and_owner
@@ -120,7 +121,13 @@ MILESTONES = RecordKind(
             tip="Worked out from Counts from and Offset (or the fixed date): it moves with the show.",
         ),
         _owner,
-        FieldSpec("done", "Done", flag("Done"), tip="Yes once it is done (the day is kept)."),
+        FieldSpec(
+            "done",
+            "Done",
+            flag("Done"),
+            choices=lambda _db: YES_NO,
+            tip="Yes once it is done (the day is kept).",
+        ),
         FieldSpec("notes", "Notes", text("Notes", 1000, multiline=True), format_value, multiline=True),
     ),
     order_by=("position", "created_at"),
