@@ -5,6 +5,7 @@ its undo, and every refusal in one line with nothing changed."""
 
 from __future__ import annotations
 
+import threading
 import uuid
 from datetime import date
 
@@ -24,7 +25,7 @@ from app.services.schedule.milestones import (
     template_of,
 )
 from app.services.schedule.templates import MILESTONE_TEMPLATES, PROJECT_TYPES, STARTER_TYPES
-from app.services.storage.database import Database
+from app.services.storage.database import Database, open_database
 from app.services.values import InputError
 from tests.factories import make_project
 
@@ -244,3 +245,47 @@ def test_a_type_in_use_stays_and_a_copy_takes_its_template(company: Database) ->
     ]
     with pytest.raises(InputError, match="That project type no longer exists"):
         set_project(company, project, project_type_id=booth_type)
+
+
+def test_two_people_taking_the_template_at_once_add_it_once(db_target: str, company: Database) -> None:
+    project = booth(company)
+    dbs = [open_database(db_target) for _ in range(3)]
+    added: list[int | str] = []
+    start = threading.Barrier(len(dbs))
+
+    def take(db: Database) -> None:
+        start.wait(10)
+        try:
+            added.append(len(apply_template(db, project)))
+        except BaseException as error:  # handed to the test thread
+            added.append(repr(error))
+
+    threads = [threading.Thread(target=take, args=(db,)) for db in dbs]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+    finally:
+        for db in dbs:
+            db.close()
+    assert sorted(added, key=str) == [0, 0, 7]
+    assert len(master_data.load(company, MILESTONES, project)) == 7
+
+
+def test_the_demos_projects_have_their_types_and_milestones(any_demo_db: Database) -> None:
+    projects = {r.values["name"]: r for r in master_data.load(any_demo_db, PROJECTS)}
+    types = {r.id: r.values["name"] for r in master_data.load(any_demo_db, PROJECT_TYPES)}
+    assert {n: types[p.values["project_type_id"]] for n, p in projects.items()} == {
+        "Vantage @ MedTech Expo": "Exhibit booth",
+        "Orbital partner summit": "Conference",
+        "Orbital Summit keynote": "Conference",
+        "Spring Gala 2027": "Concert",
+    }
+    booth_id = projects["Vantage @ MedTech Expo"].id
+    medtech = dues(any_demo_db, booth_id)
+    assert medtech["Show open"] == "9 Mar 2027" and medtech["Exhibitor services forms"] == "29 Jan 2027"
+    assert len(medtech) == 8
+    approval = milestone(any_demo_db, projects["Spring Gala 2027"].id, "Design approval")
+    assert approval.values["done"] is True
+    assert apply_template(any_demo_db, booth_id) == []  # the demo's are the template's

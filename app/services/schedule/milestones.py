@@ -153,9 +153,9 @@ def apply_template(db: Database, project_id: uuid.UUID) -> list[uuid.UUID]:
 def add_from_template(conn: Connection, project_id: uuid.UUID) -> list[uuid.UUID]:
     """:func:`apply_template` inside the caller's transaction (the demo's build)."""
     type_id = conn.execute(
-        select(PROJECT_T.c.project_type_id).where(
-            PROJECT_T.c.id == project_id, PROJECT_T.c.deleted_at.is_(None)
-        )
+        select(PROJECT_T.c.project_type_id)
+        .where(PROJECT_T.c.id == project_id, PROJECT_T.c.deleted_at.is_(None))
+        .with_for_update()  # two at once on a server: the second waits, then sees the first's
     ).first()
     if type_id is None:
         raise InputError("That project no longer exists.")
