@@ -20,7 +20,7 @@ from app.ui.schedule.milestones import open_templates
 from tests.gui.helpers import type_into_cell
 from tests.gui.test_kits import pick
 from tests.gui.test_master_data_editor import column, index_of, shown_names
-from tests.gui.test_project_dialogs import MEDTECH, open_details, type_field
+from tests.gui.test_project_dialogs import MEDTECH, open_details, save_picture, type_field
 
 pytestmark = pytest.mark.gui
 BY_DUE = [
@@ -67,9 +67,9 @@ def test_a_projects_milestones_ticked_from_template_and_following_the_show(
         "6 Feb – 3 Mar 2027",
         "14 Mar 2027",
     ]
-    assert (
-        not index_of(editor, "Load-in", "due").flags() & Qt.ItemFlag.ItemIsEditable
-    )  # worked out, not typed
+    worked_out = index_of(editor, "Load-in", "due")
+    assert not worked_out.flags() & Qt.ItemFlag.ItemIsEditable  # the due day is shown, never typed
+    save_picture(editor, "milestones.png")
     # Ticked done, then Undo.
     pick(qtbot, editor, index_of(editor, "Design approval", "done"), "Yes")
     qtbot.waitUntil(lambda: index_of(editor, "Design approval", "done").data() == "Yes")

@@ -63,6 +63,7 @@ def open_templates(types: MasterDataDialog, dialogs: Any) -> MasterDataDialog | 
         "milestoneTemplates",
         f"Milestones of {name}",
         types,
+        stretch="owner",
         size=(900, 400),
         owner=row.id,
     )
@@ -83,6 +84,7 @@ def milestones_editor(
         "milestones",
         f"Milestones — {name}",
         parent,
+        stretch="notes",
         size=(1240, 460),
         owner=project_id,
     )
