@@ -138,7 +138,7 @@ def test_template_dates_follow_a_moved_show_and_fixed_ones_stay(company: Databas
     )
     moved = dues(company, project)
     assert moved["Design approval"] == "22 Feb 2027"
-    assert moved["Advance freight window"] == "6 Mar – 31 Mar 2027"
+    assert moved["Advance freight window"] == "6–31 Mar 2027"
     assert moved["Show open"] == "6 Apr 2027"
     assert moved["Invoice"] == "11 Apr 2027"
     assert moved["Exhibitor forms due"] == "15 Jan 2027"  # fixed: it stays

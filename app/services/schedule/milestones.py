@@ -39,12 +39,15 @@ def day_text(value: date | None) -> str:
 
 
 def due_text(value: Any) -> str:
-    """A due day, or a window's first and last: “25 Jan 2027”, “6 Feb – 3 Mar 2027”; undated: “no date”."""
+    """A due day, or a window's first and last: “25 Jan 2027”, “4–7 Mar 2027”, “6 Feb – 3 Mar 2027”;
+    undated: “no date”."""
     if value is None:
         return "no date"
     first, last = value
     if first == last:
         return day_text(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{day_text(last)}"
     if first.year == last.year:
         return f"{first.day} {first:%b} – {day_text(last)}"
     return f"{day_text(first)} – {day_text(last)}"
