@@ -28,7 +28,9 @@ from app.models import (
     LabourRuleSet,
     LineItem,
     LineQuoteCandidate,
+    Milestone,
     Project,
+    ProjectType,
     Role,
     Section,
     SubRentalRate,
@@ -41,6 +43,8 @@ from app.services.company.settings import logo_from_file
 from app.services.crew.board import call_hours
 from app.services.estimate.parameters import ParameterSpec, resolve
 from app.services.paths import demo_database, resources_dir
+from app.services.schedule.milestones import add_from_template
+from app.services.schedule.templates import starter_records
 from app.services.storage.database import Database, open_database
 from app.services.storage.errors import StorageError
 
@@ -119,6 +123,11 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
         session.flush()
         _add_stock(session, recipe, catalog, suppliers)
         quoted = _add_supplier_quotes(session, recipe, catalog, suppliers)
+        types = starter_records()
+        for parents in (True, False):
+            session.add_all(t for t in types if isinstance(t, ProjectType) is parents)
+            session.flush()
+        type_ids = {t.name: t.id for t in types if isinstance(t, ProjectType)}
         for raw_client in recipe["clients"]:
             client = Client(name=raw_client["name"], notes=raw_client.get("notes", ""))
             session.add(client)
@@ -126,7 +135,7 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
             for contact in raw_client.get("contacts", []):
                 session.add(Contact(client_id=client.id, **contact))
             for raw_project in raw_client.get("projects", []):
-                _add_project(session, client, raw_project, rule_sets, roles, catalog, quoted)
+                _add_project(session, client, raw_project, rule_sets, roles, catalog, quoted, type_ids)
         session.flush()
         _add_crew(session, recipe, roles)
         session.commit()
@@ -200,17 +209,21 @@ def _add_supplier_quotes(session: Any, recipe: dict[str, Any], catalog: dict[str
 
 def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: dict[str, LabourRuleSet],
                  roles: dict[str, Role], catalog: dict[str, CatalogItem],
-                 quoted: dict[str, SupplierQuoteItem]) -> None:
+                 quoted: dict[str, SupplierQuoteItem], type_ids: dict[str, Any]) -> None:
     data = dict(raw)
     estimates = data.pop("estimates", [])
     rule_set = data.pop("rule_set", None)
-    for key in ("start_date", "end_date"):
+    kind = data.pop("type", None)
+    milestones = data.pop("milestones", [])
+    for key in ("start_date", "end_date", "show_start_date", "show_end_date"):
         if data.get(key):
             data[key] = date.fromisoformat(data[key])
     project = Project(client_id=client.id, **data)
     project.labour_rule_set_id = rule_sets[rule_set].id if rule_set else None
+    project.project_type_id = type_ids[kind] if kind else None
     session.add(project)
     session.flush()
+    _add_milestones(session, project, milestones)
     by_name: dict[str, Estimate] = {}
     for position, raw_estimate in enumerate(estimates):
         est = dict(raw_estimate)
@@ -245,6 +258,24 @@ def _add_project(session: Any, client: Client, raw: dict[str, Any], rule_sets: d
                     session.flush()  # the line before the quotes it keeps (no ORM relationships)
                 session.add_all(LineQuoteCandidate(line_item_id=line.id, supplier_quote_item_id=quoted[n].id,
                                                    position=p) for p, n in enumerate(candidates))
+
+
+def _add_milestones(session: Any, project: Project, changes: list[dict[str, Any]]) -> None:
+    """The project's type's template, then the recipe's changes: one of them by name, or one more."""
+    if project.project_type_id is not None:
+        add_from_template(session.connection(), project.id)
+    listed = session.scalars(select(Milestone).where(col(Milestone.project_id) == project.id))
+    own = {m.name: m for m in listed}
+    for raw in changes:
+        spec = dict(raw)
+        if spec.get("fixed_date"):
+            spec["fixed_date"] = date.fromisoformat(spec["fixed_date"])
+        if spec.get("done_at"):
+            spec.update(done=True, done_at=datetime.fromisoformat(spec["done_at"]))
+        milestone = own.get(spec["name"]) or Milestone(project_id=project.id, position=len(own))
+        for key, value in spec.items():
+            setattr(milestone, key, value)
+        session.add(milestone)
 
 
 def _line(section: Section, position: int, raw: dict[str, Any], roles: dict[str, Role],

@@ -1,5 +1,5 @@
 """The Edit menu's setup editors: catalog, suppliers, supplier quotes, categories, equipment, sub-rental
-rates, labour rules, roles, crew members.
+rates, labour rules, roles, crew members, lost reasons, project types.
 
 Each opens non-blocking. A save in any of them reaches the window: the open estimate
 reprices (rules, roles, suppliers, their quotes), the catalog panel reloads (catalog, categories,
@@ -23,6 +23,7 @@ from app.ui.equipment.editors import equipment_editor, subrental_rates_editor
 from app.ui.labour.editors import labour_rules_editor, roles_editor
 from app.ui.master_data import MasterDataDialog
 from app.ui.projects.editors import lost_reasons_editor
+from app.ui.schedule.milestones import project_types_editor
 from app.ui.shell import Shell, ShellActions
 from app.ui.supply.editors import supplier_quotes_editor
 from app.ui.widgets import window_action
@@ -43,6 +44,7 @@ class EditorActions(ShellActions):
             "equipment": (equipment_editor, self._on_labour_rules_saved),
             "subrental_rates": (subrental_rates_editor, self._on_labour_rules_saved),
             "supplier_quotes": (supplier_quotes_editor, self._on_labour_rules_saved),  # lines follow them
+            "project_types": (project_types_editor, lambda: None),  # read when used (From template, Type)
         }
         self.master_editors: dict[str, MasterDataDialog] = {}
         self.catalog_action = self._editor_action(
@@ -75,6 +77,9 @@ class EditorActions(ShellActions):
         self.lost_reasons_action = self._editor_action(
             "Lost reasons…", "actionLostReasons", "lost_reasons",
             "The reasons Project › Mark lost… offers (renaming one renames it on its projects)")
+        self.project_types_action = self._editor_action(
+            "Project types…", "actionProjectTypes", "project_types",
+            "Exhibit booth, conference, concert: each type's milestones, counted from the show's days")
 
     def _editor_action(self, text: str, name: str, key: str, tip: str) -> QAction:
         return window_action(self.window, text, name, lambda: self.show_editor(key), tip=tip)
@@ -86,7 +91,7 @@ class EditorActions(ShellActions):
                 self.supplier_quotes_action, None,
                 self.equipment_action, self.subrental_rates_action, None,
                 self.labour_rules_action, self.crew_editor_action, self.roles_action, None,
-                self.lost_reasons_action]
+                self.lost_reasons_action, self.project_types_action]
 
     def update_enabled(self, db: Database | None) -> None:
         for action in self.actions:

@@ -90,6 +90,13 @@ class RecordTableModel(FieldTableModel):
             return self.cell_text(spec.key, value) or spec.tip or None  # type: ignore[attr-defined]
         return super().data(index, role)
 
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        """A column worked out on reading (a milestone's due day) is shown, never typed into."""
+        flags = super().flags(index)
+        if index.isValid() and self.fields[index.column()].derived is not None:  # type: ignore[attr-defined]
+            flags &= ~Qt.ItemFlag.ItemIsEditable
+        return flags
+
     def setData(
         self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
     ) -> bool:

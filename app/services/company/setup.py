@@ -2,7 +2,8 @@
 
 The starter set is what every live-event company has in some form — a few crew roles at
 common rates, one labour rule set of the usual shape, catalog categories and reasons a job
-is lost — so a new database can price a crew call from its first minute. Every row of it is
+is lost, three project types with their milestone templates (exhibit booth, conference, concert) —
+so a new database can price a crew call from its first minute. Every row of it is
 ordinary data: the user edits or deletes it like anything they made.
 """
 
@@ -16,6 +17,7 @@ from sqlmodel import SQLModel
 
 from app.models import CatalogCategory, Company, LabourRuleSet, LostReason, Role
 from app.services.company.settings import COMPANY, COMPANY_T, parse_all
+from app.services.schedule.templates import starter_records
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.services.values import InputError
@@ -79,3 +81,5 @@ def set_up_company(db: Database, values: dict[str, Any]) -> None:
             _insert(conn, CatalogCategory(name=name, position=position))
         for position, name in enumerate(STARTER_LOST_REASONS):
             _insert(conn, LostReason(name=name, position=position))
+        for record in starter_records():
+            _insert(conn, record)

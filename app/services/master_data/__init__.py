@@ -58,7 +58,9 @@ class FieldSpec:
 
     ``choices`` lists the values a cell may take (value, label) for a picker; ``write``
     stores a field that is not a column of the table (a rule set's holidays) inside the
-    edit's transaction, and ``read`` fills it when rows are loaded.
+    edit's transaction, and ``read`` fills it when rows are loaded. ``derived`` makes a column
+    worked out on reading and never typed (a milestone's due day): its values by row id, from
+    the rows of an owner (None: every row).
     """
 
     key: str
@@ -71,6 +73,7 @@ class FieldSpec:
     write: Callable[[Connection, uuid.UUID, Any], None] | None = None
     read: Callable[[Connection], dict[uuid.UUID, Any]] | None = None
     multiline: bool = False  # notes: the editor gives the cell several lines
+    derived: Callable[[Connection, uuid.UUID | None], dict[uuid.UUID, Any]] | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,7 @@ def load(db: Database, kind: RecordKind, owner: uuid.UUID | None = None) -> list
         live = live.where(table.c[kind.owner_key] == owner)
     with db.read() as conn:
         extra = {f.key: f.read(conn) for f in kind.fields if f.read is not None}
+        worked = {f.key: f.derived(conn, owner) for f in kind.fields if f.derived is not None}
         rows = conn.execute(live.order_by(*order, table.c.id))
         keys = _column_keys(kind)
         result = []
@@ -168,6 +172,8 @@ def load(db: Database, kind: RecordKind, owner: uuid.UUID | None = None) -> list
             values = {k: getattr(row, k) for k in keys}
             for key, by_id in extra.items():
                 values[key] = by_id.get(row.id, kind.field_by_key[key].parse(None))
+            for key, by_id in worked.items():
+                values[key] = by_id.get(row.id)
             result.append(RecordRow(row.id, row.version, values))
         return result
 
@@ -203,6 +209,8 @@ def parse_edit(kind: RecordKind, key: str, value: Any) -> Any:
     spec = kind.field_by_key.get(key)
     if spec is None:
         raise InputError(f"{key} cannot be edited.")
+    if spec.derived is not None:
+        raise InputError(f"{spec.title} is worked out, not typed: {spec.tip}")
     return spec.parse(value)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from app.models import LabourRuleSet, Project
+from app.models import LabourRuleSet, Project, ProjectType
 from app.services.master_data import FieldSpec, RecordKind, format_value, text
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
 from app.services.projects.dates import check_day_order
@@ -24,6 +24,7 @@ from app.services.values import InputError, optional_id, parse_date
 
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
 RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]
+TYPE_T = ProjectType.__table__  # type: ignore[attr-defined]
 
 
 def parse_id(value: Any, label: str, *, required: bool = False) -> uuid.UUID | None:
@@ -42,14 +43,22 @@ def _day_text(value: Any) -> str:
     return f"{value.day} {value:%b %Y}" if value is not None else ""
 
 
-def _rule_set_choices(db: Database) -> list[tuple[Any, str]]:
-    with db.read() as conn:
-        rows = conn.execute(
-            select(RULES_T.c.id, RULES_T.c.name)
-            .where(RULES_T.c.deleted_at.is_(None))
-            .order_by(RULES_T.c.name, RULES_T.c.id)
-        )
-        return [(None, "(none)"), *((r.id, r.name) for r in rows)]
+def _choices_of(table: Any, *order: str) -> Any:
+    """The live rows of ``table`` to pick from, by ``order``, after “(none)”."""
+
+    def choices(db: Database) -> list[tuple[Any, str]]:
+        with db.read() as conn:
+            rows = conn.execute(
+                select(table.c.id, table.c.name)
+                .where(table.c.deleted_at.is_(None))
+                .order_by(*(table.c[key] for key in order), table.c.id)
+            )
+            return [(None, "(none)"), *((r.id, r.name) for r in rows)]
+
+    return choices
+
+
+_rule_set_choices = _choices_of(RULES_T, "name")
 
 
 def _clients(db: Database) -> list[tuple[Any, str]]:
@@ -74,6 +83,8 @@ def _check(conn: Connection, values: dict[str, Any]) -> None:
         raise InputError("That client no longer exists.")
     if not _live(conn, RULES_T, values.get("labour_rule_set_id")):
         raise InputError("That labour rule set no longer exists.")
+    if not _live(conn, TYPE_T, values.get("project_type_id")):
+        raise InputError("That project type no longer exists.")
 
 
 def _contact_of_client(conn: Connection, project_id: uuid.UUID) -> None:
@@ -124,6 +135,13 @@ PROJECTS = RecordKind(
             lambda v: parse_id(v, "Labour rule set"),
             choices=_rule_set_choices,
             tip="The overtime and minimum-call rules crew on this project are paid by.",
+        ),
+        FieldSpec(
+            "project_type_id",
+            "Type",
+            lambda v: parse_id(v, "Project type"),
+            choices=_choices_of(TYPE_T, "position", "name"),
+            tip="Exhibit booth, conference, concert: Project › Milestones… starts from its template.",
         ),
         FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True), format_value, multiline=True),
     ),

@@ -19,6 +19,7 @@ from app.ui.field_table import EDIT_ERRORS
 from app.ui.projects.client_dialog import ClientDialog
 from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
+from app.ui.schedule.milestones import MilestoneEditors
 from app.ui.shell import Shell, ShellActions
 from app.ui.supply.orders_actions import OrdersActions
 from app.ui.widgets import window_action
@@ -57,6 +58,15 @@ class ProjectActions(ShellActions):
             "Ctrl+Shift+P",
             "Client and contact, venue, days, AM/PM, labour rules, status",
         )
+        self.milestones = MilestoneEditors(self.dialogs, window)
+        self.milestones_action = window_action(
+            window,
+            "Milestones…",
+            "actionMilestones",
+            self.show_milestones,
+            tip="Design approval, ship, freight window, load-in, show, strike, invoice: when each is due, "
+            "who keeps it, done",
+        )
         self.status_actions: dict[ProjectStatus, QAction] = {}
         for target in MENU_MOVES:
             name = "actionProject" + "".join(w.capitalize() for w in target.value.split("_"))
@@ -77,7 +87,8 @@ class ProjectActions(ShellActions):
     @property
     def actions(self) -> list[QAction | None]:
         """The Project menu, in order."""
-        return [self.details_action, None, *self.status_actions.values(), None, *self.orders.actions]
+        return [self.details_action, self.milestones_action, None, *self.status_actions.values(), None,
+                *self.orders.actions]
 
     # -- which project ---------------------------------------------------------------------------
 
@@ -94,6 +105,7 @@ class ProjectActions(ShellActions):
             action.setEnabled(db is not None)
         project = self.current_project() if db is not None else None
         self.details_action.setEnabled(project is not None)
+        self.milestones_action.setEnabled(project is not None)
         allowed: tuple[ProjectStatus, ...] = ()
         if project is not None:
             try:
@@ -135,6 +147,12 @@ class ProjectActions(ShellActions):
             return
         self._open_project(project_id, None)
 
+    def show_milestones(self) -> None:
+        """Project › Milestones…: the current project's, non-blocking."""
+        project_id = self.current_project()
+        if self.shell.db is not None and project_id is not None:
+            self.milestones.show(self.shell.db, project_id)
+
     def _open_project(self, project_id: uuid.UUID | None, client_id: uuid.UUID | None) -> ProjectDialog:
         db = self.shell.db
         dialog = self.project_dialogs.get(project_id) if project_id is not None else None
@@ -155,6 +173,7 @@ class ProjectActions(ShellActions):
         for dialog in self.open_dialogs():
             dialog.reload()
         self.orders.reload()
+        self.milestones.refresh()
         self.update_enabled()
 
     def close_dialogs(self) -> None:
@@ -165,6 +184,7 @@ class ProjectActions(ShellActions):
         self.project_dialogs.clear()
         self.client_dialogs.clear()
         self.orders.close_dialog()
+        self.milestones.close()
         self.undo_stack.clear()
 
     # -- status ----------------------------------------------------------------------------------
@@ -200,6 +220,7 @@ class ProjectActions(ShellActions):
         self.shell.navigator.load(db)
         for dialog in self.open_dialogs():
             dialog.reload()
+        self.milestones.refresh()  # a project's days moved: its milestones' due days with them
         self.shell.crew_panel.refresh()  # the chosen scenario's calls, a project's new days
         self.shell.reprice.request()  # the open estimate's header (name, days) and its staffing
         self.update_enabled()

@@ -133,6 +133,7 @@ class ProjectDialog(RecordEditorDialog):
         row("&Days:", days, self.load_in)
         row("&AM:", people, form.widgets["account_manager"])
         row("&Labour rules:", form.choice("labour_rule_set_id"), form.widgets["labour_rule_set_id"])
+        row("T&ype:", form.choice("project_type_id"), form.widgets["project_type_id"])
         row("&Status:", status_row, self.status)
         row("No&tes:", form.notes("notes", 5), form.widgets["notes"])
 
@@ -180,9 +181,10 @@ class ProjectDialog(RecordEditorDialog):
             [(None, "(none)"), *contacts],
             values.get("contact_id", contacts[0][0] if contacts else None),
         )
-        rule_sets = PROJECTS.field_by_key["labour_rule_set_id"].choices
-        assert rule_sets is not None
-        self.form.set_choices("labour_rule_set_id", rule_sets(self.db), values.get("labour_rule_set_id"))
+        for key in ("labour_rule_set_id", "project_type_id"):
+            choices = PROJECTS.field_by_key[key].choices
+            assert choices is not None
+            self.form.set_choices(key, choices(self.db), values.get(key))
         self.form.show_row(row)
         self._show_status(row)
         created = row is not None
