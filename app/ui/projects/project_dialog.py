@@ -257,6 +257,7 @@ class ProjectDialog(RecordEditorDialog):
         made = self.form.create()
         if made is not None:
             self.project_id = made
+            self.reload()  # the stored project at once: a field changed next saves to it
 
     def field(self, key: str) -> QWidget:
         """The widget of a field (tests type into it)."""
