@@ -230,6 +230,7 @@ def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def
         has_milestones = conn.execute(select(MILESTONE_T.c.id).limit(1)).first() is not None
     if not has_milestones:
         build_deadlines_scene(db)
+    ordered = _orders_of_won_projects(db)
     panel = DeadlinesPanel()
     panel.resize(1500, 640)
     panel.today = lambda: TODAY
@@ -243,7 +244,7 @@ def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def
     panel.grab().save(str(made[0]))
     panel.close()
     panel.deleteLater()
-    busiest = Counter(r.project_id for r in load_deadlines(db, TODAY).rows).most_common(1)[0][0]
+    busiest = ordered or Counter(r.project_id for r in load_deadlines(db, TODAY).rows).most_common(1)[0][0]
     dialog = ProjectTimelineDialog(db, busiest, today=lambda: TODAY)
     dialog.resize(1200, 620)
     dialog.show()
@@ -254,6 +255,25 @@ def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def
     dialog.close()
     dialog.deleteLater()
     return made
+
+
+def _orders_of_won_projects(db):  # type: ignore[no-untyped-def]
+    """Project › Prepare orders on each won project (the demo's gala); the last one with orders."""
+    from sqlalchemy import select
+
+    from app.models import Project
+    from app.services.supply.orders import load_orders, prepare_orders
+
+    table = Project.__table__  # type: ignore[attr-defined]
+    with db.read() as conn:
+        won = [r.id for r in conn.execute(select(table.c.id).where(table.c.status == "won",
+                                                                  table.c.deleted_at.is_(None)))]
+    chosen = None
+    for project_id in won:
+        prepare_orders(db, project_id)
+        if load_orders(db, project_id):
+            chosen = project_id
+    return chosen
 
 
 if __name__ == "__main__":

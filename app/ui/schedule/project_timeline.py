@@ -46,12 +46,13 @@ def draw_schedule(figure: Any, schedule: ProjectSchedule, today: date) -> None:
         axes.set_axis_off()
         return
     start, end = span[0] - timedelta(days=2), span[1] + timedelta(days=2)
-    for begin, finish, colour, label in PHASES:
+    for n, (begin, finish, colour, label) in enumerate(PHASES):
         first, last = getattr(schedule, begin), getattr(schedule, finish)
         if first is not None and last is not None and last >= first:
             axes.axvspan(date2num(first), date2num(last + timedelta(days=1)), color=colour, zorder=0)
-            axes.text(
-                date2num(first), len(items) - 0.4, f" {label}", fontsize=8, va="bottom", color="#555555"
+            axes.text(  # one above the other: a phase of one day is too narrow for its name
+                date2num(first), len(items) - 0.15 - 0.3 * n, f" {label}", fontsize=8, va="bottom",
+                color="#555555"
             )
     for row, item in enumerate(items):
         y = len(items) - 1 - row
