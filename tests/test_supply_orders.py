@@ -22,7 +22,7 @@ from app.services.lookups import SupplierInfo
 from app.services.storage.database import Database, open_database
 from app.services.storage.versioned import EditConflict
 from app.services.supply import order_status
-from app.services.supply.order_content import COLUMNS, order_contents
+from app.services.supply.order_content import COLUMNS, NOTE, order_contents
 from app.services.supply.orders import (
     ORDER_LINE_T,
     ORDER_T,
@@ -275,6 +275,9 @@ def test_the_exports_say_the_suppliers_cost_never_the_price(empty_db: Database, 
         ["Truss towers (chosen)", 2, "ea", 3, 60, 360],
         ["Total", f"=SUM(F{header + 2}:F{header + 3})"],
     ]
+    # The closing sentence spans the table (in column A alone it was cut off on paper).
+    note = next(n for n, row in enumerate(sheet.iter_rows(values_only=True), 1) if row[0] == NOTE)
+    assert f"A{note}:F{note}" in {str(r) for r in sheet.merged_cells.ranges}
     text = order_html(content)
     assert "1,020.00" in text and "360.00" in text and "1,380.00" in text
     everything = " ".join(str(v) for row in rows for v in row) + text

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from app.services.excel.fit import fitted_width
+from openpyxl.utils import get_column_letter
+
+from app.services.excel.fit import fitted_width, height_for
 from app.services.excel.workbook import Sheet, build, common_styles, new_workbook, prepare, shown_number
 from app.services.money import shown_money
 from app.services.storage.database import Database
@@ -88,5 +90,12 @@ def _write_order(wb: object, c: OrderContent) -> None:
         ]
     )
     s.append()
+    # Across the table, as tall as the wrapped sentence (in column A alone it was cut off on
+    # paper); set before the row is streamed.
+    note = s.row + 1
+    s.ws.merged_cells.add(f"A{note}:{get_column_letter(len(COLUMNS))}{note}")
+    height = height_for(NOTE, sum(_widths(c)))
+    if height is not None:
+        s.ws.row_dimensions[note].height = height
     s.append([s.text(NOTE, "note")])
     s.print_setup(header, f"{c.company} — {c.title}")
