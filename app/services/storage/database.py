@@ -286,7 +286,10 @@ def schema_transaction(engine: Engine) -> Iterator[Connection]:
         try:
             with conn.begin():
                 if not sqlite:
-                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_SCHEMA_LOCK_KEY})")
+                    # Per schema: two Tandems opening one schema take turns; databases in other
+                    # schemas of the server (another company's, each test's) do not wait on it.
+                    key = f"hashtextextended(current_schema(), {_SCHEMA_LOCK_KEY})"
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({key})")
                 yield conn
         finally:
             if sqlite:
