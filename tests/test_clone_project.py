@@ -34,8 +34,8 @@ from app.services.estimate.scenarios import duplicate_estimate
 from app.services.projects.clone import (
     bring_back_clone,
     clone_project,
-    first_day,
     parse_offset,
+    source_of,
     suggest_name,
     take_back_clone,
 )
@@ -289,7 +289,7 @@ def test_names_years_and_offsets() -> None:
 
 def test_bad_input_changes_nothing(empty_db: Database) -> None:
     project_id, _half = _scene(empty_db)
-    assert first_day(empty_db, project_id) == date(2027, 3, 8)
+    assert source_of(empty_db, project_id) == ("Vantage booth", date(2027, 3, 8))
     before = (
         _count(empty_db, PROJECT_T, PROJECT_T.c.id.is_not(None)),
         _count(empty_db, LINE_T, LINE_T.c.id.is_not(None)),

@@ -52,11 +52,11 @@ MAX_OFFSET_DAYS = 3660  # ten years either way: further is a typo
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
-def first_day(db: Database, project_id: uuid.UUID) -> date | None:
-    """The project's load-in, else its first set day (what the offset is measured from)."""
+def source_of(db: Database, project_id: uuid.UUID) -> tuple[str, date | None]:
+    """The project's name and its load-in, else its first set day (what the offset is measured from)."""
     with db.read() as conn:
         row = _live_project(conn, project_id)
-    return _first_day(row)
+    return row.name, _first_day(row)
 
 
 def suggest_name(name: str, day: date | None, offset_days: int) -> str:
