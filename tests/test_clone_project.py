@@ -43,7 +43,7 @@ from app.services.projects.counting import counting_estimate
 from app.services.storage.database import Database
 from app.services.supply.orders import prepare_orders
 from app.services.values import InputError
-from tests.factories import LINE_T, PROJECT_T, _record
+from tests.factories import LINE_T, PROJECT_T, _record, make_project
 from tests.orders_scene import TODAY, make_scene
 from tests.supply_scene import make_supply_scene
 from tests.test_line_quotes import _follow
@@ -305,3 +305,20 @@ def test_bad_input_changes_nothing(empty_db: Database) -> None:
         _count(empty_db, LINE_T, LINE_T.c.id.is_not(None)),
     )
     assert after == before
+
+
+def test_undo_refuses_once_the_copy_was_sent_and_a_bare_project_copies(empty_db: Database) -> None:
+    project_id, _half = _scene(empty_db)
+    new_id = clone_project(empty_db, project_id, 364, "Vantage booth 2028")
+    send_quote(empty_db, EstimateDocument(empty_db, counting_estimate_of(empty_db, new_id)), "AM")
+    with pytest.raises(InputError, match="a quote was sent from it"):
+        take_back_clone(empty_db, new_id)
+    assert _count(empty_db, PROJECT_T, (PROJECT_T.c.id == new_id) & PROJECT_T.c.deleted_at.is_(None)) == 1
+    assert _count(empty_db, LINE_T, LINE_T.c.deleted_at.is_not(None)) == 0  # nothing tombstoned
+    bare = make_project(empty_db, project_name="Walk-in")  # no days, no estimate, no milestones
+    copy = clone_project(empty_db, bare, 364, "Walk-in again")
+    assert source_of(empty_db, copy) == ("Walk-in again", None)
+    with empty_db.read() as conn:
+        assert counting_estimate(conn, copy) is None
+    take_back_clone(empty_db, copy)
+    assert _count(empty_db, PROJECT_T, (PROJECT_T.c.id == copy) & PROJECT_T.c.deleted_at.is_(None)) == 0

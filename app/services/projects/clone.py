@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Connection
 
-from app.models import Milestone, Project
+from app.models import CrewAssignment, Milestone, Project, QuoteRevision, SupplierOrder
 from app.models.enums import ProjectStatus
 from app.models.supply import LineQuoteCandidate
 from app.models.types import utcnow
@@ -42,6 +42,9 @@ from app.services.storage.database import Database
 from app.services.values import InputError, parse_text
 
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
+REVISION_T = QuoteRevision.__table__  # type: ignore[attr-defined]
+ASSIGNMENT_T = CrewAssignment.__table__  # type: ignore[attr-defined]
+ORDER_T = SupplierOrder.__table__  # type: ignore[attr-defined]
 CANDIDATE_T = LineQuoteCandidate.__table__  # type: ignore[attr-defined]
 MILESTONE_T = Milestone.__table__  # type: ignore[attr-defined]
 
@@ -138,9 +141,13 @@ class ClonedRows:
 
 
 def take_back_clone(db: Database, project_id: uuid.UUID) -> ClonedRows:
-    """Undo a clone: tombstone the project and every live row under it, in one transaction."""
+    """Undo a clone: tombstone the project and every live row under it, in one transaction.
+
+    InputError (nothing changed) once a quote was sent from the copy, crew put on it or an order
+    made for it: those belong to a project of its own now, deleted (if at all) from the navigator."""
     with db.write() as conn:
         rows = _rows_of(conn, project_id)
+        _check_untouched(conn, project_id, rows.ids[ESTIMATE_T.name])
         _stamp(conn, rows, deleted=True)
     return rows
 
@@ -175,6 +182,16 @@ def _rows_of(conn: Connection, project_id: uuid.UUID) -> ClonedRows:
     if not found[PROJECT_T.name]:
         raise InputError("That project no longer exists; someone may have deleted it.")
     return ClonedRows(found)
+
+
+def _check_untouched(conn: Connection, project_id: uuid.UUID, estimates: list[uuid.UUID]) -> None:
+    for table, where, what in (
+        (REVISION_T, REVISION_T.c.estimate_id.in_(estimates), "a quote was sent from it"),
+        (ASSIGNMENT_T, ASSIGNMENT_T.c.project_id == project_id, "crew was put on it"),
+        (ORDER_T, ORDER_T.c.project_id == project_id, "an order was made for it"),
+    ):
+        if live_rows(conn, table, where):
+            raise InputError(f"The copy stays: {what} since. Delete it from the navigator if it must go.")
 
 
 def _stamp(conn: Connection, rows: ClonedRows, *, deleted: bool) -> None:

@@ -195,6 +195,10 @@ class ProjectActions(ShellActions):
         self.project_dialogs.clear()
         self.client_dialogs.clear()
         self.orders.close_dialog()
+        if self.clone_dialog is not None:
+            self.clone_dialog.close()
+            self.clone_dialog.deleteLater()
+            self.clone_dialog = None
         self.milestones.close()
         self.undo_stack.clear()
 
