@@ -10,7 +10,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QDialogButtonBox, QMenu
 from sqlalchemy import select
 
 from app.models import Project
@@ -39,7 +39,7 @@ def test_clone_for_next_year_from_the_menu_then_undo(
     win = window
     click_in_navigator(qtbot, win, GALA)
     clone_action = win.findChild(QAction, "actionCloneProject")
-    assert clone_action.isEnabled()
+    assert clone_action in win.findChild(QMenu, "projectMenu").actions() and clone_action.isEnabled()
     clone_action.trigger()
     dialog = win.findChild(CloneProjectDialog, "cloneProjectDialog")
     qtbot.waitExposed(dialog)

@@ -117,11 +117,14 @@ def copy_estimate(
 
 
 def _live_estimate(conn: Connection, estimate_id: uuid.UUID) -> Any:
-    row = conn.execute(
-        select(ESTIMATE_T).where(ESTIMATE_T.c.id == estimate_id, ESTIMATE_T.c.deleted_at.is_(None))
-    ).first()
+    return live_record(conn, ESTIMATE_T, estimate_id, "estimate")
+
+
+def live_record(conn: Connection, table: Any, row_id: uuid.UUID, noun: str) -> Any:
+    """The live row ``row_id`` of ``table``; InputError when it is gone (tombstoned or never there)."""
+    row = conn.execute(select(table).where(table.c.id == row_id, table.c.deleted_at.is_(None))).first()
     if row is None:
-        raise InputError("That estimate no longer exists; someone may have deleted it.")
+        raise InputError(f"That {noun} no longer exists; someone may have deleted it.")
     return row
 
 

@@ -34,6 +34,7 @@ from app.services.estimate.scenarios import (
     SECTION_T,
     copied_record,
     copy_estimate,
+    live_record,
     live_rows,
 )
 from app.services.projects.counting import counting_estimate
@@ -207,12 +208,7 @@ def _stamp(conn: Connection, rows: ClonedRows, *, deleted: bool) -> None:
 
 
 def _live_project(conn: Connection, project_id: uuid.UUID) -> Any:
-    row = conn.execute(
-        select(PROJECT_T).where(PROJECT_T.c.id == project_id, PROJECT_T.c.deleted_at.is_(None))
-    ).first()
-    if row is None:
-        raise InputError("That project no longer exists; someone may have deleted it.")
-    return row
+    return live_record(conn, PROJECT_T, project_id, "project")
 
 
 def _first_day(row: Any) -> date | None:
