@@ -42,8 +42,10 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-# The oldest file and the newest earlier one (tests/test_upgrades.py runs every path on smaller data).
-@pytest.mark.parametrize("revision", sorted({migrate.revisions()[0], migrate.revisions()[-2]}))
+# The oldest file and the newest earlier one whose upgrade rebuilds a table (PAUSE_AT): an upgrade
+# that only adds tables and columns (0008 → 0009) spills no page to the file before it commits, so
+# a kill in it has nothing to prove. tests/test_upgrades.py runs every path on smaller data.
+@pytest.mark.parametrize("revision", sorted({migrate.revisions()[0], max(PAUSE_AT)}))
 def test_a_large_old_file_upgrades_whole_and_a_killed_upgrade_changes_nothing(
     revision: str, tmp_path: Path, workers: list[Worker], figures: dict[str, dict[str, Any]]
 ) -> None:
