@@ -1008,8 +1008,8 @@ def _demo_0009(data: DataSet) -> None:
              brief_budget=D("125000.00"), brief_must_haves="LED wall, demo pods",
              brief_competitors="Brightline, Stagecraft")
     himss, acme = ref("project", "HIMSS"), ref("client", "Acme")
-    data.add("activity", "HIMSS quote sent", project_id=himss, client_id=None, contact_id=ref("contact", "Priya"),
-             kind="quote_sent", subject="Quote 1 sent", notes="", owner="Sam Ortiz", due_date=None,
+    data.add("activity", "HIMSS quote sent", project_id=himss, client_id=None,
+             contact_id=ref("contact", "Priya"), kind="quote_sent", subject="Quote 1 sent", notes="", owner="Sam Ortiz", due_date=None,
              done=True, done_at=_EDITED, estimate_id=ref("estimate", "Full booth"),
              revision_id=ref("quoterevision", "Full booth 1"))
     data.add("activity", "HIMSS call", project_id=himss, client_id=None, contact_id=None, kind="call",

@@ -89,7 +89,9 @@ def probability_of(status: str, own: Decimal | None, stages: dict[str, StageSett
     return stage.win_probability_pct if stage else ZERO
 
 
-def project_values(db: Database, project_ids: Iterable[uuid.UUID] | None = None) -> dict[uuid.UUID, ProjectValue]:
+def project_values(
+    db: Database, project_ids: Iterable[uuid.UUID] | None = None
+) -> dict[uuid.UUID, ProjectValue]:
     """Live projects (all, or ``project_ids``) → what each is worth; a project with no estimate is worth 0."""
     wanted = None if project_ids is None else list(project_ids)
     with db.read() as conn:
@@ -108,7 +110,7 @@ def project_values(db: Database, project_ids: Iterable[uuid.UUID] | None = None)
             out[project.id] = ProjectValue(project.id, None, ZERO, ZERO, ZERO, ZERO, ZERO, probability, own)
             continue
         totals = EstimateDocument(db, estimate_id).totals
-        low, high = (totals.range_low, totals.range_high) if totals.has_range else (totals.total, totals.total)
-        out[project.id] = ProjectValue(project.id, estimate_id, totals.total, low, high, totals.net, totals.cost,
-                                       probability, own)
+        low, high = (totals.range_low, totals.range_high) if totals.has_range else (totals.total,) * 2
+        out[project.id] = ProjectValue(project.id, estimate_id, totals.total, low, high, totals.net,
+                                       totals.cost, probability, own)
     return out
