@@ -34,6 +34,7 @@ from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.crew.place import CrewCalendarPlace, fixed_first_tab
 from app.ui.crew.staffing_panel import StaffingPanel
+from app.ui.desk_actions import DeskActions
 from app.ui.dialogs import UserDialogs
 from app.ui.directory_actions import DirectoryActions
 from app.ui.editor_actions import EditorActions
@@ -147,6 +148,7 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self.equipment_timeline = EquipmentTimelineActions(self)  # View › Equipment timeline (its place)
         self.deadlines = DeadlinesActions(self)  # View › Deadlines, the overdue count, Project › Timeline…
+        self.desk = DeskActions(self)  # the pipeline, follow-ups, client pages, outlook and dashboard
         install_window_menus(self)
         self.presence_label = status_label(self.statusBar(), "presenceLabel")
         # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.

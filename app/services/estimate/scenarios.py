@@ -487,22 +487,3 @@ def _line_figures(doc: EstimateDocument) -> dict[tuple[str, str, int], LineFigur
             )
     return out
 
-
-@dataclass(frozen=True, slots=True)
-class EstimateChoice:
-    """An estimate a comparison can include, in the project's order."""
-
-    id: uuid.UUID
-    name: str
-    based_on_id: uuid.UUID | None
-
-
-def project_estimates(db: Database, project_id: uuid.UUID) -> list[EstimateChoice]:
-    """The project's live estimates in their order: what a comparison picks from."""
-    with db.read() as conn:
-        rows = conn.execute(
-            select(ESTIMATE_T.c.id, ESTIMATE_T.c.name, ESTIMATE_T.c.based_on_id)
-            .where(ESTIMATE_T.c.project_id == project_id, ESTIMATE_T.c.deleted_at.is_(None))
-            .order_by(ESTIMATE_T.c.position, ESTIMATE_T.c.created_at)
-        )
-        return [EstimateChoice(r.id, r.name, r.based_on_id) for r in rows]

@@ -27,7 +27,7 @@ from app.ui.widgets import window_action
 
 S = ProjectStatus
 # The menu's status moves (the dialog's status box offers every allowed one).
-MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.IN_PRODUCTION, S.DELIVERED)
+MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.POSTPONED, S.IN_PRODUCTION, S.DELIVERED)
 
 
 class ProjectActions(ShellActions):
