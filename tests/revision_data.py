@@ -1010,8 +1010,8 @@ def _demo_0009(data: DataSet) -> None:
     himss, acme = ref("project", "HIMSS"), ref("client", "Acme")
     data.add("activity", "HIMSS quote sent", project_id=himss, client_id=None,
              contact_id=ref("contact", "Priya"), kind="quote_sent", subject="Quote 1 sent", notes="",
-             owner="Sam Ortiz", due_date=None, done=True, done_at=_EDITED, estimate_id=ref("estimate", "Full booth"),
-             revision_id=ref("quoterevision", "Full booth 1"))
+             owner="Sam Ortiz", due_date=None, done=True, done_at=_EDITED,
+             estimate_id=ref("estimate", "Full booth"), revision_id=ref("quoterevision", "Full booth 1"))
     data.add("activity", "HIMSS call", project_id=himss, client_id=None, contact_id=None, kind="call",
              subject="Walk through the options", notes="Wants the half booth priced too", owner="Sam Ortiz",
              due_date=date(2026, 2, 10), done=True, done_at=_STAMP, estimate_id=None, revision_id=None)
