@@ -114,3 +114,17 @@ def project_values(
         out[project.id] = ProjectValue(project.id, estimate_id, totals.total, low, high, totals.net,
                                        totals.cost, probability, own)
     return out
+
+
+WON_STATUSES = frozenset({ProjectStatus.WON.value, ProjectStatus.IN_PRODUCTION.value,
+                          ProjectStatus.DELIVERED.value})
+
+
+def win_rate(statuses: Iterable[str]) -> Decimal | None:
+    """Projects won ÷ projects decided (won, in production or delivered; or lost), in percent;
+    cancelled, postponed and still-open projects do not count. None when nothing was decided."""
+    won = lost = 0
+    for status in statuses:
+        won += status in WON_STATUSES
+        lost += status == ProjectStatus.LOST.value
+    return None if won + lost == 0 else Decimal(won) * HUNDRED / Decimal(won + lost)
