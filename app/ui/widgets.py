@@ -57,7 +57,23 @@ def record_table(model: QAbstractItemModel, object_name: str, stretch_column: in
     return table
 
 
-class RowsModel(QAbstractTableModel):
+class TitledModel(QAbstractTableModel):
+    """A table model whose columns are ``titles``: its column count and horizontal headers."""
+
+    titles: Sequence[str] = ()
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.titles)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.titles[section] if 0 <= section < len(self.titles) else None
+        return None
+
+
+class RowsModel(TitledModel):
     """Read-only rows under ``headers``, each shown as ``cells(row)``; ``right`` columns are figures;
     ``flag(row)`` is the row's tooltip, and a row with one has its ``flag_column`` in ``flag_brush``."""
 
@@ -69,7 +85,7 @@ class RowsModel(QAbstractTableModel):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self.headers, self.cells, self.right = tuple(headers), cells, right
+        self.titles, self.cells, self.right = tuple(headers), cells, right
         self.flag: Callable[[Any], str] = lambda _row: ""
         self.flag_column = -1
         self.flag_brush: QBrush | None = None
@@ -88,16 +104,6 @@ class RowsModel(QAbstractTableModel):
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole

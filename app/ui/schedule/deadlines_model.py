@@ -14,10 +14,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.schedule.deadlines import MILESTONE, Deadline, Group
+from app.ui.widgets import TitledModel
 
 Index = QModelIndex | QPersistentModelIndex
 COLUMNS = ("Done", "Due", "Deadline", "Kind", "Project", "Client", "Owner")
@@ -39,7 +40,8 @@ def due_text(row: Deadline) -> str:
     return f"{day_text(row.first)} – {day_text(row.last)}"
 
 
-class DeadlinesTableModel(QAbstractTableModel):
+class DeadlinesTableModel(TitledModel):
+    titles = COLUMNS
     doneRequested = Signal(object, bool)  # the milestone's Deadline, done or open again
 
     def __init__(self, parent: Any = None) -> None:
@@ -88,19 +90,6 @@ class DeadlinesTableModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.entries)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(COLUMNS)
-        ):
-            return COLUMNS[section]
-        return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.services.money import format_money
 from app.services.supply.line_quotes import Compared, short_date
+from app.ui.widgets import TitledModel
 
 HEADERS = ("Supplier", "Quote", "Unit cost", "Line cost", "Lead", "Transit", "Order by", "Valid until")
 _NUMERIC = {2, 3, 4, 5}
@@ -24,8 +25,10 @@ def _bold() -> QFont:
     return font
 
 
-class SupplierQuoteComparisonModel(QAbstractTableModel):
+class SupplierQuoteComparisonModel(TitledModel):
     """Rows of :func:`app.services.supply.line_quotes.comparison`; the followed one in bold with a ✓."""
+
+    titles = HEADERS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -41,19 +44,6 @@ class SupplierQuoteComparisonModel(QAbstractTableModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(HEADERS)
-        ):
-            return HEADERS[section]
-        return None
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
