@@ -97,7 +97,10 @@ def _copy_rows(db: Database, target: Path) -> None:
         with db.engine.connect() as source:
             source.execution_options(isolation_level="REPEATABLE READ")  # every table as of one moment
             with source.begin(), copy.write(track=False) as sink:
-                for t in record_tables():
+                tables = record_tables()
+                for t in reversed(tables):  # the rows migrations wrote (pipeline stages): the server's win
+                    sink.execute(t.delete())
+                for t in tables:
                     rows = [dict(row._mapping) for row in source.execute(select(t))]
                     if rows:
                         sink.execute(t.insert(), rows)
