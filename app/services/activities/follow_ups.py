@@ -21,6 +21,7 @@ from app.models import Client, Project
 from app.models.enums import ActivityKind
 from app.services.activities.records import ACTIVITY_T
 from app.services.storage.database import Database
+from app.services.values import InputError
 
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
 CLIENT_T = Client.__table__  # type: ignore[attr-defined]
@@ -160,3 +161,19 @@ def default_owner(db: Database | None = None) -> str:
         if match is not None:
             return match
     return user
+
+
+def owner_title(db: Database, project_id: uuid.UUID | None, client_id: uuid.UUID | None) -> tuple[str, str]:
+    """The name of what activities are on (a project or a client) and who a new one is for (the
+    project's AM, else the person at the keyboard)."""
+    with db.read() as conn:
+        if project_id is not None:
+            row = conn.execute(
+                select(PROJECT_T.c.name, PROJECT_T.c.account_manager).where(PROJECT_T.c.id == project_id)
+            ).first()
+        else:
+            row = conn.execute(select(CLIENT_T.c.name).where(CLIENT_T.c.id == client_id)).first()
+    if row is None:
+        raise InputError("That project or client no longer exists; someone may have deleted it.")
+    am = str(row[1] or "") if project_id is not None else ""
+    return str(row[0]), am or default_owner(db)
