@@ -22,13 +22,14 @@ from app.services.activities.records import CLIENT_ACTIVITIES, PROJECT_ACTIVITIE
 from app.services.storage.database import Database
 from app.ui.activities.follow_ups_model import ACTIVITY_ROLE, DONE, DUE, SUBJECT
 from app.ui.main_window import MainWindow
-from app.ui.master_data import MasterDataDialog
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import all_model_text, type_into_cell
 from tests.gui.test_acceptance_company import (
+    add_record,
     choose,
     choose_in_cell,
     click_in_navigator,
+    editor_cell,
     open_company_setup,
     type_form,
 )
@@ -37,18 +38,6 @@ from tests.gui.test_project_dialogs import type_field
 
 pytestmark = pytest.mark.gui
 PROJECT, CLIENT, AM = "Arts Awards", "Civic Arts", "Dana Ortiz"
-
-
-def activity_cell(editor: MasterDataDialog, subject: str, key: str) -> Any:
-    row = next(n for n, r in enumerate(editor.model.rows) if r.values["subject"] == subject)
-    return editor.model.index(row, next(n for n, f in enumerate(editor.kind.fields) if f.key == key))
-
-
-def add_activity(qtbot: Any, editor: MasterDataDialog, dialogs: FakeDialogs, subject: str) -> None:
-    dialogs.answers.append(subject)
-    with qtbot.waitSignal(editor.changed):
-        qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: subject in {r.values["subject"] for r in editor.model.rows})
 
 
 def shown_subjects(win: MainWindow) -> list[str]:
@@ -100,21 +89,21 @@ def test_an_am_logs_follow_ups_ticks_one_done_and_writes_the_brief_the_pm_reads(
     assert editor.windowTitle() == f"Activities — {PROJECT}"
     qtmodeltester.check(editor.model, force_py=False)
     for subject in ("Send the floor plan", "Chase the decision", "Intro call"):
-        add_activity(qtbot, editor, dialogs, subject)
+        add_record(qtbot, editor, dialogs, subject)
     assert {r.values["owner"] for r in editor.model.rows} == {AM}  # a new row is the project's AM's
     type_into_cell(
-        qtbot, editor.table, activity_cell(editor, "Send the floor plan", "due_date"), "next tuesday"
+        qtbot, editor.table, editor_cell(editor, "Send the floor plan", "due_date"), "next tuesday"
     )
     assert editor.message.text().startswith("Due date must be a date like 2027-03-08")
     late, soon = today - timedelta(days=3), today + timedelta(days=4)
     type_into_cell(
-        qtbot, editor.table, activity_cell(editor, "Send the floor plan", "due_date"), soon.isoformat()
+        qtbot, editor.table, editor_cell(editor, "Send the floor plan", "due_date"), soon.isoformat()
     )
     type_into_cell(
-        qtbot, editor.table, activity_cell(editor, "Chase the decision", "due_date"), late.isoformat()
+        qtbot, editor.table, editor_cell(editor, "Chase the decision", "due_date"), late.isoformat()
     )
-    choose_in_cell(qtbot, editor.table, activity_cell(editor, "Intro call", "kind"), "Call")
-    choose_in_cell(qtbot, editor.table, activity_cell(editor, "Intro call", "done"), "Yes")
+    choose_in_cell(qtbot, editor.table, editor_cell(editor, "Intro call", "kind"), "Call")
+    choose_in_cell(qtbot, editor.table, editor_cell(editor, "Intro call", "done"), "Yes")
     assert editor.message.text() == "", editor.message.text()
     stored = {r.values["subject"]: r.values for r in master_data.load(db, PROJECT_ACTIVITIES)}
     assert stored["Chase the decision"]["due_date"] == late and stored["Intro call"]["kind"] == "call"
@@ -214,7 +203,7 @@ def test_a_clients_own_activities_and_the_start_page_on_opening(
     (editor,) = desk.editors.editors.values()
     qtbot.waitExposed(editor)
     assert [r.values["subject"] for r in editor.model.rows] == ["Season planning lunch"]
-    add_activity(qtbot, editor, dialogs, "Send the season brochure")
+    add_record(qtbot, editor, dialogs, "Send the season brochure")
     assert len(master_data.load(demo_db, CLIENT_ACTIVITIES, editor.owner)) == 2
     editor.close()
     # Unticked: the next opening starts on the estimate, and the choice is kept.

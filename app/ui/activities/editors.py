@@ -8,14 +8,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.services.activities.follow_ups import owner_title
 from app.services.activities.records import CLIENT_ACTIVITIES, PROJECT_ACTIVITIES, for_owner
 from app.services.storage.database import Database
-from app.ui.field_table import EDIT_ERRORS
-from app.ui.master_data import MasterDataDialog
+from app.ui.master_data import MasterDataDialog, OwnedEditors
 
 
 def activities_editor(
@@ -42,40 +40,15 @@ def activities_editor(
     return editor
 
 
-class ActivityEditors(QObject):
-    changed = Signal()
-
-    def __init__(self, dialogs: Any, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.dialogs, self.parent_widget = dialogs, parent
-        self.editors: dict[uuid.UUID, MasterDataDialog] = {}
-
+class ActivityEditors(OwnedEditors):
     def show(
         self, db: Database, project_id: uuid.UUID | None, client_id: uuid.UUID | None
     ) -> MasterDataDialog | None:
-        key = project_id or client_id
-        assert key is not None
-        editor = self.editors.get(key)
-        if editor is None or editor.db is not db:
-            try:
-                editor = activities_editor(db, self.dialogs, project_id, client_id, self.parent_widget)
-            except EDIT_ERRORS as error:
-                self.dialogs.error(self.parent_widget, "Activities", str(error))
-                return None
-            editor.changed.connect(self.changed)
-            self.editors[key] = editor
-        else:
-            editor.reload()
-        editor.open()
-        return editor
-
-    def refresh(self) -> None:
-        for editor in self.editors.values():
-            if editor.isVisible():
-                editor.reload()
-
-    def close(self) -> None:
-        for editor in self.editors.values():
-            editor.close()
-            editor.deleteLater()
-        self.editors.clear()
+        owner = project_id or client_id
+        assert owner is not None
+        return self.open_for(
+            db,
+            owner,
+            lambda: activities_editor(db, self.dialogs, project_id, client_id, self.parent_widget),
+            "Activities",
+        )

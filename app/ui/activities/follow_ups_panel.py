@@ -36,7 +36,7 @@ from app.services.activities.follow_ups import (
 )
 from app.services.activities.records import set_done
 from app.services.storage.database import Database
-from app.ui.activities.follow_ups_model import ACTIVITY_ROLE, COLUMNS, FollowUpsModel
+from app.ui.activities.follow_ups_model import ACTIVITY_ROLE, COLUMNS, SUBJECT, FollowUpsModel
 from app.ui.field_table import EDIT_ERRORS, CallCommand
 from app.ui.tasks import run_task
 
@@ -78,9 +78,9 @@ class FollowUpsPanel(QWidget):
         self.view.verticalHeader().hide()
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((56, 170, 320, 100, 230)):
+        for column, width in enumerate((56, 190, 360, 100, 240, 220)):
             self.view.setColumnWidth(column, width)
+        header.setSectionResizeMode(SUBJECT, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self._on_view_doubleClicked)
         self.view.clicked.connect(lambda _index: self.activated.emit())
         self.undo_action = self.undo_stack.createUndoAction(self, "Undo")
