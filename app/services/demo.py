@@ -388,7 +388,7 @@ def _add_follow_ups(session: Any, today: date) -> None:
     if expo is not None:
         expo.brief_goals = "Draw surgeons to the booth for the live robotic-suture demo; 400 scanned leads."
         expo.brief_audience = "Orthopaedic and general surgeons, hospital buyers; about 9,000 attendees."
-        expo.brief_venue_notes = "LVCC North Hall, booth N-1120, 40 × 40 ft island; 20 ft height limit."
+        expo.brief_venue_notes = "North Hall, booth N-1120, a 40 × 40 ft island; 20 ft height limit."
         expo.brief_dates = "Load-in Mar 8, show Mar 9–11, out by midnight Mar 11."
         expo.brief_budget = Decimal("120000")
         expo.brief_must_haves = "LED wall behind the demo table, two confidence monitors, a meeting room."

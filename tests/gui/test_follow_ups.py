@@ -17,7 +17,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton
 
 from app.services import master_data
-from app.services.activities.brief import BUDGET, load_brief
+from app.services.activities.brief import BUDGET, load_brief, save_brief
 from app.services.activities.records import CLIENT_ACTIVITIES, PROJECT_ACTIVITIES
 from app.services.storage.database import Database
 from app.ui.activities.follow_ups_model import ACTIVITY_ROLE, DONE, DUE, SUBJECT
@@ -34,10 +34,18 @@ from tests.gui.test_acceptance_company import (
     type_form,
 )
 from tests.gui.test_deadlines_list import check_centre
+from tests.gui.test_models import assert_nothing_internal
 from tests.gui.test_project_dialogs import type_field
 
 pytestmark = pytest.mark.gui
 PROJECT, CLIENT, AM = "Arts Awards", "Civic Arts", "Dana Ortiz"
+ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.StatusTipRole,
+    Qt.ItemDataRole.WhatsThisRole,
+)
 
 
 def shown_subjects(win: MainWindow) -> list[str]:
@@ -174,6 +182,11 @@ def test_an_am_logs_follow_ups_ticks_one_done_and_writes_the_brief_the_pm_reads(
     qtbot.mouseClick(brief.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Meridian Events" in shown.toPlainText())
     brief.close()
+    # Someone else edits the brief: the dock shows it once the window shows others' changes.
+    other = load_brief(db, row.project_id)
+    save_brief(db, row.project_id, other.version, {**other.values, "brief_audience": "Civic leaders"})
+    win.refresh_from_database()  # what the next poll does when it sees others' commits
+    qtbot.waitUntil(lambda: "Civic leaders" in shown.toPlainText())
 
 
 def test_a_clients_own_activities_and_the_start_page_on_opening(
@@ -196,6 +209,11 @@ def test_a_clients_own_activities_and_the_start_page_on_opening(
     qtbot.waitUntil(lambda: listed.is_loaded() and listed.model.rowCount() == 2)
     first = listed.model.index(0, DONE).data(ACTIVITY_ROLE)
     assert first.overdue(date.today()) and first.project_name == "Vantage @ MedTech Expo"
+    # The AM's list: no cost, margin, supplier name or crew rate in any role of any cell.
+    assert_nothing_internal(all_model_text(listed.model, ROLES))
+    win.findChild(QAction, "actionBriefDock").trigger()
+    qtbot.waitUntil(lambda: "Budget the client mentioned: $120,000.00" in desk.brief_view.toPlainText())
+    assert_nothing_internal([desk.brief_view.toPlainText()])
     assert settings.value("follow_ups/owner") == "Dana Ortiz"
     # The client's own activities from the navigator's client.
     click_in_navigator(qtbot, win, "Harbor City Symphony")
