@@ -193,11 +193,16 @@ def test_a_clients_own_activities_and_the_start_page_on_opening(
     qtbot: Any, demo_db: Database, dialogs: FakeDialogs, tmp_path: Path
 ) -> None:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first = MainWindow(dialogs=dialogs, settings=settings)  # type: ignore[arg-type]
+    qtbot.addWidget(first)
+    assert not first.desk.activities.on_opening_action.isChecked()  # a new user opens on the estimate
+    first.desk.activities.on_opening_action.trigger()  # an AM's choice, kept for the next start
+    first.close()
     win = MainWindow(dialogs=dialogs, settings=settings)  # type: ignore[arg-type]
     qtbot.addWidget(win)
     win.resize(1500, 900)
     desk = win.desk.activities
-    assert desk.on_opening_action.isChecked()  # a new user starts on the start page
+    assert desk.on_opening_action.isChecked()
     win.set_database(demo_db)
     win.show()
     page = desk.start_page

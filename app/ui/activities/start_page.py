@@ -1,9 +1,10 @@
 """View › Start page: the account manager's desk on one page, My follow-ups first.
 
 A plain vertical stack of panels under headings; :meth:`StartPage.add_panel` puts another one
-below (a pipeline summary, …). It opens by itself when a database is opened if the user keeps
-*View › Show the start page on opening* ticked — ticked for a new user (no choice kept yet), since
-the desk is where an AM starts the day; a PM unticks it once and the estimate opens as before.
+below (a pipeline summary, …). It opens by itself when a database is opened if the user ticked
+*View › Show the start page on opening* (kept in their settings). Unticked for a new user: Tandem's
+users open it on the estimate they worked on last, and a start page that comes forward uninvited
+would hide it; an account manager ticks it once and starts every day on their follow-ups.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ ON_OPENING_KEY = "start_page/on_opening"
 
 
 def shows_on_opening(settings: QSettings | None) -> bool:
-    """The user's choice; a new user's (nothing kept) is yes. No settings (tests): no."""
-    return settings is not None and bool(settings.value(ON_OPENING_KEY, True, bool))
+    """The user's choice; a new user's (nothing kept) is no."""
+    return settings is not None and bool(settings.value(ON_OPENING_KEY, False, bool))
 
 
 class StartPage(QWidget):
