@@ -18,7 +18,7 @@ import uuid
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu, QStackedWidget, QWidget
 
 from app.services.activities.follow_ups import ActivityRow
 from app.services.storage.database import Database
@@ -70,7 +70,7 @@ class ActivitiesActions(ShellActions):
         if isinstance(window, QMainWindow):
             window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.brief_dock)
         self.brief_dock.hide()
-        self.brief_dock.visibilityChanged.connect(lambda shown: shown and self.show_open_brief())
+        self.brief_dock.visibilityChanged.connect(self._on_dock_shown)
         dock_action = self.brief_dock.toggleViewAction()
         dock_action.setObjectName("actionBriefDock")
         dock_action.setToolTip("The open estimate's project brief, beside the estimate (the AM writes it)")
@@ -110,13 +110,14 @@ class ActivitiesActions(ShellActions):
             self.show_brief,
             tip="Goals, audience, venue, dates, the budget the client mentioned, must-haves, competitors",
         )
-        view_menu = desk.view_menu  # type: ignore[attr-defined]
+        view_menu = desk.view_menu  # type: ignore[attr-defined]  # DeskActions (imports this module)
         for action in (self.start_action, self.follow_ups_action, dock_action, self.on_opening_action):
             view_menu.addAction(action)
         opens = view_menu.addMenu(f"{FOLLOW_UPS.title} opens")
         for made in self.place.choice_actions.values():
             opens.addAction(made)
         project_menu = next(a.menu() for a in shell.menuBar().actions() if a.text() == "&Project")
+        assert isinstance(project_menu, QMenu)
         project_menu.addSeparator()
         project_menu.addAction(self.activities_action)
         project_menu.addAction(self.brief_action)
@@ -250,6 +251,10 @@ class ActivitiesActions(ShellActions):
             return None
         dialog.open()
         return dialog
+
+    def _on_dock_shown(self, shown: bool) -> None:
+        if shown:
+            self.show_open_brief()
 
     def show_open_brief(self) -> None:
         """The dock: the open estimate's project's brief (only read while the dock is shown)."""

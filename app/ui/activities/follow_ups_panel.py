@@ -162,7 +162,7 @@ class FollowUpsPanel(QWidget):
         today, owner = self.today(), str(self.owner.currentData() or "")
         run_task(
             lambda _progress: (my_follow_ups(db, owner, today), owner_names(db)),
-            lambda read: self._on_read(db, *read, today),
+            lambda read: self._on_read(db, read[0], read[1], today),
             self._on_read_failed,
         )
 
