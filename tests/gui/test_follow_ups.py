@@ -35,7 +35,7 @@ from tests.gui.test_acceptance_company import (
 )
 from tests.gui.test_deadlines_list import check_centre
 from tests.gui.test_models import assert_nothing_internal
-from tests.gui.test_project_dialogs import type_field
+from tests.gui.test_project_dialogs import navigator_index, type_field
 
 pytestmark = pytest.mark.gui
 PROJECT, CLIENT, AM = "Arts Awards", "Civic Arts", "Dana Ortiz"
@@ -219,6 +219,14 @@ def test_a_clients_own_activities_and_the_start_page_on_opening(
     win.findChild(QAction, "actionBriefDock").trigger()
     qtbot.waitUntil(lambda: "Budget the client mentioned: $120,000.00" in desk.brief_view.toPlainText())
     assert_nothing_internal([desk.brief_view.toPlainText()])
+    # Another estimate opened from the navigator: the dock shows its project's (empty) brief.
+    view, gala = win.navigator.view, navigator_index(win, "Gala AV")
+    view.scrollTo(gala)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(gala).center())
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(gala).center())
+    qtbot.waitUntil(lambda: win.workspace is not None and win.workspace.doc.header.name == "Gala AV")
+    qtbot.waitUntil(lambda: "No brief yet" in desk.brief_view.toPlainText())
+    assert "Spring Gala" in desk.brief_view.toPlainText()
     assert settings.value("follow_ups/owner") == "Dana Ortiz"
     # The client's own activities from the navigator's client.
     click_in_navigator(qtbot, win, "Harbor City Symphony")
