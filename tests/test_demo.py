@@ -58,6 +58,7 @@ EXPECTED_COUNTS = {
     "supplierquoteitem": 3,
     "supplierquotebreak": 1,
     "linequotecandidate": 3,
+    "activity": 4,
 }
 
 

@@ -130,6 +130,8 @@ def main() -> int:
         app.processEvents()
         window.grab().save(str(out / "workspace.png"))
         print(out / "workspace.png")
+        for path in follow_ups_shot(app, window, out):
+            print(path)
         print(capacity_shot(db, out))
         for path in company_shots(app, db, out):
             print(path)
@@ -141,6 +143,30 @@ def main() -> int:
         window.close()
         db.close()
     return 0
+
+
+def follow_ups_shot(app, window, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """The start page with My follow-ups (the demo's overdue one first), then the estimate with the
+    Brief dock beside it (the MedTech booth's brief, the demo's one filled in)."""
+    from PySide6.QtCore import Qt
+
+    desk = window.desk.activities
+    panel = desk.start_page.follow_ups
+    desk.show_start_page()
+    while not panel.is_loaded():  # read off the GUI thread
+        app.processEvents()
+    app.processEvents()
+    made = [out / "follow-ups.png", out / "brief.png"]
+    window.grab().save(str(made[0]))
+    window.places.setCurrentIndex(0)
+    desk.brief_dock.show()
+    window.resizeDocks([desk.brief_dock], [460], Qt.Orientation.Horizontal)
+    app.processEvents()
+    window.grab().save(str(made[1]))
+    desk.brief_dock.hide()
+    window.places.removeTab(window.places.indexOf(desk.start_page))
+    app.processEvents()
+    return made
 
 
 def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]

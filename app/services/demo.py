@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from app.models import (
+    Activity,
     CatalogCategory,
     CatalogItem,
     Client,
@@ -39,6 +40,7 @@ from app.models import (
     SupplierQuoteBreak,
     SupplierQuoteItem,
 )
+from app.models.types import utcnow
 from app.services.company.settings import logo_from_file
 from app.services.crew.board import call_hours
 from app.services.estimate.parameters import ParameterSpec, resolve
@@ -138,6 +140,7 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
                 _add_project(session, client, raw_project, rule_sets, roles, catalog, quoted, type_ids)
         session.flush()
         _add_crew(session, recipe, roles)
+        _add_follow_ups(session, date.today())
         session.commit()
 
 
@@ -354,3 +357,40 @@ def _call_line(session: Any, project: Project, description: str) -> LineItem:
         .order_by(col(Estimate.position))
     ).first()
     return line
+
+
+def _add_follow_ups(session: Any, today: date) -> None:
+    """The AMs' desk alive at once: an overdue follow-up, a done call, what comes next, one brief.
+
+    Dated from ``today`` (the demo is built on first use), so the overdue one is overdue whenever
+    the demo is tried; projects the recipe does not have are skipped.
+    """
+    projects = {p.name: p for p in session.scalars(select(Project))}
+    clients = {c.name: c for c in session.scalars(select(Client))}
+    plan = (
+        ("Vantage @ MedTech Expo", "follow_up", "Chase the decision on the booth quote", -2, False),
+        ("Orbital Summit keynote", "call", "Discovery call with Orbital's producer", -6, True),
+        ("Orbital partner summit", "follow_up", "Send the staging options they asked for", 5, False),
+    )
+    for name, kind, subject, days, done in plan:
+        project = projects.get(name)
+        if project is None:
+            continue
+        due = today + timedelta(days=days)
+        session.add(Activity(
+            project_id=project.id, kind=kind, subject=subject, owner=project.account_manager, due_date=due,
+            done=done, done_at=utcnow() + timedelta(days=days) if done else None))
+    symphony = clients.get("Harbor City Symphony")
+    if symphony is not None:
+        session.add(Activity(client_id=symphony.id, kind="meeting", subject="Season planning lunch",
+                             owner="Priya Shah", due_date=today + timedelta(days=12)))
+    expo = projects.get("Vantage @ MedTech Expo")
+    if expo is not None:
+        expo.brief_goals = "Draw surgeons to the booth for the live robotic-suture demo; 400 scanned leads."
+        expo.brief_audience = "Orthopaedic and general surgeons, hospital buyers; about 9,000 attendees."
+        expo.brief_venue_notes = "North Hall, booth N-1120, a 40 × 40 ft island; 20 ft height limit."
+        expo.brief_dates = "Load-in Mar 8, show Mar 9–11, out by midnight Mar 11."
+        expo.brief_budget = Decimal("120000")
+        expo.brief_must_haves = "LED wall behind the demo table, two confidence monitors, a meeting room."
+        expo.brief_competitors = "Meridian Events pitched last year's booth."
+        session.add(expo)

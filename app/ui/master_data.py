@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.services import master_data
@@ -27,7 +27,7 @@ from app.services.storage.versioned import EditConflict
 from app.services.values import InputError
 from app.ui.estimate.delegates import ChoiceDelegate
 from app.ui.estimate.production_columns import CHOICES_ROLE, LEFT, MULTILINE_ROLE, RIGHT
-from app.ui.field_table import CallCommand, FieldTableModel, RecordEditorDialog
+from app.ui.field_table import EDIT_ERRORS, CallCommand, FieldTableModel, RecordEditorDialog
 
 NOTE_STYLE = "QLabel { color: #92400e; }"
 
@@ -376,6 +376,49 @@ class MasterDataDialog(RecordEditorDialog):
             self._report(str(master_data.InUse(self.kind, self.name_of(row), uses)))
             return
         super()._on_delete_button_clicked()
+
+
+class OwnedEditors(QObject):
+    """One non-blocking editor per owner (a project's milestones, a client's activities), reloaded on
+    others' changes; ``changed`` after any of them saves."""
+
+    changed = Signal()
+
+    def __init__(self, dialogs: Any, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.dialogs, self.parent_widget = dialogs, parent
+        self.editors: dict[uuid.UUID, MasterDataDialog] = {}
+
+    def open_for(
+        self, db: Database, owner: uuid.UUID, make: Callable[[], MasterDataDialog], title: str
+    ) -> MasterDataDialog | None:
+        """The owner's editor (made by ``make`` the first time, or for another database), opened;
+        None when it cannot be made (the reason shown under ``title``)."""
+        editor = self.editors.get(owner)
+        if editor is None or editor.db is not db:
+            try:
+                editor = make()
+            except EDIT_ERRORS as error:
+                self.dialogs.error(self.parent_widget, title, str(error))
+                return None
+            editor.changed.connect(self.changed)
+            self.editors[owner] = editor
+        else:
+            editor.reload()
+        editor.open()
+        return editor
+
+    def refresh(self) -> None:
+        """Others' changes: the open editors as stored."""
+        for editor in self.editors.values():
+            if editor.isVisible():
+                editor.reload()
+
+    def close(self) -> None:
+        for editor in self.editors.values():
+            editor.close()
+            editor.deleteLater()
+        self.editors.clear()
 
 
 def _parsed_or_none(kind: RecordKind, key: str, value: Any) -> Any:

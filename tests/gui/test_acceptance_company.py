@@ -116,7 +116,8 @@ def status_shown(window: MainWindow, name: str) -> str:
 
 
 def editor_cell(editor: MasterDataDialog, name: str, key: str) -> Any:
-    row = next(n for n, r in enumerate(editor.model.rows) if r.values["name"] == name)
+    """The cell of ``key`` on the row named ``name`` (by the kind's name: an activity's subject)."""
+    row = next(n for n, r in enumerate(editor.model.rows) if r.values[editor.kind.name_key] == name)
     return editor.model.index(row, next(n for n, f in enumerate(editor.kind.fields) if f.key == key))
 
 
@@ -124,7 +125,7 @@ def add_record(qtbot: Any, editor: MasterDataDialog, dialogs: FakeDialogs, name:
     dialogs.answers.append(name)
     with qtbot.waitSignal(editor.changed):
         qtbot.mouseClick(editor.add_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: name in {r.values["name"] for r in editor.model.rows})
+    qtbot.waitUntil(lambda: name in {r.values[editor.kind.name_key] for r in editor.model.rows})
 
 
 def param_cell(window: MainWindow, name: str, column: str) -> Any:

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from app.models import Estimate, QuoteRevision
 from app.models.types import utcnow
+from app.services.activities.sent import log_quote_sent
 from app.services.company.settings import format_quote_number, stored_pattern
 from app.services.estimate.document import (
     LINE_COLUMNS,
@@ -168,7 +169,8 @@ def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = ""
     quote number goes through the estimate's optimistic lock; an
     :class:`~app.services.estimate.document.EditConflict` (someone changed the estimate since it was
     loaded) propagates with nothing written. While any line is in error, InputError says which.
-    A lead or estimating project becomes quoted in the same transaction.
+    A lead or estimating project becomes quoted in the same transaction, and the send is logged
+    as a done ``quote_sent`` activity of the sender's (app/services/activities/sent.py).
     """
     why = doc.in_error_message("sent")
     if why:
@@ -198,6 +200,8 @@ def send_quote(db: Database, doc: EstimateDocument, sent_by: str, note: str = ""
                             note=note, total=doc.totals.total, snapshot=json.dumps(snapshot))
         conn.execute(REVISION_T.insert().values(**{c.name: getattr(row, c.name) for c in REVISION_T.columns}))
         quote_sent(conn, doc.header.project_id)  # a lead or estimating project is quoted now
+        log_quote_sent(conn, project_id=doc.header.project_id, estimate_id=estimate_id, revision_id=row.id,
+                       quote_number=quote_number, number=number, sent_by=sent_by, sent_at=sent_at, note=note)
     if bumped:
         # Keep the document's lock current without a reload (which would reset every view).
         doc.header.version += 1

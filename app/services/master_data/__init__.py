@@ -266,6 +266,18 @@ def save_edit(db: Database, kind: RecordKind, row: RecordRow, key: str, value: A
     return True
 
 
+def done_stamper(table: Table) -> Callable[[Connection, uuid.UUID], None]:
+    """The ``settle`` of a kind with a Done tick (a milestone, an activity): done stamps ``done_at``
+    (now), not done clears it, inside the change being written."""
+
+    def stamp(conn: Connection, row_id: uuid.UUID) -> None:
+        done, done_at = conn.execute(select(table.c.done, table.c.done_at).where(table.c.id == row_id)).one()
+        if bool(done) != (done_at is not None):
+            conn.execute(update(table).where(table.c.id == row_id).values(done_at=utcnow() if done else None))
+
+    return stamp
+
+
 _BOOKKEEPING = ("id", "created_at", "updated_at", "version", "deleted_at")
 
 

@@ -22,7 +22,7 @@ from app.models import Milestone, Project
 from app.models.enums import DateAnchor
 from app.models.types import utcnow
 from app.services.catalog.items import YES_NO
-from app.services.master_data import FieldSpec, RecordKind, format_value, text
+from app.services.master_data import FieldSpec, RecordKind, done_stamper, format_value, text
 from app.services.schedule.due import due
 from app.services.schedule.templates import TEMPLATE_T, TYPE_T, milestone_fields, window_and_owner
 from app.services.storage.database import Database
@@ -85,17 +85,6 @@ def _check(_conn: Connection, values: dict[str, Any]) -> None:
         raise InputError("A milestone on a fixed date needs its date: type it under Fixed date first.")
 
 
-def _stamp_done(conn: Connection, row_id: uuid.UUID) -> None:
-    """Done stamps when (now), not done clears it; part of the change being written."""
-    done, done_at = conn.execute(
-        select(MILESTONE_T.c.done, MILESTONE_T.c.done_at).where(MILESTONE_T.c.id == row_id)
-    ).one()
-    if bool(done) != (done_at is not None):
-        conn.execute(
-            update(MILESTONE_T).where(MILESTONE_T.c.id == row_id).values(done_at=utcnow() if done else None)
-        )
-
-
 _name, _kind, _anchor, _offset = milestone_fields(tuple(DateAnchor))
 _window, _owner = window_and_owner()
 
@@ -136,7 +125,7 @@ MILESTONES = RecordKind(
     order_by=("position", "created_at"),
     owner_key="project_id",
     check=_check,
-    settle=_stamp_done,
+    settle=done_stamper(MILESTONE_T),
 )
 
 

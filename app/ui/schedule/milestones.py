@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from app.services import master_data
@@ -20,8 +20,8 @@ from app.services.schedule.milestones import MILESTONES, apply_template, bring_b
 from app.services.schedule.templates import MILESTONE_TEMPLATES, PROJECT_TYPES
 from app.services.storage.database import Database
 from app.services.values import InputError
-from app.ui.field_table import EDIT_ERRORS, CallCommand
-from app.ui.master_data import MasterDataDialog
+from app.ui.field_table import CallCommand
+from app.ui.master_data import MasterDataDialog, OwnedEditors
 
 
 def _button(dialog: MasterDataDialog, text: str, name: str, tip: str) -> QPushButton:
@@ -123,36 +123,14 @@ def from_template(dialog: MasterDataDialog, project_id: uuid.UUID) -> bool:
     return dialog.run(CallCommand("Milestones from template", do, undo))
 
 
-class MilestoneEditors(QObject):
-    """Project › Milestones…: one non-blocking editor per project, reloaded on others' changes."""
-
-    def __init__(self, dialogs: Any, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.dialogs, self.parent_widget = dialogs, parent
-        self.editors: dict[uuid.UUID, MasterDataDialog] = {}
+class MilestoneEditors(OwnedEditors):
+    """Project › Milestones…: one non-blocking editor per project, reloaded on others' changes (a
+    moved show moves the due days)."""
 
     def show(self, db: Database, project_id: uuid.UUID) -> MasterDataDialog | None:
-        editor = self.editors.get(project_id)
-        if editor is None or editor.db is not db:
-            try:
-                editor = milestones_editor(db, self.dialogs, project_id, self.parent_widget)
-            except EDIT_ERRORS as error:
-                self.dialogs.error(self.parent_widget, "Milestones", str(error))
-                return None
-            self.editors[project_id] = editor
-        else:
-            editor.reload()
-        editor.open()
-        return editor
-
-    def refresh(self) -> None:
-        """Others' changes (a moved show moves the due days): the open editors as stored."""
-        for editor in self.editors.values():
-            if editor.isVisible():
-                editor.reload()
-
-    def close(self) -> None:
-        for editor in self.editors.values():
-            editor.close()
-            editor.deleteLater()
-        self.editors.clear()
+        return self.open_for(
+            db,
+            project_id,
+            lambda: milestones_editor(db, self.dialogs, project_id, self.parent_widget),
+            "Milestones",
+        )
