@@ -19,7 +19,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
-from app.models import Activity, Client, Contact, Estimate, Project, ProjectStatus, QuoteRevision
+from app.models import Activity, Client, Company, Contact, Estimate, Project, ProjectStatus, QuoteRevision
 from app.services.estimate.document import EstimateDocument
 from app.services.money import ZERO
 from app.services.pipeline.values import WON_STATUSES, ProjectValue, project_values, win_rate
@@ -134,6 +134,7 @@ class ClientPage:
     quotes: tuple[QuoteRow, ...]
     activities: tuple[ActivityRow, ...]
     figures: ClientFigures
+    currency: str = ""  # the company's, for showing the figures
 
     @property
     def main_contact(self) -> ContactRow | None:
@@ -175,6 +176,7 @@ def client_page(db: Database, client_id: uuid.UUID) -> ClientPage:
         )
         quotes = _quotes(conn, names, {e.id: e for e in estimates})
         activities = _activities(conn, client_id, names)
+        currency = company_currency(conn)
     values = project_values(db, list(names))
     rows = tuple(
         _project_row(db, p, values[p.id], [e for e in estimates if e.project_id == p.id])
@@ -192,7 +194,14 @@ def client_page(db: Database, client_id: uuid.UUID) -> ClientPage:
         quotes,
         activities,
         figures_of(rows),
+        currency,
     )
+
+
+def company_currency(conn: Connection) -> str:
+    company = Company.__table__  # type: ignore[attr-defined]
+    found = conn.execute(select(company.c.currency).where(company.c.deleted_at.is_(None))).first()
+    return found.currency if found is not None else ""
 
 
 def figures_of(projects: tuple[ProjectRow, ...]) -> ClientFigures:

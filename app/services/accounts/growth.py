@@ -26,6 +26,7 @@ from sqlalchemy import select
 
 from app.models import CatalogItem, Client, Project
 from app.models.enums import LineKind
+from app.services.accounts.client_page import company_currency
 from app.services.estimate.document import EstimateDocument
 from app.services.money import ZERO
 from app.services.pipeline.values import WON_STATUSES
@@ -55,6 +56,7 @@ class GrowthGrid:
     categories: tuple[str, ...]  # most sold first
     totals: dict[str, Decimal]  # category → the company's sales over every client
     clients: tuple[ClientGrowth, ...]  # every live client, by name
+    currency: str = ""
 
     def of(self, client_id: uuid.UUID) -> ClientGrowth | None:
         return next((c for c in self.clients if c.client_id == client_id), None)
@@ -85,6 +87,7 @@ def growth_grid(db: Database, since: date | None = None) -> GrowthGrid:
         counting = counting_estimates(conn, [p.id for p in projects]) if projects else {}
         # Every item, deleted ones too: a line keeps the category it was sold under.
         categories = {r.id: r.category for r in conn.execute(select(_I.c.id, _I.c.category))}
+        currency = company_currency(conn)
     bought: dict[uuid.UUID, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
     for project in projects:
         estimate_id = counting.get(project.id)
@@ -107,7 +110,7 @@ def growth_grid(db: Database, since: date | None = None) -> GrowthGrid:
     for client in clients:
         row = {c: v for c, v in bought.get(client.id, {}).items()}
         out.append(ClientGrowth(client.id, client.name, row, tuple(c for c in order if c not in row)))
-    return GrowthGrid(order, dict(totals), tuple(out))
+    return GrowthGrid(order, dict(totals), tuple(out), currency)
 
 
 def _since(project, since: date | None) -> bool:  # type: ignore[no-untyped-def]
