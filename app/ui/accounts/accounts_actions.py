@@ -10,10 +10,11 @@ client page follows *View › Show costs and margins* (the PM's view adds margin
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 from app.ui.accounts.client_page_panel import ClientPagePanel
 from app.ui.accounts.growth_panel import GrowthPanel
@@ -21,8 +22,16 @@ from app.ui.crew.place import PlaceSpec, ViewPlace
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
-if TYPE_CHECKING:
-    from app.ui.desk_actions import DeskActions
+
+class Desk(Protocol):
+    """What this takes from :class:`app.ui.desk_actions.DeskActions` (which makes it)."""
+
+    view_menu: QMenu
+    pmViewChanged: SignalInstance
+
+    @property
+    def pm_view(self) -> bool: ...
+
 
 CLIENT_PAGE = PlaceSpec(
     "client_page",
@@ -41,7 +50,7 @@ GROWTH_GRID = PlaceSpec(
 
 
 class AccountsActions(ShellActions):
-    def __init__(self, shell: Shell, desk: DeskActions) -> None:
+    def __init__(self, shell: Shell, desk: Desk) -> None:
         super().__init__(shell)
         self.desk = desk
         window = self.window
