@@ -283,3 +283,20 @@ def test_the_am_view_shows_no_cost_margin_supplier_or_rate_in_any_role(
     window.desk.pm_view_action.trigger()
     qtbot.waitUntil(lambda: accounts(window).page.projects.columnCount() == 9)
     assert any(needle in text for needle in internal for text in page_text(window))
+
+
+def test_the_page_and_grid_follow_others_changes(qtbot: Any, window: MainWindow) -> None:
+    """Another user marks Vantage's project lost: at the next poll the open page and grid show it."""
+    open_grid(qtbot, window)
+    open_page(qtbot, window, "Vantage Medical")
+    page = accounts(window).page
+    db = window.db
+    assert db is not None
+    project = page.page.projects[0].id  # type: ignore[union-attr]
+    lifecycle.change_status(
+        db, project, lifecycle.load_state(db, project).version, ProjectStatus.LOST, reason="Price"
+    )
+    window.refresh_from_database()  # what the next poll does when it sees others' commits
+    qtbot.waitUntil(lambda: page.is_complete() and page.projects.cells(page.projects.row_at(0))[2] == "Lost")
+    assert page.projects.data(page.projects.index(0, 0), Qt.ItemDataRole.ToolTipRole) == "Lost: Price"
+    assert "Win rate: 0.00 % (0 won of 1 decided)" in page.figures.text()
