@@ -1,6 +1,6 @@
 """Render Tandem's main window on the demo database to PNG files (for the README and for review).
 
-    python tools/screenshot.py [OUT_DIR]
+python tools/screenshot.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -58,9 +58,15 @@ def company_shots(app, db, out: Path) -> list[Path]:  # type: ignore[no-untyped-
     footer.setText(f"Tandem {__version__} · your data folder is ~/.local/share/Tandem")
     setup = CompanySetupDialog(UserDialogs(), "~/.local/share/Tandem/tandem.db")
     form = setup.form
-    for key, text in (("name", "Brightside Events"), ("address", "40 Mill Street\nToronto, ON M5A 3R3"),
-                      ("email", "quotes at brightside"), ("currency", "CAD"), ("tax_label", "HST"),
-                      ("default_tax_pct", "13"), ("quote_number_pattern", "BE-{year}-{seq:03}")):
+    for key, text in (
+        ("name", "Brightside Events"),
+        ("address", "40 Mill Street\nToronto, ON M5A 3R3"),
+        ("email", "quotes at brightside"),
+        ("currency", "CAD"),
+        ("tax_label", "HST"),
+        ("default_tax_pct", "13"),
+        ("quote_number_pattern", "BE-{year}-{seq:03}"),
+    ):
         form.editors[key].setText(text)
         form.check(key)
     row = load_company(db)
@@ -138,6 +144,8 @@ def main() -> int:
         print(equipment_timeline_shot(db, out))  # after it: without stock it adds the equipment scene
         for path in deadlines_shots(db, out):  # last: without milestones it adds the deadlines scene
             print(path)
+        for path in client_page_shots(db, out):  # after it: it sends quotes and logs activities
+            print(path)
         window.close()
         db.close()
     return 0
@@ -168,8 +176,11 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     panel.view.scroll_to_day(LOAD_IN + timedelta(days=4))  # the show week
     board = panel.board
     assert board is not None
-    in_week = [a for a in board.assignments.values()
-               if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=7) and board.conflicts.get(a.id)]
+    in_week = [
+        a
+        for a in board.assignments.values()
+        if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=7) and board.conflicts.get(a.id)
+    ]
     if in_week:
         panel.view.select(min(in_week, key=lambda a: a.starts_at).id)
     app.processEvents()
@@ -257,6 +268,93 @@ def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def
     return made
 
 
+def client_page_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """View › Client page (the AM's view) of the demo's client with most scenarios, its quotes sent
+    (sent here when the demo has none) and activities (logged here when it has none); View › Growth grid."""
+    from datetime import date, timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.models import Activity
+    from app.services.accounts.client_page import client_page
+    from app.services.accounts.growth import growth_grid
+    from app.services.estimate.document import EstimateDocument
+    from app.services.estimate.revisions import send_quote
+    from app.ui.accounts.client_page_panel import ClientPagePanel
+    from app.ui.accounts.growth_panel import GrowthPanel
+    from tests.factories import _record
+
+    pages = [client_page(db, c.client_id) for c in growth_grid(db).clients]
+    page = max(pages, key=lambda p: (sum(len(x.estimates) for x in p.projects), p.name))
+    if not page.quotes:
+        for project in page.projects:
+            for estimate in project.estimates:
+                send_quote(db, EstimateDocument(db, estimate.id), project.account_manager or "Priya Shah")
+    if not page.activities:
+        project = page.projects[0]
+        today = date.today()
+        rows = [
+            _record(
+                client_id=page.id,
+                project_id=None,
+                kind="call",
+                subject="Intro call: next year's shows",
+                notes="",
+                owner=project.account_manager,
+                done=True,
+                done_at=None,
+                due_date=None,
+            ),
+            _record(
+                client_id=None,
+                project_id=project.id,
+                kind="meeting",
+                subject="Site visit at the venue",
+                notes="",
+                owner=project.account_manager,
+                done=True,
+                done_at=None,
+                due_date=None,
+            ),
+            _record(
+                client_id=None,
+                project_id=project.id,
+                kind="follow_up",
+                subject="Chase the decision",
+                notes="",
+                owner=project.account_manager,
+                done=False,
+                done_at=None,
+                due_date=today + timedelta(days=3),
+            ),
+        ]
+        with db.write() as conn:
+            conn.execute(Activity.__table__.insert(), rows)  # type: ignore[attr-defined]
+    panel = ClientPagePanel()
+    panel.resize(1400, 670)
+    panel.show_client(db, page.id)
+    panel.show()
+    while not panel.is_complete():  # read off the GUI thread
+        QApplication.processEvents()
+    for _ in range(5):  # the layout follows the tables' new heights
+        QApplication.processEvents()
+    made = [out / "client-page.png", out / "growth-grid.png"]
+    panel.grab().save(str(made[0]))
+    panel.close()
+    panel.deleteLater()
+    grid = GrowthPanel()
+    grid.resize(700, 250)
+    grid.set_database(db)
+    grid.show()
+    while not grid.is_loaded():
+        QApplication.processEvents()
+    QApplication.processEvents()
+    grid.grab().save(str(made[1]))
+    grid.close()
+    grid.deleteLater()
+    return made
+
+
 def _orders_of_won_projects(db):  # type: ignore[no-untyped-def]
     """Project › Prepare orders on each won project (the demo's gala); the last one with orders."""
     from sqlalchemy import select
@@ -266,8 +364,12 @@ def _orders_of_won_projects(db):  # type: ignore[no-untyped-def]
 
     table = Project.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
-        won = [r.id for r in conn.execute(select(table.c.id).where(table.c.status == "won",
-                                                                  table.c.deleted_at.is_(None)))]
+        won = [
+            r.id
+            for r in conn.execute(
+                select(table.c.id).where(table.c.status == "won", table.c.deleted_at.is_(None))
+            )
+        ]
     chosen = None
     for project_id in won:
         prepare_orders(db, project_id)

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHeaderView,
     QLabel,
+    QLayout,
     QScrollArea,
+    QSizePolicy,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -40,6 +42,8 @@ from app.ui.tasks import run_task
 from app.ui.widgets import RowsModel
 
 NEVER = "never"
+FIT_ROWS = 12  # a table shows this many rows before it scrolls
+ROW_HEIGHT = 26
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,11 +152,11 @@ class ClientPagePanel(QWidget):
             set(),
             self,
         )
-        self.contacts_view = self._table("clientContactsView", self.contacts)
-        self.projects_view = self._table("clientProjectsView", self.projects)
+        self.contacts_view = self._table("clientContactsView", self.contacts, 2)
+        self.projects_view = self._table("clientProjectsView", self.projects, 0)
         self.projects_view.doubleClicked.connect(self._on_project_double_clicked)
-        self.quotes_view = self._table("clientQuotesView", self.quotes)
-        self.activities_view = self._table("clientActivitiesView", self.activities)
+        self.quotes_view = self._table("clientQuotesView", self.quotes, 1)
+        self.activities_view = self._table("clientActivitiesView", self.activities, 2)
 
         header = QGridLayout()
         header.addWidget(self.title, 0, 0)
@@ -162,9 +166,11 @@ class ClientPagePanel(QWidget):
         body = QWidget(self)
         body.setObjectName("clientPageBody")
         column = QVBoxLayout(body)
+        column.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)  # scrolls rather than squeezes
         column.addLayout(header)
         figures = QGroupBox("Figures", body)
         QVBoxLayout(figures).addWidget(self.figures)
+        figures.setMinimumWidth(380)
         never = QGroupBox("Never bought", body)
         never.setToolTip(
             "Categories the company sells that this client has never bought on won work, "
@@ -176,15 +182,17 @@ class ClientPagePanel(QWidget):
         side.addWidget(never, 0, 1)
         side.setColumnStretch(1, 1)
         column.addLayout(side)
+        self.never_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         for name, view in (
             ("Projects && estimates", self.projects_view),
             ("Quotes sent", self.quotes_view),
             ("Activities", self.activities_view),
             ("Contacts", self.contacts_view),
         ):
-            box = QGroupBox(name.replace("&&", "&"), body)
+            box = QGroupBox(name, body)
             QVBoxLayout(box).addWidget(view)
             column.addWidget(box)
+        column.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setObjectName("clientPageScroll")
         scroll.setWidgetResizable(True)
@@ -229,7 +237,7 @@ class ClientPagePanel(QWidget):
             )
         return cells
 
-    def _table(self, name: str, model: RowsModel) -> QTableView:
+    def _table(self, name: str, model: RowsModel, stretch: int) -> QTableView:
         view = QTableView(self)
         view.setObjectName(name)
         view.setModel(model)
@@ -237,10 +245,20 @@ class ClientPagePanel(QWidget):
         view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         view.setAlternatingRowColors(True)
         view.verticalHeader().hide()
-        view.horizontalHeader().setStretchLastSection(True)
-        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        view.setMinimumHeight(120)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        view.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
+        view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         return view
+
+    @staticmethod
+    def _fit(view: QTableView) -> None:
+        """As tall as its rows (one empty row at least, FIT_ROWS at most: then it scrolls)."""
+        rows = min(max(view.model().rowCount(), 1), FIT_ROWS)
+        height = view.horizontalHeader().sizeHint().height() + rows * ROW_HEIGHT
+        view.setFixedHeight(height + 2 * view.frameWidth() + 2)
 
     def models(self) -> list[RowsModel]:
         return [self.contacts, self.projects, self.quotes, self.activities]
@@ -333,6 +351,8 @@ class ClientPagePanel(QWidget):
             self.never_label.setText("")
             for model in self.models():
                 model.set_rows([])
+            for view in (self.contacts_view, self.projects_view, self.quotes_view, self.activities_view):
+                self._fit(view)
             return
         self.title.setText(page.name)
         address = page.billing_address.replace("\n", ", ")
@@ -372,7 +392,7 @@ class ClientPagePanel(QWidget):
         self.figures.setText("\n".join(lines))
         self._show_never()
         for view in (self.contacts_view, self.projects_view, self.quotes_view, self.activities_view):
-            view.resizeColumnsToContents()
+            self._fit(view)
 
     def _show_never(self) -> None:
         page = self.page

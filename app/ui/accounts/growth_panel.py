@@ -160,6 +160,7 @@ class GrowthPanel(QWidget):
         self.filter.textChanged.connect(self.proxy.set_text)
         self.summary = QLabel(self)
         self.summary.setObjectName("growthSummary")
+        self.summary.setWordWrap(True)
         self.view = QTableView(self)
         self.view.setObjectName("growthView")
         self.view.setModel(self.proxy)
@@ -217,9 +218,10 @@ class GrowthPanel(QWidget):
         self.view.resizeColumnsToContents()
         self.view.setColumnWidth(0, max(self.view.columnWidth(0), 200))
         if grid.categories:
+            first = ", ".join(grid.categories[:3]) + ("…" if len(grid.categories) > 3 else "")
             self.summary.setText(
-                f"What each client bought on won work, per category, the company's most sold "
-                f"first ({', '.join(grid.categories[:3])}…); “never”: one to suggest."
+                f"What each client bought on won work, the company's most sold categories first "
+                f"({first}); “never”: one to suggest."
             )
         else:
             self.summary.setText("No won work yet: nothing bought.")
