@@ -85,7 +85,7 @@ def build(db: Database, projects: int = 2_000, clients: int = 200, big: int = 20
         conn.execute(Client.__table__.insert(), client_rows)  # type: ignore[attr-defined]
         conn.execute(CatalogItem.__table__.insert(), items)  # type: ignore[attr-defined]
         for model in (Project, Estimate, Section, LineItem):
-            conn.execute(model.__table__.insert(), rows[model])  # type: ignore[attr-defined]
+            conn.execute(model.__table__.insert(), rows[model])  # type: ignore[union-attr]
     return client_rows[0]["id"]
 
 

@@ -98,6 +98,7 @@ class ClientPagePanel(QWidget):
         self.page: ClientPage | None = None
         self.never: tuple[str, ...] = ()
         self._never_for: uuid.UUID | None = None  # the client self.never is of
+        self._never_reading = self._never_again = False
         self.pm_view = False
         self._reading = self._again = False
         self.title = QLabel(self)
@@ -298,11 +299,22 @@ class ClientPagePanel(QWidget):
             lambda result: self._on_read(db, client_id, result),
             self._on_failed,
         )
-        # The never-bought list needs the whole company's sales: read apart, shown when it is in.
+        self._read_never()
+
+    def _read_never(self) -> None:
+        """The never-bought list needs the whole company's sales: read apart (one read at a time,
+        again after it when asked meanwhile), shown when it is in."""
+        db, client_id = self.db, self.client_id
+        if db is None or client_id is None:
+            return
+        if self._never_reading:
+            self._never_again = True
+            return
+        self._never_reading, self._never_again = True, False
         run_task(
             lambda _progress: never_bought(db, client_id),
             lambda never: self._on_never(db, client_id, never),
-            lambda _message: None,
+            lambda _message: self._on_never(db, client_id, None),
         )
 
     def is_loaded(self) -> bool:
@@ -319,8 +331,17 @@ class ClientPagePanel(QWidget):
         self._show(self.page)
         self.loaded.emit()
 
-    def _on_never(self, db: Database, client_id: uuid.UUID, never: tuple[str, ...]) -> None:
-        if not shiboken6.isValid(self) or db is not self.db or client_id != self.client_id:
+    def _on_never(self, db: Database, client_id: uuid.UUID, never: tuple[str, ...] | None) -> None:
+        if not shiboken6.isValid(self):
+            return
+        self._never_reading = False
+        if self._never_again or db is not self.db or client_id != self.client_id:
+            self._read_never()
+            return
+        if never is None:  # the read failed: the page says so rather than showing an old list
+            self.never_label.setText(
+                "The company's sales could not be read; they are read again at the next change."
+            )
             return
         self.never, self._never_for = never, client_id
         self._show_never()
