@@ -1,6 +1,6 @@
 """Render Tandem's main window on the demo database to PNG files (for the README and for review).
 
-python tools/screenshot.py [OUT_DIR]
+    python tools/screenshot.py [OUT_DIR]
 """
 
 from __future__ import annotations
@@ -58,15 +58,9 @@ def company_shots(app, db, out: Path) -> list[Path]:  # type: ignore[no-untyped-
     footer.setText(f"Tandem {__version__} · your data folder is ~/.local/share/Tandem")
     setup = CompanySetupDialog(UserDialogs(), "~/.local/share/Tandem/tandem.db")
     form = setup.form
-    for key, text in (
-        ("name", "Brightside Events"),
-        ("address", "40 Mill Street\nToronto, ON M5A 3R3"),
-        ("email", "quotes at brightside"),
-        ("currency", "CAD"),
-        ("tax_label", "HST"),
-        ("default_tax_pct", "13"),
-        ("quote_number_pattern", "BE-{year}-{seq:03}"),
-    ):
+    for key, text in (("name", "Brightside Events"), ("address", "40 Mill Street\nToronto, ON M5A 3R3"),
+                      ("email", "quotes at brightside"), ("currency", "CAD"), ("tax_label", "HST"),
+                      ("default_tax_pct", "13"), ("quote_number_pattern", "BE-{year}-{seq:03}")):
         form.editors[key].setText(text)
         form.check(key)
     row = load_company(db)
@@ -176,11 +170,8 @@ def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]
     panel.view.scroll_to_day(LOAD_IN + timedelta(days=4))  # the show week
     board = panel.board
     assert board is not None
-    in_week = [
-        a
-        for a in board.assignments.values()
-        if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=7) and board.conflicts.get(a.id)
-    ]
+    in_week = [a for a in board.assignments.values()
+               if LOAD_IN <= a.starts_at.date() <= LOAD_IN + timedelta(days=7) and board.conflicts.get(a.id)]
     if in_week:
         panel.view.select(min(in_week, key=lambda a: a.starts_at).id)
     app.processEvents()
@@ -364,12 +355,8 @@ def _orders_of_won_projects(db):  # type: ignore[no-untyped-def]
 
     table = Project.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
-        won = [
-            r.id
-            for r in conn.execute(
-                select(table.c.id).where(table.c.status == "won", table.c.deleted_at.is_(None))
-            )
-        ]
+        won = [r.id for r in conn.execute(select(table.c.id).where(table.c.status == "won",
+                                                                  table.c.deleted_at.is_(None)))]
     chosen = None
     for project_id in won:
         prepare_orders(db, project_id)
