@@ -140,6 +140,8 @@ def main() -> int:
         print(equipment_timeline_shot(db, out))  # after it: without stock it adds the equipment scene
         for path in deadlines_shots(db, out):  # last: without milestones it adds the deadlines scene
             print(path)
+        for path in client_page_shots(db, out):  # after it: it sends quotes and logs activities
+            print(path)
         window.close()
         db.close()
     return 0
@@ -280,6 +282,93 @@ def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def
     dialog.grab().save(str(made[1]))
     dialog.close()
     dialog.deleteLater()
+    return made
+
+
+def client_page_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
+    """View › Client page (the AM's view) of the demo's client with most scenarios, its quotes sent
+    (sent here when the demo has none) and activities (logged here when it has none); View › Growth grid."""
+    from datetime import date, timedelta
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.models import Activity
+    from app.services.accounts.client_page import client_page
+    from app.services.accounts.growth import growth_grid
+    from app.services.estimate.document import EstimateDocument
+    from app.services.estimate.revisions import send_quote
+    from app.ui.accounts.client_page_panel import ClientPagePanel
+    from app.ui.accounts.growth_panel import GrowthPanel
+    from tests.factories import _record
+
+    pages = [client_page(db, c.client_id) for c in growth_grid(db).clients]
+    page = max(pages, key=lambda p: (sum(len(x.estimates) for x in p.projects), p.name))
+    if not page.quotes:
+        for project in page.projects:
+            for estimate in project.estimates:
+                send_quote(db, EstimateDocument(db, estimate.id), project.account_manager or "Priya Shah")
+    if not page.activities:
+        project = page.projects[0]
+        today = date.today()
+        rows = [
+            _record(
+                client_id=page.id,
+                project_id=None,
+                kind="call",
+                subject="Intro call: next year's shows",
+                notes="",
+                owner=project.account_manager,
+                done=True,
+                done_at=None,
+                due_date=None,
+            ),
+            _record(
+                client_id=None,
+                project_id=project.id,
+                kind="meeting",
+                subject="Site visit at the venue",
+                notes="",
+                owner=project.account_manager,
+                done=True,
+                done_at=None,
+                due_date=None,
+            ),
+            _record(
+                client_id=None,
+                project_id=project.id,
+                kind="follow_up",
+                subject="Chase the decision",
+                notes="",
+                owner=project.account_manager,
+                done=False,
+                done_at=None,
+                due_date=today + timedelta(days=3),
+            ),
+        ]
+        with db.write() as conn:
+            conn.execute(Activity.__table__.insert(), rows)  # type: ignore[attr-defined]
+    panel = ClientPagePanel()
+    panel.resize(1400, 670)
+    panel.show_client(db, page.id)
+    panel.show()
+    while not panel.is_complete():  # read off the GUI thread
+        QApplication.processEvents()
+    for _ in range(5):  # the layout follows the tables' new heights
+        QApplication.processEvents()
+    made = [out / "client-page.png", out / "growth-grid.png"]
+    panel.grab().save(str(made[0]))
+    panel.close()
+    panel.deleteLater()
+    grid = GrowthPanel()
+    grid.resize(700, 250)
+    grid.set_database(db)
+    grid.show()
+    while not grid.is_loaded():
+        QApplication.processEvents()
+    QApplication.processEvents()
+    grid.grab().save(str(made[1]))
+    grid.close()
+    grid.deleteLater()
     return made
 
 

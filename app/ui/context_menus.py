@@ -111,7 +111,9 @@ def _navigator_entries(window: MenuHost, pos: QPoint) -> Entries:
             new_estimate,
             projects.new_project_action,
         ]
-    return [projects.new_project_action, projects.new_client_action]
+    page = window.navigator.window().findChild(QAction, "actionClientPage") if kind == "client" else None
+    first: Entries = [page, None] if page is not None else []  # a client: its page (app/ui/accounts)
+    return [*first, projects.new_project_action, projects.new_client_action]
 
 
 def _calendar_entries(window: MenuHost, pos: QPoint) -> Entries:

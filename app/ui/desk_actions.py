@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu
 
+from app.ui.accounts.accounts_actions import AccountsActions
 from app.ui.activities.actions import ActivitiesActions
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
@@ -44,6 +45,7 @@ class DeskActions(ShellActions):
         self.pm_view_action.toggled.connect(self._on_pm_view)
         self.view_menu.addAction(self.pm_view_action)
         self.activities = ActivitiesActions(shell, self)  # follow-ups, the start page, the brief
+        self.accounts = AccountsActions(shell, self)  # View › Client page, View › Growth grid
 
     @property
     def pm_view(self) -> bool:

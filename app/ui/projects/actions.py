@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QUndoStack
 
 from app.models.enums import ProjectStatus
@@ -31,6 +32,8 @@ MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.POSTPONED, S.IN_PRODUCTION, S.DELIVE
 
 
 class ProjectActions(ShellActions):
+    clientPageRequested = Signal(object)  # a client dialog's Client page button: the client's id
+
     def __init__(self, shell: Shell) -> None:
         super().__init__(shell)
         window = self.window
@@ -143,6 +146,7 @@ class ProjectActions(ShellActions):
             dialog.ask_name = lambda: self.dialogs.ask_text(made, "Add contact", "Name:")
             dialog.confirm = lambda text: self.dialogs.confirm(made, "Delete contact", text)
             dialog.saved.connect(self._on_saved)
+            dialog.pageRequested.connect(self.clientPageRequested)
             self.client_dialogs[client_id] = dialog
         dialog.reload()
         dialog.open()

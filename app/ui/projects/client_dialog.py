@@ -89,6 +89,7 @@ class ClientDialog(RecordEditorDialog):
 
     noun = "contact"
     saved = Signal(object)  # the client's id, after any saved change (the navigator follows)
+    pageRequested = Signal(object)  # Client page clicked: the client's id (View › Client page shows it)
 
     def __init__(
         self, db: Database, client_id: uuid.UUID | None, stack: QUndoStack, parent: QWidget | None = None
@@ -128,6 +129,9 @@ class ClientDialog(RecordEditorDialog):
         self.create_button.setObjectName("clientCreateButton")
         self.close_button = QPushButton("Close", self)
         self.close_button.setObjectName("clientCloseButton")
+        self.page_button = QPushButton("Client page", self)
+        self.page_button.setObjectName("clientPageButton")
+        self.page_button.setToolTip("The client's projects, quotes sent and figures (View › Client page)")
         bottom = QHBoxLayout()
         layout = QVBoxLayout(self)
         layout.addLayout(details)
@@ -138,14 +142,17 @@ class ClientDialog(RecordEditorDialog):
         self.main_button.clicked.connect(self._on_main_clicked)
         self.create_button.clicked.connect(self._on_create_clicked)
         self.close_button.clicked.connect(self.close)
-        for button in (self.add_button, self.delete_button, self.main_button, self.close_button):
-            button.setAutoDefault(False)  # Return in a field saves it; it clicks nothing (but Create)
+        self.page_button.clicked.connect(lambda: self.pageRequested.emit(self.client_id))
+        buttons = (self.add_button, self.delete_button, self.main_button, self.close_button, self.page_button)
+        for pushed in buttons:
+            pushed.setAutoDefault(False)  # Return in a field saves it; it clicks nothing (but Create)
         self.start(self.table)
         # Undo and Redo of the whole dialog at the bottom left, Create and Close at the right.
         for button in (self.undo_button, self.redo_button):
             self.buttons.removeWidget(button)
             bottom.addWidget(button)
         bottom.addStretch(1)
+        bottom.addWidget(self.page_button)
         bottom.addWidget(self.create_button)
         bottom.addWidget(self.close_button)
 
@@ -162,6 +169,7 @@ class ClientDialog(RecordEditorDialog):
         created = row is not None
         self.setWindowTitle(f"Client — {row.values['name']}" if row else "New client")
         self.create_button.setVisible(not created)
+        self.page_button.setEnabled(created)
         self.create_button.setDefault(not created)
         self.create_button.setAutoDefault(not created)
         self.hint.setVisible(not created)
