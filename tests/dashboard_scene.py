@@ -69,7 +69,7 @@ JOBS = (
         "in_production",
         "Dana",
         D("12345.67"),
-        D(8000),
+        D("7654.32"),
         decision=date(2026, 12, 10),
         show=date(2027, 2, 1),
     ),  # 13,580.237 → 13,580.24
@@ -79,7 +79,7 @@ JOBS = (
         "delivered",
         "Dana",
         D(8000),
-        D(5000),
+        D(4750),
         show=date(2027, 1, 12),
         load_in=date(2027, 1, 10),
     ),

@@ -59,16 +59,16 @@ def test_every_figure_worked_out_by_hand(empty_db: Database) -> None:
     ]
     # Revenue before tax by the show's month (the awards by its show, not its load-in).
     assert board.revenue_by_month == [
-        Revenue(date(2027, 1, 1), 1, D(8000), D(5000), D(3000)),
-        Revenue(date(2027, 2, 1), 1, D("12345.67"), D(8000), D("4345.67")),
+        Revenue(date(2027, 1, 1), 1, D(8000), D(4750), D(3250)),
+        Revenue(date(2027, 2, 1), 1, D("12345.67"), D("7654.32"), D("4691.35")),
         Revenue(date(2027, 3, 1), 1, D(30000), D(21000), D(9000)),
     ]
     assert board.revenue_by_client == [
-        Revenue(BIRCH, 2, D(38000), D(26000), D(12000)),
-        Revenue(AURORA, 1, D("12345.67"), D(8000), D("4345.67")),
+        Revenue(BIRCH, 2, D(38000), D(25750), D(12250)),
+        Revenue(AURORA, 1, D("12345.67"), D("7654.32"), D("4691.35")),
     ]
-    assert board.revenue_total == Revenue("Total", 3, D("50345.67"), D(34000), D("16345.67"))
-    assert board.revenue_by_client[0].margin_pct == D(12000) * 100 / D(38000)
+    assert board.revenue_total == Revenue("Total", 3, D("50345.67"), D("33404.32"), D("16941.35"))
+    assert board.revenue_by_client[0].margin_pct == D(12250) * 100 / D(38000)
     assert board.account_managers == ["Dana", "Eli"]
 
 
@@ -98,7 +98,7 @@ def test_the_range_takes_each_figure_by_its_own_month(empty_db: Database) -> Non
     assert january.pipeline_weighted == D("47300.00")
     assert (january.won, january.lost) == (2, 1)
     assert [r.reason for r in january.lost_reasons] == ["Price"]
-    assert january.revenue_by_month == [Revenue(date(2027, 1, 1), 1, D(8000), D(5000), D(3000))]
+    assert january.revenue_by_month == [Revenue(date(2027, 1, 1), 1, D(8000), D(4750), D(3250))]
 
 
 def test_undated_projects_count_only_without_a_range(empty_db: Database) -> None:

@@ -28,7 +28,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from app.models import Client, LostReason, Project, ProjectStatus
+from app.models import Client, Company, LostReason, Project, ProjectStatus
 from app.services.estimate.pricing import margin_share
 from app.services.money import ZERO
 from app.services.pipeline.values import OPEN_STAGES, WON_STATUSES, ProjectValue, project_values, win_rate
@@ -37,6 +37,7 @@ from app.services.storage.database import Database
 _P = Project.__table__  # type: ignore[attr-defined]
 _C = Client.__table__  # type: ignore[attr-defined]
 _R = LostReason.__table__  # type: ignore[attr-defined]
+_CO = Company.__table__  # type: ignore[attr-defined]
 NO_REASON = "No reason given"
 _DECIDED = WON_STATUSES | {ProjectStatus.LOST.value}
 _COMMITTED = frozenset({ProjectStatus.WON.value, ProjectStatus.IN_PRODUCTION.value})
@@ -119,6 +120,7 @@ class Dashboard:
     revenue_by_client: list[Revenue]
     revenue_total: Revenue
     account_managers: list[str] = field(default_factory=list)  # every AM named on a project
+    currency: str = "USD"  # the company's
     with_costs: bool = True
 
     @property
@@ -168,9 +170,11 @@ def _sorted_months(months: Iterable[Month]) -> list[Month]:
     return sorted(set(months), key=lambda m: (m is None, m or date.min))
 
 
-def _rows(db: Database, filters: DashboardFilters) -> tuple[list[_Row], list[str], list[str]]:
-    """The live projects the filters let through; every AM named on a project; the lost reasons in order."""
+def _rows(db: Database, filters: DashboardFilters) -> tuple[list[_Row], list[str], list[str], str]:
+    """The live projects the filters let through; every AM named on a project; the lost reasons in
+    order; the company's currency."""
     with db.read() as conn:
+        currency = conn.execute(select(_CO.c.currency).where(_CO.c.deleted_at.is_(None)).limit(1)).scalar()
         query = (
             select(
                 _P.c.id,
@@ -208,7 +212,7 @@ def _rows(db: Database, filters: DashboardFilters) -> tuple[list[_Row], list[str
         for r in found
         if wanted is None or r.account_manager.strip() == wanted.strip()
     ]
-    return rows, managers, reasons
+    return rows, managers, reasons, str(currency or "USD")
 
 
 def _revenue(key: Month | str, rows: list[_Row], values: dict[uuid.UUID, ProjectValue]) -> Revenue:
@@ -234,7 +238,7 @@ def dashboard(
     """Every figure of the dashboard for projects whose month falls between ``start`` and ``end``
     (inclusive; None: open), as the filters choose. The PM's: :meth:`Dashboard.prices_only` for the AM."""
     filters = filters or DashboardFilters()
-    rows, managers, reasons = _rows(db, filters)
+    rows, managers, reasons, currency = _rows(db, filters)
     values = project_values(db, [r.id for r in rows]) if rows else {}
     rows = [r for r in rows if r.id in values]
 
@@ -303,4 +307,28 @@ def dashboard(
         revenue_by_client=by_client,
         revenue_total=_revenue("Total", sold, values),
         account_managers=managers,
+        currency=currency,
     )
+
+
+def month_text(month: Month) -> str:
+    """ "Jan 2027", or "No date" for the projects without one."""
+    return "No date" if month is None else f"{month:%b %Y}"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def scope_text(board: Dashboard) -> str:
+    """What the figures cover: "1 Dec 2026 – 31 Mar 2027 · Dana's projects"."""
+    if board.start is None and board.end is None:
+        span = "All dates"
+    elif board.start is None:
+        span = f"Until {_day(board.end)}"  # type: ignore[arg-type]
+    elif board.end is None:
+        span = f"From {_day(board.start)}"
+    else:
+        span = f"{_day(board.start)} – {_day(board.end)}"
+    who = board.filters.account_manager
+    return f"{span} · {who}'s projects" if who else f"{span} · every account manager"
