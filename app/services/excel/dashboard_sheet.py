@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font
 
 from app.models import ProjectStatus
 from app.services.dashboard.figures import Dashboard, Revenue, month_text, scope_text
@@ -37,6 +37,7 @@ from app.services.storage.database import Database
 
 SHEET = "Dashboard"
 _COLUMNS = "ABCDEF"
+_ONE_PAGE_ROWS = 80
 
 
 @dataclass(frozen=True)
@@ -83,9 +84,17 @@ def _write(wb: Any, board: Dashboard, company: str) -> None:
     prepare(s.ws, "A1")
     common_styles(s)
     s.style("pct2", number_format='0.00" %"', alignment=Alignment(horizontal="right", vertical="top"))
-    s.style("pct2_bold", number_format='0.00" %"', alignment=Alignment(horizontal="right"))
+    s.style(
+        "qty_bold",
+        number_format="#,##0",
+        font=Font(bold=True, size=12),
+        alignment=Alignment(horizontal="right"),
+    )
+    s.style(
+        "pct2_bold", number_format='0.00" %"', font=Font(bold=True), alignment=Alignment(horizontal="right")
+    )
     s.append([s.text(company or SHEET, "title")])
-    s.append([s.text(f"Dashboard · {scope_text(board)}", "subtitle")])
+    s.append([s.text(f"Dashboard · {scope_text(board)}" if company else scope_text(board), "subtitle")])
     today = date.today()
     note = "" if board.with_costs else " · prices only"
     s.append([s.text(f"Written {today.day} {today:%b %Y}; amounts in {board.currency}{note}", "plain")])
@@ -139,6 +148,8 @@ def _write(wb: Any, board: Dashboard, company: str) -> None:
     ):
         _revenue_table(s, title, first, rows, board.with_costs)
     s.print_setup(1, f"{company} — {SHEET}" if company else SHEET)
+    if s.row <= _ONE_PAGE_ROWS:  # a few clients: the whole dashboard on one sheet of paper
+        s.ws.page_setup.fitToHeight = 1
 
 
 def _revenue_table(s: Sheet, title: str, first: str, rows: Sequence[Revenue], with_costs: bool) -> None:
@@ -179,7 +190,7 @@ def _table(
     for n, column in enumerate(columns[1:], 1):
         letter = _COLUMNS[n]
         if column.total:
-            style = "total" if column.style == "money" else "qty"
+            style = "total" if column.style == "money" else "qty_bold"
             cells.append(s.formula(sum_formula([f"{letter}{r}" for r in range(first, last + 1)]), style))
         elif total_formulas and n in total_formulas:
             cells.append(s.formula(total_formulas[n].format(row=total), "pct2_bold"))
