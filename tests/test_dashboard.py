@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -132,7 +133,10 @@ def test_an_empty_database_has_an_empty_dashboard(empty_db: Database) -> None:
     assert board.revenue_total == Revenue("Total", 0, D(0), D(0), D(0))
 
 
-def _client_of(db: Database, project_id: object) -> object:
+def _client_of(db: Database, project_id: uuid.UUID) -> uuid.UUID:
     table = Project.__table__  # type: ignore[attr-defined]
     with db.read() as conn:
-        return conn.execute(select(table.c.client_id).where(table.c.id == project_id)).scalar_one()
+        client_id: uuid.UUID = conn.execute(
+            select(table.c.client_id).where(table.c.id == project_id)
+        ).scalar_one()
+        return client_id

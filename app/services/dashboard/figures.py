@@ -245,13 +245,13 @@ def dashboard(
     open_rows = [r for r in rows if r.status in OPEN_STAGES and _in_range(r.forecast_day, start, end)]
     stages = []
     for status in OPEN_STAGES:
-        mine = [values[r.id] for r in open_rows if r.status == status]
+        worth = [values[r.id] for r in open_rows if r.status == status]
         stages.append(
             StageFigures(
                 status.value,
-                len(mine),
-                sum((v.price for v in mine), ZERO),
-                sum((v.weighted for v in mine), ZERO),
+                len(worth),
+                sum((v.price for v in worth), ZERO),
+                sum((v.weighted for v in worth), ZERO),
             )
         )
     forecast = []

@@ -11,9 +11,10 @@ or margin column either.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtWidgets import QMenu
 
 from app.ui.crew.place import PlaceSpec, ViewPlace
 from app.ui.dashboard.panel import DashboardPanel
@@ -21,9 +22,6 @@ from app.ui.excel.export_actions import ExportPaths, start_export
 from app.ui.shell import Shell, ShellActions
 from app.ui.tasks import Progress, ProgressRun
 from app.ui.widgets import window_action
-
-if TYPE_CHECKING:
-    from app.ui.desk_actions import DeskActions
 
 TITLE = "Dashboard"
 DASHBOARD = PlaceSpec(
@@ -36,8 +34,18 @@ DASHBOARD = PlaceSpec(
 PNG_FILTER = "PNG images (*.png)"
 
 
+class Desk(Protocol):
+    """What the dashboard needs of the desk (app.ui.desk_actions.DeskActions, which makes it)."""
+
+    view_menu: QMenu
+    pmViewChanged: SignalInstance
+
+    @property
+    def pm_view(self) -> bool: ...
+
+
 class DashboardActions(ShellActions):
-    def __init__(self, shell: Shell, desk: DeskActions) -> None:
+    def __init__(self, shell: Shell, desk: Desk) -> None:
         super().__init__(shell)
         window = self.window
         self.desk = desk
