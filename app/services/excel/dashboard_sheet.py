@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Font
 
 from app.models import ProjectStatus
 from app.services.dashboard.figures import Dashboard, Revenue, month_text, scope_text
-from app.services.excel.fit import fitted_width
+from app.services.excel.fit import SCALE, fitted_width
 from app.services.excel.workbook import (
     ExportResult,
     Progress,
@@ -68,10 +68,11 @@ def _widths(board: Dashboard) -> list[float]:
         shown_money(board.pipeline_value, board.currency),
         shown_money(board.revenue_total.revenue, board.currency),
     ]
-    money = fitted_width(amounts, cap=22)
+    # The totals are bold and a size larger: a quarter wider than the amounts above them.
+    money = max(14.0, round(fitted_width(amounts, cap=22) * SCALE["large"], 1))
     return [
         fitted_width([str(x) for x in labels], cap=36),
-        11.0,
+        money,  # counts, and the forecast's won work
         max(14.0, money),
         max(14.0, money),
         max(14.0, money),
