@@ -4,7 +4,7 @@ the AM filter and both exports; and the AM's view read in every role of every ce
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -18,10 +18,10 @@ from app.models.enums import ProjectStatus
 from app.services.dashboard.figures import dashboard
 from app.services.money import format_money
 from app.services.projects import lifecycle
-from app.services.storage.database import Database
+from app.services.storage.database import Database, open_database
 from app.ui.dashboard.panel import DashboardPanel
 from app.ui.main_window import MainWindow
-from tests.dashboard_scene import END, START, build_scene
+from tests.dashboard_scene import END, START, Job, add_job, build_scene
 from tests.gui.conftest import FakeDialogs, shown_window
 from tests.gui.helpers import all_model_text, cell, finish_typing, start_typing, tab_to_next_cell, workspace
 from tests.gui.test_acceptance_company import (
@@ -207,3 +207,34 @@ def test_the_account_managers_dashboard_shows_no_cost_or_margin_anywhere(
     texts += _workbook_texts(book)
     leaks = [t for t in texts if SECRET_WORDS.search(t) or t in secrets or any(s in t for s in secrets)]
     assert not leaks
+
+
+def test_a_project_won_by_another_user_reaches_the_open_dashboard_at_the_next_poll(
+    qtbot: Any, empty_db: Database, dialogs: FakeDialogs
+) -> None:
+    build_scene(empty_db)
+    win = shown_window(qtbot, empty_db, dialogs)
+    _panel(win).set_range(START, END)
+    panel = _open_dashboard(qtbot, win)
+    qtbot.waitUntil(lambda: _figures(panel).get("Won") == ("1", "$33,000.00"), timeout=20000)
+    other = open_database(empty_db.path)
+    try:  # another user, on the same file: a second won job for Birch & Co, 1,000.00 + 10 % tax
+        add_job(
+            other,
+            {},
+            Job(
+                "Birch & Co",
+                "Encore",
+                "won",
+                "Eli",
+                D(1000),
+                D(400),
+                decision=date(2027, 1, 8),
+                show=date(2027, 3, 9),
+            ),
+        )
+    finally:
+        other.close()
+    win.sharing.poll()
+    qtbot.waitUntil(lambda: _figures(panel).get("Won") == ("2", "$34,100.00"), timeout=20000)
+    assert _figures(panel)["Revenue (before tax)"] == ("4", "$51,345.67")
