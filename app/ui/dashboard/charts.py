@@ -21,6 +21,7 @@ COMMITTED, WEIGHTED, WON, LOST = "#2f6db5", "#9cc3ea", "#2e7d32", "#c62828"
 REVENUE, MARGIN = "#2f6db5", "#f0a030"
 GREY = "#666666"
 MAX_CLIENTS = 8  # the biggest; the table and the export list them all
+MAX_LABELLED = 7  # bars with their figure written on them
 
 
 def _short(value: Decimal, currency: str) -> str:
@@ -29,7 +30,9 @@ def _short(value: Decimal, currency: str) -> str:
     amount = abs(value)
     for size, suffix in ((Decimal(1_000_000), "M"), (Decimal(1000), "k")):
         if amount >= size:
-            return f"{sign}{CURRENCY_SIGNS.get(currency, '')}{(amount / size):.1f}{suffix}"
+            scaled = amount / size
+            digits = 0 if scaled >= 100 else 1  # $970k, $1.3M, $12.5k
+            return f"{sign}{CURRENCY_SIGNS.get(currency, '')}{scaled:.{digits}f}{suffix}"
     return sign + format_whole_money(amount.quantize(Decimal(1)), currency)
 
 
@@ -64,29 +67,32 @@ def _money_axis(axes: Any, currency: str, horizontal: bool = False) -> None:
     (axes.xaxis if horizontal else axes.yaxis).set_major_formatter(formatter)
 
 
+def _label_at(
+    axes: Any, points: Sequence[tuple[float, float]], labels: Sequence[str], horizontal: bool = False
+) -> None:
+    """Each figure beside its point (a bar's end); more than MAX_LABELLED would overprint (the axis
+    and the table read them)."""
+    if len(labels) > MAX_LABELLED:
+        return
+    for (x, y), label in zip(points, labels, strict=True):
+        axes.annotate(
+            label,
+            (x, y),
+            xytext=(3, 0) if horizontal else (0, 2),
+            textcoords="offset points",
+            ha="left" if horizontal else "center",
+            va="center" if horizontal else "bottom",
+            fontsize=7.5,
+            color="#1f2937",
+        )
+
+
 def _label_bars(axes: Any, bars: Any, labels: Sequence[str], horizontal: bool = False) -> None:
-    for bar, label in zip(bars, labels, strict=True):
-        if horizontal:
-            axes.annotate(
-                label,
-                (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-                xytext=(3, 0),
-                textcoords="offset points",
-                va="center",
-                fontsize=7.5,
-                color="#1f2937",
-            )
-        else:
-            axes.annotate(
-                label,
-                (bar.get_x() + bar.get_width() / 2, bar.get_height()),
-                xytext=(0, 2),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=7.5,
-                color="#1f2937",
-            )
+    if horizontal:
+        points = [(b.get_width(), b.get_y() + b.get_height() / 2) for b in bars]
+    else:
+        points = [(b.get_x() + b.get_width() / 2, b.get_height()) for b in bars]
+    _label_at(axes, points, labels, horizontal)
 
 
 def draw_dashboard(figure: Any, board: Dashboard) -> None:
@@ -117,7 +123,12 @@ def _stages(axes: Any, board: Dashboard) -> None:
 
 
 def _months(months: Sequence[Any]) -> list[str]:
-    return [month_text(m).replace(" ", "\n") for m in months]
+    """ "Jan\n2027", "Feb", "Mar"…: the year under the first month and under each January."""
+    labels = []
+    for n, month in enumerate(months):
+        text = month_text(month)
+        labels.append(text.replace(" ", "\n") if month is None or n == 0 or month.month == 1 else text[:3])
+    return labels
 
 
 def _forecast(axes: Any, board: Dashboard) -> None:
@@ -135,16 +146,10 @@ def _forecast(axes: Any, board: Dashboard) -> None:
         color=WEIGHTED,
         label="Weighted open",
     )
-    for bar, month in zip(bars, board.forecast, strict=True):
-        axes.annotate(
-            _short(month.total, board.currency),
-            (bar.get_x() + bar.get_width() / 2, float(month.total)),
-            xytext=(0, 2),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=7.5,
-        )
+    tops = [
+        (b.get_x() + b.get_width() / 2, float(m.total)) for b, m in zip(bars, board.forecast, strict=True)
+    ]
+    _label_at(axes, tops, [_short(m.total, board.currency) for m in board.forecast])
     axes.set_xticks(list(xs), _months([m.month for m in board.forecast]))
     _money_axis(axes, board.currency)
     _headroom(axes, [float(m.total) for m in board.forecast])
