@@ -7,11 +7,13 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from app.services.dashboard.figures import dashboard
 from app.services.excel.dashboard_sheet import export_dashboard
 from app.services.storage.database import Database
+from app.services.storage.errors import StorageError
 from tests.dashboard_scene import END, JOBS, START, build_scene
 
 D = Decimal
@@ -82,3 +84,23 @@ def test_the_account_managers_workbook_has_no_cost_or_margin(empty_db: Database,
     assert not [k for k in cells if k[0] in "EF"]  # no fifth or sixth column at all
     total = _row_of(cells, "Total", "Revenue by client (won work, before tax)")
     assert (_value(cells, f"B{total}"), _value(cells, f"C{total}")) == (3, D("50345.67"))
+
+
+def test_a_workbook_that_cannot_be_written_is_one_line_and_no_file(
+    empty_db: Database, tmp_path: Path
+) -> None:
+    build_scene(empty_db)
+    target = tmp_path / "no such folder" / "dashboard.xlsx"
+    with pytest.raises(StorageError) as caught:
+        export_dashboard(empty_db, dashboard(empty_db, start=START, end=END), target)
+    assert "\n" not in str(caught.value) and str(caught.value)
+    assert not target.parent.exists()
+
+
+def test_a_cancelled_export_writes_nothing(empty_db: Database, tmp_path: Path) -> None:
+    build_scene(empty_db)
+    target = tmp_path / "dashboard.xlsx"
+    with pytest.raises(StorageError, match="cancelled"):
+        export_dashboard(empty_db, dashboard(empty_db), target, progress=lambda *_: False)
+    assert not target.exists()
+    assert not [p for p in tmp_path.iterdir() if "dashboard" in p.name]  # no temporary file left

@@ -55,7 +55,8 @@ def export_dashboard(
     check(progress, None, "Writing the dashboard…", 0, 1)
     wb = new_workbook(f"{SHEET} — {scope_text(board)}", company)
     build(wb, Path(path), lambda: _write(wb, board, company))
-    check(progress, None, "Saved.", 1, 1)
+    if progress is not None:
+        progress("Saved.", 1, 1)  # written: too late to cancel
     return ExportResult(
         Path(path), board.pipeline_count, "dashboard" if board.with_costs else "dashboard, prices only"
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Protocol
 
-from PySide6.QtCore import QTimer, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QTimer, SignalInstance
 from PySide6.QtWidgets import QMenu
 
 from app.ui.crew.place import PlaceSpec, ViewPlace
@@ -75,6 +75,8 @@ class DashboardActions(ShellActions):
         self._pending.timeout.connect(self.refresh)
         shell.undo_group.indexChanged.connect(lambda _index: self._pending.start())
         shell.navigator.loaded.connect(self.refresh)
+        self.stopped = False  # the window is closing: no message box opens any more
+        window.installEventFilter(self)
 
     def show(self) -> None:
         self.place.show()
@@ -128,6 +130,7 @@ class DashboardActions(ShellActions):
         def done(_result: Any) -> None:
             self.shell.statusBar().showMessage(f"Exported the dashboard to {path}.", 10000)
 
+        self.stopped = False
         self.running = start_export(
             self.window,
             self.dialogs,
@@ -136,4 +139,13 @@ class DashboardActions(ShellActions):
             done,
             over,
             lambda message: self.shell.statusBar().showMessage(message, 8000),
+            stopped=lambda: self.stopped,
         )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.place.close()  # where its own window was, kept
+            self.stopped = True
+            if self.running is not None:
+                self.running.cancel()
+        return False
