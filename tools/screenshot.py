@@ -142,6 +142,7 @@ def main() -> int:
             print(path)
         for path in client_page_shots(db, out):  # after it: it sends quotes and logs activities
             print(path)
+        print(dashboard_shot(db, out))  # after all: it adds the dashboard scene's projects
         window.close()
         db.close()
     return 0
@@ -169,6 +170,42 @@ def follow_ups_shot(app, window, out: Path) -> list[Path]:  # type: ignore[no-un
     window.places.removeTab(window.places.indexOf(desk.start_page))
     app.processEvents()
     return made
+
+
+def dashboard_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """View › Dashboard in the PM's view, December 2026 to June 2027: the demo's projects and the
+    dashboard scene's two clients and eight projects at every stage."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.dashboard.panel import DashboardPanel
+    from tests.dashboard_scene import JOBS, add_job
+
+    clients: dict = {}  # type: ignore[type-arg]
+    for job in JOBS:
+        add_job(db, clients, job)
+    panel = DashboardPanel()
+    panel.resize(1760, 860)
+    panel.pm_view = True
+    panel.set_range(date(2026, 12, 1), date(2027, 6, 30))
+    panel.set_database(db)
+    panel.show()
+    read = []
+    panel.drawn.connect(lambda: read.append(True))
+    panel.refresh()
+    while not read:  # read off the GUI thread
+        QApplication.processEvents()
+    panel.splitter.setSizes([1340, 420])
+    QApplication.processEvents()
+    panel.canvas.draw()
+    panel.canvas.setFocus()  # no cell of the table highlighted in the picture
+    panel.table.setCurrentIndex(panel.model.index(-1, -1))
+    QApplication.processEvents()
+    path = out / "dashboard.png"
+    panel.grab().save(str(path))
+    panel.close()
+    return path
 
 
 def _calendar(app, db, out: Path) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QMenu
 
 from app.ui.accounts.accounts_actions import AccountsActions
 from app.ui.activities.actions import ActivitiesActions
+from app.ui.dashboard.actions import DashboardActions
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
@@ -46,6 +47,7 @@ class DeskActions(ShellActions):
         self.view_menu.addAction(self.pm_view_action)
         self.activities = ActivitiesActions(shell, self)  # follow-ups, the start page, the brief
         self.accounts = AccountsActions(shell, self)  # View › Client page, View › Growth grid
+        self.dashboard = DashboardActions(shell, self)
 
     @property
     def pm_view(self) -> bool:
