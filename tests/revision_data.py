@@ -1065,6 +1065,8 @@ LAYERS: dict[str, Layer] = {
         _demo_0008,
         _generated_0008,
     ),
+    # The search index: FTS5 tables and triggers, or trigram indexes; no record changes.
+    "0009": Layer({}, lambda data: None),
 }
 
 
