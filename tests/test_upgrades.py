@@ -159,7 +159,8 @@ def test_the_search_index_follows_every_upgrade(revision: str, db_target: str) -
     try:
         with db.read() as conn:
             if conn.dialect.name == "sqlite":
-                triggers = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+                listed = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+                triggers = {r[0] for r in listed}
                 for source in query.SOURCES:
                     name = schema.fts_table(source.table.name)
                     assert {f"{name}_{t}" for t in schema.TRIGGERS} <= triggers
