@@ -115,38 +115,79 @@ def _clients(base: Any) -> tuple[list[Any], Any, list[Any]]:
 
 def _contacts(base: Any) -> tuple[list[Any], Any, list[Any]]:
     c, k = CONTACT_T, CLIENT_T
-    return ([c.c.id, c.c.name, c.c.email, k.c.id.label("client_id"), k.c.name.label("client")],
-            base.join(k, k.c.id == c.c.client_id), _alive(k))
+    return (
+        [c.c.id, c.c.name, c.c.email, k.c.id.label("client_id"), k.c.name.label("client")],
+        base.join(k, k.c.id == c.c.client_id),
+        _alive(k),
+    )
 
 
 def _projects(base: Any) -> tuple[list[Any], Any, list[Any]]:
     p, k = PROJECT_T, CLIENT_T
-    return ([p.c.id, p.c.name, p.c.status, p.c.venue, k.c.id.label("client_id"), k.c.name.label("client")],
-            base.join(k, k.c.id == p.c.client_id), _alive(k))
+    return (
+        [p.c.id, p.c.name, p.c.status, p.c.venue, k.c.id.label("client_id"), k.c.name.label("client")],
+        base.join(k, k.c.id == p.c.client_id),
+        _alive(k),
+    )
 
 
 def _estimates(base: Any) -> tuple[list[Any], Any, list[Any]]:
     e, p, k = ESTIMATE_T, PROJECT_T, CLIENT_T
-    return ([e.c.id, e.c.name, e.c.quote_number, p.c.id.label("project_id"), p.c.name.label("project"),
-             p.c.status, k.c.id.label("client_id")],
-            base.join(p, p.c.id == e.c.project_id).join(k, k.c.id == p.c.client_id), _alive(p, k))
+    return (
+        [
+            e.c.id,
+            e.c.name,
+            e.c.quote_number,
+            p.c.id.label("project_id"),
+            p.c.name.label("project"),
+            p.c.status,
+            k.c.id.label("client_id"),
+        ],
+        base.join(p, p.c.id == e.c.project_id).join(k, k.c.id == p.c.client_id),
+        _alive(p, k),
+    )
 
 
 def _quotes(base: Any) -> tuple[list[Any], Any, list[Any]]:
     e, p, r, k = ESTIMATE_T, PROJECT_T, REVISION_T, CLIENT_T
-    return ([r.c.id, r.c.number, e.c.id.label("estimate_id"), e.c.name, e.c.quote_number,
-             p.c.id.label("project_id"), p.c.name.label("project"), p.c.status, k.c.id.label("client_id")],
-            base.join(r, r.c.estimate_id == e.c.id).join(p, p.c.id == e.c.project_id)
-            .join(k, k.c.id == p.c.client_id), _alive(r, p, k))
+    return (
+        [
+            r.c.id,
+            r.c.number,
+            e.c.id.label("estimate_id"),
+            e.c.name,
+            e.c.quote_number,
+            p.c.id.label("project_id"),
+            p.c.name.label("project"),
+            p.c.status,
+            k.c.id.label("client_id"),
+        ],
+        base.join(r, r.c.estimate_id == e.c.id)
+        .join(p, p.c.id == e.c.project_id)
+        .join(k, k.c.id == p.c.client_id),
+        _alive(r, p, k),
+    )
 
 
 def _lines(base: Any) -> tuple[list[Any], Any, list[Any]]:
     line, s, e, p = LINE_T, SECTION_T, ESTIMATE_T, PROJECT_T
-    return ([line.c.id, line.c.description, line.c.client_description, e.c.id.label("estimate_id"),
-             e.c.name.label("estimate"), p.c.id.label("project_id"), p.c.name.label("project"),
-             p.c.status, p.c.client_id],
-            base.join(s, s.c.id == line.c.section_id).join(e, e.c.id == s.c.estimate_id)
-            .join(p, p.c.id == e.c.project_id), _alive(s, e, p))
+    return (
+        [
+            line.c.id,
+            line.c.description,
+            line.c.client_description,
+            e.c.id.label("estimate_id"),
+            e.c.name.label("estimate"),
+            p.c.id.label("project_id"),
+            p.c.name.label("project"),
+            p.c.status,
+            p.c.client_id,
+        ],
+        base.join(s, s.c.id == line.c.section_id)
+        .join(e, e.c.id == s.c.estimate_id)
+        .join(p, p.c.id == e.c.project_id),
+        _alive(s, e, p),
+    )
 
 
 def _flag(status: str) -> str:
@@ -158,26 +199,91 @@ def _joined(*parts: str) -> str:
 
 
 SOURCES: tuple[Source, ...] = (
-    Source("client", "Clients", CLIENT_T, ("name",), _clients,
-           lambda r: Hit("client", r.id, r.name, r.industry, client_id=r.id)),
-    Source("contact", "Contacts", CONTACT_T, ("name", "email"), _contacts,
-           lambda r: Hit("contact", r.id, r.name, _joined(r.client, r.email), client_id=r.client_id)),
-    Source("project", "Projects", PROJECT_T, ("name", "venue"), _projects,
-           lambda r: Hit("project", r.id, r.name, _joined(r.client, r.venue), client_id=r.client_id,
-                         project_id=r.id, flag=_flag(r.status))),
-    Source("estimate", "Estimates", ESTIMATE_T, ("name", "quote_number"), _estimates,
-           lambda r: Hit("estimate", r.id, r.name, _joined(r.project, r.quote_number),
-                         client_id=r.client_id, project_id=r.project_id, estimate_id=r.id,
-                         flag=_flag(r.status))),
-    Source("quote", "Quotes sent", ESTIMATE_T, ("quote_number",), _quotes,
-           lambda r: Hit("quote", r.id, f"{r.quote_number} rev {r.number}", _joined(r.name, r.project),
-                         client_id=r.client_id, project_id=r.project_id, estimate_id=r.estimate_id,
-                         flag=_flag(r.status)),
-           only="quote_number", words=_quote_words),
-    Source("line", "Lines", LINE_T, ("description", "client_description"), _lines,
-           lambda r: Hit("line", r.id, r.description or r.client_description,
-                         _joined(r.estimate, r.project), client_id=r.client_id, project_id=r.project_id,
-                         estimate_id=r.estimate_id, flag=_flag(r.status))),
+    Source(
+        "client",
+        "Clients",
+        CLIENT_T,
+        ("name",),
+        _clients,
+        lambda r: Hit("client", r.id, r.name, r.industry, client_id=r.id),
+    ),
+    Source(
+        "contact",
+        "Contacts",
+        CONTACT_T,
+        ("name", "email"),
+        _contacts,
+        lambda r: Hit("contact", r.id, r.name, _joined(r.client, r.email), client_id=r.client_id),
+    ),
+    Source(
+        "project",
+        "Projects",
+        PROJECT_T,
+        ("name", "venue"),
+        _projects,
+        lambda r: Hit(
+            "project",
+            r.id,
+            r.name,
+            _joined(r.client, r.venue),
+            client_id=r.client_id,
+            project_id=r.id,
+            flag=_flag(r.status),
+        ),
+    ),
+    Source(
+        "estimate",
+        "Estimates",
+        ESTIMATE_T,
+        ("name", "quote_number"),
+        _estimates,
+        lambda r: Hit(
+            "estimate",
+            r.id,
+            r.name,
+            _joined(r.project, r.quote_number),
+            client_id=r.client_id,
+            project_id=r.project_id,
+            estimate_id=r.id,
+            flag=_flag(r.status),
+        ),
+    ),
+    Source(
+        "quote",
+        "Quotes sent",
+        ESTIMATE_T,
+        ("quote_number",),
+        _quotes,
+        lambda r: Hit(
+            "quote",
+            r.id,
+            f"{r.quote_number} rev {r.number}",
+            _joined(r.name, r.project),
+            client_id=r.client_id,
+            project_id=r.project_id,
+            estimate_id=r.estimate_id,
+            flag=_flag(r.status),
+        ),
+        only="quote_number",
+        words=_quote_words,
+    ),
+    Source(
+        "line",
+        "Lines",
+        LINE_T,
+        ("description", "client_description"),
+        _lines,
+        lambda r: Hit(
+            "line",
+            r.id,
+            r.description or r.client_description,
+            _joined(r.estimate, r.project),
+            client_id=r.client_id,
+            project_id=r.project_id,
+            estimate_id=r.estimate_id,
+            flag=_flag(r.status),
+        ),
+    ),
 )
 
 
@@ -199,8 +305,12 @@ def search_on(conn: Connection, text: str, per_group: int = PER_GROUP) -> Result
         found = _found(conn, source, words, text)
         if found is not None:
             groups.append(_group(conn, source, found, per_group))
-    note = (f"The server has no trigram index (pg_trgm) for {', '.join(dict.fromkeys(slow))}: "
-            "search reads every row, slower on a large database." if slow else "")
+    note = (
+        f"The server has no trigram index (pg_trgm) for {', '.join(dict.fromkeys(slow))}: "
+        "search reads every row, slower on a large database."
+        if slow
+        else ""
+    )
     return Results(tuple(g for g in groups if g.hits), note)
 
 

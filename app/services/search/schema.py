@@ -58,16 +58,24 @@ def _create_fts(conn: Connection, table: str, columns: Sequence[str]) -> None:
     cols = ", ".join(columns)
     new = ", ".join(f"new.{c}" for c in columns)
     old = ", ".join(f"old.{c}" for c in columns)
-    run(f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='rowid', "
-        "tokenize='unicode61 remove_diacritics 2')")
-    run(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} WHEN new.deleted_at IS NULL BEGIN "
-        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END")
-    run(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} WHEN old.deleted_at IS NULL BEGIN "
-        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END")
-    run(f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols}, deleted_at ON {table} BEGIN "
+    run(
+        f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='rowid', "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    run(
+        f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} WHEN new.deleted_at IS NULL BEGIN "
+        f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.rowid, {new}); END"
+    )
+    run(
+        f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} WHEN old.deleted_at IS NULL BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.rowid, {old}); END"
+    )
+    run(
+        f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols}, deleted_at ON {table} BEGIN "
         f"INSERT INTO {fts}({fts}, rowid, {cols}) SELECT 'delete', old.rowid, {old} "
         "WHERE old.deleted_at IS NULL; "
-        f"INSERT INTO {fts}(rowid, {cols}) SELECT new.rowid, {new} WHERE new.deleted_at IS NULL; END")
+        f"INSERT INTO {fts}(rowid, {cols}) SELECT new.rowid, {new} WHERE new.deleted_at IS NULL; END"
+    )
     run(f"INSERT INTO {fts}(rowid, {cols}) SELECT rowid, {cols} FROM {table} WHERE deleted_at IS NULL")
 
 
@@ -86,15 +94,18 @@ def _create_trigram(conn: Connection, table: str, columns: Sequence[str]) -> Non
         schema = trigram_schema(conn)
         if schema is None:
             return
-    conn.exec_driver_sql(f"CREATE INDEX IF NOT EXISTS {index_name(table)} ON {table} "
-                         f"USING gin ({text_of(table, columns)} {schema}.gin_trgm_ops)")
+    conn.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {index_name(table)} ON {table} "
+        f"USING gin ({text_of(table, columns)} {schema}.gin_trgm_ops)"
+    )
 
 
 def trigram_schema(conn: Connection) -> str | None:
     """The schema ``pg_trgm`` is installed in, or None."""
     return conn.exec_driver_sql(
         "SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
-        "WHERE e.extname = 'pg_trgm'").scalar()
+        "WHERE e.extname = 'pg_trgm'"
+    ).scalar()
 
 
 def indexed(conn: Connection, table: str) -> bool:
@@ -103,5 +114,6 @@ def indexed(conn: Connection, table: str) -> bool:
         return True
     found = conn.exec_driver_sql(
         "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = %(name)s",
-        {"name": index_name(table)}).scalar()
+        {"name": index_name(table)},
+    ).scalar()
     return bool(found)
