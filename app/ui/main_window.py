@@ -50,6 +50,7 @@ from app.ui.navigator import NavigatorPanel
 from app.ui.projects.actions import ProjectActions
 from app.ui.quote.actions import QuoteActions
 from app.ui.schedule.deadlines_actions import DeadlinesActions
+from app.ui.search.actions import SearchActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
 from app.ui.widgets import (
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.import_actions = ImportActions(self)
         self.export_actions = ExportActions(self)
         self.quote_actions = QuoteActions(self)  # the quote as a PDF and printed
+        self.search_actions = SearchActions(self, self.project_actions)  # Ctrl+Shift+F, atop the navigator
         self._build_actions()
         self._build_menus()
         self.equipment_timeline = EquipmentTimelineActions(self)  # View › Equipment timeline (its place)
@@ -199,7 +201,7 @@ class MainWindow(QMainWindow):
         add_actions(edit_menu, [
             self.undo_action, self.redo_action, None,
             *self.edit_actions.actions, None,
-            *self.find_actions.actions, None,
+            *self.find_actions.actions, self.search_actions.search_action, None,
             *self.editor_actions.actions,
         ])
         estimate_menu = bar.addMenu("E&stimate")
