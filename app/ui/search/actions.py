@@ -20,7 +20,7 @@ class SearchActions(ShellActions):
     def __init__(self, shell: Shell, projects: ProjectActions) -> None:
         super().__init__(shell)
         self.projects = projects
-        self.box = SearchBox(shell.navigator)
+        self.box = SearchBox(shell.navigator, self.window)
         self.box.search = self.search
         self.box.opened.connect(self.open_hit)
         layout = shell.navigator.layout()

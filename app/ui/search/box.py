@@ -18,12 +18,16 @@ MIN_CHARACTERS = 2  # one letter would match most of a large database
 
 
 class ResultsPopup(QFrame):
-    """The results under the box: a group per kind, its hits, and "N more"."""
+    """The results under the box: a group per kind, its hits, and "N more".
+
+    A child of the window drawn over it (not a window of its own, which would take the focus
+    or need the platform to raise it)."""
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, Qt.WindowType.ToolTip | Qt.WindowType.FramelessWindowHint)
+        super().__init__(parent)
         self.setObjectName("searchResults")
-        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.setAutoFillBackground(True)
+        self.hide()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.tree = QTreeWidget(self)
         self.tree.setObjectName("searchResultsTree")
@@ -95,14 +99,15 @@ class SearchBox(QLineEdit):
 
     opened = Signal(object)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget, over: QWidget) -> None:
+        """``over``: the window the results are drawn over."""
         super().__init__(parent)
         self.setObjectName("searchBox")
         self.setPlaceholderText("Search everything (Ctrl+Shift+F)")
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(240)
         self.search: object = None  # Callable[[str], Results], set by SearchActions
-        self.popup = ResultsPopup(self)
+        self.popup = ResultsPopup(over)
         self.textChanged.connect(self._on_text)
         self.popup.tree.itemDoubleClicked.connect(lambda item, _column: self._open(item.data(0, HIT_ROLE)))
 
@@ -111,8 +116,9 @@ class SearchBox(QLineEdit):
             self.popup.hide()
             return
         self.popup.show_results(self.search(text), text.strip())
-        self.popup.move(self.mapToGlobal(QPoint(0, self.height())))
+        self.popup.move(self.mapTo(self.popup.parentWidget(), QPoint(0, self.height())))
         self.popup.show()
+        self.popup.raise_()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -127,7 +133,7 @@ class SearchBox(QLineEdit):
 
     def focusOutEvent(self, event: QEvent) -> None:  # type: ignore[override]
         super().focusOutEvent(event)  # type: ignore[arg-type]
-        if not self.popup.underMouse():
+        if not self.popup.underMouse() and self.popup.isVisible():
             self.popup.hide()
 
     def _open(self, hit: object) -> None:
