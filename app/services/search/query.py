@@ -1,7 +1,8 @@
 """Answer a search box: every kind of record whose words start with the words typed.
 
 Each word typed is a prefix of a word of the record (``led pan`` finds "LED panel"), on
-SQLite through the FTS5 tables of :mod:`.schema` (``"led"* "pan"*``, best first by bm25), on
+SQLite through the FTS5 tables of :mod:`.schema` (``"led"* "pan"*``, best first by bm25
+among the first :data:`COUNT_CAP` matches, so a two-letter prefix costs no more than a word), on
 PostgreSQL through case-insensitive word-start regular expressions its trigram indexes serve
 (shortest text first). Tombstones and the rows of deleted parents are never found.
 
@@ -315,27 +316,32 @@ def search_on(conn: Connection, text: str, per_group: int = PER_GROUP) -> Result
 
 
 def _found(conn: Connection, source: Source, words: Sequence[str], text: str) -> sa.Select[Any] | None:
-    """The matching rows of ``source``, best first (unlimited)."""
+    """The matching rows of ``source``, best first (on SQLite, of the first COUNT_CAP in the index)."""
     table = source.table
-    sqlite = conn.dialect.name == "sqlite"
-    if sqlite:
+    if conn.dialect.name == "sqlite":
+        # The first COUNT_CAP matches in index order, ranked among themselves: bm25 for every
+        # match of a short prefix (all 200,000 quote numbers start "q2026") costs seconds.
         fts = schema.fts_table(table.name)
         index = sa.table(fts, sa.column("rowid"), sa.column("rank"))
-        base: Any = index.join(table, sa.literal_column(f"{table.name}.rowid") == index.c.rowid)
-    else:
-        base = table
-    columns, from_, where = source.select(base)
-    where = [*where, *_alive(table)]
-    if sqlite:
         prefix = f"{source.only} : " if source.only else ""
         match = " ".join(f'{prefix}"{w}"*' for w in words)
-        where.append(sa.text(f"{fts} MATCH :match").bindparams(match=match))
-        order: list[Any] = [index.c.rank]
+        first = (
+            sa.select(index.c.rowid, index.c.rank)
+            .where(sa.text(f"{fts} MATCH :match").bindparams(match=match))
+            .limit(COUNT_CAP)
+            .subquery("found")
+        )
+        columns, from_, where = source.select(
+            first.join(table, sa.literal_column(f"{table.name}.rowid") == first.c.rowid)
+        )
+        order: list[Any] = [first.c.rank]
     else:
+        columns, from_, where = source.select(table)
         searched = (source.only,) if source.only else source.columns
         expression = sa.literal_column(schema.text_of(table.name, searched))
-        where += [expression.regexp_match(rf"\m{w}", flags="i") for w in words]
+        where = [*where, *(expression.regexp_match(rf"\m{w}", flags="i") for w in words)]
         order = [sa.func.length(expression), expression]
+    where = [*where, *_alive(table)]
     if source.kind == "quote":
         revision = _REVISION.search(text)
         if revision:

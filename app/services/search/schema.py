@@ -1,7 +1,8 @@
 """The search index of a table: FTS5 and triggers on SQLite, trigram GIN indexes on PostgreSQL.
 
 SQLite: ``search_<table>`` is an external-content FTS5 table over the table's rowid (it stores
-the index only); triggers add a row when it is inserted, take it out when it is deleted or
+the index only, with prefix indexes of two and three letters, what a box typed into asks
+first); triggers add a row when it is inserted, take it out when it is deleted or
 becomes a tombstone, and re-index it when a searched column changes. Its shadow tables
 (``search_<table>_data`` …) are not records: offline copies, merges and backups copy records,
 and the triggers index them as they arrive.
@@ -60,7 +61,7 @@ def _create_fts(conn: Connection, table: str, columns: Sequence[str]) -> None:
     old = ", ".join(f"old.{c}" for c in columns)
     run(
         f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', content_rowid='rowid', "
-        "tokenize='unicode61 remove_diacritics 2')"
+        "tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
     )
     run(
         f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} WHEN new.deleted_at IS NULL BEGIN "
