@@ -33,8 +33,13 @@ ESTIMATES = 20_000
 TOTALS_EVERY = 100  # estimates whose totals are priced (loading 20,000 documents would take minutes)
 # Killed inside the rebuild of a big table: estimate's (0004) from the files that run it; from a 0004
 # file the project table's (0005 gives it a foreign key to its contact); from a 0006 file the line
-# table's (0007 adds its kit and sub-rental links and rebuilds neither estimate nor project).
-PAUSE_AT = {"0004": "DROP TABLE project", "0006": "DROP TABLE lineitem"}
+# table's (0007 adds its kit and sub-rental links and rebuilds neither estimate nor project); from a
+# 0008 file while the lines are indexed for search (0009 rebuilds no table).
+PAUSE_AT = {
+    "0004": "DROP TABLE project",
+    "0006": "DROP TABLE lineitem",
+    "0008": "INSERT INTO search_lineitem",
+}
 PAUSE_AT_DEFAULT = "DROP TABLE estimate"
 
 
