@@ -36,9 +36,11 @@ def _shown(window: MainWindow) -> list[tuple[str, list[str]]]:
 
 def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainWindow) -> None:
     box = window.search_actions.box
+    window.navigator_dock.hide()  # closed: Ctrl+Shift+F brings it back with the box in it
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL_SHIFT)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is box)
+    assert window.navigator_dock.isVisible()
 
     qtbot.keyClicks(box, "moving wa")  # a line of another estimate: Enter opens it there, selected
     assert box.popup.isVisible()

@@ -6,7 +6,7 @@ selected; a project opens its details, a client or a contact its client.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QDockWidget
 
 from app.services.search.query import Hit, Results, search
 from app.services.storage.errors import StorageError
@@ -36,6 +36,10 @@ class SearchActions(ShellActions):
         )
 
     def focus_box(self) -> None:
+        """The box takes the typing; the navigator it is in comes back first if it was closed."""
+        dock = self.shell.navigator.parentWidget()
+        if isinstance(dock, QDockWidget) and not dock.isVisible():
+            dock.show()
         self.box.setFocus()
         self.box.selectAll()
 
