@@ -180,3 +180,23 @@ def test_the_index_follows_inserts_updates_tombstones_and_deletes(any_db: Databa
     assert _titles(search(any_db, "launch"), "estimate") == ["Launch rig"]
     _set(any_db, PROJECT_T, office["launch"], deleted_at=utcnow())
     assert search(any_db, "launch").groups == ()
+
+
+def test_a_server_without_the_trigram_index_still_finds_and_says_it_is_slower(pg_url: str) -> None:
+    """Where pg_trgm is missing (or not allowed) the migration makes no index: found by a scan, noted."""
+    from app.services.storage.database import open_database
+
+    db = open_database(pg_url)
+    try:
+        make_project(db, client_name="Aurora Events", project_name="Gala")
+        assert search(db, "auro").note == ""
+        with db.write() as conn:
+            conn.exec_driver_sql("DROP INDEX ix_search_client")
+        found = search(db, "auro")
+        assert _titles(found, "client") == ["Aurora Events"]
+        assert found.note == (
+            "The server has no trigram index (pg_trgm) for clients: "
+            "search reads every row, slower on a large database."
+        )
+    finally:
+        db.close()
