@@ -5,7 +5,7 @@ Builds a company database (seeded): ``--scale`` 1 is 50,000 clients (one contact
 numbers Q2026-000001 …, every tenth quote sent twice), and 2,000,000 lines (10 per estimate)
 whose descriptions are three to five words of a 400-word vocabulary of kit and crew. Rows go in
 with plain ``executemany`` (copies of a row Tandem wrote, ids and words changed); the triggers
-of migration 0009 index them as they arrive, as they would a user's.
+of migration 0010 index them as they arrive, as they would a user's.
 
 Then, median of ``--runs``, each keystroke of typing ``led pan``, ``aurora ev`` (a client) and
 ``q2026-0012`` (a quote number) one letter at a time from the second letter (the box searches

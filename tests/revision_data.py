@@ -974,6 +974,65 @@ def _generated_0008(data: DataSet, n: int) -> None:
                  owner="PM", done=False, done_at=None, notes="")
 
 
+# -- 0009: pipeline stages, activities, a project's win probability, decision date and brief ----
+
+_STAGE_NAMESPACE = uuid.UUID("8f0c2a4e-5b1d-4c3e-9a7f-0d6e2b1c9a09")  # as migration 0009 names them
+_STAGES_WRITTEN = datetime(2026, 12, 2, tzinfo=UTC)
+
+
+def _stage_ref(status: str) -> uuid.UUID:
+    return uuid.uuid5(_STAGE_NAMESPACE, f"pipelinestage/{status}")
+
+
+def _stages_0009(data: DataSet) -> None:
+    """What 0009 writes on upgrade: the five open stages with their default probability."""
+    for position, (status, probability, stale) in enumerate(
+        (("lead", D(10), 14), ("estimating", D(25), 14), ("quoted", D(50), 10), ("won", D(100), 30),
+         ("in_production", D(100), 30))
+    ):
+        row_id = _stage_ref(status)
+        data.tables.setdefault("pipelinestage", {})[row_id] = {
+            "id": row_id, "created_at": _STAGES_WRITTEN, "updated_at": _STAGES_WRITTEN, "version": 1,
+            "deleted_at": None, "status": status, "position": position, "win_probability_pct": probability,
+            "stale_after_days": stale}
+
+
+def _demo_0009(data: DataSet) -> None:
+    """The company counts a quoted job at 60 %; HIMSS has its own 70 %, a decision date, a brief and
+    three activities: the logged quote, a call done, and a follow-up due; Acme has a client note."""
+    quoted = data.tables["pipelinestage"][_stage_ref("quoted")]
+    quoted.update(win_probability_pct=D("60.5"), stale_after_days=7, version=2, updated_at=_EDITED)
+    data.set("project", "HIMSS", win_probability_pct=D(70), decision_date=date(2026, 2, 20),
+             brief_goals="Launch the new scanner line", brief_audience="Radiologists, 4,000 a day",
+             brief_venue_notes="Hall C rigging points every 10 m", brief_dates="Doors 9:00 on the 10th",
+             brief_budget=D("125000.00"), brief_must_haves="LED wall, demo pods",
+             brief_competitors="Brightline, Stagecraft")
+    himss, acme = ref("project", "HIMSS"), ref("client", "Acme")
+    data.add("activity", "HIMSS quote sent", project_id=himss, client_id=None,
+             contact_id=ref("contact", "Priya"), kind="quote_sent", subject="Quote 1 sent", notes="",
+             owner="Sam Ortiz", due_date=None, done=True, done_at=_EDITED,
+             estimate_id=ref("estimate", "Full booth"), revision_id=ref("quoterevision", "Full booth 1"))
+    data.add("activity", "HIMSS call", project_id=himss, client_id=None, contact_id=None, kind="call",
+             subject="Walk through the options", notes="Wants the half booth priced too", owner="Sam Ortiz",
+             due_date=date(2026, 2, 10), done=True, done_at=_STAMP, estimate_id=None, revision_id=None)
+    data.add("activity", "HIMSS follow-up", project_id=himss, client_id=None, contact_id=None,
+             kind="follow_up", subject="Chase the decision", notes="", owner="Sam Ortiz",
+             due_date=date(2026, 2, 19), done=False, done_at=None, estimate_id=None, revision_id=None)
+    data.add("activity", "Acme note", project_id=None, client_id=acme, contact_id=None, kind="note",
+             subject="New events director from March", notes="", owner="", due_date=None, done=False,
+             done_at=None, estimate_id=None, revision_id=None)
+
+
+def _generated_0009(data: DataSet, n: int) -> None:
+    """Each generated project has a follow-up owed by its AM and counts at 35 %."""
+    project = f"Generated {n // GENERATED_PER_PROJECT}"
+    if n % GENERATED_PER_PROJECT == 0:
+        data.set("project", project, win_probability_pct=D(35))
+        data.add("activity", project, project_id=ref("project", project), client_id=None, contact_id=None,
+                 kind="follow_up", subject="Call back", notes="", owner="AM", due_date=date(2026, 4, 1),
+                 done=False, done_at=None, estimate_id=None, revision_id=None)
+
+
 LAYERS: dict[str, Layer] = {
     "0001": Layer({}, _demo_0001, _generated_0001),
     "0002": Layer({}, _demo_0002),
@@ -1065,8 +1124,26 @@ LAYERS: dict[str, Layer] = {
         _demo_0008,
         _generated_0008,
     ),
+    "0009": Layer(
+        {
+            "project": {
+                "win_probability_pct": None,
+                "decision_date": None,
+                "brief_goals": "",
+                "brief_audience": "",
+                "brief_venue_notes": "",
+                "brief_dates": "",
+                "brief_budget": None,
+                "brief_must_haves": "",
+                "brief_competitors": "",
+            },
+        },
+        _demo_0009,
+        _generated_0009,
+        _stages_0009,
+    ),
     # The search index: FTS5 tables and triggers, or trigram indexes; no record changes.
-    "0009": Layer({}, lambda data: None),
+    "0010": Layer({}, lambda data: None),
 }
 
 

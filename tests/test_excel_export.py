@@ -620,8 +620,10 @@ def test_cost_sheet_has_every_line_with_its_cost_basis_split_and_margin(doc: Est
     names = [r[0] for r in orders[2:-1]]
     assert names == ["Brightline Video Rentals", "RoadRunner Freight", "SkyPoint Rigging"]
     skypoint = orders[2 + names.index("SkyPoint Rigging")]
+    # The motor points follow SkyPoint's quote SP-2291 (lead 10 days, transit 1) over SkyPoint's own
+    # 14: need-by = load-in 8 Mar − 1 = 7 Mar, order-by = 7 Mar − 10 = 25 Feb (calendar days).
     assert (skypoint[6], skypoint[7], skypoint[8].date().isoformat(), skypoint[9].date().isoformat()) == \
-        (14, 0, "2027-03-08", "2027-02-22")
+        (10, 1, "2027-03-07", "2027-02-25")
 
 
 def _printed_points(ws: Worksheet, paper_inches: float) -> float:

@@ -15,9 +15,9 @@ SHARED = {
     # the main window and what it assembles: the navigator and its New… actions, the editors' doors,
     # and the shell (what of the window the actions see)
     # (and what every grid and place shares: their keys, their right-click menus)
-    "ui": {"__init__", "app", "context_menus", "dialogs", "directory_actions", "editor_actions",
-           "field_table", "grid_keys", "idle_reload", "main_window", "master_data", "navigator", "shell",
-           "tasks", "widgets"},
+    "ui": {"__init__", "app", "context_menus", "desk_actions", "dialogs", "directory_actions",
+           "editor_actions", "field_table", "grid_keys", "idle_reload", "main_window", "master_data",
+           "navigator", "shell", "tasks", "widgets"},
 }
 MAX_LINES = 500
 # Modules still over the limit, each with the size it may not grow past; split them along their seams

@@ -65,7 +65,10 @@ def dump(db: Database) -> Dump:
 
 
 def row(db: Database, table: str, row_id: uuid.UUID) -> dict[str, Any]:
-    return dump(db)[table][row_id]
+    """One stored row (read alone: the random-edits test asks for one per delete it draws)."""
+    t = metadata.tables[table]
+    with db.read() as conn:
+        return dict(conn.execute(select(t).where(t.c.id == row_id)).one()._mapping)
 
 
 def fingerprint(path: Path) -> tuple[str, list[str]]:
@@ -114,6 +117,7 @@ def test_record_tables_are_every_data_table_from_the_metadata() -> None:
         "equipmentitem", "subrentalrate", "kitcomponent",
         "supplierquote", "supplierquoteitem", "supplierquotebreak", "linequotecandidate",
         "supplierorder", "supplierorderline", "projecttype", "milestonetemplate", "milestone",
+        "pipelinestage", "activity",
     }
     order = [t.name for t in record_tables()]
     assert order.index("client") < order.index("project") < order.index("estimate") < order.index("section")
@@ -927,6 +931,44 @@ def test_supplier_quotes_orders_and_milestones_edited_offline_merge_back(share: 
     assert row(share, "supplierorderline", order_line)["cost"] == Decimal("7200.00")
     assert row(share, "supplierorder", order)["number"] == "PO-2027-0001"
 
+
+def test_pipeline_stages_activities_and_briefs_edited_offline_merge_back(share: Database, laptop: Database,
+                                                                        laptop_path: Path) -> None:
+    """Schema 0009 travels. On the laptop: the quoted stage counts at 55 %, a call logged, a
+    follow-up made and ticked done on the project, its brief's goals written. On the share meanwhile: the
+    quoted stage goes stale after 5 days, the project's own probability and decision date, a client
+    note. Everything merges; nothing is a conflict; the stage rows are one set, not two."""
+    from app.models import stage_id
+
+    project = next(r for r in dump(laptop)["project"].values() if r["name"] == "Vantage @ MedTech Expo")
+    quoted = stage_id("quoted")
+    follow_up = _insert(laptop, "activity", project_id=project["id"], client_id=None, contact_id=None,
+                        kind="follow_up", subject="Chase", notes="", owner="Sam", due_date=date(2027, 1, 8),
+                        done=False, done_at=None, estimate_id=None, revision_id=None)
+    edit(laptop, "pipelinestage", quoted, win_probability_pct=Decimal(55))
+    call = _insert(laptop, "activity", project_id=project["id"], client_id=None, contact_id=None,
+                   kind="call", subject="Venue walk-through", notes="Dock 4", owner="Sam", due_date=None,
+                   done=True, done_at=None, estimate_id=None, revision_id=None)
+    edit(laptop, "activity", follow_up, done=True)
+    edit(laptop, "project", project["id"], brief_goals="Launch the scanner")
+
+    edit(share, "pipelinestage", quoted, stale_after_days=5)
+    edit(share, "project", project["id"], win_probability_pct=Decimal(80), decision_date=date(2027, 1, 15))
+    note = _insert(share, "activity", project_id=None, client_id=project["client_id"], contact_id=None,
+                   kind="note", subject="New buyer", notes="", owner="", due_date=None, done=False,
+                   done_at=None, estimate_id=None, revision_id=None)
+
+    report = merge_back(laptop_path, share)
+    assert report.written and not report.conflicts
+    stage = row(share, "pipelinestage", quoted)
+    assert (stage["win_probability_pct"], stage["stale_after_days"]) == (Decimal(55), 5)
+    assert len(dump(share)["pipelinestage"]) == 5
+    merged = row(share, "project", project["id"])
+    assert (merged["brief_goals"], merged["win_probability_pct"], merged["decision_date"]) == (
+        "Launch the scanner", Decimal(80), date(2027, 1, 15))
+    assert row(share, "activity", call)["subject"] == "Venue walk-through"
+    assert row(share, "activity", follow_up)["done"] is True
+    assert row(share, "activity", note)["client_id"] == project["client_id"]
 
 def test_stock_quantity_edited_on_both_sides_is_a_conflict(share: Database, laptop: Database,
                                                            laptop_path: Path) -> None:

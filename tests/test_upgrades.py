@@ -5,7 +5,7 @@ the schema of that revision. Every migration runs from every earlier revision, o
 on PostgreSQL; a new migration is tested the same way as soon as revision_data has its layer
 (test_every_revision_has_a_data_layer asks for one).
 
-Migration 0009 adds no records, only the search index: FTS5 tables (with their shadow tables)
+Migration 0010 adds no records, only the search index: FTS5 tables (with their shadow tables)
 and triggers on SQLite, trigram indexes on PostgreSQL. They are left out of the schemas
 compared here and checked by test_the_search_index_follows_every_upgrade: after an upgrade from
 every revision each indexed table has its triggers and its index holds exactly its live rows.

@@ -2,11 +2,13 @@
 
 from sqlmodel import SQLModel
 
+from app.models.account import PIPELINE_DEFAULTS, Activity, PipelineStage, stage_id
 from app.models.base import Record
 from app.models.catalog import CatalogCategory, CatalogItem, LabourHoliday, LabourRuleSet, Role, Supplier
 from app.models.crew import CrewAssignment, CrewMember, CrewRole, CrewUnavailability
 from app.models.directory import Client, Company, Contact, LostReason, Project
 from app.models.enums import (
+    ActivityKind,
     AssignmentStatus,
     CallPhase,
     CrewKind,
@@ -35,6 +37,9 @@ from app.models.supply import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "PIPELINE_DEFAULTS",
+    "Activity",
+    "ActivityKind",
     "AssignmentStatus",
     "CallPhase",
     "CatalogCategory",
@@ -65,6 +70,7 @@ __all__ = [
     "MilestoneTemplate",
     "OrderKind",
     "OrderStatus",
+    "PipelineStage",
     "Presence",
     "PriceBasis",
     "Project",
@@ -82,4 +88,5 @@ __all__ = [
     "SupplierQuoteBreak",
     "SupplierQuoteItem",
     "metadata",
+    "stage_id",
 ]

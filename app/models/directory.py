@@ -89,3 +89,15 @@ class Project(Record, table=True):
     chosen_estimate_id: uuid.UUID | None = None
     # Exhibit booth, conference, concert: the template its milestones start from.
     project_type_id: uuid.UUID | None = Field(default=None, foreign_key="projecttype.id")
+    # The pipeline: this project's own win probability (None: its stage's, PipelineStage) and
+    # when the client is expected to decide.
+    win_probability_pct: Decimal | None = Field(default=None, sa_type=ExactDecimal)
+    decision_date: date | None = None
+    # The brief the AM fills and the PM reads beside the estimate.
+    brief_goals: str = Field(default="", sa_type=Text)
+    brief_audience: str = Field(default="", sa_type=Text)
+    brief_venue_notes: str = Field(default="", sa_type=Text)
+    brief_dates: str = Field(default="", sa_type=Text)
+    brief_budget: Decimal | None = Field(default=None, sa_type=ExactDecimal)  # what the client mentioned
+    brief_must_haves: str = Field(default="", sa_type=Text)
+    brief_competitors: str = Field(default="", sa_type=Text)

@@ -55,7 +55,7 @@ class PriceBasis(StrEnum):
 
 class ProjectStatus(StrEnum):
     """A project's lifecycle: lead → estimating → quoted → won → in production → delivered,
-    or lost / cancelled on the way."""
+    or lost / cancelled / postponed on the way (postponed may come back)."""
 
     LEAD = "lead"
     ESTIMATING = "estimating"
@@ -65,6 +65,7 @@ class ProjectStatus(StrEnum):
     DELIVERED = "delivered"
     LOST = "lost"
     CANCELLED = "cancelled"
+    POSTPONED = "postponed"
 
     @property
     def label(self) -> str:
@@ -168,3 +169,18 @@ class DateAnchor(StrEnum):
 class MilestoneOwner(StrEnum):
     AM = "AM"
     PM = "PM"
+
+
+class ActivityKind(StrEnum):
+    """What an account manager logs on a project or a client (a follow-up is a task with a due date)."""
+
+    CALL = "call"
+    MEETING = "meeting"
+    EMAIL = "email"
+    QUOTE_SENT = "quote_sent"  # logged by Send quote
+    FOLLOW_UP = "follow_up"
+    NOTE = "note"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()

@@ -104,6 +104,7 @@ def _navigator_entries(window: MenuHost, pos: QPoint) -> Entries:
     if kind == "project":
         return [
             projects.details_action,
+            projects.clone_action,
             None,
             *projects.status_actions.values(),
             None,

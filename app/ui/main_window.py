@@ -34,6 +34,7 @@ from app.ui.crew.capacity_view import CapacityView
 from app.ui.crew.panel import CrewCalendarPanel
 from app.ui.crew.place import CrewCalendarPlace, fixed_first_tab
 from app.ui.crew.staffing_panel import StaffingPanel
+from app.ui.desk_actions import DeskActions
 from app.ui.dialogs import UserDialogs
 from app.ui.directory_actions import DirectoryActions
 from app.ui.editor_actions import EditorActions
@@ -50,7 +51,6 @@ from app.ui.navigator import NavigatorPanel
 from app.ui.projects.actions import ProjectActions
 from app.ui.quote.actions import QuoteActions
 from app.ui.schedule.deadlines_actions import DeadlinesActions
-from app.ui.search.actions import SearchActions
 from app.ui.storage.file_actions import DatabaseActions
 from app.ui.storage.sharing import SharingMonitor
 from app.ui.widgets import (
@@ -144,11 +144,11 @@ class MainWindow(QMainWindow):
         self.import_actions = ImportActions(self)
         self.export_actions = ExportActions(self)
         self.quote_actions = QuoteActions(self)  # the quote as a PDF and printed
-        self.search_actions = SearchActions(self, self.project_actions)  # Ctrl+Shift+F, atop the navigator
         self._build_actions()
         self._build_menus()
         self.equipment_timeline = EquipmentTimelineActions(self)  # View › Equipment timeline (its place)
         self.deadlines = DeadlinesActions(self)  # View › Deadlines, the overdue count, Project › Timeline…
+        self.desk = DeskActions(self)  # the pipeline, follow-ups, client pages, outlook and dashboard
         install_window_menus(self)
         self.presence_label = status_label(self.statusBar(), "presenceLabel")
         # A share whose locks cannot be trusted: "Read-only" or a warning, the reason in its tooltip.
@@ -201,7 +201,7 @@ class MainWindow(QMainWindow):
         add_actions(edit_menu, [
             self.undo_action, self.redo_action, None,
             *self.edit_actions.actions, None,
-            *self.find_actions.actions, self.search_actions.search_action, None,
+            *self.find_actions.actions, None,
             *self.editor_actions.actions,
         ])
         estimate_menu = bar.addMenu("E&stimate")

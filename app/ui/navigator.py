@@ -35,6 +35,7 @@ S = ProjectStatus
 STATUS_COLOURS = {
     S.LEAD: "#94a3b8", S.ESTIMATING: "#3b82f6", S.QUOTED: "#f59e0b", S.WON: "#16a34a",
     S.IN_PRODUCTION: "#0d9488", S.DELIVERED: "#166534", S.LOST: "#dc2626", S.CANCELLED: "#6b7280",
+    S.POSTPONED: "#a855f7",
 }
 OPEN = "open"  # the filter's "Open projects": neither delivered, lost nor cancelled
 CLOSED = frozenset({S.DELIVERED, S.LOST, S.CANCELLED})

@@ -162,7 +162,8 @@ def test_mark_won_asks_the_scenario_and_the_calendar_follows_it(qtbot, window, d
 def test_the_dialogs_status_box_offers_only_allowed_moves(qtbot, window, dialogs) -> None:  # type: ignore[no-untyped-def]
     dialog = open_details(qtbot, window, "Orbital Summit keynote")
     items = [dialog.status.itemText(i) for i in range(dialog.status.count())]
-    assert items == ["Lead", "→ Back to estimating", "→ Mark quoted", "→ Mark lost…", "→ Cancel project"]
+    assert items == ["Lead", "→ Back to estimating", "→ Mark quoted", "→ Mark lost…", "→ Cancel project",
+                     "→ Postpone project"]
     dialog.status.setFocus()
     dialog.status.setCurrentIndex(4)
     dialog.status.activated.emit(4)

@@ -20,7 +20,7 @@ CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModi
 
 def _shown(window: MainWindow) -> list[tuple[str, list[str]]]:
     """The popup as read: each group's heading and its rows (title · detail)."""
-    tree = window.search_actions.box.popup.tree
+    tree = window.desk.search.box.popup.tree
     groups = [tree.topLevelItem(g) for g in range(tree.topLevelItemCount())]
     return [
         (
@@ -35,7 +35,7 @@ def _shown(window: MainWindow) -> list[tuple[str, list[str]]]:
 
 
 def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainWindow) -> None:
-    box = window.search_actions.box
+    box = window.desk.search.box
     window.navigator_dock.hide()  # closed: Ctrl+Shift+F brings it back with the box in it
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL_SHIFT)

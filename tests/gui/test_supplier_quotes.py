@@ -29,6 +29,7 @@ from app.ui.quote.pdf import write_pdf
 from app.ui.supply.compare_dialog import SupplierQuoteCompareDialog
 from tests.gui.conftest import FakeDialogs, shown_window
 from tests.gui.helpers import all_model_text, cell, workspace
+from tests.gui.test_acceptance_company import choose as choose_combo
 from tests.gui.test_clipboard import POPUP_WARNINGS, choose, right_click
 from tests.gui.test_quote_pdf import pdf_text
 from tests.supply_scene import SupplyScene, make_supply_scene, set_item_cost
@@ -131,9 +132,13 @@ def test_pick_one_of_three_the_cost_follows_and_undo_restores_it(
     _pick(qtbot, dialog, "SR-9")
     qtbot.mouseClick(dialog.remove_button, Qt.MouseButton.LeftButton)
     assert [r[1] for r in _rows(dialog)] == ["SP-2041", "AH-77"]
-    assert dialog.add_choice.currentText().startswith("SR-9 (Summit Rigging): 1 t chain motor, $102.00")
+    offered = [dialog.add_choice.itemText(i) for i in range(dialog.add_choice.count())]
+    sr9 = "SR-9 (Summit Rigging): 1 t chain motor, $102.00"
+    assert sr9 in offered  # beside the demo's own rigging quotes for the same catalog item
+    choose_combo(qtbot, dialog.add_choice, sr9)
     qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
-    assert [r[1] for r in _rows(dialog)] == ["SP-2041", "AH-77", "SR-9"] and dialog.add_choice.count() == 0
+    assert [r[1] for r in _rows(dialog)] == ["SP-2041", "AH-77", "SR-9"]
+    assert sr9 not in [dialog.add_choice.itemText(i) for i in range(dialog.add_choice.count())]
     # Apex re-quotes (the quote editor, or another user): the line follows at the next poll.
     _pick(qtbot, dialog, "AH-77")
     qtbot.mouseClick(dialog.use_button, Qt.MouseButton.LeftButton)

@@ -309,7 +309,7 @@ def test_delete_a_scenario(window: MainWindow, dialogs: FakeDialogs) -> None:
     dialogs.confirm_answer = True
     window.estimate_actions.delete_action.trigger()
     assert workspace(window).doc.header.name == "Full booth"  # the project's first estimate opens
-    from app.services.estimate.scenarios import project_estimates
+    from app.services.projects.counting import project_estimates
     assert window.db is not None
     names = [e.name for e in project_estimates(window.db, workspace(window).doc.header.project_id)]
     assert names == ["Full booth", "Half booth"]

@@ -13,6 +13,7 @@ import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -72,7 +73,6 @@ def duplicate_estimate(db: Database, estimate_id: uuid.UUID, name: str) -> uuid.
     (a scenario has not been sent), and the copy goes after the project's last estimate.
     """
     name = parse_text(name, NAME_LABEL, max_length=NAME_MAX, required=True)
-    now = utcnow()
     with db.write() as conn:
         source = _live_estimate(conn, estimate_id)
         if name.casefold() in {n.casefold() for n in _live_names(conn, source.project_id)}:
@@ -82,35 +82,49 @@ def duplicate_estimate(db: Database, estimate_id: uuid.UUID, name: str) -> uuid.
                 ESTIMATE_T.c.project_id == source.project_id, ESTIMATE_T.c.deleted_at.is_(None)
             )
         ).scalar()
-        new_id = uuid.uuid4()
-        estimate = _copied(ESTIMATE_T, source, now, id=new_id, name=name, based_on_id=source.id,
-                           quote_number="", position=(last or 0) + 1)
-        conn.execute(ESTIMATE_T.insert(), [estimate])
-        parameters = _live_rows(conn, PARAMETER_T, PARAMETER_T.c.estimate_id == source.id)
-        _insert(conn, PARAMETER_T, [_copied(PARAMETER_T, p, now, estimate_id=new_id) for p in parameters])
-        sections = _live_rows(conn, SECTION_T, SECTION_T.c.estimate_id == source.id)
-        new_section = {s.id: uuid.uuid4() for s in sections}
-        _insert(conn, SECTION_T, [
-            _copied(SECTION_T, s, now, id=new_section[s.id], estimate_id=new_id) for s in sections
-        ])
-        if new_section:
-            lines = _live_rows(conn, LINE_T, LINE_T.c.section_id.in_(list(new_section)))
-            new_line = {line.id: uuid.uuid4() for line in lines}
-            copies = [
-                _copied(LINE_T, line, now, id=new_line[line.id], section_id=new_section[line.section_id])
-                for line in lines
-            ]
-            _insert(conn, LINE_T, relinked(copies, new_line))  # a kit's components stay the copy's
-            copy_candidates(conn, new_line)  # the supplier quotes each line was compared with
+        return copy_estimate(conn, source, name=name, based_on_id=source.id, position=(last or 0) + 1)
+
+
+def copy_estimate(
+    conn: Connection, source: Any, *, shift: timedelta = timedelta(0), **overrides: Any
+) -> uuid.UUID:
+    """Copy the estimate row ``source`` with its live parameters, sections and lines (kits, sub-rentals
+    and the supplier quotes they follow and were compared with) inside the caller's transaction; the
+    copy's quote number is empty (it has not been sent) and ``overrides`` set its other columns (name,
+    project, position). Labour calls' dates move by ``shift``. Return the copy's id."""
+    now = utcnow()
+    new_id = uuid.uuid4()
+    estimate = copied_record(ESTIMATE_T, source, now, id=new_id, quote_number="", **overrides)
+    conn.execute(ESTIMATE_T.insert(), [estimate])
+    parameters = live_rows(conn, PARAMETER_T, PARAMETER_T.c.estimate_id == source.id)
+    _insert(conn, PARAMETER_T, [copied_record(PARAMETER_T, p, now, estimate_id=new_id) for p in parameters])
+    sections = live_rows(conn, SECTION_T, SECTION_T.c.estimate_id == source.id)
+    new_section = {s.id: uuid.uuid4() for s in sections}
+    _insert(conn, SECTION_T, [
+        copied_record(SECTION_T, s, now, id=new_section[s.id], estimate_id=new_id) for s in sections
+    ])
+    if new_section:
+        lines = live_rows(conn, LINE_T, LINE_T.c.section_id.in_(list(new_section)))
+        new_line = {line.id: uuid.uuid4() for line in lines}
+        copies = [
+            copied_record(LINE_T, line, now, id=new_line[line.id], section_id=new_section[line.section_id],
+                    call_date=line.call_date and line.call_date + shift)
+            for line in lines
+        ]
+        _insert(conn, LINE_T, relinked(copies, new_line))  # a kit's components stay the copy's
+        copy_candidates(conn, new_line)  # the supplier quotes each line was compared with
     return new_id
 
 
 def _live_estimate(conn: Connection, estimate_id: uuid.UUID) -> Any:
-    row = conn.execute(
-        select(ESTIMATE_T).where(ESTIMATE_T.c.id == estimate_id, ESTIMATE_T.c.deleted_at.is_(None))
-    ).first()
+    return live_record(conn, ESTIMATE_T, estimate_id, "estimate")
+
+
+def live_record(conn: Connection, table: Any, row_id: uuid.UUID, noun: str) -> Any:
+    """The live row ``row_id`` of ``table``; InputError when it is gone (tombstoned or never there)."""
+    row = conn.execute(select(table).where(table.c.id == row_id, table.c.deleted_at.is_(None))).first()
     if row is None:
-        raise InputError("That estimate no longer exists; someone may have deleted it.")
+        raise InputError(f"That {noun} no longer exists; someone may have deleted it.")
     return row
 
 
@@ -122,11 +136,11 @@ def _live_names(conn: Connection, project_id: uuid.UUID) -> list[str]:
     ).scalars())
 
 
-def _live_rows(conn: Connection, table: Any, where: Any) -> list[Any]:
+def live_rows(conn: Connection, table: Any, where: Any) -> list[Any]:
     return list(conn.execute(select(table).where(where, table.c.deleted_at.is_(None))))
 
 
-def _copied(table: Any, row: Any, now: Any, **overrides: Any) -> dict[str, Any]:
+def copied_record(table: Any, row: Any, now: Any, **overrides: Any) -> dict[str, Any]:
     """Every column of ``row`` as a new record: fresh identity and bookkeeping, then ``overrides``."""
     values = {column.name: row._mapping[column.name] for column in table.columns}
     values.update(id=uuid.uuid4(), created_at=now, updated_at=now, version=1, deleted_at=None)
@@ -473,22 +487,3 @@ def _line_figures(doc: EstimateDocument) -> dict[tuple[str, str, int], LineFigur
             )
     return out
 
-
-@dataclass(frozen=True, slots=True)
-class EstimateChoice:
-    """An estimate a comparison can include, in the project's order."""
-
-    id: uuid.UUID
-    name: str
-    based_on_id: uuid.UUID | None
-
-
-def project_estimates(db: Database, project_id: uuid.UUID) -> list[EstimateChoice]:
-    """The project's live estimates in their order: what a comparison picks from."""
-    with db.read() as conn:
-        rows = conn.execute(
-            select(ESTIMATE_T.c.id, ESTIMATE_T.c.name, ESTIMATE_T.c.based_on_id)
-            .where(ESTIMATE_T.c.project_id == project_id, ESTIMATE_T.c.deleted_at.is_(None))
-            .order_by(ESTIMATE_T.c.position, ESTIMATE_T.c.created_at)
-        )
-        return [EstimateChoice(r.id, r.name, r.based_on_id) for r in rows]

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import Estimate, Project
+from app.services.storage.database import Database
 
 _E = Estimate.__table__  # type: ignore[attr-defined]
 _P = Project.__table__  # type: ignore[attr-defined]
@@ -55,3 +57,23 @@ def counting_estimates(
 
 def counting_estimate(conn: Connection, project_id: uuid.UUID) -> uuid.UUID | None:
     return counting_estimates(conn, [project_id]).get(project_id)
+
+
+@dataclass(frozen=True, slots=True)
+class EstimateChoice:
+    """An estimate a comparison can include, in the project's order."""
+
+    id: uuid.UUID
+    name: str
+    based_on_id: uuid.UUID | None
+
+
+def project_estimates(db: Database, project_id: uuid.UUID) -> list[EstimateChoice]:
+    """The project's live estimates in their order: what a comparison picks from."""
+    with db.read() as conn:
+        rows = conn.execute(
+            select(_E.c.id, _E.c.name, _E.c.based_on_id)
+            .where(_E.c.project_id == project_id, _E.c.deleted_at.is_(None))
+            .order_by(*ESTIMATE_ORDER)
+        )
+        return [EstimateChoice(r.id, r.name, r.based_on_id) for r in rows]

@@ -30,14 +30,16 @@ REASON_T = LostReason.__table__  # type: ignore[attr-defined]
 
 S = ProjectStatus
 TRANSITIONS: dict[ProjectStatus, tuple[ProjectStatus, ...]] = {
-    S.LEAD: (S.ESTIMATING, S.QUOTED, S.LOST, S.CANCELLED),
-    S.ESTIMATING: (S.QUOTED, S.LOST, S.CANCELLED),
-    S.QUOTED: (S.ESTIMATING, S.WON, S.LOST, S.CANCELLED),  # back to estimating: the client asked for changes
-    S.WON: (S.IN_PRODUCTION, S.CANCELLED),
+    S.LEAD: (S.ESTIMATING, S.QUOTED, S.LOST, S.CANCELLED, S.POSTPONED),
+    S.ESTIMATING: (S.QUOTED, S.LOST, S.CANCELLED, S.POSTPONED),
+    # back to estimating: the client asked for changes
+    S.QUOTED: (S.ESTIMATING, S.WON, S.LOST, S.CANCELLED, S.POSTPONED),
+    S.WON: (S.IN_PRODUCTION, S.CANCELLED, S.POSTPONED),
     S.IN_PRODUCTION: (S.DELIVERED, S.CANCELLED),
     S.DELIVERED: (),
     S.LOST: (S.ESTIMATING,),  # the client came back
     S.CANCELLED: (S.LEAD,),
+    S.POSTPONED: (S.LEAD, S.ESTIMATING, S.QUOTED, S.CANCELLED),  # the show has a new date
 }
 # A quote sent moves these to quoted.
 QUOTE_MOVES = frozenset({S.LEAD, S.ESTIMATING})

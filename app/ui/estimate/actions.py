@@ -16,6 +16,7 @@ from app.services import directory
 from app.services.estimate import revisions, scenarios
 from app.services.estimate.document import Change, ConcurrentEditError, EditConflict, EstimateDocument
 from app.services.money import format_money
+from app.services.projects.counting import project_estimates
 from app.services.storage.errors import StorageError
 from app.services.supply import validity
 from app.services.values import InputError
@@ -141,7 +142,7 @@ class EstimateActions(ShellActions):
         project_id = header.project_id
         shell.close_estimate()
         shell.navigator.load(shell.db)
-        remaining = [choice.id for choice in scenarios.project_estimates(shell.db, project_id)]
+        remaining = [choice.id for choice in project_estimates(shell.db, project_id)]
         if remaining:
             shell.open_estimate(remaining[0])
         shell.statusBar().showMessage(f"Deleted “{header.name}”.", 8000)

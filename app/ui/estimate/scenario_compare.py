@@ -39,8 +39,8 @@ from app.services.estimate.scenarios import (
     Comparison,
     Metric,
     compare_estimates,
-    project_estimates,
 )
+from app.services.projects.counting import project_estimates
 from app.services.storage.database import Database
 from app.services.storage.errors import StorageError
 from app.ui.estimate.scenario_compare_models import LineDifferenceModel, ScenarioComparisonModel

@@ -13,10 +13,11 @@ from typing import Any
 from PySide6.QtGui import QAction, QUndoStack
 
 from app.models.enums import ProjectStatus
-from app.services.projects import lifecycle
+from app.services.projects import clone, lifecycle
 from app.services.storage.database import Database
-from app.ui.field_table import EDIT_ERRORS
+from app.ui.field_table import EDIT_ERRORS, CallCommand
 from app.ui.projects.client_dialog import ClientDialog
+from app.ui.projects.clone_dialog import CloneProjectDialog
 from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.projects.status import VERBS, status_command
 from app.ui.schedule.milestones import MilestoneEditors
@@ -26,7 +27,7 @@ from app.ui.widgets import window_action
 
 S = ProjectStatus
 # The menu's status moves (the dialog's status box offers every allowed one).
-MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.IN_PRODUCTION, S.DELIVERED)
+MENU_MOVES = (S.WON, S.LOST, S.CANCELLED, S.POSTPONED, S.IN_PRODUCTION, S.DELIVERED)
 
 
 class ProjectActions(ShellActions):
@@ -67,6 +68,14 @@ class ProjectActions(ShellActions):
             tip="Design approval, ship, freight window, load-in, show, strike, invoice: when each is due, "
             "who keeps it, done",
         )
+        self.clone_action = window_action(
+            window,
+            "Clone for next year…",
+            "actionCloneProject",
+            self.clone_project,
+            tip="A copy of the project and the estimate that counts, every date moved",
+        )
+        self.clone_dialog: CloneProjectDialog | None = None
         self.status_actions: dict[ProjectStatus, QAction] = {}
         for target in MENU_MOVES:
             name = "actionProject" + "".join(w.capitalize() for w in target.value.split("_"))
@@ -87,7 +96,8 @@ class ProjectActions(ShellActions):
     @property
     def actions(self) -> list[QAction | None]:
         """The Project menu, in order."""
-        return [self.details_action, self.milestones_action, None, *self.status_actions.values(), None,
+        return [self.details_action, self.milestones_action, self.clone_action, None,
+                *self.status_actions.values(), None,
                 *self.orders.actions]
 
     # -- which project ---------------------------------------------------------------------------
@@ -106,6 +116,7 @@ class ProjectActions(ShellActions):
         project = self.current_project() if db is not None else None
         self.details_action.setEnabled(project is not None)
         self.milestones_action.setEnabled(project is not None)
+        self.clone_action.setEnabled(project is not None)
         allowed: tuple[ProjectStatus, ...] = ()
         if project is not None:
             try:
@@ -184,8 +195,55 @@ class ProjectActions(ShellActions):
         self.project_dialogs.clear()
         self.client_dialogs.clear()
         self.orders.close_dialog()
+        if self.clone_dialog is not None:
+            self.clone_dialog.close()
+            self.clone_dialog.deleteLater()
+            self.clone_dialog = None
         self.milestones.close()
         self.undo_stack.clear()
+
+    # -- clone for next year ----------------------------------------------------------------------
+
+    def clone_project(self) -> None:
+        """Project › Clone for next year…: ask the name and offset (non-blocking), then copy."""
+        db, project_id = self.shell.db, self.current_project()
+        if db is None or project_id is None:
+            return
+        try:
+            source, load_in = clone.source_of(db, project_id)
+        except EDIT_ERRORS as error:
+            self.dialogs.error(self.window, "Clone for next year", str(error))
+            return
+        if self.clone_dialog is not None:
+            self.clone_dialog.deleteLater()
+        dialog = self.clone_dialog = CloneProjectDialog(source, load_in, self.window)
+        dialog.accepted.connect(lambda: self._clone(db, project_id, dialog.offset_days, dialog.new_name))
+        dialog.open()
+
+    def _clone(self, db: Database, project_id: uuid.UUID, offset_days: int, name: str) -> None:
+        title = "Clone for next year"
+        made: list[uuid.UUID] = []
+        removed: list[clone.ClonedRows] = []
+
+        def do() -> None:
+            if made:
+                clone.bring_back_clone(db, removed.pop())
+            else:
+                made.append(clone.clone_project(db, project_id, offset_days, name))
+
+        command = CallCommand(title, do, lambda: removed.append(clone.take_back_clone(db, made[0])))
+        command.report = lambda text: self.dialogs.error(self.window, title, text)
+        command.after = self._on_saved
+        try:
+            do()
+        except EDIT_ERRORS as error:
+            self.dialogs.error(self.window, title, str(error))
+            return
+        self.undo_stack.push(command)
+        self._on_saved()
+        self.shell.navigator.select(made[0])
+        self.shell.statusBar().showMessage(f"“{name.strip()}” is a copy with every date moved. Edit › Undo "
+                                           "takes it back.", 8000)
 
     # -- status ----------------------------------------------------------------------------------
 

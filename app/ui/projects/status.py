@@ -24,6 +24,7 @@ VERBS = {
     S.DELIVERED: "Mark delivered",
     S.LOST: "Mark lost…",
     S.CANCELLED: "Cancel project",
+    S.POSTPONED: "Postpone project",
 }
 
 

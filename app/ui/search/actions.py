@@ -1,25 +1,27 @@
 """Edit › Search everything… (Ctrl+Shift+F): the search box atop the navigator, and opening what it finds.
 
-An estimate or a quote sent opens its estimate; a line opens its estimate with the line
-selected; a project opens its details, a client or a contact its client.
+Made by the desk (app/ui/desk_actions.py). An estimate or a quote sent opens its estimate; a line
+opens its estimate with the line selected; a project or a client opens as a double click in the
+navigator opens it (the navigator's signals), a contact its client.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QBoxLayout, QDockWidget
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QBoxLayout, QDockWidget, QMenu
 
 from app.services.search.query import Hit, Results, search
 from app.services.storage.errors import StorageError
-from app.ui.projects.actions import ProjectActions
 from app.ui.search.box import SearchBox
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
 
 class SearchActions(ShellActions):
-    def __init__(self, shell: Shell, projects: ProjectActions) -> None:
+    def __init__(self, shell: Shell, desk: QObject) -> None:
+        """``desk``: the DeskActions making this (not used yet: search shows no cost)."""
         super().__init__(shell)
-        self.projects = projects
         self.box = SearchBox(shell.navigator, self.window)
         self.box.search = self.search
         self.box.opened.connect(self.open_hit)
@@ -34,6 +36,20 @@ class SearchActions(ShellActions):
             "Ctrl+Shift+F",
             "Clients, contacts, projects (lost and cancelled too), estimates, quote numbers, lines",
         )
+        self._add_to_edit_menu()
+
+    def _add_to_edit_menu(self) -> None:
+        """After Edit › Find previous, the last of the find actions."""
+        after = self.window.findChild(QAction, "actionFindPrevious")
+        for entry in self.shell.menuBar().actions():
+            menu = entry.menu()
+            if isinstance(menu, QMenu) and after in menu.actions():
+                entries = menu.actions()
+                if after is entries[-1]:
+                    menu.addAction(self.search_action)
+                else:
+                    menu.insertAction(entries[entries.index(after) + 1], self.search_action)
+                return
 
     def focus_box(self) -> None:
         """The box takes the typing; the navigator it is in comes back first if it was closed."""
@@ -53,10 +69,11 @@ class SearchActions(ShellActions):
             return Results(note=str(error))
 
     def open_hit(self, hit: Hit) -> None:
+        navigator = self.shell.navigator
         if hit.kind in ("client", "contact"):
-            self.projects.show_client(hit.client_id)
+            navigator.clientActivated.emit(hit.client_id)
         elif hit.kind == "project":
-            self.projects.show_details(hit.project_id)
+            navigator.projectActivated.emit(hit.project_id)
         elif hit.estimate_id is not None:
             self.shell.open_estimate(hit.estimate_id)
             workspace = self.shell.workspace

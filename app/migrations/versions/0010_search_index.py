@@ -1,8 +1,8 @@
 """search index: full-text tables kept in step by triggers (SQLite), trigram indexes (PostgreSQL)
 
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-01 22:50:00
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-12-02 01:00:00
 
 No table or column of a record changes. On SQLite each searched table gets an external-content
 FTS5 table (``search_<table>``, holding only the index, the text staying in the table) and three
@@ -24,8 +24,8 @@ from alembic import op
 from app.services.search import schema
 
 # revision identifiers, used by Alembic.
-revision: str = "0009"
-down_revision: str | Sequence[str] | None = "0008"
+revision: str = "0010"
+down_revision: str | Sequence[str] | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
