@@ -43,7 +43,7 @@ class DeskActions(ShellActions):
             bool(settings is not None and settings.value(PM_VIEW_KEY, False, bool)))
         self.pm_view_action.toggled.connect(self._on_pm_view)
         self.view_menu.addAction(self.pm_view_action)
-        self.search = SearchActions(shell, self)  # Edit › Search everything… (Ctrl+Shift+F), atop the navigator
+        self.search = SearchActions(shell, self)  # Edit › Search everything… (Ctrl+Shift+F)
 
     @property
     def pm_view(self) -> bool:
