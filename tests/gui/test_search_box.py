@@ -34,8 +34,21 @@ def _shown(window: MainWindow) -> list[tuple[str, list[str]]]:
     ]
 
 
+def _typed(qtbot: Any, box: Any, text: str) -> None:
+    """Type ``text`` and wait for the search once the typing pauses."""
+    box.clear()
+    qtbot.keyClicks(box, text)
+    qtbot.waitUntil(lambda: box.popup.isVisible() and not box.pause.isActive())
+
+
 def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainWindow) -> None:
     box = window.desk.search.box
+    (edit,) = [a.menu() for a in window.menuBar().actions() if a.text() == "&Edit"]
+    entries = [a.objectName() for a in edit.actions()]
+    assert entries[entries.index("actionFindPrevious") + 1] == "actionSearchEverything"
+    searched: list[str] = []
+    search = box.search
+    box.search = lambda text: searched.append(text) or search(text)
     window.navigator_dock.hide()  # closed: Ctrl+Shift+F brings it back with the box in it
     window.activateWindow()
     qtbot.keyClick(window, Qt.Key.Key_F, CTRL_SHIFT)
@@ -43,7 +56,9 @@ def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainW
     assert window.navigator_dock.isVisible()
 
     qtbot.keyClicks(box, "moving wa")  # a line of another estimate: Enter opens it there, selected
-    assert box.popup.isVisible()
+    assert not box.popup.isVisible() and box.pause.isActive()  # searched once the typing pauses
+    qtbot.waitUntil(box.popup.isVisible)
+    assert searched == ["moving wa"]  # one search for the word typed, not one a letter
     (lines,) = _shown(window)
     assert lines[0] == "Lines" and sorted(lines[1]) == [
         "Moving head wash · Gala AV · Spring Gala 2027",
@@ -59,8 +74,7 @@ def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainW
     assert uuid.UUID(current) == line_id(window, "Moving head wash")
     assert not box.popup.isVisible()
 
-    box.clear()
-    qtbot.keyClicks(box, "orbital")  # by kind: the client, its contact (by email), its projects
+    _typed(qtbot, box, "orbital")  # by kind: the client, its contact (by email), its projects
     assert _shown(window) == [
         ("Clients", ["Orbital Software"]),
         ("Contacts", ["Marco Ruiz · Orbital Software · mruiz@orbital.example"]),
@@ -82,13 +96,13 @@ def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainW
     project.close()
 
     box.clear()
-    qtbot.keyClicks(box, "keynote pack")  # an estimate: opened
-    assert _shown(window) == [("Estimates", ["Keynote package · Orbital Summit keynote"])]
+    qtbot.keyClicks(box, "keynote pack")  # an estimate: Enter at once searches what was typed and opens
     qtbot.keyClick(box, Qt.Key.Key_Enter)
+    assert searched[-1] == "keynote pack"
+    assert _shown(window) == [("Estimates", ["Keynote package · Orbital Summit keynote"])]
     assert workspace(window).doc.header.name == "Keynote package"
 
-    box.clear()
-    qtbot.keyClicks(box, "harbor")  # a client: its dialog, by double click
+    _typed(qtbot, box, "harbor")  # a client: its dialog, by double click
     tree = box.popup.tree
     item = tree.topLevelItem(0).child(0)
     assert item.data(0, HIT_ROLE).kind == "client"
@@ -96,6 +110,5 @@ def test_type_in_the_box_and_enter_opens_what_is_found(qtbot: Any, window: MainW
     qtbot.waitUntil(lambda: any(d.isVisible() for d in window.project_actions.open_dialogs()))
     assert [type(d).__name__ for d in window.project_actions.open_dialogs()] == ["ClientDialog"]
 
-    box.clear()
-    qtbot.keyClicks(box, "zzqx")
+    _typed(qtbot, box, "zzqx")
     assert _shown(window) == [] and box.popup.note.text() == "Nothing matches “zzqx”."

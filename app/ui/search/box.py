@@ -1,13 +1,15 @@
 """The search box and the list of what it finds, grouped by kind, under it.
 
-Typing searches (app.services.search.query) at once; ↓ and ↑ move through the results without
-leaving the box, Enter or a double click opens the current one (the first if none is current),
-Escape closes the list. The list never takes the focus: the box keeps the typing.
+Typing searches (app.services.search.query) once the typing pauses (:data:`PAUSE_MS`): a word
+typed quickly is one search, not one a letter. ↓ and ↑ move through the results without leaving
+the box, Enter (searching at once what was typed, if it has not been yet) or a double click opens
+the current one (the first if none is current), Escape closes the list. The list never takes the
+focus: the box keeps the typing.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFrame, QLabel, QLineEdit, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
@@ -15,6 +17,7 @@ from app.services.search.query import Hit, Results
 
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 MIN_CHARACTERS = 2  # one letter would match most of a large database
+PAUSE_MS = 150  # typing paused this long: search (a search costs up to ~50 ms on a large database)
 
 
 class ResultsPopup(QFrame):
@@ -108,12 +111,24 @@ class SearchBox(QLineEdit):
         self.setMinimumWidth(240)
         self.search: object = None  # Callable[[str], Results], set by SearchActions
         self.popup = ResultsPopup(over)
+        self.pause = QTimer(self)
+        self.pause.setSingleShot(True)
+        self.pause.setInterval(PAUSE_MS)
+        self.pause.timeout.connect(self._search_now)
         self.textChanged.connect(self._on_text)
         self.popup.tree.itemDoubleClicked.connect(lambda item, _column: self._open(item.data(0, HIT_ROLE)))
 
     def _on_text(self, text: str) -> None:
         if len(text.strip()) < MIN_CHARACTERS or not callable(self.search):
+            self.pause.stop()
             self.popup.hide()
+            return
+        self.pause.start()
+
+    def _search_now(self) -> None:
+        self.pause.stop()
+        text = self.text()
+        if len(text.strip()) < MIN_CHARACTERS or not callable(self.search):
             return
         self.popup.show_results(self.search(text), text.strip())
         self.popup.move(self.mapTo(self.popup.parentWidget(), QPoint(0, self.height())))
@@ -124,7 +139,11 @@ class SearchBox(QLineEdit):
         key = event.key()
         if self.popup.isVisible() and key in (Qt.Key.Key_Down, Qt.Key.Key_Up):
             self.popup.step(1 if key == Qt.Key.Key_Down else -1)
-        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.popup.isVisible():
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
+            self.popup.isVisible() or self.pause.isActive()
+        ):
+            if self.pause.isActive():  # typed and Enter at once: what was typed, not the list before
+                self._search_now()
             self._open(self.popup.current_hit())
         elif key == Qt.Key.Key_Escape and self.popup.isVisible():
             self.popup.hide()
