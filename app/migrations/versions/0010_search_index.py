@@ -4,17 +4,18 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02 01:00:00
 
-No table or column of a record changes. On SQLite each searched table gets an external-content
-FTS5 table (``search_<table>``, holding only the index, the text staying in the table) and three
-triggers that keep it in step: a row is in the index while it is not a tombstone. The upgrade
-indexes the rows already there. On PostgreSQL the searched columns get GIN trigram indexes
-(``pg_trgm``, a trusted extension a database owner may create); where the server does not allow
-it, search works without an index and says so (see app/services/search).
+No table or column of a record changes. On SQLite each kind searched (clients, contacts,
+projects, estimates, quotes sent, lines) gets an FTS5 table (``search_<kind>``) holding the text
+of the rows that can be found (neither they nor a row above them a tombstone), and triggers on
+its table and the tables above it that keep it so. The upgrade indexes the rows already there.
+On PostgreSQL the searched columns get GIN trigram indexes (``pg_trgm``, a trusted extension a
+database owner may create); where the server does not allow it, search works without an index
+and says so (see app/services/search).
 
-The index follows the table's rowid: a later migration that rebuilds one of these tables
-(``batch_alter_table`` copies rows, dropping its triggers and renumbering rowids) must call
-:func:`app.services.search.schema.create_index` for it again; tests/test_upgrades.py checks
-that the head has every trigger and that the index matches the rows.
+The index follows the tables' rowids: a later migration that rebuilds one of these tables
+(``batch_alter_table`` copies rows, dropping its triggers and renumbering rowids) must drop and
+create the indexes again (:mod:`app.services.search.schema`); tests/test_upgrades.py checks that
+the head has every trigger and that each index holds exactly the rows that can be found.
 """
 
 from collections.abc import Sequence
@@ -30,25 +31,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
-# The columns this revision indexes, written out: a later revision indexing more adds its own.
-_INDEXED = {
-    "client": ("name",),
-    "contact": ("name", "email"),
-    "project": ("name", "venue"),
-    "estimate": ("name", "quote_number"),
-    "lineitem": ("description", "client_description"),
-}
-
-
 def upgrade() -> None:
     """Upgrade schema."""
-    conn = op.get_bind()
-    for table, columns in _INDEXED.items():
-        schema.create_index(conn, table, columns)
+    schema.create_indexes(op.get_bind(), schema.INDEXES_0010)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    conn = op.get_bind()
-    for table, columns in _INDEXED.items():
-        schema.drop_index(conn, table, columns)
+    schema.drop_indexes(op.get_bind(), schema.INDEXES_0010)

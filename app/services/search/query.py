@@ -1,14 +1,14 @@
 """Answer a search box: every kind of record whose words start with the words typed.
 
-Each word typed is a prefix of a word of the record (``led pan`` finds "LED panel"), on
-SQLite through the FTS5 tables of :mod:`.schema` (``"led"* "pan"*``, best first by bm25
-among the first :data:`COUNT_CAP` matches, so a two-letter prefix costs no more than a word), on
-PostgreSQL through case-insensitive word-start regular expressions its trigram indexes serve
-(shortest text first). Tombstones and the rows of deleted parents are never found.
+Each word typed is a prefix of a word of the record (``led pan`` finds "LED panel"). On SQLite
+the FTS5 tables of :mod:`.schema` hold only the rows that can be found, so a group is asked of
+its index alone: the best (bm25) among the first :data:`RANKED` matches, and how many more up to
+:data:`COUNT_CAP` ("100+ more"); only the few rows shown are read with the rows around them. On
+PostgreSQL case-insensitive word-start regular expressions its trigram indexes serve, shortest
+text first, with the joins that leave out tombstones and the rows of deleted parents.
 
-Results come grouped by kind (:data:`SOURCES`, in the order shown), at most ``per_group``
-each, with how many more there are (counted up to :data:`COUNT_CAP`). A later kind (issue 15's
-activities) is one more :class:`Source`.
+Results come grouped by kind (:data:`SOURCES`, in the order shown), at most ``per_group`` each.
+A later kind (issue 15's activities) is one more :class:`Source` and one more index.
 """
 
 from __future__ import annotations
@@ -25,9 +25,11 @@ from sqlalchemy.engine import Connection, Row
 from app.models import Client, Contact, Estimate, LineItem, Project, QuoteRevision, Section
 from app.models.enums import ProjectStatus
 from app.services.search import schema
+from app.services.search.schema import INDEXES
 from app.services.storage.database import Database
 
-COUNT_CAP = 1000  # "N more" counts this far, then says "999+ more"
+COUNT_CAP = 100  # "N more" counts this far beyond those shown, then says "100+ more"
+RANKED = 200  # on SQLite the best of the first this many matches are shown (bm25 of all costs seconds)
 PER_GROUP = 5
 _WORD = re.compile(r"\w+")
 _REVISION = re.compile(r"\brev(?:ision)?\s*(\d+)\b", re.IGNORECASE)
@@ -86,14 +88,12 @@ class Source:
 
     kind: str
     label: str
-    table: sa.Table
-    columns: tuple[str, ...]
-    # The selected columns, the FROM (``base``, the searched table, joined to the rows around
-    # it) and the conditions of a found row.
-    select: Callable[[Any], tuple[list[Any], Any, list[Any]]]
+    index: schema.Index
+    table: sa.Table  # the index's rows
+    # The selected columns, the FROM (``table`` joined to the rows around it) and the
+    # conditions (beside the table's own tombstone) of a row that can be found.
+    select: Callable[[], tuple[list[Any], Any, list[Any]]]
     hit: Callable[[Row[Any]], Hit]
-    # Where only some columns are searched (quote numbers in the estimate's index).
-    only: str = ""
     words: Callable[[str], list[str]] = field(default=lambda text: words_of(text))
 
 
@@ -110,29 +110,29 @@ def _alive(*tables: sa.Table) -> list[Any]:
     return [t.c.deleted_at.is_(None) for t in tables]
 
 
-def _clients(base: Any) -> tuple[list[Any], Any, list[Any]]:
-    return [CLIENT_T.c.id, CLIENT_T.c.name, CLIENT_T.c.industry], base, []
+def _clients() -> tuple[list[Any], Any, list[Any]]:
+    return [CLIENT_T.c.id, CLIENT_T.c.name, CLIENT_T.c.industry], CLIENT_T, []
 
 
-def _contacts(base: Any) -> tuple[list[Any], Any, list[Any]]:
+def _contacts() -> tuple[list[Any], Any, list[Any]]:
     c, k = CONTACT_T, CLIENT_T
     return (
         [c.c.id, c.c.name, c.c.email, k.c.id.label("client_id"), k.c.name.label("client")],
-        base.join(k, k.c.id == c.c.client_id),
+        c.join(k, k.c.id == c.c.client_id),
         _alive(k),
     )
 
 
-def _projects(base: Any) -> tuple[list[Any], Any, list[Any]]:
+def _projects() -> tuple[list[Any], Any, list[Any]]:
     p, k = PROJECT_T, CLIENT_T
     return (
         [p.c.id, p.c.name, p.c.status, p.c.venue, k.c.id.label("client_id"), k.c.name.label("client")],
-        base.join(k, k.c.id == p.c.client_id),
+        p.join(k, k.c.id == p.c.client_id),
         _alive(k),
     )
 
 
-def _estimates(base: Any) -> tuple[list[Any], Any, list[Any]]:
+def _estimates() -> tuple[list[Any], Any, list[Any]]:
     e, p, k = ESTIMATE_T, PROJECT_T, CLIENT_T
     return (
         [
@@ -144,12 +144,12 @@ def _estimates(base: Any) -> tuple[list[Any], Any, list[Any]]:
             p.c.status,
             k.c.id.label("client_id"),
         ],
-        base.join(p, p.c.id == e.c.project_id).join(k, k.c.id == p.c.client_id),
+        e.join(p, p.c.id == e.c.project_id).join(k, k.c.id == p.c.client_id),
         _alive(p, k),
     )
 
 
-def _quotes(base: Any) -> tuple[list[Any], Any, list[Any]]:
+def _quotes() -> tuple[list[Any], Any, list[Any]]:
     e, p, r, k = ESTIMATE_T, PROJECT_T, REVISION_T, CLIENT_T
     return (
         [
@@ -163,15 +163,15 @@ def _quotes(base: Any) -> tuple[list[Any], Any, list[Any]]:
             p.c.status,
             k.c.id.label("client_id"),
         ],
-        base.join(r, r.c.estimate_id == e.c.id)
+        r.join(e, e.c.id == r.c.estimate_id)
         .join(p, p.c.id == e.c.project_id)
         .join(k, k.c.id == p.c.client_id),
-        _alive(r, p, k),
+        _alive(e, p, k),
     )
 
 
-def _lines(base: Any) -> tuple[list[Any], Any, list[Any]]:
-    line, s, e, p = LINE_T, SECTION_T, ESTIMATE_T, PROJECT_T
+def _lines() -> tuple[list[Any], Any, list[Any]]:
+    line, s, e, p, k = LINE_T, SECTION_T, ESTIMATE_T, PROJECT_T, CLIENT_T
     return (
         [
             line.c.id,
@@ -184,10 +184,11 @@ def _lines(base: Any) -> tuple[list[Any], Any, list[Any]]:
             p.c.status,
             p.c.client_id,
         ],
-        base.join(s, s.c.id == line.c.section_id)
+        line.join(s, s.c.id == line.c.section_id)
         .join(e, e.c.id == s.c.estimate_id)
-        .join(p, p.c.id == e.c.project_id),
-        _alive(s, e, p),
+        .join(p, p.c.id == e.c.project_id)
+        .join(k, k.c.id == p.c.client_id),
+        _alive(s, e, p, k),
     )
 
 
@@ -203,24 +204,24 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "client",
         "Clients",
+        INDEXES[0],
         CLIENT_T,
-        ("name",),
         _clients,
         lambda r: Hit("client", r.id, r.name, r.industry, client_id=r.id),
     ),
     Source(
         "contact",
         "Contacts",
+        INDEXES[1],
         CONTACT_T,
-        ("name", "email"),
         _contacts,
         lambda r: Hit("contact", r.id, r.name, _joined(r.client, r.email), client_id=r.client_id),
     ),
     Source(
         "project",
         "Projects",
+        INDEXES[2],
         PROJECT_T,
-        ("name", "venue"),
         _projects,
         lambda r: Hit(
             "project",
@@ -235,8 +236,8 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "estimate",
         "Estimates",
+        INDEXES[3],
         ESTIMATE_T,
-        ("name", "quote_number"),
         _estimates,
         lambda r: Hit(
             "estimate",
@@ -252,8 +253,8 @@ SOURCES: tuple[Source, ...] = (
     Source(
         "quote",
         "Quotes sent",
-        ESTIMATE_T,
-        ("quote_number",),
+        INDEXES[4],
+        REVISION_T,
         _quotes,
         lambda r: Hit(
             "quote",
@@ -265,14 +266,13 @@ SOURCES: tuple[Source, ...] = (
             estimate_id=r.estimate_id,
             flag=_flag(r.status),
         ),
-        only="quote_number",
         words=_quote_words,
     ),
     Source(
         "line",
         "Lines",
+        INDEXES[5],
         LINE_T,
-        ("description", "client_description"),
         _lines,
         lambda r: Hit(
             "line",
@@ -297,66 +297,82 @@ def search(db: Database, text: str, per_group: int = PER_GROUP) -> Results:
 def search_on(conn: Connection, text: str, per_group: int = PER_GROUP) -> Results:
     groups = []
     slow = []
+    sqlite = conn.dialect.name == "sqlite"
     for source in SOURCES:
         words = source.words(text)
         if not words:
             continue
-        if conn.dialect.name != "sqlite" and not schema.indexed(conn, source.table.name):
+        if not sqlite and not schema.indexed(conn, source.index):
             slow.append(source.label.lower())
-        found = _found(conn, source, words, text)
-        if found is not None:
-            groups.append(_group(conn, source, found, per_group))
+        revision = _REVISION.search(text) if source.kind == "quote" else None
+        number = int(revision.group(1)) if revision else None
+        group = (_indexed if sqlite else _joined_group)(conn, source, words, number, per_group)
+        if group.hits:
+            groups.append(group)
     note = (
-        f"The server has no trigram index (pg_trgm) for {', '.join(dict.fromkeys(slow))}: "
+        f"The server has no trigram index (pg_trgm) for {', '.join(slow)}: "
         "search reads every row, slower on a large database."
         if slow
         else ""
     )
-    return Results(tuple(g for g in groups if g.hits), note)
+    return Results(tuple(groups), note)
 
 
-def _found(conn: Connection, source: Source, words: Sequence[str], text: str) -> sa.Select[Any] | None:
-    """The matching rows of ``source``, best first (on SQLite, of the first COUNT_CAP in the index)."""
-    table = source.table
-    if conn.dialect.name == "sqlite":
-        # The first COUNT_CAP matches in index order, ranked among themselves: bm25 for every
-        # match of a short prefix (all 200,000 quote numbers start "q2026") costs seconds.
-        fts = schema.fts_table(table.name)
-        index = sa.table(fts, sa.column("rowid"), sa.column("rank"))
-        prefix = f"{source.only} : " if source.only else ""
-        match = " ".join(f'{prefix}"{w}"*' for w in words)
-        first = (
-            sa.select(index.c.rowid, index.c.rank)
-            .where(sa.text(f"{fts} MATCH :match").bindparams(match=match))
-            .limit(COUNT_CAP)
-            .subquery("found")
-        )
-        columns, from_, where = source.select(
-            first.join(table, sa.literal_column(f"{table.name}.rowid") == first.c.rowid)
-        )
-        order: list[Any] = [first.c.rank]
-    else:
-        columns, from_, where = source.select(table)
-        searched = (source.only,) if source.only else source.columns
-        expression = sa.literal_column(schema.text_of(table.name, searched))
-        where = [*where, *(expression.regexp_match(rf"\m{w}", flags="i") for w in words)]
-        order = [sa.func.length(expression), expression]
-    where = [*where, *_alive(table)]
+def _indexed(conn: Connection, source: Source, words: Sequence[str], number: int | None, shown: int) -> Group:
+    """SQLite: the group from its FTS5 table, then the rows shown with the rows around them."""
+    fts = source.index.fts
+    match = " ".join(f'"{w}"*' for w in words)
+    kept = " AND number = :number" if number is not None else ""
+    matching = f"FROM {fts} WHERE {fts} MATCH :match{kept}"
+    params = {"match": match, "number": number}
+    then = ", number DESC" if source.index.kept else ""  # a quote's later revisions first
+    best = conn.execute(
+        sa.text(
+            f"SELECT rowid FROM (SELECT rowid, rank{', number' if then else ''} {matching} LIMIT {RANKED}) "
+            f"ORDER BY rank{then} LIMIT {shown}"
+        ),
+        params,
+    ).scalars()
+    order = {rowid: n for n, rowid in enumerate(best)}
+    if not order:
+        return Group(source.kind, source.label, (), 0)
+    columns, from_, where = source.select()
+    rowid = sa.literal_column(f"{source.table.name}.rowid")
+    rows = conn.execute(
+        sa.select(rowid.label("rowid_"), *columns).select_from(from_).where(rowid.in_(list(order)), *where)
+    ).all()
+    rows.sort(key=lambda r: order[r.rowid_])
+    total = conn.execute(
+        sa.text(f"SELECT count(*) FROM (SELECT 1 {matching} LIMIT {shown + COUNT_CAP + 1})"), params
+    ).scalar_one()
+    return _group(source, rows, total, shown)
+
+
+def _joined_group(
+    conn: Connection, source: Source, words: Sequence[str], number: int | None, shown: int
+) -> Group:
+    """PostgreSQL: word-start regular expressions on the searched text, the joins leaving out
+    tombstones and the rows of deleted parents; shortest first."""
+    columns, from_, where = source.select()
+    index = source.index
+    expression = sa.literal_column(schema.text_of(index.text_table, index.columns))
+    where = [*where, *_alive(source.table), *(expression.regexp_match(rf"\m{w}", flags="i") for w in words)]
+    order = [sa.func.length(expression), expression]
+    if number is not None:
+        where.append(REVISION_T.c.number == number)
     if source.kind == "quote":
-        revision = _REVISION.search(text)
-        if revision:
-            where.append(REVISION_T.c.number == int(revision.group(1)))
-        order += [REVISION_T.c.number.desc()]
-    return sa.select(*columns).select_from(from_).where(*where).order_by(*order)
+        order.append(REVISION_T.c.number.desc())
+    found = sa.select(*columns).select_from(from_).where(*where)
+    rows = conn.execute(found.order_by(*order).limit(shown)).all()
+    if not rows:
+        return Group(source.kind, source.label, (), 0)
+    counted = sa.select(sa.func.count()).select_from(found.limit(shown + COUNT_CAP + 1).subquery())
+    return _group(source, rows, conn.execute(counted).scalar_one(), shown)
 
 
-def _group(conn: Connection, source: Source, found: sa.Select[Any], per_group: int) -> Group:
-    rows = conn.execute(found.limit(per_group + 1)).all()
-    hits = tuple(source.hit(r) for r in rows[:per_group])
-    more = 0
-    capped = False
-    if len(rows) > per_group:
-        counted = sa.select(sa.func.count()).select_from(found.order_by(None).limit(COUNT_CAP).subquery())
-        total = conn.execute(counted).scalar_one()
-        more, capped = total - per_group, total >= COUNT_CAP
-    return Group(source.kind, source.label, hits, more, capped)
+def _group(source: Source, rows: Sequence[Row[Any]], total: int, shown: int) -> Group:
+    """The hits shown and how many more: ``total`` counted up to COUNT_CAP beyond those shown."""
+    more = min(total, shown + COUNT_CAP) - len(rows)
+    return Group(
+        source.kind, source.label, tuple(source.hit(r) for r in rows), more, total > shown + COUNT_CAP
+    )
