@@ -1142,6 +1142,8 @@ LAYERS: dict[str, Layer] = {
         _generated_0009,
         _stages_0009,
     ),
+    # The search index: FTS5 tables and triggers, or trigram indexes; no record changes.
+    "0010": Layer({}, lambda data: None),
 }
 
 

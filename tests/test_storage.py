@@ -431,12 +431,12 @@ def test_another_programs_file_stamped_with_a_tandem_revision(tmp_path: Path) ->
 
 
 def test_a_head_file_without_part_of_the_schema_is_not_ok(demo_file: Path) -> None:
-    _sql(demo_file, "DROP TABLE crewassignment", "ALTER TABLE lineitem DROP COLUMN client_description")
+    _sql(demo_file, "DROP TABLE crewassignment", "ALTER TABLE lineitem DROP COLUMN unit")
     report = check_database(demo_file)
     assert not report.ok
-    assert report.integrity == "missing table crewassignment, lineitem.client_description"
+    assert report.integrity == "missing table crewassignment, lineitem.unit"
     error = refused(demo_file, NotADatabase)
-    assert "lacks table crewassignment, lineitem.client_description: it is not a whole" in str(error)
+    assert "lacks table crewassignment, lineitem.unit: it is not a whole" in str(error)
 
 
 def test_every_revision_is_recognised_as_tandems(tmp_path: Path) -> None:

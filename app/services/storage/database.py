@@ -71,7 +71,7 @@ _SERVER_SCHEMES = {"postgresql", "postgres", SERVER_DRIVER}
 # Taken for the length of the transaction that reads and upgrades a server's schema.
 _SCHEMA_LOCK_KEY = 0x54616E64656D  # "Tandem"
 # The revisions this build knows, oldest first; tests check it against app/migrations.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009")
+KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
