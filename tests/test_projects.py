@@ -182,7 +182,8 @@ def test_allowed_moves_and_refused_ones_say_where_it_can_go(any_db: Database) ->
     with pytest.raises(InputError) as refused:
         change_status(any_db, project, _version(any_db, project), S.IN_PRODUCTION)
     assert str(refused.value) == (
-        "A lead project cannot become in production: it can become Estimating, Quoted, Lost, Cancelled or Postponed."
+        "A lead project cannot become in production: it can become Estimating, Quoted, Lost, Cancelled "
+        "or Postponed."
     )
     change_status(any_db, project, _version(any_db, project), S.ESTIMATING)
     stale = _version(any_db, project) - 1
