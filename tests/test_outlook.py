@@ -25,6 +25,7 @@ Equipment: 10 moving heads, 2 of them out of service from Fri 12. Held over each
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from decimal import Decimal
 
@@ -98,7 +99,11 @@ def _section_of(db: Database, project):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def scene(empty_db: Database):  # type: ignore[no-untyped-def]
-    db = empty_db
+    return empty_db, build_scene(empty_db)
+
+
+def build_scene(db: Database) -> dict[str, uuid.UUID]:
+    """The crew, stock and projects of the module's docstring; their ids by name."""
     rigger, hand = add_role(db, "Rigger"), add_role(db, "Stagehand")
     add_crew(db, "Ana", [rigger, hand], away=[date(2027, 3, 10), date(2027, 3, 11)])
     add_crew(db, "Ben", [rigger])
@@ -132,7 +137,7 @@ def scene(empty_db: Database):  # type: ignore[no-untyped-def]
     with db.write() as conn:
         conn.execute(update(_P).where(_P.c.id == launch).values(win_probability_pct=D(35)))
     dud = _job(db, "Dud", "lost", (10, 10), rigger, 9, 10, "9")
-    return db, {
+    return {
         "rigger": rigger,
         "hand": hand,
         "heads": heads.id,
