@@ -105,9 +105,11 @@ class OutlookChart(QWidget):
         step = max(1, -(-len(cells) // max(4, int(self.canvas.width() * 0.8) // 52)))
         ax.set_xticks(xs[::step], [f"{w.day} {w:%b}" for w in table.weeks[::step]], fontsize=8)
         ax.set_ylabel("Units" if row.kind == ITEM else "Person-hours")
-        what = "units held on the worst day" if row.kind == ITEM else "person-hours wanted"
-        ax.set_title(f"{row.name}: {what} each week, against what we have", fontsize=10, loc="left")
-        ax.legend(loc="upper right", fontsize=8, frameon=False)
+        what = "units held on each week's worst day" if row.kind == ITEM else "person-hours a week"
+        ax.set_title(f"{row.name}: {what}", fontsize=10, loc="left")
+        top = max(max(float(c.demand) for c in cells), max(float(c.supply) for c in cells), 1.0)
+        ax.set_ylim(0, top * 1.18)  # room for the "over" marks
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=3, fontsize=8, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
         ax.margins(x=0.01)
         self.canvas.draw_idle()

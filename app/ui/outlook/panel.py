@@ -15,6 +15,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -24,6 +25,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -34,12 +38,13 @@ from app.services.outlook.build import outlook
 from app.services.outlook.table import DEFAULT_WEEKS, Cell, Outlook, Share, amount_text, week_start
 from app.services.storage.database import Database
 from app.ui.outlook.chart import OutlookChart
-from app.ui.outlook.model import OutlookModel, stage_text
+from app.ui.outlook.model import OVER_TEXT, OutlookModel, stage_text
 from app.ui.tasks import run_task
 from app.ui.widgets import RowsModel
 
 PROJECT_HEADERS = ("Project", "Stage", "Win %", "Wanted", "Share")
 MAX_WEEKS = 52
+CHOSEN_FRAME = "#1f4e8c"
 
 
 def _share_cells(item: tuple[Share, Cell]) -> tuple[str, ...]:
@@ -51,6 +56,22 @@ def _share_cells(item: tuple[Share, Cell]) -> tuple[str, ...]:
         amount_text(share.amount, cell.row.unit),
         f"{cell.part_pct(share):.0f} %",
     )
+
+
+class CellDelegate(QStyledItemDelegate):
+    """The chosen cell framed rather than filled, so that a red week stays red when chosen."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        chosen = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[operator]
+        plain = QStyleOptionViewItem(option)
+        plain.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[assignment,operator]
+        plain.state &= ~QStyle.StateFlag.State_HasFocus  # type: ignore[assignment,operator]
+        super().paint(painter, plain, index)
+        if chosen:
+            painter.save()
+            painter.setPen(QPen(QColor(CHOSEN_FRAME), 2))
+            painter.drawRect(option.rect.adjusted(1, 1, -1, -1))  # type: ignore[attr-defined]
+            painter.restore()
 
 
 class OutlookPanel(QWidget):
@@ -108,11 +129,14 @@ class OutlookPanel(QWidget):
         self.grid.horizontalHeader().setDefaultSectionSize(84)
         self.grid.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.grid.verticalHeader().setDefaultSectionSize(26)
+        self.grid.setItemDelegate(CellDelegate(self.grid))
         self.grid.doubleClicked.connect(self._on_grid_double_clicked)
         self.grid.selectionModel().currentChanged.connect(lambda current, _old: self._show_cell(current))
 
         self.projects_title = QLabel("Projects in the chosen week", self)
         self.projects_title.setObjectName("outlookProjectsTitle")
+        self.projects_title.setStyleSheet("font-weight: bold;")
+        self.projects_title.setToolTip("A double click (or Enter) on a project opens it")
         self.projects_model = RowsModel(PROJECT_HEADERS, _share_cells, {2, 3, 4}, self)
         self.projects = QTableView(self)
         self.projects.setObjectName("outlookProjects")
@@ -121,9 +145,9 @@ class OutlookPanel(QWidget):
         self.projects.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.projects.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.projects.verticalHeader().hide()
-        self.projects.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((200, 90, 60, 80)):
-            self.projects.setColumnWidth(column, width)
+        header = self.projects.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.projects.activated.connect(self._on_project_activated)
         self.chart = OutlookChart(self)
         left = QWidget(self)
@@ -136,13 +160,15 @@ class OutlookPanel(QWidget):
         below.addWidget(left)
         below.addWidget(self.chart)
         below.setStretchFactor(0, 2)
-        below.setStretchFactor(1, 3)
-        split = QSplitter(Qt.Orientation.Vertical, self)
+        below.setStretchFactor(1, 5)
+        below.setSizes([420, 1050])
+        self.split = split = QSplitter(Qt.Orientation.Vertical, self)
         split.setObjectName("outlookSplit")
         split.addWidget(self.grid)
         split.addWidget(below)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        self._sized = False  # the grid fitted to its rows once, then the user's splitter
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(toolbar)
@@ -218,6 +244,8 @@ class OutlookPanel(QWidget):
         self.table = table
         self.model.set_outlook(table)
         self.summary.setText(self._summary(table))
+        over = table is not None and bool(table.over())
+        self.summary.setStyleSheet(f"color: {OVER_TEXT.name()}; font-weight: bold;" if over else "")
         index = self.model.index_of(chosen.row.id, chosen.week) if chosen is not None else QModelIndex()
         if not index.isValid() and table is not None and table.rows:  # the first over cell, else the first
             over = table.over()
@@ -225,8 +253,20 @@ class OutlookPanel(QWidget):
             index = self.model.index_of(first.row.id, first.week)
         if index.isValid():
             self.grid.setCurrentIndex(index)
+        if table is not None and table.rows and not self._sized:
+            self._fit_grid()
         self._show_cell(self.grid.currentIndex())
         self.loaded.emit()
+
+    def _fit_grid(self) -> None:
+        """The grid as tall as its rows (up to half the panel), the chart and the list below."""
+        self._sized = True
+        grid = self.grid
+        rows = grid.verticalHeader().length() + grid.horizontalHeader().height() + 2 * grid.frameWidth()
+        rows += grid.horizontalScrollBar().sizeHint().height()
+        total = sum(self.split.sizes())
+        wanted = min(rows, max(total // 2, 160))
+        self.split.setSizes([wanted, max(total - wanted, 200)])
 
     @staticmethod
     def _summary(table: Outlook | None) -> str:
