@@ -29,7 +29,6 @@ from app.ui.outlook.model import OVER_BACKGROUND
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import cell, type_into_cell, workspace
 from tests.gui.test_acceptance_company import (
-    choose,
     choose_in_cell,
     click_in_navigator,
     monday_weeks_ahead,
@@ -37,8 +36,7 @@ from tests.gui.test_acceptance_company import (
     status_shown,
     type_form,
 )
-from tests.gui.test_acceptance_supply import _in_navigator
-from tests.gui.test_project_dialogs import type_field
+from tests.gui.test_acceptance_supply import _in_navigator, new_client_and_project
 
 pytestmark = pytest.mark.gui
 PROJECT = "Arts Awards"
@@ -80,24 +78,7 @@ def test_a_new_company_sees_a_quote_over_book_its_crew_in_the_capacity_outlook(
     crew_editor.close()
 
     # -- 3. A client and a project on its days (a lead) ------------------------------------------------
-    win.findChild(QAction, "actionNewClient").trigger()
-    client_dialog = win.project_actions.client_dialogs[None]
-    qtbot.waitExposed(client_dialog)
-    type_field(qtbot, client_dialog.form.widgets["name"], "Civic Arts")
-    qtbot.waitUntil(lambda: client_dialog.client_id is not None)
-    qtbot.mouseClick(client_dialog.close_button, Qt.MouseButton.LeftButton)
-    win.findChild(QAction, "actionNewProject").trigger()
-    project_dialog = win.project_actions.project_dialogs[None]
-    qtbot.waitExposed(project_dialog)
-    choose(qtbot, project_dialog.client, "Civic Arts")
-    for key, text in (
-        ("name", PROJECT),
-        ("start_date", load_in.isoformat()),
-        ("end_date", strike.isoformat()),
-    ):
-        type_field(qtbot, project_dialog.field(key), text, Qt.Key.Key_Tab)
-    qtbot.mouseClick(project_dialog.create_button, Qt.MouseButton.LeftButton)
-    assert project_dialog.message.text() == "", project_dialog.message.text()
+    project_dialog = new_client_and_project(qtbot, win, "Civic Arts", PROJECT, load_in, strike)
     project_id = project_dialog.project_id
     assert project_id is not None and lifecycle.load_state(db, project_id).status is ProjectStatus.LEAD
     qtbot.mouseClick(project_dialog.close_button, Qt.MouseButton.LeftButton)

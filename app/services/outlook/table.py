@@ -122,6 +122,10 @@ class Cell:
     def shortfall(self) -> Decimal:
         return max(self.demand - self.supply, ZERO)
 
+    def part_pct(self, share: Share) -> Decimal:
+        """A project's share of the demand, in percent."""
+        return share.amount * HUNDRED / self.demand if self.demand else ZERO
+
     def reason(self) -> str:
         """ "Wk of 9 Mar: Rigger 132 h wanted, 96 h on hand"."""
         unit = self.row.unit
