@@ -223,3 +223,21 @@ def test_an_empty_database_has_an_empty_outlook(empty_db: Database) -> None:
     assert table.rows == () and table.over() == [] and len(table.weeks) == 3
     with pytest.raises(ValueError):
         outlook(empty_db, WEEK_A, weeks=0)
+
+
+def test_the_flags_are_read_again_only_after_a_change(scene, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    db, ids = scene
+    from app.services.outlook import flags as module
+
+    reads: list[date] = []
+    real = module.outlook
+    monkeypatch.setattr(
+        module, "outlook", lambda db, start, weeks: reads.append(start) or real(db, start, weeks)
+    )
+    first = overbooked_projects(db, WEEK_A, weeks=2)
+    assert overbooked_projects(db, date(2027, 3, 12), weeks=2) == first  # the same week: kept
+    assert len(reads) == 1
+    with db.write() as conn:  # someone marks Expo lost: it asks for nothing, Rigger is full, not over
+        conn.execute(update(_P).where(_P.c.id == ids["expo"]).values(status="lost"))
+    assert set(overbooked_projects(db, WEEK_A, weeks=2)) == {ids["gala"], ids["launch"]}
+    assert len(reads) == 2

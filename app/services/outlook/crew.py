@@ -49,15 +49,20 @@ def role_rows(
         )
     ).all()
 
-    tally = Tally()
+    tally = Tally(len(weeks))
+    span = (last - first).days + 1
     for call in calls:
         bid = bids.get(call.project_id)
         if call.role_id not in names or bid is None or not bid.probability_pct:
             continue
         per_day = bid.probability_pct / HUNDRED * call.headcount * call.hours_per_day
+        if not per_day:
+            continue
+        slots, entry = tally.row(call.role_id), (bid, per_day)
         for day in call.days:
-            if first <= day <= last and per_day:
-                tally.add(call.role_id, week_start(day), bid, per_day)
+            offset = (day - first).days
+            if 0 <= offset < span:
+                slots[offset // 7].append(entry)
 
     away_days: dict[tuple[uuid.UUID, date], set[date]] = defaultdict(set)
     for member, day in away:
@@ -66,26 +71,21 @@ def role_rows(
     for member, role_id in can_fill:
         if member not in members or role_id not in names:
             continue
-        tally.rows.add(role_id)
+        tally.row(role_id)  # a role with crew has a row, asked for or not
         cap = members[member]
         for week in weeks:
             hours = (7 - len(away_days[(member, week)])) * HOURS_PER_PERSON_DAY
             supply[(role_id, week)] += hours if cap is None else min(hours, cap)
 
     rows = sorted(
-        (Row(ROLE, role_id, names[role_id]) for role_id in tally.rows),
+        (Row(ROLE, role_id, names[role_id]) for role_id in tally.entries),
         key=lambda row: (row.name.lower(), row.id),
     )
-    cells = {
-        (row.id, week): Cell(
-            row,
-            week,
-            tally.won[(row.id, week)],
-            tally.open[(row.id, week)],
-            supply[(row.id, week)],
-            tally.shares((row.id, week), bids),
-        )
-        for row in rows
-        for week in weeks
-    }
+    cells = {}
+    for row in rows:
+        for n, week in enumerate(weeks):
+            won, open_ = tally.totals(row.id, n)
+            cells[(row.id, week)] = Cell(
+                row, week, won, open_, supply[(row.id, week)], tally.shares(row.id, n)
+            )
     return rows, cells

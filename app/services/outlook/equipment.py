@@ -21,31 +21,30 @@ def item_rows(
     """Items held (won or open work) during the weeks, by name, and their cells."""
     first, last = weeks[0], weeks[-1] + 6 * _DAY
     stock = load_stock(conn)
-    daily = Tally()  # per item and day
+    span = (last - first).days + 1
+    daily = Tally(span)  # per item and day
     for hold in load_holds(conn, stock, sorted(WON_WORK | OPEN_WORK)):
         bid = bids.get(hold.project_id)
         if bid is None or not bid.probability_pct or hold.last < first or hold.first > last:
             continue
-        amount = bid.probability_pct / HUNDRED * hold.quantity
-        day = max(hold.first, first)
-        while day <= min(hold.last, last):
-            daily.add(hold.item_id, day, bid, amount)
-            day += _DAY
+        slots, entry = daily.row(hold.item_id), (bid, bid.probability_pct / HUNDRED * hold.quantity)
+        for offset in range(max((hold.first - first).days, 0), min((hold.last - first).days, span - 1) + 1):
+            slots[offset].append(entry)
     rows = sorted(
-        (Row(ITEM, item_id, stock[item_id].name) for item_id in daily.rows),
+        (Row(ITEM, item_id, stock[item_id].name) for item_id in daily.entries),
         key=lambda row: (row.name.lower(), row.id),
     )
     cells: dict[tuple[uuid.UUID, date], Cell] = {}
     for row in rows:
         item = stock[row.id]
-        for week in weeks:
+        for n, week in enumerate(weeks):
             days = []
-            for day in (week + i * _DAY for i in range(7)):
+            for offset in range(7 * n, 7 * n + 7):
+                day = first + offset * _DAY
                 supply = max(item.owned - item.out_of_service_on(day, day), ZERO)
-                won, open_ = daily.won.get((row.id, day), ZERO), daily.open.get((row.id, day), ZERO)
-                days.append((won + open_ - supply, won + open_, day, won, open_, supply))
-            _, _, worst, won, open_, supply = max(days, key=lambda d: (d[0], d[1], -d[2].toordinal()))
-            cells[(row.id, week)] = Cell(
-                row, week, won, open_, supply, daily.shares((row.id, worst), bids), worst
-            )
+                won, open_ = daily.totals(row.id, offset)
+                days.append((won + open_ - supply, won + open_, -offset, won, open_, supply))
+            _, _, worst, won, open_, supply = max(days)
+            day = first - worst * _DAY
+            cells[(row.id, week)] = Cell(row, week, won, open_, supply, daily.shares(row.id, -worst), day)
     return rows, cells

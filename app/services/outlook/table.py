@@ -27,7 +27,6 @@ figures are rounded only when shown. No money appears here (no rate, no cost).
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -154,29 +153,39 @@ class Outlook:
 
 
 class Tally:
-    """Demand summed per (row, period) and project, won and open apart."""
+    """Demand per row and slot (a week's or a day's index), as the bids that ask and how much; summed
+    (won and open apart) and grouped by project only when a cell is made. Entries are appended, not
+    summed, so that adding costs no hashing beyond the row's: 2,000 projects' calls add up quickly."""
 
-    def __init__(self) -> None:
-        self.won: dict[tuple[uuid.UUID, date], Decimal] = defaultdict(lambda: ZERO)
-        self.open: dict[tuple[uuid.UUID, date], Decimal] = defaultdict(lambda: ZERO)
-        self.by_project: dict[tuple[uuid.UUID, date], dict[uuid.UUID, Decimal]] = defaultdict(dict)
-        self.rows: set[uuid.UUID] = set()
+    def __init__(self, slots: int) -> None:
+        self.size = slots
+        self.entries: dict[uuid.UUID, list[list[tuple[Bid, Decimal]]]] = {}
 
-    def add(self, row_id: uuid.UUID, period: date, bid: Bid, amount: Decimal) -> None:
-        key = (row_id, period)
-        (self.won if bid.won else self.open)[key] += amount
-        parts = self.by_project[key]
-        parts[bid.project_id] = parts.get(bid.project_id, ZERO) + amount
-        self.rows.add(row_id)
+    def row(self, row_id: uuid.UUID) -> list[list[tuple[Bid, Decimal]]]:
+        """The row's slots, made (empty) on first use."""
+        found = self.entries.get(row_id)
+        if found is None:
+            found = self.entries[row_id] = [[] for _ in range(self.size)]
+        return found
 
-    def shares(self, key: tuple[uuid.UUID, date], bids: dict[uuid.UUID, Bid]) -> tuple[Share, ...]:
-        parts = self.by_project.get(key, {})
-        ordered = sorted(parts.items(), key=lambda kv: (-kv[1], bids[kv[0]].name.lower(), kv[0]))
-        return tuple(
-            Share(p, bids[p].name, bids[p].status, bids[p].probability_pct, amount)
-            for p, amount in ordered
-            if amount > 0
-        )
+    def totals(self, row_id: uuid.UUID, slot: int) -> tuple[Decimal, Decimal]:
+        """(won, open) asked for in one slot."""
+        won = open_ = ZERO
+        for bid, amount in self.entries[row_id][slot]:
+            if bid.won:
+                won += amount
+            else:
+                open_ += amount
+        return won, open_
+
+    def shares(self, row_id: uuid.UUID, slot: int) -> tuple[Share, ...]:
+        """Each project's part of one slot, largest first."""
+        parts: dict[int, tuple[Bid, Decimal]] = {}
+        for bid, amount in self.entries[row_id][slot]:
+            held = parts.get(id(bid))
+            parts[id(bid)] = (bid, amount if held is None else held[1] + amount)
+        ordered = sorted(parts.values(), key=lambda p: (-p[1], p[0].name.lower(), p[0].project_id))
+        return tuple(Share(b.project_id, b.name, b.status, b.probability_pct, a) for b, a in ordered if a > 0)
 
 
 def load_bids(conn: Connection) -> dict[uuid.UUID, Bid]:
