@@ -98,8 +98,9 @@ def _section_of(db: Database, project):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def scene(empty_db: Database):  # type: ignore[no-untyped-def]
-    return empty_db, build_scene(empty_db)
+def scene(any_db: Database):  # type: ignore[no-untyped-def]
+    """The scene on SQLite and on PostgreSQL."""
+    return any_db, build_scene(any_db)
 
 
 def build_scene(db: Database) -> dict[str, uuid.UUID]:

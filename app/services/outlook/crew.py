@@ -53,7 +53,7 @@ def role_rows(
     span = (last - first).days + 1
     for call in calls:
         bid = bids.get(call.project_id)
-        if call.role_id not in names or bid is None or not bid.probability_pct:
+        if call.role_id is None or call.role_id not in names or bid is None or not bid.probability_pct:
             continue
         per_day = bid.probability_pct / HUNDRED * call.headcount * call.hours_per_day
         if not per_day:

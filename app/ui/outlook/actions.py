@@ -9,18 +9,16 @@ shown; hidden, it reads when shown next. A double click on a project opens its d
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu
 
 from app.ui.crew.place import PlaceSpec, ViewPlace
 from app.ui.outlook.panel import OutlookPanel
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
-
-if TYPE_CHECKING:
-    from app.ui.desk_actions import DeskActions
 
 TITLE = "Capacity outlook"
 OUTLOOK = PlaceSpec(
@@ -32,8 +30,14 @@ OUTLOOK = PlaceSpec(
 )
 
 
+class Desk(Protocol):
+    """What of the desk (:class:`app.ui.desk_actions.DeskActions`) the outlook uses."""
+
+    view_menu: QMenu
+
+
 class OutlookActions(ShellActions):
-    def __init__(self, shell: Shell, desk: DeskActions) -> None:
+    def __init__(self, shell: Shell, desk: Desk) -> None:
         super().__init__(shell)
         window = self.window
         self.desk = desk

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -61,7 +61,9 @@ def _share_cells(item: tuple[Share, Cell]) -> tuple[str, ...]:
 class CellDelegate(QStyledItemDelegate):
     """The chosen cell framed rather than filled, so that a red week stays red when chosen."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         chosen = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[operator]
         plain = QStyleOptionViewItem(option)
         plain.state &= ~QStyle.StateFlag.State_Selected  # type: ignore[assignment,operator]
@@ -244,11 +246,10 @@ class OutlookPanel(QWidget):
         self.table = table
         self.model.set_outlook(table)
         self.summary.setText(self._summary(table))
-        over = table is not None and bool(table.over())
+        over = table.over() if table is not None else []
         self.summary.setStyleSheet(f"color: {OVER_TEXT.name()}; font-weight: bold;" if over else "")
         index = self.model.index_of(chosen.row.id, chosen.week) if chosen is not None else QModelIndex()
         if not index.isValid() and table is not None and table.rows:  # the first over cell, else the first
-            over = table.over()
             first = over[0] if over else table.cell(table.rows[0].id, table.weeks[0])
             index = self.model.index_of(first.row.id, first.week)
         if index.isValid():
