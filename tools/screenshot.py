@@ -40,6 +40,37 @@ def capacity_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
+def outlook_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """View › Capacity outlook over March – May 2027: the demo with the outlook scene's pipeline, which
+    over-books the riggers and the moving heads in the week of 12 April (that cell chosen)."""
+    from datetime import date
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.outlook.panel import OutlookPanel
+    from tests.outlook_scene import OVER_WEEK, build_outlook_scene
+
+    build_outlook_scene(db)
+    panel = OutlookPanel()
+    panel.resize(1500, 820)
+    panel.show()
+    panel.db = db
+    panel.set_range(date(2027, 3, 1), 12)
+    while not panel.is_loaded() or panel.model.table is None:  # read off the GUI thread
+        QApplication.processEvents()
+    table = panel.model.table
+    rigger = next(r.id for r in table.rows if r.name == "Rigger")
+    panel.select_cell(rigger, OVER_WEEK)
+    panel.grid.setFocus()
+    QApplication.processEvents()
+    panel.chart.canvas.draw()
+    QApplication.processEvents()
+    path = out / "outlook.png"
+    panel.grab().save(str(path))
+    panel.close()
+    return path
+
+
 def company_shots(app, db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]
     """The first run's welcome window, the set-up form (one field refused) and the demo's settings."""
     from app.services.company.settings import load_company
@@ -143,6 +174,7 @@ def main() -> int:
         for path in client_page_shots(db, out):  # after it: it sends quotes and logs activities
             print(path)
         print(dashboard_shot(db, out))  # after all: it adds the dashboard scene's projects
+        print(outlook_shot(db, out))  # after them all: its pipeline would change the pictures above
         window.close()
         db.close()
     return 0

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu
 from app.ui.accounts.accounts_actions import AccountsActions
 from app.ui.activities.actions import ActivitiesActions
 from app.ui.dashboard.actions import DashboardActions
+from app.ui.outlook.actions import OutlookActions
 from app.ui.search.actions import SearchActions
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
@@ -50,6 +51,7 @@ class DeskActions(ShellActions):
         self.accounts = AccountsActions(shell, self)  # View › Client page, View › Growth grid
         self.dashboard = DashboardActions(shell, self)
         self.search = SearchActions(shell, self)  # Edit › Search everything… (Ctrl+Shift+F)
+        self.outlook = OutlookActions(shell, self)
 
     @property
     def pm_view(self) -> bool:

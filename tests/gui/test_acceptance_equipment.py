@@ -28,7 +28,6 @@ from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import cell, type_into_cell, workspace
 from tests.gui.test_acceptance_company import (
     add_record,
-    choose,
     choose_in_cell,
     click_in_navigator,
     editor_cell,
@@ -36,8 +35,8 @@ from tests.gui.test_acceptance_company import (
     open_company_setup,
     type_form,
 )
+from tests.gui.test_acceptance_supply import new_client_and_project
 from tests.gui.test_models import assert_nothing_internal, client_pane_text
-from tests.gui.test_project_dialogs import type_field
 
 pytestmark = pytest.mark.gui
 D = Decimal
@@ -117,24 +116,7 @@ def test_a_new_company_stocks_an_item_and_its_estimate_line_shows_availability(
     qtbot.mouseClick(rates.close_button, Qt.MouseButton.LeftButton)
 
     # -- 5. A client, a project on its days, an estimate with a line of the item ----------------------
-    win.findChild(QAction, "actionNewClient").trigger()
-    client_dialog = win.project_actions.client_dialogs[None]
-    qtbot.waitExposed(client_dialog)
-    type_field(qtbot, client_dialog.form.widgets["name"], "Civic Arts")
-    qtbot.waitUntil(lambda: client_dialog.client_id is not None)
-    qtbot.mouseClick(client_dialog.close_button, Qt.MouseButton.LeftButton)
-    win.findChild(QAction, "actionNewProject").trigger()
-    project_dialog = win.project_actions.project_dialogs[None]
-    qtbot.waitExposed(project_dialog)
-    choose(qtbot, project_dialog.client, "Civic Arts")
-    for key, text in (
-        ("name", "Arts Awards"),
-        ("start_date", load_in.isoformat()),
-        ("end_date", strike.isoformat()),
-    ):
-        type_field(qtbot, project_dialog.field(key), text, Qt.Key.Key_Tab)
-    qtbot.mouseClick(project_dialog.create_button, Qt.MouseButton.LeftButton)
-    assert project_dialog.message.text() == "", project_dialog.message.text()
+    project_dialog = new_client_and_project(qtbot, win, "Civic Arts", "Arts Awards", load_in, strike)
     qtbot.mouseClick(project_dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: (

@@ -28,6 +28,7 @@ from app.services.supply.orders import load_orders
 from app.services.supply.quotes import SUPPLIER_QUOTES
 from app.services.supply.timing import Timing
 from app.ui.main_window import MainWindow
+from app.ui.projects.project_dialog import ProjectDialog
 from app.ui.schedule.deadlines_model import DEADLINE_ROLE, DONE
 from app.ui.supply.compare_dialog import SupplierQuoteCompareDialog
 from app.ui.supply.orders_dialog import OUT_OF_DATE, OrdersDialog
@@ -137,24 +138,7 @@ def test_a_new_company_compares_supplier_quotes_orders_and_works_its_deadlines(
     assert sorted(r.values["number"] for r in master_data.load(db, SUPPLIER_QUOTES)) == ["AH-77", "SR-9"]
 
     # -- 4. A client and an exhibit-booth project on its days; its milestones from the template -------
-    win.findChild(QAction, "actionNewClient").trigger()
-    client_dialog = win.project_actions.client_dialogs[None]
-    qtbot.waitExposed(client_dialog)
-    type_field(qtbot, client_dialog.form.widgets["name"], "Civic Arts")
-    qtbot.waitUntil(lambda: client_dialog.client_id is not None)
-    qtbot.mouseClick(client_dialog.close_button, Qt.MouseButton.LeftButton)
-    win.findChild(QAction, "actionNewProject").trigger()
-    project_dialog = win.project_actions.project_dialogs[None]
-    qtbot.waitExposed(project_dialog)
-    choose(qtbot, project_dialog.client, "Civic Arts")
-    for key, text in (
-        ("name", PROJECT),
-        ("start_date", load_in.isoformat()),
-        ("end_date", strike.isoformat()),
-    ):
-        type_field(qtbot, project_dialog.field(key), text, Qt.Key.Key_Tab)
-    qtbot.mouseClick(project_dialog.create_button, Qt.MouseButton.LeftButton)
-    assert project_dialog.message.text() == "", project_dialog.message.text()
+    project_dialog = new_client_and_project(qtbot, win, "Civic Arts", PROJECT, load_in, strike)
     project_id = project_dialog.project_id
     assert project_id is not None
     choose(qtbot, project_dialog.field("project_type_id"), "Exhibit booth")
@@ -269,6 +253,29 @@ def test_a_new_company_compares_supplier_quotes_orders_and_works_its_deadlines(
     win.undo_action.trigger()  # Edit › Undo
     assert master_data.load_one(db, MILESTONES, stored["Design approval"].id).values["done"] is False
     assert [s for s in dialogs.shown if s[0] == "error"] == []
+
+
+def new_client_and_project(
+    qtbot: Any, win: MainWindow, client: str, project: str, start: date, end: date
+) -> ProjectDialog:
+    """File › New client (its name), then File › New project for it on ``start``–``end``, created;
+    the project's dialog stays open."""
+    win.findChild(QAction, "actionNewClient").trigger()
+    client_dialog = win.project_actions.client_dialogs[None]
+    qtbot.waitExposed(client_dialog)
+    type_field(qtbot, client_dialog.form.widgets["name"], client)
+    qtbot.waitUntil(lambda: client_dialog.client_id is not None)
+    qtbot.mouseClick(client_dialog.close_button, Qt.MouseButton.LeftButton)
+    win.findChild(QAction, "actionNewProject").trigger()
+    project_dialog = win.project_actions.project_dialogs[None]
+    qtbot.waitExposed(project_dialog)
+    choose(qtbot, project_dialog.client, client)
+    for key, text in (("name", project), ("start_date", start.isoformat()), ("end_date", end.isoformat())):
+        type_field(qtbot, project_dialog.field(key), text, Qt.Key.Key_Tab)
+    qtbot.mouseClick(project_dialog.create_button, Qt.MouseButton.LeftButton)
+    assert project_dialog.message.text() == "", project_dialog.message.text()
+    assert project_dialog.project_id is not None
+    return project_dialog
 
 
 def _in_navigator(win: MainWindow, name: str) -> bool:

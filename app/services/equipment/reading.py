@@ -114,12 +114,15 @@ def _uuids() -> Callable[[Any], Any]:
     return read
 
 
-def load_holds(conn: Connection, stock: dict[uuid.UUID, Stock]) -> list[Hold]:
-    """Every hold, from the counting estimate of each quoted, won or in-production project with dates.
+def load_holds(
+    conn: Connection, stock: dict[uuid.UUID, Stock], statuses: Iterable[str] | None = None
+) -> list[Hold]:
+    """Every hold, from the counting estimate of each quoted, won or in-production project with dates
+    (or of the projects in ``statuses``: the capacity outlook asks for leads and estimates too).
 
     Only the lines that can hold are read: equipment lines naming a catalog item, and every line of
     an alternative group (which of them is chosen decides whether its equipment line counts)."""
-    holding = sorted(TENTATIVE_STATUSES | CONFIRMED_STATUSES)
+    holding = sorted(TENTATIVE_STATUSES | CONFIRMED_STATUSES if statuses is None else set(statuses))
     projects = {
         r.id: r
         for r in conn.execute(

@@ -1,0 +1,1 @@
+"""The capacity outlook: can we deliver what we are selling?"""
