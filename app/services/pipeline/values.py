@@ -21,9 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import PipelineStage, Project, ProjectStatus
-from app.services.estimate.document import EstimateDocument
 from app.services.estimate.pricing import margin_share
 from app.services.money import HUNDRED, ZERO, round_money
+from app.services.pipeline.priced import priced
 from app.services.projects.counting import counting_estimates
 from app.services.storage.database import Database
 
@@ -101,18 +101,18 @@ def project_values(
             query = query.where(_P.c.id.in_(wanted))
         projects = list(conn.execute(query))
         counting = counting_estimates(conn, [p.id for p in projects])
+    figures = priced(db, counting.values())
     out: dict[uuid.UUID, ProjectValue] = {}
     for project in projects:
         probability = probability_of(project.status, project.win_probability_pct, stages)
         own = project.win_probability_pct is not None and project.status not in _FIXED_PROBABILITY
         estimate_id = counting.get(project.id)
-        if estimate_id is None:
+        got = figures.get(estimate_id) if estimate_id is not None else None
+        if estimate_id is None or got is None:  # none, or deleted since it was chosen
             out[project.id] = ProjectValue(project.id, None, ZERO, ZERO, ZERO, ZERO, ZERO, probability, own)
             continue
-        totals = EstimateDocument(db, estimate_id).totals
-        low, high = (totals.range_low, totals.range_high) if totals.has_range else (totals.total,) * 2
-        out[project.id] = ProjectValue(project.id, estimate_id, totals.total, low, high, totals.net,
-                                       totals.cost, probability, own)
+        out[project.id] = ProjectValue(project.id, estimate_id, got.total, got.low, got.high, got.net,
+                                       got.cost, probability, own)
     return out
 
 
