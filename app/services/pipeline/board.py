@@ -33,7 +33,8 @@ from sqlalchemy.engine import Connection
 
 from app.models import Activity, Client, Estimate, Project, ProjectStatus, QuoteRevision
 from app.services.money import ZERO
-from app.services.pipeline.values import FOLDED, OPEN_STAGES, StageSetting, project_values, stage_settings
+from app.services.pipeline.values import FOLDED, OPEN_STAGES, StageSetting, stage_settings, values_of
+from app.services.projects.counting import counting_estimates
 from app.services.storage.database import Database
 
 _P = Project.__table__  # type: ignore[attr-defined]
@@ -41,6 +42,23 @@ _C = Client.__table__  # type: ignore[attr-defined]
 _A = Activity.__table__  # type: ignore[attr-defined]
 _E = Estimate.__table__  # type: ignore[attr-defined]
 _R = QuoteRevision.__table__  # type: ignore[attr-defined]
+_COLUMNS = (
+    "id",
+    "version",
+    "status",
+    "client_id",
+    "name",
+    "account_manager",
+    "project_manager",
+    "start_date",
+    "end_date",
+    "show_start_date",
+    "show_end_date",
+    "win_probability_pct",
+    "decision_date",
+    "lost_reason",
+    "updated_at",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,8 +161,15 @@ class BoardFilter:
         if self.text:
             words = self.text.casefold().split()
             haystack = " ".join(
-                (card.client, card.project, card.account_manager, card.project_manager, card.status.label,
-                 card.follow_up_subject, card.lost_reason)
+                (
+                    card.client,
+                    card.project,
+                    card.account_manager,
+                    card.project_manager,
+                    card.status.label,
+                    card.follow_up_subject,
+                    card.lost_reason,
+                )
             ).casefold()
             return all(word in haystack for word in words)
         return True
@@ -167,8 +192,9 @@ def _activity_facts(conn: Connection, project_ids: list[uuid.UUID]) -> tuple[dic
     ):
         follow.setdefault(row.project_id, (row.due_date, row.subject))
     for row in conn.execute(
-        select(_A.c.project_id, func.max(_A.c.created_at), func.max(_A.c.done_at)).where(live).group_by(
-            _A.c.project_id)
+        select(_A.c.project_id, func.max(_A.c.created_at), func.max(_A.c.done_at))
+        .where(live)
+        .group_by(_A.c.project_id)
     ):
         latest[row[0]] = _latest(row[1], row[2])
     for row in conn.execute(
@@ -179,7 +205,10 @@ def _activity_facts(conn: Connection, project_ids: list[uuid.UUID]) -> tuple[dic
     ):
         latest[row[0]] = _latest(latest.get(row[0]), row[1])
     wanted = set(project_ids)
-    return ({k: v for k, v in follow.items() if k in wanted}, {k: v for k, v in latest.items() if k in wanted})
+    return (
+        {k: v for k, v in follow.items() if k in wanted},
+        {k: v for k, v in latest.items() if k in wanted},
+    )
 
 
 def _as_utc(moment: datetime | None) -> datetime | None:
@@ -198,15 +227,16 @@ def load_pipeline(
         stages = stage_settings(conn)
         rows = list(
             conn.execute(
-                select(_P, _C.c.name.label("client_name"))
+                select(*(_P.c[name] for name in _COLUMNS), _C.c.name.label("client_name"))
                 .join(_C, _P.c.client_id == _C.c.id)
                 .where(_P.c.deleted_at.is_(None))
                 .order_by(func.lower(_C.c.name), func.lower(_P.c.name), _P.c.id)
             )
         )
         follow, latest = _activity_facts(conn, [r.id for r in rows])
-    open_ids = [r.id for r in rows if r.status in {s.value for s in OPEN_STAGES}]
-    values = project_values(db, open_ids)
+        counting = counting_estimates(conn)  # all: cheaper than naming 2,000 projects
+    open_statuses = {s.value for s in OPEN_STAGES}
+    values = values_of(db, [r for r in rows if r.status in open_statuses], stages, counting)
     cards: list[Card] = []
     folded: list[Card] = []
     for row in rows:
@@ -218,25 +248,38 @@ def load_pipeline(
         last = _latest(_as_utc(row.updated_at), _as_utc(latest.get(row.id)))
         setting = stages.get(status.value)
         stale = (
-            value is not None and setting is not None and last is not None
+            value is not None
+            and setting is not None
+            and last is not None
             and (today - last.date()) >= timedelta(days=setting.stale_after_days)
         )
         next_up = follow.get(row.id)
         card = Card(
-            project_id=row.id, version=row.version, status=status, client_id=row.client_id,
-            client=row.client_name, project=row.name, account_manager=row.account_manager,
+            project_id=row.id,
+            version=row.version,
+            status=status,
+            client_id=row.client_id,
+            client=row.client_name,
+            project=row.name,
+            account_manager=row.account_manager,
             project_manager=row.project_manager,
-            show_start=row.show_start_date or row.start_date, show_end=row.show_end_date or row.end_date,
+            show_start=row.show_start_date or row.start_date,
+            show_end=row.show_end_date or row.end_date,
             estimate_id=value.estimate_id if value else None,
-            price=value.price if value else ZERO, low=value.low if value else ZERO,
-            high=value.high if value else ZERO, cost=value.cost if value else ZERO,
+            price=value.price if value else ZERO,
+            low=value.low if value else ZERO,
+            high=value.high if value else ZERO,
+            cost=value.cost if value else ZERO,
             margin_pct=value.margin_pct if value else None,
             probability_pct=value.probability_pct if value else ZERO,
             own_probability=value.own_probability if value else False,
             weighted=value.weighted if value else ZERO,
             decision_date=row.decision_date,
-            follow_up=next_up[0] if next_up else None, follow_up_subject=next_up[1] if next_up else "",
-            last_activity=last, stale=stale, lost_reason=row.lost_reason or "",
+            follow_up=next_up[0] if next_up else None,
+            follow_up_subject=next_up[1] if next_up else "",
+            last_activity=last,
+            stale=stale,
+            lost_reason=row.lost_reason or "",
             warning=warnings.get(row.id, ""),
         )
         (cards if value is not None else folded).append(card)
@@ -245,7 +288,9 @@ def load_pipeline(
 
 def with_warnings(pipeline: Pipeline, warnings: Mapping[uuid.UUID, str]) -> Pipeline:
     """The same pipeline with the capacity outlook's warnings on its cards."""
-    return replace(pipeline, cards=tuple(replace(c, warning=warnings.get(c.project_id, "")) for c in pipeline.cards))
+    return replace(
+        pipeline, cards=tuple(replace(c, warning=warnings.get(c.project_id, "")) for c in pipeline.cards)
+    )
 
 
 def columns(pipeline: Pipeline, board_filter: BoardFilter = BoardFilter()) -> list[StageColumn]:
@@ -255,8 +300,9 @@ def columns(pipeline: Pipeline, board_filter: BoardFilter = BoardFilter()) -> li
         if card.status in by_status and board_filter.keeps(card):
             by_status[card.status].append(card)
     return [
-        StageColumn(status, pipeline.stages.get(status.value, StageSetting(status.value, ZERO, 14)),
-                    tuple(cards))
+        StageColumn(
+            status, pipeline.stages.get(status.value, StageSetting(status.value, ZERO, 14)), tuple(cards)
+        )
         for status, cards in by_status.items()
     ]
 
@@ -304,4 +350,3 @@ def sorted_cards(cards: Iterable[Card], key: str, descending: bool = False) -> l
     known = [c for c in base if get(c) is not None]
     unknown = [c for c in base if get(c) is None]
     return sorted(known, key=get, reverse=descending) + unknown
-

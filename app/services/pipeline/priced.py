@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -54,9 +54,18 @@ _LINE = LineItem.__table__  # type: ignore[attr-defined]
 _PAR = EstimateParameter.__table__  # type: ignore[attr-defined]
 _SHARED: tuple[Table, ...] = tuple(
     m.__table__  # type: ignore[attr-defined]
-    for m in (Role, LabourRuleSet, LabourHoliday, Supplier, SupplierQuote, SupplierQuoteItem,
-              SupplierQuoteBreak, Company)
+    for m in (
+        Role,
+        LabourRuleSet,
+        LabourHoliday,
+        Supplier,
+        SupplierQuote,
+        SupplierQuoteItem,
+        SupplierQuoteBreak,
+        Company,
+    )
 )
+_ALL: tuple[Table, ...] = (*_SHARED, _E, _P, _SEC, _LINE, _PAR)
 _CHUNK = 500  # ids per IN (…): well under every backend's parameter limit
 
 
@@ -71,19 +80,30 @@ class Priced:
     cost: Decimal
 
 
+@dataclass(slots=True)
+class _Kept:
+    stamp: tuple[Any, ...] = ()  # the whole database's when ``current`` were last checked
+    current: set[uuid.UUID] = field(default_factory=set)  # the estimates checked at that stamp
+    entries: dict[uuid.UUID, tuple[tuple[Any, ...], Priced]] = field(default_factory=dict)
+
+
 _lock = threading.Lock()
-# database (its display name) → estimate → (fingerprint, totals)
-_cache: dict[str, dict[uuid.UUID, tuple[tuple[Any, ...], Priced]]] = {}
+_cache: dict[str, _Kept] = {}  # by the database's display name
 
 
 def _aggregates(table: Table) -> list[Any]:
-    return [func.count(), func.coalesce(func.sum(table.c.version), 0),
-            func.max(table.c.updated_at)]
+    return [func.count(), func.coalesce(func.sum(table.c.version), 0), func.max(table.c.updated_at)]
 
 
 def _chunks(ids: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
     for start in range(0, len(ids), _CHUNK):
-        yield ids[start:start + _CHUNK]
+        yield ids[start : start + _CHUNK]
+
+
+def stamp(conn: Connection) -> tuple[Any, ...]:
+    """The same aggregates over every table pricing reads, projects and estimates included: while it
+    is unchanged no estimate can have changed, and the per-estimate fingerprints need not be read."""
+    return tuple(tuple(conn.execute(select(*_aggregates(t))).one()) for t in _ALL)
 
 
 def fingerprints(conn: Connection, estimate_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[Any, ...]]:
@@ -93,8 +113,16 @@ def fingerprints(conn: Connection, estimate_ids: Iterable[uuid.UUID]) -> dict[uu
     out: dict[uuid.UUID, list[Any]] = {}
     for chunk in _chunks(ids):
         for row in conn.execute(
-            select(_E.c.id, _E.c.version, _E.c.updated_at, _P.c.labour_rule_set_id, _P.c.start_date,
-                   _P.c.end_date, _P.c.show_start_date, _P.c.show_end_date)
+            select(
+                _E.c.id,
+                _E.c.version,
+                _E.c.updated_at,
+                _P.c.labour_rule_set_id,
+                _P.c.start_date,
+                _P.c.end_date,
+                _P.c.show_start_date,
+                _P.c.show_end_date,
+            )
             .join(_P, _E.c.project_id == _P.c.id)
             .where(_E.c.id.in_(chunk))
         ):
@@ -108,7 +136,9 @@ def fingerprints(conn: Connection, estimate_ids: Iterable[uuid.UUID]) -> dict[uu
             query = select(owner, *_aggregates(table), func.coalesce(func.sum(table.c.position), 0))
             if joined is not None:
                 query = query.select_from(joined)
-            seen = {row[0]: tuple(row[1:]) for row in conn.execute(query.where(owner.in_(chunk)).group_by(owner))}
+            seen = {
+                row[0]: tuple(row[1:]) for row in conn.execute(query.where(owner.in_(chunk)).group_by(owner))
+            }
             for estimate_id in chunk:
                 if estimate_id in out:
                     out[estimate_id].append(seen.get(estimate_id, ()))
@@ -123,15 +153,24 @@ def price_document(db: Database, estimate_id: uuid.UUID) -> Priced:
 
 
 def priced(db: Database, estimate_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Priced]:
-    """Estimate → its totals, as EstimateDocument prices them; unchanged ones from the cache."""
+    """Estimate → its totals, as EstimateDocument prices them; unchanged ones from the cache.
+
+    Nothing changed since the last call (the database's :func:`stamp`): all from the cache. Else
+    each estimate's fingerprint is read and only those that changed are priced again."""
     ids = list(dict.fromkeys(estimate_ids))
     if not ids:
         return {}
     with db.read() as conn:
+        now = stamp(conn)
+        with _lock:
+            kept = _cache.setdefault(db.display_name, _Kept())
+            if kept.stamp == now and kept.current.issuperset(ids):
+                return {i: kept.entries[i][1] for i in ids}
         prints = fingerprints(conn, ids)
     with _lock:
-        kept = _cache.setdefault(db.display_name, {})
-        out = {i: kept[i][1] for i in ids if i in kept and kept[i][0] == prints.get(i)}
+        out = {
+            i: kept.entries[i][1] for i in ids if i in kept.entries and kept.entries[i][0] == prints.get(i)
+        }
     for estimate_id in ids:
         if estimate_id in out or estimate_id not in prints:
             continue
@@ -141,7 +180,11 @@ def priced(db: Database, estimate_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, P
             continue
         out[estimate_id] = figures
         with _lock:
-            kept[estimate_id] = (prints[estimate_id], figures)
+            kept.entries[estimate_id] = (prints[estimate_id], figures)
+    with _lock:  # checked at ``now`` (read before the fingerprints: a change meanwhile shows next time)
+        if kept.stamp != now:
+            kept.stamp, kept.current = now, set()
+        kept.current.update(i for i in out)
     return out
 
 
