@@ -32,6 +32,19 @@ from tests.factories import (
     line_values,
 )
 
+# Every row of one insert names the same columns (an executemany takes the first row's).
+_LINE_DEFAULTS: dict[str, Any] = {
+    "quantity_formula": "",
+    "days_formula": "",
+    "phase": "",
+    "call_date": None,
+    "range_low": None,
+    "range_high": None,
+    "range_low_pct": None,
+    "range_high_pct": None,
+    "alternative_group": "",
+    "alternative_chosen": False,
+}
 PARAMETER_T = EstimateParameter.__table__  # type: ignore[attr-defined]
 ROLE_T = Role.__table__  # type: ignore[attr-defined]
 
@@ -132,7 +145,7 @@ def build_pipeline(
             sections += secs
             for n in range(lines):
                 values = line_values(n + p)
-                row = _record(section_id=secs[n % 3]["id"], position=n // 3, **values)
+                row = _record(section_id=secs[n % 3]["id"], position=n // 3, **_LINE_DEFAULTS, **values)
                 if values["kind"] == LineKind.LABOUR.value:
                     row.update(
                         role_id=roles[n % 2]["id"],
