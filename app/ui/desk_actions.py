@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu
 
+from app.ui.pipeline.actions import PipelineActions
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
@@ -42,6 +43,7 @@ class DeskActions(ShellActions):
             bool(settings is not None and settings.value(PM_VIEW_KEY, False, bool)))
         self.pm_view_action.toggled.connect(self._on_pm_view)
         self.view_menu.addAction(self.pm_view_action)
+        self.pipeline = PipelineActions(shell, self, menu_named(shell, "&Edit"))
 
     @property
     def pm_view(self) -> bool:

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.models import Activity, Client, Estimate, Project, ProjectStatus, QuoteRevision
+from app.models import Activity, Client, Company, Estimate, Project, ProjectStatus, QuoteRevision
 from app.services.money import ZERO
 from app.services.pipeline.values import FOLDED, OPEN_STAGES, StageSetting, stage_settings, values_of
 from app.services.projects.counting import counting_estimates
@@ -132,6 +132,7 @@ class Pipeline:
     folded: tuple[Card, ...]
     stages: Mapping[str, StageSetting]
     today: date
+    currency: str = "USD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,6 +236,8 @@ def load_pipeline(
         )
         follow, latest = _activity_facts(conn, [r.id for r in rows])
         counting = counting_estimates(conn)  # all: cheaper than naming 2,000 projects
+        co = Company.__table__  # type: ignore[attr-defined]
+        currency = conn.execute(select(co.c.currency).where(co.c.deleted_at.is_(None)).limit(1)).scalar()
     open_statuses = {s.value for s in OPEN_STAGES}
     values = values_of(db, [r for r in rows if r.status in open_statuses], stages, counting)
     cards: list[Card] = []
@@ -283,7 +286,7 @@ def load_pipeline(
             warning=warnings.get(row.id, ""),
         )
         (cards if value is not None else folded).append(card)
-    return Pipeline(tuple(cards), tuple(folded), stages, today)
+    return Pipeline(tuple(cards), tuple(folded), stages, today, currency or "USD")
 
 
 def with_warnings(pipeline: Pipeline, warnings: Mapping[uuid.UUID, str]) -> Pipeline:
