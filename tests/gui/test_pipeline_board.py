@@ -5,6 +5,7 @@ in any role of any cell; and Edit › Pipeline stages… changing a stage's prob
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +25,7 @@ from app.ui.pipeline.panel import PipelinePanel
 from app.ui.pipeline.table_model import PipelineTableModel
 from tests.gui.conftest import FakeDialogs
 from tests.gui.helpers import all_model_text
+from tests.gui.test_project_dialogs import type_field
 
 pytestmark = pytest.mark.gui
 P = Project.__table__  # type: ignore[attr-defined]
@@ -201,3 +203,38 @@ def test_pipeline_stages_editor_changes_a_stage_probability(
     assert "weighted $69,948" in panel.board.columns[ProjectStatus.QUOTED].title.text()
     assert not model.setData(model.index(2, 1), "140", Qt.ItemDataRole.EditRole)
     assert panel.pipeline.stages["quoted"].win_probability_pct == Decimal(60)
+
+
+def test_double_click_opens_the_details_where_probability_and_decision_date_are_edited(
+    qtbot: Any, window: MainWindow, demo_db: Database
+) -> None:
+    panel = open_pipeline(qtbot, window)
+    cards = panel.board.columns[ProjectStatus.QUOTED].cards
+    index = next(i for i, k in enumerate(cards.cards) if k.project == "Orbital partner summit")
+    qtbot.mouseDClick(cards, Qt.MouseButton.LeftButton, pos=cards.card_rect(index).center())
+    project_id = cards.cards[index].project_id
+    dialog = window.project_actions.project_dialogs.get(project_id)
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    type_field(qtbot, dialog.field("win_probability_pct"), "140")
+    assert "Win probability" in dialog.message.text()
+    type_field(qtbot, dialog.field("win_probability_pct"), "75")
+    type_field(qtbot, dialog.field("decision_date"), "2027-04-20")
+    with demo_db.read() as conn:
+        row = conn.execute(
+            select(P.c.win_probability_pct, P.c.decision_date).where(P.c.id == project_id)
+        ).one()
+    assert (row.win_probability_pct, row.decision_date) == (Decimal(75), date(2027, 4, 20))
+    window.activateWindow()
+    qtbot.waitUntil(
+        lambda: any(
+            c.project_id == project_id and c.own_probability and c.probability_pct == 75
+            for c in panel.pipeline.cards
+        )
+    )
+    field = dialog.field("win_probability_pct")
+    field.clear()  # blank: the stage's again
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    with demo_db.read() as conn:
+        assert conn.execute(select(P.c.win_probability_pct).where(P.c.id == project_id)).scalar() is None
+    dialog.close()
