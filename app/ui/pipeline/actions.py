@@ -43,6 +43,7 @@ class Desk(Protocol):
     @property
     def pm_view(self) -> bool: ...
 
+
 TITLE = "Pipeline"
 PIPELINE = PlaceSpec(
     "pipeline",

@@ -26,11 +26,19 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.enums import ProjectStatus
-from app.services.money import format_number, format_whole_money
+from app.services.money import format_number
 from app.services.pipeline.board import Card, StageColumn
-from app.ui.pipeline.cells import margin_text, price_text, probability_text, short_date, show_dates, tooltip
+from app.ui.pipeline.cells import (
+    margin_text,
+    price_text,
+    probability_text,
+    short_date,
+    show_dates,
+    tooltip,
+    whole,
+)
 
-CARD_HEIGHT = 84
+CARD_HEIGHT = 60  # at least; four lines of the font
 GAP = 6
 STAGE_COLOURS = {
     ProjectStatus.LEAD: "#64748b",
@@ -58,14 +66,20 @@ class CardList(QWidget):
 
     def set_cards(self, cards: Sequence[Card]) -> None:
         self.cards = list(cards)
-        self.setFixedHeight(max(CARD_HEIGHT, len(self.cards) * (CARD_HEIGHT + GAP) + GAP))
+        self.setFixedHeight(max(self.card_height, len(self.cards) * (self.card_height + GAP) + GAP))
         self.update()
 
+    @property
+    def card_height(self) -> int:
+        """Four lines of text and a margin: the board's font decides."""
+        return max(CARD_HEIGHT, 4 * QFontMetrics(self.font()).height() + 14)
+
     def card_rect(self, index: int) -> QRect:
-        return QRect(GAP, GAP + index * (CARD_HEIGHT + GAP), self.width() - 2 * GAP, CARD_HEIGHT)
+        height = self.card_height
+        return QRect(GAP, GAP + index * (height + GAP), self.width() - 2 * GAP, height)
 
     def index_at(self, pos: QPoint) -> int:
-        index = (pos.y() - GAP) // (CARD_HEIGHT + GAP)
+        index = (pos.y() - GAP) // (self.card_height + GAP)
         if 0 <= index < len(self.cards) and self.card_rect(index).contains(pos):
             return int(index)
         return -1
@@ -77,8 +91,9 @@ class CardList(QWidget):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         shown = event.rect()
-        first = max(0, (shown.top() - GAP) // (CARD_HEIGHT + GAP))
-        last = min(len(self.cards) - 1, shown.bottom() // (CARD_HEIGHT + GAP))
+        step = self.card_height + GAP
+        first = max(0, (shown.top() - GAP) // step)
+        last = min(len(self.cards) - 1, shown.bottom() // step)
         for index in range(first, last + 1):
             self._paint_card(painter, self.card_rect(index), self.cards[index])
         if not self.cards:
@@ -138,7 +153,7 @@ class CardList(QWidget):
             Qt.AlignmentFlag.AlignLeft,
             third,
         )
-        extra = f"→ {format_whole_money(card.weighted, currency)}"
+        extra = f"→ {whole(card.weighted, currency)}"
         if self.board.pm_view and card.margin_pct is not None:
             extra = f"{margin_text(card)} · {extra}"
         painter.setPen(muted)
@@ -234,6 +249,8 @@ class StageColumnWidget(QFrame):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.cards)
+        scroll.viewport().setAutoFillBackground(False)  # the column's colour behind the cards
+        self.cards.setAutoFillBackground(False)
         self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 6, 4, 4)
@@ -245,8 +262,8 @@ class StageColumnWidget(QFrame):
     def show_column(self, column: StageColumn, currency: str) -> None:
         colour = STAGE_COLOURS.get(column.status, "#64748b")
         setting = column.setting
-        value = format_whole_money(column.value, currency)
-        weighted = format_whole_money(column.weighted, currency)
+        value = whole(column.value, currency)
+        weighted = whole(column.weighted, currency)
         self.title.setText(
             f"<span style='color:{colour}; font-weight:600'>{column.status.label.upper()}</span>"
             f"&nbsp;&nbsp;<span style='color:#64748b'>{column.count}</span><br>"

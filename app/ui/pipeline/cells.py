@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from app.services.money import format_number, format_whole_money
 from app.services.pipeline.board import Card
@@ -37,6 +38,11 @@ COLUMNS = (
 )
 
 
+def whole(value: Decimal, currency: str) -> str:
+    """An amount to the dollar, as a pipeline reads (the estimate has the cents): $44,838."""
+    return format_whole_money(value.quantize(Decimal(1), ROUND_HALF_UP), currency)
+
+
 def columns_for(pm_view: bool) -> tuple[Column, ...]:
     return COLUMNS if pm_view else tuple(c for c in COLUMNS if c.key != "margin")
 
@@ -60,8 +66,8 @@ def price_text(card: Card, currency: str) -> str:
     if card.estimate_id is None:
         return "no estimate"
     if card.has_range:
-        return f"{format_whole_money(card.low, currency)} – {format_whole_money(card.high, currency)}"
-    return format_whole_money(card.price, currency)
+        return f"{whole(card.low, currency)} – {whole(card.high, currency)}"
+    return whole(card.price, currency)
 
 
 def probability_text(card: Card) -> str:
@@ -90,7 +96,7 @@ def cell(card: Card, key: str, currency: str, today: date) -> str:
         "price": lambda: price_text(card, currency),
         "margin": lambda: margin_text(card),
         "probability": lambda: probability_text(card),
-        "weighted": lambda: format_whole_money(card.weighted, currency),
+        "weighted": lambda: whole(card.weighted, currency),
         "decision": lambda: short_date(card.decision_date),
         "follow_up": lambda: (
             f"{short_date(card.follow_up)} · {card.follow_up_subject}" if card.follow_up else ""
@@ -107,7 +113,7 @@ def tooltip(card: Card, currency: str, today: date, pm_view: bool) -> str:
         f"{card.status.label} · AM {card.account_manager or '—'} · PM {card.project_manager or '—'}",
         f"Show: {show_dates(card) or 'no dates yet'}",
         f"Price: {price_text(card, currency)}",
-        f"Win probability: {probability_text(card)} · weighted {format_whole_money(card.weighted, currency)}",
+        f"Win probability: {probability_text(card)} · weighted {whole(card.weighted, currency)}",
     ]
     if pm_view and card.margin_pct is not None:
         lines.append(f"Margin: {margin_text(card)}")

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models.enums import ProjectStatus
-from app.services.money import ZERO, format_whole_money
+from app.services.money import ZERO
 from app.services.pipeline.board import (
     BoardFilter,
     Card,
@@ -46,7 +46,7 @@ from app.services.pipeline.board import (
 from app.services.pipeline.values import FOLDED
 from app.services.storage.database import Database
 from app.ui.pipeline.board_view import BoardView
-from app.ui.pipeline.cells import show_dates
+from app.ui.pipeline.cells import show_dates, whole
 from app.ui.pipeline.table_model import PipelineTableModel
 from app.ui.tasks import run_task
 from app.ui.widgets import RowsModel
@@ -293,8 +293,8 @@ class PipelinePanel(QWidget):
         value = sum((c.price for c in cards), ZERO)
         weighted = sum((c.weighted for c in cards), ZERO)
         self.summary.setText(
-            f"{len(cards)} open · {format_whole_money(value, pipeline.currency)} · weighted "
-            f"{format_whole_money(weighted, pipeline.currency)}"
+            f"{len(cards)} open · {whole(value, pipeline.currency)} · weighted "
+            f"{whole(weighted, pipeline.currency)}"
         )
 
     def _show_folded(self, status: ProjectStatus | None) -> None:
