@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from app.models import Activity, LineItem, Project, QuoteRevision, Role, Section
+from app.models import Activity, LineItem, PipelineStage, Project, QuoteRevision, Role, Section
 from app.models.enums import ProjectStatus
 from app.services.estimate.document import EstimateDocument
 from app.services.pipeline import priced
@@ -337,3 +337,43 @@ def test_values_agree_on_generated_data_and_follow_every_kind_of_change(empty_db
     with db.write() as conn:
         conn.execute(update(P).where(P.c.id == some.project_id).values(labour_rule_set_id=None))
     assert _assert_agree(db) == 12
+
+
+def test_the_kept_board_is_read_again_after_any_change(
+    empty_db: Database, board_db: dict[str, uuid.UUID]
+) -> None:
+    db, gala = empty_db, board_db["gala"]
+    first = load_pipeline(db, TODAY)
+    assert load_pipeline(db, TODAY) is first  # nothing changed: the board kept
+    with db.write() as conn:
+        conn.execute(update(P).where(P.c.id == gala).values(name="Gala 2028", version=P.c.version + 1))
+    assert {c.project for c in load_pipeline(db, TODAY).cards} >= {"Gala 2028"}
+    with db.write() as conn:
+        conn.execute(
+            A.insert(),
+            [
+                _record(
+                    project_id=gala,
+                    kind="follow_up",
+                    subject="Ring",
+                    notes="",
+                    owner="Ana",
+                    due_date=date(2027, 5, 2),
+                    done=False,
+                    done_at=None,
+                )
+            ],
+        )
+    assert next(c for c in load_pipeline(db, TODAY).cards if c.project_id == gala).follow_up == date(
+        2027, 5, 2
+    )
+    stages = PipelineStage.__table__  # type: ignore[attr-defined]
+    with db.write() as conn:
+        conn.execute(
+            update(stages)
+            .where(stages.c.status == "quoted")
+            .values(win_probability_pct=Decimal(20), version=stages.c.version + 1)
+        )
+    quoted = next(c for c in columns(load_pipeline(db, TODAY)) if c.status is ProjectStatus.QUOTED)
+    assert quoted.weighted == Decimal("1700.00")  # 2,000 × 80 % (its own) + 500 × 20 %
+    assert load_pipeline(db, TODAY + timedelta(days=1)) is not load_pipeline(db, TODAY)  # another day

@@ -238,3 +238,35 @@ def test_double_click_opens_the_details_where_probability_and_decision_date_are_
     with demo_db.read() as conn:
         assert conn.execute(select(P.c.win_probability_pct).where(P.c.id == project_id)).scalar() is None
     dialog.close()
+
+
+def test_a_card_changed_by_someone_else_is_not_moved_and_the_board_reads_again(
+    qtbot: Any, window: MainWindow, demo_db: Database, dialogs: FakeDialogs
+) -> None:
+    panel = open_pipeline(qtbot, window)
+    with demo_db.write() as conn:  # another user renames it meanwhile (its version moves on)
+        conn.execute(
+            P.update()
+            .where(P.c.name == "Orbital partner summit")
+            .values(name="Orbital partner summit 2", version=P.c.version + 1)
+        )
+    drag(qtbot, panel, "Orbital partner summit", panel.board.columns[ProjectStatus.WON])
+    assert dialogs.shown[-1][0] == "error" and "changed by someone else" in dialogs.shown[-1][2]
+    assert status_of(demo_db, "Orbital partner summit 2") == "quoted"
+    qtbot.waitUntil(lambda: "Orbital partner summit 2" in column_cards(panel, ProjectStatus.QUOTED))
+
+
+def test_others_changes_show_when_the_navigator_reads_again(
+    qtbot: Any, window: MainWindow, demo_db: Database
+) -> None:
+    panel = open_pipeline(qtbot, window)
+    with demo_db.write() as conn:  # another user marks the keynote estimating (their window's move)
+        conn.execute(
+            P.update()
+            .where(P.c.name == "Orbital Summit keynote")
+            .values(status="estimating", version=P.c.version + 1)
+        )
+    assert "Orbital Summit keynote" in column_cards(panel, ProjectStatus.LEAD)
+    window.navigator.load(demo_db)  # what the poll does when it sees others' changes
+    qtbot.waitUntil(lambda: "Orbital Summit keynote" in column_cards(panel, ProjectStatus.ESTIMATING))
+    assert column_cards(panel, ProjectStatus.LEAD) == []

@@ -21,6 +21,7 @@ listed (client, project, dates, lost reason) in a group the board keeps collapse
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -31,8 +32,19 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
 
-from app.models import Activity, Client, Company, Estimate, Project, ProjectStatus, QuoteRevision
+from app.models import (
+    Activity,
+    Client,
+    Company,
+    Estimate,
+    PipelineStage,
+    Project,
+    ProjectStatus,
+    QuoteRevision,
+)
 from app.services.money import ZERO
+from app.services.pipeline import priced
+from app.services.pipeline.priced import aggregates, stamp
 from app.services.pipeline.values import FOLDED, OPEN_STAGES, StageSetting, stage_settings, values_of
 from app.services.projects.counting import counting_estimates
 from app.services.storage.database import Database
@@ -218,12 +230,48 @@ def _as_utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC)  # a backend that hands back naive UTC
 
 
+_BOARD_TABLES: tuple[Any, ...] = (_A, _R, _C, PipelineStage.__table__, Company.__table__)  # type: ignore[attr-defined]
+_lock = threading.Lock()
+_kept: dict[str, tuple[tuple[Any, ...], date, Pipeline]] = {}  # database → (stamp, today, pipeline)
+
+
+def board_stamp(conn: Connection) -> tuple[Any, ...]:
+    """What the board is read from, summed up (:func:`app.services.pipeline.priced.stamp` and the same
+    aggregates over activities, quote revisions, clients, stages and the company): unchanged, so is
+    the board read for the same day."""
+    return stamp(conn) + tuple(tuple(conn.execute(select(*aggregates(t))).one()) for t in _BOARD_TABLES)
+
+
 def load_pipeline(
     db: Database, today: date | None = None, warnings: Mapping[uuid.UUID, str] | None = None
 ) -> Pipeline:
-    """Every live project as a card (open ones valued), read once."""
+    """Every live project as a card (open ones valued), read once; read again only when something
+    it is read from changed (:func:`board_stamp`, read first: a change meanwhile shows next time)."""
     today = today or date.today()
-    warnings = warnings or {}
+    with db.read() as conn:
+        now = board_stamp(conn)
+    with _lock:
+        kept = _kept.get(db.display_name)
+    if kept is not None and kept[0] == now and kept[1] == today:
+        pipeline = kept[2]
+    else:
+        pipeline = _read_pipeline(db, today)
+        with _lock:
+            _kept[db.display_name] = (now, today, pipeline)
+    return with_warnings(pipeline, warnings) if warnings else pipeline
+
+
+def forget(db: Database | None = None) -> None:
+    """Drop the kept boards and estimate totals (of one database, or all)."""
+    with _lock:
+        if db is None:
+            _kept.clear()
+        else:
+            _kept.pop(db.display_name, None)
+    priced.forget(db)
+
+
+def _read_pipeline(db: Database, today: date) -> Pipeline:
     with db.read() as conn:
         stages = stage_settings(conn)
         rows = list(
@@ -283,7 +331,6 @@ def load_pipeline(
             last_activity=last,
             stale=stale,
             lost_reason=row.lost_reason or "",
-            warning=warnings.get(row.id, ""),
         )
         (cards if value is not None else folded).append(card)
     return Pipeline(tuple(cards), tuple(folded), stages, today, currency or "USD")

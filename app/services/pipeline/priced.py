@@ -91,7 +91,7 @@ _lock = threading.Lock()
 _cache: dict[str, _Kept] = {}  # by the database's display name
 
 
-def _aggregates(table: Table) -> list[Any]:
+def aggregates(table: Table) -> list[Any]:
     return [func.count(), func.coalesce(func.sum(table.c.version), 0), func.max(table.c.updated_at)]
 
 
@@ -103,13 +103,13 @@ def _chunks(ids: list[uuid.UUID]) -> Iterable[list[uuid.UUID]]:
 def stamp(conn: Connection) -> tuple[Any, ...]:
     """The same aggregates over every table pricing reads, projects and estimates included: while it
     is unchanged no estimate can have changed, and the per-estimate fingerprints need not be read."""
-    return tuple(tuple(conn.execute(select(*_aggregates(t))).one()) for t in _ALL)
+    return tuple(tuple(conn.execute(select(*aggregates(t))).one()) for t in _ALL)
 
 
 def fingerprints(conn: Connection, estimate_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, tuple[Any, ...]]:
     """Estimate → the fingerprint of what its totals are priced from (see the module doc)."""
     ids = list(estimate_ids)
-    shared = tuple(tuple(conn.execute(select(*_aggregates(t))).one()) for t in _SHARED)
+    shared = tuple(tuple(conn.execute(select(*aggregates(t))).one()) for t in _SHARED)
     out: dict[uuid.UUID, list[Any]] = {}
     for chunk in _chunks(ids):
         for row in conn.execute(
@@ -133,7 +133,7 @@ def fingerprints(conn: Connection, estimate_ids: Iterable[uuid.UUID]) -> dict[uu
             (_PAR, _PAR.c.estimate_id, None),
         )
         for table, owner, joined in parts:
-            query = select(owner, *_aggregates(table), func.coalesce(func.sum(table.c.position), 0))
+            query = select(owner, *aggregates(table), func.coalesce(func.sum(table.c.position), 0))
             if joined is not None:
                 query = query.select_from(joined)
             seen = {

@@ -28,7 +28,7 @@ from app.ui.crew.place import PlaceSpec, ViewPlace
 from app.ui.field_table import EDIT_ERRORS
 from app.ui.master_data import MasterDataDialog
 from app.ui.pipeline.panel import PipelinePanel
-from app.ui.projects.status import VERBS, status_command
+from app.ui.projects.status import VERBS, push_status_command, status_command
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
@@ -134,14 +134,12 @@ class PipelineActions(ShellActions):
             return
         if command is None:
             return
-        command.report = lambda text: self.dialogs.error(self.window, title, text)
-        command.after = self._after_move
-        try:  # its first step now, pushed only if that worked
-            command._do()
-        except EDIT_ERRORS as error:
-            self.dialogs.error(self.window, title, str(error))
+
+        def report(text: str) -> None:
+            self.dialogs.error(self.window, title, text)
+
+        if not push_status_command(command, self.undo_stack, report, self._after_move):
             return
-        self.undo_stack.push(command)
         self.shell.undo_group.setActiveStack(self.undo_stack)
         self._after_move()
         self.shell.statusBar().showMessage(

@@ -4,7 +4,9 @@ Mark lost asks why; the move itself and what may follow what are the service's (
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from app.models.enums import ProjectStatus
@@ -12,7 +14,7 @@ from app.services.projects import lifecycle
 from app.services.storage.database import Database
 from app.services.values import InputError
 from app.ui.dialogs import UserDialogs
-from app.ui.field_table import CallCommand
+from app.ui.field_table import EDIT_ERRORS, CallCommand
 
 S = ProjectStatus
 VERBS = {
@@ -70,3 +72,18 @@ def status_command(
     return CallCommand(
         VERBS[target].rstrip("…"), do, lambda: lifecycle.restore_state(db, project_id, before[0])
     )
+
+
+def push_status_command(
+    command: CallCommand, stack: QUndoStack, report: Callable[[str], None], after: Callable[[], None]
+) -> bool:
+    """Take the move's first step now and push it only if that worked; undo and redo report the
+    same way (``report``) and are followed by ``after``. False when the step was refused."""
+    command.report, command.after = report, after
+    try:
+        command._do()
+    except EDIT_ERRORS as error:
+        report(str(error))
+        return False
+    stack.push(command)
+    return True
