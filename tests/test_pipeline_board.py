@@ -377,3 +377,29 @@ def test_the_kept_board_is_read_again_after_any_change(
     quoted = next(c for c in columns(load_pipeline(db, TODAY)) if c.status is ProjectStatus.QUOTED)
     assert quoted.weighted == Decimal("1700.00")  # 2,000 × 80 % (its own) + 500 × 20 %
     assert load_pipeline(db, TODAY + timedelta(days=1)) is not load_pipeline(db, TODAY)  # another day
+
+
+def test_unchanged_estimates_are_not_loaded_again(
+    empty_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The fast path: a second valuation loads no EstimateDocument; one edited estimate loads one."""
+    db = empty_db
+    build_pipeline(db, projects=6, lines=9)
+    priced.forget()
+    loaded: list[uuid.UUID] = []
+    real = priced.price_document
+
+    def counting(db: Database, estimate_id: uuid.UUID) -> priced.Priced:
+        loaded.append(estimate_id)
+        return real(db, estimate_id)
+
+    monkeypatch.setattr(priced, "price_document", counting)
+    values = project_values(db)
+    assert len(loaded) == 6
+    loaded.clear()
+    assert project_values(db) == values and loaded == []
+    some = next(iter(values.values()))
+    doc = EstimateDocument(db, some.estimate_id)
+    doc.delete_line(next(iter(doc.lines())).id)
+    assert project_values(db)[some.project_id].price == EstimateDocument(db, some.estimate_id).totals.total
+    assert loaded == [some.estimate_id]
