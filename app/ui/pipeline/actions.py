@@ -25,10 +25,9 @@ from app.services.pipeline.stages import STAGES
 from app.services.projects import lifecycle
 from app.services.values import InputError
 from app.ui.crew.place import PlaceSpec, ViewPlace
-from app.ui.field_table import EDIT_ERRORS
 from app.ui.master_data import MasterDataDialog
 from app.ui.pipeline.panel import PipelinePanel
-from app.ui.projects.status import VERBS, push_status_command, status_command
+from app.ui.projects.status import VERBS, move_project
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
 
@@ -120,25 +119,25 @@ class PipelineActions(ShellActions):
         if db is None:
             return
         title = VERBS[target].rstrip("…")
-        try:
-            state = lifecycle.load_state(db, card.project_id)
-            if state.version != card.version:
+
+        def unchanged() -> None:  # the card as the user saw it, else refused and read again
+            if lifecycle.load_state(db, card.project_id).version != card.version:
                 self.panel.refresh()
                 raise InputError(
                     f"“{card.project}” was changed by someone else since the board was read; it is read "
                     "again now: look, then move it again."
                 )
-            command = status_command(db, card.project_id, target, self.dialogs, self.window)
-        except EDIT_ERRORS as error:
-            self.dialogs.error(self.window, title, str(error))
-            return
-        if command is None:
-            return
 
-        def report(text: str) -> None:
-            self.dialogs.error(self.window, title, text)
-
-        if not push_status_command(command, self.undo_stack, report, self._after_move):
+        if not move_project(
+            db,
+            card.project_id,
+            target,
+            self.dialogs,
+            self.window,
+            self.undo_stack,
+            self._after_move,
+            unchanged,
+        ):
             return
         self.shell.undo_group.setActiveStack(self.undo_stack)
         self._after_move()

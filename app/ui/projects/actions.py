@@ -19,7 +19,7 @@ from app.ui.field_table import EDIT_ERRORS, CallCommand
 from app.ui.projects.client_dialog import ClientDialog
 from app.ui.projects.clone_dialog import CloneProjectDialog
 from app.ui.projects.project_dialog import ProjectDialog
-from app.ui.projects.status import VERBS, push_status_command, status_command
+from app.ui.projects.status import VERBS, move_project
 from app.ui.schedule.milestones import MilestoneEditors
 from app.ui.shell import Shell, ShellActions
 from app.ui.supply.orders_actions import OrdersActions
@@ -252,17 +252,8 @@ class ProjectActions(ShellActions):
         if db is None or project_id is None:
             return
         title = VERBS[target].rstrip("…")
-        try:
-            command = status_command(db, project_id, target, self.dialogs, self.window)
-        except EDIT_ERRORS as error:
-            self.dialogs.error(self.window, title, str(error))
-            return
-        if command is None:
-            return
-        def report(text: str) -> None:
-            self.dialogs.error(self.window, title, text)
-
-        if not push_status_command(command, self.undo_stack, report, lambda: self._on_saved(project_id)):
+        if not move_project(db, project_id, target, self.dialogs, self.window, self.undo_stack,
+                            lambda: self._on_saved(project_id)):
             return
         self._on_saved(project_id)
         self.shell.statusBar().showMessage(f"{title}: done. Edit › Undo takes it back.", 5000)

@@ -74,13 +74,29 @@ def status_command(
     )
 
 
-def push_status_command(
-    command: CallCommand, stack: QUndoStack, report: Callable[[str], None], after: Callable[[], None]
+
+def move_project(
+    db: Database, project_id: uuid.UUID, target: ProjectStatus, dialogs: UserDialogs, parent: QWidget,
+    stack: QUndoStack, after: Callable[[], None], check: Callable[[], None] = lambda: None,
 ) -> bool:
-    """Take the move's first step now and push it only if that worked; undo and redo report the
-    same way (``report``) and are followed by ``after``. False when the step was refused."""
-    command.report, command.after = report, after
+    """The one way a project is moved from the window: ``check`` (the caller's own condition), the
+    move's questions (:func:`status_command`), its first step, then pushed on ``stack``; each
+    refusal is one message. True when the project moved."""
+    title = VERBS[target].rstrip("…")
+
+    def report(text: str) -> None:
+        dialogs.error(parent, title, text)
+
     try:
+        check()
+        command = status_command(db, project_id, target, dialogs, parent)
+    except EDIT_ERRORS as error:
+        report(str(error))
+        return False
+    if command is None:
+        return False
+    command.report, command.after = report, after
+    try:  # its first step now, pushed only if that worked (undo and redo report the same way)
         command._do()
     except EDIT_ERRORS as error:
         report(str(error))
