@@ -166,6 +166,7 @@ def main() -> int:
         print(capacity_shot(db, out))
         for path in company_shots(app, db, out):
             print(path)
+        print(pipeline_shot(db, out))
         print(availability_shot(app, db, out))  # its holding projects are not in the pictures above
         _calendar(app, db, out)  # last: its crew scene would change the other pictures
         print(equipment_timeline_shot(db, out))  # after it: without stock it adds the equipment scene
@@ -308,6 +309,27 @@ def equipment_timeline_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-d
     panel.close()
     panel.deleteLater()
     return path
+
+
+def pipeline_shot(db, out: Path) -> Path:  # type: ignore[no-untyped-def]
+    """View › Pipeline on the demo, in the PM's view (margins shown)."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.pipeline.panel import PipelinePanel
+
+    panel = PipelinePanel()
+    panel.resize(1500, 400)
+    panel.pm_view = True
+    panel.set_database(db)
+    panel.show()
+    while not panel.is_loaded():  # read off the GUI thread
+        QApplication.processEvents()
+    QApplication.processEvents()
+    made = out / "pipeline.png"
+    panel.grab().save(str(made))
+    panel.close()
+    panel.deleteLater()
+    return made
 
 
 def deadlines_shots(db, out: Path) -> list[Path]:  # type: ignore[no-untyped-def]

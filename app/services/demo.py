@@ -141,7 +141,22 @@ def build_demo(db: Database, recipe: dict[str, Any] | None = None) -> None:
         session.flush()
         _add_crew(session, recipe, roles)
         _add_follow_ups(session, date.today())
+        _add_pipeline(session)
         session.commit()
+
+
+# The pipeline: when each open project's client is expected to decide; the keynote, a lead the AM
+# rates better than the stage's 10 %, has its own probability.
+_DECISIONS = {
+    "Vantage @ MedTech Expo": (date(2027, 2, 12), None),
+    "Orbital partner summit": (date(2027, 2, 19), None),
+    "Orbital Summit keynote": (date(2027, 3, 26), Decimal(30)),
+}
+
+
+def _add_pipeline(session: Any) -> None:
+    for project in session.scalars(select(Project).where(col(Project.name).in_(list(_DECISIONS)))):
+        project.decision_date, project.win_probability_pct = _DECISIONS[project.name]
 
 
 def open_demo(path: Path | None = None) -> Database:

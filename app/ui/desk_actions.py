@@ -12,10 +12,12 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu
 
+from app.services.outlook.flags import overbooked_projects
 from app.ui.accounts.accounts_actions import AccountsActions
 from app.ui.activities.actions import ActivitiesActions
 from app.ui.dashboard.actions import DashboardActions
 from app.ui.outlook.actions import OutlookActions
+from app.ui.pipeline.actions import PipelineActions
 from app.ui.search.actions import SearchActions
 from app.ui.shell import Shell, ShellActions
 from app.ui.widgets import window_action
@@ -47,11 +49,16 @@ class DeskActions(ShellActions):
             bool(settings is not None and settings.value(PM_VIEW_KEY, False, bool)))
         self.pm_view_action.toggled.connect(self._on_pm_view)
         self.view_menu.addAction(self.pm_view_action)
+        self.pipeline = PipelineActions(shell, self, menu_named(shell, "&Edit"))  # View › Pipeline
         self.activities = ActivitiesActions(shell, self)  # follow-ups, the start page, the brief
         self.accounts = AccountsActions(shell, self)  # View › Client page, View › Growth grid
         self.dashboard = DashboardActions(shell, self)
         self.search = SearchActions(shell, self)  # Edit › Search everything… (Ctrl+Shift+F)
         self.outlook = OutlookActions(shell, self)
+        # The pipeline's cards flagged by the weeks the capacity outlook finds over-booked.
+        board = self.pipeline.panel
+        board.warnings = lambda db: overbooked_projects(db, board.today())
+        self.pipeline = PipelineActions(shell, self, menu_named(shell, "&Edit"))
 
     @property
     def pm_view(self) -> bool:

@@ -16,14 +16,15 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from app.models import PipelineStage, Project, ProjectStatus
-from app.services.estimate.document import EstimateDocument
 from app.services.estimate.pricing import margin_share
 from app.services.money import HUNDRED, ZERO, round_money
+from app.services.pipeline.priced import priced
 from app.services.projects.counting import counting_estimates
 from app.services.storage.database import Database
 
@@ -31,11 +32,20 @@ _S = PipelineStage.__table__  # type: ignore[attr-defined]
 _P = Project.__table__  # type: ignore[attr-defined]
 
 # Statuses the board shows as columns, in order; the others are folded away.
-OPEN_STAGES = (ProjectStatus.LEAD, ProjectStatus.ESTIMATING, ProjectStatus.QUOTED, ProjectStatus.WON,
-               ProjectStatus.IN_PRODUCTION)
+OPEN_STAGES = (
+    ProjectStatus.LEAD,
+    ProjectStatus.ESTIMATING,
+    ProjectStatus.QUOTED,
+    ProjectStatus.WON,
+    ProjectStatus.IN_PRODUCTION,
+)
 FOLDED = (ProjectStatus.LOST, ProjectStatus.CANCELLED, ProjectStatus.POSTPONED, ProjectStatus.DELIVERED)
-_FIXED_PROBABILITY = {ProjectStatus.LOST.value: ZERO, ProjectStatus.CANCELLED.value: ZERO,
-                      ProjectStatus.POSTPONED.value: ZERO, ProjectStatus.DELIVERED.value: HUNDRED}
+_FIXED_PROBABILITY = {
+    ProjectStatus.LOST.value: ZERO,
+    ProjectStatus.CANCELLED.value: ZERO,
+    ProjectStatus.POSTPONED.value: ZERO,
+    ProjectStatus.DELIVERED.value: HUNDRED,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,23 +111,37 @@ def project_values(
             query = query.where(_P.c.id.in_(wanted))
         projects = list(conn.execute(query))
         counting = counting_estimates(conn, [p.id for p in projects])
+    return values_of(db, projects, stages, counting)
+
+
+def values_of(
+    db: Database,
+    projects: Iterable[Any],
+    stages: dict[str, StageSetting],
+    counting: dict[uuid.UUID, uuid.UUID],
+) -> dict[uuid.UUID, ProjectValue]:
+    """:func:`project_values` of project rows already read (``id``, ``status``, ``win_probability_pct``)
+    with their stages and counting estimates (:func:`counting_estimates`, which may hold others)."""
+    projects = list(projects)
+    figures = priced(db, [counting[p.id] for p in projects if p.id in counting])
     out: dict[uuid.UUID, ProjectValue] = {}
     for project in projects:
         probability = probability_of(project.status, project.win_probability_pct, stages)
         own = project.win_probability_pct is not None and project.status not in _FIXED_PROBABILITY
         estimate_id = counting.get(project.id)
-        if estimate_id is None:
+        got = figures.get(estimate_id) if estimate_id is not None else None
+        if estimate_id is None or got is None:  # none, or deleted since it was chosen
             out[project.id] = ProjectValue(project.id, None, ZERO, ZERO, ZERO, ZERO, ZERO, probability, own)
             continue
-        totals = EstimateDocument(db, estimate_id).totals
-        low, high = (totals.range_low, totals.range_high) if totals.has_range else (totals.total,) * 2
-        out[project.id] = ProjectValue(project.id, estimate_id, totals.total, low, high, totals.net,
-                                       totals.cost, probability, own)
+        out[project.id] = ProjectValue(
+            project.id, estimate_id, got.total, got.low, got.high, got.net, got.cost, probability, own
+        )
     return out
 
 
-WON_STATUSES = frozenset({ProjectStatus.WON.value, ProjectStatus.IN_PRODUCTION.value,
-                          ProjectStatus.DELIVERED.value})
+WON_STATUSES = frozenset(
+    {ProjectStatus.WON.value, ProjectStatus.IN_PRODUCTION.value, ProjectStatus.DELIVERED.value}
+)
 
 
 def win_rate(statuses: Iterable[str]) -> Decimal | None:

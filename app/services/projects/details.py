@@ -1,5 +1,6 @@
 """A project's details — client and contact, name, venue, the four days, AM and PM, labour rule set,
-notes — edited one field at a time as master data (parsed, version-checked, undoable).
+its own win probability (blank: its pipeline stage's) and decision date, notes — edited one field
+at a time as master data (parsed, version-checked, undoable).
 
 The days keep their order (load-in ≤ show ≤ strike), checked on every save with a clear
 message; the contact is always one of the project's client's: changing the client takes
@@ -10,6 +11,7 @@ the new client's main contact. The status is not a field here: it follows the li
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,10 +19,11 @@ from sqlalchemy.engine import Connection
 
 from app.models import LabourRuleSet, Project, ProjectType
 from app.services.master_data import FieldSpec, RecordKind, format_value, text
+from app.services.money import format_number
 from app.services.projects.clients import CLIENT_T, CONTACT_T, client_choices, main_contact
 from app.services.projects.dates import check_day_order
 from app.services.storage.database import Database
-from app.services.values import InputError, optional_id, parse_date
+from app.services.values import InputError, optional_id, parse_date, parse_decimal
 
 PROJECT_T = Project.__table__  # type: ignore[attr-defined]
 RULES_T = LabourRuleSet.__table__  # type: ignore[attr-defined]
@@ -41,6 +44,15 @@ def _day(label: str) -> Any:
 def _day_text(value: Any) -> str:
     """A day as a field shows it, and reads back unchanged: 8 Mar 2027."""
     return f"{value.day} {value:%b %Y}" if value is not None else ""
+
+
+def _probability(value: Any) -> Decimal | None:
+    return parse_decimal(value, "Win probability", maximum=Decimal(100), places=2, allow_empty=True)
+
+
+def _probability_text(value: Any) -> str:
+    """42.50 → "42.5": as typed, no float noise; blank for none (the stage's)."""
+    return "" if value is None else format_number(value)
 
 
 def _choices_of(table: Any, *order: str) -> Any:
@@ -142,6 +154,21 @@ PROJECTS = RecordKind(
             lambda v: parse_id(v, "Project type"),
             choices=_choices_of(TYPE_T, "position", "name"),
             tip="Exhibit booth, conference, concert: Project › Milestones… starts from its template.",
+        ),
+        FieldSpec(
+            "win_probability_pct",
+            "Win probability",
+            _probability,
+            _probability_text,
+            numeric=True,
+            tip="This project's chance of being won, 0–100 %; blank: its stage's (Edit › Pipeline stages…).",
+        ),
+        FieldSpec(
+            "decision_date",
+            "Decision date",
+            _day("Decision date"),
+            _day_text,
+            tip="When the client is expected to decide: shown on the pipeline's card.",
         ),
         FieldSpec("notes", "Notes", text("Notes", 4000, multiline=True), format_value, multiline=True),
     ),

@@ -20,7 +20,7 @@ from app.ui.field_table import EDIT_ERRORS, CallCommand
 from app.ui.projects.client_dialog import ClientDialog
 from app.ui.projects.clone_dialog import CloneProjectDialog
 from app.ui.projects.project_dialog import ProjectDialog
-from app.ui.projects.status import VERBS, status_command
+from app.ui.projects.status import VERBS, move_project
 from app.ui.schedule.milestones import MilestoneEditors
 from app.ui.shell import Shell, ShellActions
 from app.ui.supply.orders_actions import OrdersActions
@@ -256,21 +256,9 @@ class ProjectActions(ShellActions):
         if db is None or project_id is None:
             return
         title = VERBS[target].rstrip("…")
-        try:
-            command = status_command(db, project_id, target, self.dialogs, self.window)
-        except EDIT_ERRORS as error:
-            self.dialogs.error(self.window, title, str(error))
+        if not move_project(db, project_id, target, self.dialogs, self.window, self.undo_stack,
+                            lambda: self._on_saved(project_id)):
             return
-        if command is None:
-            return
-        command.report = lambda text: self.dialogs.error(self.window, title, text)
-        command.after = lambda: self._on_saved(project_id)
-        try:  # its first step now, pushed only if that worked (undo and redo report the same way)
-            command._do()
-        except EDIT_ERRORS as error:
-            self.dialogs.error(self.window, title, str(error))
-            return
-        self.undo_stack.push(command)
         self._on_saved(project_id)
         self.shell.statusBar().showMessage(f"{title}: done. Edit › Undo takes it back.", 5000)
 

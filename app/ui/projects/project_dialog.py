@@ -1,4 +1,5 @@
-"""Project details…: client and contact, name, venue, the four days, AM and PM, labour rules, status, notes.
+"""Project details…: client and contact, name, venue, the four days, AM and PM, labour rules, status,
+win probability and decision date, notes.
 
 One dialog for File › New project… (fields held until *Create project*) and for a project's
 details (double-click it in the navigator, or Estimate › Project details…): each field is
@@ -135,6 +136,13 @@ class ProjectDialog(RecordEditorDialog):
         row("&Labour rules:", form.choice("labour_rule_set_id"), form.widgets["labour_rule_set_id"])
         row("T&ype:", form.choice("project_type_id"), form.widgets["project_type_id"])
         row("&Status:", status_row, self.status)
+        pipeline = QHBoxLayout()  # the pipeline's: blank probability = the stage's
+        pipeline.addWidget(form.line("win_probability_pct", "blank: the stage's"), 1)
+        decision = QLabel("%    Decision e&xpected:", self)
+        decision.setBuddy(form.line("decision_date", DAY_HINT))
+        pipeline.addWidget(decision)
+        pipeline.addWidget(form.widgets["decision_date"], 1)
+        row("&Win probability:", pipeline, form.widgets["win_probability_pct"])
         row("No&tes:", form.notes("notes", 5), form.widgets["notes"])
 
         self.create_button = QPushButton("Create project", self)

@@ -4,7 +4,9 @@ Mark lost asks why; the move itself and what may follow what are the service's (
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QWidget
 
 from app.models.enums import ProjectStatus
@@ -12,7 +14,7 @@ from app.services.projects import lifecycle
 from app.services.storage.database import Database
 from app.services.values import InputError
 from app.ui.dialogs import UserDialogs
-from app.ui.field_table import CallCommand
+from app.ui.field_table import EDIT_ERRORS, CallCommand
 
 S = ProjectStatus
 VERBS = {
@@ -70,3 +72,34 @@ def status_command(
     return CallCommand(
         VERBS[target].rstrip("…"), do, lambda: lifecycle.restore_state(db, project_id, before[0])
     )
+
+
+
+def move_project(
+    db: Database, project_id: uuid.UUID, target: ProjectStatus, dialogs: UserDialogs, parent: QWidget,
+    stack: QUndoStack, after: Callable[[], None], check: Callable[[], None] = lambda: None,
+) -> bool:
+    """The one way a project is moved from the window: ``check`` (the caller's own condition), the
+    move's questions (:func:`status_command`), its first step, then pushed on ``stack``; each
+    refusal is one message. True when the project moved."""
+    title = VERBS[target].rstrip("…")
+
+    def report(text: str) -> None:
+        dialogs.error(parent, title, text)
+
+    try:
+        check()
+        command = status_command(db, project_id, target, dialogs, parent)
+    except EDIT_ERRORS as error:
+        report(str(error))
+        return False
+    if command is None:
+        return False
+    command.report, command.after = report, after
+    try:  # its first step now, pushed only if that worked (undo and redo report the same way)
+        command._do()
+    except EDIT_ERRORS as error:
+        report(str(error))
+        return False
+    stack.push(command)
+    return True
