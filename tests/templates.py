@@ -203,8 +203,8 @@ class DatabaseTemplates:
 
     def close(self) -> None:
         if self._server is not None:
-            with self._server.engine.begin() as conn:
-                for schema in self._server.schemas:
+            for schema in self._server.schemas:  # one at a time: each takes a lock per table
+                with self._server.engine.begin() as conn:
                     conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
             self._server.engine.dispose()
 
