@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from app.services.storage import filesystems
 from app.services.storage.database import Database, open_database, server_url
 from app.services.values import EN_US, set_input_locale
 from tests.factories import estimate_id
+from tests.templates import DatabaseTemplates
 
 # Property tests are pure arithmetic; a loaded CI machine must not fail them on timing alone.
 settings.register_profile("tandem", deadline=None)
@@ -61,17 +63,50 @@ def _opened(target: str | Path) -> Iterator[Database]:
         db.close()
 
 
-@pytest.fixture
-def empty_db(db_path: Path) -> Iterator[Database]:
-    """A new database at the schema head, with no company in it."""
-    yield from _opened(db_path)
+@pytest.fixture(scope="session")
+def db_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DatabaseTemplates]:
+    """This test process's templates (one per xdist worker): SQLite's made now, before any
+    test's own fixtures can patch what they are made with; PostgreSQL's on first use."""
+    templates = DatabaseTemplates(tmp_path_factory.mktemp("templates"))
+    for demo in (False, True):
+        templates.sqlite_file(demo=demo)
+    yield templates
+    templates.close()
+
+
+def _seeded(request: pytest.FixtureRequest, templates: DatabaseTemplates, target: str | Path,
+            demo_fixture: str) -> Iterator[Database]:
+    """The database at ``target`` copied from a template (with the demo if the test asks for it)."""
+    demo = demo_fixture in request.fixturenames
+    if templates.seed(target, demo=demo):
+        request.node.stash[_DEMO_SEEDED] = demo
+    yield from _opened(target)
+
+
+_DEMO_SEEDED = pytest.StashKey[bool]()
+
+
+def _with_demo(request: pytest.FixtureRequest, db: Database) -> Database:
+    if not request.node.stash.get(_DEMO_SEEDED, False):
+        build_demo(db)  # asked for by name at run time, or the target was not new: built as before
+    return db
 
 
 @pytest.fixture
-def demo_db(empty_db: Database) -> Database:
+def empty_db(request: pytest.FixtureRequest, db_path: Path,
+             db_templates: DatabaseTemplates) -> Iterator[Database]:
+    """A new database at the schema head, with no company in it.
+
+    A copy of the migrated template file (see tests/templates.py); the tests of creation and
+    migration themselves open a new path (``db_path``, ``db_target``) and run every migration.
+    """
+    yield from _seeded(request, db_templates, db_path, "demo_db")
+
+
+@pytest.fixture
+def demo_db(request: pytest.FixtureRequest, empty_db: Database) -> Database:
     """The demo company (Northlight Productions) with the EXAMPLE.md estimates."""
-    build_demo(empty_db)
-    return empty_db
+    return _with_demo(request, empty_db)
 
 
 @pytest.fixture
@@ -101,13 +136,9 @@ def _test_server() -> str:
                 "(.ci/run starts one with bash .ci/postgres)")
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A URL for a new, empty schema on the test PostgreSQL server (dropped afterwards).
-
-    Each test gets its own schema, named in the URL's search_path, so tests never see
-    one another's tables; the role only needs to own the test database.
-    """
+@contextmanager
+def new_schema() -> Iterator[str]:
+    """A URL for a new, empty schema on the test PostgreSQL server, dropped afterwards."""
     from sqlalchemy import create_engine
 
     base = server_url(_test_server())
@@ -126,6 +157,17 @@ def pg_url() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A URL for a new, empty schema on the test PostgreSQL server (dropped afterwards).
+
+    Each test gets its own schema, named in the URL's search_path, so tests never see
+    one another's tables; the role only needs to own the test database.
+    """
+    with new_schema() as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_target(request: pytest.FixtureRequest, db_path: Path) -> str:
     """Where a new database goes, on each backend: a new file, or a new schema on the server."""
@@ -135,13 +177,13 @@ def db_target(request: pytest.FixtureRequest, db_path: Path) -> str:
 
 
 @pytest.fixture
-def any_db(db_target: str) -> Iterator[Database]:
-    """An empty database at the schema head, on SQLite and on PostgreSQL."""
-    yield from _opened(db_target)
+def any_db(request: pytest.FixtureRequest, db_target: str,
+           db_templates: DatabaseTemplates) -> Iterator[Database]:
+    """An empty database at the schema head, on SQLite and on PostgreSQL (copied from a template)."""
+    yield from _seeded(request, db_templates, db_target, "any_demo_db")
 
 
 @pytest.fixture
-def any_demo_db(any_db: Database) -> Database:
+def any_demo_db(request: pytest.FixtureRequest, any_db: Database) -> Database:
     """The demo company (the EXAMPLE.md estimates), on SQLite and on PostgreSQL."""
-    build_demo(any_db)
-    return any_db
+    return _with_demo(request, any_db)
