@@ -58,7 +58,6 @@ class DeskActions(ShellActions):
         # The pipeline's cards flagged by the weeks the capacity outlook finds over-booked.
         board = self.pipeline.panel
         board.warnings = lambda db: overbooked_projects(db, board.today())
-        self.pipeline = PipelineActions(shell, self, menu_named(shell, "&Edit"))
 
     @property
     def pm_view(self) -> bool:
