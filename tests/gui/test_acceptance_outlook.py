@@ -128,7 +128,14 @@ def test_a_new_company_sees_a_quote_over_book_its_crew_in_the_capacity_outlook(
     assert f"{PROJECT} — quoted, 50 %: 72 h (100 %)" in week_cell().data(Qt.ItemDataRole.ToolTipRole)
     assert panel.summary.text().strip() == "1 week over-booked: Stagehand"
     reason = f"Wk of {monday.day} {monday:%b}: Stagehand 72 h wanted, 56 h on hand"
-    assert overbooked_projects(db) == {project_id: reason}  # what the pipeline card says
+    assert overbooked_projects(db) == {project_id: reason}
+    # View › Pipeline: the quoted card is flagged with the same reason (its tooltip says it).
+    win.findChild(QAction, "actionPipeline").trigger()
+    board = win.desk.pipeline.panel
+    qtbot.waitUntil(lambda: board.is_loaded() and any(c.warning for c in board.pipeline.cards))
+    (card,) = board.pipeline.cards
+    assert card.warning == reason
+    win.desk.outlook.show()  # back to the outlook
 
     # -- 7. Another user adds a second stagehand: the next poll shows 112 h on hand, no flag ------------
     other = crew.add_crew_member(db, "Sam Reyes")
