@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
@@ -79,6 +80,57 @@ def run_task(work: Callable[[Progress], Any], on_done: Callable[[Any], None],
     task.failed.connect(finish_failed)
     QThreadPool.globalInstance().start(_Runnable(task))
     return task
+
+
+class ViewRead:
+    """What a view shows, read on the pool: one read at a time, and the newest wins.
+
+    ``request()`` starts a read of what ``current()`` names now (the view's database, and whatever
+    else picks what it shows, such as a client), or, while one runs, asks for one more after it.
+    ``prepare(target)`` runs on the GUI thread and gives the work (a closure over the figures it
+    needs: today, the weeks chosen). A result read for a target the view no longer shows, or
+    overtaken by a request, is dropped and ``again()`` (the view's refresh) reads anew; else
+    ``show(result)``. A failure goes to ``failed(message)``, then the asked-for read runs. A view
+    closed meanwhile gets nothing. The read has no parent: it outlives a closed window.
+    """
+
+    def __init__(self, view: QObject, current: Callable[[], tuple[Any, ...]],
+                 prepare: Callable[[tuple[Any, ...]], Callable[[], Any]], show: Callable[[Any], None],
+                 failed: Callable[[str], None], again: Callable[[], None]) -> None:
+        self._view, self._current, self._prepare = view, current, prepare
+        self._show, self._failed, self._again_read = show, failed, again
+        self.busy = False
+        self._again = False
+
+    def request(self) -> None:
+        if self.busy:
+            self._again = True
+            return
+        self.busy, self._again = True, False
+        target = self._current()
+        work = self._prepare(target)
+        run_task(lambda _progress: work(), lambda result: self._done(target, result), self._fail)
+
+    def _same(self, target: tuple[Any, ...]) -> bool:
+        now = self._current()
+        return len(now) == len(target) and all(a is b or a == b for a, b in zip(now, target, strict=True))
+
+    def _done(self, target: tuple[Any, ...], result: Any) -> None:
+        if not shiboken6.isValid(self._view):
+            return
+        self.busy = False
+        if self._again or not self._same(target):
+            self._again_read()
+            return
+        self._show(result)
+
+    def _fail(self, message: str) -> None:
+        if not shiboken6.isValid(self._view):
+            return
+        self.busy = False
+        self._failed(message)
+        if self._again:
+            self._again_read()
 
 
 class ProgressRun(QObject):

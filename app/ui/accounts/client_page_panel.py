@@ -10,11 +10,10 @@ view adds each project's margin and the lifetime margin. A double click on a sce
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,7 +37,7 @@ from app.services.estimate.pricing import margin_share
 from app.services.money import format_money, format_percent
 from app.services.storage.database import Database
 from app.services.values import format_day
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 from app.ui.widgets import RowsModel
 
 NEVER = "never"
@@ -98,9 +97,11 @@ class ClientPagePanel(QWidget):
         self.page: ClientPage | None = None
         self.never: tuple[str, ...] = ()
         self._never_for: uuid.UUID | None = None  # the client self.never is of
-        self._never_reading = self._never_again = False
         self.pm_view = False
-        self._reading = self._again = False
+        self.read = ViewRead(self, self._target, self._work, self._read_in, self._failed, self.refresh)
+        # The never-bought list needs the whole company's sales: read apart, shown when it is in.
+        self.never_read = ViewRead(self, self._target, self._never_work, self._never_in, self._never_failed,
+                                   self._read_never)
         self.title = QLabel(self)
         self.title.setObjectName("clientPageTitle")
         self.title.setStyleSheet("font-size: 18pt; font-weight: 600;")
@@ -289,75 +290,49 @@ class ClientPagePanel(QWidget):
         if db is None or client_id is None:
             self._show(None)
             return
-        if self._reading:
-            self._again = True
-            return
-        self._reading, self._again = True, False
         self._never_for = None
-        run_task(
-            lambda _progress: client_page(db, client_id),
-            lambda result: self._on_read(db, client_id, result),
-            self._on_failed,
-        )
+        self.read.request()
         self._read_never()
 
+    def _target(self) -> tuple[Any, ...]:
+        return (self.db, self.client_id)
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], ClientPage]:
+        db, client_id = target
+        return lambda: client_page(db, client_id)
+
     def _read_never(self) -> None:
-        """The never-bought list needs the whole company's sales: read apart (one read at a time,
-        again after it when asked meanwhile), shown when it is in."""
-        db, client_id = self.db, self.client_id
-        if db is None or client_id is None:
-            return
-        if self._never_reading:
-            self._never_again = True
-            return
-        self._never_reading, self._never_again = True, False
-        run_task(
-            lambda _progress: never_bought(db, client_id),
-            lambda never: self._on_never(db, client_id, never),
-            lambda _message: self._on_never(db, client_id, None),
-        )
+        if self.db is not None and self.client_id is not None:
+            self.never_read.request()
+
+    def _never_work(self, target: tuple[Any, ...]) -> Callable[[], tuple[uuid.UUID, tuple[str, ...]]]:
+        db, client_id = target
+        return lambda: (client_id, never_bought(db, client_id))
 
     def is_loaded(self) -> bool:
-        return not self._reading
+        return not self.read.busy
 
-    def _on_read(self, db: Database, client_id: uuid.UUID, page: ClientPage) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again or db is not self.db or client_id != self.client_id:
-            self.refresh()
-            return
+    def _read_in(self, page: ClientPage) -> None:
         self.page = page
         self._show(self.page)
         self.loaded.emit()
 
-    def _on_never(self, db: Database, client_id: uuid.UUID, never: tuple[str, ...] | None) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._never_reading = False
-        if self._never_again or db is not self.db or client_id != self.client_id:
-            self._read_never()
-            return
-        if never is None:  # the read failed: the page says so rather than showing an old list
-            self.never_label.setText(
-                "The company's sales could not be read; they are read again at the next change."
-            )
-            return
-        self.never, self._never_for = never, client_id
+    def _never_in(self, read: tuple[uuid.UUID, tuple[str, ...]]) -> None:
+        self._never_for, self.never = read
         self._show_never()
         self.neverLoaded.emit()
 
+    def _never_failed(self, _message: str) -> None:
+        # The page says so rather than showing an old list.
+        self.never_label.setText(
+            "The company's sales could not be read; they are read again at the next change."
+        )
+
     def is_complete(self) -> bool:
         """The page and its never-bought list both read (what tests wait for)."""
-        return not self._reading and self._never_for == self.client_id and self.page is not None
+        return not self.read.busy and self._never_for == self.client_id and self.page is not None
 
-    def _on_failed(self, message: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again:
-            self.refresh()
-            return
+    def _failed(self, message: str) -> None:
         self.problem.emit(message)
         self.loaded.emit()
 

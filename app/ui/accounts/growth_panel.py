@@ -9,9 +9,9 @@ only: no cost or margin, in the AM's view and the PM's alike.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
@@ -35,7 +35,7 @@ from app.services.accounts.growth import GrowthGrid, growth_grid
 from app.services.money import ZERO, format_money
 from app.services.storage.database import Database
 from app.ui.accounts.client_page_panel import NEVER
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 from app.ui.widgets import RIGHT
 
 FIXED = ("Client", "Total bought")
@@ -149,7 +149,7 @@ class GrowthPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("growthPanel")
         self.db: Database | None = None
-        self._reading = self._again = False
+        self.read = ViewRead(self, lambda: (self.db,), self._work, self._shown, self._failed, self.refresh)
         self.model = GrowthModel(self)
         self.proxy = GrowthFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -187,29 +187,20 @@ class GrowthPanel(QWidget):
         if db is None:
             self._show(GrowthGrid((), {}, ()))
             return
-        if self._reading:
-            self._again = True
-            return
-        self._reading, self._again = True, False
-        run_task(lambda _progress: growth_grid(db), lambda grid: self._on_read(db, grid), self._on_failed)
+        self.read.request()
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], GrowthGrid]:
+        (db,) = target
+        return lambda: growth_grid(db)
 
     def is_loaded(self) -> bool:
-        return not self._reading
+        return not self.read.busy
 
-    def _on_read(self, db: Database, grid: GrowthGrid) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again or db is not self.db:
-            self.refresh()
-            return
+    def _shown(self, grid: GrowthGrid) -> None:
         self._show(grid)
         self.loaded.emit()
 
-    def _on_failed(self, message: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
+    def _failed(self, message: str) -> None:
         self.problem.emit(message)
         self.loaded.emit()
 

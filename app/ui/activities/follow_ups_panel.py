@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QModelIndex, QSettings, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -38,7 +38,7 @@ from app.services.activities.records import set_done
 from app.services.storage.database import Database
 from app.ui.activities.follow_ups_model import ACTIVITY_ROLE, COLUMNS, SUBJECT, FollowUpsModel
 from app.ui.field_table import EDIT_ERRORS, CallCommand
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 
 OWNER_KEY = "follow_ups/owner"
 EVERYONE = "\x00everyone"  # the chooser's "Everyone" (no name can be this)
@@ -60,7 +60,7 @@ class FollowUpsPanel(QWidget):
         self.db: Database | None = None
         self.today: Callable[[], date] = date.today
         self.undo_stack = QUndoStack(self)
-        self._reading = self._again = False
+        self.read = ViewRead(self, lambda: (self.db,), self._work, self._read_in, self._failed, self.refresh)
         self.model = FollowUpsModel(self)
         self.model.doneRequested.connect(self._on_done_requested)
         self.owner = QComboBox(self)
@@ -155,37 +155,22 @@ class FollowUpsPanel(QWidget):
         if db is None:
             self._show([], self.today())
             return
-        if self._reading:
-            self._again = True
-            return
-        self._reading, self._again = True, False
-        today, owner = self.today(), str(self.owner.currentData() or "")
-        run_task(
-            lambda _progress: (my_follow_ups(db, owner, today), owner_names(db)),
-            lambda read: self._on_read(db, read[0], read[1], today),
-            self._on_read_failed,
-        )
+        self.read.request()
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], tuple[list[ActivityRow], list[str], date]]:
+        (db,), today, owner = target, self.today(), str(self.owner.currentData() or "")
+        return lambda: (my_follow_ups(db, owner, today), owner_names(db), today)
 
     def is_loaded(self) -> bool:
-        return not self._reading
+        return not self.read.busy
 
-    def _on_read(self, db: Database, rows: list[ActivityRow], names: list[str], today: date) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again or db is not self.db:
-            self.refresh()
-            return
+    def _read_in(self, read: tuple[list[ActivityRow], list[str], date]) -> None:
+        rows, names, today = read
         self._fill_owners(str(self.owner.currentData() or ""), names)  # new names since
         self._show(rows, today)
 
-    def _on_read_failed(self, message: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
+    def _failed(self, message: str) -> None:
         self.problem.emit(f"Could not read the follow-ups: {message}")
-        if self._again:
-            self.refresh()
 
     def _show(self, rows: list[ActivityRow], today: date) -> None:
         self.model.set_rows(rows, today)

@@ -1,6 +1,6 @@
 """The dashboard's panel: the date range and AM filter above the charts, the figures table beside them.
 
-The figures are read off the GUI thread (:func:`app.ui.tasks.run_task`); a read that a newer one
+The figures are read off the GUI thread (:class:`app.ui.tasks.ViewRead`); a read that a newer one
 overtook is dropped. The panel keeps the PM's figures and shows the AM's copy of them
 (:meth:`~app.services.dashboard.figures.Dashboard.prices_only`) unless ``pm_view``: what is drawn,
 listed and exported is ``shown``, so an AM's canvas, table and files have no cost or margin in them.
@@ -9,6 +9,7 @@ matplotlib is imported on the first show, as the capacity view does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -33,7 +34,7 @@ from app.services.dashboard.figures import Dashboard, DashboardFilters, dashboar
 from app.services.money import format_money, format_percent
 from app.services.storage.database import Database
 from app.ui.dashboard.charts import draw_dashboard
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 from app.ui.widgets import RowsModel
 
 EVERYONE = "Every account manager"
@@ -93,7 +94,7 @@ class DashboardPanel(QWidget):
         self.figures: Dashboard | None = None  # the PM's, as read
         self.canvas: Any = None
         self.figure: Any = None
-        self._reading = 0  # the newest read's number: an older one's result is dropped
+        self.read = ViewRead(self, lambda: (self.db,), self._work, self._read_in, self._failed, self.refresh)
         start, end = default_range(date.today())
         self.start_edit = self._date_edit("dashboardStart", start)
         self.end_edit = self._date_edit("dashboardEnd", end)
@@ -195,28 +196,21 @@ class DashboardPanel(QWidget):
         if end < start:
             self.status.setText("Choose a range that ends after it starts.")
             return
-        db, who = self.db, self.am_combo.currentData()
-        self._reading += 1
-        number = self._reading
+        self.read.request()
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], Dashboard]:
+        (db,), (start, end), who = target, self.range(), self.am_combo.currentData()
         self.status.setText("Reading…")
+        return lambda: dashboard(db, start=start, end=end, filters=DashboardFilters(who))
 
-        def done(board: Dashboard) -> None:
-            if number == self._reading and db is self.db:
-                self.figures = board
-                self._show()
-                self.drawn.emit()
+    def _read_in(self, board: Dashboard) -> None:
+        self.figures = board
+        self._show()
+        self.drawn.emit()
 
-        def failed(message: str) -> None:
-            if number == self._reading:
-                self.status.setText(message)
-                self.problem.emit(message)
-
-        run_task(
-            lambda _progress: dashboard(db, start=start, end=end, filters=DashboardFilters(who)),
-            done,
-            failed,
-            self,
-        )
+    def _failed(self, message: str) -> None:
+        self.status.setText(message)
+        self.problem.emit(message)
 
     def _show(self) -> None:
         board = self.shown

@@ -10,10 +10,10 @@ the focus in the projects list, where a double click (or Enter) opens one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
@@ -39,7 +39,7 @@ from app.services.outlook.table import DEFAULT_WEEKS, Cell, Outlook, Share, amou
 from app.services.storage.database import Database
 from app.ui.outlook.chart import OutlookChart
 from app.ui.outlook.model import OVER_TEXT, OutlookModel, stage_text
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 from app.ui.widgets import RowsModel
 
 PROJECT_HEADERS = ("Project", "Stage", "Win %", "Wanted", "Share")
@@ -86,7 +86,7 @@ class OutlookPanel(QWidget):
         self.setObjectName("outlookPanel")
         self.db: Database | None = None
         self.table: Outlook | None = None
-        self._reading = self._again = False
+        self.read = ViewRead(self, lambda: (self.db,), self._work, self._show, self._failed, self.refresh)
         monday = week_start(date.today())
         self.start_edit = QDateEdit(QDate(monday.year, monday.month, monday.day), self)
         self.start_edit.setObjectName("outlookStart")
@@ -203,43 +203,24 @@ class OutlookPanel(QWidget):
 
     def is_loaded(self) -> bool:
         """No read under way (what tests wait for)."""
-        return not self._reading
+        return not self.read.busy
 
     def refresh(self) -> None:
         db = self.db
         if db is None:
             self._show(None)
             return
-        if self._reading:
-            self._again = True
-            return
-        self._reading, self._again = True, False
+        self.read.request()
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], Outlook]:
+        (db,) = target
         start, weeks, equipment = self.start(), self.weeks_spin.value(), self.equipment_check.isChecked()
         self.summary.setText("Reading…")
-        # No parent: the read must outlive a window closed while it runs (it then does nothing).
-        run_task(
-            lambda _progress: outlook(db, start, weeks, equipment=equipment),
-            lambda table: self._on_read(db, table),
-            self._on_read_failed,
-        )
+        return lambda: outlook(db, start, weeks, equipment=equipment)
 
-    def _on_read(self, db: Database, table: Outlook) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again or db is not self.db:
-            self.refresh()
-            return
-        self._show(table)
-
-    def _on_read_failed(self, message: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
+    def _failed(self, message: str) -> None:
         self.summary.setText("")
         self.problem.emit(f"Could not read the capacity outlook: {message}")
-        if self._again:
-            self.refresh()
 
     def _show(self, table: Outlook | None) -> None:
         chosen = self.model.cell_at(self.grid.currentIndex())

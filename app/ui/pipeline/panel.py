@@ -12,8 +12,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import date
+from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import (
@@ -48,7 +48,7 @@ from app.services.storage.database import Database
 from app.ui.pipeline.board_view import BoardView
 from app.ui.pipeline.cells import show_dates, whole
 from app.ui.pipeline.table_model import PipelineTableModel
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 from app.ui.widgets import RowsModel
 
 ANY_DAY = QDate(2000, 1, 1)  # a date edit at its minimum reads "any"
@@ -70,7 +70,7 @@ class PipelinePanel(QWidget):
         )
         self.pm_view = False
         self.pipeline = Pipeline((), (), {}, date.today())
-        self._reading = self._again = False
+        self.read = ViewRead(self, lambda: (self.db,), self._work, self._show, self._failed, self.refresh)
         # The filter bar.
         self.text_filter = QLineEdit(self)
         self.text_filter.setObjectName("pipelineFilter")
@@ -213,33 +213,16 @@ class PipelinePanel(QWidget):
         if db is None:
             self._show(Pipeline((), (), {}, self.today()))
             return
-        if self._reading:
-            self._again = True
-            return
-        self._reading, self._again = True, False
-        today, warnings = self.today(), self.warnings
-        run_task(
-            lambda _progress: load_pipeline(db, today, warnings(db) if warnings else None),
-            lambda pipeline: self._on_read(db, pipeline),
-            self._on_read_failed,
-        )
+        self.read.request()
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], Pipeline]:
+        (db,), today, warnings = target, self.today(), self.warnings
+        return lambda: load_pipeline(db, today, warnings(db) if warnings else None)
 
     def is_loaded(self) -> bool:
-        return not self._reading
+        return not self.read.busy
 
-    def _on_read(self, db: Database, pipeline: Pipeline) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again or db is not self.db:
-            self.refresh()
-            return
-        self._show(pipeline)
-
-    def _on_read_failed(self, message: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
+    def _failed(self, message: str) -> None:
         self.problem.emit(f"The pipeline could not be read: {message}")
 
     def _show(self, pipeline: Pipeline) -> None:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QModelIndex, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -34,7 +33,7 @@ from app.services.schedule.deadlines import Deadline, DeadlineList, Filter, coun
 from app.services.storage.database import Database
 from app.ui.field_table import EDIT_ERRORS, CallCommand
 from app.ui.schedule.deadlines_model import COLUMNS, DEADLINE_ROLE, DeadlinesTableModel
-from app.ui.tasks import run_task
+from app.ui.tasks import ViewRead
 
 
 class DeadlinesPanel(QWidget):
@@ -50,7 +49,7 @@ class DeadlinesPanel(QWidget):
         self.today: Callable[[], date] = date.today
         self.listing = DeadlineList([], date.today())
         self.undo_stack = QUndoStack(self)
-        self._reading = self._again = False
+        self.read = ViewRead(self, lambda: (self.db,), self._work, self._show, self._failed, self.refresh)
         self.model = DeadlinesTableModel(self)
         self.model.doneRequested.connect(self._on_done_requested)
         self.text_filter = QLineEdit(self)
@@ -123,38 +122,18 @@ class DeadlinesPanel(QWidget):
         if db is None:
             self._show(DeadlineList([], self.today()))
             return
-        if self._reading:
-            self._again = True
-            return
-        self._reading, self._again = True, False
-        today = self.today()
-        # No parent: the read must outlive a window closed while it runs (it then does nothing).
-        run_task(
-            lambda _progress: load_deadlines(db, today),
-            lambda listing: self._on_read(db, listing),
-            self._on_read_failed,
-        )
+        self.read.request()
+
+    def _work(self, target: tuple[Any, ...]) -> Callable[[], DeadlineList]:
+        (db,), today = target, self.today()
+        return lambda: load_deadlines(db, today)
 
     def is_loaded(self) -> bool:
         """No read under way (what tests wait for)."""
-        return not self._reading
+        return not self.read.busy
 
-    def _on_read(self, db: Database, listing: DeadlineList) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
-        if self._again or db is not self.db:  # asked again meanwhile, or another database: read anew
-            self.refresh()
-            return
-        self._show(listing)
-
-    def _on_read_failed(self, message: str) -> None:
-        if not shiboken6.isValid(self):
-            return
-        self._reading = False
+    def _failed(self, message: str) -> None:
         self.problem.emit(f"Could not read the deadlines: {message}")
-        if self._again:
-            self.refresh()
 
     def _show(self, listing: DeadlineList) -> None:
         self.listing = listing
