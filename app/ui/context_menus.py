@@ -101,18 +101,22 @@ def _navigator_entries(window: MenuHost, pos: QPoint) -> Entries:
             new_estimate,
             projects.details_action,
         ]
+    host = window.navigator.window()
+    desk = [host.findChild(QAction, name) for name in ("actionActivities", "actionBrief")]
     if kind == "project":
         return [
             projects.details_action,
             projects.clone_action,
+            *(a for a in desk if a is not None),  # the desk's Activities…, Brief… (app/ui/activities)
             None,
             *projects.status_actions.values(),
             None,
             new_estimate,
             projects.new_project_action,
         ]
-    page = window.navigator.window().findChild(QAction, "actionClientPage") if kind == "client" else None
-    first: Entries = [page, None] if page is not None else []  # a client: its page (app/ui/accounts)
+    page = host.findChild(QAction, "actionClientPage") if kind == "client" else None
+    # A client: its page (app/ui/accounts) and its own activities.
+    first: Entries = [page, desk[0], None] if page is not None else []
     return [*first, projects.new_project_action, projects.new_client_action]
 
 

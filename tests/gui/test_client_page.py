@@ -140,7 +140,12 @@ def test_a_new_company_sees_a_clients_page_and_what_it_never_bought(
     # -- The navigator's right-click on a client offers its page; View › Client page shows it -------
     index = navigator_index(win, "Civic Arts")
     pos = win.navigator.view.visualRect(index).center()
-    assert win.findChild(QAction, "actionClientPage") in _navigator_entries(win, pos)
+    entries = _navigator_entries(win, pos)
+    assert win.findChild(QAction, "actionClientPage") in entries
+    assert win.findChild(QAction, "actionActivities") in entries  # the client's own activities
+    project = win.navigator.view.visualRect(navigator_index(win, "Arts Awards")).center()
+    assert {win.findChild(QAction, n) for n in ("actionActivities", "actionBrief")} <= set(
+        _navigator_entries(win, project))
     open_page(qtbot, win, "Civic Arts")
     page = accounts(win).page
     for model in page.models():
