@@ -28,11 +28,17 @@ def duplicate_row_behind_the_index(path: Path, table: str, row_id: uuid.UUID) ->
         index = raw.execute(
             "SELECT * FROM sqlite_master WHERE name = ?", (f"sqlite_autoindex_{table}_1",)
         ).fetchone()
+        # The search index's triggers (schema 0010) are set aside too: the second copy is stored as
+        # the other writer stored it, behind everything that follows the table.
+        triggers = raw.execute(
+            "SELECT * FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,)
+        ).fetchall()
         raw.execute("PRAGMA writable_schema = ON")
         raw.execute(
             "UPDATE sqlite_master SET sql = ? WHERE name = ?", (sql.replace("PRIMARY KEY (id), ", ""), table)
         )
         raw.execute("DELETE FROM sqlite_master WHERE name = ?", (index[1],))
+        raw.execute("DELETE FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ?", (table,))
     finally:
         raw.close()
     raw = sqlite3.connect(path, isolation_level=None)  # reads the schema without the index
@@ -41,6 +47,7 @@ def duplicate_row_behind_the_index(path: Path, table: str, row_id: uuid.UUID) ->
         raw.execute("PRAGMA writable_schema = ON")
         raw.execute("UPDATE sqlite_master SET sql = ? WHERE name = ?", (sql, table))
         raw.execute("INSERT INTO sqlite_master VALUES (?, ?, ?, ?, ?)", index)
+        raw.executemany("INSERT INTO sqlite_master VALUES (?, ?, ?, ?, ?)", triggers)
     finally:
         raw.close()
 
