@@ -20,8 +20,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.engine import Connection
 
 from app.models import Activity, Client, Company, Contact, Estimate, Project, ProjectStatus, QuoteRevision
-from app.services.estimate.document import EstimateDocument
 from app.services.money import ZERO
+from app.services.pipeline.priced import Priced, priced
 from app.services.pipeline.values import WON_STATUSES, ProjectValue, project_values, win_rate
 from app.services.projects.counting import ESTIMATE_ORDER
 from app.services.storage.database import Database
@@ -178,8 +178,11 @@ def client_page(db: Database, client_id: uuid.UUID) -> ClientPage:
         activities = _activities(conn, client_id, names)
         currency = company_currency(conn)
     values = project_values(db, list(names))
+    # Every other scenario's totals by the pipeline's kept pricing, in one call (unchanged ones cached).
+    counting = {v.estimate_id for v in values.values()}
+    others = priced(db, [e.id for e in estimates if e.id not in counting])
     rows = tuple(
-        _project_row(db, p, values[p.id], [e for e in estimates if e.project_id == p.id])
+        _project_row(p, values[p.id], [e for e in estimates if e.project_id == p.id], others)
         for p in projects
         if p.id in values
     )
@@ -216,7 +219,9 @@ def figures_of(projects: tuple[ProjectRow, ...]) -> ClientFigures:
     )
 
 
-def _project_row(db: Database, project, value: ProjectValue, estimates: list) -> ProjectRow:  # type: ignore[no-untyped-def]
+def _project_row(  # type: ignore[no-untyped-def]
+    project, value: ProjectValue, estimates: list, others: dict[uuid.UUID, Priced]
+) -> ProjectRow:
     rows = []
     for estimate in estimates:
         if estimate.id == value.estimate_id:  # the one valuation, not a second reading of it
@@ -232,7 +237,9 @@ def _project_row(db: Database, project, value: ProjectValue, estimates: list) ->
                 )
             )
             continue
-        totals = EstimateDocument(db, estimate.id).totals
+        totals = others.get(estimate.id)
+        if totals is None:  # deleted since the page's read began
+            continue
         rows.append(
             EstimateRow(
                 estimate.id,
