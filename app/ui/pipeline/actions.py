@@ -99,16 +99,13 @@ class PipelineActions(ShellActions):
 
     def show(self) -> None:
         self.place.show()
-        self._read()  # whether or not the place already counts as shown: what it shows may be old
+        self.refresh()
         self.shell.undo_group.setActiveStack(self.undo_stack)
 
     def refresh(self) -> None:
         """Read the board again (only while it is shown: a hidden board costs nothing)."""
         if not self.place.is_shown() and self.panel.db is self.shell.db:
             return
-        self._read()
-
-    def _read(self) -> None:
         if self.panel.db is not self.shell.db:
             self.undo_stack.clear()
             self.panel.set_database(self.shell.db)
