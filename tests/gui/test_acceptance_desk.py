@@ -59,6 +59,7 @@ from tests.gui.test_acceptance_company import (
     status_shown,
     type_form,
 )
+from tests.gui.test_acceptance_supply import new_client, new_project
 from tests.gui.test_dashboard_view import _figures, _open_dashboard
 from tests.gui.test_deadlines_list import check_centre
 from tests.gui.test_follow_ups import shown_subjects
@@ -93,33 +94,16 @@ def _trigger(win: MainWindow, name: str) -> None:
     action.trigger()
 
 
-def _new_client(qtbot: Any, win: MainWindow, name: str) -> None:
-    _trigger(win, "actionNewClient")
-    dialog = win.project_actions.client_dialogs[None]
-    qtbot.waitExposed(dialog)
-    type_field(qtbot, dialog.form.widgets["name"], name)
-    qtbot.waitUntil(lambda: dialog.client_id is not None)
-    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
-
-
 def _new_project(qtbot: Any, win: MainWindow, name: str, client: str, load_in: date) -> Any:
-    _trigger(win, "actionNewProject")
-    dialog = win.project_actions.project_dialogs[None]
-    qtbot.waitExposed(dialog)
-    choose(qtbot, dialog.client, client)
-    for key, text in (
-        ("name", name),
-        ("start_date", load_in.isoformat()),
-        ("show_start_date", (load_in + timedelta(days=1)).isoformat()),
-        ("show_end_date", (load_in + timedelta(days=2)).isoformat()),
-        ("end_date", (load_in + timedelta(days=3)).isoformat()),
-        ("account_manager", AM),
-    ):
-        type_field(qtbot, dialog.field(key), text, Qt.Key.Key_Tab)
-    qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
-    assert dialog.message.text() == "", dialog.message.text()
+    dialog = new_project(qtbot, win, client, {
+        "name": name,
+        "start_date": load_in.isoformat(),
+        "show_start_date": (load_in + timedelta(days=1)).isoformat(),
+        "show_end_date": (load_in + timedelta(days=2)).isoformat(),
+        "end_date": (load_in + timedelta(days=3)).isoformat(),
+        "account_manager": AM,
+    })
     project_id = dialog.project_id
-    assert project_id is not None
     qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: status_shown(win, name) == "Lead")
     return project_id
@@ -166,7 +150,7 @@ def test_an_account_manager_works_the_pipeline_follows_up_clones_and_reads_the_d
 
     # -- 2. Two clients, five projects on their days, each with its estimate ------------------------------
     for client in (CIVIC, BAYLINE):
-        _new_client(qtbot, win, client)
+        new_client(qtbot, win, client)
     ids = {}
     for name, client, weeks, cost in JOBS:
         ids[name] = _new_project(qtbot, win, name, client, monday_weeks_ahead(weeks))

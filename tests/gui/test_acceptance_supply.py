@@ -255,27 +255,40 @@ def test_a_new_company_compares_supplier_quotes_orders_and_works_its_deadlines(
     assert [s for s in dialogs.shown if s[0] == "error"] == []
 
 
-def new_client_and_project(
-    qtbot: Any, win: MainWindow, client: str, project: str, start: date, end: date
-) -> ProjectDialog:
-    """File › New client (its name), then File › New project for it on ``start``–``end``, created;
-    the project's dialog stays open."""
+def new_client(qtbot: Any, win: MainWindow, name: str) -> None:
+    """File › New client, its name typed, the dialog closed."""
     win.findChild(QAction, "actionNewClient").trigger()
     client_dialog = win.project_actions.client_dialogs[None]
     qtbot.waitExposed(client_dialog)
-    type_field(qtbot, client_dialog.form.widgets["name"], client)
+    type_field(qtbot, client_dialog.form.widgets["name"], name)
     qtbot.waitUntil(lambda: client_dialog.client_id is not None)
     qtbot.mouseClick(client_dialog.close_button, Qt.MouseButton.LeftButton)
+
+
+def new_project(qtbot: Any, win: MainWindow, client: str, fields: dict[str, str]) -> ProjectDialog:
+    """File › New project for ``client``, each field typed (``name`` first), created; the dialog
+    stays open."""
     win.findChild(QAction, "actionNewProject").trigger()
     project_dialog = win.project_actions.project_dialogs[None]
     qtbot.waitExposed(project_dialog)
     choose(qtbot, project_dialog.client, client)
-    for key, text in (("name", project), ("start_date", start.isoformat()), ("end_date", end.isoformat())):
+    for key, text in fields.items():
         type_field(qtbot, project_dialog.field(key), text, Qt.Key.Key_Tab)
     qtbot.mouseClick(project_dialog.create_button, Qt.MouseButton.LeftButton)
     assert project_dialog.message.text() == "", project_dialog.message.text()
     assert project_dialog.project_id is not None
     return project_dialog
+
+
+def new_client_and_project(
+    qtbot: Any, win: MainWindow, client: str, project: str, start: date, end: date
+) -> ProjectDialog:
+    """File › New client (its name), then File › New project for it on ``start``–``end``, created;
+    the project's dialog stays open."""
+    new_client(qtbot, win, client)
+    return new_project(
+        qtbot, win, client, {"name": project, "start_date": start.isoformat(), "end_date": end.isoformat()}
+    )
 
 
 def _in_navigator(win: MainWindow, name: str) -> bool:

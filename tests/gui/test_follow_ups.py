@@ -33,9 +33,10 @@ from tests.gui.test_acceptance_company import (
     open_company_setup,
     type_form,
 )
+from tests.gui.test_acceptance_supply import new_client, new_project
 from tests.gui.test_deadlines_list import check_centre
 from tests.gui.test_models import assert_nothing_internal
-from tests.gui.test_project_dialogs import navigator_index, type_field
+from tests.gui.test_project_dialogs import navigator_index
 
 pytestmark = pytest.mark.gui
 PROJECT, CLIENT, AM = "Arts Awards", "Civic Arts", "Dana Ortiz"
@@ -59,20 +60,8 @@ def _set_up(qtbot: Any, win: MainWindow) -> Database:
     qtbot.mouseClick(setup.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(win.isVisible)
     assert win.db is not None
-    win.findChild(QAction, "actionNewClient").trigger()
-    client_dialog = win.project_actions.client_dialogs[None]
-    qtbot.waitExposed(client_dialog)
-    type_field(qtbot, client_dialog.form.widgets["name"], CLIENT)
-    qtbot.waitUntil(lambda: client_dialog.client_id is not None)
-    qtbot.mouseClick(client_dialog.close_button, Qt.MouseButton.LeftButton)
-    win.findChild(QAction, "actionNewProject").trigger()
-    project_dialog = win.project_actions.project_dialogs[None]
-    qtbot.waitExposed(project_dialog)
-    choose(qtbot, project_dialog.client, CLIENT)
-    type_field(qtbot, project_dialog.field("name"), PROJECT, Qt.Key.Key_Tab)
-    type_field(qtbot, project_dialog.field("account_manager"), AM, Qt.Key.Key_Tab)
-    qtbot.mouseClick(project_dialog.create_button, Qt.MouseButton.LeftButton)
-    assert project_dialog.message.text() == "", project_dialog.message.text()
+    new_client(qtbot, win, CLIENT)
+    project_dialog = new_project(qtbot, win, CLIENT, {"name": PROJECT, "account_manager": AM})
     qtbot.mouseClick(project_dialog.close_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(
         lambda: PROJECT in all_model_text(win.navigator.view.model(), (Qt.ItemDataRole.DisplayRole,))
